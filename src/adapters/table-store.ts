@@ -1,0 +1,205 @@
+import { odata, TableClient, type TableEntityResult } from "@azure/data-tables";
+import { isRestError } from "@azure/core-rest-pipeline";
+import { z } from "zod";
+import type { Heartbeat, Incident, PendingNotification, WindowCounts } from "../core/model.js";
+import type { SaveResult, StateStore, Stored } from "../app/ports.js";
+
+/**
+ * Incidents and the heartbeat in Azure Tables. Writes are conditional on the ETag read (or create
+ * when there is none), so two overlapping runs can never both win the same change.
+ * Row layout: PartitionKey = rule, RowKey = incident fingerprint; JSON columns hold nested data.
+ */
+export function createTableStateStore(incidents: TableClient, monitor: TableClient): StateStore {
+  const ready = ensureTables([incidents, monitor]);
+  return {
+    async loadActive() {
+      await ready();
+      const out: Stored<Incident>[] = [];
+      const unreadable: string[] = [];
+      const pages = incidents.listEntities<Record<string, unknown>>({
+        queryOptions: { filter: odata`state eq ${"open"} or pending gt ${0}` },
+      });
+      for await (const entity of pages) {
+        const parsed = fromEntity(entity);
+        if (parsed) out.push({ value: parsed, etag: entity.etag });
+        else unreadable.push(`${entity.partitionKey}/${entity.rowKey}`);
+      }
+      return { incidents: out, unreadable };
+    },
+
+    async save(incident, etag) {
+      await ready();
+      const entity = toEntity(incident);
+      try {
+        const response = etag === undefined ? await incidents.createEntity(entity) : await incidents.updateEntity(entity, "Replace", { etag });
+        return { status: "saved", etag: response.etag ?? "" } satisfies SaveResult;
+      } catch (error) {
+        // 409: someone created it first; 412: someone updated it since we read it.
+        if (isRestError(error) && (error.statusCode === 409 || error.statusCode === 412)) return { status: "conflict" };
+        throw error;
+      }
+    },
+
+    async loadHeartbeat() {
+      await ready();
+      try {
+        const e = await monitor.getEntity<Record<string, unknown>>("monitor", "heartbeat");
+        const parsed = HeartbeatEntity.safeParse(e);
+        return parsed.success ? { ...parsed.data, problem: parsed.data.problem || undefined } : undefined;
+      } catch (error) {
+        if (isRestError(error) && error.statusCode === 404) return undefined;
+        throw error;
+      }
+    },
+
+    async saveHeartbeat(h) {
+      await ready();
+      await monitor.upsertEntity({ partitionKey: "monitor", rowKey: "heartbeat", ...h, problem: h.problem ?? "" }, "Replace");
+    },
+  };
+}
+
+/** Creates the tables once per process; `createTable` already treats "exists" as success. */
+function ensureTables(clients: TableClient[]): () => Promise<void> {
+  let pending: Promise<void> | undefined;
+  return () => {
+    pending ??= Promise.all(clients.map((c) => c.createTable())).then(
+      () => undefined,
+      (error: unknown) => {
+        pending = undefined;
+        throw error;
+      },
+    );
+    return pending;
+  };
+}
+
+const isoDate = z.iso.datetime().transform((s) => new Date(s));
+const optionalIsoDate = isoDate.optional().nullable().transform((d) => d ?? undefined);
+
+const CountsJson = z.object({
+  total: z.number(),
+  succeeded: z.number(),
+  unauthorized: z.number(),
+  forbidden: z.number(),
+  throttled: z.number(),
+  failures: z.number(),
+  failurePercent: z.number(),
+  currentFailurePercent: z.number(),
+  operations: z.array(z.string()),
+  firstFailureAt: optionalIsoDate,
+  lastFailureAt: optionalIsoDate,
+});
+
+const KeyJson = z.object({ vaultResourceId: z.string(), callerObjectId: z.string(), callerAppId: z.string(), callerResourceId: z.string() });
+const Severity = z.enum(["SEV-1", "SEV-2", "SEV-3", "SEV-4"]);
+const Rule = z.enum(["kv-auth-denied", "kv-throttled"]);
+
+const SnapshotJson = z.object({
+  id: z.string(),
+  rule: Rule,
+  key: KeyJson,
+  state: z.enum(["open", "resolved"]),
+  severity: Severity,
+  openedAt: isoDate,
+  resolvedAt: optionalIsoDate,
+  counts: CountsJson,
+  peakFailures: z.number(),
+  lastFailureAt: optionalIsoDate,
+});
+
+const OutboxJson = z.array(
+  z.object({
+    id: z.string(),
+    kind: z.enum(["opened", "escalated", "resolved"]),
+    decidedAt: isoDate,
+    snapshot: SnapshotJson,
+    attempts: z.number(),
+    lastError: z.string().optional().nullable().transform((s) => s ?? undefined),
+    claimedUntil: optionalIsoDate,
+  }),
+);
+
+const IncidentEntity = z.object({
+  rowKey: z.string(),
+  partitionKey: Rule,
+  state: z.enum(["open", "resolved"]),
+  severity: Severity,
+  openedAt: z.date(),
+  resolvedAt: z.date().optional().nullable(),
+  updatedAt: z.date(),
+  lastFailureAt: z.date().optional().nullable(),
+  occurrence: z.number().int(),
+  peakFailures: z.number(),
+  deliveredCount: z.number().int(),
+  key: z.string(),
+  counts: z.string(),
+  outbox: z.string(),
+});
+
+const HeartbeatEntity = z.object({
+  tickAt: z.date(),
+  signalStatus: z.enum(["complete", "partial", "failed"]),
+  problem: z.string().optional(),
+  seriesObserved: z.number(),
+  openIncidents: z.number(),
+  undelivered: z.number(),
+});
+
+function toEntity(i: Incident) {
+  return {
+    partitionKey: i.rule,
+    rowKey: i.id,
+    state: i.state,
+    severity: i.severity,
+    openedAt: i.openedAt,
+    // Tables has no null: an absent date is an absent property.
+    ...(i.resolvedAt ? { resolvedAt: i.resolvedAt } : {}),
+    updatedAt: i.updatedAt,
+    ...(i.lastFailureAt ? { lastFailureAt: i.lastFailureAt } : {}),
+    occurrence: i.occurrence,
+    peakFailures: i.peakFailures,
+    deliveredCount: i.deliveredCount,
+    pending: i.outbox.length,
+    // Indexed copies of the key for filters and Storage Explorer; the JSON copy is authoritative.
+    vaultResourceId: i.key.vaultResourceId,
+    callerObjectId: i.key.callerObjectId,
+    key: JSON.stringify(i.key),
+    counts: JSON.stringify(i.counts),
+    outbox: JSON.stringify(i.outbox),
+  };
+}
+
+function fromEntity(e: TableEntityResult<Record<string, unknown>>): Incident | undefined {
+  const parsed = IncidentEntity.safeParse(e);
+  if (!parsed.success) return undefined;
+  const p = parsed.data;
+  const key = KeyJson.safeParse(safeJson(p.key));
+  const counts = CountsJson.safeParse(safeJson(p.counts));
+  const outbox = OutboxJson.safeParse(safeJson(p.outbox));
+  if (!key.success || !counts.success || !outbox.success) return undefined;
+  return {
+    id: p.rowKey,
+    rule: p.partitionKey,
+    key: key.data,
+    state: p.state,
+    severity: p.severity,
+    openedAt: p.openedAt,
+    resolvedAt: p.resolvedAt ?? undefined,
+    updatedAt: p.updatedAt,
+    lastFailureAt: p.lastFailureAt ?? undefined,
+    occurrence: p.occurrence,
+    peakFailures: p.peakFailures,
+    deliveredCount: p.deliveredCount,
+    counts: counts.data as WindowCounts,
+    outbox: outbox.data as PendingNotification[],
+  };
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,42 @@
+import type { Secret } from "../config/secret.js";
+import type { TeamsMessage } from "../core/render/teams-card.js";
+import type { DeliveryResult, TeamsChannel } from "../app/ports.js";
+
+export interface TeamsWebhookOptions {
+  url: Secret;
+  timeoutMs?: number;
+}
+
+/**
+ * Posts to a Teams Workflows webhook ("When a Teams webhook request is received"). The URL
+ * authenticates by its `sig=` query parameter, so it is a secret: it appears in no log line or
+ * error, only its redacted form. Workflows answers 202 once the flow is queued.
+ */
+export function createTeamsWebhook({ url, timeoutMs = 10_000 }: TeamsWebhookOptions): TeamsChannel {
+  return {
+    description: `Teams webhook ${url.toString()}`,
+    async post(message: TeamsMessage): Promise<DeliveryResult> {
+      let response: Response;
+      try {
+        response = await fetch(url.reveal(), {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify(message),
+          signal: AbortSignal.timeout(timeoutMs),
+        });
+      } catch (error) {
+        const e = error as Error & { cause?: { code?: string; message?: string } };
+        const timedOut = e.name === "TimeoutError" || e.name === "AbortError";
+        const detail = timedOut ? `no answer within ${timeoutMs} ms` : `${e.message}${e.cause?.code ? ` (${e.cause.code})` : ""}`;
+        return { ok: false, reason: timedOut ? "timeout" : "network", status: undefined, message: url.scrub(`POST ${url.toString()}: ${detail}`) };
+      }
+      // Read the body either way so the connection is released; keep only a short excerpt.
+      const body = (await response.text().catch(() => "")).slice(0, 300);
+      if (response.ok) return { ok: true, status: response.status };
+      const reason = response.status === 429 ? "throttled" : response.status >= 500 ? "server" : "client";
+      const retryAfter = response.headers.get("retry-after");
+      const text = `POST ${url.toString()} answered ${response.status}${retryAfter ? ` (Retry-After ${retryAfter})` : ""}${body ? `: ${body}` : ""}`;
+      return { ok: false, reason, status: response.status, message: url.scrub(text) };
+    },
+  };
+}

@@ -1,0 +1,45 @@
+import type { Heartbeat, Incident, SignalOutcome } from "../core/model.js";
+import type { TeamsMessage } from "../core/render/teams-card.js";
+
+/** Knows how to fetch the Key Vault request signal for the window that ends at `now`. */
+export interface KvRequestSource {
+  fetch(now: Date): Promise<SignalOutcome>;
+}
+
+/** A value as loaded from storage, with the ETag that a conditional write must present. */
+export interface Stored<T> {
+  value: T;
+  /** undefined: not stored yet, so the write must create it. */
+  etag: string | undefined;
+}
+
+export type SaveResult = { status: "saved"; etag: string } | { status: "conflict" };
+
+/** Knows how to load and save incidents (ETag-safe) and the monitor's heartbeat. */
+export interface StateStore {
+  /** Incidents that are open or still have notifications to deliver. */
+  loadActive(): Promise<{ incidents: Stored<Incident>[]; unreadable: string[] }>;
+  save(incident: Incident, etag: string | undefined): Promise<SaveResult>;
+  loadHeartbeat(): Promise<Heartbeat | undefined>;
+  saveHeartbeat(heartbeat: Heartbeat): Promise<void>;
+}
+
+export type FailureReason = "throttled" | "server" | "client" | "timeout" | "network";
+
+export type DeliveryResult =
+  | { ok: true; status: number }
+  | { ok: false; reason: FailureReason; status: number | undefined; message: string };
+
+/** Knows how to post one message to a Teams channel. */
+export interface TeamsChannel {
+  /** A redacted description of the destination, safe for logs. */
+  readonly description: string;
+  post(message: TeamsMessage): Promise<DeliveryResult>;
+}
+
+/** Structured logging without secret values; the Functions context or the console behind it. */
+export interface Logger {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}

@@ -1,0 +1,79 @@
+import type { Incident, PendingNotification, SignalOutcome } from "../core/model.js";
+import { decideTick } from "../core/tick.js";
+import type { Logger, Stored } from "./ports.js";
+import type { Runtime } from "./runtime.js";
+import { deliverOutbox, type DeliveryOutcome } from "./deliver.js";
+
+/** What one tick did, for the invocation log and the local console. */
+export interface TickReport {
+  tickAt: Date;
+  signal: SignalOutcome["status"];
+  problem: string | undefined;
+  seriesObserved: number;
+  firing: number;
+  openIncidents: number;
+  /** Incidents another run changed between our read and our write; re-evaluated next tick. */
+  conflicts: number;
+  unreadable: string[];
+  delivered: PendingNotification[];
+  failed: DeliveryOutcome[];
+  undelivered: number;
+}
+
+/**
+ * One monitoring tick, in order: load state → query → decide (pure) → write decisions with their
+ * notifications → deliver the outbox → record the heartbeat. Decisions are written before any
+ * notification is sent, and a notification leaves the outbox only after Teams accepted it.
+ */
+export async function runTick(rt: Runtime, log: Logger): Promise<TickReport> {
+  const now = rt.clock();
+  const loaded = await rt.store.loadActive();
+  for (const key of loaded.unreadable) log.error(`stored incident ${key} could not be read and was left untouched`);
+
+  const signal = await rt.source.fetch(now);
+  if (signal.status !== "complete") log.warn(`Key Vault signal is ${signal.status}: ${signal.problem}; incidents will not be resolved on this tick`);
+
+  const decision = decideTick({ now, signal, incidents: loaded.incidents.map((s) => s.value), policy: rt.policy });
+
+  const current = new Map<string, Stored<Incident>>(loaded.incidents.map((s) => [s.value.id, s]));
+  let conflicts = 0;
+  for (const next of decision.changed) {
+    const result = await rt.store.save(next, current.get(next.id)?.etag);
+    if (result.status === "conflict") {
+      // An overlapping run wrote this incident first; its outbox carries the notification.
+      conflicts++;
+      current.delete(next.id);
+      log.warn(`incident ${next.id} was changed by another run; it will be re-evaluated on the next tick`);
+      continue;
+    }
+    current.set(next.id, { value: next, etag: result.etag });
+  }
+
+  const delivery = await deliverOutbox(rt, [...current.values()], now, log);
+
+  const openIncidents = delivery.incidents.filter((s) => s.value.state === "open").length;
+  const undelivered = delivery.incidents.reduce((n, s) => n + s.value.outbox.length, 0);
+  const problem = signal.status === "complete" ? undefined : signal.problem;
+  await rt.store.saveHeartbeat({
+    tickAt: now,
+    signalStatus: signal.status,
+    problem,
+    seriesObserved: decision.seriesObserved,
+    openIncidents,
+    undelivered,
+  });
+
+  return {
+    tickAt: now,
+    signal: signal.status,
+    problem,
+    seriesObserved: decision.seriesObserved,
+    firing: decision.evaluations.filter((e) => e.kind === "firing").length,
+    openIncidents,
+    conflicts,
+    unreadable: loaded.unreadable,
+    delivered: delivery.delivered,
+    failed: delivery.failed,
+    undelivered,
+  };
+}

@@ -1,0 +1,175 @@
+import { z } from "zod";
+import { Secret, secretUrl } from "./secret.js";
+import type { KeyVaultAuditTable } from "../queries/kv-requests.kql.js";
+
+/**
+ * Application settings, read from the environment (Function App settings in Azure,
+ * `local.settings.json` under `func start`). Every setting is documented in the README's table;
+ * keep the two in step.
+ */
+export interface Settings {
+  workspaceId: string;
+  logAnalyticsEndpoint: string;
+  keyVaultAuditTable: KeyVaultAuditTable;
+  state: StateLocation;
+  teamsWebhookUrl: Secret;
+  managedIdentityClientId: string | undefined;
+  monitorSchedule: string;
+  rule: ThresholdRuleSettings;
+  healthStaleAfterMinutes: number;
+  criticalIdentities: string[];
+  queryTimeoutSeconds: number;
+}
+
+
+export type StateLocation =
+  | { kind: "endpoint"; tableEndpoint: string; tablePrefix: string }
+  | { kind: "connectionString"; connectionString: Secret; tablePrefix: string };
+
+/** The provisional threshold rule; the evaluation engine replaces it with baselines and budgets. */
+export interface ThresholdRuleSettings {
+  windowMinutes: number;
+  minFailures: number;
+  minFailurePercent: number;
+  resolveAfterMinutes: number;
+}
+
+/** Names of settings whose values are secrets: never echoed in errors. */
+const SECRET_SETTINGS = new Set(["TEAMS_WEBHOOK_URL", "STATE_STORAGE_CONNECTION_STRING"]);
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]"]);
+
+/** Azure portal and `az functionapp config appsettings set` store an unset value as "". */
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), schema.optional());
+
+const guid = (what: string) => z.string().trim().regex(GUID, `expected ${what} (a GUID such as 00000000-0000-0000-0000-000000000000)`);
+
+const intInRange = (min: number, max: number, fallback: number, unit: string) =>
+  optional(
+    z.coerce
+      .number({ error: `expected a whole number of ${unit}` })
+      .int(`expected a whole number of ${unit}`)
+      .min(min, `expected at least ${min} ${unit}`)
+      .max(max, `expected at most ${max} ${unit}`),
+  ).transform((v) => v ?? fallback);
+
+const httpsUrl = (what: string, allowLoopbackHttp: boolean) =>
+  z
+    .string()
+    .trim()
+    .refine((v) => {
+      try {
+        const u = new URL(v);
+        if (u.protocol === "https:") return true;
+        return allowLoopbackHttp && u.protocol === "http:" && LOOPBACK_HOSTS.has(u.hostname);
+      } catch {
+        return false;
+      }
+    }, `expected ${what} as an https:// URL${allowLoopbackHttp ? " (http:// only for 127.0.0.1 or localhost)" : ""}`);
+
+/** NCRONTAB with six fields (seconds first), as the Functions timer trigger requires. */
+const ncrontab = z
+  .string()
+  .trim()
+  .refine((v) => v.split(/\s+/).length === 6, "expected a six-field NCRONTAB expression such as '0 */5 * * * *' (seconds first)");
+
+const EnvSchema = z
+  .object({
+    LOG_ANALYTICS_WORKSPACE_ID: guid("the Log Analytics workspace ID"),
+    LOG_ANALYTICS_ENDPOINT: optional(httpsUrl("the Log Analytics query endpoint including /v1", false)),
+    KEYVAULT_AUDIT_TABLE: optional(
+      z.enum(["AzureDiagnostics", "AZKVAuditLogs"], {
+        error: "expected AzureDiagnostics (diagnostic setting in Azure diagnostics mode) or AZKVAuditLogs (resource-specific mode)",
+      }),
+    ),
+    STATE_TABLE_ENDPOINT: optional(httpsUrl("the Table service endpoint, e.g. https://<account>.table.core.windows.net", false)),
+    STATE_STORAGE_CONNECTION_STRING: optional(z.string().trim().min(1)),
+    STATE_TABLE_PREFIX: optional(
+      z.string().trim().regex(/^[A-Za-z][A-Za-z0-9]{2,40}$/, "expected 3-41 letters or digits, starting with a letter (Azure table name rules)"),
+    ),
+    TEAMS_WEBHOOK_URL: httpsUrl("the Teams Workflows webhook URL", true),
+    AZURE_CLIENT_ID: optional(guid("the client ID of the user-assigned managed identity")),
+    MONITOR_SCHEDULE: ncrontab,
+    ALERT_WINDOW_MINUTES: intInRange(5, 1440, 15, "minutes"),
+    ALERT_MIN_FAILURES: intInRange(1, 1_000_000, 5, "failed requests"),
+    ALERT_MIN_FAILURE_PERCENT: optional(
+      z.coerce.number({ error: "expected a percentage between 0 and 100" }).min(0, "expected a percentage between 0 and 100").max(100, "expected a percentage between 0 and 100"),
+    ).transform((v) => v ?? 5),
+    RESOLVE_AFTER_MINUTES: intInRange(5, 1440, 15, "minutes"),
+    HEALTH_STALE_AFTER_MINUTES: intInRange(2, 1440, 15, "minutes"),
+    CRITICAL_IDENTITIES: optional(z.string()).transform((v) =>
+      (v ?? "")
+        .split(",")
+        .map((s) => s.trim().toLowerCase())
+        .filter((s) => s.length > 0),
+    ),
+    QUERY_TIMEOUT_SECONDS: intInRange(10, 600, 60, "seconds"),
+  })
+  .superRefine((env, ctx) => {
+    const hasEndpoint = env.STATE_TABLE_ENDPOINT !== undefined;
+    const hasConn = env.STATE_STORAGE_CONNECTION_STRING !== undefined;
+    if (hasEndpoint === hasConn) {
+      ctx.addIssue({
+        code: "custom",
+        path: [hasEndpoint ? "STATE_STORAGE_CONNECTION_STRING" : "STATE_TABLE_ENDPOINT"],
+        message: hasEndpoint
+          ? "set either STATE_TABLE_ENDPOINT (managed identity, recommended) or STATE_STORAGE_CONNECTION_STRING, not both"
+          : "expected STATE_TABLE_ENDPOINT (https://<account>.table.core.windows.net) or, for Azurite, STATE_STORAGE_CONNECTION_STRING",
+      });
+    }
+    if (env.RESOLVE_AFTER_MINUTES > env.ALERT_WINDOW_MINUTES * 4) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["RESOLVE_AFTER_MINUTES"],
+        message: `expected at most 4 × ALERT_WINDOW_MINUTES (${env.ALERT_WINDOW_MINUTES * 4}); a longer confirmation needs a longer query window`,
+      });
+    }
+  });
+
+/** A settings problem, with one line per offending setting and no secret values. */
+export class SettingsError extends Error {
+  override readonly name = "SettingsError";
+  constructor(readonly problems: string[]) {
+    super(`Invalid vaultwatch settings:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+  }
+}
+
+/** Parses and validates settings; throws `SettingsError` naming each bad or missing setting. */
+export function loadSettings(env: Record<string, string | undefined>): Settings {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0] ?? "(settings)");
+      const raw = env[name];
+      const missing = raw === undefined || raw.trim() === "";
+      const shown = missing ? "missing" : SECRET_SETTINGS.has(name) ? "value hidden" : `got ${JSON.stringify(raw)}`;
+      return `${name}: ${issue.message} (${shown})`;
+    });
+    throw new SettingsError([...new Set(problems)]);
+  }
+  const e = parsed.data;
+  const tablePrefix = e.STATE_TABLE_PREFIX ?? "vaultwatch";
+  return {
+    workspaceId: e.LOG_ANALYTICS_WORKSPACE_ID.toLowerCase(),
+    logAnalyticsEndpoint: e.LOG_ANALYTICS_ENDPOINT ?? "https://api.loganalytics.io/v1",
+    keyVaultAuditTable: e.KEYVAULT_AUDIT_TABLE ?? "AzureDiagnostics",
+    state:
+      e.STATE_TABLE_ENDPOINT !== undefined
+        ? { kind: "endpoint", tableEndpoint: e.STATE_TABLE_ENDPOINT, tablePrefix }
+        : { kind: "connectionString", connectionString: new Secret(e.STATE_STORAGE_CONNECTION_STRING ?? ""), tablePrefix },
+    teamsWebhookUrl: secretUrl(e.TEAMS_WEBHOOK_URL),
+    managedIdentityClientId: e.AZURE_CLIENT_ID?.toLowerCase(),
+    monitorSchedule: e.MONITOR_SCHEDULE,
+    rule: {
+      windowMinutes: e.ALERT_WINDOW_MINUTES,
+      minFailures: e.ALERT_MIN_FAILURES,
+      minFailurePercent: e.ALERT_MIN_FAILURE_PERCENT,
+      resolveAfterMinutes: e.RESOLVE_AFTER_MINUTES,
+    },
+    healthStaleAfterMinutes: e.HEALTH_STALE_AFTER_MINUTES,
+    criticalIdentities: e.CRITICAL_IDENTITIES,
+    queryTimeoutSeconds: e.QUERY_TIMEOUT_SECONDS,
+  };
+}

@@ -1,0 +1,122 @@
+import type { Evaluation, KvRequestBin, Policy, RuleId, SeriesKey, WindowCounts } from "./model.js";
+import { isCritical } from "./names.js";
+import { severityFor } from "./severity.js";
+
+export const RULES: readonly RuleId[] = ["kv-auth-denied", "kv-throttled"];
+
+/** The failures each rule counts in a bin. */
+const FAILURES: Record<RuleId, (b: KvRequestBin) => number> = {
+  "kv-auth-denied": (b) => b.unauthorized + b.forbidden,
+  "kv-throttled": (b) => b.throttled,
+};
+
+export interface Series {
+  id: string;
+  key: SeriesKey;
+  bins: KvRequestBin[];
+}
+
+/** A stable ID for a caller's access to a vault: vault plus object ID (app ID when no object ID). */
+export function seriesId(key: Pick<SeriesKey, "vaultResourceId" | "callerObjectId" | "callerAppId">): string {
+  return `${key.vaultResourceId.toLowerCase()}|${(key.callerObjectId || key.callerAppId).toLowerCase()}`;
+}
+
+/**
+ * Groups rows into one series per vault and caller. The app ID and managed-identity resource ID
+ * are attributes of the caller, not part of its identity: take the first non-empty value seen.
+ */
+export function groupSeries(rows: readonly KvRequestBin[]): Series[] {
+  const byId = new Map<string, Series>();
+  for (const row of rows) {
+    const id = seriesId(row);
+    let s = byId.get(id);
+    if (!s) {
+      s = {
+        id,
+        key: {
+          vaultResourceId: row.vaultResourceId.toLowerCase(),
+          callerObjectId: row.callerObjectId.toLowerCase(),
+          callerAppId: row.callerAppId.toLowerCase(),
+          callerResourceId: row.callerResourceId,
+        },
+        bins: [],
+      };
+      byId.set(id, s);
+    }
+    if (!s.key.callerAppId && row.callerAppId) s.key.callerAppId = row.callerAppId.toLowerCase();
+    if (!s.key.callerResourceId && row.callerResourceId) s.key.callerResourceId = row.callerResourceId;
+    const same = s.bins.find((b) => b.binStart.getTime() === row.binStart.getTime());
+    if (same) mergeInto(same, row);
+    else s.bins.push({ ...row, operations: [...row.operations] });
+  }
+  return [...byId.values()];
+}
+
+/** Rows of one caller that differ only in a logged attribute describe the same bin. */
+function mergeInto(target: KvRequestBin, row: KvRequestBin): void {
+  target.total += row.total;
+  target.succeeded += row.succeeded;
+  target.unauthorized += row.unauthorized;
+  target.forbidden += row.forbidden;
+  target.throttled += row.throttled;
+  target.other += row.other;
+  target.operations = [...new Set([...target.operations, ...row.operations])];
+}
+
+const MINUTE = 60_000;
+
+/** Sums the bins that overlap `[from, to]` for one rule. */
+export function countWindow(rule: RuleId, bins: readonly KvRequestBin[], from: Date, to: Date, binMinutes: number): WindowCounts {
+  const failuresOf = FAILURES[rule];
+  const counts: WindowCounts = {
+    total: 0, succeeded: 0, unauthorized: 0, forbidden: 0, throttled: 0, failures: 0, failurePercent: 0,
+    currentFailurePercent: 0, operations: [], firstFailureAt: undefined, lastFailureAt: undefined,
+  };
+  const ops = new Set<string>();
+  let latestStart = -Infinity;
+  for (const b of bins) {
+    const start = b.binStart.getTime();
+    const end = start + binMinutes * MINUTE;
+    if (end <= from.getTime() || start > to.getTime()) continue;
+    counts.total += b.total;
+    counts.succeeded += b.succeeded;
+    counts.unauthorized += b.unauthorized;
+    counts.forbidden += b.forbidden;
+    counts.throttled += b.throttled;
+    const failures = failuresOf(b);
+    counts.failures += failures;
+    if (b.total > 0 && start >= latestStart) {
+      // Bins are unique per series, so the latest one with requests is the current share.
+      latestStart = start;
+      counts.currentFailurePercent = (failures / b.total) * 100;
+    }
+    if (failures > 0) {
+      b.operations.forEach((o) => ops.add(o));
+      if (!counts.firstFailureAt || start < counts.firstFailureAt.getTime()) counts.firstFailureAt = new Date(start);
+      const lastAt = Math.min(end, to.getTime());
+      if (!counts.lastFailureAt || lastAt > counts.lastFailureAt.getTime()) counts.lastFailureAt = new Date(lastAt);
+    }
+  }
+  // A ratio of sums over the window, never an average of per-bin ratios.
+  counts.failurePercent = counts.total === 0 ? 0 : (counts.failures / counts.total) * 100;
+  counts.operations = [...ops].sort();
+  return counts;
+}
+
+/** Judges one series under one rule at `now`. */
+export function evaluate(rule: RuleId, series: Series, now: Date, policy: Policy): Evaluation {
+  const windowFrom = new Date(now.getTime() - policy.windowMinutes * MINUTE);
+  const counts = countWindow(rule, series.bins, windowFrom, now, policy.binMinutes);
+  const key = series.key;
+  if (counts.failures >= policy.minFailures && counts.failurePercent >= policy.minFailurePercent) {
+    return { kind: "firing", rule, key, counts, severity: severityFor(rule, counts, isCritical(key, policy.criticalIdentities)) };
+  }
+  const confirmFrom = new Date(now.getTime() - policy.resolveAfterMinutes * MINUTE);
+  const confirm = countWindow(rule, series.bins, confirmFrom, now, policy.binMinutes);
+  if (confirm.total === 0) return { kind: "no-traffic", rule, key };
+  // Recovery needs evidence, not silence: calls succeeding and none failing for the whole period.
+  if (confirm.failures === 0 && confirm.succeeded > 0) {
+    return { kind: "recovered", rule, key, counts, successesInConfirmation: confirm.succeeded };
+  }
+  return { kind: "settling", rule, key, counts };
+}

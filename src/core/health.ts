@@ -1,0 +1,113 @@
+import type { Heartbeat, Incident } from "./model.js";
+import { callerName, vaultName } from "./names.js";
+import { RULE_TITLE } from "./render/words.js";
+
+export type HealthStatus = "healthy" | "unhealthy" | "degraded";
+
+export interface TargetHealth {
+  vault: string;
+  vaultResourceId: string;
+  identity: string;
+  objectId: string;
+  status: "failing";
+  problem: string;
+  severity: string;
+  incidentId: string;
+  openedAt: string;
+  lastFailureAt: string | null;
+  failures: number;
+  requests: number;
+}
+
+export interface HealthReport {
+  status: HealthStatus;
+  httpStatus: 200 | 503;
+  checkedAt: string;
+  /** Why the status is what it is, one line each, most important first. */
+  reasons: string[];
+  monitor: {
+    lastTickAt: string | null;
+    lastTickAgeSeconds: number | null;
+    fresh: boolean;
+    signal: Heartbeat["signalStatus"] | "none";
+    problem: string | null;
+    seriesObserved: number;
+    undeliveredNotifications: number;
+  };
+  targets: TargetHealth[];
+}
+
+export interface HealthInput {
+  now: Date;
+  heartbeat: Heartbeat | undefined;
+  incidents: readonly Incident[];
+  staleAfterMinutes: number;
+}
+
+/**
+ * Health as on-call needs it: failing targets make it unhealthy; a monitor that is stale, whose
+ * query failed or was partial, or whose alerts are stuck undelivered is degraded (unknown), which
+ * is never reported as healthy. Only "healthy" answers 200.
+ */
+export function assessHealth({ now, heartbeat, incidents, staleAfterMinutes }: HealthInput): HealthReport {
+  const reasons: string[] = [];
+  const open = incidents.filter((i) => i.state === "open");
+  const undelivered = incidents.reduce((n, i) => n + i.outbox.length, 0);
+  const age = heartbeat ? Math.round((now.getTime() - heartbeat.tickAt.getTime()) / 1000) : null;
+  const fresh = age !== null && age <= staleAfterMinutes * 60;
+
+  for (const i of open) {
+    reasons.push(`${i.severity} ${RULE_TITLE[i.rule]}: ${callerName(i.key).label} on ${vaultName(i.key.vaultResourceId).name}`);
+  }
+  let degraded = false;
+  if (!heartbeat) {
+    degraded = true;
+    reasons.push("the monitor has not completed a tick yet");
+  } else if (!fresh) {
+    degraded = true;
+    reasons.push(`the last tick was ${Math.round((age ?? 0) / 60)} minutes ago (stale after ${staleAfterMinutes})`);
+  }
+  if (heartbeat?.signalStatus === "failed") {
+    degraded = true;
+    reasons.push(`the last Key Vault query failed: ${heartbeat.problem ?? "unknown error"}`);
+  } else if (heartbeat?.signalStatus === "partial") {
+    degraded = true;
+    reasons.push(`the last Key Vault query returned partial results: ${heartbeat.problem ?? "unknown error"}`);
+  }
+  if (undelivered > 0) {
+    degraded = true;
+    reasons.push(`${undelivered} notification(s) not yet delivered to Teams`);
+  }
+
+  const status: HealthStatus = open.length > 0 ? "unhealthy" : degraded ? "degraded" : "healthy";
+  if (status === "healthy") reasons.push("no open incidents; the last tick is fresh and complete");
+  return {
+    status,
+    httpStatus: status === "healthy" ? 200 : 503,
+    checkedAt: now.toISOString(),
+    reasons,
+    monitor: {
+      lastTickAt: heartbeat?.tickAt.toISOString() ?? null,
+      lastTickAgeSeconds: age,
+      fresh,
+      signal: heartbeat?.signalStatus ?? "none",
+      problem: heartbeat?.problem ?? null,
+      seriesObserved: heartbeat?.seriesObserved ?? 0,
+      undeliveredNotifications: undelivered,
+    },
+    targets: open.map((i) => ({
+      vault: vaultName(i.key.vaultResourceId).name,
+      vaultResourceId: i.key.vaultResourceId,
+      identity: callerName(i.key).label,
+      objectId: i.key.callerObjectId,
+      status: "failing",
+      problem: RULE_TITLE[i.rule],
+      severity: i.severity,
+      incidentId: i.id,
+      openedAt: i.openedAt.toISOString(),
+      lastFailureAt: i.lastFailureAt?.toISOString() ?? null,
+      failures: i.counts.failures,
+      requests: i.counts.total,
+    })),
+  };
+}

@@ -1,0 +1,131 @@
+/**
+ * The domain vocabulary of vaultwatch. Everything in `core/` is pure: no I/O, no clock, no
+ * environment; callers pass `now` and loaded state and get decisions back.
+ */
+
+export type Severity = "SEV-1" | "SEV-2" | "SEV-3" | "SEV-4";
+
+/** Requests of one caller to one vault in one time bin, as aggregated in Kusto. */
+export interface KvRequestBin {
+  binStart: Date;
+  /** Lower-case ARM resource ID of the vault. */
+  vaultResourceId: string;
+  /** Object (principal) ID of the caller; "" when the request carried no token. */
+  callerObjectId: string;
+  callerAppId: string;
+  /** ARM ID of the managed identity (`xms_mirid` claim); "" when not logged. */
+  callerResourceId: string;
+  total: number;
+  succeeded: number;
+  unauthorized: number;
+  forbidden: number;
+  throttled: number;
+  other: number;
+  operations: string[];
+}
+
+/** What one query returned. A partial or failed query never reads as "all healthy". */
+export type SignalOutcome =
+  | { status: "complete"; rows: KvRequestBin[] }
+  | { status: "partial"; rows: KvRequestBin[]; problem: string }
+  | { status: "failed"; problem: string };
+
+/** The identity of a series: one caller's access to one vault. */
+export interface SeriesKey {
+  vaultResourceId: string;
+  callerObjectId: string;
+  callerAppId: string;
+  callerResourceId: string;
+}
+
+export type RuleId = "kv-auth-denied" | "kv-throttled";
+
+/** The numbers behind a finding, over the evaluation window. */
+export interface WindowCounts {
+  total: number;
+  succeeded: number;
+  unauthorized: number;
+  forbidden: number;
+  throttled: number;
+  /** The failures this rule counts (401+403 for auth, 429 for throttling). */
+  failures: number;
+  failurePercent: number;
+  /**
+   * The failure share in the latest bin that has requests: impact now, which is what severity
+   * reads. The window share lags because it still holds the successes from before onset.
+   */
+  currentFailurePercent: number;
+  operations: string[];
+  firstFailureAt: Date | undefined;
+  lastFailureAt: Date | undefined;
+}
+
+/** The verdict of one rule on one series at one tick. */
+export type Evaluation =
+  | { kind: "firing"; rule: RuleId; key: SeriesKey; counts: WindowCounts; severity: Severity }
+  /** Failures below the threshold, or stopped too recently to call it recovered. */
+  | { kind: "settling"; rule: RuleId; key: SeriesKey; counts: WindowCounts }
+  /** No failures for the whole confirmation period while calls kept succeeding. */
+  | { kind: "recovered"; rule: RuleId; key: SeriesKey; counts: WindowCounts; successesInConfirmation: number }
+  /** No requests at all in the confirmation period: recovery cannot be confirmed. */
+  | { kind: "no-traffic"; rule: RuleId; key: SeriesKey };
+
+export type IncidentState = "open" | "resolved";
+
+export type NotificationKind = "opened" | "escalated" | "resolved";
+
+/** The incident as it stood when a notification was decided; what the message renders. */
+export interface IncidentSnapshot {
+  id: string;
+  rule: RuleId;
+  key: SeriesKey;
+  state: IncidentState;
+  severity: Severity;
+  openedAt: Date;
+  resolvedAt: Date | undefined;
+  counts: WindowCounts;
+  peakFailures: number;
+  lastFailureAt: Date | undefined;
+}
+
+/** A notification written to the incident's outbox before any attempt to send it. */
+export interface PendingNotification {
+  /** Stable across retries: the receiver-side idempotency key. */
+  id: string;
+  kind: NotificationKind;
+  decidedAt: Date;
+  snapshot: IncidentSnapshot;
+  attempts: number;
+  lastError: string | undefined;
+  /** Set while one run is sending it, so an overlapping run does not send it too. */
+  claimedUntil: Date | undefined;
+}
+
+export interface Incident extends IncidentSnapshot {
+  updatedAt: Date;
+  /** Counts each time this fingerprint opened; part of the notification IDs. */
+  occurrence: number;
+  outbox: PendingNotification[];
+  deliveredCount: number;
+}
+
+/** Settings the pure core needs; built from `Settings` by the composition root. */
+export interface Policy {
+  binMinutes: number;
+  windowMinutes: number;
+  minFailures: number;
+  minFailurePercent: number;
+  resolveAfterMinutes: number;
+  /** Lower-case object IDs or identity names whose total loss of access is SEV-1. */
+  criticalIdentities: string[];
+}
+
+/** The monitor's own record of its last tick, read by `/api/health`. */
+export interface Heartbeat {
+  tickAt: Date;
+  signalStatus: SignalOutcome["status"];
+  problem: string | undefined;
+  seriesObserved: number;
+  openIncidents: number;
+  undelivered: number;
+}

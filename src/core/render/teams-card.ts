@@ -1,0 +1,101 @@
+import type { PendingNotification } from "../model.js";
+import type { RunbookStep } from "../runbook.js";
+import { callerName, vaultName } from "../names.js";
+import { RESPONSE } from "../severity.js";
+import { clock, failureSentence, minutesBetween, percent, RULE_TITLE } from "./words.js";
+
+/**
+ * Teams posts through a Workflows webhook ("When a Teams webhook request is received") are
+ * limited to about 28 KB, and Teams renders Adaptive Card schema up to 1.5.
+ */
+export const TEAMS_MAX_BYTES = 28 * 1024;
+
+type Element = Record<string, unknown>;
+
+/** The Workflows webhook envelope: one message with one Adaptive Card attachment. */
+export interface TeamsMessage {
+  type: "message";
+  attachments: [{ contentType: "application/vnd.microsoft.card.adaptive"; contentUrl: null; content: Element }];
+}
+
+/** Renders a notification as an Adaptive Card 1.5 inside the Workflows message envelope. */
+export function renderTeamsMessage(n: PendingNotification, steps: readonly RunbookStep[], windowMinutes: number): TeamsMessage {
+  // Drop query text first, then trailing steps, until the card fits; the first steps matter most.
+  for (const keepKql of [true, false]) {
+    for (let count = steps.length; count >= 0; count--) {
+      const kept = steps.slice(0, count).map((s) => (keepKql ? s : { ...s, kql: undefined }));
+      const message = envelope(card(n, kept, windowMinutes, steps.length - count));
+      if (byteLength(JSON.stringify(message)) <= TEAMS_MAX_BYTES) return message;
+    }
+  }
+  return envelope(card(n, [], windowMinutes, steps.length));
+}
+
+/** UTF-8 size, as the webhook counts it. */
+export function byteLength(text: string): number {
+  return new TextEncoder().encode(text).length;
+}
+
+function envelope(content: Element): TeamsMessage {
+  return { type: "message", attachments: [{ contentType: "application/vnd.microsoft.card.adaptive", contentUrl: null, content }] };
+}
+
+function card(n: PendingNotification, steps: readonly RunbookStep[], windowMinutes: number, omitted: number): Element {
+  const s = n.snapshot;
+  const vault = vaultName(s.key.vaultResourceId);
+  const caller = callerName(s.key);
+  const resolved = n.kind === "resolved";
+  const headline = resolved
+    ? `Resolved: ${RULE_TITLE[s.rule]} on ${vault.name}`
+    : `${s.severity}${n.kind === "escalated" ? " (escalated)" : ""}: ${RULE_TITLE[s.rule]} on ${vault.name}`;
+  const summary = resolved
+    ? `${caller.label} has had no failures since ${clock(s.lastFailureAt)} and ${s.counts.succeeded} successful calls in the last ${windowMinutes} minutes. Open for ${minutesBetween(s.openedAt, s.resolvedAt ?? n.decidedAt)} minutes.`
+    : `${caller.label}: ${failureSentence(s, windowMinutes)}.`;
+
+  const facts: [string, string][] = [
+    ["Severity", resolved ? `${s.severity} (resolved)` : `${s.severity}: ${RESPONSE[s.severity]}`],
+    ["Vault", vault.resourceGroup ? `${vault.name} (resource group ${vault.resourceGroup})` : vault.name],
+    ["Identity", caller.label],
+    ["Object ID", caller.objectId || "-"],
+    ["App ID", caller.appId || "-"],
+    ["Failures", `${s.counts.failures} of ${s.counts.total} (${percent(s.counts.failurePercent)}); peak ${s.peakFailures}`],
+    ["Operations", s.counts.operations.join(", ") || "-"],
+    ["First failure", clock(s.counts.firstFailureAt)],
+    ["Opened", s.openedAt.toISOString()],
+    ["Incident", s.id],
+  ];
+  if (resolved) facts.push(["Resolved", (s.resolvedAt ?? n.decidedAt).toISOString()]);
+
+  const body: Element[] = [
+    {
+      type: "Container",
+      style: resolved ? "good" : s.severity === "SEV-1" || s.severity === "SEV-2" ? "attention" : "warning",
+      bleed: true,
+      items: [{ type: "TextBlock", text: headline, weight: "Bolder", size: "Medium", wrap: true }],
+    },
+    { type: "TextBlock", text: summary, wrap: true },
+    { type: "FactSet", facts: facts.map(([title, value]) => ({ title, value })) },
+  ];
+  if (!resolved && steps.length > 0) {
+    body.push({ type: "TextBlock", text: "Runbook", weight: "Bolder", separator: true, spacing: "Medium" });
+    steps.forEach((step, i) => {
+      body.push({ type: "TextBlock", text: `${i + 1}. ${step.title}`, wrap: true, spacing: "Small" });
+      const code = step.command ?? step.kql;
+      if (code) body.push({ type: "TextBlock", text: code, wrap: true, fontType: "Monospace", size: "Small", spacing: "None" });
+      if (step.command && step.kql) body.push({ type: "TextBlock", text: step.kql, wrap: true, fontType: "Monospace", size: "Small" });
+    });
+    if (omitted > 0) body.push({ type: "TextBlock", text: `${omitted} more steps left out to fit Teams' message size limit.`, isSubtle: true, wrap: true });
+  }
+  const actions: Element[] = [];
+  if (vault.subscriptionId) {
+    actions.push({ type: "Action.OpenUrl", title: "Open the vault in the portal", url: `https://portal.azure.com/#resource${vault.id}/overview` });
+  }
+  return {
+    type: "AdaptiveCard",
+    $schema: "http://adaptivecards.io/schemas/adaptive-card.json",
+    version: "1.5",
+    msteams: { width: "Full" },
+    body,
+    actions,
+  };
+}

@@ -1,0 +1,40 @@
+import type { PendingNotification } from "../model.js";
+import type { RunbookStep } from "../runbook.js";
+import { callerName, vaultName } from "../names.js";
+import { RESPONSE } from "../severity.js";
+import { clock, failureSentence, minutesBetween, RULE_TITLE } from "./words.js";
+
+/** A notification as plain text, the way on-call reads it in a terminal or an email body. */
+export function renderText(n: PendingNotification, steps: readonly RunbookStep[], windowMinutes: number, maxSteps = 3): string {
+  const s = n.snapshot;
+  const vault = vaultName(s.key.vaultResourceId);
+  const caller = callerName(s.key);
+  const title = RULE_TITLE[s.rule];
+  const lines: string[] = [];
+  const where = [
+    `  vault      ${vault.name}${vault.resourceGroup ? ` (resource group ${vault.resourceGroup})` : ""}`,
+    `  identity   ${caller.label}${caller.objectId ? `, object ID ${caller.objectId}` : ""}`,
+  ];
+  if (n.kind === "resolved") {
+    const openFor = minutesBetween(s.openedAt, s.resolvedAt ?? n.decidedAt);
+    lines.push(`== RESOLVED ${clock(n.decidedAt)}  ${s.severity} ${title}  (open ${openFor} min, incident ${s.id}) ==`);
+    lines.push(...where);
+    lines.push(`  recovery   no failures since ${clock(s.lastFailureAt)}; ${s.counts.succeeded} successful calls in the last ${windowMinutes} minutes`);
+    lines.push(`  peak       ${s.peakFailures} failures in one window`);
+    return lines.join("\n");
+  }
+  const verb = n.kind === "escalated" ? "ESCALATED" : "ALERT";
+  lines.push(`== ${s.severity} ${verb} ${clock(n.decidedAt)}  ${title}  (incident ${s.id}) ==`);
+  lines.push(...where);
+  lines.push(`  what       ${failureSentence(s, windowMinutes)}`);
+  lines.push(`  since      first failures in the 5-minute bin from ${clock(s.counts.firstFailureAt)}; operations ${s.counts.operations.join(", ") || "-"}`);
+  lines.push(`  response   ${RESPONSE[s.severity]}`);
+  lines.push(`  first steps:`);
+  steps.slice(0, maxSteps).forEach((step, i) => {
+    lines.push(`    ${i + 1}. ${step.title}`);
+    if (step.command) lines.push(`       $ ${step.command}`);
+    if (step.kql) lines.push("       KQL:", ...step.kql.split("\n").map((l) => `         ${l}`));
+  });
+  if (steps.length > maxSteps) lines.push(`    (${steps.length - maxSteps} more steps in the Teams card)`);
+  return lines.join("\n");
+}

@@ -1,0 +1,29 @@
+import type { IncidentSnapshot, RuleId } from "../model.js";
+
+export const RULE_TITLE: Record<RuleId, string> = {
+  "kv-auth-denied": "Key Vault access denied",
+  "kv-throttled": "Key Vault throttling",
+};
+
+/** "01:03 UTC" — on-call reads times in UTC, the same zone as the logs. */
+export function clock(d: Date | undefined): string {
+  if (!d) return "-";
+  return `${d.toISOString().slice(11, 16)} UTC`;
+}
+
+export function minutesBetween(a: Date, b: Date): number {
+  return Math.max(0, Math.round((b.getTime() - a.getTime()) / 60_000));
+}
+
+export function percent(p: number): string {
+  return `${p >= 10 || p === 0 ? p.toFixed(0) : p.toFixed(1)}%`;
+}
+
+/** One sentence with the numbers, e.g. "95 of 101 requests denied (94%) in the last 15 minutes". */
+export function failureSentence(s: IncidentSnapshot, windowMinutes: number): string {
+  const c = s.counts;
+  if (s.rule === "kv-throttled") {
+    return `${c.throttled} of ${c.total} requests throttled (429, ${percent(c.failurePercent)}) in the last ${windowMinutes} minutes`;
+  }
+  return `${c.failures} of ${c.total} requests denied (${percent(c.failurePercent)}: 403 x ${c.forbidden}, 401 x ${c.unauthorized}) in the last ${windowMinutes} minutes`;
+}

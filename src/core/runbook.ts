@@ -1,0 +1,140 @@
+import type { IncidentSnapshot } from "./model.js";
+import type { KeyVaultAuditTable } from "../queries/kv-requests.kql.js";
+import { callerName, vaultName } from "./names.js";
+import { kqlString } from "../queries/kql.js";
+
+/** One thing for on-call to do, with the exact command or query, names filled in. */
+export interface RunbookStep {
+  title: string;
+  command?: string;
+  kql?: string;
+}
+
+/**
+ * The data-plane role a caller needs for the operations that failed. Least privilege: never
+ * Key Vault Administrator for an app that only reads.
+ */
+export function roleFor(operations: readonly string[]): string {
+  const has = (prefix: string) => operations.some((o) => o.startsWith(prefix));
+  if (has("Key")) return "Key Vault Crypto User";
+  if (has("Certificate")) return "Key Vault Certificate User";
+  return "Key Vault Secrets User";
+}
+
+/** Runbook steps for an incident, written from the playbooks, with the real names filled in. */
+export function runbookFor(incident: IncidentSnapshot, auditTable: KeyVaultAuditTable): RunbookStep[] {
+  const vault = vaultName(incident.key.vaultResourceId);
+  const caller = callerName(incident.key);
+  const oid = caller.objectId || "<object-id>";
+  const rg = vault.resourceGroup || "<resource-group>";
+  const steps: RunbookStep[] = [];
+
+  if (incident.rule === "kv-throttled") {
+    steps.push({
+      title: `See which operations ${caller.name ?? caller.label} repeats on ${vault.name}`,
+      kql: verificationKql(incident, auditTable, "throttled"),
+    });
+    steps.push({
+      title: "Check the vault's throttling metric (429s by operation type)",
+      command: `az monitor metrics list --resource ${vault.id} --metric ServiceApiResult --filter "StatusCode eq '429'" --interval PT5M --output table`,
+    });
+    steps.push({
+      title: "Cache secrets in the app instead of reading the vault per request (read at startup, refresh on a timer); SDKs back off 1-2-4-8-16 s on 429",
+    });
+    return steps;
+  }
+
+  const mostlyUnauthorized = incident.counts.unauthorized > incident.counts.forbidden;
+  if (mostlyUnauthorized) {
+    // 401: the token is missing, expired or for the wrong audience (H1, H5 in the playbooks).
+    steps.push(identityCheck(caller));
+    steps.push({
+      title: "Check the app requests tokens for the Key Vault audience (https://vault.azure.net/.default), not ARM or a custom scope",
+      kql: `AppTraces\n| where TimeGenerated > ago(2h)\n| where Message has_any ("AADSTS500011", "invalid audience", "ManagedIdentityCredential")\n| project TimeGenerated, AppRoleName, SeverityLevel, Message\n| order by TimeGenerated desc\n| take 50`,
+    });
+  }
+  steps.push({
+    title: `Confirm ${vault.name}'s permission model and network access`,
+    command: `az keyvault show --name ${vault.name} --resource-group ${rg} --query "{rbac:properties.enableRbacAuthorization, publicNetworkAccess:properties.publicNetworkAccess, defaultAction:properties.networkAcls.defaultAction}" --output json`,
+  });
+  steps.push({
+    title: `List the role assignments of ${caller.name ?? caller.label} on the vault, inherited ones included`,
+    command: `az role assignment list --assignee ${oid} --scope ${vault.id} --include-inherited --output table`,
+  });
+  steps.push({
+    title: "Look for role assignment or vault changes just before the first failure",
+    command: `az monitor activity-log list --resource-group ${rg} --offset 2h --query "[?contains(operationName.value, 'roleAssignments') || contains(operationName.value, 'Microsoft.KeyVault/vaults')].{time:eventTimestamp, operation:operationName.value, caller:caller, status:status.value}" --output table`,
+  });
+  if (!mostlyUnauthorized) steps.push(identityCheck(caller));
+  const role = roleFor(incident.counts.operations);
+  steps.push({
+    title: `If the vault uses RBAC and the role is missing, grant ${role} at the vault scope (not Administrator), then allow 5-10 minutes for propagation`,
+    command: `az role assignment create --assignee-object-id ${oid} --assignee-principal-type ServicePrincipal --role "${role}" --scope ${vault.id}`,
+  });
+  steps.push({
+    title: "If the vault uses access policies instead, grant the matching permissions there",
+    command: `az keyvault set-policy --name ${vault.name} --resource-group ${rg} --object-id ${oid} ${policyPermissions(incident.counts.operations)}`,
+  });
+  steps.push({
+    title: "Verify recovery: denials fall to zero while calls succeed (run before closing)",
+    kql: verificationKql(incident, auditTable, "denied"),
+  });
+  return steps;
+}
+
+function identityCheck(caller: ReturnType<typeof callerName>): RunbookStep {
+  if (caller.kind === "user-assigned") {
+    return {
+      title: `Check that ${caller.name} still exists and is attached to the calling app`,
+      command: `az identity show --ids ${caller.resourceId} --query "{name:name, principalId:principalId, clientId:clientId}" --output json`,
+    };
+  }
+  if (caller.kind === "system-assigned" && caller.host) {
+    const cmd = caller.host.type.toLowerCase() === "sites" ? "functionapp" : "resource";
+    const command =
+      cmd === "functionapp"
+        ? `az functionapp identity show --name ${caller.host.name} --resource-group ${caller.host.resourceGroup} --output json`
+        : `az resource show --ids ${caller.host.id} --query identity --output json`;
+    return { title: `Check that ${caller.host.name}'s system-assigned identity is enabled and unchanged`, command };
+  }
+  return {
+    title: `Find which app this principal belongs to`,
+    command: `az ad sp show --id ${caller.objectId || caller.appId || "<object-id>"} --query "{name:displayName, type:servicePrincipalType, appId:appId}" --output json`,
+  };
+}
+
+function policyPermissions(operations: readonly string[]): string {
+  const has = (prefix: string) => operations.some((o) => o.startsWith(prefix));
+  const parts: string[] = [];
+  if (has("Secret") || operations.length === 0) parts.push("--secret-permissions get list");
+  if (has("Key")) parts.push("--key-permissions get list unwrapKey wrapKey");
+  if (has("Certificate")) parts.push("--certificate-permissions get list");
+  return parts.join(" ");
+}
+
+/** A query an operator can paste into Log Analytics to watch this caller on this vault. */
+export function verificationKql(incident: IncidentSnapshot, auditTable: KeyVaultAuditTable, focus: "denied" | "throttled"): string {
+  const vaultId = kqlString(incident.key.vaultResourceId);
+  const oid = kqlString(incident.key.callerObjectId);
+  if (auditTable === "AZKVAuditLogs") {
+    const measure = focus === "denied" ? "Denied = countif(HttpStatusCode in (401, 403))" : "Throttled = countif(HttpStatusCode == 429)";
+    return [
+      "AZKVAuditLogs",
+      "| where TimeGenerated > ago(1h)",
+      `| where _ResourceId =~ ${vaultId}`,
+      `| where tostring(Identity.claim.oid) =~ ${oid}`,
+      `| summarize Requests = count(), ${measure}, Operations = make_set(OperationName, 10) by bin(TimeGenerated, 5m)`,
+      "| order by TimeGenerated asc",
+    ].join("\n");
+  }
+  const measure = focus === "denied" ? "Denied = countif(httpStatusCode_d in (401, 403))" : "Throttled = countif(httpStatusCode_d == 429)";
+  return [
+    "AzureDiagnostics",
+    "| where TimeGenerated > ago(1h)",
+    '| where ResourceProvider == "MICROSOFT.KEYVAULT" and Category == "AuditEvent"',
+    `| where _ResourceId =~ ${vaultId}`,
+    `| where tostring(column_ifexists("identity_claim_oid_g", "")) =~ ${oid}`,
+    `| summarize Requests = count(), ${measure}, Operations = make_set(OperationName, 10) by bin(TimeGenerated, 5m)`,
+    "| order by TimeGenerated asc",
+  ].join("\n");
+}

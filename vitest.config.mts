@@ -1,0 +1,15 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["test/**/*.test.ts"],
+    // Azurite (Tables) starts once for the run, in memory on a free port, and stops at the end.
+    globalSetup: ["test/harness/azurite.global.ts"],
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+    // Each file gets its own process: the managed-identity credential caches its endpoint and
+    // tokens in static fields, so a file's stand-in must not leak into another file.
+    pool: "forks",
+    isolate: true,
+  },
+});
