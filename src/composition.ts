@@ -51,7 +51,9 @@ export function createRuntime(settings: Settings, env: Record<string, string | u
       table: settings.keyVaultAuditTable,
       binMinutes: BIN_MINUTES,
       lookbackMinutes: Math.max(policy.windowMinutes, policy.resolveAfterMinutes) + BIN_MINUTES,
-      timeoutSeconds: settings.queryTimeoutSeconds,
+      serverTimeoutSeconds: settings.queryTimeoutSeconds,
+      // The client retries throttling and 5xx itself (twice); leave room for one retry's wait.
+      clientTimeoutMs: (settings.queryTimeoutSeconds + 15) * 1000,
     }),
     store: createTableStateStore(incidents, monitor),
     teams: createTeamsWebhook({ url: settings.teamsWebhookUrl }),

@@ -12,7 +12,10 @@ export interface KvRequestSourceOptions {
   binMinutes: number;
   /** How far back each tick reads: the evaluation window or the recovery confirmation, plus a bin. */
   lookbackMinutes: number;
-  timeoutSeconds: number;
+  /** Sent as `Prefer: wait=N`: how long the service may run the query. */
+  serverTimeoutSeconds: number;
+  /** Bounds the whole exchange, the client's own retries included. */
+  clientTimeoutMs: number;
 }
 
 const count = z.number().int().nonnegative();
@@ -38,11 +41,16 @@ export function createKvRequestSource(o: KvRequestSourceOptions): KvRequestSourc
     async fetch(now) {
       const timespan = { startTime: new Date(now.getTime() - o.lookbackMinutes * 60_000), endTime: now };
       try {
-        const result = await o.client.queryWorkspace(o.workspaceId, query, timespan, {
-          serverTimeoutInSeconds: o.timeoutSeconds,
-          // The client retries throttling and 5xx itself; this bounds the whole exchange.
-          abortSignal: AbortSignal.timeout((o.timeoutSeconds + 15) * 1000),
-        });
+        const result = await withDeadline(
+          o.client.queryWorkspace(o.workspaceId, query, timespan, {
+            serverTimeoutInSeconds: o.serverTimeoutSeconds,
+            // monitor-query-logs 1.0.0 drops `abortSignal` when it converts options (only
+            // `requestOptions` survives), so the per-attempt timeout goes there, and the race
+            // below bounds the exchange as a whole.
+            requestOptions: { timeout: o.clientTimeoutMs },
+          }),
+          o.clientTimeoutMs,
+        );
         if (result.status === LogsQueryResultStatus.Success) {
           return fromTables(result.tables, undefined);
         }
@@ -102,6 +110,26 @@ export function fromTables(tables: LogsTable[], partialProblem: string | undefin
   return problems.length === 0 ? { status: "complete", rows } : { status: "partial", rows, problem: problems.join("; ") };
 }
 
+/** Rejects with a TimeoutError when `promise` has not settled within `ms`. */
+function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(Object.assign(new Error(`no answer within ${ms} ms`), { name: "TimeoutError" })), ms);
+  });
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
+}
+
+/** The innermost error message Log Analytics gave: the outer one is usually generic. */
+function innermost(details: unknown): string | undefined {
+  let e = (details as { error?: { message?: string; innererror?: unknown } } | undefined)?.error;
+  let message: string | undefined;
+  for (let depth = 0; e && depth < 5; depth++) {
+    message = e.message ?? message;
+    e = e.innererror as typeof e;
+  }
+  return message;
+}
+
 /** One line an operator can act on; no token or secret ever appears in SDK error text. */
 export function describeQueryError(error: unknown): string {
   if (isRestError(error)) {
@@ -112,7 +140,9 @@ export function describeQueryError(error: unknown): string {
         : error.statusCode === 429
           ? " (the query API allows 200 requests per 30 s per identity)"
           : "";
-    return `Log Analytics answered ${status}${error.code ? ` ${error.code}` : ""}: ${error.message}${hint}`;
+    const detail = innermost(error.details);
+    const message = detail && detail !== error.message ? `${error.message}: ${detail}` : error.message;
+    return `Log Analytics answered ${status}${error.code ? ` ${error.code}` : ""}: ${message}${hint}`;
   }
   if (error instanceof Error) {
     if (error.name === "AbortError" || error.name === "TimeoutError") return `the Log Analytics query timed out (${error.message})`;

@@ -44,7 +44,10 @@ const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]"]);
 const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), schema.optional());
 
-const guid = (what: string) => z.string().trim().regex(GUID, `expected ${what} (a GUID such as 00000000-0000-0000-0000-000000000000)`);
+const guid = (what: string) => {
+  const expected = `expected ${what} (a GUID such as 00000000-0000-0000-0000-000000000000)`;
+  return z.string({ error: expected }).trim().regex(GUID, expected);
+};
 
 const intInRange = (min: number, max: number, fallback: number, unit: string) =>
   optional(
@@ -55,9 +58,10 @@ const intInRange = (min: number, max: number, fallback: number, unit: string) =>
       .max(max, `expected at most ${max} ${unit}`),
   ).transform((v) => v ?? fallback);
 
-const httpsUrl = (what: string, allowLoopbackHttp: boolean) =>
-  z
-    .string()
+const httpsUrl = (what: string, allowLoopbackHttp: boolean) => {
+  const expected = `expected ${what} as an https:// URL${allowLoopbackHttp ? " (http:// only for 127.0.0.1 or localhost)" : ""}`;
+  return z
+    .string({ error: expected })
     .trim()
     .refine((v) => {
       try {
@@ -67,13 +71,15 @@ const httpsUrl = (what: string, allowLoopbackHttp: boolean) =>
       } catch {
         return false;
       }
-    }, `expected ${what} as an https:// URL${allowLoopbackHttp ? " (http:// only for 127.0.0.1 or localhost)" : ""}`);
+    }, expected);
+};
 
 /** NCRONTAB with six fields (seconds first), as the Functions timer trigger requires. */
+const NCRONTAB_EXPECTED = "expected a six-field NCRONTAB expression such as '0 */5 * * * *' (seconds first)";
 const ncrontab = z
-  .string()
+  .string({ error: NCRONTAB_EXPECTED })
   .trim()
-  .refine((v) => v.split(/\s+/).length === 6, "expected a six-field NCRONTAB expression such as '0 */5 * * * *' (seconds first)");
+  .refine((v) => v.split(/\s+/).length === 6, NCRONTAB_EXPECTED);
 
 const EnvSchema = z
   .object({

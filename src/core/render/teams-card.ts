@@ -2,7 +2,7 @@ import type { PendingNotification } from "../model.js";
 import type { RunbookStep } from "../runbook.js";
 import { callerName, vaultName } from "../names.js";
 import { RESPONSE } from "../severity.js";
-import { clock, failureSentence, minutesBetween, percent, RULE_TITLE } from "./words.js";
+import { clock, failureSentence, listOf, minutesBetween, percent, RULE_TITLE } from "./words.js";
 
 /**
  * Teams posts through a Workflows webhook ("When a Teams webhook request is received") are
@@ -59,7 +59,7 @@ function card(n: PendingNotification, steps: readonly RunbookStep[], windowMinut
     ["Object ID", caller.objectId || "-"],
     ["App ID", caller.appId || "-"],
     ["Failures", `${s.counts.failures} of ${s.counts.total} (${percent(s.counts.failurePercent)}); peak ${s.peakFailures}`],
-    ["Operations", s.counts.operations.join(", ") || "-"],
+    ["Operations", listOf(s.counts.operations)],
     ["First failure", clock(s.counts.firstFailureAt)],
     ["Opened", s.openedAt.toISOString()],
     ["Incident", s.id],

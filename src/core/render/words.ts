@@ -27,3 +27,10 @@ export function failureSentence(s: IncidentSnapshot, windowMinutes: number): str
   }
   return `${c.failures} of ${c.total} requests denied (${percent(c.failurePercent)}: 403 x ${c.forbidden}, 401 x ${c.unauthorized}) in the last ${windowMinutes} minutes`;
 }
+
+/** At most `max` items, then "+N more": evidence lists must not grow a message without bound. */
+export function listOf(items: readonly string[], max = 8): string {
+  if (items.length === 0) return "-";
+  const shown = items.slice(0, max).join(", ");
+  return items.length > max ? `${shown} (+${items.length - max} more)` : shown;
+}

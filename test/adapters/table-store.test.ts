@@ -1,0 +1,73 @@
+import { beforeEach, describe, expect, inject, it } from "vitest";
+import { TableClient } from "@azure/data-tables";
+import { randomBytes } from "node:crypto";
+import { createTableStateStore } from "../../src/adapters/table-store.js";
+import type { StateStore } from "../../src/app/ports.js";
+import { snapshotOf } from "../../src/core/incidents.js";
+import { anIncident, at } from "../fixtures/incidents.js";
+
+let incidents: TableClient;
+let store: StateStore;
+beforeEach(() => {
+  const prefix = `s${randomBytes(5).toString("hex")}`;
+  const conn = inject("tableConnectionString");
+  incidents = TableClient.fromConnectionString(conn, `${prefix}Incidents`, { allowInsecureConnection: true });
+  store = createTableStateStore(incidents, TableClient.fromConnectionString(conn, `${prefix}Monitor`, { allowInsecureConnection: true }));
+});
+
+const withPending = () => {
+  const i = anIncident({ state: "resolved", resolvedAt: at(30) });
+  return { ...i, outbox: [{ id: `${i.id}-o1-resolved`, kind: "resolved" as const, decidedAt: at(30), snapshot: snapshotOf(i), attempts: 2, lastError: "server: 502", claimedUntil: at(31) }] };
+};
+
+describe("the incident store on Azure Tables (Azurite)", () => {
+  it("round-trips an incident with its dates, counts and outbox intact", async () => {
+    const incident = withPending();
+    await store.save(incident, undefined);
+    const { incidents: loaded, unreadable } = await store.loadActive();
+    expect(unreadable).toEqual([]);
+    expect(loaded.map((s) => s.value)).toEqual([incident]);
+    expect(loaded[0]!.etag).toBeTruthy();
+  });
+
+  it("lets only one of two runs create the same incident", async () => {
+    const results = await Promise.all([store.save(anIncident(), undefined), store.save(anIncident(), undefined)]);
+    expect(results.map((r) => r.status).sort()).toEqual(["conflict", "saved"]);
+  });
+
+  it("refuses a write based on a stale read, so a concurrent change is never overwritten", async () => {
+    const created = await store.save(anIncident(), undefined);
+    if (created.status !== "saved") throw new Error("create failed");
+    const first = await store.save(anIncident({ severity: "SEV-1" }), created.etag);
+    const second = await store.save(anIncident({ severity: "SEV-3" }), created.etag);
+    expect(first.status).toBe("saved");
+    expect(second).toEqual({ status: "conflict" });
+    expect((await store.loadActive()).incidents[0]!.value.severity).toBe("SEV-1");
+  });
+
+  it("loads open incidents and those with undelivered notices, not settled history", async () => {
+    const open = anIncident();
+    const settled = anIncident({ id: "0000000000000001", state: "resolved", resolvedAt: at(30) });
+    const pending = { ...withPending(), id: "0000000000000002" };
+    for (const i of [open, settled, pending]) await store.save(i, undefined);
+    const ids = (await store.loadActive()).incidents.map((s) => s.value.id).sort();
+    expect(ids).toEqual([open.id, pending.id].sort());
+  });
+
+  it("reports a row it cannot read instead of dropping it silently or failing the tick", async () => {
+    await store.save(anIncident(), undefined);
+    await incidents.createEntity({ partitionKey: "kv-auth-denied", rowKey: "garbled", state: "open", outbox: "{not json" });
+    const { incidents: loaded, unreadable } = await store.loadActive();
+    expect(loaded).toHaveLength(1);
+    expect(unreadable).toEqual(["kv-auth-denied/garbled"]);
+  });
+
+  it("keeps the heartbeat for the health check", async () => {
+    expect(await store.loadHeartbeat()).toBeUndefined();
+    const beat = { tickAt: at(5), signalStatus: "partial" as const, problem: "limit", seriesObserved: 4, openIncidents: 1, undelivered: 0 };
+    await store.saveHeartbeat(beat);
+    expect(await store.loadHeartbeat()).toEqual(beat);
+    await store.saveHeartbeat({ ...beat, signalStatus: "complete", problem: undefined });
+    expect(await store.loadHeartbeat()).toEqual({ ...beat, signalStatus: "complete", problem: undefined });
+  });
+});

@@ -1,0 +1,40 @@
+import { describe, expect, it } from "vitest";
+import { assessHealth } from "../../src/core/health.js";
+import type { Heartbeat } from "../../src/core/model.js";
+import { anIncident, at } from "../fixtures/incidents.js";
+import { snapshotOf } from "../../src/core/incidents.js";
+
+const beat = (o: Partial<Heartbeat> = {}): Heartbeat => ({ tickAt: at(0), signalStatus: "complete", problem: undefined, seriesObserved: 3, openIncidents: 0, undelivered: 0, ...o });
+
+describe("health", () => {
+  it("is healthy (200) only with a fresh, complete tick and nothing open", () => {
+    const r = assessHealth({ now: at(5), heartbeat: beat(), incidents: [], staleAfterMinutes: 15 });
+    expect(r).toMatchObject({ status: "healthy", httpStatus: 200, targets: [] });
+  });
+
+  it.each([
+    ["no tick has run yet", undefined, "has not completed a tick"],
+    ["the last tick is stale", beat({ tickAt: at(-30) }), "stale after 15"],
+    ["the last query failed", beat({ signalStatus: "failed", problem: "Log Analytics answered 403" }), "query failed: Log Analytics answered 403"],
+    ["the last query was partial", beat({ signalStatus: "partial", problem: "limit" }), "partial results"],
+  ])("is degraded (503) when %s", (_, heartbeat, reason) => {
+    const r = assessHealth({ now: at(5), heartbeat, incidents: [], staleAfterMinutes: 15 });
+    expect(r.status).toBe("degraded");
+    expect(r.httpStatus).toBe(503);
+    expect(r.reasons.join("\n")).toContain(reason);
+  });
+
+  it("is unhealthy (503) with one target per open incident, naming vault and identity", () => {
+    const r = assessHealth({ now: at(5), heartbeat: beat(), incidents: [anIncident({ severity: "SEV-1" })], staleAfterMinutes: 15 });
+    expect(r.status).toBe("unhealthy");
+    expect(r.targets).toEqual([expect.objectContaining({ vault: "kv-app", identity: "id-app (user-assigned identity)", severity: "SEV-1", status: "failing" })]);
+  });
+
+  it("counts notifications stuck in the outbox as a monitor problem", () => {
+    const stuck = anIncident({ state: "resolved" });
+    stuck.outbox = [{ id: "x", kind: "resolved", decidedAt: at(1), snapshot: snapshotOf(stuck), attempts: 3, lastError: "server: 500", claimedUntil: undefined }];
+    const r = assessHealth({ now: at(5), heartbeat: beat(), incidents: [stuck], staleAfterMinutes: 15 });
+    expect(r.status).toBe("degraded");
+    expect(r.monitor.undeliveredNotifications).toBe(1);
+  });
+});
