@@ -15,7 +15,8 @@ export interface Stack {
   standIn: StandIn;
   env: Record<string, string>;
   settings: Settings;
-  runtime(overrides?: RuntimeOverrides): Runtime;
+  /** A runtime on the stack; `env` overrides settings (e.g. a fresh STATE_TABLE_PREFIX). */
+  runtime(overrides?: RuntimeOverrides, env?: Record<string, string>): Runtime;
   close(): Promise<void>;
 }
 
@@ -40,7 +41,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     LOG_ANALYTICS_WORKSPACE_ID: WORKSPACE_ID,
     STATE_STORAGE_CONNECTION_STRING: inject("tableConnectionString"),
     // A fresh prefix per stack keeps tests that share the Azurite instance apart.
-    STATE_TABLE_PREFIX: `t${randomBytes(5).toString("hex")}`,
+    STATE_TABLE_PREFIX: freshPrefix(),
     TEAMS_WEBHOOK_URL: standIn.teamsWebhookUrl,
     AZURE_CLIENT_ID: MONITOR_CLIENT_ID,
     MONITOR_SCHEDULE: "0 */5 * * * *",
@@ -52,7 +53,10 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     standIn,
     env,
     settings,
-    runtime: (overrides = {}) => createRuntime(settings, env, { httpClient: redirectTo(standIn.url), ...overrides }),
+    runtime: (overrides = {}, extra = {}) => {
+      const merged = { ...env, ...extra };
+      return createRuntime(loadSettings(merged), merged, { httpClient: redirectTo(standIn.url), ...overrides });
+    },
     close: () => standIn.close(),
   };
 }
@@ -66,4 +70,9 @@ export function recordingLogger(): Logger & { lines: string[] } {
     warn: (m) => lines.push(`warn: ${m}`),
     error: (m) => lines.push(`error: ${m}`),
   };
+}
+
+/** A table prefix no other test uses, for state of its own on the shared Azurite. */
+export function freshPrefix(): string {
+  return `t${randomBytes(5).toString("hex")}`;
 }
