@@ -4,7 +4,9 @@ import { WORKSPACE_BASE_COLUMNS, WORKSPACE_FULL } from "../kusto/schemas.js";
 import { KV_REQUESTS_COLUMNS, renderKvRequests } from "../../src/queries/kv-requests.kql.js";
 import { verificationKql } from "../../src/core/runbook.js";
 import { kqlMinutes, KqlParameterError, kqlString } from "../../src/queries/kql.js";
-import { anIncident } from "../fixtures/incidents.js";
+import { anIncident, at } from "../fixtures/incidents.js";
+import { SimulatedWorkspace } from "../../src/standin/workspace.js";
+import { steadyTraffic } from "../fixtures/traffic.js";
 
 const expectedColumns = KV_REQUESTS_COLUMNS.map(([n, t]) => `${n}:${t}`);
 
@@ -23,6 +25,16 @@ describe("the kv-requests query, checked by the Kusto language service", () => {
     const broken = renderKvRequests({ table: "AZKVAuditLogs", binMinutes: 5 }).replace("HttpStatusCode", "HttpStatus");
     const result = analyze(broken, globalsFor(WORKSPACE_FULL));
     expect(result.errors.map((e) => e.code)).toContain("KS142");
+  });
+
+  it("is answered by the simulated workspace with the same columns and types", () => {
+    const workspace = new SimulatedWorkspace({ tables: ["AzureDiagnostics"], traffic: steadyTraffic(() => ({ ok: 3, denied: 1 })) });
+    const query = renderKvRequests({ table: "AzureDiagnostics", binMinutes: 5 });
+    const answer = workspace.answer(query, `${at(0).toISOString()}/${at(10).toISOString()}`);
+    const body = answer.body as { tables: { columns: { name: string; type: string }[]; rows: unknown[][] }[] };
+    expect(answer.status).toBe(200);
+    expect(body.tables[0]!.columns.map((c) => `${c.name}:${c.type}`)).toEqual(analyze(query, globalsFor(WORKSPACE_FULL)).columns);
+    expect(body.tables[0]!.rows.length).toBeGreaterThan(0);
   });
 
   it("leaves out the SDK's first-call 401 challenge and bins by the requested size", () => {
