@@ -5,7 +5,7 @@ import type { TokenCredential } from "@azure/core-auth";
 import { loadSettings, type Settings } from "./config/settings.js";
 import type { Policy } from "./core/model.js";
 import { createCredential } from "./adapters/credential.js";
-import { createKvRequestSource } from "./adapters/log-analytics.js";
+import { createSignalSource } from "./adapters/log-analytics.js";
 import { createTableStateStore } from "./adapters/table-store.js";
 import { createTeamsWebhook } from "./adapters/teams-webhook.js";
 import type { Runtime } from "./app/runtime.js";
@@ -43,13 +43,18 @@ export function createRuntime(settings: Settings, env: Record<string, string | u
   const [incidents, monitor] = tableClients(settings, credential);
   return {
     policy,
-    auditTable: settings.keyVaultAuditTable,
     healthStaleAfterMinutes: settings.healthStaleAfterMinutes,
-    source: createKvRequestSource({
+    signals: createSignalSource({
       client: logs,
       workspaceId: settings.workspaceId,
-      table: settings.keyVaultAuditTable,
-      binMinutes: BIN_MINUTES,
+      config: {
+        keyVaultAuditTable: settings.keyVaultAuditTable,
+        appInsights: settings.appInsights,
+        binMinutes: BIN_MINUTES,
+        windowMinutes: policy.windowMinutes,
+        priorHours: settings.invocationsPriorHours,
+        changesMinutes: settings.changesLookbackMinutes,
+      },
       lookbackMinutes: Math.max(policy.windowMinutes, policy.resolveAfterMinutes) + BIN_MINUTES,
       serverTimeoutSeconds: settings.queryTimeoutSeconds,
       // The client retries throttling and 5xx itself (twice); leave room for one retry's wait.

@@ -1,113 +1,120 @@
-import { LogsQueryClient, LogsQueryResultStatus, type LogsTable } from "@azure/monitor-query-logs";
+import { LogsQueryClient, LogsQueryResultStatus, type LogsTable, type QueryTimeInterval } from "@azure/monitor-query-logs";
 import { isRestError } from "@azure/core-rest-pipeline";
-import { z } from "zod";
-import type { KvRequestBin, SignalOutcome } from "../core/model.js";
-import { KV_REQUESTS_COLUMNS, renderKvRequests, type KeyVaultAuditTable } from "../queries/kv-requests.kql.js";
-import type { KvRequestSource } from "../app/ports.js";
+import type { SignalSource } from "../app/ports.js";
+import { earliest, renderSignalsQuery, renderTablesQuery, type SignalWindow } from "../queries/signals-query.js";
+import type { Leg } from "../queries/signals/leg.js";
+import { assembleSignalSet, type QueryRun } from "../signals/assemble.js";
+import { mapSignalRows, type RawTable } from "../signals/from-rows.js";
+import { SIGNAL_MODEL_VERSION, SIGNAL_NAMES, type SignalResult, type SignalName, type SignalSet } from "../signals/model.js";
+import { planSignals, type SignalConfig } from "../signals/plan.js";
 
-export interface KvRequestSourceOptions {
+export interface SignalSourceOptions {
   client: LogsQueryClient;
   workspaceId: string;
-  table: KeyVaultAuditTable;
-  binMinutes: number;
-  /** How far back each tick reads: the evaluation window or the recovery confirmation, plus a bin. */
+  config: SignalConfig;
+  /** How far back the request legs read: the evaluation window or the recovery confirmation, plus a bin. */
   lookbackMinutes: number;
   /** Sent as `Prefer: wait=N`: how long the service may run the query. */
   serverTimeoutSeconds: number;
-  /** Bounds the whole exchange, the client's own retries included. */
+  /** Bounds each exchange, the client's own retries included. */
   clientTimeoutMs: number;
+  /** How long the list of tables a workspace has stays trusted. */
+  detectEveryMinutes?: number;
 }
 
-const count = z.number().int().nonnegative();
-const Row = z.object({
-  BinStart: z.date(),
-  VaultResourceId: z.string().min(1, "VaultResourceId is empty"),
-  CallerObjectId: z.string(),
-  CallerAppId: z.string(),
-  CallerResourceId: z.string(),
-  Total: count,
-  Succeeded: count,
-  Unauthorized: count,
-  Forbidden: count,
-  Throttled: count,
-  Other: count,
-  Operations: z.array(z.string()),
-});
+type Outcome = { status: "complete" | "partial"; table: RawTable | undefined; problem: string | undefined } | { status: "failed"; problem: string };
 
-/** Runs the kv-requests query through `LogsQueryClient` and maps rows into the signal model. */
-export function createKvRequestSource(o: KvRequestSourceOptions): KvRequestSource {
-  const query = renderKvRequests({ table: o.table, binMinutes: o.binMinutes });
+/**
+ * Fetches every signal of a workspace through `LogsQueryClient`: normally one request per tick
+ * (the combined query), plus one hourly to learn which tables the workspace has, plus one for
+ * classic Application Insights when configured.
+ */
+export function createSignalSource(o: SignalSourceOptions): SignalSource {
+  const ttlMs = (o.detectEveryMinutes ?? 60) * 60_000;
+  let detected: { at: number; tables: Set<string> } | undefined;
+
+  const run = async (query: string, timespan: QueryTimeInterval, target: { workspace: string } | { resource: string }): Promise<Outcome> => {
+    try {
+      const options = {
+        serverTimeoutInSeconds: o.serverTimeoutSeconds,
+        // monitor-query-logs 1.0.0 drops `abortSignal` when it converts options (only
+        // `requestOptions` survives), so the per-attempt timeout goes there, and the race
+        // below bounds the exchange as a whole.
+        requestOptions: { timeout: o.clientTimeoutMs },
+      };
+      // queryResource expands "/{+resourceId}/query": an ARM ID's leading slash would make "//".
+      const call =
+        "workspace" in target
+          ? o.client.queryWorkspace(target.workspace, query, timespan, options)
+          : o.client.queryResource(target.resource.replace(/^\/+/, ""), query, timespan, options);
+      const result = await withDeadline(call, o.clientTimeoutMs);
+      if (result.status === LogsQueryResultStatus.Success) return { status: "complete", table: raw(result.tables[0]), problem: undefined };
+      const why = `${result.partialError.code}: ${result.partialError.message}`;
+      return { status: "partial", table: raw(result.partialTables[0]), problem: `the workspace returned a partial result (${why})` };
+    } catch (error) {
+      return { status: "failed", problem: describeQueryError(error) };
+    }
+  };
+
+  const runLegs = async (legs: readonly Leg[], window: SignalWindow, target: { workspace: string } | { resource: string }): Promise<QueryRun> => {
+    const outcome = await run(renderSignalsQuery(legs, window), { startTime: earliest(window), endTime: window.windowEnd }, target);
+    if (outcome.status === "failed") return { legs, status: "failed", problem: outcome.problem, mapped: undefined };
+    if (!outcome.table) return { legs, status: "failed", problem: "the query returned no table", mapped: undefined };
+    return { legs, status: outcome.status, problem: outcome.problem, mapped: mapSignalRows(outcome.table) };
+  };
+
   return {
     async fetch(now) {
-      const timespan = { startTime: new Date(now.getTime() - o.lookbackMinutes * 60_000), endTime: now };
-      try {
-        const result = await withDeadline(
-          o.client.queryWorkspace(o.workspaceId, query, timespan, {
-            serverTimeoutInSeconds: o.serverTimeoutSeconds,
-            // monitor-query-logs 1.0.0 drops `abortSignal` when it converts options (only
-            // `requestOptions` survives), so the per-attempt timeout goes there, and the race
-            // below bounds the exchange as a whole.
-            requestOptions: { timeout: o.clientTimeoutMs },
-          }),
-          o.clientTimeoutMs,
-        );
-        if (result.status === LogsQueryResultStatus.Success) {
-          return fromTables(result.tables, undefined);
-        }
-        const why = `${result.partialError.code}: ${result.partialError.message}`;
-        return fromTables(result.partialTables, `the workspace returned a partial result (${why})`);
-      } catch (error) {
-        return { status: "failed", problem: describeQueryError(error) };
+      const window = windowFor(now, o.config, o.lookbackMinutes);
+      let requests = 0;
+      if (!detected || now.getTime() - detected.at >= ttlMs || now.getTime() < detected.at) {
+        requests++;
+        const outcome = await run(renderTablesQuery(), { duration: "P1D", endTime: now }, { workspace: o.workspaceId });
+        if (outcome.status === "failed") return failedSet(window, `finding the workspace's tables failed: ${outcome.problem}`, requests);
+        detected = { at: now.getTime(), tables: tablesWithData(outcome.table) };
       }
+      const plan = planSignals(o.config, detected.tables);
+      const runs: QueryRun[] = [];
+      if (plan.workspaceLegs.length > 0) {
+        requests++;
+        runs.push(await runLegs(plan.workspaceLegs, window, { workspace: o.workspaceId }));
+      }
+      if (plan.appInsightsLegs.length > 0 && o.config.appInsights.mode === "classic") {
+        requests++;
+        runs.push(await runLegs(plan.appInsightsLegs, window, { resource: o.config.appInsights.resourceId }));
+      }
+      // A table that disappeared since detection fails the query: look again next tick.
+      if (runs.some((r) => r.status === "failed")) detected = undefined;
+      return assembleSignalSet(window, plan, runs, requests);
     },
   };
 }
 
-/** Maps the primary table into bins; malformed rows are counted and reported, never zeroed. */
-export function fromTables(tables: LogsTable[], partialProblem: string | undefined): SignalOutcome {
-  const table = tables[0];
-  if (!table) {
-    return partialProblem ? { status: "partial", rows: [], problem: partialProblem } : { status: "failed", problem: "the query returned no table" };
-  }
-  const names = table.columnDescriptors.map((c) => c.name ?? "");
-  const missing = KV_REQUESTS_COLUMNS.map(([n]) => n).filter((n) => !names.includes(n));
-  if (missing.length > 0) {
-    return { status: "failed", problem: `the query result lacks column(s) ${missing.join(", ")}` };
-  }
-  const rows: KvRequestBin[] = [];
-  let bad = 0;
-  let firstBad = "";
-  table.rows.forEach((raw, index) => {
-    const record = Object.fromEntries(names.map((n, i) => [n, raw[i]]));
-    const parsed = Row.safeParse(record);
-    if (!parsed.success) {
-      bad++;
-      if (!firstBad) {
-        const issue = parsed.error.issues[0];
-        firstBad = `row ${index}: ${issue?.path.join(".") || "row"} ${issue?.message ?? "is malformed"}`;
-      }
-      return;
-    }
-    const r = parsed.data;
-    rows.push({
-      binStart: r.BinStart,
-      vaultResourceId: r.VaultResourceId,
-      callerObjectId: r.CallerObjectId,
-      callerAppId: r.CallerAppId,
-      callerResourceId: r.CallerResourceId,
-      total: r.Total,
-      succeeded: r.Succeeded,
-      unauthorized: r.Unauthorized,
-      forbidden: r.Forbidden,
-      throttled: r.Throttled,
-      other: r.Other,
-      operations: r.Operations,
-    });
-  });
-  const problems = [partialProblem, bad > 0 ? `${bad} of ${table.rows.length} rows were malformed (first: ${firstBad})` : undefined].filter(
-    (p): p is string => p !== undefined,
-  );
-  return problems.length === 0 ? { status: "complete", rows } : { status: "partial", rows, problem: problems.join("; ") };
+/** The window every leg reads at `now`. */
+export function windowFor(now: Date, config: SignalConfig, lookbackMinutes: number): SignalWindow {
+  const at = (minutesBack: number) => new Date(now.getTime() - minutesBack * 60_000);
+  const windowStart = at(lookbackMinutes);
+  return { windowStart, windowEnd: now, priorStart: new Date(windowStart.getTime() - config.priorHours * 3_600_000), changesStart: at(config.changesMinutes) };
+}
+
+function raw(table: LogsTable | undefined): RawTable | undefined {
+  if (!table) return undefined;
+  return { columns: table.columnDescriptors.map((c) => c.name ?? ""), rows: table.rows as unknown[][] };
+}
+
+function tablesWithData(table: RawTable | undefined): Set<string> {
+  const out = new Set<string>();
+  if (!table) return out;
+  const name = table.columns.indexOf("SourceTable");
+  const events = table.columns.indexOf("Events");
+  for (const row of table.rows) if (typeof row[name] === "string" && Number(row[events]) > 0) out.add(row[name]);
+  return out;
+}
+
+function failedSet(window: SignalWindow, problem: string, requests: number): SignalSet {
+  const failed = (): SignalResult<SignalName> => ({ status: "failed", rows: [], problem, malformedRows: 0, coverage: {} });
+  const signals = Object.fromEntries(SIGNAL_NAMES.map((n) => [n, failed()])) as unknown as SignalSet["signals"];
+  return { modelVersion: SIGNAL_MODEL_VERSION, windowStart: window.windowStart, windowEnd: window.windowEnd, requests, signals };
 }
 
 /** Rejects with a TimeoutError when `promise` has not settled within `ms`. */

@@ -45,7 +45,9 @@ export function createTableStateStore(incidents: TableClient, monitor: TableClie
       try {
         const e = await monitor.getEntity<Record<string, unknown>>("monitor", "heartbeat");
         const parsed = HeartbeatEntity.safeParse(e);
-        return parsed.success ? { ...parsed.data, problem: parsed.data.problem || undefined } : undefined;
+        if (!parsed.success) return undefined;
+        const signals = SignalsJson.safeParse(safeJson(parsed.data.signals));
+        return { ...parsed.data, problem: parsed.data.problem || undefined, signals: signals.success ? signals.data : {} };
       } catch (error) {
         if (isRestError(error) && error.statusCode === 404) return undefined;
         throw error;
@@ -54,7 +56,7 @@ export function createTableStateStore(incidents: TableClient, monitor: TableClie
 
     async saveHeartbeat(h) {
       await ready();
-      await monitor.upsertEntity({ partitionKey: "monitor", rowKey: "heartbeat", ...h, problem: h.problem ?? "" }, "Replace");
+      await monitor.upsertEntity({ partitionKey: "monitor", rowKey: "heartbeat", ...h, problem: h.problem ?? "", signals: JSON.stringify(h.signals) }, "Replace");
     },
   };
 }
@@ -91,7 +93,13 @@ const CountsJson = z.object({
   lastFailureAt: optionalIsoDate,
 });
 
-const KeyJson = z.object({ vaultResourceId: z.string(), callerObjectId: z.string(), callerAppId: z.string(), callerResourceId: z.string() });
+const KeyJson = z.object({
+  vaultResourceId: z.string(),
+  callerObjectId: z.string(),
+  callerAppId: z.string(),
+  callerResourceId: z.string(),
+  auditTable: z.enum(["AzureDiagnostics", "AZKVAuditLogs"]),
+});
 const Severity = z.enum(["SEV-1", "SEV-2", "SEV-3", "SEV-4"]);
 const Rule = z.enum(["kv-auth-denied", "kv-throttled"]);
 
@@ -144,7 +152,17 @@ const HeartbeatEntity = z.object({
   seriesObserved: z.number(),
   openIncidents: z.number(),
   undelivered: z.number(),
+  signals: z.string().default("{}"),
+  requests: z.number().default(0),
 });
+
+const SignalsJson = z.record(
+  z.string(),
+  z.object({
+    status: z.enum(["ok", "no-data", "unavailable", "degraded", "failed"]),
+    problem: z.string().optional().nullable().transform((s) => s ?? undefined),
+  }),
+);
 
 function toEntity(i: Incident) {
   return {

@@ -44,7 +44,7 @@ export async function deliverOutbox(
       }
       stored = { value: claimed, etag: claim.etag };
 
-      const message = renderTeamsMessage(head, runbookFor(head.snapshot, rt.auditTable), rt.policy.windowMinutes);
+      const message = renderTeamsMessage(head, runbookFor(head.snapshot), rt.policy.windowMinutes);
       const outcome = await rt.teams.post(message);
       if (outcome.ok) {
         const done: Incident = { ...stored.value, outbox: stored.value.outbox.slice(1), deliveredCount: stored.value.deliveredCount + 1 };

@@ -1,9 +1,10 @@
-import type { Heartbeat, Incident, SignalOutcome } from "../core/model.js";
+import type { Heartbeat, Incident } from "../core/model.js";
+import type { SignalSet } from "../signals/model.js";
 import type { TeamsMessage } from "../core/render/teams-card.js";
 
-/** Knows how to fetch the Key Vault request signal for the window that ends at `now`. */
-export interface KvRequestSource {
-  fetch(now: Date): Promise<SignalOutcome>;
+/** Knows how to fetch every signal of the workspace for the window that ends at `now`. */
+export interface SignalSource {
+  fetch(now: Date): Promise<SignalSet>;
 }
 
 /** A value as loaded from storage, with the ETag that a conditional write must present. */

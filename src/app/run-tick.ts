@@ -1,5 +1,7 @@
 import type { Incident, PendingNotification, SignalOutcome } from "../core/model.js";
 import { decideTick } from "../core/tick.js";
+import { kvOutcome } from "../signals/kv-bins.js";
+import type { SignalName, SignalStatus } from "../signals/model.js";
 import type { Logger, Stored } from "./ports.js";
 import type { Runtime } from "./runtime.js";
 import { deliverOutbox, type DeliveryOutcome } from "./deliver.js";
@@ -9,6 +11,10 @@ export interface TickReport {
   tickAt: Date;
   signal: SignalOutcome["status"];
   problem: string | undefined;
+  /** Every signal's status this tick. */
+  signals: Record<SignalName, SignalStatus>;
+  /** Query API round trips this tick took. */
+  requests: number;
   seriesObserved: number;
   firing: number;
   openIncidents: number;
@@ -30,7 +36,8 @@ export async function runTick(rt: Runtime, log: Logger): Promise<TickReport> {
   const loaded = await rt.store.loadActive();
   for (const key of loaded.unreadable) log.error(`stored incident ${key} could not be read and was left untouched`);
 
-  const signal = await rt.source.fetch(now);
+  const set = await rt.signals.fetch(now);
+  const signal = kvOutcome(set);
   if (signal.status !== "complete") log.warn(`Key Vault signal is ${signal.status}: ${signal.problem}; incidents will not be resolved on this tick`);
 
   const decision = decideTick({ now, signal, incidents: loaded.incidents.map((s) => s.value), policy: rt.policy });
@@ -61,12 +68,16 @@ export async function runTick(rt: Runtime, log: Logger): Promise<TickReport> {
     seriesObserved: decision.seriesObserved,
     openIncidents,
     undelivered,
+    signals: Object.fromEntries(Object.entries(set.signals).map(([name, s]) => [name, { status: s.status, problem: s.problem }])),
+    requests: set.requests,
   });
 
   return {
     tickAt: now,
     signal: signal.status,
     problem,
+    signals: Object.fromEntries(Object.entries(set.signals).map(([name, s]) => [name, s.status])) as Record<SignalName, SignalStatus>,
+    requests: set.requests,
     seriesObserved: decision.seriesObserved,
     firing: decision.evaluations.filter((e) => e.kind === "firing").length,
     openIncidents,

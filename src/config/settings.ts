@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { Secret, secretUrl } from "./secret.js";
-import type { KeyVaultAuditTable } from "../queries/kv-requests.kql.js";
+import type { KeyVaultAuditTable } from "../queries/signals/kv-requests.js";
 
 /**
  * Application settings, read from the environment (Function App settings in Azure,
@@ -10,7 +10,10 @@ import type { KeyVaultAuditTable } from "../queries/kv-requests.kql.js";
 export interface Settings {
   workspaceId: string;
   logAnalyticsEndpoint: string;
-  keyVaultAuditTable: KeyVaultAuditTable;
+  keyVaultAuditTable: KeyVaultAuditTable | "auto";
+  appInsights: { mode: "workspace" } | { mode: "classic"; resourceId: string } | { mode: "none" };
+  invocationsPriorHours: number;
+  changesLookbackMinutes: number;
   state: StateLocation;
   teamsWebhookUrl: Secret;
   managedIdentityClientId: string | undefined;
@@ -86,10 +89,23 @@ const EnvSchema = z
     LOG_ANALYTICS_WORKSPACE_ID: guid("the Log Analytics workspace ID"),
     LOG_ANALYTICS_ENDPOINT: optional(httpsUrl("the Log Analytics query endpoint including /v1", false)),
     KEYVAULT_AUDIT_TABLE: optional(
-      z.enum(["AzureDiagnostics", "AZKVAuditLogs"], {
-        error: "expected AzureDiagnostics (diagnostic setting in Azure diagnostics mode) or AZKVAuditLogs (resource-specific mode)",
+      z.enum(["auto", "AzureDiagnostics", "AZKVAuditLogs"], {
+        error: "expected auto, AzureDiagnostics (diagnostic setting in Azure diagnostics mode) or AZKVAuditLogs (resource-specific mode)",
       }),
     ),
+    APP_INSIGHTS_MODE: optional(
+      z.enum(["workspace", "classic", "none"], {
+        error: "expected workspace (App Insights tables in the Log Analytics workspace), classic (query the App Insights resource) or none",
+      }),
+    ),
+    APP_INSIGHTS_RESOURCE_ID: optional(
+      z
+        .string()
+        .trim()
+        .regex(/^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/microsoft\.insights\/components\/[^/]+$/i, "expected the ARM resource ID of an Application Insights component"),
+    ),
+    INVOCATIONS_PRIOR_HOURS: intInRange(1, 168, 6, "hours"),
+    CHANGES_LOOKBACK_MINUTES: intInRange(15, 1440, 120, "minutes"),
     STATE_TABLE_ENDPOINT: optional(httpsUrl("the Table service endpoint, e.g. https://<account>.table.core.windows.net", false)),
     STATE_STORAGE_CONNECTION_STRING: optional(z.string().trim().min(1)),
     STATE_TABLE_PREFIX: optional(
@@ -124,6 +140,9 @@ const EnvSchema = z
           ? "set either STATE_TABLE_ENDPOINT (managed identity, recommended) or STATE_STORAGE_CONNECTION_STRING, not both"
           : "expected STATE_TABLE_ENDPOINT (https://<account>.table.core.windows.net) or, for Azurite, STATE_STORAGE_CONNECTION_STRING",
       });
+    }
+    if (env.APP_INSIGHTS_MODE === "classic" && env.APP_INSIGHTS_RESOURCE_ID === undefined) {
+      ctx.addIssue({ code: "custom", path: ["APP_INSIGHTS_RESOURCE_ID"], message: "expected the App Insights resource ID when APP_INSIGHTS_MODE is classic" });
     }
     if (env.RESOLVE_AFTER_MINUTES > env.ALERT_WINDOW_MINUTES * 4) {
       ctx.addIssue({
@@ -160,7 +179,13 @@ export function loadSettings(env: Record<string, string | undefined>): Settings 
   return {
     workspaceId: e.LOG_ANALYTICS_WORKSPACE_ID.toLowerCase(),
     logAnalyticsEndpoint: e.LOG_ANALYTICS_ENDPOINT ?? "https://api.loganalytics.io/v1",
-    keyVaultAuditTable: e.KEYVAULT_AUDIT_TABLE ?? "AzureDiagnostics",
+    keyVaultAuditTable: e.KEYVAULT_AUDIT_TABLE ?? "auto",
+    appInsights:
+      e.APP_INSIGHTS_MODE === "classic" && e.APP_INSIGHTS_RESOURCE_ID
+        ? { mode: "classic", resourceId: e.APP_INSIGHTS_RESOURCE_ID }
+        : { mode: e.APP_INSIGHTS_MODE === "none" ? "none" : "workspace" },
+    invocationsPriorHours: e.INVOCATIONS_PRIOR_HOURS,
+    changesLookbackMinutes: e.CHANGES_LOOKBACK_MINUTES,
     state:
       e.STATE_TABLE_ENDPOINT !== undefined
         ? { kind: "endpoint", tableEndpoint: e.STATE_TABLE_ENDPOINT, tablePrefix }

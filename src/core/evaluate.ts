@@ -38,6 +38,7 @@ export function groupSeries(rows: readonly KvRequestBin[]): Series[] {
           callerObjectId: row.callerObjectId.toLowerCase(),
           callerAppId: row.callerAppId.toLowerCase(),
           callerResourceId: row.callerResourceId,
+          auditTable: row.auditTable,
         },
         bins: [],
       };

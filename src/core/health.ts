@@ -1,4 +1,4 @@
-import type { Heartbeat, Incident } from "./model.js";
+import type { Heartbeat, Incident, SignalHealth } from "./model.js";
 import { callerName, vaultName } from "./names.js";
 import { RULE_TITLE } from "./render/words.js";
 
@@ -33,6 +33,11 @@ export interface HealthReport {
     problem: string | null;
     seriesObserved: number;
     undeliveredNotifications: number;
+    /** Query API round trips the last tick took. */
+    requests: number;
+    signals: Record<string, SignalHealth>;
+    /** Signals the workspace cannot feed (a missing diagnostic setting, say): known gaps, not faults. */
+    coverageGaps: string[];
   };
   targets: TargetHealth[];
 }
@@ -74,6 +79,16 @@ export function assessHealth({ now, heartbeat, incidents, staleAfterMinutes }: H
     degraded = true;
     reasons.push(`the last Key Vault query returned partial results: ${heartbeat.problem ?? "unknown error"}`);
   }
+  for (const [name, s] of Object.entries(heartbeat?.signals ?? {})) {
+    if (name === "kv-requests") continue; // reported above through signalStatus
+    if (s.status === "failed" || s.status === "degraded") {
+      degraded = true;
+      reasons.push(`the ${name} signal is ${s.status}: ${s.problem ?? "unknown error"}`);
+    }
+  }
+  const coverageGaps = Object.entries(heartbeat?.signals ?? {})
+    .filter(([, s]) => s.status === "unavailable")
+    .map(([name, s]) => `${name}: ${s.problem ?? "unavailable"}`);
   if (undelivered > 0) {
     degraded = true;
     reasons.push(`${undelivered} notification(s) not yet delivered to Teams`);
@@ -94,6 +109,9 @@ export function assessHealth({ now, heartbeat, incidents, staleAfterMinutes }: H
       problem: heartbeat?.problem ?? null,
       seriesObserved: heartbeat?.seriesObserved ?? 0,
       undeliveredNotifications: undelivered,
+      requests: heartbeat?.requests ?? 0,
+      signals: heartbeat?.signals ?? {},
+      coverageGaps,
     },
     targets: open.map((i) => ({
       vault: vaultName(i.key.vaultResourceId).name,

@@ -1,3 +1,5 @@
+import type { KeyVaultAuditTable } from "../queries/signals/kv-requests.js";
+
 /**
  * The domain vocabulary of vaultwatch. Everything in `core/` is pure: no I/O, no clock, no
  * environment; callers pass `now` and loaded state and get decisions back.
@@ -15,6 +17,8 @@ export interface KvRequestBin {
   callerAppId: string;
   /** ARM ID of the managed identity (`xms_mirid` claim); "" when not logged. */
   callerResourceId: string;
+  /** The table the vault's audit events are in; runbook queries read the same one. */
+  auditTable: KeyVaultAuditTable;
   total: number;
   succeeded: number;
   unauthorized: number;
@@ -36,6 +40,7 @@ export interface SeriesKey {
   callerObjectId: string;
   callerAppId: string;
   callerResourceId: string;
+  auditTable: KeyVaultAuditTable;
 }
 
 export type RuleId = "kv-auth-denied" | "kv-throttled";
@@ -120,11 +125,22 @@ export interface Policy {
   criticalIdentities: string[];
 }
 
+/** One signal's standing at the last tick, as the health check reports it. */
+export interface SignalHealth {
+  status: "ok" | "no-data" | "unavailable" | "degraded" | "failed";
+  problem: string | undefined;
+}
+
 /** The monitor's own record of its last tick, read by `/api/health`. */
 export interface Heartbeat {
   tickAt: Date;
+  /** The Key Vault request signal, which the incident rules read. */
   signalStatus: SignalOutcome["status"];
   problem: string | undefined;
+  /** Every signal of the catalog, by name. */
+  signals: Record<string, SignalHealth>;
+  /** Query API round trips the tick took. */
+  requests: number;
   seriesObserved: number;
   openIncidents: number;
   undelivered: number;

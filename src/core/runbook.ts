@@ -1,5 +1,5 @@
 import type { IncidentSnapshot } from "./model.js";
-import type { KeyVaultAuditTable } from "../queries/kv-requests.kql.js";
+import type { KeyVaultAuditTable } from "../queries/signals/kv-requests.js";
 import { callerName, vaultName } from "./names.js";
 import { kqlString } from "../queries/kql.js";
 
@@ -22,7 +22,8 @@ export function roleFor(operations: readonly string[]): string {
 }
 
 /** Runbook steps for an incident, written from the playbooks, with the real names filled in. */
-export function runbookFor(incident: IncidentSnapshot, auditTable: KeyVaultAuditTable): RunbookStep[] {
+export function runbookFor(incident: IncidentSnapshot): RunbookStep[] {
+  const auditTable = incident.key.auditTable;
   const vault = vaultName(incident.key.vaultResourceId);
   const caller = callerName(incident.key);
   const oid = caller.objectId || "<object-id>";

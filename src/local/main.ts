@@ -47,7 +47,7 @@ export async function startLocal(o: LocalOptions): Promise<LocalHandle> {
   try {
     const tables = await startAzuriteTables();
     started.push(tables);
-    const workspace = new SimulatedWorkspace({ tables: ["AzureDiagnostics"], traffic: scenario.traffic });
+    const workspace = new SimulatedWorkspace({ tables: ["AzureDiagnostics", "AzureActivity"], traffic: scenario.traffic, activity: scenario.activity });
     const standIn = await startStandIn({ workspace, workspaceId: WORKSPACE_ID, managedIdentityClientId: MONITOR_CLIENT_ID });
     started.push(standIn);
 
@@ -57,7 +57,8 @@ export async function startLocal(o: LocalOptions): Promise<LocalHandle> {
 
     const env = {
       LOG_ANALYTICS_WORKSPACE_ID: WORKSPACE_ID,
-      KEYVAULT_AUDIT_TABLE: "AzureDiagnostics",
+      KEYVAULT_AUDIT_TABLE: "auto",
+      APP_INSIGHTS_MODE: "none",
       STATE_STORAGE_CONNECTION_STRING: tables.connectionString,
       TEAMS_WEBHOOK_URL: standIn.teamsWebhookUrl,
       AZURE_CLIENT_ID: MONITOR_CLIENT_ID,
@@ -79,7 +80,7 @@ export async function startLocal(o: LocalOptions): Promise<LocalHandle> {
     o.write(
       [
         `vaultwatch: local replay of the built-in incident "${scenario.name}" (no Azure account needed)`,
-        `  workspace  simulated Log Analytics workspace (Key Vault AuditEvent in AzureDiagnostics), behind a stand-in at ${standIn.url}`,
+        `  workspace  simulated Log Analytics workspace (Key Vault AuditEvent in AzureDiagnostics, AzureActivity), behind a stand-in at ${standIn.url}`,
         `  identity   managed identity ${MONITOR_CLIENT_ID} via the stand-in token endpoint`,
         `  state      Azurite Tables, in memory, at ${tables.endpoint}`,
         `  teams      stand-in Workflows webhook; each card it receives is printed below as text`,
@@ -111,13 +112,16 @@ export async function startLocal(o: LocalOptions): Promise<LocalHandle> {
         const report = await runTick(rt, log);
         for (const n of report.delivered) {
           o.write("");
-          o.write(renderText(n, runbookFor(n.snapshot, rt.auditTable), rt.policy.windowMinutes));
+          o.write(renderText(n, runbookFor(n.snapshot), rt.policy.windowMinutes));
           o.write("");
           if (n.kind === "resolved") resolvedSeen = true;
         }
         const minute = simNow.getUTCMinutes();
         if (minute % (resolvedSeen ? 15 : 5) === 0) {
-          o.write(`  [${clock(simNow)}] tick: ${report.seriesObserved} caller(s) watched, ${report.openIncidents} open incident(s), query ${report.signal}`);
+          const byStatus = new Map<string, string[]>();
+          for (const [name, status] of Object.entries(report.signals)) byStatus.set(status, [...(byStatus.get(status) ?? []), name]);
+          const signals = [...byStatus].map(([status, names]) => `${status}: ${names.join(", ")}`).join("; ");
+          o.write(`  [${clock(simNow)}] tick: ${report.seriesObserved} caller(s) watched, ${report.openIncidents} open incident(s); ${report.requests} query request(s); signals ${signals}`);
         }
         if (resolvedSeen && report.delivered.some((n) => n.kind === "resolved")) {
           if (o.untilResolved) break;

@@ -23,3 +23,9 @@ export function kqlMinutes(minutes: number): string {
 export class KqlParameterError extends Error {
   override readonly name = "KqlParameterError";
 }
+
+/** A KQL datetime literal, always in UTC. */
+export function kqlDatetime(d: Date): string {
+  if (Number.isNaN(d.getTime())) throw new KqlParameterError("a datetime parameter is not a valid date");
+  return `datetime(${d.toISOString()})`;
+}

@@ -2,10 +2,10 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { randomBytes } from "node:crypto";
 import { FaultPlan, type Endpoint, type Fault } from "./faults.js";
-import type { SimulatedWorkspace } from "./workspace.js";
+import type { Workspace } from "./workspace.js";
 
 export interface StandInOptions {
-  workspace: SimulatedWorkspace;
+  workspace: Workspace;
   /** The workspace ID the Log Analytics routes accept. */
   workspaceId: string;
   /** The secret header the managed-identity endpoint expects, as App Service sets IDENTITY_HEADER. */
@@ -133,8 +133,9 @@ export async function startStandIn(o: StandInOptions): Promise<StandIn> {
     if (audience !== LOG_ANALYTICS_RESOURCE) {
       return { status: 401, body: { error: { code: "InvalidAuthenticationTokenAudience", message: `The access token has the wrong audience ${audience}` } } };
     }
+    // Classic Application Insights is queried by resource ID (/v1/subscriptions/.../components/x/query).
     const workspace = /^\/v1\/workspaces\/([^/]+)\/query$/.exec(url.pathname)?.[1];
-    if (workspace?.toLowerCase() !== o.workspaceId.toLowerCase()) {
+    if (workspace !== undefined && workspace.toLowerCase() !== o.workspaceId.toLowerCase()) {
       return { status: 404, body: { error: { code: "WorkspaceNotFoundError", message: `The workspace ${workspace} could not be found` } } };
     }
     let parsed: { query?: string; timespan?: string };
@@ -146,8 +147,10 @@ export async function startStandIn(o: StandInOptions): Promise<StandIn> {
     const answer = o.workspace.answer(parsed.query ?? "", parsed.timespan);
     if (answer.status !== 200) return answer;
     const result = answer.body as { tables: { rows: unknown[][] }[] };
-    if (fault?.kind === "malformed-rows" && result.tables[0]?.rows[0]) {
-      result.tables[0].rows[0][5] = "not-a-number";
+    const firstData = result.tables[0]?.rows.find((r) => r[1] === "data");
+    if (fault?.kind === "malformed-rows" && firstData) {
+      // A count that is not a number, as a schema drift upstream would produce.
+      firstData[4] = JSON.stringify({ ...(JSON.parse(String(firstData[4])) as object), total: "not-a-number" });
     }
     if (fault?.kind === "partial") {
       return {
@@ -217,7 +220,7 @@ interface Answer {
 
 function route(method: string, path: string): Endpoint | undefined {
   if (method === "GET" && path === "/msi/token") return "identity";
-  if (method === "POST" && /^\/v1\/workspaces\/[^/]+\/query$/.test(path)) return "logAnalytics";
+  if (method === "POST" && /^\/v1\/(workspaces\/[^/]+|subscriptions\/.+)\/query$/.test(path)) return "logAnalytics";
   if (method === "POST" && /^\/workflows\/[^/]+\/triggers\/manual\/paths\/invoke$/.test(path)) return "teams";
   return undefined;
 }

@@ -1,4 +1,5 @@
-import { KV_REQUESTS_COLUMNS, KV_REQUESTS_MARKER } from "../queries/kv-requests.kql.js";
+import { LEG_COLUMNS } from "../queries/signals/leg.js";
+import { SIGNALS_MARKER, TABLES_MARKER } from "../queries/signals-query.js";
 
 /** Requests of one caller for one operation and status in one minute, as Key Vault logs them. */
 export interface AuditEvent {
@@ -10,6 +11,8 @@ export interface AuditEvent {
   operation: string;
   status: number;
   count: number;
+  /** What denied a 403; RBAC when not given. */
+  denial?: "rbac" | "policy" | "firewall";
 }
 
 /** Produces the audit events of one minute: a scenario's traffic. */
@@ -17,10 +20,28 @@ export interface TrafficModel {
   eventsForMinute(minute: Date): AuditEvent[];
 }
 
+/** One AzureActivity record of a control-plane change. */
+export interface ActivityEvent {
+  at: Date;
+  operation: string;
+  scope: string;
+  principalId: string;
+  roleDefinitionId: string;
+  caller: string;
+}
+
+/** Anything that answers Log Analytics queries for the stand-in. */
+export interface Workspace {
+  answer(query: string, timespan: string | undefined): QueryAnswer;
+}
+
+export type QueryAnswer = { status: number; body: unknown };
+
 export interface WorkspaceOptions {
   /** Tables that have data; a query on any other fails as a real workspace does. */
   tables: string[];
   traffic: TrafficModel;
+  activity?: ActivityEvent[];
   /**
    * Minutes between an event and its visibility to queries. Key Vault resource logs usually take
    * 3-10 minutes end to end; the default keeps the local replay brisk while still lagging.
@@ -28,92 +49,143 @@ export interface WorkspaceOptions {
   ingestionDelayMinutes?: number;
 }
 
-export type QueryAnswer = { status: number; body: unknown };
-
 const MINUTE = 60_000;
+const KV_TABLES = new Set(["AzureDiagnostics", "AZKVAuditLogs"]);
 
 /**
- * A Log Analytics workspace that answers vaultwatch's own queries from simulated audit events.
- * It cannot run arbitrary KQL: it recognizes each query by its marker line and aggregates the
- * events the way that query does, returning the exact REST response shape.
+ * A Log Analytics workspace that answers vaultwatch's own queries from simulated events. It
+ * cannot run arbitrary KQL: it reads the window from the query's `let` lines and the legs from
+ * their `// leg:` markers, and aggregates the events the way each leg does, returning the exact
+ * REST response shape. It simulates Key Vault audit events and AzureActivity changes.
  */
-export class SimulatedWorkspace {
+export class SimulatedWorkspace implements Workspace {
   readonly #tables: Set<string>;
   readonly #traffic: TrafficModel;
+  readonly #activity: ActivityEvent[];
   readonly #delay: number;
 
   constructor(o: WorkspaceOptions) {
     this.#tables = new Set(o.tables);
     this.#traffic = o.traffic;
+    this.#activity = o.activity ?? [];
     this.#delay = o.ingestionDelayMinutes ?? 2;
   }
 
   answer(query: string, timespan: string | undefined): QueryAnswer {
-    const table = sourceTable(query);
-    if (!table || !this.#tables.has(table)) {
-      return badRequest("SemanticError", `'${table ?? "?"}' could not be resolved: the workspace has no table of that name. Is the diagnostic setting sending to ${table ?? "it"}?`);
+    if (!timespan) return badRequest("BadArgumentError", "the request has no timespan");
+    if (query.startsWith(TABLES_MARKER)) return tablesAnswer([...this.#tables]);
+    if (!query.startsWith(SIGNALS_MARKER)) return badRequest("SemanticError", "the simulated workspace answers only vaultwatch's own queries");
+    const w = parseWindow(query);
+    if (!w) return badRequest("SyntaxError", "the query does not declare windowStart/windowEnd/priorStart/changesStart");
+    const rows: unknown[][] = [];
+    for (const [, signal, table, kind] of query.matchAll(/^\/\/ leg: (\S+) (\S+) (data|coverage)$/gm)) {
+      if (!this.#tables.has(table!)) return badRequest("SemanticError", `'${table}' could not be resolved: the workspace has no table of that name`);
+      if (signal === "kv-requests" && KV_TABLES.has(table!)) rows.push(...this.#kv(table!, kind as "data" | "coverage", w));
+      else if (signal === "changes") rows.push(...this.#changes(kind as "data" | "coverage", w));
+      else return badRequest("SemanticError", `the simulated workspace has no events for ${signal} in ${table}`);
     }
-    const span = parseTimespan(timespan);
-    if (!span) return badRequest("BadArgumentError", `timespan ${JSON.stringify(timespan)} is not an ISO 8601 interval start/end`);
-    if (!query.startsWith(KV_REQUESTS_MARKER)) {
-      return badRequest("SemanticError", "the simulated workspace answers only vaultwatch's own queries");
-    }
-    const bin = /bin\(TimeGenerated, (\d+)m\)/.exec(query);
-    const binMinutes = bin ? Number(bin[1]) : 5;
-    return { status: 200, body: { tables: [this.#kvRequests(span, binMinutes)] } };
+    return { status: 200, body: { tables: [{ name: "PrimaryResult", columns: LEG_COLUMNS.map(([name, type]) => ({ name, type })), rows }] } };
   }
 
-  /** The kv-requests aggregation: per bin, vault and caller, with the status split. */
-  #kvRequests(span: { start: Date; end: Date }, binMinutes: number) {
-    const visibleUntil = span.end.getTime() - this.#delay * MINUTE;
-    const groups = new Map<string, (string | number)[] & { ops?: Set<string> }>();
-    for (let t = Math.floor(span.start.getTime() / MINUTE) * MINUTE; t < span.end.getTime(); t += MINUTE) {
-      if (t < span.start.getTime() || t + MINUTE > visibleUntil) continue;
+  #visibleUntil(w: Window): number {
+    return w.windowEnd - this.#delay * MINUTE;
+  }
+
+  #kv(table: string, kind: "data" | "coverage", w: Window): unknown[][] {
+    const groups = new Map<string, { binStart: number; dims: Record<string, string>; counts: Record<string, number> }>();
+    let events = 0;
+    const until = Math.min(w.windowEnd, this.#visibleUntil(w));
+    for (let t = Math.ceil(w.windowStart / MINUTE) * MINUTE; t + MINUTE <= until; t += MINUTE) {
       for (const e of this.#traffic.eventsForMinute(new Date(t))) {
         if (e.operation === "Authentication" && e.status === 401) continue; // the query leaves out the SDK challenge
-        const binStart = Math.floor(t / (binMinutes * MINUTE)) * binMinutes * MINUTE;
-        const vault = e.vaultResourceId.toLowerCase();
-        const k = [binStart, vault, e.callerObjectId, e.callerAppId, e.callerResourceId].join("|");
-        let row = groups.get(k);
-        if (!row) {
-          row = Object.assign([new Date(binStart).toISOString(), vault, e.callerObjectId, e.callerAppId, e.callerResourceId, 0, 0, 0, 0, 0, 0, ""], { ops: new Set<string>() });
-          groups.set(k, row);
+        events += e.count;
+        const binStart = Math.floor(t / (5 * MINUTE)) * 5 * MINUTE;
+        const dims = {
+          vaultResourceId: e.vaultResourceId.toLowerCase(), callerObjectId: e.callerObjectId.toLowerCase(), callerAppId: e.callerAppId.toLowerCase(),
+          callerResourceId: e.callerResourceId, operation: e.operation, source: table,
+        };
+        const key = `${binStart}|${Object.values(dims).join("|")}`;
+        let g = groups.get(key);
+        if (!g) {
+          g = { binStart, dims, counts: { total: 0, succeeded: 0, unauthorized: 0, forbiddenRbac: 0, forbiddenPolicy: 0, forbiddenFirewall: 0, forbiddenOther: 0, throttled: 0, other: 0 } };
+          groups.set(key, g);
         }
-        const add = (i: number) => (row[i] = (row[i] as number) + e.count);
-        add(5);
-        if (e.status >= 200 && e.status <= 299) add(6);
-        else if (e.status === 401) add(7);
-        else if (e.status === 403) add(8);
-        else if (e.status === 429) add(9);
-        else add(10);
-        if (row.ops!.size < 8) row.ops!.add(e.operation);
+        const c = g.counts as Record<string, number>;
+        const add = (k: string) => (c[k] = (c[k] ?? 0) + e.count);
+        add("total");
+        if (e.status >= 200 && e.status <= 299) add("succeeded");
+        else if (e.status === 401) add("unauthorized");
+        else if (e.status === 403) add(e.denial === "firewall" ? "forbiddenFirewall" : e.denial === "policy" ? "forbiddenPolicy" : "forbiddenRbac");
+        else if (e.status === 429) add("throttled");
+        else add("other");
       }
     }
-    const rows = [...groups.values()].map((r) => {
-      const out = r.slice(0, 11);
-      out.push(JSON.stringify([...r.ops!])); // dynamic columns travel as JSON text
-      return out;
+    if (kind === "coverage") return [coverageRow("kv-requests", table, events, w)];
+    return [...groups.values()].map((g) => dataRow("kv-requests", g.binStart, g.dims, g.counts));
+  }
+
+  #changes(kind: "data" | "coverage", w: Window): unknown[][] {
+    const seen = this.#activity.filter((a) => a.at.getTime() >= w.changesStart && a.at.getTime() < w.windowEnd && a.at.getTime() + this.#delay * MINUTE <= w.windowEnd);
+    if (kind === "coverage") return [coverageRow("changes", "AzureActivity", seen.length, w)];
+    return seen.map((a) => {
+      const op = a.operation.toLowerCase();
+      const kindOf = op.endsWith("roleassignments/write") ? "role-assignment-write" : op.endsWith("roleassignments/delete") ? "role-assignment-delete" : op.endsWith("accesspolicies/write") ? "vault-access-policy-write" : op === "microsoft.keyvault/vaults/write" ? "vault-write" : "app-identity-change";
+      const row = dataRow(
+        "changes",
+        Math.floor(a.at.getTime() / (5 * MINUTE)) * 5 * MINUTE,
+        { kind: kindOf, operation: op, scope: a.scope.toLowerCase(), principalId: a.principalId, roleDefinitionId: a.roleDefinitionId.toLowerCase(), caller: a.caller, status: "Succeeded" },
+        { events: 1 },
+      );
+      row[6] = a.at.toISOString();
+      row[7] = a.at.toISOString();
+      return row;
     });
-    return { name: "PrimaryResult", columns: KV_REQUESTS_COLUMNS.map(([name, type]) => ({ name, type })), rows };
   }
 }
 
-/** The table a query reads: its first line that is neither a comment nor a `let`. */
-export function sourceTable(query: string): string | undefined {
-  for (const line of query.split("\n")) {
-    const t = line.trim();
-    if (!t || t.startsWith("//") || t.startsWith("let ")) continue;
-    return /^([A-Za-z_][A-Za-z0-9_]*)/.exec(t)?.[1];
+/** Answers with a fixed response body: for tests of the mapping from the exact REST shape. */
+export class FixtureWorkspace implements Workspace {
+  constructor(
+    readonly tables: string[],
+    public body: unknown,
+  ) {}
+
+  answer(query: string): QueryAnswer {
+    if (query.startsWith(TABLES_MARKER)) return tablesAnswer(this.tables);
+    return { status: 200, body: JSON.parse(JSON.stringify(this.body)) as unknown };
   }
-  return undefined;
 }
 
-function parseTimespan(timespan: string | undefined): { start: Date; end: Date } | undefined {
-  const [a, b] = (timespan ?? "").split("/");
-  const start = a ? new Date(a) : undefined;
-  const end = b ? new Date(b) : undefined;
-  if (!start || !end || Number.isNaN(start.getTime()) || Number.isNaN(end.getTime()) || end < start) return undefined;
-  return { start, end };
+interface Window {
+  windowStart: number;
+  windowEnd: number;
+  priorStart: number;
+  changesStart: number;
+}
+
+function parseWindow(query: string): Window | undefined {
+  const read = (name: string) => {
+    const m = new RegExp(`^let ${name} = datetime\\(([^)]+)\\);$`, "m").exec(query);
+    return m ? Date.parse(m[1]!) : NaN;
+  };
+  const w = { windowStart: read("windowStart"), windowEnd: read("windowEnd"), priorStart: read("priorStart"), changesStart: read("changesStart") };
+  return Object.values(w).some(Number.isNaN) ? undefined : w;
+}
+
+function dataRow(signal: string, binStart: number, dims: Record<string, unknown>, counts: Record<string, number>): unknown[] {
+  // Dynamic columns travel as JSON text in the REST response.
+  return [signal, "data", new Date(binStart).toISOString(), JSON.stringify(dims), JSON.stringify(counts), "", null, null];
+}
+
+function coverageRow(signal: string, table: string, events: number, w: Window): unknown[] {
+  return [signal, "coverage", new Date(w.windowStart).toISOString(), JSON.stringify({ table }), JSON.stringify({ events }), "", new Date(w.windowStart).toISOString(), new Date(w.windowEnd).toISOString()];
+}
+
+function tablesAnswer(tables: string[]): QueryAnswer {
+  return {
+    status: 200,
+    body: { tables: [{ name: "PrimaryResult", columns: [{ name: "SourceTable", type: "string" }, { name: "Events", type: "long" }], rows: tables.map((t) => [t, 1]) }] },
+  };
 }
 
 function badRequest(innerCode: string, message: string): QueryAnswer {

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { LogsQueryClient } from "@azure/monitor-query-logs";
 import { ManagedIdentityCredential } from "@azure/identity";
-import { createKvRequestSource } from "../../src/adapters/log-analytics.js";
-import { KV_REQUESTS_MARKER } from "../../src/queries/kv-requests.kql.js";
+import { createSignalSource } from "../../src/adapters/log-analytics.js";
+import { SIGNALS_MARKER, TABLES_MARKER } from "../../src/queries/signals-query.js";
+import type { SignalConfig } from "../../src/signals/plan.js";
 import { redirectTo } from "../../src/standin/redirect.js";
 import { startStack, MONITOR_CLIENT_ID, WORKSPACE_ID, type Stack } from "../harness/stack.js";
 import { steadyTraffic } from "../fixtures/traffic.js";
@@ -18,98 +19,116 @@ beforeEach(() => {
   stack.standIn.requests.length = 0;
 });
 
-/** The real client and credential, with a client-side timeout short enough for a test. */
-function source(clientTimeoutMs = 20_000) {
+const CONFIG: SignalConfig = { keyVaultAuditTable: "auto", appInsights: { mode: "none" }, binMinutes: 5, windowMinutes: 15, priorHours: 6, changesMinutes: 120 };
+
+/** The real client and credential, with retries and a deadline short enough for a test. */
+function source(o: { clientTimeoutMs?: number; config?: Partial<SignalConfig>; sendRequest?: (body: string) => void } = {}) {
+  const redirect = redirectTo(stack.standIn.url);
   const client = new LogsQueryClient(new ManagedIdentityCredential({ clientId: MONITOR_CLIENT_ID }), {
-    httpClient: redirectTo(stack.standIn.url),
+    httpClient: { sendRequest: (req) => (o.sendRequest?.(String(req.body ?? "")), redirect.sendRequest(req)) },
     retryOptions: { maxRetries: 2, retryDelayInMs: 50, maxRetryDelayInMs: 200 },
   });
-  return createKvRequestSource({ client, workspaceId: WORKSPACE_ID, table: "AzureDiagnostics", binMinutes: 5, lookbackMinutes: 20, serverTimeoutSeconds: 60, clientTimeoutMs });
+  return createSignalSource({
+    client, workspaceId: WORKSPACE_ID, config: { ...CONFIG, ...o.config }, lookbackMinutes: 20, serverTimeoutSeconds: 60, clientTimeoutMs: o.clientTimeoutMs ?? 20_000,
+  });
 }
 
 const laRequests = () => stack.standIn.requests.filter((r) => r.endpoint === "logAnalytics");
 
-describe("the Key Vault request signal through LogsQueryClient", () => {
-  it("maps the REST response into bins per vault and caller, without the 401 challenge", async () => {
-    const outcome = await source().fetch(at(20));
-    expect(outcome.status).toBe("complete");
-    if (outcome.status !== "complete") return;
-    expect(outcome.rows).toHaveLength(4);
-    const first = outcome.rows.find((r) => r.binStart.getTime() === at(0).getTime());
-    expect(first).toEqual({
-      binStart: at(0), vaultResourceId: KEY.vaultResourceId, callerObjectId: KEY.callerObjectId, callerAppId: KEY.callerAppId,
-      callerResourceId: KEY.callerResourceId, total: 60, succeeded: 50, unauthorized: 0, forbidden: 10, throttled: 0, other: 0, operations: ["SecretGet"],
+describe("the signal source through LogsQueryClient", () => {
+  it("maps Key Vault rows from the REST response into the model, without the 401 challenge", async () => {
+    const set = await source().fetch(at(20));
+    const kv = set.signals["kv-requests"];
+    expect(kv.status).toBe("ok");
+    expect(kv.coverage).toEqual({ AzureDiagnostics: 240 });
+    expect(kv.rows).toHaveLength(4);
+    expect(kv.rows.find((r) => r.binStart.getTime() === at(0).getTime())).toEqual({
+      binStart: at(0),
+      dims: { vaultResourceId: KEY.vaultResourceId, callerObjectId: KEY.callerObjectId, callerAppId: KEY.callerAppId, callerResourceId: KEY.callerResourceId, operation: "SecretGet", source: "AzureDiagnostics" },
+      counts: { total: 60, succeeded: 50, unauthorized: 0, forbiddenRbac: 10, forbiddenPolicy: 0, forbiddenFirewall: 0, forbiddenOther: 0, throttled: 0, other: 0 },
     });
-    expect(outcome.rows.every((r) => r.callerObjectId !== "")).toBe(true);
   });
 
-  it("makes one query request per tick, with the time range as the API's timespan", async () => {
-    await source().fetch(at(20));
-    expect(laRequests()).toHaveLength(1);
-    expect(laRequests()[0]).toMatchObject({ method: "POST", path: `/v1/workspaces/${WORKSPACE_ID}/query`, status: 200 });
+  it("learns the workspace's tables once, then costs one request per tick", async () => {
+    const s = source();
+    const requests = [];
+    for (const minute of [20, 21, 22, 23]) requests.push((await s.fetch(at(minute))).requests);
+    expect(requests).toEqual([2, 1, 1, 1]);
+    expect(laRequests()).toHaveLength(5);
+  });
+
+  it("marks the signals the workspace cannot feed as unavailable, with what to fix", async () => {
+    const set = await source().fetch(at(20));
+    expect(set.signals["dependency-calls"]).toMatchObject({ status: "unavailable", problem: expect.stringContaining("APP_INSIGHTS_MODE=none") });
+    expect(set.signals["host-startup"]).toMatchObject({ status: "unavailable", problem: expect.stringContaining("no FunctionAppLogs data in the workspace") });
+    expect(set.signals["changes"]).toMatchObject({ status: "unavailable", problem: expect.stringContaining("export the subscription's activity log") });
+  });
+
+  it("reports the Key Vault signal unavailable when the configured mode's table has no data", async () => {
+    const set = await source({ config: { keyVaultAuditTable: "AZKVAuditLogs" } }).fetch(at(20));
+    expect(set.signals["kv-requests"]).toMatchObject({ status: "unavailable", problem: expect.stringContaining("no AZKVAuditLogs data in the workspace") });
   });
 
   it("rides out a 429 with Retry-After through the client's own retry", async () => {
+    const s = source();
+    await s.fetch(at(19));
+    stack.standIn.requests.length = 0;
     stack.standIn.faults.inject("logAnalytics", { kind: "status", status: 429, retryAfterSeconds: 1 });
-    const outcome = await source().fetch(at(20));
-    expect(outcome.status).toBe("complete");
+    const set = await s.fetch(at(20));
+    expect(set.signals["kv-requests"].status).toBe("ok");
     expect(laRequests().map((r) => r.status)).toEqual([429, 200]);
   });
 
-  it("reports a query that keeps failing as failed, with the status and a hint, never as healthy", async () => {
+  it("fails every signal when the query keeps failing, saying why, and re-learns the tables next tick", async () => {
+    const s = source();
+    await s.fetch(at(19));
     stack.standIn.faults.inject("logAnalytics", { kind: "status", status: 503, retryAfterSeconds: 0 }, 3);
-    const outcome = await source().fetch(at(20));
-    expect(outcome).toMatchObject({ status: "failed" });
-    expect(outcome.status === "failed" && outcome.problem).toMatch(/^Log Analytics answered 503/);
-    expect(laRequests()).toHaveLength(3);
+    const set = await s.fetch(at(20));
+    for (const signal of Object.values(set.signals)) expect(signal.status).toMatch(/failed|unavailable/);
+    expect(set.signals["kv-requests"].problem).toMatch(/^Log Analytics answered 503/);
+    expect((await s.fetch(at(21))).requests).toBe(2);
   });
 
   it("explains a 403 as the monitor's missing Log Analytics Reader role", async () => {
     stack.standIn.faults.inject("logAnalytics", { kind: "status", status: 403, body: { error: { code: "InsufficientAccessError", message: "The provided credentials have insufficient access to perform the requested operation" } } });
-    const outcome = await source().fetch(at(20));
-    expect(outcome.status === "failed" && outcome.problem).toContain("needs Log Analytics Reader on the workspace");
+    const set = await source().fetch(at(20));
+    expect(set.signals["kv-requests"].problem).toContain("needs Log Analytics Reader on the workspace");
   });
 
-  it("keeps the rows of a partial result but marks the signal partial", async () => {
+  it("keeps the rows of a partial result but marks the signals degraded", async () => {
+    const s = source();
+    await s.fetch(at(19));
     stack.standIn.faults.inject("logAnalytics", { kind: "partial" });
-    const outcome = await source().fetch(at(20));
-    expect(outcome.status).toBe("partial");
-    if (outcome.status !== "partial") return;
-    expect(outcome.rows.length).toBeGreaterThan(0);
-    expect(outcome.problem).toContain("PartialError");
+    const kv = (await s.fetch(at(20))).signals["kv-requests"];
+    expect(kv.status).toBe("degraded");
+    expect(kv.rows.length).toBeGreaterThan(0);
+    expect(kv.problem).toContain("PartialError");
   });
 
   it("counts malformed rows and names the first, instead of reading them as zero", async () => {
+    const s = source();
+    await s.fetch(at(19));
     stack.standIn.faults.inject("logAnalytics", { kind: "malformed-rows" });
-    const outcome = await source().fetch(at(20));
-    expect(outcome.status).toBe("partial");
-    if (outcome.status !== "partial") return;
-    expect(outcome.rows).toHaveLength(3);
-    expect(outcome.problem).toMatch(/1 of 4 rows were malformed \(first: row 0: Total /);
+    const kv = (await s.fetch(at(20))).signals["kv-requests"];
+    expect(kv.status).toBe("degraded");
+    expect(kv.rows).toHaveLength(3);
+    expect(kv.malformedRows).toBe(1);
+    expect(kv.problem).toMatch(/1 malformed row\(s\) \(first: row \d+: counts\.total /);
   });
 
   it("gives up at its own deadline when the service hangs", async () => {
     stack.standIn.faults.inject("logAnalytics", { kind: "delay", ms: 5_000 });
-    const outcome = await source(800).fetch(at(20));
-    expect(outcome.status === "failed" && outcome.problem).toMatch(/timed out|aborted/i);
+    const set = await source({ clientTimeoutMs: 800 }).fetch(at(20));
+    expect(set.signals["kv-requests"].problem).toMatch(/timed out|no answer within 800 ms/);
   });
 
-  it("surfaces a missing table as the diagnostic-setting problem it usually is", async () => {
-    const client = new LogsQueryClient(new ManagedIdentityCredential({ clientId: MONITOR_CLIENT_ID }), { httpClient: redirectTo(stack.standIn.url) });
-    const wrongMode = createKvRequestSource({ client, workspaceId: WORKSPACE_ID, table: "AZKVAuditLogs", binMinutes: 5, lookbackMinutes: 20, serverTimeoutSeconds: 60, clientTimeoutMs: 10_000 });
-    const outcome = await wrongMode.fetch(at(20));
-    expect(outcome.status === "failed" && outcome.problem).toContain("'AZKVAuditLogs' could not be resolved");
-  });
-
-  it("sends the query text with its marker line, so it can be found in LAQueryLogs", async () => {
-    let body = "";
-    const capture = redirectTo(stack.standIn.url);
-    const client = new LogsQueryClient(new ManagedIdentityCredential({ clientId: MONITOR_CLIENT_ID }), {
-      httpClient: { sendRequest: (req) => ((body = String(req.body ?? "")), capture.sendRequest(req)) },
-    });
-    await createKvRequestSource({ client, workspaceId: WORKSPACE_ID, table: "AzureDiagnostics", binMinutes: 5, lookbackMinutes: 20, serverTimeoutSeconds: 60, clientTimeoutMs: 10_000 }).fetch(at(20));
-    const sent = JSON.parse(body) as { query: string; timespan: string };
-    expect(sent.query.startsWith(KV_REQUESTS_MARKER)).toBe(true);
-    expect(sent.timespan).toBe(`${at(0).toISOString()}/${at(20).toISOString()}`);
+  it("sends marked queries, with the tick's window in the text and the API timespan covering it", async () => {
+    const bodies: string[] = [];
+    await source({ sendRequest: (b) => bodies.push(b) }).fetch(at(20));
+    const [tables, signals] = bodies.map((b) => JSON.parse(b) as { query: string; timespan: string });
+    expect(tables!.query.startsWith(TABLES_MARKER)).toBe(true);
+    expect(signals!.query.startsWith(SIGNALS_MARKER)).toBe(true);
+    expect(signals!.query).toContain(`let windowEnd = datetime(${at(20).toISOString()});`);
+    expect(signals!.timespan.endsWith(`/${at(20).toISOString()}`)).toBe(true);
   });
 });

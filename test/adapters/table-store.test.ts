@@ -64,7 +64,10 @@ describe("the incident store on Azure Tables (Azurite)", () => {
 
   it("keeps the heartbeat for the health check", async () => {
     expect(await store.loadHeartbeat()).toBeUndefined();
-    const beat = { tickAt: at(5), signalStatus: "partial" as const, problem: "limit", seriesObserved: 4, openIncidents: 1, undelivered: 0 };
+    const beat = {
+      tickAt: at(5), signalStatus: "partial" as const, problem: "limit", seriesObserved: 4, openIncidents: 1, undelivered: 0, requests: 2,
+      signals: { "kv-requests": { status: "degraded" as const, problem: "limit" }, changes: { status: "no-data" as const, problem: undefined } },
+    };
     await store.saveHeartbeat(beat);
     expect(await store.loadHeartbeat()).toEqual(beat);
     await store.saveHeartbeat({ ...beat, signalStatus: "complete", problem: undefined });

@@ -19,12 +19,12 @@ describe("when the monitor's own identity cannot get a token", () => {
     const log = recordingLogger();
     const report = await runTick(rt, log);
     expect(report.signal).toBe("failed");
-    expect(report.problem).toMatch(/^the monitor could not get a token for Log Analytics: ManagedIdentityCredential/);
+    expect(report.problem).toMatch(/^finding the workspace's tables failed: the monitor could not get a token for Log Analytics: ManagedIdentityCredential/);
     expect(report.openIncidents).toBe(0);
     expect(stack.standIn.requests.filter((r) => r.endpoint === "logAnalytics")).toEqual([]);
 
     const health = await checkHealth(rt);
     expect(health).toMatchObject({ status: "degraded", httpStatus: 503 });
-    expect(health.reasons[0]).toContain("the last Key Vault query failed: the monitor could not get a token");
+    expect(health.reasons[0]).toContain("the last Key Vault query failed: finding the workspace's tables failed: the monitor could not get a token");
   });
 });

@@ -23,7 +23,8 @@ describe("settings", () => {
   it("accept the minimal production set and fill documented defaults", () => {
     const s = loadSettings(good);
     expect(s).toMatchObject({
-      keyVaultAuditTable: "AzureDiagnostics",
+      keyVaultAuditTable: "auto",
+      appInsights: { mode: "workspace" },
       logAnalyticsEndpoint: "https://api.loganalytics.io/v1",
       state: { kind: "endpoint", tablePrefix: "vaultwatch" },
       rule: { windowMinutes: 15, minFailures: 5, minFailurePercent: 5, resolveAfterMinutes: 15 },
@@ -38,7 +39,9 @@ describe("settings", () => {
     ["a missing workspace ID", { LOG_ANALYTICS_WORKSPACE_ID: undefined }, "LOG_ANALYTICS_WORKSPACE_ID: expected the Log Analytics workspace ID (a GUID such as 00000000-0000-0000-0000-000000000000) (missing)"],
     ["a workspace name instead of its ID", { LOG_ANALYTICS_WORKSPACE_ID: "law-prod" }, 'LOG_ANALYTICS_WORKSPACE_ID: expected the Log Analytics workspace ID (a GUID such as 00000000-0000-0000-0000-000000000000) (got "law-prod")'],
     ["a five-field cron", { MONITOR_SCHEDULE: "*/5 * * * *" }, "MONITOR_SCHEDULE: expected a six-field NCRONTAB expression"],
-    ["an unknown audit table", { KEYVAULT_AUDIT_TABLE: "KeyVaultLogs" }, "KEYVAULT_AUDIT_TABLE: expected AzureDiagnostics"],
+    ["an unknown audit table", { KEYVAULT_AUDIT_TABLE: "KeyVaultLogs" }, "KEYVAULT_AUDIT_TABLE: expected auto, AzureDiagnostics"],
+    ["classic App Insights without its resource", { APP_INSIGHTS_MODE: "classic" }, "APP_INSIGHTS_RESOURCE_ID: expected the App Insights resource ID when APP_INSIGHTS_MODE is classic"],
+    ["an App Insights name instead of its resource ID", { APP_INSIGHTS_MODE: "classic", APP_INSIGHTS_RESOURCE_ID: "ai-orders" }, "APP_INSIGHTS_RESOURCE_ID: expected the ARM resource ID of an Application Insights component"],
     ["a window that is not a number", { ALERT_WINDOW_MINUTES: "fifteen" }, 'ALERT_WINDOW_MINUTES: expected a whole number of minutes (got "fifteen")'],
     ["a percentage over 100", { ALERT_MIN_FAILURE_PERCENT: "250" }, "ALERT_MIN_FAILURE_PERCENT: expected a percentage between 0 and 100"],
     ["no state location", { STATE_TABLE_ENDPOINT: undefined }, "STATE_TABLE_ENDPOINT: expected STATE_TABLE_ENDPOINT"],

@@ -4,7 +4,10 @@ import type { Heartbeat } from "../../src/core/model.js";
 import { anIncident, at } from "../fixtures/incidents.js";
 import { snapshotOf } from "../../src/core/incidents.js";
 
-const beat = (o: Partial<Heartbeat> = {}): Heartbeat => ({ tickAt: at(0), signalStatus: "complete", problem: undefined, seriesObserved: 3, openIncidents: 0, undelivered: 0, ...o });
+const beat = (o: Partial<Heartbeat> = {}): Heartbeat => ({
+  tickAt: at(0), signalStatus: "complete", problem: undefined, seriesObserved: 3, openIncidents: 0, undelivered: 0,
+  signals: { "kv-requests": { status: "ok", problem: undefined } }, requests: 1, ...o,
+});
 
 describe("health", () => {
   it("is healthy (200) only with a fresh, complete tick and nothing open", () => {
@@ -28,6 +31,20 @@ describe("health", () => {
     const r = assessHealth({ now: at(5), heartbeat: beat(), incidents: [anIncident({ severity: "SEV-1" })], staleAfterMinutes: 15 });
     expect(r.status).toBe("unhealthy");
     expect(r.targets).toEqual([expect.objectContaining({ vault: "kv-app", identity: "id-app (user-assigned identity)", severity: "SEV-1", status: "failing" })]);
+  });
+
+  it("reports a signal the workspace cannot feed as a coverage gap, not as a fault", () => {
+    const signals = { "kv-requests": { status: "ok" as const, problem: undefined }, "host-startup": { status: "unavailable" as const, problem: "no FunctionAppLogs data" } };
+    const r = assessHealth({ now: at(5), heartbeat: beat({ signals }), incidents: [], staleAfterMinutes: 15 });
+    expect(r.status).toBe("healthy");
+    expect(r.monitor.coverageGaps).toEqual(["host-startup: no FunctionAppLogs data"]);
+  });
+
+  it("is degraded when any queried signal is unknown", () => {
+    const signals = { "kv-requests": { status: "ok" as const, problem: undefined }, "dependency-calls": { status: "degraded" as const, problem: "2 malformed row(s)" } };
+    const r = assessHealth({ now: at(5), heartbeat: beat({ signals }), incidents: [], staleAfterMinutes: 15 });
+    expect(r.status).toBe("degraded");
+    expect(r.reasons).toContain("the dependency-calls signal is degraded: 2 malformed row(s)");
   });
 
   it("counts notifications stuck in the outbox as a monitor problem", () => {

@@ -12,7 +12,7 @@ function notice(kind: NotificationKind, o: Parameters<typeof anIncident>[0] = {}
 }
 
 const cardOf = (n: PendingNotification) => {
-  const m = renderTeamsMessage(n, runbookFor(n.snapshot, "AzureDiagnostics"), 15);
+  const m = renderTeamsMessage(n, runbookFor(n.snapshot), 15);
   return { message: m, card: m.attachments[0].content, json: JSON.stringify(m) };
 };
 
@@ -61,7 +61,7 @@ describe("the Teams alert card", () => {
 describe("the text rendering", () => {
   it("shows severity, vault, identity, counts and the first three steps", () => {
     const n = notice("opened", { severity: "SEV-1" });
-    const text = renderText(n, runbookFor(n.snapshot, "AzureDiagnostics"), 15);
+    const text = renderText(n, runbookFor(n.snapshot), 15);
     expect(text).toMatch(/^== SEV-1 ALERT 01:20 UTC {2}Key Vault access denied/);
     expect(text).toContain("vault      kv-app (resource group rg-app)");
     expect(text).toContain("identity   id-app (user-assigned identity)");
@@ -73,7 +73,7 @@ describe("the text rendering", () => {
 
   it("points 401-dominated denials at identity and token audience first", () => {
     const n = notice("opened", { counts: someCounts({ unauthorized: 80, forbidden: 10 }) });
-    const steps = runbookFor(n.snapshot, "AzureDiagnostics");
+    const steps = runbookFor(n.snapshot);
     expect(steps[0]!.command).toContain("az identity show --ids");
     expect(steps[1]!.title).toContain("https://vault.azure.net/.default");
   });

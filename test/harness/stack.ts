@@ -5,7 +5,7 @@ import { createRuntime, type RuntimeOverrides } from "../../src/composition.js";
 import type { Runtime } from "../../src/app/runtime.js";
 import type { Logger } from "../../src/app/ports.js";
 import { startStandIn, type StandIn } from "../../src/standin/server.js";
-import { SimulatedWorkspace, type TrafficModel } from "../../src/standin/workspace.js";
+import { SimulatedWorkspace, type TrafficModel, type Workspace } from "../../src/standin/workspace.js";
 import { redirectTo } from "../../src/standin/redirect.js";
 
 export const WORKSPACE_ID = "9c1d2e3f-4a5b-4c6d-8e7f-0a1b2c3d4e5f";
@@ -21,7 +21,9 @@ export interface Stack {
 }
 
 export interface StackOptions {
-  traffic: TrafficModel;
+  traffic?: TrafficModel;
+  /** Answers queries instead of a simulated workspace over `traffic`. */
+  workspace?: Workspace;
   tables?: string[];
   env?: Record<string, string>;
   ingestionDelayMinutes?: number;
@@ -33,7 +35,8 @@ export interface StackOptions {
  * The managed-identity client keeps its endpoint in static fields, so one stack per test file.
  */
 export async function startStack(o: StackOptions): Promise<Stack> {
-  const workspace = new SimulatedWorkspace({ tables: o.tables ?? ["AzureDiagnostics"], traffic: o.traffic, ingestionDelayMinutes: o.ingestionDelayMinutes ?? 0 });
+  const workspace =
+    o.workspace ?? new SimulatedWorkspace({ tables: o.tables ?? ["AzureDiagnostics"], traffic: o.traffic ?? { eventsForMinute: () => [] }, ingestionDelayMinutes: o.ingestionDelayMinutes ?? 0 });
   const standIn = await startStandIn({ workspace, workspaceId: WORKSPACE_ID, managedIdentityClientId: MONITOR_CLIENT_ID });
   process.env["IDENTITY_ENDPOINT"] = standIn.identityEndpoint;
   process.env["IDENTITY_HEADER"] = standIn.identityHeader;
@@ -45,6 +48,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     TEAMS_WEBHOOK_URL: standIn.teamsWebhookUrl,
     AZURE_CLIENT_ID: MONITOR_CLIENT_ID,
     MONITOR_SCHEDULE: "0 */5 * * * *",
+    APP_INSIGHTS_MODE: "none",
     IDENTITY_ENDPOINT: standIn.identityEndpoint,
     ...o.env,
   };

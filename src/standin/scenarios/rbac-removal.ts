@@ -1,4 +1,4 @@
-import type { AuditEvent, TrafficModel } from "../workspace.js";
+import type { ActivityEvent, AuditEvent, TrafficModel } from "../workspace.js";
 
 /**
  * The built-in incident, after the playbooks' timeline: a Key Vault role assignment is removed
@@ -7,6 +7,9 @@ import type { AuditEvent, TrafficModel } from "../workspace.js";
  */
 export const SUBSCRIPTION = "4a7e6f10-52c1-4d7b-9a1f-3c2b8e0d9f61";
 export const VAULT_ID = `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg-orders-prod/providers/Microsoft.KeyVault/vaults/kv-orders-prod`;
+
+/** Key Vault Secrets User, a built-in role. */
+const SECRETS_USER = `/subscriptions/${SUBSCRIPTION}/providers/Microsoft.Authorization/roleDefinitions/4633458b-17de-408a-b874-0445c86b69e6`;
 
 export const ORDERS = {
   name: "id-func-orders",
@@ -34,6 +37,8 @@ export interface Scenario {
   traffic: TrafficModel;
   /** What happened in the world, for the narrator; the monitor never reads it. */
   moments: ScenarioMoment[];
+  /** Control-plane changes, as AzureActivity records them. */
+  activity: ActivityEvent[];
   /** Identities the scenario's operator marks critical (CRITICAL_IDENTITIES). */
   criticalIdentities: string[];
 }
@@ -91,6 +96,10 @@ export function rbacRemovalScenario(day: Date): Scenario {
     start: at(0, 50),
     traffic,
     criticalIdentities: [ORDERS.name],
+    activity: [
+      { at: at(1, 0), operation: "Microsoft.Authorization/roleAssignments/delete", scope: VAULT_ID, principalId: ORDERS.objectId, roleDefinitionId: SECRETS_USER, caller: "deploy-pipeline@contoso.com" },
+      { at: at(1, 14), operation: "Microsoft.Authorization/roleAssignments/write", scope: VAULT_ID, principalId: ORDERS.objectId, roleDefinitionId: SECRETS_USER, caller: "oncall@contoso.com" },
+    ],
     moments: [
       { at: at(1, 0), text: `role assignment "Key Vault Secrets User" for ${ORDERS.name} on kv-orders-prod is deleted (AzureActivity: Microsoft.Authorization/roleAssignments/delete by deploy-pipeline)` },
       { at: at(1, 3), text: `${ORDERS.name} gets its first 403 from kv-orders-prod (SecretGet)` },

@@ -1,0 +1,54 @@
+import { kqlDatetime } from "./kql.js";
+import { coverage, type Leg } from "./signals/leg.js";
+
+/** First line of the combined query; it also names the query in the workspace's LAQueryLogs. */
+export const SIGNALS_MARKER = "// vaultwatch: signals v1";
+export const TABLES_MARKER = "// vaultwatch: tables v1";
+
+/** The time bounds every leg reads, fixed by the tick's `now` (never the server's clock). */
+export interface SignalWindow {
+  windowStart: Date;
+  windowEnd: Date;
+  /** Start of the prior period the invocations leg contrasts with. */
+  priorStart: Date;
+  /** Start of the look-back for control-plane changes. */
+  changesStart: Date;
+}
+
+/** The earliest start any leg reads: the query API's timespan must cover it. */
+export function earliest(w: SignalWindow): Date {
+  return new Date(Math.min(w.windowStart.getTime(), w.priorStart.getTime(), w.changesStart.getTime()));
+}
+
+/**
+ * All legs in one query: one round trip per workspace per tick (the query API allows 200 requests
+ * per 30 s per identity, and its $batch endpoint is deprecated). Each leg contributes its data rows
+ * and one coverage row; `// leg:` comments name them for the reader (and the local stand-in).
+ */
+export function renderSignalsQuery(legs: readonly Leg[], w: SignalWindow): string {
+  if (legs.length === 0) throw new Error("a signals query needs at least one leg");
+  const members = legs.flatMap((leg) => [
+    `// leg: ${leg.signal} ${leg.table} data\n(${leg.source}\n${leg.aggregate})`,
+    `// leg: ${leg.signal} ${leg.table} coverage\n(${coverage(leg)})`,
+  ]);
+  return [
+    SIGNALS_MARKER,
+    `let windowStart = ${kqlDatetime(w.windowStart)};`,
+    `let windowEnd = ${kqlDatetime(w.windowEnd)};`,
+    `let priorStart = ${kqlDatetime(w.priorStart)};`,
+    `let changesStart = ${kqlDatetime(w.changesStart)};`,
+    "union",
+    members.join(",\n"),
+  ].join("\n");
+}
+
+/** Tables whose presence decides which legs a workspace gets. */
+export const DETECTED_TABLES = ["AzureDiagnostics", "AZKVAuditLogs", "AppDependencies", "AppTraces", "AppRequests", "FunctionAppLogs", "AzureActivity"] as const;
+
+/**
+ * Which of the tables have data in the query's timespan. `isfuzzy` lets a union name tables the
+ * workspace may not have; it is used on plain table references only, where it is documented.
+ */
+export function renderTablesQuery(): string {
+  return [TABLES_MARKER, `union isfuzzy=true withsource = SourceTable ${DETECTED_TABLES.join(", ")}`, "| summarize Events = count() by SourceTable"].join("\n");
+}

@@ -1,0 +1,155 @@
+import { z } from "zod";
+
+/**
+ * The canonical signal model: what every query's rows map into, and all that evaluation and
+ * scenario replay read. Versioned: a change to a shape below bumps SIGNAL_MODEL_VERSION and is
+ * described in docs/signals.md (whose JSON Schema is generated from these types).
+ */
+export const SIGNAL_MODEL_VERSION = 1;
+
+export const SIGNAL_NAMES = ["kv-requests", "dependency-calls", "credential-traces", "invocations", "host-startup", "changes"] as const;
+export type SignalName = (typeof SIGNAL_NAMES)[number];
+
+const count = z.number().int().nonnegative();
+const text = z.string();
+
+/** Key Vault requests of one caller for one operation on one vault in one bin. */
+export const KvRequestsRow = z.object({
+  binStart: z.date(),
+  dims: z.object({
+    vaultResourceId: text.min(1),
+    callerObjectId: text,
+    callerAppId: text,
+    callerResourceId: text,
+    operation: text,
+    /** The table the row came from: a vault logs to one mode per diagnostic setting. */
+    source: z.enum(["AzureDiagnostics", "AZKVAuditLogs"]),
+  }),
+  counts: z.object({
+    total: count,
+    succeeded: count,
+    unauthorized: count,
+    /** 403 because the vault uses RBAC and no role grants the action. */
+    forbiddenRbac: count,
+    /** 403 because the vault uses access policies and none matches. */
+    forbiddenPolicy: count,
+    /** 403 because the caller's address is not allowed by the vault firewall. */
+    forbiddenFirewall: count,
+    forbiddenOther: count,
+    throttled: count,
+    other: count,
+  }),
+});
+
+/** Outgoing calls of one app role to one target, from Application Insights dependencies. */
+export const DependencyCallsRow = z.object({
+  binStart: z.date(),
+  dims: z.object({
+    appRoleName: text,
+    target: text,
+    dependencyType: text,
+    targetKind: z.enum(["keyvault", "storage", "servicebus", "other"]),
+  }),
+  counts: z.object({
+    total: count,
+    succeeded: count,
+    unauthorized: count,
+    forbidden: count,
+    throttled: count,
+    timeouts: count,
+    /** Result code 0 or empty: DNS, connection refused or reset — the call never got an answer. */
+    connectionFailures: count,
+    serverErrors: count,
+    otherFailures: count,
+  }),
+});
+
+export const CREDENTIAL_ERROR_CLASSES = ["mi-unavailable", "uami-not-found", "chain-exhausted", "invalid-audience"] as const;
+
+/** Credential errors an app logged, per class, with one sample message. */
+export const CredentialTracesRow = z.object({
+  binStart: z.date(),
+  dims: z.object({ appRoleName: text, errorClass: z.enum(CREDENTIAL_ERROR_CLASSES) }),
+  counts: z.object({ events: count }),
+  sample: text,
+});
+
+/** Invocations of one function: in the evaluation window, and over a prior period for contrast. */
+export const InvocationsRow = z.object({
+  binStart: z.date(),
+  dims: z.object({ appRoleName: text, operationName: text }),
+  counts: z.object({
+    windowTotal: count,
+    windowFailed: count,
+    priorTotal: count,
+    /** Prior-period window-sized bins in which the function ran at least once. */
+    priorActiveBins: count,
+    priorBins: count,
+  }),
+});
+
+/** Trigger listeners that failed to start, per app and function. */
+export const HostStartupRow = z.object({
+  binStart: z.date(),
+  dims: z.object({ appName: text, functionName: text, authRelated: z.boolean() }),
+  counts: z.object({ events: count }),
+  sample: text,
+});
+
+/** Control-plane changes that can cause access failures, grouped per bin. */
+export const ChangesRow = z.object({
+  binStart: z.date(),
+  dims: z.object({
+    kind: z.enum(["role-assignment-write", "role-assignment-delete", "vault-write", "vault-access-policy-write", "app-identity-change"]),
+    operation: text,
+    scope: text,
+    principalId: text,
+    roleDefinitionId: text,
+    caller: text,
+    status: text,
+  }),
+  counts: z.object({ events: count }),
+  firstAt: z.date(),
+  lastAt: z.date(),
+});
+
+export const SIGNAL_ROWS = {
+  "kv-requests": KvRequestsRow,
+  "dependency-calls": DependencyCallsRow,
+  "credential-traces": CredentialTracesRow,
+  invocations: InvocationsRow,
+  "host-startup": HostStartupRow,
+  changes: ChangesRow,
+} as const satisfies Record<SignalName, z.ZodType>;
+
+export type SignalRow<K extends SignalName> = z.infer<(typeof SIGNAL_ROWS)[K]>;
+
+/**
+ * How much a signal can be trusted this tick.
+ * - ok: its tables answered and had events.
+ * - no-data: its tables answered with no events in the window (known quiet).
+ * - unavailable: a table it needs is not in the workspace (a diagnostic setting is missing).
+ * - degraded: partial result or malformed rows: what is there is real, what is missing is unknown.
+ * - failed: the query failed; nothing is known.
+ */
+export type SignalStatus = "ok" | "no-data" | "unavailable" | "degraded" | "failed";
+
+export interface SignalResult<K extends SignalName> {
+  status: SignalStatus;
+  rows: SignalRow<K>[];
+  /** Why the status is not ok, for the health check and the log. */
+  problem: string | undefined;
+  malformedRows: number;
+  /** Source tables that answered, with their event counts in the window. */
+  coverage: Record<string, number>;
+}
+
+/** Everything one tick learned from the workspace. */
+export interface SignalSet {
+  modelVersion: typeof SIGNAL_MODEL_VERSION;
+  windowStart: Date;
+  windowEnd: Date;
+  /** Query API round trips this tick took (requests, not retries inside the client). */
+  requests: number;
+  signals: { [K in SignalName]: SignalResult<K> };
+}

@@ -1,0 +1,119 @@
+import { describe, expect, it } from "vitest";
+import { analyze, globalsFor } from "../kusto/language-service.js";
+import { CLASSIC_APP_INSIGHTS, WORKSPACE_BASE_COLUMNS, WORKSPACE_FULL } from "../kusto/schemas.js";
+import { coverage, LEG_COLUMNS, type Leg } from "../../src/queries/signals/leg.js";
+import { renderSignalsQuery, renderTablesQuery, SIGNALS_MARKER, type SignalWindow } from "../../src/queries/signals-query.js";
+import { planSignals, type SignalConfig } from "../../src/signals/plan.js";
+import { verificationKql } from "../../src/core/runbook.js";
+import { kqlMinutes, KqlParameterError, kqlString } from "../../src/queries/kql.js";
+import { SimulatedWorkspace } from "../../src/standin/workspace.js";
+import { anIncident, at, KEY } from "../fixtures/incidents.js";
+import { steadyTraffic } from "../fixtures/traffic.js";
+
+const window: SignalWindow = { windowStart: at(0), windowEnd: at(20), priorStart: at(-360), changesStart: at(-100) };
+const legColumns = LEG_COLUMNS.map(([n, t]) => `${n}:${t}`);
+const config = (o: Partial<SignalConfig> = {}): SignalConfig => ({
+  keyVaultAuditTable: "auto", appInsights: { mode: "workspace" }, binMinutes: 5, windowMinutes: 15, priorHours: 6, changesMinutes: 120, ...o,
+});
+const ALL_TABLES = new Set(["AzureDiagnostics", "AZKVAuditLogs", "AppDependencies", "AppTraces", "AppRequests", "FunctionAppLogs", "AzureActivity"]);
+// Legs read the window from the combined query's `let` statements; declare them for a lone leg.
+const LETS = [
+  "let windowStart = datetime(2026-11-20T01:00:00Z);",
+  "let windowEnd = datetime(2026-11-20T01:20:00Z);",
+  "let priorStart = datetime(2026-11-19T19:00:00Z);",
+  "let changesStart = datetime(2026-11-19T23:40:00Z);",
+  "",
+].join("\n");
+
+const workspaceLegs = planSignals(config(), ALL_TABLES).workspaceLegs;
+const classicLegs = planSignals(config({ appInsights: { mode: "classic", resourceId: "/subscriptions/s/resourceGroups/rg/providers/microsoft.insights/components/ai" } }), ALL_TABLES).appInsightsLegs;
+const named = (legs: Leg[]) => legs.map((l) => [`${l.signal} over ${l.table}`, l] as const);
+
+describe("every leg, checked by the Kusto language service against its table's schema", () => {
+  it("plans a leg for each of the six signals over a workspace that has every table", () => {
+    expect(workspaceLegs.map((l) => `${l.signal}:${l.table}`)).toEqual([
+      "kv-requests:AZKVAuditLogs", "kv-requests:AzureDiagnostics", "dependency-calls:AppDependencies", "credential-traces:AppTraces",
+      "invocations:AppRequests", "host-startup:FunctionAppLogs", "changes:AzureActivity",
+    ]);
+  });
+
+  it.each(named(workspaceLegs))("the %s data and coverage rows are valid and project the common columns", (_, leg) => {
+    for (const text of [`${leg.source}\n${leg.aggregate}`, coverage(leg)]) {
+      const result = analyze(LETS + text, globalsFor(WORKSPACE_FULL));
+      expect(result.errors).toEqual([]);
+      expect(result.columns).toEqual(legColumns);
+    }
+  });
+
+  it.each(named(workspaceLegs.filter((l) => l.table === "AzureDiagnostics")))("the %s leg is valid when AzureDiagnostics has only its base columns", (_, leg) => {
+    expect(analyze(LETS + `${leg.source}\n${leg.aggregate}`, globalsFor(WORKSPACE_BASE_COLUMNS)).errors).toEqual([]);
+  });
+
+  it.each(named(classicLegs))("the classic %s leg is valid on an App Insights resource", (_, leg) => {
+    const result = analyze(LETS + `${leg.source}\n${leg.aggregate}`, globalsFor(CLASSIC_APP_INSIGHTS));
+    expect(result.errors).toEqual([]);
+    expect(result.columns).toEqual(legColumns);
+  });
+
+  it("combines them into one query returning the common columns", () => {
+    const query = renderSignalsQuery(workspaceLegs, window);
+    expect(query.startsWith(SIGNALS_MARKER)).toBe(true);
+    const result = analyze(query, globalsFor(WORKSPACE_FULL));
+    expect(result.errors).toEqual([]);
+    expect(result.columns).toEqual(legColumns);
+  });
+
+  it("would catch a leg that named a column its table does not have", () => {
+    const broken = renderSignalsQuery(workspaceLegs, window).replace("HttpStatusCode", "HttpStatus");
+    expect(analyze(broken, globalsFor(WORKSPACE_FULL)).errors.map((e) => e.code)).toContain("KS142");
+  });
+
+  it("finds the workspace's tables with a valid query", () => {
+    const result = analyze(renderTablesQuery(), globalsFor(WORKSPACE_FULL));
+    expect(result.errors).toEqual([]);
+    expect(result.columns).toEqual(["SourceTable:string", "Events:long"]);
+  });
+});
+
+describe("what the Key Vault leg counts", () => {
+  it("leaves out the SDK's first-call 401 and splits 403s by what denied them", () => {
+    const leg = workspaceLegs.find((l) => l.table === "AzureDiagnostics")!;
+    expect(leg.source).toContain('where not(OperationName == "Authentication" and Status == 401)');
+    expect(leg.aggregate).toContain('"firewall", RbacOk =~ "false", "rbac", PolicyOk =~ "false", "policy", "other"');
+  });
+
+  it("is answered by the simulated workspace with the same columns", () => {
+    const workspace = new SimulatedWorkspace({ tables: ["AzureDiagnostics"], traffic: steadyTraffic(() => ({ ok: 3, denied: 1 })), ingestionDelayMinutes: 0 });
+    const legs = planSignals(config(), new Set(["AzureDiagnostics"])).workspaceLegs;
+    const answer = workspace.answer(renderSignalsQuery(legs, window), `${at(0).toISOString()}/${at(20).toISOString()}`);
+    const body = answer.body as { tables: { columns: { name: string; type: string }[]; rows: unknown[][] }[] };
+    expect(answer.status).toBe(200);
+    expect(body.tables[0]!.columns.map((c) => `${c.name}:${c.type}`)).toEqual(legColumns);
+    expect(body.tables[0]!.rows.filter((r) => r[1] === "data").length).toBeGreaterThan(0);
+  });
+});
+
+describe("runbook queries, checked by the Kusto language service", () => {
+  it.each(["AzureDiagnostics", "AZKVAuditLogs"] as const)("the %s verification queries are valid", (auditTable) => {
+    for (const focus of ["denied", "throttled"] as const) {
+      const result = analyze(verificationKql(anIncident({ key: { ...KEY, auditTable } }), auditTable, focus), globalsFor(WORKSPACE_FULL));
+      expect(result.errors).toEqual([]);
+    }
+  });
+});
+
+describe("KQL parameters", () => {
+  it("escapes quotes and backslashes so a value cannot end the literal", () => {
+    expect(kqlString('kv"; drop')).toBe('"kv\\"; drop"');
+    expect(kqlString("a\\b")).toBe('"a\\\\b"');
+    const injected = `AzureDiagnostics | where Resource == ${kqlString('x" or 1 == 1 or Resource == "y')}`;
+    expect(analyze(injected, globalsFor(WORKSPACE_FULL)).errors).toEqual([]);
+  });
+
+  it("refuses control characters and nonsense durations", () => {
+    expect(() => kqlString("a\nb")).toThrow(KqlParameterError);
+    expect(() => kqlMinutes(0)).toThrow(/whole number of minutes/);
+    expect(() => kqlMinutes(2.5)).toThrow(KqlParameterError);
+    expect(kqlMinutes(15)).toBe("15m");
+  });
+});
