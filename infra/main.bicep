@@ -119,6 +119,9 @@ param healthStaleAfterMinutes int = 15
 @maxValue(600)
 param queryTimeoutSeconds int = 60
 
+@description('The monitor spec as JSON text (apps, their criticality and fallbacks, SLOs): see docs/evaluation.md. Empty: no SLOs, no apps marked critical.')
+param monitorConfig string = ''
+
 @description('Prefix of the state tables (<prefix>Incidents, <prefix>Monitor).')
 param stateTablePrefix string = 'vaultwatch'
 
@@ -436,6 +439,7 @@ var appSettings = {
   RESOLVE_AFTER_MINUTES: string(resolveAfterMinutes)
   HEALTH_STALE_AFTER_MINUTES: string(healthStaleAfterMinutes)
   QUERY_TIMEOUT_SECONDS: string(queryTimeoutSeconds)
+  MONITOR_CONFIG: monitorConfig
 }
 
 module functionApp 'modules/app/function-app.bicep' = {

@@ -54,6 +54,7 @@ export function createRuntime(settings: Settings, env: Record<string, string | u
         windowMinutes: policy.windowMinutes,
         priorHours: settings.invocationsPriorHours,
         changesMinutes: settings.changesLookbackMinutes,
+        sloPeriods: [...new Set(settings.spec.slos.map((s) => s.period))].sort((a, b) => a - b),
       },
       lookbackMinutes: Math.max(policy.windowMinutes, policy.resolveAfterMinutes) + BIN_MINUTES,
       serverTimeoutSeconds: settings.queryTimeoutSeconds,

@@ -32,6 +32,9 @@ type Outcome = { status: "complete" | "partial"; table: RawTable | undefined; pr
 export function createSignalSource(o: SignalSourceOptions): SignalSource {
   const ttlMs = (o.detectEveryMinutes ?? 60) * 60_000;
   let detected: { at: number; tables: Set<string> } | undefined;
+  // Period sums read up to 90 days: refreshed hourly, reused (and said to be that old) in between.
+  let period: { at: number; result: SignalSet["signals"]["slo-period"] } | undefined;
+  const stale = (at: number, now: Date) => now.getTime() - at >= ttlMs || now.getTime() < at;
 
   const run = async (query: string, timespan: QueryTimeInterval, target: { workspace: string } | { resource: string }): Promise<Outcome> => {
     try {
@@ -67,13 +70,14 @@ export function createSignalSource(o: SignalSourceOptions): SignalSource {
     async fetch(now) {
       const window = windowFor(now, o.config, o.lookbackMinutes);
       let requests = 0;
-      if (!detected || now.getTime() - detected.at >= ttlMs || now.getTime() < detected.at) {
+      if (!detected || stale(detected.at, now)) {
         requests++;
         const outcome = await run(renderTablesQuery(), { duration: "P1D", endTime: now }, { workspace: o.workspaceId });
         if (outcome.status === "failed") return failedSet(window, `finding the workspace's tables failed: ${outcome.problem}`, requests);
         detected = { at: now.getTime(), tables: tablesWithData(outcome.table) };
       }
-      const plan = planSignals(o.config, detected.tables);
+      const withPeriod = o.config.sloPeriods.length > 0 && (!period || stale(period.at, now));
+      const plan = planSignals(o.config, detected.tables, withPeriod);
       const runs: QueryRun[] = [];
       if (plan.workspaceLegs.length > 0) {
         requests++;
@@ -85,7 +89,11 @@ export function createSignalSource(o: SignalSourceOptions): SignalSource {
       }
       // A table that disappeared since detection fails the query: look again next tick.
       if (runs.some((r) => r.status === "failed")) detected = undefined;
-      return assembleSignalSet(window, plan, runs, requests);
+      const set = assembleSignalSet(window, plan, runs, requests);
+      const fresh = set.signals["slo-period"];
+      if (withPeriod && (fresh.status === "ok" || fresh.status === "no-data")) period = { at: now.getTime(), result: fresh };
+      else if (!withPeriod && period) set.signals["slo-period"] = period.result;
+      return set;
     },
   };
 }
@@ -94,7 +102,15 @@ export function createSignalSource(o: SignalSourceOptions): SignalSource {
 export function windowFor(now: Date, config: SignalConfig, lookbackMinutes: number): SignalWindow {
   const at = (minutesBack: number) => new Date(now.getTime() - minutesBack * 60_000);
   const windowStart = at(lookbackMinutes);
-  return { windowStart, windowEnd: now, priorStart: new Date(windowStart.getTime() - config.priorHours * 3_600_000), changesStart: at(config.changesMinutes) };
+  return {
+    windowStart,
+    windowEnd: now,
+    priorStart: new Date(windowStart.getTime() - config.priorHours * 3_600_000),
+    changesStart: at(config.changesMinutes),
+    // The longest alerting window (3 days) and the longest SLO period.
+    sloStart: at(3 * 24 * 60),
+    periodStart: at(Math.max(0, ...config.sloPeriods) * 24 * 60),
+  };
 }
 
 function raw(table: LogsTable | undefined): RawTable | undefined {

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { Secret, secretUrl } from "./secret.js";
 import type { KeyVaultAuditTable } from "../queries/signals/kv-requests.js";
+import { parseMonitorSpec, type MonitorSpec } from "./monitor-spec.js";
 
 /**
  * Application settings, read from the environment (Function App settings in Azure,
@@ -22,6 +23,10 @@ export interface Settings {
   healthStaleAfterMinutes: number;
   criticalIdentities: string[];
   queryTimeoutSeconds: number;
+  /** Apps, SLOs and guards from MONITOR_CONFIG (empty when unset). */
+  spec: MonitorSpec;
+  /** Things that look wrong but are accepted, e.g. an objective that looks like a ratio. */
+  warnings: string[];
 }
 
 
@@ -128,6 +133,7 @@ const EnvSchema = z
         .filter((s) => s.length > 0),
     ),
     QUERY_TIMEOUT_SECONDS: intInRange(10, 600, 60, "seconds"),
+    MONITOR_CONFIG: optional(z.string()),
   })
   .superRefine((env, ctx) => {
     const hasEndpoint = env.STATE_TABLE_ENDPOINT !== undefined;
@@ -175,6 +181,8 @@ export function loadSettings(env: Record<string, string | undefined>): Settings 
     throw new SettingsError([...new Set(problems)]);
   }
   const e = parsed.data;
+  const spec = parseMonitorSpec(e.MONITOR_CONFIG);
+  if (!spec.ok) throw new SettingsError(spec.errors.map((m) => `MONITOR_CONFIG ${m}`));
   const tablePrefix = e.STATE_TABLE_PREFIX ?? "vaultwatch";
   return {
     workspaceId: e.LOG_ANALYTICS_WORKSPACE_ID.toLowerCase(),
@@ -202,5 +210,7 @@ export function loadSettings(env: Record<string, string | undefined>): Settings 
     healthStaleAfterMinutes: e.HEALTH_STALE_AFTER_MINUTES,
     criticalIdentities: e.CRITICAL_IDENTITIES,
     queryTimeoutSeconds: e.QUERY_TIMEOUT_SECONDS,
+    spec: spec.spec,
+    warnings: spec.warnings.map((m) => `MONITOR_CONFIG ${m}`),
   };
 }

@@ -13,11 +13,15 @@ export interface SignalWindow {
   priorStart: Date;
   /** Start of the look-back for control-plane changes. */
   changesStart: Date;
+  /** Start of the longest alerting window (3 days before the end). */
+  sloStart: Date;
+  /** Start of the longest SLO period. */
+  periodStart: Date;
 }
 
 /** The earliest start any leg reads: the query API's timespan must cover it. */
 export function earliest(w: SignalWindow): Date {
-  return new Date(Math.min(w.windowStart.getTime(), w.priorStart.getTime(), w.changesStart.getTime()));
+  return new Date(Math.min(w.windowStart.getTime(), w.priorStart.getTime(), w.changesStart.getTime(), w.sloStart.getTime(), w.periodStart.getTime()));
 }
 
 /**
@@ -37,6 +41,8 @@ export function renderSignalsQuery(legs: readonly Leg[], w: SignalWindow): strin
     `let windowEnd = ${kqlDatetime(w.windowEnd)};`,
     `let priorStart = ${kqlDatetime(w.priorStart)};`,
     `let changesStart = ${kqlDatetime(w.changesStart)};`,
+    `let sloStart = ${kqlDatetime(w.sloStart)};`,
+    `let periodStart = ${kqlDatetime(w.periodStart)};`,
     "union",
     members.join(",\n"),
   ].join("\n");

@@ -5,9 +5,9 @@ import { z } from "zod";
  * scenario replay read. Versioned: a change to a shape below bumps SIGNAL_MODEL_VERSION and is
  * described in docs/signals.md (whose JSON Schema is generated from these types).
  */
-export const SIGNAL_MODEL_VERSION = 1;
+export const SIGNAL_MODEL_VERSION = 2;
 
-export const SIGNAL_NAMES = ["kv-requests", "dependency-calls", "credential-traces", "invocations", "host-startup", "changes"] as const;
+export const SIGNAL_NAMES = ["kv-requests", "dependency-calls", "credential-traces", "invocations", "host-startup", "changes", "slo-windows", "slo-period"] as const;
 export type SignalName = (typeof SIGNAL_NAMES)[number];
 
 const count = z.number().int().nonnegative();
@@ -113,6 +113,35 @@ export const ChangesRow = z.object({
   lastAt: z.date(),
 });
 
+/** What an SLO is about: one identity's calls to one vault, or one app's calls to one target. */
+const SloSubject = z.discriminatedUnion("subject", [
+  z.object({
+    subject: z.literal("identity-vault"),
+    vaultResourceId: text.min(1),
+    callerObjectId: text,
+    callerAppId: text,
+    callerResourceId: text,
+    source: z.enum(["AzureDiagnostics", "AZKVAuditLogs"]),
+  }),
+  z.object({ subject: z.literal("app-dependency"), appRoleName: text, targetKind: z.enum(["keyvault", "storage", "servicebus", "other"]), target: text }),
+]);
+
+const windowPair = <W extends string>(w: W) => ({ [`bad${w}`]: count, [`total${w}`]: count }) as Record<`bad${W}` | `total${W}`, typeof count>;
+
+/** Bad and total events over each alerting window ending at the tick (binStart = window end). */
+export const SloWindowsRow = z.object({
+  binStart: z.date(),
+  dims: SloSubject,
+  counts: z.object({ ...windowPair("5m"), ...windowPair("30m"), ...windowPair("1h"), ...windowPair("2h"), ...windowPair("6h"), ...windowPair("1d"), ...windowPair("3d") }),
+});
+
+/** Bad and total events over each configured SLO period, e.g. bad30d / total30d (refreshed hourly). */
+export const SloPeriodRow = z.object({
+  binStart: z.date(),
+  dims: SloSubject,
+  counts: z.record(z.string().regex(/^(bad|total)\d+d$/, "expected badNd or totalNd"), count),
+});
+
 export const SIGNAL_ROWS = {
   "kv-requests": KvRequestsRow,
   "dependency-calls": DependencyCallsRow,
@@ -120,6 +149,8 @@ export const SIGNAL_ROWS = {
   invocations: InvocationsRow,
   "host-startup": HostStartupRow,
   changes: ChangesRow,
+  "slo-windows": SloWindowsRow,
+  "slo-period": SloPeriodRow,
 } as const satisfies Record<SignalName, z.ZodType>;
 
 export type SignalRow<K extends SignalName> = z.infer<(typeof SIGNAL_ROWS)[K]>;

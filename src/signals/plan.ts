@@ -6,6 +6,7 @@ import { kvRequestsLeg, type KeyVaultAuditTable } from "../queries/signals/kv-re
 import type { Leg } from "../queries/signals/leg.js";
 import { kqlMinutes } from "../queries/kql.js";
 import type { SignalName } from "./model.js";
+import { dependencySloPeriodLeg, dependencySloWindowsLeg, kvSloPeriodLeg, kvSloWindowsLeg } from "../queries/signals/slo.js";
 
 export interface SignalConfig {
   /** "auto" reads both Key Vault modes and prefers resource-specific rows for a vault that has both. */
@@ -15,6 +16,8 @@ export interface SignalConfig {
   windowMinutes: number;
   priorHours: number;
   changesMinutes: number;
+  /** SLO periods in days (empty: no SLOs, no SLO legs). */
+  sloPeriods: readonly number[];
 }
 
 /** What to ask where, and why a signal is not asked at all. */
@@ -27,8 +30,11 @@ export interface SignalPlan {
 
 const missing = (table: string) => `no ${table} data in the workspace in the last 24 hours`;
 
-/** Chooses the legs for the tables the workspace has, given the configuration. Pure. */
-export function planSignals(config: SignalConfig, tables: ReadonlySet<string>): SignalPlan {
+/**
+ * Chooses the legs for the tables the workspace has, given the configuration. Pure. Period sums
+ * (the whole SLO period) are only asked when `withPeriod`: the source refreshes them hourly.
+ */
+export function planSignals(config: SignalConfig, tables: ReadonlySet<string>, withPeriod = true): SignalPlan {
   const bin = kqlMinutes(config.binMinutes);
   const workspaceLegs: Leg[] = [];
   const appInsightsLegs: Leg[] = [];
@@ -53,6 +59,21 @@ export function planSignals(config: SignalConfig, tables: ReadonlySet<string>): 
     else if (ai.mode === "classic") appInsightsLegs.push(leg("classic"));
     else if (tables.has(table)) workspaceLegs.push(leg("workspace"));
     else unavailable[signal] = `${missing(table)}: is the app's Application Insights workspace-based and sending here?`;
+  }
+
+  if (config.sloPeriods.length === 0) {
+    unavailable["slo-windows"] = "no SLOs configured (MONITOR_CONFIG)";
+    unavailable["slo-period"] = "no SLOs configured (MONITOR_CONFIG)";
+  } else {
+    for (const t of kvPresent) {
+      workspaceLegs.push(kvSloWindowsLeg(t));
+      if (withPeriod) workspaceLegs.push(kvSloPeriodLeg(t, config.sloPeriods));
+    }
+    if (ai.mode !== "none" && (ai.mode === "classic" || tables.has("AppDependencies"))) {
+      const target = ai.mode === "classic" ? appInsightsLegs : workspaceLegs;
+      target.push(dependencySloWindowsLeg(ai.mode));
+      if (withPeriod) target.push(dependencySloPeriodLeg(ai.mode, config.sloPeriods));
+    }
   }
 
   if (tables.has("FunctionAppLogs")) workspaceLegs.push(hostStartupLeg(bin));

@@ -81,6 +81,7 @@ export class SimulatedWorkspace implements Workspace {
     for (const [, signal, table, kind] of query.matchAll(/^\/\/ leg: (\S+) (\S+) (data|coverage)$/gm)) {
       if (!this.#tables.has(table!)) return badRequest("SemanticError", `'${table}' could not be resolved: the workspace has no table of that name`);
       if (signal === "kv-requests" && KV_TABLES.has(table!)) rows.push(...this.#kv(table!, kind as "data" | "coverage", w));
+      else if ((signal === "slo-windows" || signal === "slo-period") && KV_TABLES.has(table!)) rows.push(...this.#slo(signal, table!, kind as "data" | "coverage", w, periodsIn(query)));
       else if (signal === "changes") rows.push(...this.#changes(kind as "data" | "coverage", w));
       else return badRequest("SemanticError", `the simulated workspace has no events for ${signal} in ${table}`);
     }
@@ -124,6 +125,40 @@ export class SimulatedWorkspace implements Workspace {
     return [...groups.values()].map((g) => dataRow("kv-requests", g.binStart, g.dims, g.counts));
   }
 
+  /** Window or period sums per vault and caller: bad = 401, 403, 429 or 5xx. */
+  #slo(signal: "slo-windows" | "slo-period", table: string, kind: "data" | "coverage", w: Window, periods: number[]): unknown[][] {
+    const spans: [string, number][] =
+      signal === "slo-windows"
+        ? [["5m", 5], ["30m", 30], ["1h", 60], ["2h", 120], ["6h", 360], ["1d", 1440], ["3d", 4320]]
+        : periods.map((d) => [`${d}d`, d * 1440]);
+    const longest = Math.max(...spans.map(([, m]) => m));
+    const until = Math.min(w.windowEnd, this.#visibleUntil(w));
+    const groups = new Map<string, { dims: Record<string, string>; counts: Record<string, number> }>();
+    let events = 0;
+    for (let t = w.windowEnd - longest * MINUTE; t + MINUTE <= until; t += MINUTE) {
+      const age = (w.windowEnd - t) / MINUTE;
+      for (const e of this.#traffic.eventsForMinute(new Date(t))) {
+        if (e.operation === "Authentication" && e.status === 401) continue;
+        events += e.count;
+        const dims = { subject: "identity-vault", vaultResourceId: e.vaultResourceId.toLowerCase(), callerObjectId: e.callerObjectId.toLowerCase(), callerAppId: e.callerAppId.toLowerCase(), callerResourceId: e.callerResourceId, source: table };
+        const key = Object.values(dims).join("|");
+        let g = groups.get(key);
+        if (!g) {
+          g = { dims, counts: Object.fromEntries(spans.flatMap(([n]) => [[`bad${n}`, 0], [`total${n}`, 0]])) };
+          groups.set(key, g);
+        }
+        const bad = e.status === 401 || e.status === 403 || e.status === 429 || e.status >= 500;
+        for (const [n, minutes] of spans) {
+          if (age > minutes) continue;
+          g.counts[`total${n}`]! += e.count;
+          if (bad) g.counts[`bad${n}`]! += e.count;
+        }
+      }
+    }
+    if (kind === "coverage") return [coverageRow(signal, table, events, w)];
+    return [...groups.values()].map((g) => dataRow(signal, w.windowEnd, g.dims, g.counts));
+  }
+
   #changes(kind: "data" | "coverage", w: Window): unknown[][] {
     const seen = this.#activity.filter((a) => a.at.getTime() >= w.changesStart && a.at.getTime() < w.windowEnd && a.at.getTime() + this.#delay * MINUTE <= w.windowEnd);
     if (kind === "coverage") return [coverageRow("changes", "AzureActivity", seen.length, w)];
@@ -161,6 +196,12 @@ interface Window {
   windowEnd: number;
   priorStart: number;
   changesStart: number;
+}
+
+/** The SLO periods a query's period legs ask for (the `BadNd` columns of its slo-period legs). */
+function periodsIn(query: string): number[] {
+  const periodLegs = query.split("// leg: ").filter((leg) => leg.startsWith("slo-period ")).join("\n");
+  return [...new Set([...periodLegs.matchAll(/\bBad(\d+)d = /g)].map((m) => Number(m[1])))];
 }
 
 function parseWindow(query: string): Window | undefined {

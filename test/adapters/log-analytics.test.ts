@@ -19,7 +19,7 @@ beforeEach(() => {
   stack.standIn.requests.length = 0;
 });
 
-const CONFIG: SignalConfig = { keyVaultAuditTable: "auto", appInsights: { mode: "none" }, binMinutes: 5, windowMinutes: 15, priorHours: 6, changesMinutes: 120 };
+const CONFIG: SignalConfig = { keyVaultAuditTable: "auto", appInsights: { mode: "none" }, binMinutes: 5, windowMinutes: 15, priorHours: 6, changesMinutes: 120, sloPeriods: [] };
 
 /** The real client and credential, with retries and a deadline short enough for a test. */
 function source(o: { clientTimeoutMs?: number; config?: Partial<SignalConfig>; sendRequest?: (body: string) => void } = {}) {
@@ -120,6 +120,25 @@ describe("the signal source through LogsQueryClient", () => {
     stack.standIn.faults.inject("logAnalytics", { kind: "delay", ms: 5_000 });
     const set = await source({ clientTimeoutMs: 800 }).fetch(at(20));
     expect(set.signals["kv-requests"].problem).toMatch(/timed out|no answer within 800 ms/);
+  });
+
+  it("reads SLO window sums every tick and period sums once an hour, reusing them in between", async () => {
+    const bodies: string[] = [];
+    const s = source({ config: { sloPeriods: [1] }, sendRequest: (b) => bodies.push(b) });
+    const first = await s.fetch(at(20));
+    const windows = first.signals["slo-windows"].rows[0]!;
+    expect(windows.dims).toMatchObject({ subject: "identity-vault", callerObjectId: KEY.callerObjectId, source: "AzureDiagnostics" });
+    // 12 requests a minute, 2 of them denied.
+    expect(windows.counts).toMatchObject({ total5m: 60, bad5m: 10, total1h: 720, bad1h: 120 });
+    expect(first.signals["slo-period"].rows[0]!.counts).toEqual({ bad1d: 2880, total1d: 17280 });
+
+    const queriesWithPeriod = () => bodies.filter((b) => b.includes("// leg: slo-period ")).length;
+    expect(queriesWithPeriod()).toBe(1);
+    const second = await s.fetch(at(25));
+    expect(queriesWithPeriod()).toBe(1);
+    expect(second.signals["slo-period"]).toMatchObject({ status: "ok", rows: first.signals["slo-period"].rows });
+    await s.fetch(at(80));
+    expect(queriesWithPeriod()).toBe(2);
   });
 
   it("sends marked queries, with the tick's window in the text and the API timespan covering it", async () => {

@@ -27,7 +27,7 @@ function source(config: Partial<SignalConfig> = {}) {
   const client = new LogsQueryClient(new ManagedIdentityCredential({ clientId: MONITOR_CLIENT_ID }), { httpClient: redirectTo(stack.standIn.url) });
   return createSignalSource({
     client, workspaceId: WORKSPACE_ID, lookbackMinutes: 20, serverTimeoutSeconds: 60, clientTimeoutMs: 10_000,
-    config: { keyVaultAuditTable: "auto", appInsights: { mode: "workspace" }, binMinutes: 5, windowMinutes: 15, priorHours: 6, changesMinutes: 120, ...config },
+    config: { keyVaultAuditTable: "auto", appInsights: { mode: "workspace" }, binMinutes: 5, windowMinutes: 15, priorHours: 6, changesMinutes: 120, sloPeriods: [], ...config },
   });
 }
 
@@ -36,6 +36,8 @@ describe("the six signals, mapped from the exact REST shape through the real cli
     const set = await source().fetch(at(20));
     expect(Object.fromEntries(Object.entries(set.signals).map(([n, s]) => [n, s.status]))).toEqual({
       "kv-requests": "ok", "dependency-calls": "ok", "credential-traces": "ok", invocations: "ok", "host-startup": "ok", changes: "ok",
+      // No SLOs configured in this test.
+      "slo-windows": "unavailable", "slo-period": "unavailable",
     });
     const s = set.signals;
     expect(s["kv-requests"].rows[0]!.counts).toMatchObject({ forbiddenRbac: 20, forbiddenPolicy: 5, forbiddenFirewall: 5 });
@@ -46,7 +48,7 @@ describe("the six signals, mapped from the exact REST shape through the real cli
     expect(s.invocations.rows[0]!.counts).toEqual({ windowTotal: 0, windowFailed: 0, priorTotal: 480, priorActiveBins: 24, priorBins: 24 });
     expect(s["host-startup"].rows[0]!.dims.authRelated).toBe(true);
     expect(s.changes.rows[0]).toMatchObject({ dims: { kind: "role-assignment-delete", principalId: "oid-1" }, firstAt: new Date("2026-11-20T01:00:12Z") });
-    expect(set.modelVersion).toBe(1);
+    expect(set.modelVersion).toBe(2);
   });
 
   it("degrades only the signal whose row is malformed, and counts it", async () => {

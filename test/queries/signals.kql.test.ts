@@ -10,10 +10,10 @@ import { SimulatedWorkspace } from "../../src/standin/workspace.js";
 import { anIncident, at, KEY } from "../fixtures/incidents.js";
 import { steadyTraffic } from "../fixtures/traffic.js";
 
-const window: SignalWindow = { windowStart: at(0), windowEnd: at(20), priorStart: at(-360), changesStart: at(-100) };
+const window: SignalWindow = { windowStart: at(0), windowEnd: at(20), priorStart: at(-360), changesStart: at(-100), sloStart: at(20 - 4320), periodStart: at(20 - 43200) };
 const legColumns = LEG_COLUMNS.map(([n, t]) => `${n}:${t}`);
 const config = (o: Partial<SignalConfig> = {}): SignalConfig => ({
-  keyVaultAuditTable: "auto", appInsights: { mode: "workspace" }, binMinutes: 5, windowMinutes: 15, priorHours: 6, changesMinutes: 120, ...o,
+  keyVaultAuditTable: "auto", appInsights: { mode: "workspace" }, binMinutes: 5, windowMinutes: 15, priorHours: 6, changesMinutes: 120, sloPeriods: [7, 30], ...o,
 });
 const ALL_TABLES = new Set(["AzureDiagnostics", "AZKVAuditLogs", "AppDependencies", "AppTraces", "AppRequests", "FunctionAppLogs", "AzureActivity"]);
 // Legs read the window from the combined query's `let` statements; declare them for a lone leg.
@@ -22,6 +22,8 @@ const LETS = [
   "let windowEnd = datetime(2026-11-20T01:20:00Z);",
   "let priorStart = datetime(2026-11-19T19:00:00Z);",
   "let changesStart = datetime(2026-11-19T23:40:00Z);",
+  "let sloStart = datetime(2026-11-17T01:20:00Z);",
+  "let periodStart = datetime(2026-10-21T01:20:00Z);",
   "",
 ].join("\n");
 
@@ -30,11 +32,20 @@ const classicLegs = planSignals(config({ appInsights: { mode: "classic", resourc
 const named = (legs: Leg[]) => legs.map((l) => [`${l.signal} over ${l.table}`, l] as const);
 
 describe("every leg, checked by the Kusto language service against its table's schema", () => {
-  it("plans a leg for each of the six signals over a workspace that has every table", () => {
+  it("plans a leg for each signal over a workspace that has every table", () => {
     expect(workspaceLegs.map((l) => `${l.signal}:${l.table}`)).toEqual([
       "kv-requests:AZKVAuditLogs", "kv-requests:AzureDiagnostics", "dependency-calls:AppDependencies", "credential-traces:AppTraces",
-      "invocations:AppRequests", "host-startup:FunctionAppLogs", "changes:AzureActivity",
+      "invocations:AppRequests", "slo-windows:AZKVAuditLogs", "slo-period:AZKVAuditLogs", "slo-windows:AzureDiagnostics",
+      "slo-period:AzureDiagnostics", "slo-windows:AppDependencies", "slo-period:AppDependencies", "host-startup:FunctionAppLogs",
+      "changes:AzureActivity",
     ]);
+  });
+
+  it("asks for period sums only when told to (they are refreshed hourly), and no SLO legs without SLOs", () => {
+    expect(planSignals(config(), ALL_TABLES, false).workspaceLegs.some((l) => l.signal === "slo-period")).toBe(false);
+    const none = planSignals(config({ sloPeriods: [] }), ALL_TABLES);
+    expect(none.workspaceLegs.some((l) => l.signal.startsWith("slo-"))).toBe(false);
+    expect(none.unavailable["slo-windows"]).toBe("no SLOs configured (MONITOR_CONFIG)");
   });
 
   it.each(named(workspaceLegs))("the %s data and coverage rows are valid and project the common columns", (_, leg) => {

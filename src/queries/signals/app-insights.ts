@@ -1,4 +1,4 @@
-import type { Leg } from "./leg.js";
+import type { Leg, WindowBound } from "./leg.js";
 import { project } from "./leg.js";
 
 /**
@@ -21,23 +21,34 @@ const COLUMNS = {
   },
 } as const;
 
+/**
+ * Dependency calls from `from` to windowEnd, each classified: auth statuses first (an SDK may mark
+ * a 403 as handled, but it is still a denial); result code 0 (or none) means no HTTP answer at
+ * all: DNS, refused or reset connections (H6). ItemCount restores what sampling removed.
+ */
+export function dependencySource(mode: AppInsightsMode, from: WindowBound): string {
+  const c = COLUMNS[mode];
+  return [
+    c.dependencies,
+    `| where ${c.time} >= ${from} and ${c.time} < windowEnd`,
+    `| extend Code = tostring(${c.code}), Detail = tostring(${c.data}), Ok = tostring(${c.success}) =~ "true", Items = toint(${c.itemCount})`,
+    '| extend Failure = case(Code == "401", "unauthorized", Code == "403", "forbidden", Code == "429", "throttled", Ok, "",',
+    '    Code in ("408", "504") or Detail has_any ("timeout", "timed out"), "timeout",',
+    '    Code in ("0", ""), "connection",',
+    '    Code startswith "5", "server", "other")',
+    `| extend TargetKind = case(${c.target} has "vault.azure.net", "keyvault", ${c.target} has_any (".blob.core.", ".queue.core.", ".table.core.", ".file.core.", ".dfs.core."), "storage", ${c.target} has "servicebus.windows.net", "servicebus", "other")`,
+    `| extend AppRoleName = ${c.role}, Target = ${c.target}, DependencyType = ${c.type}, When = ${c.time}`,
+  ].join("\n");
+}
+
 /** Outgoing calls per app role and target: auth failures apart from timeouts, connection failures and 5xx. */
 export function dependencyCallsLeg(mode: AppInsightsMode, binMinutes: string): Leg {
   const c = COLUMNS[mode];
   return {
     signal: "dependency-calls",
     table: c.dependencies,
-    source: [c.dependencies, `| where ${c.time} >= windowStart and ${c.time} < windowEnd`].join("\n"),
+    source: dependencySource(mode, "windowStart"),
     aggregate: [
-      `| extend Code = tostring(${c.code}), Detail = tostring(${c.data}), Ok = tostring(${c.success}) =~ "true", Items = toint(${c.itemCount})`,
-      // Auth statuses first: an SDK may mark a 403 as handled, but it is still a denial. Result
-      // code 0 (or none) means no HTTP answer at all: DNS, refused or reset connections (H6).
-      '| extend Failure = case(Code == "401", "unauthorized", Code == "403", "forbidden", Code == "429", "throttled", Ok, "",',
-      '    Code in ("408", "504") or Detail has_any ("timeout", "timed out"), "timeout",',
-      '    Code in ("0", ""), "connection",',
-      '    Code startswith "5", "server", "other")',
-      `| extend TargetKind = case(${c.target} has "vault.azure.net", "keyvault", ${c.target} has_any (".blob.core.", ".queue.core.", ".table.core.", ".file.core.", ".dfs.core."), "storage", ${c.target} has "servicebus.windows.net", "servicebus", "other")`,
-      // ItemCount restores what sampling removed.
       "| summarize Total = sum(Items),",
       '    Succeeded = sumif(Items, Failure == ""),',
       '    Unauthorized = sumif(Items, Failure == "unauthorized"),',
@@ -47,7 +58,7 @@ export function dependencyCallsLeg(mode: AppInsightsMode, binMinutes: string): L
       '    ConnectionFailures = sumif(Items, Failure == "connection"),',
       '    ServerErrors = sumif(Items, Failure == "server"),',
       '    OtherFailures = sumif(Items, Failure == "other")',
-      `    by BinStart = bin(${c.time}, ${binMinutes}), AppRoleName = ${c.role}, Target = ${c.target}, DependencyType = ${c.type}, TargetKind`,
+      `    by BinStart = bin(When, ${binMinutes}), AppRoleName, Target, DependencyType, TargetKind`,
       project(
         "dependency-calls",
         { appRoleName: "AppRoleName", target: "Target", dependencyType: "DependencyType", targetKind: "TargetKind" },

@@ -1,4 +1,4 @@
-import type { Leg } from "./leg.js";
+import type { Leg, WindowBound } from "./leg.js";
 import { project } from "./leg.js";
 
 /** Key Vault AuditEvent tables: the legacy shared one, or the resource-specific one. */
@@ -6,9 +6,9 @@ export type KeyVaultAuditTable = "AzureDiagnostics" | "AZKVAuditLogs";
 
 // Legacy mode. Identity and authorization columns exist only once some event carried them, and a
 // workspace past 500 AzureDiagnostics columns stops adding them: hence column_ifexists.
-const AZURE_DIAGNOSTICS = [
+const AZURE_DIAGNOSTICS = (from: WindowBound) => [
   "AzureDiagnostics",
-  "| where TimeGenerated >= windowStart and TimeGenerated < windowEnd",
+  `| where TimeGenerated >= ${from} and TimeGenerated < windowEnd`,
   '| where ResourceProvider == "MICROSOFT.KEYVAULT" and Category == "AuditEvent"',
   "| extend Status = toint(httpStatusCode_d)",
   '| extend CallerObjectId = tolower(coalesce(tostring(column_ifexists("identity_claim_oid_g", "")), tostring(column_ifexists("identity_claim_http_schemas_microsoft_com_identity_claims_objectidentifier_g", ""))))',
@@ -18,9 +18,9 @@ const AZURE_DIAGNOSTICS = [
   "| extend Detail = ResultDescription",
 ];
 
-const RESOURCE_SPECIFIC = [
+const RESOURCE_SPECIFIC = (from: WindowBound) => [
   "AZKVAuditLogs",
-  "| where TimeGenerated >= windowStart and TimeGenerated < windowEnd",
+  `| where TimeGenerated >= ${from} and TimeGenerated < windowEnd`,
   "| extend Status = toint(HttpStatusCode)",
   "| extend CallerObjectId = tolower(tostring(Identity.claim.oid))",
   "| extend CallerAppId = tolower(tostring(Identity.claim.appid))",
@@ -29,17 +29,22 @@ const RESOURCE_SPECIFIC = [
   "| extend Detail = ResultDescription",
 ];
 
+/** The audit events of a table from `from` to windowEnd, with the caller and status extracted. */
+export function kvSource(table: KeyVaultAuditTable, from: WindowBound): string {
+  return [
+    ...(table === "AZKVAuditLogs" ? RESOURCE_SPECIFIC(from) : AZURE_DIAGNOSTICS(from)),
+    // SDK clients send a first request without a token and get 401 + WWW-Authenticate by
+    // design; Microsoft's own failure queries leave that challenge out, and so do we.
+    '| where not(OperationName == "Authentication" and Status == 401)',
+  ].join("\n");
+}
+
 /** Requests per vault, caller and operation, with the 403s split by what denied them. */
 export function kvRequestsLeg(table: KeyVaultAuditTable, binMinutes: string): Leg {
   return {
     signal: "kv-requests",
     table,
-    source: [
-      ...(table === "AZKVAuditLogs" ? RESOURCE_SPECIFIC : AZURE_DIAGNOSTICS),
-      // SDK clients send a first request without a token and get 401 + WWW-Authenticate by
-      // design; Microsoft's own failure queries leave that challenge out, and so do we.
-      '| where not(OperationName == "Authentication" and Status == 401)',
-    ].join("\n"),
+    source: kvSource(table, "windowStart"),
     aggregate: [
       // A firewall denial is a 403 whose caller address was refused ("Client address is not
       // authorized and caller is not a trusted service"); otherwise the vault's permission model

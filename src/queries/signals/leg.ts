@@ -15,6 +15,9 @@ export interface Leg {
   aggregate: string;
 }
 
+/** The `let`-bound datetimes a leg may start from (declared by the combined query). */
+export type WindowBound = "windowStart" | "priorStart" | "changesStart" | "sloStart" | "periodStart";
+
 /** The columns every leg projects, in order, with their Kusto types. */
 export const LEG_COLUMNS = [
   ["Signal", "string"],
