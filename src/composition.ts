@@ -39,6 +39,7 @@ export function createRuntime(settings: Settings, env: Record<string, string | u
     minFailurePercent: settings.rule.minFailurePercent,
     resolveAfterMinutes: settings.rule.resolveAfterMinutes,
     criticalIdentities: settings.criticalIdentities,
+    spec: settings.spec,
   };
   const [incidents, monitor] = tableClients(settings, credential);
   return {

@@ -47,7 +47,8 @@ export function createTableStateStore(incidents: TableClient, monitor: TableClie
         const parsed = HeartbeatEntity.safeParse(e);
         if (!parsed.success) return undefined;
         const signals = SignalsJson.safeParse(safeJson(parsed.data.signals));
-        return { ...parsed.data, problem: parsed.data.problem || undefined, signals: signals.success ? signals.data : {} };
+        const slos = SlosJson.safeParse(safeJson(parsed.data.slos));
+        return { ...parsed.data, problem: parsed.data.problem || undefined, signals: signals.success ? signals.data : {}, slos: slos.success ? slos.data : [] };
       } catch (error) {
         if (isRestError(error) && error.statusCode === 404) return undefined;
         throw error;
@@ -56,7 +57,7 @@ export function createTableStateStore(incidents: TableClient, monitor: TableClie
 
     async saveHeartbeat(h) {
       await ready();
-      await monitor.upsertEntity({ partitionKey: "monitor", rowKey: "heartbeat", ...h, problem: h.problem ?? "", signals: JSON.stringify(h.signals) }, "Replace");
+      await monitor.upsertEntity({ partitionKey: "monitor", rowKey: "heartbeat", ...h, problem: h.problem ?? "", signals: JSON.stringify(h.signals), slos: JSON.stringify(h.slos) }, "Replace");
     },
   };
 }
@@ -103,6 +104,17 @@ const KeyJson = z.object({
 const Severity = z.enum(["SEV-1", "SEV-2", "SEV-3", "SEV-4"]);
 const Rule = z.enum(["kv-auth-denied", "kv-throttled"]);
 
+const TriggerJson = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("threshold"), failures: z.number(), failurePercent: z.number(), baseline: z.enum(["cold", "none"]) }),
+  z.object({
+    kind: z.literal("slo"), slo: z.string(), tier: z.string(), action: z.enum(["page", "ticket"]), longWindow: z.string(), shortWindow: z.string(),
+    longBurn: z.number(), shortBurn: z.number(), burnThreshold: z.number(),
+    budgetRemaining: z.number().optional().nullable().transform((v) => v ?? undefined),
+    hoursToExhaustion: z.number().optional().nullable().transform((v) => v ?? undefined),
+  }),
+  z.object({ kind: z.literal("baseline"), expectedRatio: z.number(), observedRatio: z.number(), pValue: z.number(), text: z.string() }),
+]);
+
 const SnapshotJson = z.object({
   id: z.string(),
   rule: Rule,
@@ -114,6 +126,8 @@ const SnapshotJson = z.object({
   counts: CountsJson,
   peakFailures: z.number(),
   lastFailureAt: optionalIsoDate,
+  triggers: z.array(TriggerJson).default([]),
+  severityReason: z.string().default(""),
 });
 
 const OutboxJson = z.array(
@@ -143,6 +157,8 @@ const IncidentEntity = z.object({
   key: z.string(),
   counts: z.string(),
   outbox: z.string(),
+  triggers: z.string().default("[]"),
+  severityReason: z.string().default(""),
 });
 
 const HeartbeatEntity = z.object({
@@ -153,8 +169,20 @@ const HeartbeatEntity = z.object({
   openIncidents: z.number(),
   undelivered: z.number(),
   signals: z.string().default("{}"),
+  slos: z.string().default("[]"),
   requests: z.number().default(0),
 });
+
+const SlosJson = z.array(
+  z.object({
+    name: z.string(),
+    kind: z.enum(["identity-vault", "app-dependency"]),
+    status: z.enum(["firing", "burning-within-budget", "no-data", "no-signal"]),
+    firing: z.string().optional().nullable().transform((v) => v ?? undefined),
+    budgetRemaining: z.number().optional().nullable().transform((v) => v ?? undefined),
+    hoursToExhaustion: z.number().optional().nullable().transform((v) => v ?? undefined),
+  }),
+);
 
 const SignalsJson = z.record(
   z.string(),
@@ -185,6 +213,8 @@ function toEntity(i: Incident) {
     key: JSON.stringify(i.key),
     counts: JSON.stringify(i.counts),
     outbox: JSON.stringify(i.outbox),
+    triggers: JSON.stringify(i.triggers),
+    severityReason: i.severityReason,
   };
 }
 
@@ -195,7 +225,8 @@ function fromEntity(e: TableEntityResult<Record<string, unknown>>): Incident | u
   const key = KeyJson.safeParse(safeJson(p.key));
   const counts = CountsJson.safeParse(safeJson(p.counts));
   const outbox = OutboxJson.safeParse(safeJson(p.outbox));
-  if (!key.success || !counts.success || !outbox.success) return undefined;
+  const triggers = z.array(TriggerJson).safeParse(safeJson(p.triggers));
+  if (!key.success || !counts.success || !outbox.success || !triggers.success) return undefined;
   return {
     id: p.rowKey,
     rule: p.partitionKey,
@@ -211,6 +242,8 @@ function fromEntity(e: TableEntityResult<Record<string, unknown>>): Incident | u
     deliveredCount: p.deliveredCount,
     counts: counts.data as WindowCounts,
     outbox: outbox.data as PendingNotification[],
+    triggers: triggers.data,
+    severityReason: p.severityReason,
   };
 }
 

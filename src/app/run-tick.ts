@@ -2,6 +2,8 @@ import type { Incident, PendingNotification, SignalOutcome } from "../core/model
 import { decideTick } from "../core/tick.js";
 import { kvOutcome } from "../signals/kv-bins.js";
 import type { SignalName, SignalStatus } from "../signals/model.js";
+import type { SloHealth } from "../core/model.js";
+import type { SloReport } from "../core/slo/report.js";
 import type { Logger, Stored } from "./ports.js";
 import type { Runtime } from "./runtime.js";
 import { deliverOutbox, type DeliveryOutcome } from "./deliver.js";
@@ -40,7 +42,16 @@ export async function runTick(rt: Runtime, log: Logger): Promise<TickReport> {
   const signal = kvOutcome(set);
   if (signal.status !== "complete") log.warn(`Key Vault signal is ${signal.status}: ${signal.problem}; incidents will not be resolved on this tick`);
 
-  const decision = decideTick({ now, signal, incidents: loaded.incidents.map((s) => s.value), policy: rt.policy });
+  // SLO sums are trusted only when complete: a partial sum would misstate the ratio.
+  const usable = (s: { status: string }) => s.status === "ok" || s.status === "no-data";
+  const decision = decideTick({
+    now,
+    signal,
+    incidents: loaded.incidents.map((s) => s.value),
+    policy: rt.policy,
+    sloWindows: usable(set.signals["slo-windows"]) ? set.signals["slo-windows"].rows : undefined,
+    sloPeriod: usable(set.signals["slo-period"]) ? set.signals["slo-period"].rows : undefined,
+  });
 
   const current = new Map<string, Stored<Incident>>(loaded.incidents.map((s) => [s.value.id, s]));
   let conflicts = 0;
@@ -69,6 +80,7 @@ export async function runTick(rt: Runtime, log: Logger): Promise<TickReport> {
     openIncidents,
     undelivered,
     signals: Object.fromEntries(Object.entries(set.signals).map(([name, s]) => [name, { status: s.status, problem: s.problem }])),
+    slos: decision.slos.map(sloHealth),
     requests: set.requests,
   });
 
@@ -86,5 +98,18 @@ export async function runTick(rt: Runtime, log: Logger): Promise<TickReport> {
     delivered: delivery.delivered,
     failed: delivery.failed,
     undelivered,
+  };
+}
+
+function sloHealth(r: SloReport): SloHealth {
+  const e = r.evaluation?.kind === "evaluated" ? r.evaluation : undefined;
+  const fired = e?.fired;
+  return {
+    name: r.name,
+    kind: r.kind,
+    status: r.status,
+    firing: fired ? `${fired.tier}: ${fired.longBurn.toFixed(1)}x and ${fired.shortBurn.toFixed(1)}x above ${fired.burnThreshold.toFixed(1)}x` : undefined,
+    budgetRemaining: e?.budgetRemaining,
+    hoursToExhaustion: e?.hoursToExhaustion,
   };
 }

@@ -1,6 +1,8 @@
-import type { Evaluation, KvRequestBin, Policy, RuleId, SeriesKey, WindowCounts } from "./model.js";
-import { isCritical } from "./names.js";
+import type { BaselineOpinion, Evaluation, KvRequestBin, Policy, RuleId, SeriesKey, Trigger, WindowCounts } from "./model.js";
 import { severityFor } from "./severity.js";
+import { appFor } from "./spec-lookup.js";
+import { evaluateSlo, type SloSpec, type WindowCounts as SloWindowCounts } from "./slo/burn-rate.js";
+import { TIERS } from "./slo/windows.js";
 
 export const RULES: readonly RuleId[] = ["kv-auth-denied", "kv-throttled"];
 
@@ -104,13 +106,52 @@ export function countWindow(rule: RuleId, bins: readonly KvRequestBin[], from: D
   return counts;
 }
 
-/** Judges one series under one rule at `now`. */
-export function evaluate(rule: RuleId, series: Series, now: Date, policy: Policy): Evaluation {
+/** What else is known about a series this tick, besides its own bins. */
+export interface SeriesContext {
+  /** The series' identity→vault SLO with its window (and period) sums, when configured. */
+  slo?: { spec: SloSpec; windows: SloWindowCounts; period: { bad: number; total: number } | undefined } | undefined;
+  /** The series' baseline opinion on this window's failures, when a baseline exists. */
+  baseline?: BaselineOpinion | undefined;
+}
+
+/**
+ * Judges one series under one rule at `now`. It fires on an SLO tier burning (denials only), on a
+ * baseline calling the window anomalous, or — while there is no warm baseline — on the static
+ * floor (count and share). A warm baseline that calls the window normal keeps the floor quiet:
+ * a caller that always fails a little is not an incident.
+ */
+export function evaluate(rule: RuleId, series: Series, now: Date, policy: Policy, context: SeriesContext = {}): Evaluation {
   const windowFrom = new Date(now.getTime() - policy.windowMinutes * MINUTE);
   const counts = countWindow(rule, series.bins, windowFrom, now, policy.binMinutes);
   const key = series.key;
-  if (counts.failures >= policy.minFailures && counts.failurePercent >= policy.minFailurePercent) {
-    return { kind: "firing", rule, key, counts, severity: severityFor(rule, counts, isCritical(key, policy.criticalIdentities)) };
+  const triggers: Trigger[] = [];
+
+  const baseline = context.baseline;
+  if (baseline?.kind === "anomalous") {
+    triggers.push({ kind: "baseline", expectedRatio: baseline.expectedRatio, observedRatio: baseline.observedRatio, pValue: baseline.pValue, text: baseline.text });
+  }
+  const aboveFloor = counts.failures >= policy.minFailures && counts.failurePercent >= policy.minFailurePercent;
+  if (aboveFloor && baseline?.kind !== "normal" && baseline?.kind !== "anomalous") {
+    triggers.push({ kind: "threshold", failures: counts.failures, failurePercent: counts.failurePercent, baseline: baseline ? "cold" : "none" });
+  }
+  let sloAction: "page" | "ticket" | undefined;
+  if (rule === "kv-auth-denied" && context.slo) {
+    const e = evaluateSlo(context.slo.spec, context.slo.windows, context.slo.period, policy.spec.guards);
+    if (e.kind === "evaluated" && e.fired) {
+      const tier = TIERS.find((t) => t.name === e.fired!.tier)!;
+      sloAction = e.fired.action;
+      triggers.push({
+        kind: "slo", slo: e.slo, tier: e.fired.tier, action: e.fired.action, longWindow: tier.long, shortWindow: tier.short,
+        longBurn: e.fired.longBurn, shortBurn: e.fired.shortBurn, burnThreshold: e.fired.burnThreshold,
+        budgetRemaining: e.budgetRemaining, hoursToExhaustion: e.hoursToExhaustion,
+      });
+    }
+  }
+
+  if (triggers.length > 0 && counts.failures > 0) {
+    const app = appFor(key, policy.spec, policy.criticalIdentities);
+    const decision = severityFor({ rule, counts, critical: app?.critical ?? false, hasFallback: app?.hasFallback ?? false, sloAction });
+    return { kind: "firing", rule, key, counts, severity: decision.severity, severityReason: decision.reason, triggers };
   }
   const confirmFrom = new Date(now.getTime() - policy.resolveAfterMinutes * MINUTE);
   const confirm = countWindow(rule, series.bins, confirmFrom, now, policy.binMinutes);

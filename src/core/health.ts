@@ -39,6 +39,8 @@ export interface HealthReport {
     /** Signals the workspace cannot feed (a missing diagnostic setting, say): known gaps, not faults. */
     coverageGaps: string[];
   };
+  /** Every configured SLO: budget left, hours to exhaustion at the current burn, tier firing. */
+  slos: Heartbeat["slos"];
   targets: TargetHealth[];
 }
 
@@ -89,6 +91,9 @@ export function assessHealth({ now, heartbeat, incidents, staleAfterMinutes }: H
   const coverageGaps = Object.entries(heartbeat?.signals ?? {})
     .filter(([, s]) => s.status === "unavailable")
     .map(([name, s]) => `${name}: ${s.problem ?? "unavailable"}`);
+  for (const slo of heartbeat?.slos ?? []) {
+    if (slo.status === "firing") reasons.push(`SLO ${slo.name} is burning its error budget (${slo.firing ?? "a tier fired"})`);
+  }
   if (undelivered > 0) {
     degraded = true;
     reasons.push(`${undelivered} notification(s) not yet delivered to Teams`);
@@ -113,6 +118,7 @@ export function assessHealth({ now, heartbeat, incidents, staleAfterMinutes }: H
       signals: heartbeat?.signals ?? {},
       coverageGaps,
     },
+    slos: heartbeat?.slos ?? [],
     targets: open.map((i) => ({
       vault: vaultName(i.key.vaultResourceId).name,
       vaultResourceId: i.key.vaultResourceId,

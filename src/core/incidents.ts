@@ -42,6 +42,8 @@ export function transition(prev: Incident | undefined, ev: Evaluation, now: Date
         counts: ev.counts,
         peakFailures: ev.counts.failures,
         lastFailureAt: ev.counts.lastFailureAt,
+        triggers: ev.triggers,
+        severityReason: ev.severityReason,
         updatedAt: now,
         occurrence,
         // Undelivered notices of an earlier occurrence stay queued ahead of the new one.
@@ -55,6 +57,8 @@ export function transition(prev: Incident | undefined, ev: Evaluation, now: Date
       ...prev,
       key: { ...prev.key, callerResourceId: prev.key.callerResourceId || ev.key.callerResourceId, callerAppId: prev.key.callerAppId || ev.key.callerAppId },
       severity: escalates ? ev.severity : prev.severity,
+      severityReason: escalates ? ev.severityReason : prev.severityReason,
+      triggers: ev.triggers,
       counts: ev.counts,
       peakFailures: Math.max(prev.peakFailures, ev.counts.failures),
       lastFailureAt: later(prev.lastFailureAt, ev.counts.lastFailureAt),
@@ -77,8 +81,8 @@ export function transition(prev: Incident | undefined, ev: Evaluation, now: Date
 }
 
 export function snapshotOf(incident: Incident): IncidentSnapshot {
-  const { id, rule, key, state, severity, openedAt, resolvedAt, counts, peakFailures, lastFailureAt } = incident;
-  return { id, rule, key, state, severity, openedAt, resolvedAt, counts, peakFailures, lastFailureAt };
+  const { id, rule, key, state, severity, openedAt, resolvedAt, counts, peakFailures, lastFailureAt, triggers, severityReason } = incident;
+  return { id, rule, key, state, severity, openedAt, resolvedAt, counts, peakFailures, lastFailureAt, triggers, severityReason };
 }
 
 function withNotification(incident: Incident, kind: NotificationKind, now: Date): Incident {

@@ -1,4 +1,5 @@
 import type { KeyVaultAuditTable } from "../queries/signals/kv-requests.js";
+import type { MonitorSpec } from "../config/monitor-spec.js";
 
 /**
  * The domain vocabulary of vaultwatch. Everything in `core/` is pure: no I/O, no clock, no
@@ -65,9 +66,36 @@ export interface WindowCounts {
   lastFailureAt: Date | undefined;
 }
 
+/** Why a finding fired. Several can hold at once; each is evidence on the card. */
+export type Trigger =
+  /** The static floor (count and share), used while no warm baseline says otherwise. */
+  | { kind: "threshold"; failures: number; failurePercent: number; baseline: "cold" | "none" }
+  /** An SLO tier burning over both its windows. */
+  | {
+      kind: "slo";
+      slo: string;
+      tier: string;
+      action: "page" | "ticket";
+      longWindow: string;
+      shortWindow: string;
+      longBurn: number;
+      shortBurn: number;
+      burnThreshold: number;
+      budgetRemaining: number | undefined;
+      hoursToExhaustion: number | undefined;
+    }
+  /** Far outside what the series normally does for this time of day and week. */
+  | { kind: "baseline"; expectedRatio: number; observedRatio: number; pValue: number; text: string };
+
+/** A baseline's judgement of a window, as the evaluation consumes it. */
+export type BaselineOpinion =
+  | { kind: "cold"; reason: string }
+  | { kind: "normal"; text: string }
+  | { kind: "anomalous"; expectedRatio: number; observedRatio: number; pValue: number; text: string };
+
 /** The verdict of one rule on one series at one tick. */
 export type Evaluation =
-  | { kind: "firing"; rule: RuleId; key: SeriesKey; counts: WindowCounts; severity: Severity }
+  | { kind: "firing"; rule: RuleId; key: SeriesKey; counts: WindowCounts; severity: Severity; severityReason: string; triggers: Trigger[] }
   /** Failures below the threshold, or stopped too recently to call it recovered. */
   | { kind: "settling"; rule: RuleId; key: SeriesKey; counts: WindowCounts }
   /** No failures for the whole confirmation period while calls kept succeeding. */
@@ -91,6 +119,9 @@ export interface IncidentSnapshot {
   counts: WindowCounts;
   peakFailures: number;
   lastFailureAt: Date | undefined;
+  /** Why it fired most recently, and why it has the severity it has. */
+  triggers: Trigger[];
+  severityReason: string;
 }
 
 /** A notification written to the incident's outbox before any attempt to send it. */
@@ -121,14 +152,28 @@ export interface Policy {
   minFailures: number;
   minFailurePercent: number;
   resolveAfterMinutes: number;
-  /** Lower-case object IDs or identity names whose total loss of access is SEV-1. */
+  /** Lower-case object IDs or identity names whose total loss of access is SEV-1 (legacy setting). */
   criticalIdentities: string[];
+  /** Apps (criticality, fallbacks), SLOs and low-traffic guards. */
+  spec: MonitorSpec;
 }
 
 /** One signal's standing at the last tick, as the health check reports it. */
 export interface SignalHealth {
   status: "ok" | "no-data" | "unavailable" | "degraded" | "failed";
   problem: string | undefined;
+}
+
+/** An SLO's standing, as the health check reports it. */
+export interface SloHealth {
+  name: string;
+  kind: "identity-vault" | "app-dependency";
+  status: "firing" | "burning-within-budget" | "no-data" | "no-signal";
+  /** The tier that fired, e.g. "page-fast (1h and 5m above 14.4x)". */
+  firing: string | undefined;
+  /** Of the period's error budget, 0..1 (negative when overspent). */
+  budgetRemaining: number | undefined;
+  hoursToExhaustion: number | undefined;
 }
 
 /** The monitor's own record of its last tick, read by `/api/health`. */
@@ -139,6 +184,8 @@ export interface Heartbeat {
   problem: string | undefined;
   /** Every signal of the catalog, by name. */
   signals: Record<string, SignalHealth>;
+  /** Every configured SLO's standing at the tick. */
+  slos: SloHealth[];
   /** Query API round trips the tick took. */
   requests: number;
   seriesObserved: number;

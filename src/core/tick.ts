@@ -1,6 +1,13 @@
-import type { Evaluation, Incident, Policy, SignalOutcome } from "./model.js";
-import { evaluate, groupSeries, RULES } from "./evaluate.js";
+import type { BaselineOpinion, Evaluation, Incident, Policy, RuleId, SeriesKey, SignalOutcome } from "./model.js";
+import type { SignalRow } from "../signals/model.js";
+import { evaluate, groupSeries, RULES, type SeriesContext } from "./evaluate.js";
 import { fingerprint, transition } from "./incidents.js";
+import { callerName } from "./names.js";
+import { sloFor } from "./spec-lookup.js";
+import { periodCountsOf, reportSlos, rowsFor, windowCountsOf, type SloReport } from "./slo/report.js";
+
+/** Judges a series' window against its learned baseline; undefined when it has none. */
+export type BaselineJudge = (seriesId: string, rule: RuleId, observed: { failures: number; total: number; at: Date }) => BaselineOpinion | undefined;
 
 export interface TickInput {
   now: Date;
@@ -8,6 +15,10 @@ export interface TickInput {
   /** Every incident that is open or still has undelivered notifications, as loaded. */
   incidents: readonly Incident[];
   policy: Policy;
+  /** SLO window and period sums, when SLOs are configured and their signals answered. */
+  sloWindows?: readonly SignalRow<"slo-windows">[] | undefined;
+  sloPeriod?: readonly SignalRow<"slo-period">[] | undefined;
+  baselines?: BaselineJudge | undefined;
 }
 
 export interface TickDecision {
@@ -15,6 +26,8 @@ export interface TickDecision {
   changed: Incident[];
   evaluations: Evaluation[];
   seriesObserved: number;
+  /** Every configured SLO's standing, identity→vault and app→dependency alike. */
+  slos: SloReport[];
 }
 
 /**
@@ -22,8 +35,9 @@ export interface TickDecision {
  * nothing; a partial one may open or escalate (the failures it saw are real) but never resolves,
  * because missing rows cannot prove recovery.
  */
-export function decideTick({ now, signal, incidents, policy }: TickInput): TickDecision {
-  if (signal.status === "failed") return { changed: [], evaluations: [], seriesObserved: 0 };
+export function decideTick({ now, signal, incidents, policy, sloWindows, sloPeriod, baselines }: TickInput): TickDecision {
+  const slos = reportSlos(policy.spec, sloWindows, sloPeriod, (row, identity) => row.dims.subject === "identity-vault" && matchesIdentity(row.dims, identity));
+  if (signal.status === "failed") return { changed: [], evaluations: [], seriesObserved: 0, slos };
   const canResolve = signal.status === "complete";
   const byId = new Map(incidents.map((i) => [i.id, i]));
   const series = groupSeries(signal.rows);
@@ -32,8 +46,17 @@ export function decideTick({ now, signal, incidents, policy }: TickInput): TickD
   const seen = new Set<string>();
 
   for (const s of series) {
+    const slo = sloContext(s.key, policy, sloWindows, sloPeriod);
     for (const rule of RULES) {
-      const ev = evaluate(rule, s, now, policy);
+      const context: SeriesContext = { slo };
+      if (baselines) {
+        const windowFrom = new Date(now.getTime() - policy.windowMinutes * 60_000);
+        const observed = s.bins.filter((b) => b.binStart.getTime() + policy.binMinutes * 60_000 > windowFrom.getTime());
+        const failures = observed.reduce((n, b) => n + (rule === "kv-throttled" ? b.throttled : b.unauthorized + b.forbidden), 0);
+        const total = observed.reduce((n, b) => n + b.total, 0);
+        context.baseline = baselines(s.id, rule, { failures, total, at: now });
+      }
+      const ev = evaluate(rule, s, now, policy, context);
       evaluations.push(ev);
       const id = fingerprint(rule, s.key);
       seen.add(id);
@@ -48,5 +71,26 @@ export function decideTick({ now, signal, incidents, policy }: TickInput): TickD
       evaluations.push({ kind: "no-traffic", rule: incident.rule, key: incident.key });
     }
   }
-  return { changed, evaluations, seriesObserved: series.length };
+  return { changed, evaluations, seriesObserved: series.length, slos };
+}
+
+function matchesIdentity(d: { callerObjectId: string; callerAppId: string; callerResourceId: string }, identity: string): boolean {
+  if (d.callerObjectId === identity || d.callerAppId === identity) return true;
+  const name = callerName({ vaultResourceId: "", auditTable: "AzureDiagnostics", ...d }).name;
+  return name !== undefined && name.toLowerCase() === identity;
+}
+
+/** The identity→vault SLO covering a series, with the series' own window and period sums. */
+function sloContext(key: SeriesKey, policy: Policy, windows: TickInput["sloWindows"], period: TickInput["sloPeriod"]): SeriesContext["slo"] {
+  const spec = sloFor(key, policy.spec);
+  if (!spec || !windows) return undefined;
+  const mine = <R extends SignalRow<"slo-windows"> | SignalRow<"slo-period">>(rows: readonly R[]) =>
+    rowsFor(spec, rows, () => true).filter((r) => r.dims.subject === "identity-vault" && r.dims.callerObjectId === key.callerObjectId && r.dims.vaultResourceId === key.vaultResourceId);
+  const w = mine(windows);
+  if (w.length === 0) return undefined;
+  return {
+    spec: { name: spec.name, objective: spec.objective, periodDays: spec.period },
+    windows: windowCountsOf(w),
+    period: period ? periodCountsOf(mine(period), spec.period) : undefined,
+  };
 }

@@ -66,6 +66,7 @@ describe("the incident store on Azure Tables (Azurite)", () => {
     expect(await store.loadHeartbeat()).toBeUndefined();
     const beat = {
       tickAt: at(5), signalStatus: "partial" as const, problem: "limit", seriesObserved: 4, openIncidents: 1, undelivered: 0, requests: 2,
+      slos: [{ name: "orders", kind: "identity-vault" as const, status: "firing" as const, firing: "page-fast", budgetRemaining: 0.4, hoursToExhaustion: 20 }],
       signals: { "kv-requests": { status: "degraded" as const, problem: "limit" }, changes: { status: "no-data" as const, problem: undefined } },
     };
     await store.saveHeartbeat(beat);

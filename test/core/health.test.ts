@@ -6,7 +6,7 @@ import { snapshotOf } from "../../src/core/incidents.js";
 
 const beat = (o: Partial<Heartbeat> = {}): Heartbeat => ({
   tickAt: at(0), signalStatus: "complete", problem: undefined, seriesObserved: 3, openIncidents: 0, undelivered: 0,
-  signals: { "kv-requests": { status: "ok", problem: undefined } }, requests: 1, ...o,
+  signals: { "kv-requests": { status: "ok", problem: undefined } }, requests: 1, slos: [], ...o,
 });
 
 describe("health", () => {

@@ -3,7 +3,9 @@ import { transition } from "../../src/core/incidents.js";
 import type { Evaluation, Incident } from "../../src/core/model.js";
 import { anIncident, at, KEY, someCounts } from "../fixtures/incidents.js";
 
-const firing = (severity: Incident["severity"] = "SEV-2"): Evaluation => ({ kind: "firing", rule: "kv-auth-denied", key: KEY, counts: someCounts(), severity });
+const firing = (severity: Incident["severity"] = "SEV-2"): Evaluation => ({
+  kind: "firing", rule: "kv-auth-denied", key: KEY, counts: someCounts(), severity, severityReason: "test", triggers: [{ kind: "threshold", failures: 90, failurePercent: 90, baseline: "none" }],
+});
 const recovered: Evaluation = { kind: "recovered", rule: "kv-auth-denied", key: KEY, counts: someCounts({ failures: 0, forbidden: 0, succeeded: 80 }), successesInConfirmation: 80 };
 const settling: Evaluation = { kind: "settling", rule: "kv-auth-denied", key: KEY, counts: someCounts({ lastFailureAt: at(12) }) };
 const noTraffic: Evaluation = { kind: "no-traffic", rule: "kv-auth-denied", key: KEY };

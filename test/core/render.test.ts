@@ -49,6 +49,17 @@ describe("the Teams alert card", () => {
     expect(json).toContain("Key Vault access denied");
   });
 
+  it("says why it fired: the SLO tier, both burns, the budget left and when it runs out", () => {
+    const n = notice("opened", {
+      triggers: [{ kind: "slo", slo: "app-secrets", tier: "page-fast", action: "page", longWindow: "1h", shortWindow: "5m", longBurn: 30, shortBurn: 50, burnThreshold: 14.4, budgetRemaining: 0.5, hoursToExhaustion: 12 }],
+      severityReason: "the error budget is burning at a paging rate",
+    });
+    const { json } = cardOf(n);
+    expect(json).toContain("Why it fired");
+    expect(json).toContain("SLO app-secrets: page-fast (page) — burning 30.0x over 1h and 50.0x over 5m, above 14.4x; 50% of the budget left, gone in 12.0 hours at this rate");
+    expect(json).toContain("SEV-2: the error budget is burning at a paging rate. Expected response: restore within the current shift");
+  });
+
   it("renders a resolution card that says resolved and for how long", () => {
     const n = notice("resolved", { state: "resolved", resolvedAt: at(40) });
     const { card, json } = cardOf(n);

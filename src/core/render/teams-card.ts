@@ -2,7 +2,7 @@ import type { PendingNotification } from "../model.js";
 import type { RunbookStep } from "../runbook.js";
 import { callerName, vaultName } from "../names.js";
 import { RESPONSE } from "../severity.js";
-import { clock, failureSentence, listOf, minutesBetween, percent, RULE_TITLE } from "./words.js";
+import { clock, failureSentence, listOf, minutesBetween, percent, RULE_TITLE, triggerSentence } from "./words.js";
 
 /**
  * Teams posts through a Workflows webhook ("When a Teams webhook request is received") are
@@ -53,7 +53,7 @@ function card(n: PendingNotification, steps: readonly RunbookStep[], windowMinut
     : `${caller.label}: ${failureSentence(s, windowMinutes)}.`;
 
   const facts: [string, string][] = [
-    ["Severity", resolved ? `${s.severity} (resolved)` : `${s.severity}: ${RESPONSE[s.severity]}`],
+    ["Severity", resolved ? `${s.severity} (resolved)` : `${s.severity}: ${s.severityReason}. Expected response: ${RESPONSE[s.severity]}`],
     ["Vault", vault.resourceGroup ? `${vault.name} (resource group ${vault.resourceGroup})` : vault.name],
     ["Identity", caller.label],
     ["Object ID", caller.objectId || "-"],
@@ -76,6 +76,10 @@ function card(n: PendingNotification, steps: readonly RunbookStep[], windowMinut
     { type: "TextBlock", text: summary, wrap: true },
     { type: "FactSet", facts: facts.map(([title, value]) => ({ title, value })) },
   ];
+  if (!resolved && s.triggers.length > 0) {
+    body.push({ type: "TextBlock", text: "Why it fired", weight: "Bolder", separator: true, spacing: "Medium" });
+    for (const t of s.triggers) body.push({ type: "TextBlock", text: `- ${triggerSentence(t)}`, wrap: true, spacing: "Small" });
+  }
   if (!resolved && steps.length > 0) {
     body.push({ type: "TextBlock", text: "Runbook", weight: "Bolder", separator: true, spacing: "Medium" });
     steps.forEach((step, i) => {

@@ -2,7 +2,7 @@ import type { PendingNotification } from "../model.js";
 import type { RunbookStep } from "../runbook.js";
 import { callerName, vaultName } from "../names.js";
 import { RESPONSE } from "../severity.js";
-import { clock, failureSentence, listOf, minutesBetween, RULE_TITLE } from "./words.js";
+import { clock, failureSentence, listOf, minutesBetween, RULE_TITLE, triggerSentence } from "./words.js";
 
 /** A notification as plain text, the way on-call reads it in a terminal or an email body. */
 export function renderText(n: PendingNotification, steps: readonly RunbookStep[], windowMinutes: number, maxSteps = 3): string {
@@ -28,6 +28,8 @@ export function renderText(n: PendingNotification, steps: readonly RunbookStep[]
   lines.push(...where);
   lines.push(`  what       ${failureSentence(s, windowMinutes)}`);
   lines.push(`  since      first failures in the 5-minute bin from ${clock(s.counts.firstFailureAt)}; operations ${listOf(s.counts.operations)}`);
+  for (const t of s.triggers) lines.push(`  why        ${triggerSentence(t)}`);
+  lines.push(`  severity   ${s.severityReason}`);
   lines.push(`  response   ${RESPONSE[s.severity]}`);
   lines.push(`  first steps:`);
   steps.slice(0, maxSteps).forEach((step, i) => {

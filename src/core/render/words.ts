@@ -1,4 +1,4 @@
-import type { IncidentSnapshot, RuleId } from "../model.js";
+import type { IncidentSnapshot, RuleId, Trigger } from "../model.js";
 
 export const RULE_TITLE: Record<RuleId, string> = {
   "kv-auth-denied": "Key Vault access denied",
@@ -33,4 +33,19 @@ export function listOf(items: readonly string[], max = 8): string {
   if (items.length === 0) return "-";
   const shown = items.slice(0, max).join(", ");
   return items.length > max ? `${shown} (+${items.length - max} more)` : shown;
+}
+
+/** Why a finding fired, one sentence per trigger, with the numbers. */
+export function triggerSentence(t: Trigger): string {
+  switch (t.kind) {
+    case "threshold":
+      return `${t.failures} failures (${percent(t.failurePercent)}) are above the static floor${t.baseline === "cold" ? " (the baseline is still learning)" : ""}`;
+    case "slo": {
+      const budget = t.budgetRemaining === undefined ? "" : `; ${percent(Math.max(0, t.budgetRemaining) * 100)} of the budget left`;
+      const exhaust = t.hoursToExhaustion === undefined ? "" : `, gone in ${t.hoursToExhaustion < 1 ? `${Math.round(t.hoursToExhaustion * 60)} minutes` : `${t.hoursToExhaustion.toFixed(1)} hours`} at this rate`;
+      return `SLO ${t.slo}: ${t.tier} (${t.action}) — burning ${t.longBurn.toFixed(1)}x over ${t.longWindow} and ${t.shortBurn.toFixed(1)}x over ${t.shortWindow}, above ${t.burnThreshold.toFixed(1)}x${budget}${exhaust}`;
+    }
+    case "baseline":
+      return `unusual for this caller: ${t.text}`;
+  }
 }
