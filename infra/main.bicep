@@ -169,6 +169,7 @@ var deploymentContainerName = 'app-package'
 var stateTableNames = [
   '${stateTablePrefix}Incidents'
   '${stateTablePrefix}Monitor'
+  '${stateTablePrefix}Baselines'
 ]
 
 // The audit workspace is either the one given or the one created below; its subscription and

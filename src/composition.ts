@@ -8,6 +8,8 @@ import { createCredential } from "./adapters/credential.js";
 import { createSignalSource } from "./adapters/log-analytics.js";
 import { createTableStateStore } from "./adapters/table-store.js";
 import { createTeamsWebhook } from "./adapters/teams-webhook.js";
+import { createTableBaselineStore } from "./adapters/baseline-store.js";
+import { createBaselineKeeper } from "./app/baselines.js";
 import type { Runtime } from "./app/runtime.js";
 
 /** Kusto bin size for the request signal: fine enough to see onset, coarse enough to stay small. */
@@ -41,7 +43,7 @@ export function createRuntime(settings: Settings, env: Record<string, string | u
     criticalIdentities: settings.criticalIdentities,
     spec: settings.spec,
   };
-  const [incidents, monitor] = tableClients(settings, credential);
+  const [incidents, monitor, baselines] = tableClients(settings, credential);
   return {
     policy,
     healthStaleAfterMinutes: settings.healthStaleAfterMinutes,
@@ -63,24 +65,26 @@ export function createRuntime(settings: Settings, env: Record<string, string | u
       clientTimeoutMs: (settings.queryTimeoutSeconds + 15) * 1000,
     }),
     store: createTableStateStore(incidents, monitor),
+    baselines: createBaselineKeeper(createTableBaselineStore(baselines)),
     teams: createTeamsWebhook({ url: settings.teamsWebhookUrl }),
     clock: overrides.clock ?? (() => new Date()),
   };
 }
 
-function tableClients(settings: Settings, credential: TokenCredential): [TableClient, TableClient] {
-  const names = [`${settings.state.tablePrefix}Incidents`, `${settings.state.tablePrefix}Monitor`] as const;
+/** The state tables: incidents, the monitor's heartbeat, and learned baselines. */
+function tableClients(settings: Settings, credential: TokenCredential): [TableClient, TableClient, TableClient] {
   const state = settings.state;
+  const names = ["Incidents", "Monitor", "Baselines"].map((n) => `${state.tablePrefix}${n}`);
+  let open: (name: string) => TableClient;
   if (state.kind === "endpoint") {
-    return [new TableClient(state.tableEndpoint, names[0], credential), new TableClient(state.tableEndpoint, names[1], credential)];
+    open = (name) => new TableClient(state.tableEndpoint, name, credential);
+  } else {
+    const conn = state.connectionString.reveal();
+    // Azurite speaks plain http on loopback; the SDK refuses http unless told.
+    const insecure = /TableEndpoint=http:\/\//i.test(conn) || /UseDevelopmentStorage=true/i.test(conn);
+    open = (name) => TableClient.fromConnectionString(conn, name, { allowInsecureConnection: insecure });
   }
-  const conn = state.connectionString.reveal();
-  // Azurite speaks plain http on loopback; the SDK refuses http unless told.
-  const insecure = /TableEndpoint=http:\/\//i.test(conn) || /UseDevelopmentStorage=true/i.test(conn);
-  return [
-    TableClient.fromConnectionString(conn, names[0], { allowInsecureConnection: insecure }),
-    TableClient.fromConnectionString(conn, names[1], { allowInsecureConnection: insecure }),
-  ];
+  return names.map(open) as [TableClient, TableClient, TableClient];
 }
 
 let fromEnv: Runtime | undefined;

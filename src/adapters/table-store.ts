@@ -85,6 +85,9 @@ const CountsJson = z.object({
   succeeded: z.number(),
   unauthorized: z.number(),
   forbidden: z.number(),
+  forbiddenRbac: z.number().default(0),
+  forbiddenPolicy: z.number().default(0),
+  forbiddenFirewall: z.number().default(0),
   throttled: z.number(),
   failures: z.number(),
   failurePercent: z.number(),
@@ -115,6 +118,17 @@ const TriggerJson = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("baseline"), expectedRatio: z.number(), observedRatio: z.number(), pValue: z.number(), text: z.string() }),
 ]);
 
+const DiagnosisJson = z
+  .object({
+    top: z.array(z.object({ id: z.string(), title: z.string(), verdict: z.string(), confirming: z.array(z.string()), disproving: z.array(z.string()) })),
+    decidedBy: z.string(),
+    propagation: z.object({ retestAt: isoDate, text: z.string() }).optional().nullable().transform((p) => p ?? undefined),
+    summary: z.string(),
+  })
+  .optional()
+  .nullable()
+  .transform((d) => d ?? undefined);
+
 const SnapshotJson = z.object({
   id: z.string(),
   rule: Rule,
@@ -128,6 +142,7 @@ const SnapshotJson = z.object({
   lastFailureAt: optionalIsoDate,
   triggers: z.array(TriggerJson).default([]),
   severityReason: z.string().default(""),
+  diagnosis: DiagnosisJson,
 });
 
 const OutboxJson = z.array(
@@ -159,6 +174,7 @@ const IncidentEntity = z.object({
   outbox: z.string(),
   triggers: z.string().default("[]"),
   severityReason: z.string().default(""),
+  diagnosis: z.string().default("null"),
 });
 
 const HeartbeatEntity = z.object({
@@ -215,6 +231,7 @@ function toEntity(i: Incident) {
     outbox: JSON.stringify(i.outbox),
     triggers: JSON.stringify(i.triggers),
     severityReason: i.severityReason,
+    diagnosis: JSON.stringify(i.diagnosis ?? null),
   };
 }
 
@@ -226,7 +243,8 @@ function fromEntity(e: TableEntityResult<Record<string, unknown>>): Incident | u
   const counts = CountsJson.safeParse(safeJson(p.counts));
   const outbox = OutboxJson.safeParse(safeJson(p.outbox));
   const triggers = z.array(TriggerJson).safeParse(safeJson(p.triggers));
-  if (!key.success || !counts.success || !outbox.success || !triggers.success) return undefined;
+  const diagnosis = DiagnosisJson.safeParse(safeJson(p.diagnosis));
+  if (!key.success || !counts.success || !outbox.success || !triggers.success || !diagnosis.success) return undefined;
   return {
     id: p.rowKey,
     rule: p.partitionKey,
@@ -244,6 +262,7 @@ function fromEntity(e: TableEntityResult<Record<string, unknown>>): Incident | u
     outbox: outbox.data as PendingNotification[],
     triggers: triggers.data,
     severityReason: p.severityReason,
+    diagnosis: diagnosis.data,
   };
 }
 

@@ -1,10 +1,19 @@
 import type { Heartbeat, Incident } from "../core/model.js";
 import type { SignalSet } from "../signals/model.js";
+import type { Baseline } from "../core/baselines/index.js";
 import type { TeamsMessage } from "../core/render/teams-card.js";
 
 /** Knows how to fetch every signal of the workspace for the window that ends at `now`. */
 export interface SignalSource {
-  fetch(now: Date): Promise<SignalSet>;
+  /** `historyHours`: also read that many hours of hourly history for the baselines (0: none). */
+  fetch(now: Date, wants?: { historyHours?: number }): Promise<SignalSet>;
+}
+
+/** Knows how to keep learned baselines (plain JSON) and when history was last read. */
+export interface BaselineStore {
+  load(): Promise<{ baselines: Map<string, Baseline>; historyReadAt: Date | undefined }>;
+  save(key: string, baseline: Baseline): Promise<void>;
+  saveHistoryReadAt(at: Date): Promise<void>;
 }
 
 /** A value as loaded from storage, with the ETag that a conditional write must present. */

@@ -38,7 +38,11 @@ export async function runTick(rt: Runtime, log: Logger): Promise<TickReport> {
   const loaded = await rt.store.loadActive();
   for (const key of loaded.unreadable) log.error(`stored incident ${key} could not be read and was left untouched`);
 
-  const set = await rt.signals.fetch(now);
+  const historyHours = await rt.baselines.historyHours(now);
+  const set = await rt.signals.fetch(now, { historyHours });
+  const history = set.signals["kv-history"];
+  const historyUsable = historyHours > 0 && (history.status === "ok" || history.status === "no-data");
+  await rt.baselines.absorb(now, historyUsable ? history.rows : undefined, loaded.incidents.map((s) => s.value), log);
   const signal = kvOutcome(set);
   if (signal.status !== "complete") log.warn(`Key Vault signal is ${signal.status}: ${signal.problem}; incidents will not be resolved on this tick`);
 
@@ -51,6 +55,15 @@ export async function runTick(rt: Runtime, log: Logger): Promise<TickReport> {
     policy: rt.policy,
     sloWindows: usable(set.signals["slo-windows"]) ? set.signals["slo-windows"].rows : undefined,
     sloPeriod: usable(set.signals["slo-period"]) ? set.signals["slo-period"].rows : undefined,
+    baselines: rt.baselines.judge,
+    evidence: {
+      dependencyCalls: set.signals["dependency-calls"].rows,
+      credentialTraces: set.signals["credential-traces"].rows,
+      hostStartup: set.signals["host-startup"].rows,
+      changes: set.signals.changes.rows,
+      status: Object.fromEntries(Object.entries(set.signals).map(([n, s]) => [n, s.status])),
+      problems: Object.fromEntries(Object.entries(set.signals).flatMap(([n, s]) => (s.problem ? [[n, s.problem]] : []))),
+    },
   });
 
   const current = new Map<string, Stored<Incident>>(loaded.incidents.map((s) => [s.value.id, s]));

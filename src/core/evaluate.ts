@@ -61,6 +61,9 @@ function mergeInto(target: KvRequestBin, row: KvRequestBin): void {
   target.succeeded += row.succeeded;
   target.unauthorized += row.unauthorized;
   target.forbidden += row.forbidden;
+  target.forbiddenRbac += row.forbiddenRbac;
+  target.forbiddenPolicy += row.forbiddenPolicy;
+  target.forbiddenFirewall += row.forbiddenFirewall;
   target.throttled += row.throttled;
   target.other += row.other;
   target.operations = [...new Set([...target.operations, ...row.operations])];
@@ -72,7 +75,7 @@ const MINUTE = 60_000;
 export function countWindow(rule: RuleId, bins: readonly KvRequestBin[], from: Date, to: Date, binMinutes: number): WindowCounts {
   const failuresOf = FAILURES[rule];
   const counts: WindowCounts = {
-    total: 0, succeeded: 0, unauthorized: 0, forbidden: 0, throttled: 0, failures: 0, failurePercent: 0,
+    total: 0, succeeded: 0, unauthorized: 0, forbidden: 0, forbiddenRbac: 0, forbiddenPolicy: 0, forbiddenFirewall: 0, throttled: 0, failures: 0, failurePercent: 0,
     currentFailurePercent: 0, operations: [], firstFailureAt: undefined, lastFailureAt: undefined,
   };
   const ops = new Set<string>();
@@ -85,6 +88,9 @@ export function countWindow(rule: RuleId, bins: readonly KvRequestBin[], from: D
     counts.succeeded += b.succeeded;
     counts.unauthorized += b.unauthorized;
     counts.forbidden += b.forbidden;
+    counts.forbiddenRbac += b.forbiddenRbac;
+    counts.forbiddenPolicy += b.forbiddenPolicy;
+    counts.forbiddenFirewall += b.forbiddenFirewall;
     counts.throttled += b.throttled;
     const failures = failuresOf(b);
     counts.failures += failures;

@@ -52,7 +52,8 @@ export interface HealthInput {
 }
 
 /**
- * Health as on-call needs it: failing targets make it unhealthy; a monitor that is stale, whose
+ * Health as on-call needs it: failing targets or an SLO burning its budget make it unhealthy; a
+ * monitor that is stale, whose
  * query failed or was partial, or whose alerts are stuck undelivered is degraded (unknown), which
  * is never reported as healthy. Only "healthy" answers 200.
  */
@@ -99,7 +100,8 @@ export function assessHealth({ now, heartbeat, incidents, staleAfterMinutes }: H
     reasons.push(`${undelivered} notification(s) not yet delivered to Teams`);
   }
 
-  const status: HealthStatus = open.length > 0 ? "unhealthy" : degraded ? "degraded" : "healthy";
+  const burning = (heartbeat?.slos ?? []).some((s) => s.status === "firing");
+  const status: HealthStatus = open.length > 0 || burning ? "unhealthy" : degraded ? "degraded" : "healthy";
   if (status === "healthy") reasons.push("no open incidents; the last tick is fresh and complete");
   return {
     status,

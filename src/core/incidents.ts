@@ -1,19 +1,11 @@
 import type { Evaluation, Incident, IncidentSnapshot, NotificationKind, PendingNotification, RuleId, SeriesKey } from "./model.js";
 import { moreSevere } from "./severity.js";
 import { seriesId } from "./evaluate.js";
+import { digest64 } from "./hash.js";
 
 /** A stable incident ID for a rule on a series: 16 hex digits of FNV-1a over the series ID. */
 export function fingerprint(rule: RuleId, key: Pick<SeriesKey, "vaultResourceId" | "callerObjectId" | "callerAppId">): string {
-  const text = `${rule}|${seriesId(key)}`;
-  // Two 32-bit FNV-1a passes with different offsets give 64 bits without BigInt arithmetic.
-  let h1 = 0x811c9dc5;
-  let h2 = 0x01000193 ^ 0x5bd1e995;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    h1 = Math.imul(h1 ^ c, 0x01000193) >>> 0;
-    h2 = Math.imul(h2 ^ c, 0x01000193) >>> 0;
-  }
-  return h1.toString(16).padStart(8, "0") + h2.toString(16).padStart(8, "0");
+  return digest64(`${rule}|${seriesId(key)}`);
 }
 
 /** What one evaluation does to an incident: the next state, and whether it must be written. */
@@ -44,6 +36,7 @@ export function transition(prev: Incident | undefined, ev: Evaluation, now: Date
         lastFailureAt: ev.counts.lastFailureAt,
         triggers: ev.triggers,
         severityReason: ev.severityReason,
+        diagnosis: ev.diagnosis,
         updatedAt: now,
         occurrence,
         // Undelivered notices of an earlier occurrence stay queued ahead of the new one.
@@ -52,13 +45,17 @@ export function transition(prev: Incident | undefined, ev: Evaluation, now: Date
       };
       return { next: withNotification(opened, "opened", now), changed: true };
     }
-    const escalates = moreSevere(ev.severity, prev.severity);
+    // A role change just before the failures: re-test after the propagation window before
+    // escalating (the playbooks' "wait 5-10 minutes, then re-test"), rather than paging louder.
+    const waiting = ev.diagnosis?.propagation !== undefined && now.getTime() < ev.diagnosis.propagation.retestAt.getTime();
+    const escalates = moreSevere(ev.severity, prev.severity) && !waiting;
     const updated: Incident = {
       ...prev,
       key: { ...prev.key, callerResourceId: prev.key.callerResourceId || ev.key.callerResourceId, callerAppId: prev.key.callerAppId || ev.key.callerAppId },
       severity: escalates ? ev.severity : prev.severity,
       severityReason: escalates ? ev.severityReason : prev.severityReason,
       triggers: ev.triggers,
+      diagnosis: ev.diagnosis ?? prev.diagnosis,
       counts: ev.counts,
       peakFailures: Math.max(prev.peakFailures, ev.counts.failures),
       lastFailureAt: later(prev.lastFailureAt, ev.counts.lastFailureAt),
@@ -81,8 +78,8 @@ export function transition(prev: Incident | undefined, ev: Evaluation, now: Date
 }
 
 export function snapshotOf(incident: Incident): IncidentSnapshot {
-  const { id, rule, key, state, severity, openedAt, resolvedAt, counts, peakFailures, lastFailureAt, triggers, severityReason } = incident;
-  return { id, rule, key, state, severity, openedAt, resolvedAt, counts, peakFailures, lastFailureAt, triggers, severityReason };
+  const { id, rule, key, state, severity, openedAt, resolvedAt, counts, peakFailures, lastFailureAt, triggers, severityReason, diagnosis } = incident;
+  return { id, rule, key, state, severity, openedAt, resolvedAt, counts, peakFailures, lastFailureAt, triggers, severityReason, diagnosis };
 }
 
 function withNotification(incident: Incident, kind: NotificationKind, now: Date): Incident {

@@ -24,6 +24,10 @@ export interface KvRequestBin {
   succeeded: number;
   unauthorized: number;
   forbidden: number;
+  /** The 403s split by what denied them (they sum to `forbidden`). */
+  forbiddenRbac: number;
+  forbiddenPolicy: number;
+  forbiddenFirewall: number;
   throttled: number;
   other: number;
   operations: string[];
@@ -52,6 +56,9 @@ export interface WindowCounts {
   succeeded: number;
   unauthorized: number;
   forbidden: number;
+  forbiddenRbac: number;
+  forbiddenPolicy: number;
+  forbiddenFirewall: number;
   throttled: number;
   /** The failures this rule counts (401+403 for auth, 429 for throttling). */
   failures: number;
@@ -93,9 +100,28 @@ export type BaselineOpinion =
   | { kind: "normal"; text: string }
   | { kind: "anomalous"; expectedRatio: number; observedRatio: number; pValue: number; text: string };
 
+/** The ranked hypotheses of a finding, as the incident keeps them (the top three). */
+export interface DiagnosisSummary {
+  top: { id: string; title: string; verdict: string; confirming: string[]; disproving: string[] }[];
+  /** The evidence that put the first one first. */
+  decidedBy: string;
+  /** A role change just before or during the failures: re-test at this time before escalating. */
+  propagation: { retestAt: Date; text: string } | undefined;
+  summary: string;
+}
+
 /** The verdict of one rule on one series at one tick. */
 export type Evaluation =
-  | { kind: "firing"; rule: RuleId; key: SeriesKey; counts: WindowCounts; severity: Severity; severityReason: string; triggers: Trigger[] }
+  | {
+      kind: "firing";
+      rule: RuleId;
+      key: SeriesKey;
+      counts: WindowCounts;
+      severity: Severity;
+      severityReason: string;
+      triggers: Trigger[];
+      diagnosis?: DiagnosisSummary | undefined;
+    }
   /** Failures below the threshold, or stopped too recently to call it recovered. */
   | { kind: "settling"; rule: RuleId; key: SeriesKey; counts: WindowCounts }
   /** No failures for the whole confirmation period while calls kept succeeding. */
@@ -122,6 +148,7 @@ export interface IncidentSnapshot {
   /** Why it fired most recently, and why it has the severity it has. */
   triggers: Trigger[];
   severityReason: string;
+  diagnosis: DiagnosisSummary | undefined;
 }
 
 /** A notification written to the incident's outbox before any attempt to send it. */

@@ -5,6 +5,7 @@ import { fingerprint, transition } from "./incidents.js";
 import { callerName } from "./names.js";
 import { sloFor } from "./spec-lookup.js";
 import { periodCountsOf, reportSlos, rowsFor, windowCountsOf, type SloReport } from "./slo/report.js";
+import { diagnoseFinding, type Evidence } from "./diagnose-finding.js";
 
 /** Judges a series' window against its learned baseline; undefined when it has none. */
 export type BaselineJudge = (seriesId: string, rule: RuleId, observed: { failures: number; total: number; at: Date }) => BaselineOpinion | undefined;
@@ -19,6 +20,8 @@ export interface TickInput {
   sloWindows?: readonly SignalRow<"slo-windows">[] | undefined;
   sloPeriod?: readonly SignalRow<"slo-period">[] | undefined;
   baselines?: BaselineJudge | undefined;
+  /** The other signals' rows and statuses, for diagnosing what fires. */
+  evidence?: Evidence | undefined;
 }
 
 export interface TickDecision {
@@ -35,7 +38,7 @@ export interface TickDecision {
  * nothing; a partial one may open or escalate (the failures it saw are real) but never resolves,
  * because missing rows cannot prove recovery.
  */
-export function decideTick({ now, signal, incidents, policy, sloWindows, sloPeriod, baselines }: TickInput): TickDecision {
+export function decideTick({ now, signal, incidents, policy, sloWindows, sloPeriod, baselines, evidence }: TickInput): TickDecision {
   const slos = reportSlos(policy.spec, sloWindows, sloPeriod, (row, identity) => row.dims.subject === "identity-vault" && matchesIdentity(row.dims, identity));
   if (signal.status === "failed") return { changed: [], evaluations: [], seriesObserved: 0, slos };
   const canResolve = signal.status === "complete";
@@ -56,7 +59,8 @@ export function decideTick({ now, signal, incidents, policy, sloWindows, sloPeri
         const total = observed.reduce((n, b) => n + b.total, 0);
         context.baseline = baselines(s.id, rule, { failures, total, at: now });
       }
-      const ev = evaluate(rule, s, now, policy, context);
+      const judged = evaluate(rule, s, now, policy, context);
+      const ev = judged.kind === "firing" && evidence ? { ...judged, diagnosis: diagnoseFinding(judged, now, policy, evidence) } : judged;
       evaluations.push(ev);
       const id = fingerprint(rule, s.key);
       seen.add(id);

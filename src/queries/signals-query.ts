@@ -17,11 +17,13 @@ export interface SignalWindow {
   sloStart: Date;
   /** Start of the longest SLO period. */
   periodStart: Date;
+  /** Start of the hourly history read for baselines (the window end when none is read). */
+  historyStart: Date;
 }
 
 /** The earliest start any leg reads: the query API's timespan must cover it. */
 export function earliest(w: SignalWindow): Date {
-  return new Date(Math.min(w.windowStart.getTime(), w.priorStart.getTime(), w.changesStart.getTime(), w.sloStart.getTime(), w.periodStart.getTime()));
+  return new Date(Math.min(w.windowStart.getTime(), w.priorStart.getTime(), w.changesStart.getTime(), w.sloStart.getTime(), w.periodStart.getTime(), w.historyStart.getTime()));
 }
 
 /**
@@ -43,6 +45,7 @@ export function renderSignalsQuery(legs: readonly Leg[], w: SignalWindow): strin
     `let changesStart = ${kqlDatetime(w.changesStart)};`,
     `let sloStart = ${kqlDatetime(w.sloStart)};`,
     `let periodStart = ${kqlDatetime(w.periodStart)};`,
+    `let historyStart = ${kqlDatetime(w.historyStart)};`,
     "union",
     members.join(",\n"),
   ].join("\n");

@@ -7,7 +7,7 @@ import { z } from "zod";
  */
 export const SIGNAL_MODEL_VERSION = 2;
 
-export const SIGNAL_NAMES = ["kv-requests", "dependency-calls", "credential-traces", "invocations", "host-startup", "changes", "slo-windows", "slo-period"] as const;
+export const SIGNAL_NAMES = ["kv-requests", "dependency-calls", "credential-traces", "invocations", "host-startup", "changes", "slo-windows", "slo-period", "kv-history"] as const;
 export type SignalName = (typeof SIGNAL_NAMES)[number];
 
 const count = z.number().int().nonnegative();
@@ -142,6 +142,19 @@ export const SloPeriodRow = z.object({
   counts: z.record(z.string().regex(/^(bad|total)\d+d$/, "expected badNd or totalNd"), count),
 });
 
+/** Requests of one caller to one vault in one hour: what baselines learn from. */
+export const KvHistoryRow = z.object({
+  binStart: z.date(),
+  dims: z.object({
+    vaultResourceId: text.min(1),
+    callerObjectId: text,
+    callerAppId: text,
+    callerResourceId: text,
+    source: z.enum(["AzureDiagnostics", "AZKVAuditLogs"]),
+  }),
+  counts: z.object({ denied: count, throttled: count, total: count }),
+});
+
 export const SIGNAL_ROWS = {
   "kv-requests": KvRequestsRow,
   "dependency-calls": DependencyCallsRow,
@@ -151,6 +164,7 @@ export const SIGNAL_ROWS = {
   changes: ChangesRow,
   "slo-windows": SloWindowsRow,
   "slo-period": SloPeriodRow,
+  "kv-history": KvHistoryRow,
 } as const satisfies Record<SignalName, z.ZodType>;
 
 export type SignalRow<K extends SignalName> = z.infer<(typeof SIGNAL_ROWS)[K]>;

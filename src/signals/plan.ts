@@ -7,6 +7,7 @@ import type { Leg } from "../queries/signals/leg.js";
 import { kqlMinutes } from "../queries/kql.js";
 import type { SignalName } from "./model.js";
 import { dependencySloPeriodLeg, dependencySloWindowsLeg, kvSloPeriodLeg, kvSloWindowsLeg } from "../queries/signals/slo.js";
+import { kvHistoryLeg } from "../queries/signals/history.js";
 
 export interface SignalConfig {
   /** "auto" reads both Key Vault modes and prefers resource-specific rows for a vault that has both. */
@@ -34,7 +35,7 @@ const missing = (table: string) => `no ${table} data in the workspace in the las
  * Chooses the legs for the tables the workspace has, given the configuration. Pure. Period sums
  * (the whole SLO period) are only asked when `withPeriod`: the source refreshes them hourly.
  */
-export function planSignals(config: SignalConfig, tables: ReadonlySet<string>, withPeriod = true): SignalPlan {
+export function planSignals(config: SignalConfig, tables: ReadonlySet<string>, withPeriod = true, withHistory = false): SignalPlan {
   const bin = kqlMinutes(config.binMinutes);
   const workspaceLegs: Leg[] = [];
   const appInsightsLegs: Leg[] = [];
@@ -43,6 +44,7 @@ export function planSignals(config: SignalConfig, tables: ReadonlySet<string>, w
   const kvTables: KeyVaultAuditTable[] = config.keyVaultAuditTable === "auto" ? ["AZKVAuditLogs", "AzureDiagnostics"] : [config.keyVaultAuditTable];
   const kvPresent = kvTables.filter((t) => tables.has(t));
   for (const t of kvPresent) workspaceLegs.push(kvRequestsLeg(t, bin));
+  if (withHistory) for (const t of kvPresent) workspaceLegs.push(kvHistoryLeg(t));
   if (kvPresent.length === 0) {
     unavailable["kv-requests"] = `${missing(kvTables.join(" or "))}: does each vault have a diagnostic setting sending AuditEvent here?`;
   }

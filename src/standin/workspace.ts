@@ -81,6 +81,7 @@ export class SimulatedWorkspace implements Workspace {
     for (const [, signal, table, kind] of query.matchAll(/^\/\/ leg: (\S+) (\S+) (data|coverage)$/gm)) {
       if (!this.#tables.has(table!)) return badRequest("SemanticError", `'${table}' could not be resolved: the workspace has no table of that name`);
       if (signal === "kv-requests" && KV_TABLES.has(table!)) rows.push(...this.#kv(table!, kind as "data" | "coverage", w));
+      else if (signal === "kv-history" && KV_TABLES.has(table!)) rows.push(...this.#history(table!, kind as "data" | "coverage", w));
       else if ((signal === "slo-windows" || signal === "slo-period") && KV_TABLES.has(table!)) rows.push(...this.#slo(signal, table!, kind as "data" | "coverage", w, periodsIn(query)));
       else if (signal === "changes") rows.push(...this.#changes(kind as "data" | "coverage", w));
       else return badRequest("SemanticError", `the simulated workspace has no events for ${signal} in ${table}`);
@@ -123,6 +124,30 @@ export class SimulatedWorkspace implements Workspace {
     }
     if (kind === "coverage") return [coverageRow("kv-requests", table, events, w)];
     return [...groups.values()].map((g) => dataRow("kv-requests", g.binStart, g.dims, g.counts));
+  }
+
+  /** Hourly history per vault and caller: denials, throttles, all requests. */
+  #history(table: string, kind: "data" | "coverage", w: Window): unknown[][] {
+    const HOUR = 60 * MINUTE;
+    const until = Math.min(w.windowEnd, this.#visibleUntil(w));
+    const groups = new Map<string, { binStart: number; dims: Record<string, string>; counts: { denied: number; throttled: number; total: number } }>();
+    let events = 0;
+    for (let t = Math.ceil(w.historyStart / MINUTE) * MINUTE; t + MINUTE <= until; t += MINUTE) {
+      for (const e of this.#traffic.eventsForMinute(new Date(t))) {
+        if (e.operation === "Authentication" && e.status === 401) continue;
+        events += e.count;
+        const binStart = Math.floor(t / HOUR) * HOUR;
+        const dims = { vaultResourceId: e.vaultResourceId.toLowerCase(), callerObjectId: e.callerObjectId.toLowerCase(), callerAppId: e.callerAppId.toLowerCase(), callerResourceId: e.callerResourceId, source: table };
+        const key = `${binStart}|${Object.values(dims).join("|")}`;
+        const g = groups.get(key) ?? { binStart, dims, counts: { denied: 0, throttled: 0, total: 0 } };
+        groups.set(key, g);
+        g.counts.total += e.count;
+        if (e.status === 401 || e.status === 403) g.counts.denied += e.count;
+        if (e.status === 429) g.counts.throttled += e.count;
+      }
+    }
+    if (kind === "coverage") return [coverageRow("kv-history", table, events, w)];
+    return [...groups.values()].map((g) => dataRow("kv-history", g.binStart, g.dims, g.counts));
   }
 
   /** Window or period sums per vault and caller: bad = 401, 403, 429 or 5xx. */
@@ -196,6 +221,7 @@ interface Window {
   windowEnd: number;
   priorStart: number;
   changesStart: number;
+  historyStart: number;
 }
 
 /** The SLO periods a query's period legs ask for (the `BadNd` columns of its slo-period legs). */
@@ -209,7 +235,7 @@ function parseWindow(query: string): Window | undefined {
     const m = new RegExp(`^let ${name} = datetime\\(([^)]+)\\);$`, "m").exec(query);
     return m ? Date.parse(m[1]!) : NaN;
   };
-  const w = { windowStart: read("windowStart"), windowEnd: read("windowEnd"), priorStart: read("priorStart"), changesStart: read("changesStart") };
+  const w = { windowStart: read("windowStart"), windowEnd: read("windowEnd"), priorStart: read("priorStart"), changesStart: read("changesStart"), historyStart: read("historyStart") };
   return Object.values(w).some(Number.isNaN) ? undefined : w;
 }
 

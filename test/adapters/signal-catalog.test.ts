@@ -38,6 +38,8 @@ describe("the six signals, mapped from the exact REST shape through the real cli
       "kv-requests": "ok", "dependency-calls": "ok", "credential-traces": "ok", invocations: "ok", "host-startup": "ok", changes: "ok",
       // No SLOs configured in this test.
       "slo-windows": "unavailable", "slo-period": "unavailable",
+      // History for the baselines is read only when asked for.
+      "kv-history": "no-data",
     });
     const s = set.signals;
     expect(s["kv-requests"].rows[0]!.counts).toMatchObject({ forbiddenRbac: 20, forbiddenPolicy: 5, forbiddenFirewall: 5 });

@@ -13,7 +13,10 @@ const t = (hhmm: string) => new Date(`2026-11-20T${hhmm}:00Z`);
 
 let stack: Stack;
 beforeAll(async () => {
-  stack = await startStack({ traffic: scenario.traffic, ingestionDelayMinutes: 2, env: { CRITICAL_IDENTITIES: ORDERS.name } });
+  stack = await startStack({
+    traffic: scenario.traffic, activity: scenario.activity, tables: ["AzureDiagnostics", "AzureActivity"], ingestionDelayMinutes: 2,
+    env: { CRITICAL_IDENTITIES: ORDERS.name },
+  });
 });
 afterAll(() => stack.close());
 
@@ -67,6 +70,10 @@ describe("the RBAC-removal incident, end to end", () => {
     expect(card).toContain("id-func-orders (user-assigned identity)");
     expect(card).toContain(`az role assignment create --assignee-object-id ${ORDERS.objectId} --assignee-principal-type ServicePrincipal --role \\"Key Vault Secrets User\\" --scope ${VAULT_ID.toLowerCase()}`);
     expect(card).not.toContain("func-billing");
+    // The activity log shows the deletion just before onset: RBAC role missing, decided by it.
+    expect(card).toContain("Likely cause");
+    expect(card).toContain("1. H2 RBAC role missing or at the wrong scope (likely)");
+    expect(card).toContain("deleted at 01:00 UTC by deploy-pipeline@contoso.com");
     expect(log.lines.filter((l) => !l.startsWith("info"))).toEqual([]);
   });
 

@@ -72,6 +72,26 @@ describe("severity", () => {
   });
 });
 
+describe("severity over time", () => {
+  it("a longer healthy stretch before the failures never raises severity", () => {
+    const order = { "SEV-1": 1, "SEV-2": 2, "SEV-3": 3, "SEV-4": 4 } as const;
+    for (const failing of [3, 10, 40, 100]) {
+      let previous = 0;
+      for (let healthyBins = 0; healthyBins <= 12; healthyBins++) {
+        const bins = [
+          ...Array.from({ length: healthyBins }, (_, i) => aBin(-5 * (healthyBins - i), { succeeded: 100 })),
+          aBin(0, { succeeded: 100 - failing, forbidden: failing }),
+        ];
+        const ev = evaluate("kv-auth-denied", series(...bins), at(5), aPolicy({ windowMinutes: 120, resolveAfterMinutes: 120, minFailurePercent: 0, criticalIdentities: ["id-app"] }));
+        if (ev.kind !== "firing") continue;
+        // Rank can only stay or fall (towards SEV-4) as the healthy stretch grows.
+        expect(order[ev.severity]).toBeGreaterThanOrEqual(previous);
+        previous = order[ev.severity];
+      }
+    }
+  });
+});
+
 describe("grouping rows into series", () => {
   it("merges rows of one caller that differ only in a logged attribute", () => {
     const rows = [aBin(0, { succeeded: 5, callerResourceId: "" }), aBin(0, { forbidden: 7 })];

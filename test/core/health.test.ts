@@ -47,6 +47,13 @@ describe("health", () => {
     expect(r.reasons).toContain("the dependency-calls signal is degraded: 2 malformed row(s)");
   });
 
+  it("is unhealthy while an SLO burns its budget, with the tier and the budget left", () => {
+    const slos = [{ name: "orders-storage", kind: "app-dependency" as const, status: "firing" as const, firing: "page-fast: 25.0x and 25.0x above 14.4x", budgetRemaining: 0.4, hoursToExhaustion: 11.5 }];
+    const r = assessHealth({ now: at(5), heartbeat: beat({ slos }), incidents: [], staleAfterMinutes: 15 });
+    expect(r).toMatchObject({ status: "unhealthy", httpStatus: 503, slos });
+    expect(r.reasons).toContain("SLO orders-storage is burning its error budget (page-fast: 25.0x and 25.0x above 14.4x)");
+  });
+
   it("counts notifications stuck in the outbox as a monitor problem", () => {
     const stuck = anIncident({ state: "resolved" });
     stuck.outbox = [{ id: "x", kind: "resolved", decidedAt: at(1), snapshot: snapshotOf(stuck), attempts: 3, lastError: "server: 500", claimedUntil: undefined }];

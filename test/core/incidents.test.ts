@@ -33,6 +33,19 @@ describe("the incident lifecycle", () => {
     expect(down.outbox).toHaveLength(1);
   });
 
+  it("holds an escalation while a role change is inside its propagation window, and escalates after the re-test time", () => {
+    const waiting = (retestAt: Date): Evaluation => ({
+      ...(firing("SEV-1") as Extract<Evaluation, { kind: "firing" }>),
+      diagnosis: { top: [], decidedBy: "role restored at 01:14", propagation: { retestAt, text: "re-test at 01:24 UTC" }, summary: "H3" },
+    });
+    const held = transition(anIncident({ severity: "SEV-3" }), waiting(at(24)), at(20), true).next!;
+    expect(held.severity).toBe("SEV-3");
+    expect(held.outbox).toEqual([]);
+    const after = transition(held, waiting(at(24)), at(25), true).next!;
+    expect(after.severity).toBe("SEV-1");
+    expect(after.outbox.map((n) => n.kind)).toEqual(["escalated"]);
+  });
+
   it("resolves on confirmed recovery with a resolution notice", () => {
     const t = transition(anIncident(), recovered, at(40), true);
     expect(t.next).toMatchObject({ state: "resolved", resolvedAt: at(40) });

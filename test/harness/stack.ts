@@ -5,7 +5,7 @@ import { createRuntime, type RuntimeOverrides } from "../../src/composition.js";
 import type { Runtime } from "../../src/app/runtime.js";
 import type { Logger } from "../../src/app/ports.js";
 import { startStandIn, type StandIn } from "../../src/standin/server.js";
-import { SimulatedWorkspace, type TrafficModel, type Workspace } from "../../src/standin/workspace.js";
+import { SimulatedWorkspace, type ActivityEvent, type TrafficModel, type Workspace } from "../../src/standin/workspace.js";
 import { redirectTo } from "../../src/standin/redirect.js";
 
 export const WORKSPACE_ID = "9c1d2e3f-4a5b-4c6d-8e7f-0a1b2c3d4e5f";
@@ -25,6 +25,7 @@ export interface StackOptions {
   /** Answers queries instead of a simulated workspace over `traffic`. */
   workspace?: Workspace;
   tables?: string[];
+  activity?: ActivityEvent[];
   env?: Record<string, string>;
   ingestionDelayMinutes?: number;
 }
@@ -36,7 +37,7 @@ export interface StackOptions {
  */
 export async function startStack(o: StackOptions): Promise<Stack> {
   const workspace =
-    o.workspace ?? new SimulatedWorkspace({ tables: o.tables ?? ["AzureDiagnostics"], traffic: o.traffic ?? { eventsForMinute: () => [] }, ingestionDelayMinutes: o.ingestionDelayMinutes ?? 0 });
+    o.workspace ?? new SimulatedWorkspace({ tables: o.tables ?? ["AzureDiagnostics"], traffic: o.traffic ?? { eventsForMinute: () => [] }, activity: o.activity, ingestionDelayMinutes: o.ingestionDelayMinutes ?? 0 });
   const standIn = await startStandIn({ workspace, workspaceId: WORKSPACE_ID, managedIdentityClientId: MONITOR_CLIENT_ID });
   process.env["IDENTITY_ENDPOINT"] = standIn.identityEndpoint;
   process.env["IDENTITY_HEADER"] = standIn.identityHeader;

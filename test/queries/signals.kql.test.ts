@@ -10,7 +10,7 @@ import { SimulatedWorkspace } from "../../src/standin/workspace.js";
 import { anIncident, at, KEY } from "../fixtures/incidents.js";
 import { steadyTraffic } from "../fixtures/traffic.js";
 
-const window: SignalWindow = { windowStart: at(0), windowEnd: at(20), priorStart: at(-360), changesStart: at(-100), sloStart: at(20 - 4320), periodStart: at(20 - 43200) };
+const window: SignalWindow = { windowStart: at(0), windowEnd: at(20), priorStart: at(-360), changesStart: at(-100), sloStart: at(20 - 4320), periodStart: at(20 - 43200), historyStart: at(20 - 20160) };
 const legColumns = LEG_COLUMNS.map(([n, t]) => `${n}:${t}`);
 const config = (o: Partial<SignalConfig> = {}): SignalConfig => ({
   keyVaultAuditTable: "auto", appInsights: { mode: "workspace" }, binMinutes: 5, windowMinutes: 15, priorHours: 6, changesMinutes: 120, sloPeriods: [7, 30], ...o,
@@ -24,17 +24,19 @@ const LETS = [
   "let changesStart = datetime(2026-11-19T23:40:00Z);",
   "let sloStart = datetime(2026-11-17T01:20:00Z);",
   "let periodStart = datetime(2026-10-21T01:20:00Z);",
+  "let historyStart = datetime(2026-11-06T01:20:00Z);",
   "",
 ].join("\n");
 
-const workspaceLegs = planSignals(config(), ALL_TABLES).workspaceLegs;
+const workspaceLegs = planSignals(config(), ALL_TABLES, true, true).workspaceLegs;
 const classicLegs = planSignals(config({ appInsights: { mode: "classic", resourceId: "/subscriptions/s/resourceGroups/rg/providers/microsoft.insights/components/ai" } }), ALL_TABLES).appInsightsLegs;
 const named = (legs: Leg[]) => legs.map((l) => [`${l.signal} over ${l.table}`, l] as const);
 
 describe("every leg, checked by the Kusto language service against its table's schema", () => {
   it("plans a leg for each signal over a workspace that has every table", () => {
     expect(workspaceLegs.map((l) => `${l.signal}:${l.table}`)).toEqual([
-      "kv-requests:AZKVAuditLogs", "kv-requests:AzureDiagnostics", "dependency-calls:AppDependencies", "credential-traces:AppTraces",
+      "kv-requests:AZKVAuditLogs", "kv-requests:AzureDiagnostics", "kv-history:AZKVAuditLogs", "kv-history:AzureDiagnostics",
+      "dependency-calls:AppDependencies", "credential-traces:AppTraces",
       "invocations:AppRequests", "slo-windows:AZKVAuditLogs", "slo-period:AZKVAuditLogs", "slo-windows:AzureDiagnostics",
       "slo-period:AzureDiagnostics", "slo-windows:AppDependencies", "slo-period:AppDependencies", "host-startup:FunctionAppLogs",
       "changes:AzureActivity",

@@ -76,6 +76,17 @@ function card(n: PendingNotification, steps: readonly RunbookStep[], windowMinut
     { type: "TextBlock", text: summary, wrap: true },
     { type: "FactSet", facts: facts.map(([title, value]) => ({ title, value })) },
   ];
+  if (!resolved && s.diagnosis) {
+    const d = s.diagnosis;
+    body.push({ type: "TextBlock", text: "Likely cause", weight: "Bolder", separator: true, spacing: "Medium" });
+    if (d.propagation) body.push({ type: "TextBlock", text: `Propagation window: ${d.propagation.text}`, wrap: true, color: "Warning", weight: "Bolder" });
+    d.top.forEach((h, i) => {
+      body.push({ type: "TextBlock", text: `${i + 1}. ${h.id} ${h.title} (${h.verdict})`, wrap: true, weight: i === 0 ? "Bolder" : "Default", spacing: "Small" });
+      for (const c of h.confirming) body.push({ type: "TextBlock", text: `+ ${c}`, wrap: true, spacing: "None", size: "Small" });
+      for (const c of h.disproving) body.push({ type: "TextBlock", text: `- ${c}`, wrap: true, spacing: "None", size: "Small", isSubtle: true });
+    });
+    body.push({ type: "TextBlock", text: `Decided by: ${d.decidedBy}`, wrap: true, isSubtle: true, size: "Small" });
+  }
   if (!resolved && s.triggers.length > 0) {
     body.push({ type: "TextBlock", text: "Why it fired", weight: "Bolder", separator: true, spacing: "Medium" });
     for (const t of s.triggers) body.push({ type: "TextBlock", text: `- ${triggerSentence(t)}`, wrap: true, spacing: "Small" });

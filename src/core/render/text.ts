@@ -29,6 +29,10 @@ export function renderText(n: PendingNotification, steps: readonly RunbookStep[]
   lines.push(`  what       ${failureSentence(s, windowMinutes)}`);
   lines.push(`  since      first failures in the 5-minute bin from ${clock(s.counts.firstFailureAt)}; operations ${listOf(s.counts.operations)}`);
   for (const t of s.triggers) lines.push(`  why        ${triggerSentence(t)}`);
+  if (s.diagnosis) {
+    lines.push(`  cause      ${s.diagnosis.summary}`);
+    if (s.diagnosis.propagation) lines.push(`  re-test    ${s.diagnosis.propagation.text}`);
+  }
   lines.push(`  severity   ${s.severityReason}`);
   lines.push(`  response   ${RESPONSE[s.severity]}`);
   lines.push(`  first steps:`);

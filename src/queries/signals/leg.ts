@@ -16,7 +16,7 @@ export interface Leg {
 }
 
 /** The `let`-bound datetimes a leg may start from (declared by the combined query). */
-export type WindowBound = "windowStart" | "priorStart" | "changesStart" | "sloStart" | "periodStart";
+export type WindowBound = "windowStart" | "priorStart" | "changesStart" | "sloStart" | "periodStart" | "historyStart";
 
 /** The columns every leg projects, in order, with their Kusto types. */
 export const LEG_COLUMNS = [

@@ -1,0 +1,12 @@
+/**
+ * Learned baselines per series: learn normal from a backfill, keep it current, judge a window.
+ * See model.ts for the shapes and judge.ts / gates.ts for the statistics.
+ */
+export { DEFAULT_BASELINE_OPTIONS } from "./model.js";
+export type { Baseline, BaselineOptions, BaselineVerdict, CountPoint, ExcludedWindow, Seasonality, SlotRow, VerdictBasis } from "./model.js";
+export { learnBaseline, updateBaseline } from "./learn.js";
+export { learnedPoints } from "./history.js";
+export { judge, type Observation } from "./judge.js";
+export { describe } from "./describe.js";
+export { pointsBySeries, type BackfillRow } from "./backfill.js";
+export { binomialUpperTail, logBinomialUpperTail, overdispersedUpperTail } from "./binomial.js";

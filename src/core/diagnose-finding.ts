@@ -1,0 +1,65 @@
+import { diagnose, summarize, type Diagnosis } from "./diagnosis/index.js";
+import type { DiagnosisSummary, Evaluation, Policy } from "./model.js";
+import { callerName } from "./names.js";
+import { appFor } from "./spec-lookup.js";
+import type { SignalName, SignalRow, SignalStatus } from "../signals/model.js";
+
+/** The tick's evidence beyond the Key Vault requests, for diagnosis. */
+export interface Evidence {
+  dependencyCalls: readonly SignalRow<"dependency-calls">[];
+  credentialTraces: readonly SignalRow<"credential-traces">[];
+  hostStartup: readonly SignalRow<"host-startup">[];
+  changes: readonly SignalRow<"changes">[];
+  status: Partial<Record<SignalName, SignalStatus>>;
+  problems: Partial<Record<SignalName, string>>;
+}
+
+const APP_SIGNALS = ["dependency-calls", "credential-traces", "host-startup"] as const;
+
+/**
+ * Ranks the playbooks' hypotheses for a firing finding. App-side evidence (dependencies, traces,
+ * start-up) is read only for the app that calls with this identity: the one the spec names, or the
+ * app a system-assigned identity belongs to. When that app is not known, its evidence is unknown.
+ */
+export function diagnoseFinding(ev: Extract<Evaluation, { kind: "firing" }>, now: Date, policy: Policy, evidence: Evidence): DiagnosisSummary {
+  const caller = callerName(ev.key);
+  const app = appFor(ev.key, policy.spec, policy.criticalIdentities)?.name ?? (caller.host?.type.toLowerCase() === "sites" ? caller.host.name : undefined);
+  const status = { ...evidence.status };
+  const problems = { ...evidence.problems };
+  const mine = <R extends { dims: { appRoleName?: string; appName?: string } }>(rows: readonly R[]) =>
+    app === undefined ? [] : rows.filter((r) => (r.dims.appRoleName ?? r.dims.appName ?? "").toLowerCase() === app.toLowerCase());
+  if (app === undefined) {
+    for (const s of APP_SIGNALS) {
+      status[s] = "unavailable";
+      problems[s] = `the app that calls with ${caller.label} is not known: list it under apps in MONITOR_CONFIG`;
+    }
+  }
+  const c = ev.counts;
+  const d = diagnose({
+    now,
+    kv: {
+      total: c.total, succeeded: c.succeeded, unauthorized: c.unauthorized, forbiddenRbac: c.forbiddenRbac, forbiddenPolicy: c.forbiddenPolicy,
+      forbiddenFirewall: c.forbiddenFirewall, forbiddenOther: Math.max(0, c.forbidden - c.forbiddenRbac - c.forbiddenPolicy - c.forbiddenFirewall),
+      throttled: c.throttled, firstFailureAt: c.firstFailureAt, lastFailureAt: c.lastFailureAt,
+    },
+    vaultResourceId: ev.key.vaultResourceId,
+    caller: { objectId: ev.key.callerObjectId, appId: ev.key.callerAppId, resourceId: ev.key.callerResourceId },
+    dependencyCalls: mine(evidence.dependencyCalls),
+    credentialTraces: mine(evidence.credentialTraces),
+    hostStartup: mine(evidence.hostStartup),
+    changes: [...evidence.changes],
+    signalStatus: { ...status, "kv-requests": "ok" },
+    signalProblems: problems,
+  });
+  return toSummary(d);
+}
+
+/** The top three hypotheses with their strongest evidence: enough for a card, small enough to store. */
+function toSummary(d: Diagnosis): DiagnosisSummary {
+  return {
+    top: d.ranked.slice(0, 3).map((h) => ({ id: h.id, title: h.title, verdict: h.verdict, confirming: h.confirming.slice(0, 3), disproving: h.disproving.slice(0, 2) })),
+    decidedBy: d.decidedBy,
+    propagation: d.propagation ? { retestAt: d.propagation.retestAt, text: d.propagation.text } : undefined,
+    summary: summarize(d),
+  };
+}
