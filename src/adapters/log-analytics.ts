@@ -67,8 +67,9 @@ export function createSignalSource(o: SignalSourceOptions): SignalSource {
   };
 
   return {
-    async fetch(now) {
-      const window = windowFor(now, o.config, o.lookbackMinutes);
+    async fetch(now, wants = {}) {
+      const historyHours = wants.historyHours ?? 0;
+      const window = { ...windowFor(now, o.config, o.lookbackMinutes), historyStart: new Date(now.getTime() - historyHours * 3_600_000) };
       let requests = 0;
       if (!detected || stale(detected.at, now)) {
         requests++;
@@ -77,7 +78,7 @@ export function createSignalSource(o: SignalSourceOptions): SignalSource {
         detected = { at: now.getTime(), tables: tablesWithData(outcome.table) };
       }
       const withPeriod = o.config.sloPeriods.length > 0 && (!period || stale(period.at, now));
-      const plan = planSignals(o.config, detected.tables, withPeriod);
+      const plan = planSignals(o.config, detected.tables, withPeriod, historyHours > 0);
       const runs: QueryRun[] = [];
       if (plan.workspaceLegs.length > 0) {
         requests++;
@@ -93,6 +94,7 @@ export function createSignalSource(o: SignalSourceOptions): SignalSource {
       const fresh = set.signals["slo-period"];
       if (withPeriod && (fresh.status === "ok" || fresh.status === "no-data")) period = { at: now.getTime(), result: fresh };
       else if (!withPeriod && period) set.signals["slo-period"] = period.result;
+      if (historyHours === 0) set.signals["kv-history"] = { status: "no-data", rows: [], problem: "not read this tick (history is read hourly)", malformedRows: 0, coverage: {} };
       return set;
     },
   };
@@ -110,6 +112,7 @@ export function windowFor(now: Date, config: SignalConfig, lookbackMinutes: numb
     // The longest alerting window (3 days) and the longest SLO period.
     sloStart: at(3 * 24 * 60),
     periodStart: at(Math.max(0, ...config.sloPeriods) * 24 * 60),
+    historyStart: now,
   };
 }
 
