@@ -39,7 +39,7 @@ param monitoredVaultResourceIds string = ''
 @description('Opt-in: create a diagnostic setting on each vault in monitoredVaultResourceIds sending AuditEvent to the workspace in resource-specific mode (table AZKVAuditLogs). Leave off for vaults that already send AuditEvent to this workspace.')
 param enableVaultDiagnostics bool = false
 
-@description('Opt-in: grant Reader (control plane, no secret access) on each vault in monitoredVaultResourceIds. This version of the monitor reads only Log Analytics, so it does not need it.')
+@description('Opt-in: grant Reader (control plane, no secret access) on each vault in monitoredVaultResourceIds. The control-plane check (controlPlaneConfig) needs it to read role assignments, vault settings and diagnostic settings.')
 param grantVaultReader bool = false
 
 @allowed([
@@ -119,6 +119,12 @@ param healthStaleAfterMinutes int = 15
 @maxValue(600)
 param queryTimeoutSeconds int = 60
 
+@description('The control-plane check as JSON text (workspaces read, vaults, principals and the roles they should hold, audiences to probe, optional Resource Graph discovery): see docs/control-plane.md. Empty: no ARM reads. Needs grantVaultReader (or Reader on the discovered subscriptions).')
+param controlPlaneConfig string = ''
+
+@description('Azure Resource Manager endpoint for sovereign clouds; empty uses the public cloud.')
+param armEndpoint string = ''
+
 @description('The monitor spec as JSON text (apps, their criticality and fallbacks, SLOs): see docs/evaluation.md. Empty: no SLOs, no apps marked critical.')
 param monitorConfig string = ''
 
@@ -170,6 +176,7 @@ var stateTableNames = [
   '${stateTablePrefix}Incidents'
   '${stateTablePrefix}Monitor'
   '${stateTablePrefix}Baselines'
+  '${stateTablePrefix}ControlPlane'
 ]
 
 // The audit workspace is either the one given or the one created below; its subscription and
@@ -441,6 +448,8 @@ var appSettings = {
   HEALTH_STALE_AFTER_MINUTES: string(healthStaleAfterMinutes)
   QUERY_TIMEOUT_SECONDS: string(queryTimeoutSeconds)
   MONITOR_CONFIG: monitorConfig
+  CONTROL_PLANE_CONFIG: controlPlaneConfig
+  ARM_ENDPOINT: armEndpoint
 }
 
 module functionApp 'modules/app/function-app.bicep' = {

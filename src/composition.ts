@@ -10,6 +10,7 @@ import { createTableStateStore } from "./adapters/table-store.js";
 import { createTeamsWebhook } from "./adapters/teams-webhook.js";
 import { createTableBaselineStore } from "./adapters/baseline-store.js";
 import { createBaselineKeeper } from "./app/baselines.js";
+import { createControlPlaneDeps } from "./adapters/arm/control-plane-deps.js";
 import type { Runtime } from "./app/runtime.js";
 
 /** Kusto bin size for the request signal: fine enough to see onset, coarse enough to stay small. */
@@ -17,8 +18,10 @@ export const BIN_MINUTES = 5;
 
 /** Seams for the local replay and the tests; production passes none. */
 export interface RuntimeOverrides {
-  /** Sends every Azure SDK request elsewhere (the local stand-in) while keeping https URLs. */
+  /** Sends every Log Analytics request elsewhere (the local stand-in) while keeping https URLs. */
   httpClient?: HttpClient;
+  /** The same for Azure Resource Manager (its stand-in runs apart). */
+  armHttpClient?: HttpClient;
   credential?: TokenCredential;
   clock?: () => Date;
 }
@@ -43,7 +46,7 @@ export function createRuntime(settings: Settings, env: Record<string, string | u
     criticalIdentities: settings.criticalIdentities,
     spec: settings.spec,
   };
-  const [incidents, monitor, baselines] = tableClients(settings, credential);
+  const [incidents, monitor, baselines, snapshots] = tableClients(settings, credential);
   return {
     policy,
     healthStaleAfterMinutes: settings.healthStaleAfterMinutes,
@@ -66,15 +69,29 @@ export function createRuntime(settings: Settings, env: Record<string, string | u
     }),
     store: createTableStateStore(incidents, monitor),
     baselines: createBaselineKeeper(createTableBaselineStore(baselines)),
+    controlPlane: settings.controlPlane
+      ? {
+          config: settings.controlPlane,
+          deps: createControlPlaneDeps({
+            credential,
+            config: settings.controlPlane,
+            monitorIdentity: { name: "the monitor's identity", clientId: settings.managedIdentityClientId },
+            env,
+            snapshotsTable: snapshots,
+            ...(overrides.armHttpClient ? { httpClient: overrides.armHttpClient } : {}),
+            ...(settings.armEndpoint ? { armEndpoint: settings.armEndpoint } : {}),
+          }),
+        }
+      : undefined,
     teams: createTeamsWebhook({ url: settings.teamsWebhookUrl }),
     clock: overrides.clock ?? (() => new Date()),
   };
 }
 
-/** The state tables: incidents, the monitor's heartbeat, and learned baselines. */
-function tableClients(settings: Settings, credential: TokenCredential): [TableClient, TableClient, TableClient] {
+/** The state tables: incidents, the monitor's heartbeat, learned baselines, vault snapshots. */
+function tableClients(settings: Settings, credential: TokenCredential): [TableClient, TableClient, TableClient, TableClient] {
   const state = settings.state;
-  const names = ["Incidents", "Monitor", "Baselines"].map((n) => `${state.tablePrefix}${n}`);
+  const names = ["Incidents", "Monitor", "Baselines", "ControlPlane"].map((n) => `${state.tablePrefix}${n}`);
   let open: (name: string) => TableClient;
   if (state.kind === "endpoint") {
     open = (name) => new TableClient(state.tableEndpoint, name, credential);
@@ -84,7 +101,7 @@ function tableClients(settings: Settings, credential: TokenCredential): [TableCl
     const insecure = /TableEndpoint=http:\/\//i.test(conn) || /UseDevelopmentStorage=true/i.test(conn);
     open = (name) => TableClient.fromConnectionString(conn, name, { allowInsecureConnection: insecure });
   }
-  return names.map(open) as [TableClient, TableClient, TableClient];
+  return names.map(open) as [TableClient, TableClient, TableClient, TableClient];
 }
 
 let fromEnv: Runtime | undefined;

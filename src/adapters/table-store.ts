@@ -48,7 +48,14 @@ export function createTableStateStore(incidents: TableClient, monitor: TableClie
         if (!parsed.success) return undefined;
         const signals = SignalsJson.safeParse(safeJson(parsed.data.signals));
         const slos = SlosJson.safeParse(safeJson(parsed.data.slos));
-        return { ...parsed.data, problem: parsed.data.problem || undefined, signals: signals.success ? signals.data : {}, slos: slos.success ? slos.data : [] };
+        const controlPlane = ControlPlaneJson.safeParse(safeJson(parsed.data.controlPlane));
+        return {
+          ...parsed.data,
+          problem: parsed.data.problem || undefined,
+          signals: signals.success ? signals.data : {},
+          slos: slos.success ? slos.data : [],
+          controlPlane: controlPlane.success ? controlPlane.data : undefined,
+        };
       } catch (error) {
         if (isRestError(error) && error.statusCode === 404) return undefined;
         throw error;
@@ -57,7 +64,7 @@ export function createTableStateStore(incidents: TableClient, monitor: TableClie
 
     async saveHeartbeat(h) {
       await ready();
-      await monitor.upsertEntity({ partitionKey: "monitor", rowKey: "heartbeat", ...h, problem: h.problem ?? "", signals: JSON.stringify(h.signals), slos: JSON.stringify(h.slos) }, "Replace");
+      await monitor.upsertEntity({ partitionKey: "monitor", rowKey: "heartbeat", ...h, problem: h.problem ?? "", signals: JSON.stringify(h.signals), slos: JSON.stringify(h.slos), controlPlane: JSON.stringify(h.controlPlane ?? null) }, "Replace");
     },
   };
 }
@@ -187,7 +194,29 @@ const HeartbeatEntity = z.object({
   signals: z.string().default("{}"),
   slos: z.string().default("[]"),
   requests: z.number().default(0),
+  controlPlane: z.string().default("null"),
 });
+
+const ControlPlaneJson = z
+  .object({
+    checkedAt: optionalIsoDate,
+    problem: z.string().optional().nullable().transform((v) => v ?? undefined),
+    findings: z.array(
+      z.object({
+        kind: z.string(),
+        summary: z.string(),
+        severity: Severity,
+        hypothesis: z.string().optional().nullable().transform((v) => v ?? undefined),
+        vaultResourceId: z.string().optional().nullable().transform((v) => v ?? undefined),
+      }),
+    ),
+    monitorProblems: z.array(z.string()),
+    vaults: z.array(z.object({ vaultResourceId: z.string(), config: z.string(), coverage: z.string(), permissionModel: z.string().optional().nullable().transform((v) => v ?? undefined) })),
+    armRequests: z.number(),
+    probesFailed: z.number(),
+  })
+  .nullable()
+  .transform((v) => v ?? undefined);
 
 const SlosJson = z.array(
   z.object({

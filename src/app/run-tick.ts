@@ -4,6 +4,7 @@ import { kvOutcome } from "../signals/kv-bins.js";
 import type { SignalName, SignalStatus } from "../signals/model.js";
 import type { SloHealth } from "../core/model.js";
 import type { SloReport } from "../core/slo/report.js";
+import { checkControlPlaneForTick, controlPlaneHealth, factsOf } from "./control-plane.js";
 import type { Logger, Stored } from "./ports.js";
 import type { Runtime } from "./runtime.js";
 import { deliverOutbox, type DeliveryOutcome } from "./deliver.js";
@@ -43,6 +44,8 @@ export async function runTick(rt: Runtime, log: Logger): Promise<TickReport> {
   const history = set.signals["kv-history"];
   const historyUsable = historyHours > 0 && (history.status === "ok" || history.status === "no-data");
   await rt.baselines.absorb(now, historyUsable ? history.rows : undefined, loaded.incidents.map((s) => s.value), log);
+  const changesKnown = set.signals.changes.status === "ok" || set.signals.changes.status === "no-data";
+  const cp = rt.controlPlane ? await checkControlPlaneForTick(rt.controlPlane, now, changesKnown ? set.signals.changes.rows : undefined, log) : undefined;
   const signal = kvOutcome(set);
   if (signal.status !== "complete") log.warn(`Key Vault signal is ${signal.status}: ${signal.problem}; incidents will not be resolved on this tick`);
 
@@ -63,6 +66,7 @@ export async function runTick(rt: Runtime, log: Logger): Promise<TickReport> {
       changes: set.signals.changes.rows,
       status: Object.fromEntries(Object.entries(set.signals).map(([n, s]) => [n, s.status])),
       problems: Object.fromEntries(Object.entries(set.signals).flatMap(([n, s]) => (s.problem ? [[n, s.problem]] : []))),
+      controlPlane: cp && rt.controlPlane ? factsOf(cp.report, rt.controlPlane.config) : undefined,
     },
   });
 
@@ -95,6 +99,7 @@ export async function runTick(rt: Runtime, log: Logger): Promise<TickReport> {
     signals: Object.fromEntries(Object.entries(set.signals).map(([name, s]) => [name, { status: s.status, problem: s.problem }])),
     slos: decision.slos.map(sloHealth),
     requests: set.requests,
+    controlPlane: cp ? controlPlaneHealth(cp) : undefined,
   });
 
   return {

@@ -2,6 +2,8 @@ import { z } from "zod";
 import { Secret, secretUrl } from "./secret.js";
 import type { KeyVaultAuditTable } from "../queries/signals/kv-requests.js";
 import { parseMonitorSpec, type MonitorSpec } from "./monitor-spec.js";
+import { parseControlPlaneConfigText } from "../controlplane/model.js";
+import type { ControlPlaneConfig } from "../controlplane/model.js";
 
 /**
  * Application settings, read from the environment (Function App settings in Azure,
@@ -25,6 +27,10 @@ export interface Settings {
   queryTimeoutSeconds: number;
   /** Apps, SLOs and guards from MONITOR_CONFIG (empty when unset). */
   spec: MonitorSpec;
+  /** Expected access, vaults and probes for the control-plane check (undefined: not checked). */
+  controlPlane: ControlPlaneConfig | undefined;
+  /** The Azure Resource Manager endpoint, for sovereign clouds. */
+  armEndpoint: string | undefined;
   /** Things that look wrong but are accepted, e.g. an objective that looks like a ratio. */
   warnings: string[];
 }
@@ -134,6 +140,8 @@ const EnvSchema = z
     ),
     QUERY_TIMEOUT_SECONDS: intInRange(10, 600, 60, "seconds"),
     MONITOR_CONFIG: optional(z.string()),
+    CONTROL_PLANE_CONFIG: optional(z.string()),
+    ARM_ENDPOINT: optional(httpsUrl("the Azure Resource Manager endpoint, e.g. https://management.azure.com", false)),
   })
   .superRefine((env, ctx) => {
     const hasEndpoint = env.STATE_TABLE_ENDPOINT !== undefined;
@@ -182,7 +190,10 @@ export function loadSettings(env: Record<string, string | undefined>): Settings 
   }
   const e = parsed.data;
   const spec = parseMonitorSpec(e.MONITOR_CONFIG);
-  if (!spec.ok) throw new SettingsError(spec.errors.map((m) => `MONITOR_CONFIG ${m}`));
+  const cp = e.CONTROL_PLANE_CONFIG === undefined ? undefined : parseControlPlaneConfigText(e.CONTROL_PLANE_CONFIG);
+  const specErrors = spec.ok ? [] : spec.errors.map((m) => `MONITOR_CONFIG ${m}`);
+  const cpErrors = cp && !cp.ok ? cp.errors.map((m) => `CONTROL_PLANE_CONFIG ${m}`) : [];
+  if (!spec.ok || specErrors.length + cpErrors.length > 0) throw new SettingsError([...specErrors, ...cpErrors]);
   const tablePrefix = e.STATE_TABLE_PREFIX ?? "vaultwatch";
   return {
     workspaceId: e.LOG_ANALYTICS_WORKSPACE_ID.toLowerCase(),
@@ -211,6 +222,8 @@ export function loadSettings(env: Record<string, string | undefined>): Settings 
     criticalIdentities: e.CRITICAL_IDENTITIES,
     queryTimeoutSeconds: e.QUERY_TIMEOUT_SECONDS,
     spec: spec.spec,
-    warnings: spec.warnings.map((m) => `MONITOR_CONFIG ${m}`),
+    controlPlane: cp?.ok ? cp.config : undefined,
+    armEndpoint: e.ARM_ENDPOINT,
+    warnings: [...spec.warnings.map((m) => `MONITOR_CONFIG ${m}`), ...(cp?.warnings ?? []).map((m) => `CONTROL_PLANE_CONFIG ${m}`)],
   };
 }

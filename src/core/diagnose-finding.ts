@@ -1,4 +1,4 @@
-import { diagnose, summarize, type Diagnosis } from "./diagnosis/index.js";
+import { diagnose, summarize, type Diagnosis, type DiagnosisInput } from "./diagnosis/index.js";
 import type { DiagnosisSummary, Evaluation, Policy } from "./model.js";
 import { callerName } from "./names.js";
 import { appFor } from "./spec-lookup.js";
@@ -12,6 +12,14 @@ export interface Evidence {
   changes: readonly SignalRow<"changes">[];
   status: Partial<Record<SignalName, SignalStatus>>;
   problems: Partial<Record<SignalName, string>>;
+  /** From the control-plane check, when it is configured and ran. */
+  controlPlane?: ControlPlaneFacts | undefined;
+}
+
+/** Control-plane facts by lower-case vault ID, and by `vault|principal object ID`. */
+export interface ControlPlaneFacts {
+  vaults: Record<string, { enableRbacAuthorization: boolean; publicNetworkAccess: "Enabled" | "Disabled"; defaultAction: "Allow" | "Deny"; accessPolicyObjectIds: string[] }>;
+  access: Record<string, { hasRequiredRole?: boolean; roleAtWrongScope?: boolean }>;
 }
 
 const APP_SIGNALS = ["dependency-calls", "credential-traces", "host-startup"] as const;
@@ -50,6 +58,7 @@ export function diagnoseFinding(ev: Extract<Evaluation, { kind: "firing" }>, now
     changes: [...evidence.changes],
     signalStatus: { ...status, "kv-requests": "ok" },
     signalProblems: problems,
+    ...controlPlaneInput(evidence.controlPlane, ev.key.vaultResourceId, ev.key.callerObjectId),
   });
   return toSummary(d);
 }
@@ -62,4 +71,17 @@ function toSummary(d: Diagnosis): DiagnosisSummary {
     propagation: d.propagation ? { retestAt: d.propagation.retestAt, text: d.propagation.text } : undefined,
     summary: summarize(d),
   };
+}
+
+/** The vault and access facts for one caller on one vault, when the control plane knows them. */
+function controlPlaneInput(cp: ControlPlaneFacts | undefined, vaultId: string, objectId: string): Pick<DiagnosisInput, "vault" | "access"> {
+  if (!cp) return {};
+  const vault = cp.vaults[vaultId.toLowerCase()];
+  const access = cp.access[`${vaultId.toLowerCase()}|${objectId.toLowerCase()}`];
+  const out: Pick<DiagnosisInput, "vault" | "access"> = {};
+  if (vault) out.vault = { enableRbacAuthorization: vault.enableRbacAuthorization, publicNetworkAccess: vault.publicNetworkAccess, defaultAction: vault.defaultAction };
+  if (access || vault) {
+    out.access = { ...access, ...(vault && !vault.enableRbacAuthorization ? { hasAccessPolicy: vault.accessPolicyObjectIds.includes(objectId.toLowerCase()) } : {}) };
+  }
+  return out;
 }

@@ -41,6 +41,8 @@ export interface HealthReport {
   };
   /** Every configured SLO: budget left, hours to exhaustion at the current burn, tier firing. */
   slos: Heartbeat["slos"];
+  /** The last control-plane check: role and vault drift, blind spots, the monitor's own access. */
+  controlPlane: Heartbeat["controlPlane"] | null;
   targets: TargetHealth[];
 }
 
@@ -100,8 +102,30 @@ export function assessHealth({ now, heartbeat, incidents, staleAfterMinutes }: H
     reasons.push(`${undelivered} notification(s) not yet delivered to Teams`);
   }
 
+  const cp = heartbeat?.controlPlane;
+  let cpFailing = false;
+  if (cp) {
+    if (cp.problem) {
+      degraded = true;
+      reasons.push(cp.problem);
+    }
+    for (const p of cp.monitorProblems) {
+      degraded = true;
+      reasons.push(`control plane (the monitor itself): ${p}`);
+    }
+    for (const f of cp.findings) {
+      // A blind spot means the monitor cannot see a vault: unknown, not failing.
+      if (f.kind === "blind-spot") {
+        degraded = true;
+        reasons.push(`blind spot: ${f.summary}`);
+      } else if (f.severity === "SEV-1" || f.severity === "SEV-2") {
+        cpFailing = true;
+        reasons.push(`${f.severity} control plane: ${f.summary}`);
+      }
+    }
+  }
   const burning = (heartbeat?.slos ?? []).some((s) => s.status === "firing");
-  const status: HealthStatus = open.length > 0 || burning ? "unhealthy" : degraded ? "degraded" : "healthy";
+  const status: HealthStatus = open.length > 0 || burning || cpFailing ? "unhealthy" : degraded ? "degraded" : "healthy";
   if (status === "healthy") reasons.push("no open incidents; the last tick is fresh and complete");
   return {
     status,
@@ -121,6 +145,7 @@ export function assessHealth({ now, heartbeat, incidents, staleAfterMinutes }: H
       coverageGaps,
     },
     slos: heartbeat?.slos ?? [],
+    controlPlane: cp ?? null,
     targets: open.map((i) => ({
       vault: vaultName(i.key.vaultResourceId).name,
       vaultResourceId: i.key.vaultResourceId,

@@ -203,6 +203,20 @@ export interface SloHealth {
   hoursToExhaustion: number | undefined;
 }
 
+/** What the last control-plane check found, as the health check reports it. */
+export interface ControlPlaneHealth {
+  checkedAt: Date | undefined;
+  /** Why the check could not run at all. */
+  problem: string | undefined;
+  /** About vaults and identities: role drift, vault drift, blind spots, failed probes. */
+  findings: { kind: string; summary: string; severity: Severity; hypothesis: string | undefined; vaultResourceId: string | undefined }[];
+  /** About the monitor itself: missing Reader, ARM throttling, its own token. */
+  monitorProblems: string[];
+  vaults: { vaultResourceId: string; config: string; coverage: string; permissionModel: string | undefined }[];
+  armRequests: number;
+  probesFailed: number;
+}
+
 /** The monitor's own record of its last tick, read by `/api/health`. */
 export interface Heartbeat {
   tickAt: Date;
@@ -215,6 +229,8 @@ export interface Heartbeat {
   slos: SloHealth[];
   /** Query API round trips the tick took. */
   requests: number;
+  /** The control-plane check, when configured. */
+  controlPlane: ControlPlaneHealth | undefined;
   seriesObserved: number;
   openIncidents: number;
   undelivered: number;

@@ -67,6 +67,11 @@ describe("the incident store on Azure Tables (Azurite)", () => {
     const beat = {
       tickAt: at(5), signalStatus: "partial" as const, problem: "limit", seriesObserved: 4, openIncidents: 1, undelivered: 0, requests: 2,
       slos: [{ name: "orders", kind: "identity-vault" as const, status: "firing" as const, firing: "page-fast", budgetRemaining: 0.4, hoursToExhaustion: 20 }],
+      controlPlane: {
+        checkedAt: at(5), problem: undefined, armRequests: 4, probesFailed: 1, monitorProblems: ["arm throttled"],
+        findings: [{ kind: "role-missing", summary: "no role", severity: "SEV-2" as const, hypothesis: "H2", vaultResourceId: "v" }],
+        vaults: [{ vaultResourceId: "v", config: "read", coverage: "covered", permissionModel: "rbac" }],
+      },
       signals: { "kv-requests": { status: "degraded" as const, problem: "limit" }, changes: { status: "no-data" as const, problem: undefined } },
     };
     await store.saveHeartbeat(beat);

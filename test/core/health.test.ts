@@ -6,7 +6,7 @@ import { snapshotOf } from "../../src/core/incidents.js";
 
 const beat = (o: Partial<Heartbeat> = {}): Heartbeat => ({
   tickAt: at(0), signalStatus: "complete", problem: undefined, seriesObserved: 3, openIncidents: 0, undelivered: 0,
-  signals: { "kv-requests": { status: "ok", problem: undefined } }, requests: 1, slos: [], ...o,
+  signals: { "kv-requests": { status: "ok", problem: undefined } }, requests: 1, slos: [], controlPlane: undefined, ...o,
 });
 
 describe("health", () => {
@@ -52,6 +52,26 @@ describe("health", () => {
     const r = assessHealth({ now: at(5), heartbeat: beat({ slos }), incidents: [], staleAfterMinutes: 15 });
     expect(r).toMatchObject({ status: "unhealthy", httpStatus: 503, slos });
     expect(r.reasons).toContain("SLO orders-storage is burning its error budget (page-fast: 25.0x and 25.0x above 14.4x)");
+  });
+
+  it("reports a monitor lacking Reader as a monitor problem (degraded), not as a failing vault", () => {
+    const controlPlane = {
+      checkedAt: at(0), problem: undefined, armRequests: 3, probesFailed: 0, vaults: [],
+      findings: [], monitorProblems: ["the monitor's identity lacks Reader on /subscriptions/s/resourcegroups/rg/providers/microsoft.keyvault/vaults/kv-app"],
+    };
+    const r = assessHealth({ now: at(5), heartbeat: beat({ controlPlane }), incidents: [], staleAfterMinutes: 15 });
+    expect(r.status).toBe("degraded");
+    expect(r.targets).toEqual([]);
+    expect(r.reasons).toContain("control plane (the monitor itself): the monitor's identity lacks Reader on /subscriptions/s/resourcegroups/rg/providers/microsoft.keyvault/vaults/kv-app");
+  });
+
+  it("is unhealthy on a missing role, degraded on a blind spot, and quiet on an over-broad role", () => {
+    const finding = (kind: string, severity: "SEV-2" | "SEV-3" | "SEV-4", summary: string) => ({ kind, severity, summary, hypothesis: undefined, vaultResourceId: "v" });
+    const cp = (f: ReturnType<typeof finding>) => ({ checkedAt: at(0), problem: undefined, armRequests: 3, probesFailed: 0, vaults: [], monitorProblems: [], findings: [f] });
+    const status = (f: ReturnType<typeof finding>) => assessHealth({ now: at(5), heartbeat: beat({ controlPlane: cp(f) }), incidents: [], staleAfterMinutes: 15 }).status;
+    expect(status(finding("role-missing", "SEV-2", "id-app has no Key Vault Secrets User on kv-app"))).toBe("unhealthy");
+    expect(status(finding("blind-spot", "SEV-3", "kv-app sends no AuditEvent to a workspace the monitor reads"))).toBe("degraded");
+    expect(status(finding("role-over-broad", "SEV-4", "id-app holds Key Vault Administrator where Secrets User is enough"))).toBe("healthy");
   });
 
   it("counts notifications stuck in the outbox as a monitor problem", () => {

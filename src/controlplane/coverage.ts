@@ -1,0 +1,71 @@
+import { lastSegment, normalizeId } from "./arm-ids.js";
+import { finding, type ControlPlaneFinding } from "./findings.js";
+import type { DiagnosticSettingView } from "./views.js";
+
+/** Whether vaultwatch can see a vault's audit log. */
+export type CoverageVerdict =
+  | { status: "covered"; workspace: string; table: "AzureDiagnostics" | "AZKVAuditLogs"; setting: string }
+  | { status: "blind-spot"; reason: string };
+
+/**
+ * A vault is covered when one of its diagnostic settings sends AuditEvent to a workspace the
+ * monitor reads. Anything else is a blind spot: its denials would never reach an alert.
+ */
+export function assessCoverage(settings: readonly DiagnosticSettingView[], workspaces: readonly string[]): CoverageVerdict {
+  const read = new Set(workspaces.map(normalizeId));
+  const audit = settings.filter((s) => s.sendsAuditEvent);
+  const hit = audit.find((s) => s.workspaceId && read.has(s.workspaceId));
+  if (hit?.workspaceId) {
+    return { status: "covered", workspace: hit.workspaceId, table: hit.destinationType === "Dedicated" ? "AZKVAuditLogs" : "AzureDiagnostics", setting: hit.name };
+  }
+  if (settings.length === 0) return { status: "blind-spot", reason: "it has no diagnostic setting, so its AuditEvent goes nowhere" };
+  if (audit.length === 0) return { status: "blind-spot", reason: `its diagnostic settings (${settings.map((s) => s.name).join(", ")}) do not send the AuditEvent category` };
+  const elsewhere = audit.filter((s) => s.workspaceId).map((s) => `${s.name} -> workspace ${lastSegment(s.workspaceId ?? "")}`);
+  if (elsewhere.length > 0) {
+    return {
+      status: "blind-spot",
+      reason: `it sends AuditEvent to a workspace vaultwatch does not read (${elsewhere.join(", ")}); vaultwatch reads ${[...read].map(lastSegment).join(", ")}`,
+    };
+  }
+  return { status: "blind-spot", reason: `it sends AuditEvent only to ${audit.flatMap((s) => s.otherDestinations).map(lastSegment).join(", ")}, which vaultwatch does not read` };
+}
+
+/** The finding for a blind spot; undefined when covered. */
+export function blindSpotFinding(vaultId: string, verdict: CoverageVerdict, now: Date, discovered: boolean): ControlPlaneFinding | undefined {
+  if (verdict.status === "covered") return undefined;
+  return finding({
+    kind: "blind-spot",
+    subject: { vaultResourceId: vaultId },
+    hypothesis: undefined,
+    // Nothing about this vault can alert: worse than one failing check, short of an outage.
+    severityHint: "SEV-3",
+    summary: `vault ${lastSegment(vaultId)} is a blind spot: ${verdict.reason}`,
+    evidence: [
+      verdict.reason,
+      `add a diagnostic setting on the vault that sends the AuditEvent category (or the audit category group) to a workspace vaultwatch reads`,
+      ...(discovered ? ["found by Resource Graph discovery"] : []),
+    ],
+    observedAt: now,
+  });
+}
+
+/** Coverage of many vaults at once; a vault whose settings could not be read is left out (unknown, not covered). */
+export function coverage(
+  vaults: readonly string[],
+  settingsByVault: ReadonlyMap<string, readonly DiagnosticSettingView[]>,
+  workspaces: readonly string[],
+  now: Date,
+  discovered: ReadonlySet<string> = new Set(),
+): { verdicts: Map<string, CoverageVerdict>; findings: ControlPlaneFinding[] } {
+  const verdicts = new Map<string, CoverageVerdict>();
+  const findings: ControlPlaneFinding[] = [];
+  for (const v of vaults) {
+    const settings = settingsByVault.get(v);
+    if (!settings) continue;
+    const verdict = assessCoverage(settings, workspaces);
+    verdicts.set(v, verdict);
+    const f = blindSpotFinding(v, verdict, now, discovered.has(v));
+    if (f) findings.push(f);
+  }
+  return { verdicts, findings };
+}

@@ -1,0 +1,80 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { rbacRemovalScenario, ORDERS, SUBSCRIPTION, VAULT_ID } from "../../src/standin/scenarios/rbac-removal.js";
+import { startArmStandIn, type ArmStandIn } from "../../src/standin/arm.js";
+import { redirectTo } from "../../src/standin/redirect.js";
+import { checkHealth } from "../../src/app/check-health.js";
+import { freshPrefix, recordingLogger, startStack, type Stack } from "../harness/stack.js";
+import { manualClock, replay } from "../harness/replay.js";
+
+const scenario = rbacRemovalScenario(new Date("2026-11-20T00:00:00Z"));
+const WORKSPACE = `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg-monitor/providers/Microsoft.OperationalInsights/workspaces/law-vaultwatch`;
+const SECRETS_USER = "4633458b-17de-408a-b874-0445c86b69e6";
+
+const CONFIG = JSON.stringify({
+  workspaces: [WORKSPACE],
+  vaults: [{ resourceId: VAULT_ID }],
+  principals: [{ name: ORDERS.name, objectId: ORDERS.objectId, expect: [{ vault: VAULT_ID, role: "Key Vault Secrets User" }] }],
+  audiences: [],
+});
+
+let stack: Stack;
+let arm: ArmStandIn;
+beforeAll(async () => {
+  stack = await startStack({ traffic: scenario.traffic, activity: scenario.activity, tables: ["AzureDiagnostics", "AzureActivity"], ingestionDelayMinutes: 2, env: { CONTROL_PLANE_CONFIG: CONFIG } });
+  // The vault sends AuditEvent to the workspace; the role assignment has been deleted.
+  arm = await startArmStandIn({
+    callerClientId: stack.settings.managedIdentityClientId!,
+    state: {
+      vaults: [{ id: VAULT_ID }],
+      diagnosticSettings: { [VAULT_ID.toLowerCase()]: [{ name: "to-law", workspaceId: WORKSPACE, logs: [{ category: "AuditEvent", enabled: true }] }] },
+      roleAssignments: [],
+    },
+  });
+});
+afterAll(async () => {
+  await arm.close();
+  await stack.close();
+});
+
+describe("the control-plane check inside a tick", () => {
+  it("finds the missing role, feeds it to the diagnosis, and makes health unhealthy", async () => {
+    const clock = manualClock(scenario.start);
+    const rt = stack.runtime({ clock: clock.now, armHttpClient: redirectTo(arm.url) }, { STATE_TABLE_PREFIX: freshPrefix() });
+    const reports = await replay([rt], clock, new Date("2026-11-20T01:08:00Z"), recordingLogger());
+    const opened = reports.flatMap((r) => r.delivered).find((n) => n.kind === "opened");
+    expect(opened?.snapshot.diagnosis?.top[0]).toMatchObject({ id: "H2", verdict: "likely" });
+    expect(opened?.snapshot.diagnosis?.top[0]?.confirming).toContain(`${ORDERS.name} holds no role that grants the action on kv-orders-prod or a parent scope (control-plane check)`);
+
+    const health = await checkHealth(rt);
+    expect(health.status).toBe("unhealthy");
+    expect(health.controlPlane?.findings).toEqual(expect.arrayContaining([expect.objectContaining({ kind: "role-missing", severity: "SEV-2" })]));
+    expect(health.controlPlane?.vaults).toEqual([expect.objectContaining({ config: "read", coverage: "covered", permissionModel: "rbac" })]);
+    expect(arm.requests.length).toBeGreaterThan(0);
+  });
+
+  it("once the role is back, reports no drift for it", async () => {
+    arm.state.roleAssignments.push({ scope: VAULT_ID, roleDefinitionGuid: SECRETS_USER, principalId: ORDERS.objectId });
+    const clock = manualClock(new Date("2026-11-20T01:40:00Z"));
+    const rt = stack.runtime({ clock: clock.now, armHttpClient: redirectTo(arm.url) }, { STATE_TABLE_PREFIX: freshPrefix() });
+    await replay([rt], clock, new Date("2026-11-20T01:41:00Z"), recordingLogger());
+    const health = await checkHealth(rt);
+    expect(health.controlPlane?.findings.filter((f) => f.kind === "role-missing")).toEqual([]);
+  });
+
+  it("reports a monitor without Reader as a monitor problem, never as a vault problem", async () => {
+    arm.state.readerScopes = [`/subscriptions/${SUBSCRIPTION}/resourceGroups/rg-somewhere-else`];
+    try {
+      const clock = manualClock(new Date("2026-11-20T01:40:00Z"));
+      const rt = stack.runtime({ clock: clock.now, armHttpClient: redirectTo(arm.url) }, { STATE_TABLE_PREFIX: freshPrefix() });
+      const log = recordingLogger();
+      await replay([rt], clock, new Date("2026-11-20T01:41:00Z"), log);
+      const health = await checkHealth(rt);
+      expect(health.controlPlane?.monitorProblems.join("\n")).toMatch(/Reader/);
+      expect(health.controlPlane?.findings.filter((f) => f.kind === "role-missing")).toEqual([]);
+      expect(health.status).toBe("degraded");
+      expect(log.lines.some((l) => l.startsWith("warn: control plane:"))).toBe(true);
+    } finally {
+      arm.state.readerScopes = undefined;
+    }
+  });
+});
