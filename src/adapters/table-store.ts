@@ -112,7 +112,7 @@ const KeyJson = z.object({
   auditTable: z.enum(["AzureDiagnostics", "AZKVAuditLogs"]),
 });
 const Severity = z.enum(["SEV-1", "SEV-2", "SEV-3", "SEV-4"]);
-const Rule = z.enum(["kv-auth-denied", "kv-throttled"]);
+const Rule = z.enum(["kv-auth-denied", "kv-throttled", "control-plane"]);
 
 const TriggerJson = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("threshold"), failures: z.number(), failurePercent: z.number(), baseline: z.enum(["cold", "none"]) }),
@@ -123,6 +123,11 @@ const TriggerJson = z.discriminatedUnion("kind", [
     hoursToExhaustion: z.number().optional().nullable().transform((v) => v ?? undefined),
   }),
   z.object({ kind: z.literal("baseline"), expectedRatio: z.number(), observedRatio: z.number(), pValue: z.number(), text: z.string() }),
+  z.object({
+    kind: z.literal("control-plane"), finding: z.string(), summary: z.string(), evidence: z.array(z.string()),
+    role: z.string().optional().nullable().transform((v) => v ?? undefined),
+    workspace: z.string().optional().nullable().transform((v) => v ?? undefined),
+  }),
 ]);
 
 const DiagnosisJson = z

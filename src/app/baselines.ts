@@ -1,6 +1,6 @@
 import { describe, judge, learnBaseline, updateBaseline, type Baseline, type CountPoint, type ExcludedWindow } from "../core/baselines/index.js";
 import { seriesId } from "../core/evaluate.js";
-import type { BaselineOpinion, Incident, RuleId } from "../core/model.js";
+import type { BaselineOpinion, Incident, RuleId, RequestRuleId } from "../core/model.js";
 import type { BaselineJudge } from "../core/tick.js";
 import type { SignalRow } from "../signals/model.js";
 import type { BaselineStore, Logger } from "./ports.js";
@@ -46,7 +46,7 @@ export function createBaselineKeeper(store: BaselineStore): BaselineKeeper {
       for (const r of rows) {
         if (r.binStart.getTime() + HOUR > now.getTime() - SETTLE_MS) continue;
         const series = seriesId(r.dims);
-        const add = (rule: RuleId, failures: number) => {
+        const add = (rule: RequestRuleId, failures: number) => {
           const key = baselineKey(rule, series);
           const list = points.get(key) ?? [];
           list.push({ at: r.binStart, failures, total: r.counts.total });

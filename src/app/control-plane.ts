@@ -2,7 +2,8 @@ import type { ControlPlaneDeps } from "../controlplane/check.js";
 import type { ControlPlaneConfig } from "../controlplane/model.js";
 import type { SnapshotStore } from "../controlplane/ports.js";
 import { runControlPlaneCheck, type RecordedReport } from "../controlplane/record.js";
-import type { ControlPlaneHealth } from "../core/model.js";
+import type { ControlPlaneFindingInput, ControlPlaneHealth } from "../core/model.js";
+import type { ControlPlaneCheck } from "../core/control-plane-findings.js";
 import type { ControlPlaneFacts } from "../core/diagnose-finding.js";
 import type { SignalRow } from "../signals/model.js";
 import type { Logger } from "./ports.js";
@@ -84,4 +85,23 @@ export function controlPlaneHealth(t: ControlPlaneTick): ControlPlaneHealth {
     armRequests: r?.armRequests ?? 0,
     probesFailed: (r?.probes ?? []).filter((p) => !p.ok).length,
   };
+}
+
+/** The check's findings for the incident pipeline; undefined when it did not run. */
+export function checkOf(t: ControlPlaneTick | undefined, config: ControlPlaneConfig): ControlPlaneCheck | undefined {
+  const r = t?.report;
+  if (!r) return undefined;
+  const findings: ControlPlaneFindingInput[] = r.findings.map((f) => ({
+    id: f.id,
+    kind: f.kind,
+    summary: f.summary,
+    evidence: f.evidence,
+    severity: f.severityHint,
+    hypothesis: f.hypothesis,
+    vaultResourceId: f.subject.vaultResourceId,
+    principal: f.subject.principal?.objectId ?? f.subject.identity?.clientId,
+    role: f.subject.role,
+    workspace: config.workspaces[0],
+  }));
+  return { findings, readVaults: r.vaults.filter((v) => v.config === "read").map((v) => v.vaultResourceId), clean: r.monitorProblems.length === 0 };
 }

@@ -4,7 +4,7 @@ import { kvOutcome } from "../signals/kv-bins.js";
 import type { SignalName, SignalStatus } from "../signals/model.js";
 import type { SloHealth } from "../core/model.js";
 import type { SloReport } from "../core/slo/report.js";
-import { checkControlPlaneForTick, controlPlaneHealth, factsOf } from "./control-plane.js";
+import { checkControlPlaneForTick, checkOf, controlPlaneHealth, factsOf } from "./control-plane.js";
 import type { Logger, Stored } from "./ports.js";
 import type { Runtime } from "./runtime.js";
 import { deliverOutbox, type DeliveryOutcome } from "./deliver.js";
@@ -59,6 +59,7 @@ export async function runTick(rt: Runtime, log: Logger): Promise<TickReport> {
     sloWindows: usable(set.signals["slo-windows"]) ? set.signals["slo-windows"].rows : undefined,
     sloPeriod: usable(set.signals["slo-period"]) ? set.signals["slo-period"].rows : undefined,
     baselines: rt.baselines.judge,
+    controlPlane: rt.controlPlane ? checkOf(cp, rt.controlPlane.config) : undefined,
     evidence: {
       dependencyCalls: set.signals["dependency-calls"].rows,
       credentialTraces: set.signals["credential-traces"].rows,

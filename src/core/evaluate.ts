@@ -1,13 +1,13 @@
-import type { BaselineOpinion, Evaluation, KvRequestBin, Policy, RuleId, SeriesKey, Trigger, WindowCounts } from "./model.js";
+import type { BaselineOpinion, Evaluation, KvRequestBin, Policy, RequestRuleId, SeriesKey, Trigger, WindowCounts } from "./model.js";
 import { severityFor } from "./severity.js";
 import { appFor } from "./spec-lookup.js";
 import { evaluateSlo, type SloSpec, type WindowCounts as SloWindowCounts } from "./slo/burn-rate.js";
 import { TIERS } from "./slo/windows.js";
 
-export const RULES: readonly RuleId[] = ["kv-auth-denied", "kv-throttled"];
+export const RULES: readonly RequestRuleId[] = ["kv-auth-denied", "kv-throttled"];
 
 /** The failures each rule counts in a bin. */
-const FAILURES: Record<RuleId, (b: KvRequestBin) => number> = {
+const FAILURES: Record<RequestRuleId, (b: KvRequestBin) => number> = {
   "kv-auth-denied": (b) => b.unauthorized + b.forbidden,
   "kv-throttled": (b) => b.throttled,
 };
@@ -72,7 +72,7 @@ function mergeInto(target: KvRequestBin, row: KvRequestBin): void {
 const MINUTE = 60_000;
 
 /** Sums the bins that overlap `[from, to]` for one rule. */
-export function countWindow(rule: RuleId, bins: readonly KvRequestBin[], from: Date, to: Date, binMinutes: number): WindowCounts {
+export function countWindow(rule: RequestRuleId, bins: readonly KvRequestBin[], from: Date, to: Date, binMinutes: number): WindowCounts {
   const failuresOf = FAILURES[rule];
   const counts: WindowCounts = {
     total: 0, succeeded: 0, unauthorized: 0, forbidden: 0, forbiddenRbac: 0, forbiddenPolicy: 0, forbiddenFirewall: 0, throttled: 0, failures: 0, failurePercent: 0,
@@ -126,7 +126,7 @@ export interface SeriesContext {
  * floor (count and share). A warm baseline that calls the window normal keeps the floor quiet:
  * a caller that always fails a little is not an incident.
  */
-export function evaluate(rule: RuleId, series: Series, now: Date, policy: Policy, context: SeriesContext = {}): Evaluation {
+export function evaluate(rule: RequestRuleId, series: Series, now: Date, policy: Policy, context: SeriesContext = {}): Evaluation {
   const windowFrom = new Date(now.getTime() - policy.windowMinutes * MINUTE);
   const counts = countWindow(rule, series.bins, windowFrom, now, policy.binMinutes);
   const key = series.key;

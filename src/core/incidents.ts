@@ -24,7 +24,7 @@ export function transition(prev: Incident | undefined, ev: Evaluation, now: Date
     if (!prev || !isOpen) {
       const occurrence = (prev?.occurrence ?? 0) + 1;
       const opened: Incident = {
-        id: fingerprint(ev.rule, ev.key),
+        id: ev.fingerprint ?? fingerprint(ev.rule, ev.key),
         rule: ev.rule,
         key: ev.key,
         state: "open",

@@ -48,7 +48,28 @@ export interface SeriesKey {
   auditTable: KeyVaultAuditTable;
 }
 
-export type RuleId = "kv-auth-denied" | "kv-throttled";
+/** Rules over the Key Vault request signal. */
+export type RequestRuleId = "kv-auth-denied" | "kv-throttled";
+/** Every rule: the request rules, and findings of the control-plane check. */
+export type RuleId = RequestRuleId | "control-plane";
+
+/** A control-plane finding as the core sees it (built by the app from the check's report). */
+export interface ControlPlaneFindingInput {
+  /** Stable across ticks for the same condition. */
+  id: string;
+  kind: string;
+  summary: string;
+  evidence: string[];
+  severity: Severity;
+  hypothesis: string | undefined;
+  vaultResourceId: string | undefined;
+  /** The principal (object ID) or identity (client ID) it is about, when any. */
+  principal: string | undefined;
+  /** The role it is about (role findings), e.g. "Key Vault Secrets User". */
+  role: string | undefined;
+  /** The workspace the vault's AuditEvent should reach (blind spots). */
+  workspace: string | undefined;
+}
 
 /** The numbers behind a finding, over the evaluation window. */
 export interface WindowCounts {
@@ -92,7 +113,9 @@ export type Trigger =
       hoursToExhaustion: number | undefined;
     }
   /** Far outside what the series normally does for this time of day and week. */
-  | { kind: "baseline"; expectedRatio: number; observedRatio: number; pValue: number; text: string };
+  | { kind: "baseline"; expectedRatio: number; observedRatio: number; pValue: number; text: string }
+  /** A control-plane finding: role or vault drift, a blind spot, a failed token probe. */
+  | { kind: "control-plane"; finding: string; summary: string; evidence: string[]; role?: string | undefined; workspace?: string | undefined };
 
 /** A baseline's judgement of a window, as the evaluation consumes it. */
 export type BaselineOpinion =
@@ -121,11 +144,13 @@ export type Evaluation =
       severityReason: string;
       triggers: Trigger[];
       diagnosis?: DiagnosisSummary | undefined;
+      /** Overrides the series fingerprint (control-plane findings carry their own stable ID). */
+      fingerprint?: string | undefined;
     }
   /** Failures below the threshold, or stopped too recently to call it recovered. */
   | { kind: "settling"; rule: RuleId; key: SeriesKey; counts: WindowCounts }
   /** No failures for the whole confirmation period while calls kept succeeding. */
-  | { kind: "recovered"; rule: RuleId; key: SeriesKey; counts: WindowCounts; successesInConfirmation: number }
+  | { kind: "recovered"; rule: RuleId; key: SeriesKey; counts: WindowCounts; successesInConfirmation: number; fingerprint?: string | undefined }
   /** No requests at all in the confirmation period: recovery cannot be confirmed. */
   | { kind: "no-traffic"; rule: RuleId; key: SeriesKey };
 

@@ -30,6 +30,8 @@ export function runbookFor(incident: IncidentSnapshot): RunbookStep[] {
   const rg = vault.resourceGroup || "<resource-group>";
   const steps: RunbookStep[] = [];
 
+  if (incident.rule === "control-plane") return controlPlaneSteps(incident, vault, oid, rg);
+
   if (incident.rule === "kv-throttled") {
     steps.push({
       title: `See which operations ${caller.name ?? caller.label} repeats on ${vault.name}`,
@@ -138,4 +140,62 @@ export function verificationKql(incident: IncidentSnapshot, auditTable: KeyVault
     `| summarize Requests = count(), ${measure}, Operations = make_set(OperationName, 10) by bin(TimeGenerated, 5m)`,
     "| order by TimeGenerated asc",
   ].join("\n");
+}
+
+/** Steps for a control-plane finding, by kind: what to look at, then the least change that fixes it. */
+function controlPlaneSteps(incident: IncidentSnapshot, vault: ReturnType<typeof vaultName>, oid: string, rg: string): RunbookStep[] {
+  const t = incident.triggers.find((x) => x.kind === "control-plane");
+  const kind = t?.kind === "control-plane" ? t.finding : "";
+  const role = (t?.kind === "control-plane" && t.role) || "Key Vault Secrets User";
+  const list: RunbookStep = {
+    title: `List the role assignments of ${oid} on ${vault.name}, inherited ones included`,
+    command: `az role assignment list --assignee ${oid} --scope ${vault.id} --include-inherited --output table`,
+  };
+  const history: RunbookStep = {
+    title: `See who changed ${vault.name} or its role assignments, and when`,
+    command: `az monitor activity-log list --resource-group ${rg} --offset 24h --query "[?contains(operationName.value, 'roleAssignments') || contains(operationName.value, 'Microsoft.KeyVault/vaults')].{time:eventTimestamp, operation:operationName.value, caller:caller}" --output table`,
+  };
+  switch (kind) {
+    case "role-missing":
+    case "role-wrong-scope":
+      return [
+        list,
+        { title: `Grant ${role} at the vault scope (not Administrator), then allow 5-10 minutes for propagation`, command: `az role assignment create --assignee-object-id ${oid} --assignee-principal-type ServicePrincipal --role "${role}" --scope ${vault.id}` },
+        history,
+      ];
+    case "role-over-broad":
+      return [
+        list,
+        { title: "Grant the least role the caller needs at the vault scope first", command: `az role assignment create --assignee-object-id ${oid} --assignee-principal-type ServicePrincipal --role "Key Vault Secrets User" --scope ${vault.id}` },
+        { title: `Then remove the broad role (${role}) once the narrow one works`, command: `az role assignment delete --assignee ${oid} --role "${role}" --scope ${vault.id}` },
+      ];
+    case "permission-model-mismatch":
+      return [
+        { title: `Confirm ${vault.name}'s permission model`, command: `az keyvault show --name ${vault.name} --resource-group ${rg} --query "{rbac:properties.enableRbacAuthorization, policies:length(properties.accessPolicies)}" --output json` },
+        list,
+        { title: "Grant access in the model the vault uses (RBAC shown; use az keyvault set-policy for access policies)", command: `az role assignment create --assignee-object-id ${oid} --assignee-principal-type ServicePrincipal --role "${role}" --scope ${vault.id}` },
+      ];
+    case "blind-spot": {
+      const workspace = (t?.kind === "control-plane" && t.workspace) || "<workspace resource ID>";
+      return [
+        { title: `Send ${vault.name}'s AuditEvent to the workspace vaultwatch reads (resource-specific tables)`, command: `az monitor diagnostic-settings create --name vaultwatch-audit --resource ${vault.id} --workspace ${workspace} --export-to-resource-specific true --logs '[{"category":"AuditEvent","enabled":true}]'` },
+        { title: "Check the vault's diagnostic settings", command: `az monitor diagnostic-settings list --resource ${vault.id} --output table` },
+      ];
+    }
+    case "vault-missing":
+      return [
+        { title: `Look for ${vault.name} among deleted vaults (soft delete keeps it recoverable)`, command: `az keyvault list-deleted --resource-type vault --query "[?name=='${vault.name}']" --output table` },
+        history,
+      ];
+    case "probe-failed":
+      return [
+        { title: `Check that the identity ${oid} exists and is attached to the app that uses it`, command: `az ad sp show --id ${oid} --query "{name:displayName, appId:appId, type:servicePrincipalType}" --output json` },
+        { title: "Check the token audience the app requests: https://vault.azure.net/.default for Key Vault" },
+      ];
+    default:
+      return [
+        { title: `Compare ${vault.name}'s configuration with what is expected`, command: `az keyvault show --name ${vault.name} --resource-group ${rg} --query "{rbac:properties.enableRbacAuthorization, publicNetworkAccess:properties.publicNetworkAccess, defaultAction:properties.networkAcls.defaultAction, purgeProtection:properties.enablePurgeProtection}" --output json` },
+        history,
+      ];
+  }
 }

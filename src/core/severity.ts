@@ -1,8 +1,8 @@
-import type { RuleId, Severity, WindowCounts } from "./model.js";
+import type { RequestRuleId, Severity, WindowCounts } from "./model.js";
 
 /** What decides severity: how much is failing now, and what the app can bear. */
 export interface Impact {
-  rule: RuleId;
+  rule: RequestRuleId;
   counts: WindowCounts;
   /** From the monitor spec; an app not listed is taken as non-critical without a fallback. */
   critical: boolean;

@@ -1,4 +1,4 @@
-import type { BaselineOpinion, Evaluation, Incident, Policy, RuleId, SeriesKey, SignalOutcome } from "./model.js";
+import type { BaselineOpinion, Evaluation, Incident, Policy, RequestRuleId, SeriesKey, SignalOutcome } from "./model.js";
 import type { SignalRow } from "../signals/model.js";
 import { evaluate, groupSeries, RULES, type SeriesContext } from "./evaluate.js";
 import { fingerprint, transition } from "./incidents.js";
@@ -6,9 +6,10 @@ import { callerName } from "./names.js";
 import { sloFor } from "./spec-lookup.js";
 import { periodCountsOf, reportSlos, rowsFor, windowCountsOf, type SloReport } from "./slo/report.js";
 import { diagnoseFinding, type Evidence } from "./diagnose-finding.js";
+import { evaluateControlPlane, type ControlPlaneCheck } from "./control-plane-findings.js";
 
 /** Judges a series' window against its learned baseline; undefined when it has none. */
-export type BaselineJudge = (seriesId: string, rule: RuleId, observed: { failures: number; total: number; at: Date }) => BaselineOpinion | undefined;
+export type BaselineJudge = (seriesId: string, rule: RequestRuleId, observed: { failures: number; total: number; at: Date }) => BaselineOpinion | undefined;
 
 export interface TickInput {
   now: Date;
@@ -22,6 +23,8 @@ export interface TickInput {
   baselines?: BaselineJudge | undefined;
   /** The other signals' rows and statuses, for diagnosing what fires. */
   evidence?: Evidence | undefined;
+  /** Findings of this tick's control-plane check; undefined when it is off or did not run. */
+  controlPlane?: ControlPlaneCheck | undefined;
 }
 
 export interface TickDecision {
@@ -38,11 +41,19 @@ export interface TickDecision {
  * nothing; a partial one may open or escalate (the failures it saw are real) but never resolves,
  * because missing rows cannot prove recovery.
  */
-export function decideTick({ now, signal, incidents, policy, sloWindows, sloPeriod, baselines, evidence }: TickInput): TickDecision {
+export function decideTick({ now, signal, incidents, policy, sloWindows, sloPeriod, baselines, evidence, controlPlane }: TickInput): TickDecision {
   const slos = reportSlos(policy.spec, sloWindows, sloPeriod, (row, identity) => row.dims.subject === "identity-vault" && matchesIdentity(row.dims, identity));
-  if (signal.status === "failed") return { changed: [], evaluations: [], seriesObserved: 0, slos };
-  const canResolve = signal.status === "complete";
   const byId = new Map(incidents.map((i) => [i.id, i]));
+  // Control-plane findings do not depend on the workspace: they are decided even when it failed.
+  const cpChanged: Incident[] = [];
+  const cpEvaluations = evaluateControlPlane(controlPlane, incidents);
+  for (const ev of cpEvaluations) {
+    const id = ev.kind === "firing" || ev.kind === "recovered" ? ev.fingerprint : undefined;
+    const t = transition(id ? byId.get(id) : undefined, ev, now, true);
+    if (t.changed && t.next) cpChanged.push(t.next);
+  }
+  if (signal.status === "failed") return { changed: cpChanged, evaluations: cpEvaluations, seriesObserved: 0, slos };
+  const canResolve = signal.status === "complete";
   const series = groupSeries(signal.rows);
   const evaluations: Evaluation[] = [];
   const changed: Incident[] = [];
@@ -71,11 +82,12 @@ export function decideTick({ now, signal, incidents, policy, sloWindows, sloPeri
   // An open incident whose caller made no requests at all in the window stays open: silence is
   // not recovery. It is reported as such by the health check.
   for (const incident of incidents) {
+    if (incident.rule === "control-plane") continue;
     if (incident.state === "open" && !seen.has(incident.id)) {
       evaluations.push({ kind: "no-traffic", rule: incident.rule, key: incident.key });
     }
   }
-  return { changed, evaluations, seriesObserved: series.length, slos };
+  return { changed: [...cpChanged, ...changed], evaluations: [...cpEvaluations, ...evaluations], seriesObserved: series.length, slos };
 }
 
 function matchesIdentity(d: { callerObjectId: string; callerAppId: string; callerResourceId: string }, identity: string): boolean {

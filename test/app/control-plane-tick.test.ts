@@ -41,7 +41,7 @@ describe("the control-plane check inside a tick", () => {
     const clock = manualClock(scenario.start);
     const rt = stack.runtime({ clock: clock.now, armHttpClient: redirectTo(arm.url) }, { STATE_TABLE_PREFIX: freshPrefix() });
     const reports = await replay([rt], clock, new Date("2026-11-20T01:08:00Z"), recordingLogger());
-    const opened = reports.flatMap((r) => r.delivered).find((n) => n.kind === "opened");
+    const opened = reports.flatMap((r) => r.delivered).find((n) => n.kind === "opened" && n.snapshot.rule === "kv-auth-denied");
     expect(opened?.snapshot.diagnosis?.top[0]).toMatchObject({ id: "H2", verdict: "likely" });
     expect(opened?.snapshot.diagnosis?.top[0]?.confirming).toContain(`${ORDERS.name} holds no role that grants the action on kv-orders-prod or a parent scope (control-plane check)`);
 
@@ -52,13 +52,23 @@ describe("the control-plane check inside a tick", () => {
     expect(arm.requests.length).toBeGreaterThan(0);
   });
 
-  it("once the role is back, reports no drift for it", async () => {
-    arm.state.roleAssignments.push({ scope: VAULT_ID, roleDefinitionGuid: SECRETS_USER, principalId: ORDERS.objectId });
+  it("opens its own incident for the missing role, with the fix in the card, and resolves it once the role is back", async () => {
     const clock = manualClock(new Date("2026-11-20T01:40:00Z"));
     const rt = stack.runtime({ clock: clock.now, armHttpClient: redirectTo(arm.url) }, { STATE_TABLE_PREFIX: freshPrefix() });
-    await replay([rt], clock, new Date("2026-11-20T01:41:00Z"), recordingLogger());
+    const before = stack.standIn.teamsPosts.length;
+    const first = await replay([rt], clock, new Date("2026-11-20T01:41:00Z"), recordingLogger());
+    const opened = first.flatMap((r) => r.delivered).filter((n) => n.snapshot.rule === "control-plane");
+    expect(opened.map((n) => `${n.kind} ${n.snapshot.severity}`)).toEqual(["opened SEV-2"]);
+    const card = JSON.stringify(stack.standIn.teamsPosts.slice(before));
+    expect(card).toContain("SEV-2: Control-plane drift on kv-orders-prod");
+    expect(card).toContain(`az role assignment create --assignee-object-id ${ORDERS.objectId} --assignee-principal-type ServicePrincipal --role \\"Key Vault Secrets User\\" --scope ${VAULT_ID.toLowerCase()}`);
+
+    arm.state.roleAssignments.push({ scope: VAULT_ID, roleDefinitionGuid: SECRETS_USER, principalId: ORDERS.objectId });
+    const after = await replay([rt], clock, new Date("2026-11-20T01:42:00Z"), recordingLogger());
+    expect(after.flatMap((r) => r.delivered).filter((n) => n.snapshot.rule === "control-plane").map((n) => n.kind)).toEqual(["resolved"]);
     const health = await checkHealth(rt);
     expect(health.controlPlane?.findings.filter((f) => f.kind === "role-missing")).toEqual([]);
+    arm.state.roleAssignments.length = 0;
   });
 
   it("reports a monitor without Reader as a monitor problem, never as a vault problem", async () => {
@@ -67,12 +77,29 @@ describe("the control-plane check inside a tick", () => {
       const clock = manualClock(new Date("2026-11-20T01:40:00Z"));
       const rt = stack.runtime({ clock: clock.now, armHttpClient: redirectTo(arm.url) }, { STATE_TABLE_PREFIX: freshPrefix() });
       const log = recordingLogger();
-      await replay([rt], clock, new Date("2026-11-20T01:41:00Z"), log);
+      const reports = await replay([rt], clock, new Date("2026-11-20T01:41:00Z"), log);
       const health = await checkHealth(rt);
       expect(health.controlPlane?.monitorProblems.join("\n")).toMatch(/Reader/);
       expect(health.controlPlane?.findings.filter((f) => f.kind === "role-missing")).toEqual([]);
+      expect(reports.flatMap((r) => r.delivered).filter((n) => n.snapshot.rule === "control-plane")).toEqual([]);
       expect(health.status).toBe("degraded");
       expect(log.lines.some((l) => l.startsWith("warn: control plane:"))).toBe(true);
+    } finally {
+      arm.state.readerScopes = undefined;
+    }
+  });
+
+  it("keeps a control-plane incident open while the monitor cannot see its vault", async () => {
+    const clock = manualClock(new Date("2026-11-20T01:40:00Z"));
+    const rt = stack.runtime({ clock: clock.now, armHttpClient: redirectTo(arm.url) }, { STATE_TABLE_PREFIX: freshPrefix() });
+    const log = recordingLogger();
+    const opened = await replay([rt], clock, new Date("2026-11-20T01:41:00Z"), log);
+    expect(opened.flatMap((r) => r.delivered).filter((n) => n.snapshot.rule === "control-plane").map((n) => n.kind)).toEqual(["opened"]);
+    arm.state.readerScopes = [`/subscriptions/${SUBSCRIPTION}/resourceGroups/rg-somewhere-else`];
+    try {
+      const blind = await replay([rt], clock, new Date("2026-11-20T01:43:00Z"), log);
+      expect(blind.flatMap((r) => r.delivered).filter((n) => n.snapshot.rule === "control-plane")).toEqual([]);
+      expect((await checkHealth(rt)).targets).toEqual([expect.objectContaining({ problem: "Control-plane drift", vault: "kv-orders-prod" })]);
     } finally {
       arm.state.readerScopes = undefined;
     }

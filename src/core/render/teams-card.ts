@@ -48,19 +48,28 @@ function card(n: PendingNotification, steps: readonly RunbookStep[], windowMinut
   const headline = resolved
     ? `Resolved: ${RULE_TITLE[s.rule]} on ${vault.name}`
     : `${s.severity}${n.kind === "escalated" ? " (escalated)" : ""}: ${RULE_TITLE[s.rule]} on ${vault.name}`;
+  const controlPlane = s.rule === "control-plane";
   const summary = resolved
-    ? `${caller.label} has had no failures since ${clock(s.lastFailureAt)} and ${s.counts.succeeded} successful calls in the last ${windowMinutes} minutes. Open for ${minutesBetween(s.openedAt, s.resolvedAt ?? n.decidedAt)} minutes.`
-    : `${caller.label}: ${failureSentence(s, windowMinutes)}.`;
+    ? controlPlane
+      ? `The control-plane check no longer finds it. Open for ${minutesBetween(s.openedAt, s.resolvedAt ?? n.decidedAt)} minutes.`
+      : `${caller.label} has had no failures since ${clock(s.lastFailureAt)} and ${s.counts.succeeded} successful calls in the last ${windowMinutes} minutes. Open for ${minutesBetween(s.openedAt, s.resolvedAt ?? n.decidedAt)} minutes.`
+    : controlPlane
+      ? `${failureSentence(s, windowMinutes)}.`
+      : `${caller.label}: ${failureSentence(s, windowMinutes)}.`;
 
   const facts: [string, string][] = [
     ["Severity", resolved ? `${s.severity} (resolved)` : `${s.severity}: ${s.severityReason}. Expected response: ${RESPONSE[s.severity]}`],
     ["Vault", vault.resourceGroup ? `${vault.name} (resource group ${vault.resourceGroup})` : vault.name],
-    ["Identity", caller.label],
+    ["Identity", caller.objectId ? caller.label : "-"],
     ["Object ID", caller.objectId || "-"],
-    ["App ID", caller.appId || "-"],
-    ["Failures", `${s.counts.failures} of ${s.counts.total} (${percent(s.counts.failurePercent)}); peak ${s.peakFailures}`],
-    ["Operations", listOf(s.counts.operations)],
-    ["First failure", clock(s.counts.firstFailureAt)],
+    ...((controlPlane
+      ? [["Finding", s.triggers.map((t) => (t.kind === "control-plane" ? t.finding : t.kind)).join(", ")]]
+      : [
+          ["App ID", caller.appId || "-"],
+          ["Failures", `${s.counts.failures} of ${s.counts.total} (${percent(s.counts.failurePercent)}); peak ${s.peakFailures}`],
+          ["Operations", listOf(s.counts.operations)],
+          ["First failure", clock(s.counts.firstFailureAt)],
+        ]) as [string, string][]),
     ["Opened", s.openedAt.toISOString()],
     ["Incident", s.id],
   ];

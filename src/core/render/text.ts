@@ -27,7 +27,9 @@ export function renderText(n: PendingNotification, steps: readonly RunbookStep[]
   lines.push(`== ${s.severity} ${verb} ${clock(n.decidedAt)}  ${title}  (incident ${s.id}) ==`);
   lines.push(...where);
   lines.push(`  what       ${failureSentence(s, windowMinutes)}`);
-  lines.push(`  since      first failures in the 5-minute bin from ${clock(s.counts.firstFailureAt)}; operations ${listOf(s.counts.operations)}`);
+  if (s.rule !== "control-plane") {
+    lines.push(`  since      first failures in the 5-minute bin from ${clock(s.counts.firstFailureAt)}; operations ${listOf(s.counts.operations)}`);
+  }
   for (const t of s.triggers) lines.push(`  why        ${triggerSentence(t)}`);
   if (s.diagnosis) {
     lines.push(`  cause      ${s.diagnosis.summary}`);

@@ -3,6 +3,7 @@ import type { IncidentSnapshot, RuleId, Trigger } from "../model.js";
 export const RULE_TITLE: Record<RuleId, string> = {
   "kv-auth-denied": "Key Vault access denied",
   "kv-throttled": "Key Vault throttling",
+  "control-plane": "Control-plane drift",
 };
 
 /** "01:03 UTC" — on-call reads times in UTC, the same zone as the logs. */
@@ -22,6 +23,10 @@ export function percent(p: number): string {
 /** One sentence with the numbers, e.g. "95 of 101 requests denied (94%) in the last 15 minutes". */
 export function failureSentence(s: IncidentSnapshot, windowMinutes: number): string {
   const c = s.counts;
+  if (s.rule === "control-plane") {
+    const t = s.triggers.find((x) => x.kind === "control-plane");
+    return t?.kind === "control-plane" ? t.summary : "the control-plane check reported a problem";
+  }
   if (s.rule === "kv-throttled") {
     return `${c.throttled} of ${c.total} requests throttled (429, ${percent(c.failurePercent)}) in the last ${windowMinutes} minutes`;
   }
@@ -47,5 +52,7 @@ export function triggerSentence(t: Trigger): string {
     }
     case "baseline":
       return `unusual for this caller: ${t.text}`;
+    case "control-plane":
+      return t.evidence.length > 0 ? t.evidence.join("; ") : t.summary;
   }
 }

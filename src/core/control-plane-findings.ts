@@ -1,0 +1,74 @@
+import type { ControlPlaneFindingInput, Evaluation, Incident, SeriesKey, WindowCounts } from "./model.js";
+import { digest64 } from "./hash.js";
+import { HYPOTHESIS_TITLES, type HypothesisId } from "./diagnosis/index.js";
+
+/** Monitor-side kinds are the monitor's own problems: health reports them, they never page. */
+const MONITOR_KINDS = new Set(["monitor-lacks-access", "monitor-token-failed", "arm-throttled", "arm-unavailable", "discovery-empty", "discovery-truncated"]);
+
+const NO_COUNTS: WindowCounts = {
+  total: 0, succeeded: 0, unauthorized: 0, forbidden: 0, forbiddenRbac: 0, forbiddenPolicy: 0, forbiddenFirewall: 0, throttled: 0,
+  failures: 0, failurePercent: 0, currentFailurePercent: 0, operations: [], firstFailureAt: undefined, lastFailureAt: undefined,
+};
+
+/** What one control-plane check reported, as the core needs it. */
+export interface ControlPlaneCheck {
+  findings: readonly ControlPlaneFindingInput[];
+  /** Lower-case IDs of the vaults whose configuration this check read. */
+  readVaults: readonly string[];
+  /** No monitor problem (access, throttling, token) got in the check's way. */
+  clean: boolean;
+}
+
+/** The incident ID of a control-plane finding: its own stable ID, digested. */
+export const controlPlaneFingerprint = (findingId: string) => digest64(`control-plane|${findingId}`);
+
+function keyOf(f: ControlPlaneFindingInput): SeriesKey {
+  return { vaultResourceId: (f.vaultResourceId ?? "").toLowerCase(), callerObjectId: (f.principal ?? "").toLowerCase(), callerAppId: "", callerResourceId: "", auditTable: "AzureDiagnostics" };
+}
+
+/**
+ * Control-plane findings as evaluations of the `control-plane` rule: each finding fires its own
+ * incident (fingerprinted by the finding's stable ID), with the check's severity, evidence and
+ * hypothesis. When a check completed and no longer reports a finding, its open incident recovers.
+ * When the check did not run (`findings` undefined), nothing is known and nothing changes.
+ */
+export function evaluateControlPlane(check: ControlPlaneCheck | undefined, incidents: readonly Incident[]): Evaluation[] {
+  if (!check) return [];
+  const { findings } = check;
+  const out: Evaluation[] = [];
+  const seen = new Set<string>();
+  for (const f of findings) {
+    if (MONITOR_KINDS.has(f.kind)) continue;
+    const id = controlPlaneFingerprint(f.id);
+    seen.add(id);
+    const hypothesis = f.hypothesis && f.hypothesis in HYPOTHESIS_TITLES ? (f.hypothesis as HypothesisId) : undefined;
+    out.push({
+      kind: "firing",
+      rule: "control-plane",
+      key: keyOf(f),
+      counts: NO_COUNTS,
+      severity: f.severity,
+      severityReason: f.summary,
+      triggers: [{ kind: "control-plane", finding: f.kind, summary: f.summary, evidence: f.evidence.slice(0, 8), role: f.role, workspace: f.workspace }],
+      fingerprint: id,
+      diagnosis: hypothesis
+        ? {
+            top: [{ id: hypothesis, title: HYPOTHESIS_TITLES[hypothesis], verdict: "likely", confirming: f.evidence.slice(0, 3), disproving: [] }],
+            decidedBy: f.evidence[0] ?? f.summary,
+            propagation: undefined,
+            summary: `${hypothesis} ${HYPOTHESIS_TITLES[hypothesis]}: ${f.summary}`,
+          }
+        : undefined,
+    });
+  }
+  const read = new Set(check.readVaults.map((v) => v.toLowerCase()));
+  for (const i of incidents) {
+    if (i.rule !== "control-plane" || i.state !== "open" || seen.has(i.id)) continue;
+    // Absent is only "fixed" when this check could see: the vault was read (or, for findings about
+    // no vault, the check had no trouble of its own). Otherwise nothing is known.
+    const couldSee = i.key.vaultResourceId ? read.has(i.key.vaultResourceId) : check.clean;
+    if (!couldSee) continue;
+    out.push({ kind: "recovered", rule: "control-plane", key: i.key, counts: NO_COUNTS, successesInConfirmation: 0, fingerprint: i.id });
+  }
+  return out;
+}
