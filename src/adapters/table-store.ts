@@ -3,6 +3,7 @@ import { isRestError } from "@azure/core-rest-pipeline";
 import { z } from "zod";
 import type { Heartbeat, Incident, PendingNotification, WindowCounts } from "../core/model.js";
 import type { SaveResult, StateStore, Stored } from "../app/ports.js";
+import { safeJson } from "./json.js";
 
 /**
  * Incidents and the heartbeat in Azure Tables. Writes are conditional on the ETag read (or create
@@ -298,12 +299,4 @@ function fromEntity(e: TableEntityResult<Record<string, unknown>>): Incident | u
     severityReason: p.severityReason,
     diagnosis: diagnosis.data,
   };
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }

@@ -13,18 +13,19 @@ export type SignalName = (typeof SIGNAL_NAMES)[number];
 const count = z.number().int().nonnegative();
 const text = z.string();
 
+/** One caller on one vault, and the table its events came from (a vault logs to one mode per diagnostic setting). */
+const CallerOnVault = z.object({
+  vaultResourceId: text.min(1),
+  callerObjectId: text,
+  callerAppId: text,
+  callerResourceId: text,
+  source: z.enum(["AzureDiagnostics", "AZKVAuditLogs"]),
+});
+
 /** Key Vault requests of one caller for one operation on one vault in one bin. */
 export const KvRequestsRow = z.object({
   binStart: z.date(),
-  dims: z.object({
-    vaultResourceId: text.min(1),
-    callerObjectId: text,
-    callerAppId: text,
-    callerResourceId: text,
-    operation: text,
-    /** The table the row came from: a vault logs to one mode per diagnostic setting. */
-    source: z.enum(["AzureDiagnostics", "AZKVAuditLogs"]),
-  }),
+  dims: CallerOnVault.extend({ operation: text }),
   counts: z.object({
     total: count,
     succeeded: count,
@@ -145,13 +146,7 @@ export const SloPeriodRow = z.object({
 /** Requests of one caller to one vault in one hour: what baselines learn from. */
 export const KvHistoryRow = z.object({
   binStart: z.date(),
-  dims: z.object({
-    vaultResourceId: text.min(1),
-    callerObjectId: text,
-    callerAppId: text,
-    callerResourceId: text,
-    source: z.enum(["AzureDiagnostics", "AZKVAuditLogs"]),
-  }),
+  dims: CallerOnVault,
   counts: z.object({ denied: count, throttled: count, total: count }),
 });
 

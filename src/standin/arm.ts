@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { randomUUID } from "node:crypto";
 import { ArmFaultPlan, type ArmEndpoint, type ArmFault } from "./arm-faults.js";
 import { authorizationFailed, diagnosticSettingBody, emptyArmState, roleAssignmentBody, roleDefinitionBody, vaultBody, type ArmState } from "./arm-state.js";
+import { applyTransportFault, readBody, send } from "./http.js";
 
 export interface ArmStandInOptions {
   state?: Partial<ArmState>;
@@ -89,13 +90,7 @@ export async function startArmStandIn(o: ArmStandInOptions = {}): Promise<ArmSta
       return send(res, 404, { error: { code: "NoRegisteredProviderFound", message: `the ARM stand-in has no route for ${req.method} ${url.pathname}` } });
     }
     const fault = faults.take(route.endpoint, url.pathname);
-    if (fault?.kind === "drop") {
-      record(0);
-      req.socket.destroy();
-      return;
-    }
-    if (fault?.kind === "delay") await sleep(fault.ms, res);
-    if (res.destroyed) return;
+    if (await applyTransportFault(fault, req, res, record)) return;
     const answer = faulted(fault, route) ?? guarded(req, url, body, route);
     record(answer.status);
     send(res, answer.status, answer.body, answer.headers);
@@ -262,28 +257,3 @@ function below(scope: string, target: string): boolean {
   return norm(scope).startsWith(`${norm(target)}/`);
 }
 
-function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  if (res.destroyed || res.headersSent) return;
-  res.writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers });
-  res.end(typeof body === "string" ? body : JSON.stringify(body));
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    req.on("error", reject);
-  });
-}
-
-/** Waits, but stops early if the client gives up. */
-function sleep(ms: number, res: ServerResponse): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    res.once("close", () => {
-      clearTimeout(timer);
-      resolve();
-    });
-  });
-}

@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { randomBytes } from "node:crypto";
 import { FaultPlan, type Endpoint, type Fault } from "./faults.js";
 import type { Workspace } from "./workspace.js";
+import { applyTransportFault, readBody, send } from "./http.js";
 
 export interface StandInOptions {
   workspace: Workspace;
@@ -82,13 +83,7 @@ export async function startStandIn(o: StandInOptions): Promise<StandIn> {
       return send(res, 404, { error: { code: "NotFound", message: `the stand-in has no route for ${req.method} ${url.pathname}` } });
     }
     const fault = faults.take(endpoint);
-    if (fault?.kind === "drop") {
-      record(0);
-      req.socket.destroy();
-      return;
-    }
-    if (fault?.kind === "delay") await sleep(fault.ms, res);
-    if (res.destroyed) return;
+    if (await applyTransportFault(fault, req, res, record)) return;
     if (fault?.kind === "status") {
       record(fault.status);
       const headers: Record<string, string> = fault.retryAfterSeconds !== undefined ? { "retry-after": String(fault.retryAfterSeconds) } : {};
@@ -225,32 +220,6 @@ function route(method: string, path: string): Endpoint | undefined {
   return undefined;
 }
 
-function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  if (res.destroyed) return;
-  const text = typeof body === "string" ? body : JSON.stringify(body);
-  res.writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers });
-  res.end(text);
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    req.on("error", reject);
-  });
-}
-
-/** Waits, but stops early if the client gives up (so a held request never outlives its socket). */
-function sleep(ms: number, res: ServerResponse): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    res.once("close", () => {
-      clearTimeout(timer);
-      resolve();
-    });
-  });
-}
 
 function statusCode(status: number): string {
   return status === 429 ? "TooManyRequests" : status >= 500 ? "ServiceUnavailable" : "BadRequest";

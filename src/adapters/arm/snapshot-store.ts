@@ -4,6 +4,7 @@ import { createHash } from "node:crypto";
 import { z } from "zod";
 import type { SnapshotStore, StoredSnapshot } from "../../controlplane/ports.js";
 import type { VaultSnapshot } from "../../controlplane/drift.js";
+import { safeJson } from "../json.js";
 
 /**
  * Vault snapshots in Azure Tables, one row per vault, written only with the ETag read (or created
@@ -118,12 +119,4 @@ function fromEntity(e: TableEntityResult<Record<string, unknown>>): VaultSnapsho
     config: { ...config.data, softDeleteRetentionDays: config.data.softDeleteRetentionDays, accessPolicies: config.data.accessPolicies.map((p) => ({ ...p, applicationId: p.applicationId })) },
     recentChanges: changes.data,
   };
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }
