@@ -11,6 +11,7 @@ import { SimulatedWorkspace } from "../standin/workspace.js";
 import { redirectTo } from "../standin/redirect.js";
 import { rbacRemovalScenario } from "../standin/scenarios/rbac-removal.js";
 import { startAzuriteTables } from "./azurite.js";
+import { startArmStandIn } from "../standin/arm.js";
 import { serveFunctions } from "./http-host.js";
 
 export interface LocalOptions {
@@ -51,6 +52,21 @@ export async function startLocal(o: LocalOptions): Promise<LocalHandle> {
     const standIn = await startStandIn({ workspace, workspaceId: WORKSPACE_ID, managedIdentityClientId: MONITOR_CLIENT_ID });
     started.push(standIn);
 
+    // Resource Manager as the control-plane check sees it: the vault sends AuditEvent to the
+    // workspace; the role assignment disappears and comes back with the scenario.
+    const cpScenario = scenario.controlPlane;
+    const assignment = { scope: cpScenario.vaultResourceId, roleDefinitionGuid: cpScenario.assignment.roleDefinitionGuid, principalId: cpScenario.assignment.principalId };
+    const arm = await startArmStandIn({
+      callerClientId: MONITOR_CLIENT_ID,
+      state: {
+        vaults: [{ id: cpScenario.vaultResourceId }],
+        diagnosticSettings: { [cpScenario.vaultResourceId.toLowerCase()]: [{ name: "audit-to-law", workspaceId: cpScenario.workspaceResourceId, logs: [{ category: "AuditEvent", enabled: true }] }] },
+        roleAssignments: [assignment],
+      },
+    });
+    started.push(arm);
+    const assignmentPresent = (at: Date) => at.getTime() < cpScenario.assignment.removedAt.getTime() || at.getTime() >= cpScenario.assignment.restoredAt.getTime();
+
     // The managed-identity credential reads these on its first token request, as in App Service.
     process.env["IDENTITY_ENDPOINT"] = standIn.identityEndpoint;
     process.env["IDENTITY_HEADER"] = standIn.identityHeader;
@@ -65,9 +81,15 @@ export async function startLocal(o: LocalOptions): Promise<LocalHandle> {
       MONITOR_SCHEDULE: "0 * * * * *",
       CRITICAL_IDENTITIES: scenario.criticalIdentities.join(","),
       IDENTITY_ENDPOINT: standIn.identityEndpoint,
+      CONTROL_PLANE_CONFIG: JSON.stringify({
+        workspaces: [cpScenario.workspaceResourceId],
+        vaults: [{ resourceId: cpScenario.vaultResourceId }],
+        principals: [{ name: cpScenario.assignment.principalName, objectId: cpScenario.assignment.principalId, expect: [{ vault: cpScenario.vaultResourceId, role: cpScenario.assignment.role }] }],
+        audiences: ["key-vault"],
+      }),
     };
     let simNow = scenario.start;
-    const rt = createRuntime(loadSettings(env), env, { httpClient: redirectTo(standIn.url), clock: () => simNow });
+    const rt = createRuntime(loadSettings(env), env, { httpClient: redirectTo(standIn.url), armHttpClient: redirectTo(arm.url), clock: () => simNow });
 
     const host = await serveFunctions({ health: createHealthHandler(() => rt) }, o.port).catch((error: unknown) => {
       const code = (error as { code?: string }).code;
@@ -82,6 +104,7 @@ export async function startLocal(o: LocalOptions): Promise<LocalHandle> {
         `vaultwatch: local replay of the built-in incident "${scenario.name}" (no Azure account needed)`,
         `  workspace  simulated Log Analytics workspace (Key Vault AuditEvent in AzureDiagnostics, AzureActivity), behind a stand-in at ${standIn.url}`,
         `  identity   managed identity ${MONITOR_CLIENT_ID} via the stand-in token endpoint`,
+        `  arm        stand-in Resource Manager at ${arm.url} (role assignments, vault settings, diagnostic settings)`,
         `  state      Azurite Tables, in memory, at ${tables.endpoint}`,
         `  teams      stand-in Workflows webhook; each card it receives is printed below as text`,
         `  health     ${healthUrl}`,
@@ -109,6 +132,7 @@ export async function startLocal(o: LocalOptions): Promise<LocalHandle> {
         while (moments[0] && moments[0].at.getTime() <= simNow.getTime()) {
           o.write(`  [${clock(moments[0].at)}] scenario: ${moments.shift()!.text}`);
         }
+        arm.state.roleAssignments = assignmentPresent(simNow) ? [assignment] : [];
         const report = await runTick(rt, log);
         for (const n of report.delivered) {
           o.write("");
@@ -123,9 +147,10 @@ export async function startLocal(o: LocalOptions): Promise<LocalHandle> {
           const signals = [...byStatus].map(([status, names]) => `${status}: ${names.join(", ")}`).join("; ");
           o.write(`  [${clock(simNow)}] tick: ${report.seriesObserved} caller(s) watched, ${report.openIncidents} open incident(s); ${report.requests} query request(s); signals ${signals}`);
         }
-        if (resolvedSeen && report.delivered.some((n) => n.kind === "resolved")) {
+        // Done when something has resolved and nothing is open any more.
+        if (resolvedSeen && report.openIncidents === 0 && report.delivered.some((n) => n.kind === "resolved")) {
           if (o.untilResolved) break;
-          o.write(`The incident is resolved. vaultwatch keeps watching the healthy traffic; ${healthUrl} answers. Ctrl-C stops everything.`);
+          o.write(`Every incident is resolved. vaultwatch keeps watching the healthy traffic; ${healthUrl} answers. Ctrl-C stops everything.`);
         }
       }
     };

@@ -23,11 +23,13 @@ describe("npm start (the built local replay)", () => {
     const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
 
     const deadline = Date.now() + 45_000;
-    while (!out.includes("== RESOLVED") && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    // The Key Vault incident resolves last (after the control-plane one).
+    while (!out.includes("Key Vault access denied  (open") && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     expect(out).toContain("== SEV-2 ALERT");
     expect(out).toContain("== SEV-1 ESCALATED");
     expect(out).toContain("identity   id-func-orders (user-assigned identity)");
     expect(out).toMatch(/\$ az keyvault show --name kv-orders-prod --resource-group rg-orders-prod/);
+    expect(out).toContain("== SEV-2 ALERT 01:00 UTC  Control-plane drift");
     expect(out).toContain("== RESOLVED");
 
     const healthUrl = /health {5}(http:\/\/localhost:\d+\/api\/health)/.exec(out)?.[1];

@@ -19,8 +19,12 @@ export function renderText(n: PendingNotification, steps: readonly RunbookStep[]
     const openFor = minutesBetween(s.openedAt, s.resolvedAt ?? n.decidedAt);
     lines.push(`== RESOLVED ${clock(n.decidedAt)}  ${s.severity} ${title}  (open ${openFor} min, incident ${s.id}) ==`);
     lines.push(...where);
-    lines.push(`  recovery   no failures since ${clock(s.lastFailureAt)}; ${s.counts.succeeded} successful calls in the last ${windowMinutes} minutes`);
-    lines.push(`  peak       ${s.peakFailures} failures in one window`);
+    if (s.rule === "control-plane") {
+      lines.push(`  recovery   the control-plane check no longer finds it`);
+    } else {
+      lines.push(`  recovery   no failures since ${clock(s.lastFailureAt)}; ${s.counts.succeeded} successful calls in the last ${windowMinutes} minutes`);
+      lines.push(`  peak       ${s.peakFailures} failures in one window`);
+    }
     return lines.join("\n");
   }
   const verb = n.kind === "escalated" ? "ESCALATED" : "ALERT";

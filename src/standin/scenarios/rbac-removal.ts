@@ -41,6 +41,13 @@ export interface Scenario {
   activity: ActivityEvent[];
   /** Identities the scenario's operator marks critical (CRITICAL_IDENTITIES). */
   criticalIdentities: string[];
+  /** What Azure Resource Manager shows, for the control-plane check. */
+  controlPlane: {
+    workspaceResourceId: string;
+    vaultResourceId: string;
+    /** The role assignment the incident is about, and when it is missing. */
+    assignment: { principalId: string; principalName: string; roleDefinitionGuid: string; role: string; removedAt: Date; restoredAt: Date };
+  };
 }
 
 const MINUTE = 60_000;
@@ -96,6 +103,11 @@ export function rbacRemovalScenario(day: Date): Scenario {
     start: at(0, 50),
     traffic,
     criticalIdentities: [ORDERS.name],
+    controlPlane: {
+      workspaceResourceId: `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg-monitor/providers/Microsoft.OperationalInsights/workspaces/law-vaultwatch`,
+      vaultResourceId: VAULT_ID,
+      assignment: { principalId: ORDERS.objectId, principalName: ORDERS.name, roleDefinitionGuid: "4633458b-17de-408a-b874-0445c86b69e6", role: "Key Vault Secrets User", removedAt: at(1, 0), restoredAt: at(1, 14) },
+    },
     activity: [
       { at: at(1, 0), operation: "Microsoft.Authorization/roleAssignments/delete", scope: VAULT_ID, principalId: ORDERS.objectId, roleDefinitionId: SECRETS_USER, caller: "deploy-pipeline@contoso.com" },
       { at: at(1, 14), operation: "Microsoft.Authorization/roleAssignments/write", scope: VAULT_ID, principalId: ORDERS.objectId, roleDefinitionId: SECRETS_USER, caller: "oncall@contoso.com" },
