@@ -3,6 +3,7 @@ import { isRestError } from "@azure/core-rest-pipeline";
 import type { BaselineStore } from "../app/ports.js";
 import type { Baseline } from "../core/baselines/index.js";
 import { digest64 } from "../core/hash.js";
+import { ensureTables } from "./ensure-tables.js";
 
 /**
  * Learned baselines in Azure Tables: one row per series and rule (PartitionKey "baseline", RowKey
@@ -11,8 +12,7 @@ import { digest64 } from "../core/hash.js";
  * meta row recording when history was last read. Last writer wins: two runs learn the same thing.
  */
 export function createTableBaselineStore(table: TableClient): BaselineStore {
-  let ready: Promise<void> | undefined;
-  const ensure = () => (ready ??= table.createTable().then(() => undefined, (e: unknown) => ((ready = undefined), Promise.reject(e))));
+  const ensure = ensureTables(table);
   return {
     async load() {
       await ensure();

@@ -5,7 +5,7 @@ import { earliest, renderSignalsQuery, renderTablesQuery, type SignalWindow } fr
 import type { Leg } from "../queries/signals/leg.js";
 import { assembleSignalSet, type QueryRun } from "../signals/assemble.js";
 import { mapSignalRows, type RawTable } from "../signals/from-rows.js";
-import { SIGNAL_MODEL_VERSION, SIGNAL_NAMES, type SignalResult, type SignalName, type SignalSet } from "../signals/model.js";
+import { isKnown, SIGNAL_MODEL_VERSION, SIGNAL_NAMES, type SignalResult, type SignalName, type SignalSet } from "../signals/model.js";
 import { planSignals, type SignalConfig } from "../signals/plan.js";
 
 export interface SignalSourceOptions {
@@ -69,7 +69,7 @@ export function createSignalSource(o: SignalSourceOptions): SignalSource {
   return {
     async fetch(now, wants = {}) {
       const historyHours = wants.historyHours ?? 0;
-      const window = { ...windowFor(now, o.config, o.lookbackMinutes), historyStart: new Date(now.getTime() - historyHours * 3_600_000) };
+      const window = windowFor(now, o.config, o.lookbackMinutes, historyHours);
       let requests = 0;
       if (!detected || stale(detected.at, now)) {
         requests++;
@@ -92,7 +92,7 @@ export function createSignalSource(o: SignalSourceOptions): SignalSource {
       if (runs.some((r) => r.status === "failed")) detected = undefined;
       const set = assembleSignalSet(window, plan, runs, requests);
       const fresh = set.signals["slo-period"];
-      if (withPeriod && (fresh.status === "ok" || fresh.status === "no-data")) period = { at: now.getTime(), result: fresh };
+      if (withPeriod && isKnown(fresh.status)) period = { at: now.getTime(), result: fresh };
       else if (!withPeriod && period) set.signals["slo-period"] = period.result;
       if (historyHours === 0) set.signals["kv-history"] = { status: "no-data", rows: [], problem: "not read this tick (history is read hourly)", malformedRows: 0, coverage: {} };
       return set;
@@ -101,7 +101,7 @@ export function createSignalSource(o: SignalSourceOptions): SignalSource {
 }
 
 /** The window every leg reads at `now`. */
-export function windowFor(now: Date, config: SignalConfig, lookbackMinutes: number): SignalWindow {
+export function windowFor(now: Date, config: SignalConfig, lookbackMinutes: number, historyHours = 0): SignalWindow {
   const at = (minutesBack: number) => new Date(now.getTime() - minutesBack * 60_000);
   const windowStart = at(lookbackMinutes);
   return {
@@ -112,7 +112,7 @@ export function windowFor(now: Date, config: SignalConfig, lookbackMinutes: numb
     // The longest alerting window (3 days) and the longest SLO period.
     sloStart: at(3 * 24 * 60),
     periodStart: at(Math.max(0, ...config.sloPeriods) * 24 * 60),
-    historyStart: now,
+    historyStart: at(historyHours * 60),
   };
 }
 

@@ -4,6 +4,7 @@ import { z } from "zod";
 import type { Heartbeat, Incident, PendingNotification, WindowCounts } from "../core/model.js";
 import type { SaveResult, StateStore, Stored } from "../app/ports.js";
 import { safeJson } from "./json.js";
+import { ensureTables } from "./ensure-tables.js";
 
 /**
  * Incidents and the heartbeat in Azure Tables. Writes are conditional on the ETag read (or create
@@ -11,7 +12,7 @@ import { safeJson } from "./json.js";
  * Row layout: PartitionKey = rule, RowKey = incident fingerprint; JSON columns hold nested data.
  */
 export function createTableStateStore(incidents: TableClient, monitor: TableClient): StateStore {
-  const ready = ensureTables([incidents, monitor]);
+  const ready = ensureTables(incidents, monitor);
   return {
     async loadActive() {
       await ready();
@@ -67,21 +68,6 @@ export function createTableStateStore(incidents: TableClient, monitor: TableClie
       await ready();
       await monitor.upsertEntity({ partitionKey: "monitor", rowKey: "heartbeat", ...h, problem: h.problem ?? "", signals: JSON.stringify(h.signals), slos: JSON.stringify(h.slos), controlPlane: JSON.stringify(h.controlPlane ?? null) }, "Replace");
     },
-  };
-}
-
-/** Creates the tables once per process; `createTable` already treats "exists" as success. */
-function ensureTables(clients: TableClient[]): () => Promise<void> {
-  let pending: Promise<void> | undefined;
-  return () => {
-    pending ??= Promise.all(clients.map((c) => c.createTable())).then(
-      () => undefined,
-      (error: unknown) => {
-        pending = undefined;
-        throw error;
-      },
-    );
-    return pending;
   };
 }
 

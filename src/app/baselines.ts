@@ -12,6 +12,8 @@ export const REFRESH_HOURS = 3;
 const HOUR = 3_600_000;
 /** Logs of the last minutes may still be arriving: learn only hours that ended this long ago. */
 const SETTLE_MS = 15 * 60_000;
+/** Baseline writes in flight at once: well within a storage account's per-partition rate. */
+const SAVE_CONCURRENCY = 8;
 
 /** Keeps the learned baselines: reads them once, learns from history, judges windows. */
 export interface BaselineKeeper {
@@ -56,15 +58,24 @@ export function createBaselineKeeper(store: BaselineStore): BaselineKeeper {
         add("kv-throttled", r.counts.throttled);
       }
       const exclusions = incidentWindows(incidents, now);
-      let saved = 0;
+      const learned: [string, Baseline][] = [];
       for (const [key, list] of points) {
         const previous = s.baselines.get(key);
         const exclude = exclusions.get(key) ?? [];
-        const next = previous ? updateBaseline(previous, list, exclude, now) : learnBaseline(key, list, exclude, now);
-        s.baselines.set(key, next);
-        await store.save(key, next);
-        saved++;
+        try {
+          const next = previous ? updateBaseline(previous, list, exclude, now) : learnBaseline(key, list, exclude, now);
+          s.baselines.set(key, next);
+          learned.push([key, next]);
+        } catch (error) {
+          // A series the learner refuses keeps its previous baseline; the others go on.
+          log.error(`baseline ${key} not updated: ${error instanceof Error ? error.message : String(error)}`);
+        }
       }
+      // The backfill tick writes every series: a few at a time rather than one after another.
+      for (let i = 0; i < learned.length; i += SAVE_CONCURRENCY) {
+        await Promise.all(learned.slice(i, i + SAVE_CONCURRENCY).map(([key, b]) => store.save(key, b)));
+      }
+      const saved = learned.length;
       s.historyReadAt = now;
       await store.saveHistoryReadAt(now);
       current = s.baselines;

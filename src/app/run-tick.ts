@@ -1,7 +1,7 @@
 import type { Incident, PendingNotification, SignalOutcome } from "../core/model.js";
 import { decideTick } from "../core/tick.js";
 import { kvOutcome } from "../signals/kv-bins.js";
-import type { SignalName, SignalStatus } from "../signals/model.js";
+import { isKnown, type SignalName, type SignalStatus } from "../signals/model.js";
 import type { SloHealth } from "../core/model.js";
 import type { SloReport } from "../core/slo/report.js";
 import { checkControlPlaneForTick, checkOf, controlPlaneHealth, factsOf } from "./control-plane.js";
@@ -42,15 +42,15 @@ export async function runTick(rt: Runtime, log: Logger): Promise<TickReport> {
   const historyHours = await rt.baselines.historyHours(now);
   const set = await rt.signals.fetch(now, { historyHours });
   const history = set.signals["kv-history"];
-  const historyUsable = historyHours > 0 && (history.status === "ok" || history.status === "no-data");
+  const historyUsable = historyHours > 0 && isKnown(history.status);
   await rt.baselines.absorb(now, historyUsable ? history.rows : undefined, loaded.incidents.map((s) => s.value), log);
-  const changesKnown = set.signals.changes.status === "ok" || set.signals.changes.status === "no-data";
-  const cp = rt.controlPlane ? await checkControlPlaneForTick(rt.controlPlane, now, changesKnown ? set.signals.changes.rows : undefined, log) : undefined;
+  const cp = rt.controlPlane ? await checkControlPlaneForTick(rt.controlPlane, now, isKnown(set.signals.changes.status) ? set.signals.changes.rows : undefined, log) : undefined;
   const signal = kvOutcome(set);
   if (signal.status !== "complete") log.warn(`Key Vault signal is ${signal.status}: ${signal.problem}; incidents will not be resolved on this tick`);
 
+  const statuses = Object.fromEntries(Object.entries(set.signals).map(([name, s]) => [name, s.status])) as Record<SignalName, SignalStatus>;
   // SLO sums are trusted only when complete: a partial sum would misstate the ratio.
-  const usable = (s: { status: string }) => s.status === "ok" || s.status === "no-data";
+  const usable = (s: { status: SignalStatus }) => isKnown(s.status);
   const decision = decideTick({
     now,
     signal,
@@ -65,7 +65,7 @@ export async function runTick(rt: Runtime, log: Logger): Promise<TickReport> {
       credentialTraces: set.signals["credential-traces"].rows,
       hostStartup: set.signals["host-startup"].rows,
       changes: set.signals.changes.rows,
-      status: Object.fromEntries(Object.entries(set.signals).map(([n, s]) => [n, s.status])),
+      status: statuses,
       problems: Object.fromEntries(Object.entries(set.signals).flatMap(([n, s]) => (s.problem ? [[n, s.problem]] : []))),
       controlPlane: cp && rt.controlPlane ? factsOf(cp.report, rt.controlPlane.config) : undefined,
     },
@@ -107,7 +107,7 @@ export async function runTick(rt: Runtime, log: Logger): Promise<TickReport> {
     tickAt: now,
     signal: signal.status,
     problem,
-    signals: Object.fromEntries(Object.entries(set.signals).map(([name, s]) => [name, s.status])) as Record<SignalName, SignalStatus>,
+    signals: statuses,
     requests: set.requests,
     seriesObserved: decision.seriesObserved,
     firing: decision.evaluations.filter((e) => e.kind === "firing").length,

@@ -56,10 +56,6 @@ export function isBelow(scope: string, target: string): boolean {
   return normalizeId(scope).startsWith(`${normalizeId(target)}/`);
 }
 
-export function isManagementGroupScope(scope: string): boolean {
-  return /^\/providers\/microsoft\.management\/managementgroups\//i.test(scope.trim());
-}
-
 /** A short label for a scope an operator recognizes: "vault kv-x", "resource group rg-x", ... */
 export function describeScope(scope: string): string {
   const s = normalizeId(scope);

@@ -1,9 +1,8 @@
 import type { ControlPlaneFindingInput, Evaluation, Incident, SeriesKey, WindowCounts } from "./model.js";
 import { digest64 } from "./hash.js";
 import { HYPOTHESIS_TITLES, type HypothesisId } from "./diagnosis/index.js";
+import { isMonitorKind, type FindingKind } from "../controlplane/findings.js";
 
-/** Monitor-side kinds are the monitor's own problems: health reports them, they never page. */
-const MONITOR_KINDS = new Set(["monitor-lacks-access", "monitor-token-failed", "arm-throttled", "arm-unavailable", "discovery-empty", "discovery-truncated"]);
 
 const NO_COUNTS: WindowCounts = {
   total: 0, succeeded: 0, unauthorized: 0, forbidden: 0, forbiddenRbac: 0, forbiddenPolicy: 0, forbiddenFirewall: 0, throttled: 0,
@@ -38,7 +37,8 @@ export function evaluateControlPlane(check: ControlPlaneCheck | undefined, incid
   const out: Evaluation[] = [];
   const seen = new Set<string>();
   for (const f of findings) {
-    if (MONITOR_KINDS.has(f.kind)) continue;
+    // The monitor's own problems: health reports them, they never page.
+    if (isMonitorKind(f.kind as FindingKind)) continue;
     const id = controlPlaneFingerprint(f.id);
     seen.add(id);
     const hypothesis = f.hypothesis && f.hypothesis in HYPOTHESIS_TITLES ? (f.hypothesis as HypothesisId) : undefined;

@@ -63,10 +63,3 @@ export function callerName(key: SeriesKey): CallerName {
   }
   return { ...base, kind: "anonymous", name: undefined, label: "calls without a token", host: undefined };
 }
-
-/** Whether a caller is on the operator's critical list, by object ID or identity name. */
-export function isCritical(key: SeriesKey, criticalIdentities: readonly string[]): boolean {
-  if (criticalIdentities.length === 0) return false;
-  const name = callerName(key).name?.toLowerCase();
-  return criticalIdentities.some((c) => c === key.callerObjectId.toLowerCase() || (name !== undefined && c === name));
-}

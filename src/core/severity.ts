@@ -54,9 +54,6 @@ export const RESPONSE: Record<Severity, string> = {
   "SEV-4": "cosmetic: add to the backlog",
 };
 
-/** Minutes within which each severity should be acknowledged; escalation reads this. */
-export const ACK_WITHIN_MINUTES: Record<Severity, number> = { "SEV-1": 15, "SEV-2": 60, "SEV-3": 24 * 60, "SEV-4": 7 * 24 * 60 };
-
 const ORDER: Record<Severity, number> = { "SEV-1": 1, "SEV-2": 2, "SEV-3": 3, "SEV-4": 4 };
 
 /** True when `a` is more severe than `b`. */

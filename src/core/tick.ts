@@ -1,6 +1,6 @@
 import type { BaselineOpinion, Evaluation, Incident, Policy, RequestRuleId, SeriesKey, SignalOutcome } from "./model.js";
 import type { SignalRow } from "../signals/model.js";
-import { evaluate, groupSeries, RULES, type SeriesContext } from "./evaluate.js";
+import { countWindow, evaluate, groupSeries, RULES, type SeriesContext } from "./evaluate.js";
 import { fingerprint, transition } from "./incidents.js";
 import { callerName } from "./names.js";
 import { sloFor } from "./spec-lookup.js";
@@ -64,11 +64,9 @@ export function decideTick({ now, signal, incidents, policy, sloWindows, sloPeri
     for (const rule of RULES) {
       const context: SeriesContext = { slo };
       if (baselines) {
-        const windowFrom = new Date(now.getTime() - policy.windowMinutes * 60_000);
-        const observed = s.bins.filter((b) => b.binStart.getTime() + policy.binMinutes * 60_000 > windowFrom.getTime());
-        const failures = observed.reduce((n, b) => n + (rule === "kv-throttled" ? b.throttled : b.unauthorized + b.forbidden), 0);
-        const total = observed.reduce((n, b) => n + b.total, 0);
-        context.baseline = baselines(s.id, rule, { failures, total, at: now });
+        // The same window the rule counts, so the baseline judges exactly what the floor would.
+        const c = countWindow(rule, s.bins, new Date(now.getTime() - policy.windowMinutes * 60_000), now, policy.binMinutes);
+        context.baseline = baselines(s.id, rule, { failures: c.failures, total: c.total, at: now });
       }
       const judged = evaluate(rule, s, now, policy, context);
       const ev = judged.kind === "firing" && evidence ? { ...judged, diagnosis: diagnoseFinding(judged, now, policy, evidence) } : judged;

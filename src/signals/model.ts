@@ -26,20 +26,26 @@ const CallerOnVault = z.object({
 export const KvRequestsRow = z.object({
   binStart: z.date(),
   dims: CallerOnVault.extend({ operation: text }),
-  counts: z.object({
-    total: count,
-    succeeded: count,
-    unauthorized: count,
-    /** 403 because the vault uses RBAC and no role grants the action. */
-    forbiddenRbac: count,
-    /** 403 because the vault uses access policies and none matches. */
-    forbiddenPolicy: count,
-    /** 403 because the caller's address is not allowed by the vault firewall. */
-    forbiddenFirewall: count,
-    forbiddenOther: count,
-    throttled: count,
-    other: count,
-  }),
+  counts: z
+    .object({
+      total: count,
+      succeeded: count,
+      unauthorized: count,
+      /** 403 because the vault uses RBAC and no role grants the action. */
+      forbiddenRbac: count,
+      /** 403 because the vault uses access policies and none matches. */
+      forbiddenPolicy: count,
+      /** 403 because the caller's address is not allowed by the vault firewall. */
+      forbiddenFirewall: count,
+      forbiddenOther: count,
+      throttled: count,
+      other: count,
+    })
+    // The status classes split the requests: together they can never exceed the total.
+    .refine(
+      (c) => c.succeeded + c.unauthorized + c.forbiddenRbac + c.forbiddenPolicy + c.forbiddenFirewall + c.forbiddenOther + c.throttled + c.other <= c.total,
+      "the status counts add up to more than total",
+    ),
 });
 
 /** Outgoing calls of one app role to one target, from Application Insights dependencies. */
@@ -147,7 +153,9 @@ export const SloPeriodRow = z.object({
 export const KvHistoryRow = z.object({
   binStart: z.date(),
   dims: CallerOnVault,
-  counts: z.object({ denied: count, throttled: count, total: count }),
+  counts: z
+    .object({ denied: count, throttled: count, total: count })
+    .refine((c) => c.denied + c.throttled <= c.total, "denied and throttled add up to more than total"),
 });
 
 export const SIGNAL_ROWS = {
@@ -173,6 +181,11 @@ export type SignalRow<K extends SignalName> = z.infer<(typeof SIGNAL_ROWS)[K]>;
  * - failed: the query failed; nothing is known.
  */
 export type SignalStatus = "ok" | "no-data" | "unavailable" | "degraded" | "failed";
+
+/** Ok or known-quiet: what the signal says can be relied on (partial or failed results cannot). */
+export function isKnown(status: SignalStatus): boolean {
+  return status === "ok" || status === "no-data";
+}
 
 export interface SignalResult<K extends SignalName> {
   status: SignalStatus;

@@ -63,6 +63,19 @@ describe("the baseline keeper", () => {
     expect(second.judge(series, "kv-auth-denied", { failures: 100, total: 2000, at: NOW })).toMatchObject({ kind: "anomalous" });
   });
 
+  it("keeps learning the other series when one is refused, and says which", async () => {
+    const keeper = createBaselineKeeper(store().store);
+    await keeper.historyHours(NOW);
+    const good = history(14 * 24, 2000, () => 2);
+    const other = { ...KEY, callerObjectId: "cccccccc-0000-0000-0000-000000000009" };
+    const bad = history(3, 10, () => 50).map((r) => ({ ...r, dims: { ...r.dims, callerObjectId: other.callerObjectId } }));
+    const log = recordingLogger();
+    await keeper.absorb(NOW, [...good, ...bad], [], log);
+    expect(log.lines.filter((l) => l.startsWith("error"))).toEqual([expect.stringMatching(/^error: baseline kv-auth-denied\|.*cccccccc-0000-0000-0000-000000000009 not updated: /)]);
+    expect(keeper.judge(series, "kv-auth-denied", { failures: 100, total: 2000, at: NOW })).toMatchObject({ kind: "anomalous" });
+    expect(await keeper.historyHours(new Date(NOW.getTime() + 60_000))).toBe(0);
+  });
+
   it("does not learn from an incident's hours", async () => {
     // Four days of 50% denials, but an incident covered them: they must not become "normal".
     const outage = (hourAgo: number) => (hourAgo <= 4 * 24 ? 1000 : 2);

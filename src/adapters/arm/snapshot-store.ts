@@ -5,6 +5,7 @@ import { z } from "zod";
 import type { SnapshotStore, StoredSnapshot } from "../../controlplane/ports.js";
 import type { VaultSnapshot } from "../../controlplane/drift.js";
 import { safeJson } from "../json.js";
+import { ensureTables } from "../ensure-tables.js";
 
 /**
  * Vault snapshots in Azure Tables, one row per vault, written only with the ETag read (or created
@@ -17,14 +18,7 @@ const PARTITION = "vault";
 const CHUNK = 30_000;
 
 export function createVaultSnapshotStore(table: TableClient): SnapshotStore {
-  let ready: Promise<unknown> | undefined;
-  const ensure = () => {
-    ready ??= table.createTable().catch((error: unknown) => {
-      ready = undefined;
-      throw error;
-    });
-    return ready;
-  };
+  const ensure = ensureTables(table);
   return {
     async loadAll() {
       await ensure();

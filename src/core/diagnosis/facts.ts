@@ -2,6 +2,7 @@ import type { SignalName, SignalRow } from "../../signals/model.js";
 import { CHANGE_BEFORE_ONSET_MINUTES, DEFAULT_PROPAGATION_MINUTES, ONSET_BIN_MINUTES } from "./thresholds.js";
 import type { DiagnosisInput, KvCounts } from "./types.js";
 import { addMinutes, callerWords, lastSegment, normalizeId, onsetWords, roleAssignmentWords, scopeWords, unknownSignal } from "./words.js";
+import { isKnown as statusKnown } from "../../signals/model.js";
 
 /**
  * What the rules read: the input reduced to the numbers and changes that matter for this caller
@@ -105,7 +106,7 @@ export interface Facts {
  */
 function isKnown(input: DiagnosisInput, signal: SignalName): boolean {
   const status = input.signalStatus[signal] ?? (signal === "kv-requests" ? "ok" : undefined);
-  return status === "ok" || status === "no-data";
+  return status !== undefined && statusKnown(status);
 }
 
 export function gatherFacts(input: DiagnosisInput): Facts {
