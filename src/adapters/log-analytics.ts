@@ -93,8 +93,8 @@ export function createSignalSource(o: SignalSourceOptions): SignalSource {
       const set = assembleSignalSet(window, plan, runs, requests);
       const fresh = set.signals["slo-period"];
       if (withPeriod && isKnown(fresh.status)) period = { at: now.getTime(), result: fresh };
+      // Between hourly reads the period sums are the last ones read.
       else if (!withPeriod && period) set.signals["slo-period"] = period.result;
-      if (historyHours === 0) set.signals["kv-history"] = { status: "no-data", rows: [], problem: "not read this tick (history is read hourly)", malformedRows: 0, coverage: {} };
       return set;
     },
   };

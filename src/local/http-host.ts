@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import { HttpRequest, InvocationContext, type HttpResponseInit } from "@azure/functions";
-import { readBody } from "../standin/http.js";
+import { closeServer, readBody } from "../standin/http.js";
 
 export type HttpHandler = (request: HttpRequest, context: InvocationContext) => Promise<HttpResponseInit>;
 
@@ -44,11 +44,7 @@ export async function serveFunctions(routes: Record<string, HttpHandler>, port: 
   const actual = (server.address() as { port: number }).port;
   return {
     url: `http://localhost:${actual}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: () => closeServer(server),
   };
 }
 

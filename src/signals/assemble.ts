@@ -22,7 +22,10 @@ export function assembleSignalSet(window: SignalWindow, plan: SignalPlan, runs: 
     const result: SignalResult<SignalName> = { status: "no-data", rows: [], problem: undefined, malformedRows: 0, coverage: {} };
     const unavailable = plan.unavailable[name];
     const run = runs.find((r) => r.legs.some((l) => l.signal === name));
-    if (unavailable !== undefined && !run) {
+    const notAsked = plan.notAsked[name];
+    if (notAsked !== undefined && !run) {
+      result.problem = notAsked;
+    } else if (unavailable !== undefined && !run) {
       result.status = "unavailable";
       result.problem = unavailable;
     } else if (!run || run.status === "failed" || !run.mapped) {

@@ -27,6 +27,8 @@ export interface SignalPlan {
   /** Classic Application Insights legs run against the App Insights resource: a second request. */
   appInsightsLegs: Leg[];
   unavailable: Partial<Record<SignalName, string>>;
+  /** Signals deliberately not read this tick (read on a slower cadence): known, not failed. */
+  notAsked: Partial<Record<SignalName, string>>;
 }
 
 const missing = (table: string) => `no ${table} data in the workspace in the last 24 hours`;
@@ -40,6 +42,9 @@ export function planSignals(config: SignalConfig, tables: ReadonlySet<string>, w
   const workspaceLegs: Leg[] = [];
   const appInsightsLegs: Leg[] = [];
   const unavailable: Partial<Record<SignalName, string>> = {};
+  const notAsked: Partial<Record<SignalName, string>> = {};
+  if (!withHistory) notAsked["kv-history"] = "not read this tick (history is read hourly)";
+  if (!withPeriod && config.sloPeriods.length > 0) notAsked["slo-period"] = "not read this tick (period sums are read hourly)";
 
   const kvTables: KeyVaultAuditTable[] = config.keyVaultAuditTable === "auto" ? ["AZKVAuditLogs", "AzureDiagnostics"] : [config.keyVaultAuditTable];
   const kvPresent = kvTables.filter((t) => tables.has(t));
@@ -83,5 +88,5 @@ export function planSignals(config: SignalConfig, tables: ReadonlySet<string>, w
   if (tables.has("AzureActivity")) workspaceLegs.push(changesLeg(bin));
   else unavailable["changes"] = `${missing("AzureActivity")}: export the subscription's activity log to this workspace`;
 
-  return { workspaceLegs, appInsightsLegs, unavailable };
+  return { workspaceLegs, appInsightsLegs, unavailable, notAsked };
 }

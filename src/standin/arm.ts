@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { randomUUID } from "node:crypto";
 import { ArmFaultPlan, type ArmEndpoint, type ArmFault } from "./arm-faults.js";
 import { authorizationFailed, diagnosticSettingBody, emptyArmState, roleAssignmentBody, roleDefinitionBody, vaultBody, type ArmState } from "./arm-state.js";
-import { applyTransportFault, readBody, send } from "./http.js";
+import { applyTransportFault, closeServer, readBody, send } from "./http.js";
 
 export interface ArmStandInOptions {
   state?: Partial<ArmState>;
@@ -234,11 +234,7 @@ export async function startArmStandIn(o: ArmStandInOptions = {}): Promise<ArmSta
     state,
     faults,
     requests,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: () => closeServer(server),
   };
 }
 

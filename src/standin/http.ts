@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
 
 /** Small HTTP helpers the local stand-ins and the local Functions host share. */
 
@@ -41,4 +41,12 @@ export async function applyTransportFault(fault: { kind: string; ms?: number } |
   }
   if (fault?.kind === "delay" && fault.ms !== undefined) await sleep(fault.ms, res);
   return res.destroyed;
+}
+
+/** Stops a server now: open keep-alive connections are closed too, so nothing is left listening. */
+export function closeServer(server: Server): Promise<void> {
+  return new Promise<void>((resolve) => {
+    server.closeAllConnections();
+    server.close(() => resolve());
+  });
 }

@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { randomBytes } from "node:crypto";
 import { FaultPlan, type Endpoint, type Fault } from "./faults.js";
 import type { Workspace } from "./workspace.js";
-import { applyTransportFault, readBody, send } from "./http.js";
+import { applyTransportFault, closeServer, readBody, send } from "./http.js";
 
 export interface StandInOptions {
   workspace: Workspace;
@@ -199,11 +199,7 @@ export async function startStandIn(o: StandInOptions): Promise<StandIn> {
     faults,
     requests,
     teamsPosts,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: () => closeServer(server),
   };
 }
 
