@@ -125,6 +125,19 @@ param controlPlaneConfig string = ''
 @description('Azure Resource Manager endpoint for sovereign clouds; empty uses the public cloud.')
 param armEndpoint string = ''
 
+@description('Routing, repeats, acknowledgement timeouts, pending times and flap detection as JSON (docs/notifications.md). Empty: the defaults.')
+param notifyConfig string = ''
+
+@description('Comma-separated addresses that receive email notices (with enableEmail).')
+param emailRecipients string = ''
+
+@secure()
+@description('PagerDuty Events v2 integration (routing) key; written to a Key Vault secret and nowhere else. Empty: no PagerDuty.')
+param pagerDutyRoutingKey string = ''
+
+@description('Events v2 enqueue URL of a PagerDuty-compatible receiver; empty uses PagerDuty.')
+param pagerDutyUrl string = ''
+
 @description('The monitor spec as JSON text (apps, their criticality and fallbacks, SLOs): see docs/evaluation.md. Empty: no SLOs, no apps marked critical.')
 param monitorConfig string = ''
 
@@ -171,12 +184,15 @@ var functionAppName = 'func-vaultwatch-${resourceToken}'
 var storageAccountName = 'stvw${resourceToken}'
 var keyVaultName = 'kv-vw-${resourceToken}'
 var webhookSecretName = 'teams-webhook-url'
+var pagerDutySecretName = 'pagerduty-routing-key'
+var enablePagerDuty = !empty(pagerDutyRoutingKey)
 var deploymentContainerName = 'app-package'
 var stateTableNames = [
   '${stateTablePrefix}Incidents'
   '${stateTablePrefix}Monitor'
   '${stateTablePrefix}Baselines'
   '${stateTablePrefix}ControlPlane'
+  '${stateTablePrefix}Silences'
 ]
 
 // The audit workspace is either the one given or the one created below; its subscription and
@@ -284,6 +300,8 @@ module keyVault 'modules/data/key-vault.bicep' = {
     tags: tags
     webhookSecretName: webhookSecretName
     teamsWebhookUrl: teamsWebhookUrl
+    pagerDutySecretName: pagerDutySecretName
+    pagerDutyRoutingKey: pagerDutyRoutingKey
   }
 }
 
@@ -309,6 +327,17 @@ module webhookSecretAccess 'modules/roles/webhook-secret-reader.bicep' = {
     vaultName: keyVault.outputs.name
     secretName: webhookSecretName
     principalId: identity.outputs.principalId
+  }
+}
+
+module pagerDutySecretAccess 'modules/roles/webhook-secret-reader.bicep' = if (enablePagerDuty) {
+  name: 'pagerDutySecretAccess'
+  scope: rg
+  params: {
+    vaultName: keyVault.outputs.name
+    secretName: pagerDutySecretName
+    principalId: identity.outputs.principalId
+    setting: 'PAGERDUTY_ROUTING_KEY'
   }
 }
 
@@ -450,6 +479,13 @@ var appSettings = {
   MONITOR_CONFIG: monitorConfig
   CONTROL_PLANE_CONFIG: controlPlaneConfig
   ARM_ENDPOINT: armEndpoint
+  NOTIFY_CONFIG: notifyConfig
+  EMAIL_ENDPOINT: enableEmail ? email!.outputs.endpoint : ''
+  EMAIL_SENDER: enableEmail ? email!.outputs.senderAddress : ''
+  EMAIL_RECIPIENTS: emailRecipients
+  PAGERDUTY_ROUTING_KEY: enablePagerDuty ? '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.vaultUri}secrets/${pagerDutySecretName})' : ''
+  PAGERDUTY_URL: pagerDutyUrl
+  LOG_ANALYTICS_WORKSPACE_RESOURCE_ID: auditWorkspace.id
 }
 
 module functionApp 'modules/app/function-app.bicep' = {

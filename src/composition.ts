@@ -12,6 +12,10 @@ import { createTableBaselineStore } from "./adapters/baseline-store.js";
 import { createBaselineKeeper } from "./app/baselines.js";
 import { createControlPlaneDeps } from "./adapters/arm/control-plane-deps.js";
 import type { Runtime } from "./app/runtime.js";
+import { createTableSilenceStore } from "./adapters/silence-store.js";
+import { createAcsEmailChannel } from "./adapters/acs-email.js";
+import { createPagerDutyChannel } from "./adapters/pagerduty.js";
+import { DEFAULT_DELIVERY, type DeliveryOptions } from "./app/deliver.js";
 
 /** Kusto bin size for the request signal: fine enough to see onset, coarse enough to stay small. */
 export const BIN_MINUTES = 5;
@@ -22,8 +26,12 @@ export interface RuntimeOverrides {
   httpClient?: HttpClient;
   /** The same for Azure Resource Manager (its stand-in runs apart). */
   armHttpClient?: HttpClient;
+  /** The same for ACS email. */
+  emailHttpClient?: HttpClient;
   credential?: TokenCredential;
   clock?: () => Date;
+  /** In-tick retry timing; tests shorten the waits. */
+  delivery?: DeliveryOptions;
 }
 
 /** The composition root: the one place settings become clients. */
@@ -38,6 +46,8 @@ export function createRuntime(settings: Settings, env: Record<string, string | u
     ...(overrides.httpClient ? { httpClient: overrides.httpClient } : {}),
   });
   const policy: Policy = {
+    lifecycle: settings.notify.lifecycle,
+    notify: settings.notify.notify,
     binMinutes: BIN_MINUTES,
     windowMinutes: settings.rule.windowMinutes,
     minFailures: settings.rule.minFailures,
@@ -46,7 +56,7 @@ export function createRuntime(settings: Settings, env: Record<string, string | u
     criticalIdentities: settings.criticalIdentities,
     spec: settings.spec,
   };
-  const [incidents, monitor, baselines, snapshots] = tableClients(settings, credential);
+  const [incidents, monitor, baselines, snapshots, silences] = tableClients(settings, credential);
   return {
     policy,
     healthStaleAfterMinutes: settings.healthStaleAfterMinutes,
@@ -83,15 +93,24 @@ export function createRuntime(settings: Settings, env: Record<string, string | u
           }),
         }
       : undefined,
-    teams: createTeamsWebhook({ url: settings.teamsWebhookUrl }),
+    silences: createTableSilenceStore(silences),
+    channels: [
+      createTeamsWebhook({ url: settings.teamsWebhookUrl }),
+      ...(settings.email
+        ? [createAcsEmailChannel({ ...settings.email, credential, ...(overrides.emailHttpClient ? { httpClient: overrides.emailHttpClient } : {}) })]
+        : []),
+      ...(settings.pagerDuty ? [createPagerDutyChannel(settings.pagerDuty)] : []),
+    ],
+    workspaceResourceId: settings.workspaceResourceId,
+    delivery: overrides.delivery ?? DEFAULT_DELIVERY,
     clock: overrides.clock ?? (() => new Date()),
   };
 }
 
-/** The state tables: incidents, the monitor's heartbeat, learned baselines, vault snapshots. */
-function tableClients(settings: Settings, credential: TokenCredential): [TableClient, TableClient, TableClient, TableClient] {
+/** The state tables: incidents, the monitor's heartbeat, learned baselines, vault snapshots, silences. */
+function tableClients(settings: Settings, credential: TokenCredential): [TableClient, TableClient, TableClient, TableClient, TableClient] {
   const state = settings.state;
-  const names = ["Incidents", "Monitor", "Baselines", "ControlPlane"].map((n) => `${state.tablePrefix}${n}`);
+  const names = ["Incidents", "Monitor", "Baselines", "ControlPlane", "Silences"].map((n) => `${state.tablePrefix}${n}`);
   let open: (name: string) => TableClient;
   if (state.kind === "endpoint") {
     open = (name) => new TableClient(state.tableEndpoint, name, credential);
@@ -101,7 +120,7 @@ function tableClients(settings: Settings, credential: TokenCredential): [TableCl
     const insecure = /TableEndpoint=http:\/\//i.test(conn) || /UseDevelopmentStorage=true/i.test(conn);
     open = (name) => TableClient.fromConnectionString(conn, name, { allowInsecureConnection: insecure });
   }
-  return names.map(open) as [TableClient, TableClient, TableClient, TableClient];
+  return names.map(open) as [TableClient, TableClient, TableClient, TableClient, TableClient];
 }
 
 let fromEnv: Runtime | undefined;

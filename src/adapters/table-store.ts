@@ -13,20 +13,42 @@ import { ensureTables } from "./ensure-tables.js";
  */
 export function createTableStateStore(incidents: TableClient, monitor: TableClient): StateStore {
   const ready = ensureTables(incidents, monitor);
+
+  async function takeOver(incident: Incident): Promise<SaveResult> {
+    try {
+      const existing = await incidents.getEntity<Record<string, unknown>>(incident.rule, incident.id);
+      const old = fromEntity(existing);
+      if (!old || old.state !== "resolved" || old.outbox.length > 0) return { status: "conflict" };
+      const next = { ...incident, occurrence: old.occurrence + 1, deliveredCount: old.deliveredCount + incident.deliveredCount };
+      const response = await incidents.updateEntity(toEntity(next), "Replace", { etag: existing.etag });
+      return { status: "saved", etag: response.etag ?? "" };
+    } catch (error) {
+      if (isRestError(error) && (error.statusCode === 404 || error.statusCode === 412)) return { status: "conflict" };
+      throw error;
+    }
+  }
+
   return {
-    async loadActive() {
+    async loadActive(since) {
       await ready();
-      const out: Stored<Incident>[] = [];
-      const unreadable: string[] = [];
-      const pages = incidents.listEntities<Record<string, unknown>>({
-        queryOptions: { filter: odata`state eq ${"open"} or pending gt ${0}` },
-      });
-      for await (const entity of pages) {
-        const parsed = fromEntity(entity);
-        if (parsed) out.push({ value: parsed, etag: entity.etag });
-        else unreadable.push(`${entity.partitionKey}/${entity.rowKey}`);
-      }
-      return { incidents: out, unreadable };
+      // Recently resolved ones too: a relapse within the flap window must see the history.
+      const filter = odata`state ne ${"resolved"} or pending gt ${0} or updatedAt ge ${since}`;
+      return readAll(incidents.listEntities<Record<string, unknown>>({ queryOptions: { filter } }));
+    },
+
+    async list({ activeOnly, limit }) {
+      await ready();
+      const filter = activeOnly ? odata`state ne ${"resolved"}` : undefined;
+      const all = await readAll(incidents.listEntities<Record<string, unknown>>(filter ? { queryOptions: { filter } } : {}), limit);
+      return { incidents: all.incidents.map((s) => s.value), unreadable: all.unreadable };
+    },
+
+    async get(id) {
+      await ready();
+      const found = await readAll(incidents.listEntities<Record<string, unknown>>({ queryOptions: { filter: odata`RowKey eq ${id}` } }), 1);
+      if (found.unreadable.length > 0) return { status: "unreadable" };
+      const first = found.incidents[0];
+      return first ? { status: "found", stored: first } : { status: "missing" };
     },
 
     async save(incident, etag) {
@@ -36,8 +58,11 @@ export function createTableStateStore(incidents: TableClient, monitor: TableClie
         const response = etag === undefined ? await incidents.createEntity(entity) : await incidents.updateEntity(entity, "Replace", { etag });
         return { status: "saved", etag: response.etag ?? "" } satisfies SaveResult;
       } catch (error) {
-        // 409: someone created it first; 412: someone updated it since we read it.
-        if (isRestError(error) && (error.statusCode === 409 || error.statusCode === 412)) return { status: "conflict" };
+        // 409 on create: a record exists that was not loaded, which is a finished episode older
+        // than the flap window. Take it over (keeping its count) unless it still holds notices.
+        if (etag === undefined && isRestError(error) && error.statusCode === 409) return takeOver(incident);
+        // 412: someone updated it since we read it.
+        if (isRestError(error) && error.statusCode === 412) return { status: "conflict" };
         throw error;
       }
     },
@@ -97,9 +122,12 @@ const KeyJson = z.object({
   callerAppId: z.string(),
   callerResourceId: z.string(),
   auditTable: z.enum(["AzureDiagnostics", "AZKVAuditLogs"]),
+  app: z.string().optional().nullable().transform((v) => v ?? undefined),
 });
 const Severity = z.enum(["SEV-1", "SEV-2", "SEV-3", "SEV-4"]);
-const Rule = z.enum(["kv-auth-denied", "kv-throttled", "control-plane"]);
+const Rule = z.enum(["kv-auth-denied", "kv-throttled", "control-plane", "network", "monitor"]);
+// Records written before the pending state existed say "open"; they are firing.
+const State = z.enum(["pending", "firing", "resolved", "open"]).transform((s) => (s === "open" ? "firing" : s));
 
 const TriggerJson = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("threshold"), failures: z.number(), failurePercent: z.number(), baseline: z.enum(["cold", "none"]) }),
@@ -115,7 +143,13 @@ const TriggerJson = z.discriminatedUnion("kind", [
     role: z.string().optional().nullable().transform((v) => v ?? undefined),
     workspace: z.string().optional().nullable().transform((v) => v ?? undefined),
   }),
+  z.object({ kind: z.literal("network"), app: z.string(), failures: z.number(), total: z.number(), targets: z.array(z.string()) }),
+  z.object({ kind: z.literal("monitor"), problem: z.string() }),
 ]);
+
+const optionalText = z.string().optional().nullable().transform((v) => v ?? undefined);
+const ResponderJson = z.object({ state: z.enum(["new", "acknowledged", "closed"]), by: optionalText, at: optionalIsoDate, note: optionalText });
+const NEW_RESPONDER = { state: "new" as const, by: undefined, at: undefined, note: undefined };
 
 const DiagnosisJson = z
   .object({
@@ -132,7 +166,7 @@ const SnapshotJson = z.object({
   id: z.string(),
   rule: Rule,
   key: KeyJson,
-  state: z.enum(["open", "resolved"]),
+  state: State,
   severity: Severity,
   openedAt: isoDate,
   resolvedAt: optionalIsoDate,
@@ -142,24 +176,48 @@ const SnapshotJson = z.object({
   triggers: z.array(TriggerJson).default([]),
   severityReason: z.string().default(""),
   diagnosis: DiagnosisJson,
+  responder: ResponderJson.default(NEW_RESPONDER),
+  flapping: z.boolean().default(false),
 });
 
 const OutboxJson = z.array(
   z.object({
     id: z.string(),
-    kind: z.enum(["opened", "escalated", "resolved"]),
+    dedupKey: z.string(),
+    kind: z.enum(["opened", "escalated", "unacknowledged", "repeated", "acknowledged", "resolved"]),
+    channel: z.enum(["teams", "email", "pagerduty"]),
     decidedAt: isoDate,
     snapshot: SnapshotJson,
     attempts: z.number(),
     lastError: z.string().optional().nullable().transform((s) => s ?? undefined),
     claimedUntil: optionalIsoDate,
+    nextAttemptAt: optionalIsoDate,
   }),
 );
+
+/** The lifecycle's bookkeeping: what receivers were told, flap history, responder, mute. */
+const LifecycleJson = z.object({
+  episode: z.string(),
+  lastFiringAt: optionalIsoDate,
+  conditionFiring: z.boolean(),
+  changes: z.array(isoDate),
+  flapping: z.boolean(),
+  mutedBy: optionalText,
+  responder: ResponderJson,
+  notified: z.object({
+    state: z.enum(["firing", "resolved"]).optional().nullable().transform((v) => v ?? undefined),
+    severity: Severity.optional().nullable().transform((v) => v ?? undefined),
+    at: optionalIsoDate,
+    acknowledged: z.boolean(),
+    pagedAt: optionalIsoDate,
+    unacknowledgedAt: optionalIsoDate,
+  }),
+});
 
 const IncidentEntity = z.object({
   rowKey: z.string(),
   partitionKey: Rule,
-  state: z.enum(["open", "resolved"]),
+  state: State,
   severity: Severity,
   openedAt: z.date(),
   resolvedAt: z.date().optional().nullable(),
@@ -174,6 +232,7 @@ const IncidentEntity = z.object({
   triggers: z.string().default("[]"),
   severityReason: z.string().default(""),
   diagnosis: z.string().default("null"),
+  lifecycle: z.string().default("null"),
 });
 
 const HeartbeatEntity = z.object({
@@ -247,12 +306,17 @@ function toEntity(i: Incident) {
     // Indexed copies of the key for filters and Storage Explorer; the JSON copy is authoritative.
     vaultResourceId: i.key.vaultResourceId,
     callerObjectId: i.key.callerObjectId,
+    responderState: i.responder.state,
     key: JSON.stringify(i.key),
     counts: JSON.stringify(i.counts),
     outbox: JSON.stringify(i.outbox),
     triggers: JSON.stringify(i.triggers),
     severityReason: i.severityReason,
     diagnosis: JSON.stringify(i.diagnosis ?? null),
+    lifecycle: JSON.stringify({
+      episode: i.episode, lastFiringAt: i.lastFiringAt, conditionFiring: i.conditionFiring, changes: i.changes, flapping: i.flapping,
+      mutedBy: i.mutedBy, responder: i.responder, notified: i.notified,
+    }),
   };
 }
 
@@ -265,7 +329,14 @@ function fromEntity(e: TableEntityResult<Record<string, unknown>>): Incident | u
   const outbox = OutboxJson.safeParse(safeJson(p.outbox));
   const triggers = z.array(TriggerJson).safeParse(safeJson(p.triggers));
   const diagnosis = DiagnosisJson.safeParse(safeJson(p.diagnosis));
-  if (!key.success || !counts.success || !outbox.success || !triggers.success || !diagnosis.success) return undefined;
+  const lifecycle = LifecycleJson.nullable().safeParse(safeJson(p.lifecycle));
+  if (!key.success || !counts.success || !outbox.success || !triggers.success || !diagnosis.success || !lifecycle.success) return undefined;
+  // A record from before the lifecycle columns: it was announced when it opened.
+  const l = lifecycle.data ?? {
+    episode: p.openedAt.getTime().toString(36), lastFiringAt: p.lastFailureAt ?? undefined, conditionFiring: p.state !== "resolved", changes: [], flapping: false, mutedBy: undefined,
+    responder: { ...NEW_RESPONDER, state: p.state === "resolved" ? ("closed" as const) : ("new" as const) },
+    notified: { state: p.state === "resolved" ? ("resolved" as const) : ("firing" as const), severity: p.severity, at: p.openedAt, acknowledged: false, pagedAt: undefined, unacknowledgedAt: undefined },
+  };
   return {
     id: p.rowKey,
     rule: p.partitionKey,
@@ -284,5 +355,18 @@ function fromEntity(e: TableEntityResult<Record<string, unknown>>): Incident | u
     triggers: triggers.data,
     severityReason: p.severityReason,
     diagnosis: diagnosis.data,
+    ...l,
   };
+}
+
+async function readAll(pages: AsyncIterable<TableEntityResult<Record<string, unknown>>>, limit = Number.POSITIVE_INFINITY): Promise<{ incidents: Stored<Incident>[]; unreadable: string[] }> {
+  const out: Stored<Incident>[] = [];
+  const unreadable: string[] = [];
+  for await (const entity of pages) {
+    const parsed = fromEntity(entity);
+    if (parsed) out.push({ value: parsed, etag: entity.etag });
+    else unreadable.push(`${entity.partitionKey}/${entity.rowKey}`);
+    if (out.length >= limit) break;
+  }
+  return { incidents: out, unreadable };
 }

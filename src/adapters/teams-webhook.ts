@@ -1,6 +1,6 @@
 import type { Secret } from "../config/secret.js";
-import type { TeamsMessage } from "../core/render/teams-card.js";
-import type { DeliveryResult, TeamsChannel } from "../app/ports.js";
+import { renderTeamsMessage } from "../core/render/teams-card.js";
+import type { DeliveryResult, NotificationChannel } from "../app/ports.js";
 
 export interface TeamsWebhookOptions {
   url: Secret;
@@ -12,10 +12,12 @@ export interface TeamsWebhookOptions {
  * authenticates by its `sig=` query parameter, so it is a secret: it appears in no log line or
  * error, only its redacted form. Workflows answers 202 once the flow is queued.
  */
-export function createTeamsWebhook({ url, timeoutMs = 10_000 }: TeamsWebhookOptions): TeamsChannel {
+export function createTeamsWebhook({ url, timeoutMs = 10_000 }: TeamsWebhookOptions): NotificationChannel {
   return {
+    name: "teams",
     description: `Teams webhook ${url.toString()}`,
-    async post(message: TeamsMessage): Promise<DeliveryResult> {
+    async send(notice, content): Promise<DeliveryResult> {
+      const message = renderTeamsMessage(notice, content.steps, content.windowMinutes, content.evidenceLink);
       let response: Response;
       try {
         response = await fetch(url.reveal(), {
@@ -33,10 +35,19 @@ export function createTeamsWebhook({ url, timeoutMs = 10_000 }: TeamsWebhookOpti
       // Read the body either way so the connection is released; keep only a short excerpt.
       const body = (await response.text().catch(() => "")).slice(0, 300);
       if (response.ok) return { ok: true, status: response.status };
-      const reason = response.status === 429 ? "throttled" : response.status >= 500 ? "server" : "client";
+      const reason = response.status === 429 ? "throttled" : response.status === 408 ? "timeout" : response.status >= 500 ? "server" : "client";
       const retryAfter = response.headers.get("retry-after");
       const text = `POST ${url.toString()} answered ${response.status}${retryAfter ? ` (Retry-After ${retryAfter})` : ""}${body ? `: ${body}` : ""}`;
-      return { ok: false, reason, status: response.status, message: url.scrub(text) };
+      return { ok: false, reason, status: response.status, message: url.scrub(text), retryAfterMs: retryAfterMs(retryAfter) };
     },
   };
+}
+
+/** Retry-After in seconds or as an HTTP date; undefined when absent or unreadable. */
+export function retryAfterMs(value: string | null): number | undefined {
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }

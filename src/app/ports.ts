@@ -1,4 +1,6 @@
-import type { Heartbeat, Incident } from "../core/model.js";
+import type { ChannelName, FailureReason, Heartbeat, Incident, Notice } from "../core/model.js";
+import type { RunbookStep } from "../core/runbook.js";
+import type { Silence } from "../core/notify/silence.js";
 import type { SignalSet } from "../signals/model.js";
 import type { Baseline } from "../core/baselines/index.js";
 import type { TeamsMessage } from "../core/render/teams-card.js";
@@ -25,26 +27,64 @@ export interface Stored<T> {
 
 export type SaveResult = { status: "saved"; etag: string } | { status: "conflict" };
 
+export type Lookup<T> = { status: "found"; stored: Stored<T> } | { status: "missing" } | { status: "unreadable" };
+
 /** Knows how to load and save incidents (ETag-safe) and the monitor's heartbeat. */
 export interface StateStore {
-  /** Incidents that are open or still have notifications to deliver. */
-  loadActive(): Promise<{ incidents: Stored<Incident>[]; unreadable: string[] }>;
+  /** Incidents that are active, still have notices to deliver, or changed since `since`. */
+  loadActive(since: Date): Promise<{ incidents: Stored<Incident>[]; unreadable: string[] }>;
+  /** For the API: every incident (or the active ones), at most `limit`. */
+  list(o: { activeOnly: boolean; limit: number }): Promise<{ incidents: Incident[]; unreadable: string[] }>;
+  get(id: string): Promise<Lookup<Incident>>;
+  /** Conditional on `etag`; without one it creates, or takes over a finished record. */
   save(incident: Incident, etag: string | undefined): Promise<SaveResult>;
   loadHeartbeat(): Promise<Heartbeat | undefined>;
   saveHeartbeat(heartbeat: Heartbeat): Promise<void>;
 }
 
-export type FailureReason = "throttled" | "server" | "client" | "timeout" | "network";
+export type { FailureReason };
 
 export type DeliveryResult =
   | { ok: true; status: number }
-  | { ok: false; reason: FailureReason; status: number | undefined; message: string };
+  | {
+      ok: false;
+      reason: FailureReason;
+      status: number | undefined;
+      /** Redacted: never a URL's signature, a key or a token. */
+      message: string;
+      /** The receiver's Retry-After, when it sent one. */
+      retryAfterMs?: number | undefined;
+    };
+
+/** What every channel needs besides the notice: the runbook and the evidence link. */
+export interface NoticeContent {
+  steps: readonly RunbookStep[];
+  /** The alert window, for sentences such as "in the last 10 minutes". */
+  windowMinutes: number;
+  /** Opens the evidence query in the portal; undefined when the workspace's ARM ID is unknown. */
+  evidenceLink: string | undefined;
+}
+
+/** One notification channel: Teams, email, PagerDuty. Each renders the notice its own way. */
+export interface NotificationChannel {
+  readonly name: ChannelName;
+  /** A redacted description of the destination, safe for logs. */
+  readonly description: string;
+  send(notice: Notice, content: NoticeContent): Promise<DeliveryResult>;
+}
 
 /** Knows how to post one message to a Teams channel. */
 export interface TeamsChannel {
   /** A redacted description of the destination, safe for logs. */
   readonly description: string;
   post(message: TeamsMessage): Promise<DeliveryResult>;
+}
+
+/** Knows how to keep silences (and maintenance windows, which are silences that start later). */
+export interface SilenceStore {
+  list(): Promise<{ silences: Stored<Silence>[]; unreadable: string[] }>;
+  save(silence: Silence, etag: string | undefined): Promise<SaveResult>;
+  get(id: string): Promise<Lookup<Silence>>;
 }
 
 /** Structured logging without secret values; the Functions context or the console behind it. */

@@ -36,8 +36,10 @@ export interface TickReport {
  */
 export async function runTick(rt: Runtime, log: Logger): Promise<TickReport> {
   const now = rt.clock();
-  const loaded = await rt.store.loadActive();
+  const loaded = await rt.store.loadActive(new Date(now.getTime() - rt.policy.lifecycle.flap.windowMinutes * 60_000));
   for (const key of loaded.unreadable) log.error(`stored incident ${key} could not be read and was left untouched`);
+  const silences = await rt.silences.list();
+  for (const key of silences.unreadable) log.error(`stored silence ${key} could not be read; it mutes nothing until it is fixed or expired`);
 
   const historyHours = await rt.baselines.historyHours(now);
   const set = await rt.signals.fetch(now, { historyHours });
@@ -60,6 +62,8 @@ export async function runTick(rt: Runtime, log: Logger): Promise<TickReport> {
     sloPeriod: usable(set.signals["slo-period"]) ? set.signals["slo-period"].rows : undefined,
     baselines: rt.baselines.judge,
     controlPlane: rt.controlPlane ? checkOf(cp, rt.controlPlane.config) : undefined,
+    monitorTokenProblem: cp?.report?.monitorProblems.find((p) => p.kind === "monitor-token-failed")?.summary,
+    silences: silences.silences.map((s) => s.value),
     evidence: {
       dependencyCalls: set.signals["dependency-calls"].rows,
       credentialTraces: set.signals["credential-traces"].rows,
@@ -87,7 +91,7 @@ export async function runTick(rt: Runtime, log: Logger): Promise<TickReport> {
 
   const delivery = await deliverOutbox(rt, [...current.values()], now, log);
 
-  const openIncidents = delivery.incidents.filter((s) => s.value.state === "open").length;
+  const openIncidents = delivery.incidents.filter((s) => s.value.state === "firing").length;
   const undelivered = delivery.incidents.reduce((n, s) => n + s.value.outbox.length, 0);
   const problem = signal.status === "complete" ? undefined : signal.problem;
   await rt.store.saveHeartbeat({

@@ -1,7 +1,8 @@
 import type { Policy } from "../core/model.js";
-import type { SignalSource, StateStore, TeamsChannel } from "./ports.js";
+import type { NotificationChannel, SignalSource, SilenceStore, StateStore } from "./ports.js";
 import type { BaselineKeeper } from "./baselines.js";
 import type { ControlPlane } from "./control-plane.js";
+import type { DeliveryOptions } from "./deliver.js";
 
 /** Everything a tick or a health check needs, built once by the composition root. */
 export interface Runtime {
@@ -12,7 +13,13 @@ export interface Runtime {
   baselines: BaselineKeeper;
   /** The control-plane check, when CONTROL_PLANE_CONFIG is set. */
   controlPlane: ControlPlane | undefined;
-  teams: TeamsChannel;
+  silences: SilenceStore;
+  /** Every configured channel; routes pick among them. */
+  channels: NotificationChannel[];
+  /** The workspace's ARM ID, for portal links to the evidence query. */
+  workspaceResourceId: string | undefined;
+  /** In-tick retries and their budget. */
+  delivery: DeliveryOptions;
   /** The monitor's clock: wall time in Azure, simulated time in the local replay. */
   clock: () => Date;
 }

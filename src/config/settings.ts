@@ -4,6 +4,10 @@ import type { KeyVaultAuditTable } from "../queries/signals/kv-requests.js";
 import { parseMonitorSpec, type MonitorSpec } from "./monitor-spec.js";
 import { parseControlPlaneConfigText } from "../controlplane/model.js";
 import type { ControlPlaneConfig } from "../controlplane/model.js";
+import type { ChannelName } from "../core/model.js";
+import type { LifecyclePolicy, NotifyPolicy } from "../core/notify/policy.js";
+import { parseNotifyConfig } from "./notify-config.js";
+import { PAGERDUTY_ENQUEUE_URL } from "../adapters/pagerduty.js";
 
 /**
  * Application settings, read from the environment (Function App settings in Azure,
@@ -19,6 +23,14 @@ export interface Settings {
   changesLookbackMinutes: number;
   state: StateLocation;
   teamsWebhookUrl: Secret;
+  /** ACS email, when EMAIL_ENDPOINT is set (managed identity: no key). */
+  email: { endpoint: string; sender: string; recipients: string[] } | undefined;
+  /** A PagerDuty Events v2 (or compatible) endpoint, when PAGERDUTY_ROUTING_KEY is set. */
+  pagerDuty: { url: string; routingKey: Secret } | undefined;
+  /** Routing, repeats, acknowledgement timeouts, pending times, flap detection (NOTIFY_CONFIG). */
+  notify: { lifecycle: LifecyclePolicy; notify: NotifyPolicy };
+  /** The workspace's ARM ID: notices link to their evidence query in the portal when it is set. */
+  workspaceResourceId: string | undefined;
   managedIdentityClientId: string | undefined;
   monitorSchedule: string;
   rule: ThresholdRuleSettings;
@@ -49,7 +61,8 @@ export interface ThresholdRuleSettings {
 }
 
 /** Names of settings whose values are secrets: never echoed in errors. */
-const SECRET_SETTINGS = new Set(["TEAMS_WEBHOOK_URL", "STATE_STORAGE_CONNECTION_STRING"]);
+const SECRET_SETTINGS = new Set(["TEAMS_WEBHOOK_URL", "STATE_STORAGE_CONNECTION_STRING", "PAGERDUTY_ROUTING_KEY"]);
+const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]"]);
@@ -123,6 +136,20 @@ const EnvSchema = z
       z.string().trim().regex(/^[A-Za-z][A-Za-z0-9]{2,40}$/, "expected 3-41 letters or digits, starting with a letter (Azure table name rules)"),
     ),
     TEAMS_WEBHOOK_URL: httpsUrl("the Teams Workflows webhook URL", true),
+    EMAIL_ENDPOINT: optional(httpsUrl("the Communication Services endpoint, e.g. https://<name>.<region>.communication.azure.com", false)),
+    EMAIL_SENDER: optional(z.string().trim().regex(EMAIL, "expected the sender address of a verified ACS email domain, e.g. DoNotReply@<domain>")),
+    EMAIL_RECIPIENTS: optional(
+      z
+        .string()
+        .transform((v) => v.split(/[,;]/).map((a) => a.trim()).filter((a) => a.length > 0))
+        .refine((list) => list.length > 0 && list.every((a) => EMAIL.test(a)), "expected one or more email addresses separated by commas"),
+    ),
+    PAGERDUTY_ROUTING_KEY: optional(z.string().trim().regex(/^[A-Za-z0-9]{32}$/, "expected the 32-character integration (routing) key of a PagerDuty Events v2 integration")),
+    PAGERDUTY_URL: optional(httpsUrl("the Events v2 enqueue URL", true)),
+    NOTIFY_CONFIG: optional(z.string()),
+    LOG_ANALYTICS_WORKSPACE_RESOURCE_ID: optional(
+      z.string().trim().regex(/^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.OperationalInsights\/workspaces\/[^/]+$/i, "expected the ARM resource ID of the Log Analytics workspace"),
+    ),
     AZURE_CLIENT_ID: optional(guid("the client ID of the user-assigned managed identity")),
     MONITOR_SCHEDULE: ncrontab,
     ALERT_WINDOW_MINUTES: intInRange(5, 1440, 15, "minutes"),
@@ -158,6 +185,11 @@ const EnvSchema = z
     if (env.APP_INSIGHTS_MODE === "classic" && env.APP_INSIGHTS_RESOURCE_ID === undefined) {
       ctx.addIssue({ code: "custom", path: ["APP_INSIGHTS_RESOURCE_ID"], message: "expected the App Insights resource ID when APP_INSIGHTS_MODE is classic" });
     }
+    const email = [env.EMAIL_ENDPOINT, env.EMAIL_SENDER, env.EMAIL_RECIPIENTS];
+    if (email.some((v) => v !== undefined) && email.some((v) => v === undefined)) {
+      const missing = (["EMAIL_ENDPOINT", "EMAIL_SENDER", "EMAIL_RECIPIENTS"] as const).filter((_, i) => email[i] === undefined);
+      for (const name of missing) ctx.addIssue({ code: "custom", path: [name], message: "email needs EMAIL_ENDPOINT, EMAIL_SENDER and EMAIL_RECIPIENTS together" });
+    }
     if (env.RESOLVE_AFTER_MINUTES > env.ALERT_WINDOW_MINUTES * 4) {
       ctx.addIssue({
         code: "custom",
@@ -191,9 +223,12 @@ export function loadSettings(env: Record<string, string | undefined>): Settings 
   const e = parsed.data;
   const spec = parseMonitorSpec(e.MONITOR_CONFIG);
   const cp = e.CONTROL_PLANE_CONFIG === undefined ? undefined : parseControlPlaneConfigText(e.CONTROL_PLANE_CONFIG);
+  const channels: ChannelName[] = ["teams", ...(e.EMAIL_ENDPOINT ? (["email"] as const) : []), ...(e.PAGERDUTY_ROUTING_KEY ? (["pagerduty"] as const) : [])];
+  const notify = parseNotifyConfig(e.NOTIFY_CONFIG, channels);
   const specErrors = spec.ok ? [] : spec.errors.map((m) => `MONITOR_CONFIG ${m}`);
   const cpErrors = cp && !cp.ok ? cp.errors.map((m) => `CONTROL_PLANE_CONFIG ${m}`) : [];
-  if (!spec.ok || specErrors.length + cpErrors.length > 0) throw new SettingsError([...specErrors, ...cpErrors]);
+  const notifyErrors = notify.ok ? [] : notify.errors.map((m) => `NOTIFY_CONFIG ${m}`);
+  if (!spec.ok || !notify.ok || specErrors.length + cpErrors.length + notifyErrors.length > 0) throw new SettingsError([...specErrors, ...cpErrors, ...notifyErrors]);
   const tablePrefix = e.STATE_TABLE_PREFIX ?? "vaultwatch";
   return {
     workspaceId: e.LOG_ANALYTICS_WORKSPACE_ID.toLowerCase(),
@@ -210,6 +245,10 @@ export function loadSettings(env: Record<string, string | undefined>): Settings 
         ? { kind: "endpoint", tableEndpoint: e.STATE_TABLE_ENDPOINT, tablePrefix }
         : { kind: "connectionString", connectionString: new Secret(e.STATE_STORAGE_CONNECTION_STRING ?? ""), tablePrefix },
     teamsWebhookUrl: secretUrl(e.TEAMS_WEBHOOK_URL),
+    email: e.EMAIL_ENDPOINT && e.EMAIL_SENDER && e.EMAIL_RECIPIENTS ? { endpoint: e.EMAIL_ENDPOINT, sender: e.EMAIL_SENDER, recipients: e.EMAIL_RECIPIENTS } : undefined,
+    pagerDuty: e.PAGERDUTY_ROUTING_KEY ? { url: e.PAGERDUTY_URL ?? PAGERDUTY_ENQUEUE_URL, routingKey: new Secret(e.PAGERDUTY_ROUTING_KEY) } : undefined,
+    notify: { lifecycle: notify.lifecycle, notify: { ...notify.notify, channels } },
+    workspaceResourceId: e.LOG_ANALYTICS_WORKSPACE_RESOURCE_ID,
     managedIdentityClientId: e.AZURE_CLIENT_ID?.toLowerCase(),
     monitorSchedule: e.MONITOR_SCHEDULE,
     rule: {

@@ -4,7 +4,7 @@ import { HYPOTHESIS_TITLES, type HypothesisId } from "./diagnosis/index.js";
 import { isMonitorKind, type FindingKind } from "../controlplane/findings.js";
 
 
-const NO_COUNTS: WindowCounts = {
+export const NO_COUNTS: WindowCounts = {
   total: 0, succeeded: 0, unauthorized: 0, forbidden: 0, forbiddenRbac: 0, forbiddenPolicy: 0, forbiddenFirewall: 0, throttled: 0,
   failures: 0, failurePercent: 0, currentFailurePercent: 0, operations: [], firstFailureAt: undefined, lastFailureAt: undefined,
 };
@@ -63,7 +63,7 @@ export function evaluateControlPlane(check: ControlPlaneCheck | undefined, incid
   }
   const read = new Set(check.readVaults.map((v) => v.toLowerCase()));
   for (const i of incidents) {
-    if (i.rule !== "control-plane" || i.state !== "open" || seen.has(i.id)) continue;
+    if (i.rule !== "control-plane" || i.state === "resolved" || seen.has(i.id)) continue;
     // Absent is only "fixed" when this check could see: the vault was read (or, for findings about
     // no vault, the check had no trouble of its own). Otherwise nothing is known.
     const couldSee = i.key.vaultResourceId ? read.has(i.key.vaultResourceId) : check.clean;

@@ -1,6 +1,6 @@
 import type { Heartbeat, Incident, SignalHealth } from "./model.js";
 import { callerName, vaultName } from "./names.js";
-import { RULE_TITLE } from "./render/words.js";
+import { RULE_TITLE, subjectOf } from "./render/words.js";
 
 export type HealthStatus = "healthy" | "unhealthy" | "degraded";
 
@@ -61,13 +61,13 @@ export interface HealthInput {
  */
 export function assessHealth({ now, heartbeat, incidents, staleAfterMinutes }: HealthInput): HealthReport {
   const reasons: string[] = [];
-  const open = incidents.filter((i) => i.state === "open");
+  const open = incidents.filter((i) => i.state === "firing");
   const undelivered = incidents.reduce((n, i) => n + i.outbox.length, 0);
   const age = heartbeat ? Math.round((now.getTime() - heartbeat.tickAt.getTime()) / 1000) : null;
   const fresh = age !== null && age <= staleAfterMinutes * 60;
 
   for (const i of open) {
-    reasons.push(`${i.severity} ${RULE_TITLE[i.rule]}: ${callerName(i.key).label} on ${vaultName(i.key.vaultResourceId).name}`);
+    reasons.push(`${i.severity} ${RULE_TITLE[i.rule]}: ${subjectOf(i)}${i.responder.state === "acknowledged" ? ` (acknowledged by ${i.responder.by})` : ""}${i.mutedBy ? ` (muted: ${i.mutedBy})` : ""}`);
   }
   let degraded = false;
   if (!heartbeat) {

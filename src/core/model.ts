@@ -1,5 +1,6 @@
 import type { KeyVaultAuditTable } from "../queries/signals/kv-requests.js";
 import type { MonitorSpec } from "../config/monitor-spec.js";
+import type { LifecyclePolicy, NotifyPolicy } from "./notify/policy.js";
 
 /**
  * The domain vocabulary of vaultwatch. Everything in `core/` is pure: no I/O, no clock, no
@@ -46,12 +47,17 @@ export interface SeriesKey {
   callerAppId: string;
   callerResourceId: string;
   auditTable: KeyVaultAuditTable;
+  /** The app a network incident is about (its dependency calls carry no caller identity). */
+  app?: string | undefined;
 }
 
 /** Rules over the Key Vault request signal. */
 export type RequestRuleId = "kv-auth-denied" | "kv-throttled";
-/** Every rule: the request rules, and findings of the control-plane check. */
-export type RuleId = RequestRuleId | "control-plane";
+/**
+ * Every rule: the request rules; findings of the control-plane check; `network`, an app whose
+ * dependency calls fail at the network level; `monitor`, the monitor itself unable to read.
+ */
+export type RuleId = RequestRuleId | "control-plane" | "network" | "monitor";
 
 /** A control-plane finding as the core sees it (built by the app from the check's report). */
 export interface ControlPlaneFindingInput {
@@ -115,7 +121,11 @@ export type Trigger =
   /** Far outside what the series normally does for this time of day and week. */
   | { kind: "baseline"; expectedRatio: number; observedRatio: number; pValue: number; text: string }
   /** A control-plane finding: role or vault drift, a blind spot, a failed token probe. */
-  | { kind: "control-plane"; finding: string; summary: string; evidence: string[]; role?: string | undefined; workspace?: string | undefined };
+  | { kind: "control-plane"; finding: string; summary: string; evidence: string[]; role?: string | undefined; workspace?: string | undefined }
+  /** An app's dependency calls failing without an answer: timeouts, connection failures, 5xx. */
+  | { kind: "network"; app: string; failures: number; total: number; targets: string[] }
+  /** The monitor cannot read its workspace or get its own token. */
+  | { kind: "monitor"; problem: string };
 
 /** A baseline's judgement of a window, as the evaluation consumes it. */
 export type BaselineOpinion =
@@ -148,15 +158,40 @@ export type Evaluation =
       fingerprint?: string | undefined;
     }
   /** Failures below the threshold, or stopped too recently to call it recovered. */
-  | { kind: "settling"; rule: RuleId; key: SeriesKey; counts: WindowCounts }
+  | { kind: "settling"; rule: RuleId; key: SeriesKey; counts: WindowCounts; fingerprint?: string | undefined }
   /** No failures for the whole confirmation period while calls kept succeeding. */
   | { kind: "recovered"; rule: RuleId; key: SeriesKey; counts: WindowCounts; successesInConfirmation: number; fingerprint?: string | undefined }
   /** No requests at all in the confirmation period: recovery cannot be confirmed. */
-  | { kind: "no-traffic"; rule: RuleId; key: SeriesKey };
+  | { kind: "no-traffic"; rule: RuleId; key: SeriesKey; fingerprint?: string | undefined };
 
-export type IncidentState = "open" | "resolved";
+/** The system state: what the monitor observes (Azure Monitor's "alert condition"). */
+export type IncidentState = "pending" | "firing" | "resolved";
 
-export type NotificationKind = "opened" | "escalated" | "resolved";
+/** The responder state: what people did about it (Azure Monitor's "user response"). */
+export type ResponderState = "new" | "acknowledged" | "closed";
+
+export interface Responder {
+  state: ResponderState;
+  /** Who acknowledged or closed it, as they gave their name to the API. */
+  by: string | undefined;
+  at: Date | undefined;
+  note: string | undefined;
+}
+
+/**
+ * What a notice says happened. `escalated`: the severity rose; `unacknowledged`: a page nobody
+ * acknowledged in time, sent to the escalation route; `repeated`: still firing, unacknowledged.
+ */
+export type NotificationKind = "opened" | "escalated" | "unacknowledged" | "repeated" | "acknowledged" | "resolved";
+
+export type ChannelName = "teams" | "email" | "pagerduty";
+
+/**
+ * Why a send failed. `throttled`, `server`, `timeout` and `network` are worth retrying soon;
+ * `client` (a 4xx other than 408/429) means the request or the configuration is wrong, and is
+ * retried only on the slow schedule so that a fixed configuration still delivers it.
+ */
+export type FailureReason = "throttled" | "server" | "client" | "timeout" | "network";
 
 /** The incident as it stood when a notification was decided; what the message renders. */
 export interface IncidentSnapshot {
@@ -165,6 +200,7 @@ export interface IncidentSnapshot {
   key: SeriesKey;
   state: IncidentState;
   severity: Severity;
+  /** When this episode was first seen (pending or firing). */
   openedAt: Date;
   resolvedAt: Date | undefined;
   counts: WindowCounts;
@@ -174,31 +210,72 @@ export interface IncidentSnapshot {
   triggers: Trigger[];
   severityReason: string;
   diagnosis: DiagnosisSummary | undefined;
+  responder: Responder;
+  /** Held open because the condition keeps coming and going (see `lifecycle/flapping.ts`). */
+  flapping: boolean;
 }
 
-/** A notification written to the incident's outbox before any attempt to send it. */
-export interface PendingNotification {
-  /** Stable across retries: the receiver-side idempotency key. */
+/** One notice, the same for every channel: what the renderers and senders take. */
+export interface Notice {
+  /** `<incident>-<episode>-<kind>[-detail]`: stable across retries and channels (idempotency key). */
   id: string;
+  /** Stable for the whole episode across trigger, acknowledge and resolve (PagerDuty's dedup_key). */
+  dedupKey: string;
   kind: NotificationKind;
   decidedAt: Date;
   snapshot: IncidentSnapshot;
+}
+
+/** A notice for one channel, written to the incident's outbox before any attempt to send it. */
+export interface PendingNotification extends Notice {
+  channel: ChannelName;
   attempts: number;
   lastError: string | undefined;
   /** Set while one run is sending it, so an overlapping run does not send it too. */
   claimedUntil: Date | undefined;
+  /** After a failure: not before this time (exponential backoff, or the receiver's Retry-After). */
+  nextAttemptAt: Date | undefined;
+}
+
+/** What receivers have been told about the current episode: the notification log. */
+export interface Notified {
+  /** The last state announced: undefined before the first notice of an episode. */
+  state: "firing" | "resolved" | undefined;
+  severity: Severity | undefined;
+  /** The last firing notice (opened, escalated, repeated): the repeat interval counts from it. */
+  at: Date | undefined;
+  acknowledged: boolean;
+  /** When it was first announced at a page severity: the acknowledgement timeout counts from it. */
+  pagedAt: Date | undefined;
+  /** When the no-acknowledgement escalation went out. */
+  unacknowledgedAt: Date | undefined;
 }
 
 export interface Incident extends IncidentSnapshot {
   updatedAt: Date;
-  /** Counts each time this fingerprint opened; part of the notification IDs. */
+  /** Base-36 start time of the episode; part of notice IDs and the dedup key. */
+  episode: string;
+  /** Counts each time this fingerprint opened. */
   occurrence: number;
+  /** When the condition last fired (any evaluation), for flap hold and pending maturity. */
+  lastFiringAt: Date | undefined;
+  /** Whether the rule fired at the last evaluation (it may be below the rule while still open). */
+  conditionFiring: boolean;
+  /** Times the condition switched between firing and not firing, within the flap window. */
+  changes: Date[];
+  notified: Notified;
+  /** Why notices are held back right now (a silence or an inhibiting incident), if they are. */
+  mutedBy: string | undefined;
   outbox: PendingNotification[];
   deliveredCount: number;
 }
 
 /** Settings the pure core needs; built from `Settings` by the composition root. */
 export interface Policy {
+  /** Pending times and flap detection. */
+  lifecycle: LifecyclePolicy;
+  /** Repeats, acknowledgement timeouts and routes. */
+  notify: NotifyPolicy;
   binMinutes: number;
   windowMinutes: number;
   minFailures: number;

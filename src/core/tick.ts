@@ -1,7 +1,13 @@
-import type { BaselineOpinion, Evaluation, Incident, Policy, RequestRuleId, SeriesKey, SignalOutcome } from "./model.js";
-import type { SignalRow } from "../signals/model.js";
+import type { BaselineOpinion, Evaluation, Incident, KvRequestBin, Policy, RequestRuleId, SeriesKey, SignalOutcome } from "./model.js";
+import { isKnown, type SignalRow } from "../signals/model.js";
 import { countWindow, evaluate, groupSeries, RULES, type SeriesContext } from "./evaluate.js";
-import { fingerprint, transition } from "./incidents.js";
+import { fingerprint, isActive } from "./incidents.js";
+import { transition } from "./lifecycle/transition.js";
+import { planNotices } from "./notify/plan.js";
+import { inhibitionFor } from "./notify/inhibit.js";
+import { silenceFor, type Silence } from "./notify/silence.js";
+import { evaluateMonitor } from "./monitor-findings.js";
+import { evaluateNetwork } from "./network-findings.js";
 import { callerName } from "./names.js";
 import { sloFor } from "./spec-lookup.js";
 import { periodCountsOf, reportSlos, rowsFor, windowCountsOf, type SloReport } from "./slo/report.js";
@@ -14,21 +20,25 @@ export type BaselineJudge = (seriesId: string, rule: RequestRuleId, observed: { 
 export interface TickInput {
   now: Date;
   signal: SignalOutcome;
-  /** Every incident that is open or still has undelivered notifications, as loaded. */
+  /** Every incident that is active, has undelivered notices, or resolved within the flap window. */
   incidents: readonly Incident[];
   policy: Policy;
   /** SLO window and period sums, when SLOs are configured and their signals answered. */
   sloWindows?: readonly SignalRow<"slo-windows">[] | undefined;
   sloPeriod?: readonly SignalRow<"slo-period">[] | undefined;
   baselines?: BaselineJudge | undefined;
-  /** The other signals' rows and statuses, for diagnosing what fires. */
+  /** The other signals' rows and statuses, for diagnosing what fires and for the network rule. */
   evidence?: Evidence | undefined;
   /** Findings of this tick's control-plane check; undefined when it is off or did not run. */
   controlPlane?: ControlPlaneCheck | undefined;
+  /** The control-plane check could not get the monitor's own token. */
+  monitorTokenProblem?: string | undefined;
+  /** Silences and maintenance windows, active or not. */
+  silences?: readonly Silence[] | undefined;
 }
 
 export interface TickDecision {
-  /** Incidents whose new state must be written (before any notification is sent). */
+  /** Incidents whose new state must be written (with their new notices, before any is sent). */
   changed: Incident[];
   evaluations: Evaluation[];
   seriesObserved: number;
@@ -37,28 +47,65 @@ export interface TickDecision {
 }
 
 /**
- * The pure heart of a tick: signal rows in, incident changes out. A failed query decides
- * nothing; a partial one may open or escalate (the failures it saw are real) but never resolves,
+ * The pure heart of a tick, in Alertmanager's order: evaluate every rule → move each incident
+ * through the lifecycle table → mute (silences, inhibition) → decide notices against what
+ * receivers were last told. A failed query decides nothing about vaults (the monitor rule fires
+ * instead); a partial one may open or escalate (the failures it saw are real) but never resolves,
  * because missing rows cannot prove recovery.
  */
-export function decideTick({ now, signal, incidents, policy, sloWindows, sloPeriod, baselines, evidence, controlPlane }: TickInput): TickDecision {
-  const slos = reportSlos(policy.spec, sloWindows, sloPeriod, (row, identity) => row.dims.subject === "identity-vault" && matchesIdentity(row.dims, identity));
-  const byId = new Map(incidents.map((i) => [i.id, i]));
-  // Control-plane findings do not depend on the workspace: they are decided even when it failed.
-  const cpChanged: Incident[] = [];
-  const cpEvaluations = evaluateControlPlane(controlPlane, incidents);
-  for (const ev of cpEvaluations) {
-    const id = ev.kind === "firing" || ev.kind === "recovered" ? ev.fingerprint : undefined;
-    const t = transition(id ? byId.get(id) : undefined, ev, now, true);
-    if (t.changed && t.next) cpChanged.push(t.next);
-  }
-  if (signal.status === "failed") return { changed: cpChanged, evaluations: cpEvaluations, seriesObserved: 0, slos };
-  const canResolve = signal.status === "complete";
-  const series = groupSeries(signal.rows);
-  const evaluations: Evaluation[] = [];
-  const changed: Incident[] = [];
-  const seen = new Set<string>();
+export function decideTick(input: TickInput): TickDecision {
+  const { now, signal, incidents, policy, evidence } = input;
+  const slos = reportSlos(policy.spec, input.sloWindows, input.sloPeriod, (row, identity) => row.dims.subject === "identity-vault" && matchesIdentity(row.dims, identity));
+  const evaluations: Evaluation[] = [
+    ...evaluateMonitor({ signal, tokenProblem: input.monitorTokenProblem }, incidents),
+    // Control-plane findings do not depend on the workspace: they are decided even when it failed.
+    ...evaluateControlPlane(input.controlPlane, incidents),
+    ...(evidence && isKnown(evidence.status["dependency-calls"] ?? "unavailable") ? evaluateNetwork(evidence.dependencyCalls, incidents, now, policy) : []),
+  ];
+  const kv = signal.status === "failed" ? { evaluations: [], seriesObserved: 0 } : evaluateVaults(input, signal.rows);
+  evaluations.push(...kv.evaluations);
 
+  const current = new Map(incidents.map((i) => [i.id, i]));
+  const changed = new Set<string>();
+  for (const ev of evaluations) {
+    const id = incidentIdOf(ev);
+    const canResolve = RULES.includes(ev.rule as RequestRuleId) ? signal.status === "complete" : true;
+    const t = transition(current.get(id), ev, now, canResolve, policy.lifecycle);
+    if (t.changed && t.next) {
+      current.set(id, t.next);
+      changed.add(id);
+    }
+  }
+
+  const all = [...current.values()];
+  const active = all.filter(isActive);
+  for (const incident of all) {
+    const mute = muteOf(incident, active, input.silences ?? [], now, policy);
+    const planned = planNotices(incident, now, policy.notify, mute);
+    if (planned !== incident) {
+      current.set(incident.id, planned);
+      changed.add(incident.id);
+    }
+  }
+  return { changed: [...changed].map((id) => current.get(id) as Incident), evaluations, seriesObserved: kv.seriesObserved, slos };
+}
+
+/** A silence first (people chose it), then inhibition by another incident. */
+function muteOf(incident: Incident, active: readonly Incident[], silences: readonly Silence[], now: Date, policy: Policy): string | undefined {
+  const silence = silenceFor(incident, silences, now, policy.spec);
+  if (silence) return `silenced by ${silence.id} until ${silence.endsAt.toISOString()} (${silence.createdBy}: ${silence.comment})`;
+  return inhibitionFor(incident, active, policy.spec);
+}
+
+export function incidentIdOf(ev: Evaluation): string {
+  return ev.fingerprint ?? fingerprint(ev.rule, ev.key);
+}
+
+/** The Key Vault request rules over every caller-and-vault series. */
+function evaluateVaults({ now, incidents, policy, sloWindows, sloPeriod, baselines, evidence }: TickInput, rows: readonly KvRequestBin[]): { evaluations: Evaluation[]; seriesObserved: number } {
+  const series = groupSeries(rows);
+  const evaluations: Evaluation[] = [];
+  const seen = new Set<string>();
   for (const s of series) {
     const slo = sloContext(s.key, policy, sloWindows, sloPeriod);
     for (const rule of RULES) {
@@ -69,23 +116,17 @@ export function decideTick({ now, signal, incidents, policy, sloWindows, sloPeri
         context.baseline = baselines(s.id, rule, { failures: c.failures, total: c.total, at: now });
       }
       const judged = evaluate(rule, s, now, policy, context);
-      const ev = judged.kind === "firing" && evidence ? { ...judged, diagnosis: diagnoseFinding(judged, now, policy, evidence) } : judged;
-      evaluations.push(ev);
-      const id = fingerprint(rule, s.key);
-      seen.add(id);
-      const t = transition(byId.get(id), ev, now, canResolve);
-      if (t.changed && t.next) changed.push(t.next);
+      evaluations.push(judged.kind === "firing" && evidence ? { ...judged, diagnosis: diagnoseFinding(judged, now, policy, evidence) } : judged);
+      seen.add(fingerprint(rule, s.key));
     }
   }
-  // An open incident whose caller made no requests at all in the window stays open: silence is
+  // An active incident whose caller made no requests at all in the window stays open: silence is
   // not recovery. It is reported as such by the health check.
   for (const incident of incidents) {
-    if (incident.rule === "control-plane") continue;
-    if (incident.state === "open" && !seen.has(incident.id)) {
-      evaluations.push({ kind: "no-traffic", rule: incident.rule, key: incident.key });
-    }
+    if (!RULES.includes(incident.rule as RequestRuleId)) continue;
+    if (isActive(incident) && !seen.has(incident.id)) evaluations.push({ kind: "no-traffic", rule: incident.rule, key: incident.key, fingerprint: incident.id });
   }
-  return { changed: [...cpChanged, ...changed], evaluations: [...cpEvaluations, ...evaluations], seriesObserved: series.length, slos };
+  return { evaluations, seriesObserved: series.length };
 }
 
 function matchesIdentity(d: { callerObjectId: string; callerAppId: string; callerResourceId: string }, identity: string): boolean {

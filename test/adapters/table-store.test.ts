@@ -3,7 +3,7 @@ import { TableClient } from "@azure/data-tables";
 import { randomBytes } from "node:crypto";
 import { createTableStateStore } from "../../src/adapters/table-store.js";
 import type { StateStore } from "../../src/app/ports.js";
-import { snapshotOf } from "../../src/core/incidents.js";
+import { aNotice } from "../fixtures/notices.js";
 import { anIncident, at } from "../fixtures/incidents.js";
 
 let incidents: TableClient;
@@ -17,14 +17,14 @@ beforeEach(() => {
 
 const withPending = () => {
   const i = anIncident({ state: "resolved", resolvedAt: at(30) });
-  return { ...i, outbox: [{ id: `${i.id}-o1-resolved`, kind: "resolved" as const, decidedAt: at(30), snapshot: snapshotOf(i), attempts: 2, lastError: "server: 502", claimedUntil: at(31) }] };
+  return { ...i, outbox: [{ ...aNotice("resolved", i), channel: "teams" as const, attempts: 2, lastError: "server: 502", claimedUntil: at(31), nextAttemptAt: at(32) }] };
 };
 
 describe("the incident store on Azure Tables (Azurite)", () => {
   it("round-trips an incident with its dates, counts and outbox intact", async () => {
     const incident = withPending();
     await store.save(incident, undefined);
-    const { incidents: loaded, unreadable } = await store.loadActive();
+    const { incidents: loaded, unreadable } = await store.loadActive(at(60));
     expect(unreadable).toEqual([]);
     expect(loaded.map((s) => s.value)).toEqual([incident]);
     expect(loaded[0]!.etag).toBeTruthy();
@@ -42,22 +42,46 @@ describe("the incident store on Azure Tables (Azurite)", () => {
     const second = await store.save(anIncident({ severity: "SEV-3" }), created.etag);
     expect(first.status).toBe("saved");
     expect(second).toEqual({ status: "conflict" });
-    expect((await store.loadActive()).incidents[0]!.value.severity).toBe("SEV-1");
+    expect((await store.loadActive(at(60))).incidents[0]!.value.severity).toBe("SEV-1");
   });
 
-  it("loads open incidents and those with undelivered notices, not settled history", async () => {
+  it("loads active incidents, those with undelivered notices and those changed within the flap window, not settled history", async () => {
     const open = anIncident();
-    const settled = anIncident({ id: "0000000000000001", state: "resolved", resolvedAt: at(30) });
+    const settled = anIncident({ id: "0000000000000001", state: "resolved", resolvedAt: at(30), updatedAt: at(30) });
+    const recent = anIncident({ id: "0000000000000003", state: "resolved", resolvedAt: at(50), updatedAt: at(50) });
     const pending = { ...withPending(), id: "0000000000000002" };
-    for (const i of [open, settled, pending]) await store.save(i, undefined);
-    const ids = (await store.loadActive()).incidents.map((s) => s.value.id).sort();
-    expect(ids).toEqual([open.id, pending.id].sort());
+    for (const i of [open, settled, pending, recent]) await store.save(i, undefined);
+    const ids = (await store.loadActive(at(40))).incidents.map((s) => s.value.id).sort();
+    expect(ids).toEqual([open.id, pending.id, recent.id].sort());
+  });
+
+  it("takes over a finished record older than the flap window when the fingerprint fires again, counting the occurrence", async () => {
+    await store.save(anIncident({ state: "resolved", resolvedAt: at(30), updatedAt: at(30), occurrence: 3 }), undefined);
+    expect((await store.loadActive(at(90))).incidents).toEqual([]);
+    const again = anIncident({ openedAt: at(200), episode: at(200).getTime().toString(36) });
+    expect(await store.save(again, undefined)).toMatchObject({ status: "saved" });
+    const [stored] = (await store.loadActive(at(200))).incidents;
+    expect(stored!.value).toMatchObject({ state: "firing", occurrence: 4, openedAt: at(200) });
+  });
+
+  it("never takes over a record that still holds notices to deliver", async () => {
+    await store.save({ ...withPending(), updatedAt: at(30) }, undefined);
+    expect(await store.save(anIncident({ openedAt: at(200) }), undefined)).toEqual({ status: "conflict" });
+  });
+
+  it("finds one incident by ID and lists active ones for the API", async () => {
+    await store.save(anIncident(), undefined);
+    await store.save(anIncident({ id: "0000000000000001", state: "resolved", resolvedAt: at(30) }), undefined);
+    expect(await store.get(anIncident().id)).toMatchObject({ status: "found", stored: { value: { id: anIncident().id } } });
+    expect(await store.get("ffffffffffffffff")).toEqual({ status: "missing" });
+    expect((await store.list({ activeOnly: true, limit: 10 })).incidents.map((i) => i.id)).toEqual([anIncident().id]);
+    expect((await store.list({ activeOnly: false, limit: 10 })).incidents).toHaveLength(2);
   });
 
   it("reports a row it cannot read instead of dropping it silently or failing the tick", async () => {
     await store.save(anIncident(), undefined);
     await incidents.createEntity({ partitionKey: "kv-auth-denied", rowKey: "garbled", state: "open", outbox: "{not json" });
-    const { incidents: loaded, unreadable } = await store.loadActive();
+    const { incidents: loaded, unreadable } = await store.loadActive(at(60));
     expect(loaded).toHaveLength(1);
     expect(unreadable).toEqual(["kv-auth-denied/garbled"]);
   });

@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createTeamsWebhook } from "../../src/adapters/teams-webhook.js";
 import { secretUrl } from "../../src/config/secret.js";
-import { renderTeamsMessage } from "../../src/core/render/teams-card.js";
-import { snapshotOf } from "../../src/core/incidents.js";
+import { aContent, aNotice } from "../fixtures/notices.js";
 import { startStandIn, type StandIn } from "../../src/standin/server.js";
 import { SimulatedWorkspace } from "../../src/standin/workspace.js";
-import { anIncident, at } from "../fixtures/incidents.js";
+import { anIncident } from "../fixtures/incidents.js";
 
 let standIn: StandIn;
 let sig: string;
@@ -17,13 +16,14 @@ afterAll(() => standIn.close());
 beforeEach(() => standIn.faults.clear());
 
 const incident = anIncident();
-const message = renderTeamsMessage({ id: "n1", kind: "opened", decidedAt: at(6), snapshot: snapshotOf(incident), attempts: 0, lastError: undefined, claimedUntil: undefined }, [], 15);
+const notice = aNotice("opened", incident);
+const message = aContent(notice, { steps: [] });
 const teams = (timeoutMs = 2_000) => createTeamsWebhook({ url: secretUrl(standIn.teamsWebhookUrl), timeoutMs });
 
 describe("the Teams Workflows webhook", () => {
   it("delivers a card and reads 202 Accepted as success", async () => {
     const before = standIn.teamsPosts.length;
-    expect(await teams().post(message)).toEqual({ ok: true, status: 202 });
+    expect(await teams().send(notice, message)).toEqual({ ok: true, status: 202 });
     expect(standIn.teamsPosts).toHaveLength(before + 1);
   });
 
@@ -34,8 +34,9 @@ describe("the Teams Workflows webhook", () => {
     ["network", { kind: "drop" } as const, "fetch failed"],
   ])("classifies a %s failure and says what happened, with the URL redacted", async (reason, fault, text) => {
     standIn.faults.inject("teams", fault);
-    const result = await teams().post(message);
+    const result = await teams().send(notice, message);
     expect(result).toMatchObject({ ok: false, reason });
+    if (reason === "throttled") expect(result).toMatchObject({ retryAfterMs: 30_000 });
     if (result.ok) return;
     expect(result.message).toContain(text);
     expect(result.message).toContain("/triggers/manual/paths/invoke?<redacted>");
@@ -44,13 +45,13 @@ describe("the Teams Workflows webhook", () => {
 
   it("gives up on a webhook that does not answer in time", async () => {
     standIn.faults.inject("teams", { kind: "delay", ms: 3_000 });
-    const result = await teams(300).post(message);
+    const result = await teams(300).send(notice, message);
     expect(result).toMatchObject({ ok: false, reason: "timeout" });
   });
 
   it("is refused with a bad signature, and says so without the signature", async () => {
     const wrong = standIn.teamsWebhookUrl.replace(sig, "wrongsignature0000000000");
-    const result = await createTeamsWebhook({ url: secretUrl(wrong) }).post(message);
+    const result = await createTeamsWebhook({ url: secretUrl(wrong) }).send(notice, message);
     expect(result).toMatchObject({ ok: false, reason: "client", status: 401 });
     if (!result.ok) expect(result.message).not.toContain("wrongsignature0000000000");
   });

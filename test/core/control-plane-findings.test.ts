@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { controlPlaneFingerprint, evaluateControlPlane } from "../../src/core/control-plane-findings.js";
-import { transition } from "../../src/core/incidents.js";
+import { transition } from "../../src/core/lifecycle/transition.js";
+import { DEFAULT_LIFECYCLE } from "../../src/core/notify/policy.js";
 import type { ControlPlaneFindingInput, Incident } from "../../src/core/model.js";
 import { at, VAULT } from "../fixtures/incidents.js";
 
@@ -10,7 +11,7 @@ const finding = (o: Partial<ControlPlaneFindingInput> = {}): ControlPlaneFinding
 });
 const openWith = (f: ControlPlaneFindingInput): Incident => {
   const [ev] = evaluateControlPlane({ findings: [f], readVaults: [VAULT], clean: true }, []);
-  return transition(undefined, ev!, at(0), true).next!;
+  return transition(undefined, ev!, at(0), true, DEFAULT_LIFECYCLE).next!;
 };
 
 describe("control-plane findings as incidents", () => {

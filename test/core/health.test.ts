@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { assessHealth } from "../../src/core/health.js";
 import type { Heartbeat } from "../../src/core/model.js";
+import { aNotice } from "../fixtures/notices.js";
 import { anIncident, at } from "../fixtures/incidents.js";
-import { snapshotOf } from "../../src/core/incidents.js";
 
 const beat = (o: Partial<Heartbeat> = {}): Heartbeat => ({
   tickAt: at(0), signalStatus: "complete", problem: undefined, seriesObserved: 3, openIncidents: 0, undelivered: 0,
@@ -76,7 +76,7 @@ describe("health", () => {
 
   it("counts notifications stuck in the outbox as a monitor problem", () => {
     const stuck = anIncident({ state: "resolved" });
-    stuck.outbox = [{ id: "x", kind: "resolved", decidedAt: at(1), snapshot: snapshotOf(stuck), attempts: 3, lastError: "server: 500", claimedUntil: undefined }];
+    stuck.outbox = [{ ...aNotice("resolved", stuck), channel: "teams", attempts: 3, lastError: "server: 500", claimedUntil: undefined, nextAttemptAt: at(6) }];
     const r = assessHealth({ now: at(5), heartbeat: beat(), incidents: [stuck], staleAfterMinutes: 15 });
     expect(r.status).toBe("degraded");
     expect(r.monitor.undeliveredNotifications).toBe(1);

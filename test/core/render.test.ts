@@ -3,15 +3,15 @@ import { renderTeamsMessage, TEAMS_MAX_BYTES, byteLength } from "../../src/core/
 import { renderText } from "../../src/core/render/text.js";
 import { runbookFor } from "../../src/core/runbook.js";
 import { snapshotOf } from "../../src/core/incidents.js";
-import type { NotificationKind, PendingNotification } from "../../src/core/model.js";
+import type { Notice, NotificationKind } from "../../src/core/model.js";
+import { aNotice } from "../fixtures/notices.js";
 import { anIncident, at, KEY, someCounts } from "../fixtures/incidents.js";
 
-function notice(kind: NotificationKind, o: Parameters<typeof anIncident>[0] = {}): PendingNotification {
-  const incident = anIncident(o);
-  return { id: `${incident.id}-o1-${kind}`, kind, decidedAt: at(20), snapshot: snapshotOf(incident), attempts: 0, lastError: undefined, claimedUntil: undefined };
+function notice(kind: NotificationKind, o: Parameters<typeof anIncident>[0] = {}): Notice {
+  return { ...aNotice(kind, o), decidedAt: at(20) };
 }
 
-const cardOf = (n: PendingNotification) => {
+const cardOf = (n: Notice) => {
   const m = renderTeamsMessage(n, runbookFor(n.snapshot), 15);
   return { message: m, card: m.attachments[0].content, json: JSON.stringify(m) };
 };

@@ -21,6 +21,11 @@ const DEPLOYED = {
   // What the app sees once the platform has resolved the Key Vault reference.
   TEAMS_WEBHOOK_URL: "https://example.westeurope.logic.azure.com/workflows/abc/triggers/manual/paths/invoke?api-version=1&sig=example",
   AZURE_CLIENT_ID: "6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b",
+  // enableEmail and pagerDutyRoutingKey are off by default: these stay empty.
+  EMAIL_ENDPOINT: "",
+  EMAIL_SENDER: "",
+  PAGERDUTY_ROUTING_KEY: "",
+  LOG_ANALYTICS_WORKSPACE_RESOURCE_ID: "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-vaultwatch/providers/Microsoft.OperationalInsights/workspaces/log-vaultwatch-abc",
 } as const;
 
 let main: BicepFile;

@@ -68,9 +68,14 @@ describe("no keys", () => {
 });
 
 describe("no secret in parameters or outputs", () => {
-  it("the webhook URL is the only secure parameter and no output mentions a secure parameter", () => {
+  it("the webhook URL and the PagerDuty key are the only secure parameters and no output mentions one", () => {
     const secure = files.flatMap((f) => secureParams(f).map((p) => `${f.path}:${p.name}`));
-    expect(secure).toEqual(["infra/main.bicep:teamsWebhookUrl", "infra/modules/data/key-vault.bicep:teamsWebhookUrl"]);
+    expect(secure).toEqual([
+      "infra/main.bicep:teamsWebhookUrl",
+      "infra/main.bicep:pagerDutyRoutingKey",
+      "infra/modules/data/key-vault.bicep:teamsWebhookUrl",
+      "infra/modules/data/key-vault.bicep:pagerDutyRoutingKey",
+    ]);
     for (const f of files) {
       const names = new Set(secureParams(f).map((p) => p.name));
       for (const o of declarations(f).filter((d) => d.kind === "output")) {
@@ -88,8 +93,8 @@ describe("no secret in parameters or outputs", () => {
     expect(usesInMain).toHaveLength(3);
     expect(prop(bodyOf(get(main, "module", "keyVault")), "params.teamsWebhookUrl")?.text).toBe("teamsWebhookUrl");
     const kv = file("infra/modules/data/key-vault.bicep");
-    const secret = declarations(kv).find((d) => d.kind === "resource" && typeOf(d).startsWith("Microsoft.KeyVault/vaults/secrets@"));
-    expect(prop(bodyOf(secret!), "properties.value")?.text).toBe("teamsWebhookUrl");
+    const secrets = declarations(kv).filter((d) => d.kind === "resource" && typeOf(d).startsWith("Microsoft.KeyVault/vaults/secrets@"));
+    expect(secrets.map((d) => prop(bodyOf(d), "properties.value")?.text)).toEqual(["teamsWebhookUrl", "pagerDutyRoutingKey"]);
     const usesInKv = kv.root.descendantsOfType("identifier").filter((i) => i.text === "teamsWebhookUrl");
     expect(usesInKv).toHaveLength(2);
   });
@@ -111,5 +116,16 @@ describe("no secret in parameters or outputs", () => {
     // The Application Insights "connection string" is an address here: local auth is off, so its
     // instrumentation key admits nothing without the identity's Entra token.
     expect(names.filter((n) => /CONNECTION_STRING|ConnectionString/.test(n))).toEqual(["APPLICATIONINSIGHTS_CONNECTION_STRING"]);
+  });
+});
+
+describe("the PagerDuty routing key", () => {
+  it("goes only into its Key Vault secret; the app reads it through a Key Vault reference", () => {
+    const main = file("infra/main.bicep");
+    const uses = main.root.descendantsOfType("identifier").filter((i) => i.text === "pagerDutyRoutingKey");
+    // The declaration, `enablePagerDuty`, and the hand-over to the key-vault module (name and value).
+    expect(uses).toHaveLength(4);
+    expect(prop(bodyOf(get(main, "module", "keyVault")), "params.pagerDutyRoutingKey")?.text).toBe("pagerDutyRoutingKey");
+    expect(main.source).toMatch(/PAGERDUTY_ROUTING_KEY: enablePagerDuty \? '@Microsoft\.KeyVault\(SecretUri=/);
   });
 });

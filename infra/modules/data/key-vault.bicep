@@ -1,4 +1,5 @@
-// The monitor's own Key Vault. It holds one secret, the Teams webhook URL, which the function
+// The monitor's own Key Vault. It holds the Teams webhook URL (and the PagerDuty routing key when
+// one is given), which the function
 // app reads through a Key Vault reference (TEAMS_WEBHOOK_URL). Access is by Azure RBAC only,
 // and the monitor's role is scoped to that one secret (roles/webhook-secret-reader.bicep).
 
@@ -10,6 +11,12 @@ param webhookSecretName string
 @secure()
 @description('Teams Workflows webhook URL; written to the secret and nowhere else.')
 param teamsWebhookUrl string
+
+param pagerDutySecretName string
+
+@secure()
+@description('PagerDuty routing key; a secret only when given.')
+param pagerDutyRoutingKey string = ''
 
 resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
   name: name
@@ -52,3 +59,12 @@ resource webhookSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
 
 output name string = vault.name
 output vaultUri string = vault.properties.vaultUri
+
+resource pagerDutySecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (!empty(pagerDutyRoutingKey)) {
+  parent: vault
+  name: pagerDutySecretName
+  properties: {
+    value: pagerDutyRoutingKey
+    contentType: 'PagerDuty Events v2 routing key'
+  }
+}

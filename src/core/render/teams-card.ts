@@ -1,8 +1,8 @@
-import type { PendingNotification } from "../model.js";
+import type { Notice } from "../model.js";
 import type { RunbookStep } from "../runbook.js";
 import { callerName, vaultName } from "../names.js";
 import { RESPONSE } from "../severity.js";
-import { clock, failureSentence, listOf, minutesBetween, percent, RULE_TITLE, triggerSentence } from "./words.js";
+import { clock, failureSentence, KIND_PREFIX, lifecycleNote, listOf, minutesBetween, percent, RULE_TITLE, subjectOf, triggerSentence } from "./words.js";
 
 /**
  * Teams posts through a Workflows webhook ("When a Teams webhook request is received") are
@@ -19,16 +19,16 @@ export interface TeamsMessage {
 }
 
 /** Renders a notification as an Adaptive Card 1.5 inside the Workflows message envelope. */
-export function renderTeamsMessage(n: PendingNotification, steps: readonly RunbookStep[], windowMinutes: number): TeamsMessage {
+export function renderTeamsMessage(n: Notice, steps: readonly RunbookStep[], windowMinutes: number, evidenceLink?: string | undefined): TeamsMessage {
   // Drop query text first, then trailing steps, until the card fits; the first steps matter most.
   for (const keepKql of [true, false]) {
     for (let count = steps.length; count >= 0; count--) {
       const kept = steps.slice(0, count).map((s) => (keepKql ? s : { ...s, kql: undefined }));
-      const message = envelope(card(n, kept, windowMinutes, steps.length - count));
+      const message = envelope(card(n, kept, windowMinutes, steps.length - count, evidenceLink));
       if (byteLength(JSON.stringify(message)) <= TEAMS_MAX_BYTES) return message;
     }
   }
-  return envelope(card(n, [], windowMinutes, steps.length));
+  return envelope(card(n, [], windowMinutes, steps.length, evidenceLink));
 }
 
 /** UTF-8 size, as the webhook counts it. */
@@ -40,22 +40,18 @@ function envelope(content: Element): TeamsMessage {
   return { type: "message", attachments: [{ contentType: "application/vnd.microsoft.card.adaptive", contentUrl: null, content }] };
 }
 
-function card(n: PendingNotification, steps: readonly RunbookStep[], windowMinutes: number, omitted: number): Element {
+function card(n: Notice, steps: readonly RunbookStep[], windowMinutes: number, omitted: number, evidenceLink: string | undefined): Element {
   const s = n.snapshot;
   const vault = vaultName(s.key.vaultResourceId);
   const caller = callerName(s.key);
   const resolved = n.kind === "resolved";
-  const headline = resolved
-    ? `Resolved: ${RULE_TITLE[s.rule]} on ${vault.name}`
-    : `${s.severity}${n.kind === "escalated" ? " (escalated)" : ""}: ${RULE_TITLE[s.rule]} on ${vault.name}`;
-  const controlPlane = s.rule === "control-plane";
+  const headline = `${KIND_PREFIX[n.kind](s)}${RULE_TITLE[s.rule]}${s.key.vaultResourceId ? ` on ${vault.name}` : `: ${subjectOf(s)}`}`;
+  const controlPlane = s.rule === "control-plane" || s.rule === "network" || s.rule === "monitor";
   const summary = resolved
     ? controlPlane
-      ? `The control-plane check no longer finds it. Open for ${minutesBetween(s.openedAt, s.resolvedAt ?? n.decidedAt)} minutes.`
+      ? `It is no longer found. Open for ${minutesBetween(s.openedAt, s.resolvedAt ?? n.decidedAt)} minutes.`
       : `${caller.label} has had no failures since ${clock(s.lastFailureAt)} and ${s.counts.succeeded} successful calls in the last ${windowMinutes} minutes. Open for ${minutesBetween(s.openedAt, s.resolvedAt ?? n.decidedAt)} minutes.`
-    : controlPlane
-      ? `${failureSentence(s, windowMinutes)}.`
-      : `${caller.label}: ${failureSentence(s, windowMinutes)}.`;
+    : `${controlPlane ? "" : `${caller.label}: `}${failureSentence(s, windowMinutes)}.${lifecycleNote(n)}`;
 
   const facts: [string, string][] = [
     ["Severity", resolved ? `${s.severity} (resolved)` : `${s.severity}: ${s.severityReason}. Expected response: ${RESPONSE[s.severity]}`],
@@ -72,6 +68,7 @@ function card(n: PendingNotification, steps: readonly RunbookStep[], windowMinut
         ]) as [string, string][]),
     ["Opened", s.openedAt.toISOString()],
     ["Incident", s.id],
+    ["Responder", s.responder.state === "new" ? "not acknowledged" : `${s.responder.state}${s.responder.by ? ` by ${s.responder.by}` : ""}${s.responder.at ? ` at ${clock(s.responder.at)}` : ""}${s.responder.note ? `: ${s.responder.note}` : ""}`],
   ];
   if (resolved) facts.push(["Resolved", (s.resolvedAt ?? n.decidedAt).toISOString()]);
 
@@ -111,6 +108,7 @@ function card(n: PendingNotification, steps: readonly RunbookStep[], windowMinut
     if (omitted > 0) body.push({ type: "TextBlock", text: `${omitted} more steps left out to fit Teams' message size limit.`, isSubtle: true, wrap: true });
   }
   const actions: Element[] = [];
+  if (evidenceLink) actions.push({ type: "Action.OpenUrl", title: "Open the evidence query", url: evidenceLink });
   if (vault.subscriptionId) {
     actions.push({ type: "Action.OpenUrl", title: "Open the vault in the portal", url: `https://portal.azure.com/#resource${vault.id}/overview` });
   }

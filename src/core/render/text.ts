@@ -1,11 +1,11 @@
-import type { PendingNotification } from "../model.js";
+import type { Notice } from "../model.js";
 import type { RunbookStep } from "../runbook.js";
 import { callerName, vaultName } from "../names.js";
 import { RESPONSE } from "../severity.js";
 import { clock, failureSentence, listOf, minutesBetween, RULE_TITLE, triggerSentence } from "./words.js";
 
 /** A notification as plain text, the way on-call reads it in a terminal or an email body. */
-export function renderText(n: PendingNotification, steps: readonly RunbookStep[], windowMinutes: number, maxSteps = 3): string {
+export function renderText(n: Notice, steps: readonly RunbookStep[], windowMinutes: number, maxSteps = 3): string {
   const s = n.snapshot;
   const vault = vaultName(s.key.vaultResourceId);
   const caller = callerName(s.key);
@@ -27,8 +27,12 @@ export function renderText(n: PendingNotification, steps: readonly RunbookStep[]
     }
     return lines.join("\n");
   }
-  const verb = n.kind === "escalated" ? "ESCALATED" : "ALERT";
+  const verb = { opened: "ALERT", escalated: "ESCALATED", unacknowledged: "NOT ACKNOWLEDGED", repeated: "STILL FIRING", acknowledged: "ACKNOWLEDGED", resolved: "RESOLVED" }[n.kind];
   lines.push(`== ${s.severity} ${verb} ${clock(n.decidedAt)}  ${title}  (incident ${s.id}) ==`);
+  if (n.kind === "acknowledged") {
+    lines.push(`  by         ${s.responder.by ?? "-"}${s.responder.note ? `: ${s.responder.note}` : ""}`);
+    return lines.join("\n");
+  }
   lines.push(...where);
   lines.push(`  what       ${failureSentence(s, windowMinutes)}`);
   if (s.rule !== "control-plane") {

@@ -1,9 +1,12 @@
-import type { IncidentSnapshot, RuleId, Trigger } from "../model.js";
+import type { IncidentSnapshot, Notice, NotificationKind, RuleId, Trigger } from "../model.js";
+import { callerName, vaultName } from "../names.js";
 
 export const RULE_TITLE: Record<RuleId, string> = {
   "kv-auth-denied": "Key Vault access denied",
   "kv-throttled": "Key Vault throttling",
   "control-plane": "Control-plane drift",
+  network: "Network failures masquerading as auth",
+  monitor: "Monitor cannot read",
 };
 
 /** "01:03 UTC" — on-call reads times in UTC, the same zone as the logs. */
@@ -26,6 +29,9 @@ export function failureSentence(s: IncidentSnapshot, windowMinutes: number): str
   if (s.rule === "control-plane") {
     const t = s.triggers.find((x) => x.kind === "control-plane");
     return t?.kind === "control-plane" ? t.summary : "the control-plane check reported a problem";
+  }
+  if (s.rule === "network" || s.rule === "monitor") {
+    return s.triggers.map(triggerSentence).join("; ") || "the monitor reported a problem";
   }
   if (s.rule === "kv-throttled") {
     return `${c.throttled} of ${c.total} requests throttled (429, ${percent(c.failurePercent)}) in the last ${windowMinutes} minutes`;
@@ -54,5 +60,38 @@ export function triggerSentence(t: Trigger): string {
       return `unusual for this caller: ${t.text}`;
     case "control-plane":
       return t.evidence.length > 0 ? t.evidence.join("; ") : t.summary;
+    case "network":
+      return `${t.failures} of ${t.total} calls from ${t.app} got no answer (timeouts, connection failures or 5xx), to ${listOf(t.targets)}`;
+    case "monitor":
+      return t.problem;
   }
+}
+
+/** Who or what an incident is about, in a few words: "id-app on kv-app", "app orders", "the monitor". */
+export function subjectOf(s: Pick<IncidentSnapshot, "rule" | "key">): string {
+  if (s.rule === "monitor") return "the monitor itself";
+  if (s.rule === "network") return `app ${s.key.app ?? "?"}`;
+  const vault = vaultName(s.key.vaultResourceId).name;
+  return s.key.callerObjectId || s.key.callerAppId ? `${callerName(s.key).label} on ${vault}` : vault;
+}
+
+/** How a headline starts for each kind of notice, e.g. "SEV-1 (escalated): ". */
+export const KIND_PREFIX: Record<NotificationKind, (s: IncidentSnapshot) => string> = {
+  opened: (s) => `${s.severity}: `,
+  escalated: (s) => `${s.severity} (escalated): `,
+  unacknowledged: (s) => `${s.severity} NOT ACKNOWLEDGED: `,
+  repeated: (s) => `${s.severity} (still firing): `,
+  acknowledged: (s) => `${s.severity} acknowledged by ${s.responder.by ?? "someone"}: `,
+  resolved: () => "Resolved: ",
+};
+
+/** What the lifecycle adds to a notice's summary: how long nobody acknowledged it, flapping. */
+export function lifecycleNote(n: Pick<Notice, "kind" | "decidedAt" | "snapshot">): string {
+  const s = n.snapshot;
+  const parts: string[] = [];
+  if (n.kind === "unacknowledged") parts.push(`Nobody has acknowledged it in ${minutesBetween(s.openedAt, n.decidedAt)} minutes.`);
+  if (n.kind === "repeated") parts.push(`Still firing after ${minutesBetween(s.openedAt, n.decidedAt)} minutes.`);
+  if (n.kind === "acknowledged" && s.responder.note) parts.push(`Note: ${s.responder.note}`);
+  if (s.flapping) parts.push("It keeps coming and going, so it is held open rather than paged again.");
+  return parts.length ? ` ${parts.join(" ")}` : "";
 }

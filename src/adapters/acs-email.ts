@@ -1,0 +1,165 @@
+import { createHash } from "node:crypto";
+import { EmailClient, type EmailMessage } from "@azure/communication-email";
+import type { TokenCredential } from "@azure/core-auth";
+import { isRestError, type HttpClient, type RestError } from "@azure/core-rest-pipeline";
+import type { DeliveryResult, FailureReason, NotificationChannel, NoticeContent } from "../app/ports.js";
+import type { Notice } from "../core/model.js";
+import { renderEmail } from "../core/render/email.js";
+
+export interface AcsEmailOptions {
+  /** The Communication Services resource, e.g. https://acs-vaultwatch.communication.azure.com */
+  endpoint: string;
+  /** Usually the Function App's managed identity; the token is for https://communication.azure.com. */
+  credential: TokenCredential;
+  /** A MailFrom address of a domain connected to the resource, e.g. DoNotReply@<domain>. */
+  sender: string;
+  recipients: string[];
+  httpClient?: HttpClient;
+  /** The whole send, polling included. */
+  timeoutMs?: number;
+  pollIntervalMs?: number;
+}
+
+/** Fixed namespace for the name-based Operation-Id (RFC 9562 version 5). */
+const NAMESPACE = Buffer.from("6f1c2b7e4d3a4f5e9b8c7d6e5f4a3b2c", "hex");
+
+/**
+ * The Operation-Id for a notice: the same notice to the same destination always gets the same
+ * one, so a retry after a crash or a lost answer is recognised by ACS instead of sent twice. The
+ * SDK sends it as a header of type Uuid and rejects anything that is not a GUID. A changed sender
+ * or recipient list is a new operation, so a fixed configuration still delivers.
+ */
+export function operationIdFor(noticeId: string, sender: string, recipients: readonly string[]): string {
+  const name = [noticeId, sender.toLowerCase(), ...[...recipients].map((r) => r.toLowerCase()).sort()].join("\n");
+  const b = createHash("sha1").update(NAMESPACE).update(name, "utf8").digest().subarray(0, 16);
+  b[6] = ((b[6] as number) & 0x0f) | 0x50;
+  b[8] = ((b[8] as number) & 0x3f) | 0x80;
+  const h = b.toString("hex");
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+/**
+ * Sends notices by email through Azure Communication Services with a token credential: no keys.
+ * The SDK's own retries are off: a 429 with a long Retry-After would otherwise sleep inside the
+ * send past the deadline, and the outbox already retries with backoff and honours Retry-After.
+ */
+export function createAcsEmailChannel(o: AcsEmailOptions): NotificationChannel {
+  const timeoutMs = o.timeoutMs ?? 30_000;
+  const pollIntervalMs = o.pollIntervalMs ?? 1_000;
+  const host = new URL(o.endpoint).host;
+  const client = new EmailClient(o.endpoint, o.credential, {
+    ...(o.httpClient ? { httpClient: o.httpClient } : {}),
+    retryOptions: { maxRetries: 0 },
+  });
+  const where = `ACS email via ${host}`;
+
+  return {
+    name: "email",
+    description: `${where} to ${o.recipients.length} recipient${o.recipients.length === 1 ? "" : "s"}`,
+    async send(notice: Notice, content: NoticeContent): Promise<DeliveryResult> {
+      const rendered = renderEmail(notice, content);
+      const message: EmailMessage = {
+        senderAddress: o.sender,
+        recipients: { to: o.recipients.map((address) => ({ address })) },
+        content: rendered,
+        headers: { "X-Vaultwatch-Incident": notice.snapshot.id, "X-Vaultwatch-Notice": notice.id },
+      };
+      const operationId = operationIdFor(notice.id, o.sender, o.recipients);
+      const deadline = new AbortController();
+      let last: { status: number; body: unknown } | undefined;
+      const work = (async (): Promise<DeliveryResult> => {
+        const poller = await client.beginSend(message, {
+          operationId,
+          updateIntervalInMs: pollIntervalMs,
+          abortSignal: deadline.signal,
+          onResponse: (raw) => {
+            last = { status: raw.status, body: raw.parsedBody };
+          },
+        });
+        await poller.pollUntilDone({ abortSignal: deadline.signal });
+        return { ok: true, status: last?.status ?? 200 };
+      })().catch((error: unknown) => classify(error, deadline.signal.aborted, last, `${where} (operation ${operationId})`, timeoutMs));
+
+      // Race the deadline too, in case a step (a token request) does not honour the abort signal.
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = new Promise<DeliveryResult>((resolve) => {
+        timer = setTimeout(() => {
+          deadline.abort();
+          resolve(timeout(`${where} (operation ${operationId})`, timeoutMs));
+        }, timeoutMs);
+      });
+      try {
+        return await Promise.race([work, timedOut]);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+  };
+}
+
+function timeout(where: string, timeoutMs: number): DeliveryResult {
+  return { ok: false, reason: "timeout", status: undefined, message: `${where}: no final answer within ${timeoutMs} ms` };
+}
+
+function classify(error: unknown, aborted: boolean, last: { body: unknown } | undefined, where: string, timeoutMs: number): DeliveryResult {
+  if (aborted) return timeout(where, timeoutMs);
+  const e = error as Error & { code?: string };
+  if (isRestError(error) && error.statusCode !== undefined) return fromStatus(error, where);
+  if (isRestError(error)) {
+    return { ok: false, reason: "network", status: undefined, message: redact(`${where}: ${e.message}${e.code ? ` (${e.code})` : ""}`) };
+  }
+  // The operation reached a terminal state other than Succeeded; the last poll has the service's error.
+  const op = operationOf(last?.body);
+  if (op && /^(failed|canceled|cancelled)$/i.test(op.status)) {
+    const detail = op.error ? `${op.error.code}: ${op.error.message}` : e.message;
+    // Failed is about this message (a bad or suppressed recipient, the sender's domain): sending it
+    // again soon does not help. Canceled is the service's doing.
+    const reason: FailureReason = /^failed$/i.test(op.status) ? "client" : "server";
+    return { ok: false, reason, status: undefined, message: redact(`${where} ended ${op.status}: ${detail}`) };
+  }
+  if (e.name === "AuthenticationError" || e.name === "CredentialUnavailableError" || e.name === "AggregateAuthenticationError") {
+    return { ok: false, reason: "client", status: undefined, message: redact(`${where}: could not get a token for Communication Services: ${e.message}`) };
+  }
+  return { ok: false, reason: "network", status: undefined, message: redact(`${where}: ${e.message}`) };
+}
+
+function fromStatus(error: RestError, where: string): DeliveryResult {
+  const status = error.statusCode as number;
+  const reason: FailureReason = status === 429 ? "throttled" : status === 408 ? "timeout" : status >= 500 ? "server" : "client";
+  const retryAfterMs = retryAfter(error);
+  const code = error.code && error.code !== "REQUEST_SEND_ERROR" ? `${error.code}: ` : "";
+  const text = `${where} answered ${status}${retryAfterMs !== undefined ? ` (retry after ${retryAfterMs} ms)` : ""}: ${code}${error.message}`;
+  return { ok: false, reason, status, message: redact(text), ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
+}
+
+/** retry-after-ms and x-ms-retry-after-ms (milliseconds), then Retry-After (seconds or an HTTP date). */
+function retryAfter(error: RestError): number | undefined {
+  const headers = error.response?.headers;
+  if (!headers) return undefined;
+  for (const name of ["retry-after-ms", "x-ms-retry-after-ms"]) {
+    const v = Number(headers.get(name));
+    if (headers.get(name) && Number.isFinite(v) && v >= 0) return Math.round(v);
+  }
+  const raw = headers.get("retry-after");
+  if (!raw) return undefined;
+  const seconds = Number(raw);
+  if (Number.isFinite(seconds) && seconds >= 0) return Math.round(seconds * 1000);
+  const date = Date.parse(raw);
+  return Number.isFinite(date) ? Math.max(0, date - Date.now()) : undefined;
+}
+
+function operationOf(body: unknown): { status: string; error: { code: string; message: string } | undefined } | undefined {
+  if (!body || typeof body !== "object") return undefined;
+  const b = body as { status?: unknown; error?: { code?: unknown; message?: unknown } };
+  if (typeof b.status !== "string") return undefined;
+  const error = b.error && typeof b.error === "object" ? { code: String(b.error.code ?? "Unknown"), message: String(b.error.message ?? "") } : undefined;
+  return { status: b.status, error };
+}
+
+/** No bearer token or JWT reaches a log line, whatever an error message quotes. */
+function redact(text: string): string {
+  return text
+    .replace(/Bearer\s+[^\s"',;]+/gi, "Bearer <redacted>")
+    .replace(/eyJ[\w-]+\.[\w-]+\.[\w-]*/g, "<redacted>")
+    .slice(0, 500);
+}

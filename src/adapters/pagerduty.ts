@@ -1,0 +1,85 @@
+import type { Secret } from "../config/secret.js";
+import type { Notice } from "../core/model.js";
+import type { DeliveryResult, NoticeContent, NotificationChannel } from "../app/ports.js";
+import { renderPagerDutyEvent } from "../core/render/pagerduty.js";
+
+export const PAGERDUTY_ENQUEUE_URL = "https://events.pagerduty.com/v2/enqueue";
+
+export interface PagerDutyChannelOptions {
+  /** The Events API v2 enqueue endpoint; the real one unless a test points elsewhere. */
+  url?: string;
+  /** The integration's 32-character routing key. It authenticates the event, so it is a secret. */
+  routingKey: Secret;
+  timeoutMs?: number;
+}
+
+/**
+ * Sends notices to PagerDuty through the Events API v2. The routing key travels in the body, so
+ * every text that leaves this function goes through `routingKey.scrub`, error bodies included.
+ * PagerDuty answers 202 once the event is queued; 400 names what is invalid in `errors[]`.
+ */
+export function createPagerDutyChannel({ url = PAGERDUTY_ENQUEUE_URL, routingKey, timeoutMs = 10_000 }: PagerDutyChannelOptions): NotificationChannel {
+  const where = endpointName(url);
+  return {
+    name: "pagerduty",
+    description: routingKey.scrub(`PagerDuty Events API v2 at ${where}`),
+    async send(notice: Notice, content: NoticeContent): Promise<DeliveryResult> {
+      const event = renderPagerDutyEvent(notice, content);
+      let response: Response;
+      try {
+        response = await fetch(url, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ routing_key: routingKey.reveal(), ...event }),
+          signal: AbortSignal.timeout(timeoutMs),
+        });
+      } catch (error) {
+        const e = error as Error & { cause?: { code?: string } };
+        const timedOut = e.name === "TimeoutError" || e.name === "AbortError";
+        const detail = timedOut ? `no answer within ${timeoutMs} ms` : `${e.message}${e.cause?.code ? ` (${e.cause.code})` : ""}`;
+        return { ok: false, reason: timedOut ? "timeout" : "network", status: undefined, message: routingKey.scrub(`POST ${where} (${event.event_action} ${event.dedup_key}): ${detail}`) };
+      }
+      // Read the body either way so the connection is released.
+      const body = await response.text().catch(() => "");
+      if (response.ok) return { ok: true, status: response.status };
+      const status = response.status;
+      const reason = status === 429 ? "throttled" : status === 408 ? "timeout" : status >= 500 ? "server" : "client";
+      const retryAfter = response.headers.get("retry-after");
+      const retryAfterMs = retryAfter ? parseRetryAfter(retryAfter) : undefined;
+      const text = `POST ${where} (${event.event_action} ${event.dedup_key}) answered ${status}${retryAfter ? ` (Retry-After ${retryAfter})` : ""}${explain(body)}`;
+      return { ok: false, reason, status, message: routingKey.scrub(text), ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
+    },
+  };
+}
+
+/** Host and path only: enough to tell which endpoint failed. */
+function endpointName(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.host}${u.pathname}`;
+  } catch {
+    return "<invalid url>";
+  }
+}
+
+/** PagerDuty's own reason: `message` and `errors[]` of an "invalid event" answer, else a short excerpt. */
+function explain(body: string): string {
+  if (!body.trim()) return "";
+  try {
+    const parsed = JSON.parse(body) as { message?: unknown; errors?: unknown };
+    const errors = Array.isArray(parsed.errors) ? parsed.errors.map(String) : [];
+    const message = typeof parsed.message === "string" ? parsed.message : "";
+    if (message || errors.length > 0) return `: ${[message, ...errors].filter(Boolean).join("; ").slice(0, 500)}`;
+  } catch {
+    // not JSON: fall through to the excerpt
+  }
+  return `: ${body.slice(0, 300)}`;
+}
+
+/** Retry-After is delta-seconds or an HTTP date. */
+function parseRetryAfter(value: string): number | undefined {
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
+  const at = Date.parse(trimmed);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
+}

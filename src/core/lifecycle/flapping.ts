@@ -1,0 +1,21 @@
+import type { Incident } from "../model.js";
+import type { LifecyclePolicy } from "../notify/policy.js";
+
+/**
+ * Flap detection, after Nagios' "percent state change" in its simplest form: count the times the
+ * condition switched between firing and clear within a window. A flapping incident is held open
+ * (Prometheus' keep_firing_for, Alertmanager #3048) until the window has passed without a switch.
+ */
+export function isFlapping(i: Pick<Incident, "changes">, now: Date, flap: LifecyclePolicy["flap"]): boolean {
+  return recent(i.changes, now, flap).length >= flap.changes;
+}
+
+/** Records a switch at `now`, forgetting the ones that fell out of the window. */
+export function noteChange(changes: readonly Date[], now: Date, flap: LifecyclePolicy["flap"]): Date[] {
+  return [...recent(changes, now, flap), now];
+}
+
+function recent(changes: readonly Date[], now: Date, flap: LifecyclePolicy["flap"]): Date[] {
+  const since = now.getTime() - flap.windowMinutes * 60_000;
+  return changes.filter((c) => c.getTime() > since);
+}

@@ -1,0 +1,31 @@
+import type { Incident, Responder } from "../model.js";
+import { RESPONDER_LIFECYCLE, type ResponderEvent } from "./table.js";
+
+export type ResponderResult =
+  | { result: "changed" | "unchanged"; responder: Responder }
+  | { result: "rejected"; reason: string; responder: Responder };
+
+/** Applies a responder event as the table says; `by` and `note` are kept for acknowledgements. */
+export function respond(current: Responder, event: ResponderEvent, by: string, now: Date, note?: string): ResponderResult {
+  const move = RESPONDER_LIFECYCLE[current.state][event];
+  if (move.result === "rejected") return { result: "rejected", reason: move.reason, responder: current };
+  if (move.result === "unchanged") return { result: "unchanged", responder: current };
+  if (move.to === "new") return { result: "changed", responder: { state: "new", by: undefined, at: undefined, note: undefined } };
+  // Closing keeps who acknowledged it: the record shows who was on it.
+  if (move.to === "closed") return { result: "changed", responder: { ...current, state: "closed" } };
+  return { result: "changed", responder: { state: move.to, by, at: now, note } };
+}
+
+export type AckOutcome =
+  | { status: "acknowledged"; incident: Incident }
+  | { status: "already-acknowledged"; incident: Incident }
+  | { status: "rejected"; reason: string };
+
+/** An acknowledgement from the API. Pending incidents were never announced, so nobody can ack them. */
+export function acknowledge(incident: Incident, by: string, now: Date, note?: string): AckOutcome {
+  if (incident.state === "pending") return { status: "rejected", reason: "the incident is pending: it has not fired yet" };
+  const r = respond(incident.responder, "ack", by, now, note);
+  if (r.result === "rejected") return { status: "rejected", reason: r.reason };
+  if (r.result === "unchanged") return { status: "already-acknowledged", incident };
+  return { status: "acknowledged", incident: { ...incident, responder: r.responder, updatedAt: now } };
+}

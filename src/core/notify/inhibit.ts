@@ -1,0 +1,56 @@
+import type { Incident, IncidentSnapshot } from "../model.js";
+import type { MonitorSpec } from "../../config/monitor-spec.js";
+import { labelsOf, type Labels } from "./labels.js";
+
+/**
+ * Alertmanager's inhibition, as data: while a source incident is active, targets it explains are
+ * muted when the labels in `equal` agree. Muted incidents are still evaluated and recorded; their
+ * notices go out if the source resolves and they are still firing.
+ */
+export interface InhibitRule {
+  name: string;
+  source: (l: Labels) => boolean;
+  target: (l: Labels) => boolean;
+  /** Labels that must be equal (and non-empty) on both sides; none: any source inhibits. */
+  equal: (keyof Labels)[];
+  /** Why, for the incident record and the health report. */
+  because: string;
+}
+
+const VAULT_RULES = new Set(["kv-auth-denied", "kv-throttled"]);
+
+export const INHIBIT_RULES: readonly InhibitRule[] = [
+  {
+    // A blind monitor cannot confirm anything it says about vaults: the playbooks' first check is
+    // whether the telemetry itself is flowing.
+    name: "monitor-blind",
+    source: (l) => l.rule === "monitor",
+    target: (l) => VAULT_RULES.has(l.rule) || l.finding === "blind-spot" || l.finding === "probe-failed",
+    equal: [],
+    because: "the monitor cannot read its workspace or get its own token, so what it shows about vaults is unconfirmed",
+  },
+  {
+    // Playbook H6: when timeouts and connection failures dominate, auth findings are secondary.
+    name: "network-outage",
+    source: (l) => l.rule === "network",
+    target: (l) => l.rule === "kv-auth-denied" || l.finding === "probe-failed",
+    equal: ["app"],
+    because: "the app's calls are failing at the network level; its auth failures are a symptom (H6)",
+  },
+];
+
+/** The first active incident that inhibits `target`, with the rule's reason. */
+export function inhibitionFor(target: IncidentSnapshot, active: readonly Incident[], spec: MonitorSpec, rules: readonly InhibitRule[] = INHIBIT_RULES): string | undefined {
+  const t = labelsOf(target, spec);
+  for (const rule of rules) {
+    if (!rule.target(t)) continue;
+    for (const source of active) {
+      // Pending sources count too: they are Alertmanager's group_wait, letting the cause arrive first.
+      if (source.id === target.id || source.state === "resolved") continue;
+      const s = labelsOf(source, spec);
+      if (!rule.source(s) || rule.target(s)) continue; // no self-inhibition
+      if (rule.equal.every((k) => s[k] !== undefined && s[k] !== "" && s[k] === t[k])) return `inhibited by incident ${source.id} (${rule.name}): ${rule.because}`;
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,36 @@
+import type { IncidentSnapshot, RuleId, Severity } from "../model.js";
+import type { MonitorSpec } from "../../config/monitor-spec.js";
+import { callerName, vaultName } from "../names.js";
+import { appFor } from "../spec-lookup.js";
+
+/** What silences and inhibition rules match on, Alertmanager's labels in typed form. */
+export interface Labels {
+  rule: RuleId;
+  severity: Severity;
+  /** Lower-case vault ARM ID; "" for incidents about no vault. */
+  vault: string;
+  vaultName: string | undefined;
+  identity: string;
+  identityAppId: string;
+  identityName: string | undefined;
+  /** The app of the monitor spec the identity belongs to (network incidents carry their app). */
+  app: string | undefined;
+  /** The control-plane finding kind, for control-plane incidents. */
+  finding: string | undefined;
+}
+
+export function labelsOf(i: IncidentSnapshot, spec: MonitorSpec): Labels {
+  const vault = i.key.vaultResourceId.toLowerCase();
+  const finding = i.triggers.find((t) => t.kind === "control-plane");
+  return {
+    rule: i.rule,
+    severity: i.severity,
+    vault,
+    vaultName: vault ? vaultName(vault).name : undefined,
+    identity: i.key.callerObjectId,
+    identityAppId: i.key.callerAppId,
+    identityName: i.key.callerObjectId || i.key.callerAppId ? callerName(i.key).name : undefined,
+    app: i.key.app ?? appFor(i.key, spec)?.name,
+    finding: finding?.kind === "control-plane" ? finding.finding : undefined,
+  };
+}

@@ -1,0 +1,80 @@
+import type { Incident, Notified, NotificationKind, PendingNotification } from "../model.js";
+import { moreSevere } from "../severity.js";
+import { snapshotOf } from "../incidents.js";
+import { isPage, type NotifyPolicy } from "./policy.js";
+import { channelsFor } from "./route.js";
+
+/**
+ * Alertmanager's dedup stage for one incident: compares what the incident is now with what
+ * receivers were last told (`notified`) and decides the notices, appending one outbox entry per
+ * channel in the same write as the state. Notify on change only; repeat while firing and nobody
+ * has acknowledged; escalate a page nobody acknowledged in time.
+ *
+ * `mute` (a silence or an inhibiting incident) withholds firing notices; the difference is
+ * announced when the mute ends. A resolution is announced even while muted, because receivers
+ * (PagerDuty, a Teams thread) hold an open item that only it closes.
+ */
+export function planNotices(incident: Incident, now: Date, policy: NotifyPolicy, mute: string | undefined): Incident {
+  const base: Incident = incident.mutedBy === mute ? incident : { ...incident, mutedBy: mute };
+  if (incident.state === "pending") return base;
+  const n: Notified = { ...incident.notified };
+  const kinds: { kind: NotificationKind; detail: string }[] = [];
+
+  if (incident.state === "resolved") {
+    if (n.state === "firing") {
+      kinds.push({ kind: "resolved", detail: "" });
+      n.state = "resolved";
+    }
+    return withNotices(base, n, kinds, now, policy);
+  }
+  if (mute) return base;
+
+  const page = isPage(incident.severity);
+  if (n.state !== "firing") {
+    kinds.push({ kind: "opened", detail: "" });
+    Object.assign(n, { state: "firing", severity: incident.severity, at: now, acknowledged: false, unacknowledgedAt: undefined, pagedAt: page ? now : undefined });
+  } else {
+    if (n.severity === undefined || moreSevere(incident.severity, n.severity)) {
+      kinds.push({ kind: "escalated", detail: `-${incident.severity}` });
+      Object.assign(n, { severity: incident.severity, at: now, pagedAt: n.pagedAt ?? (page ? now : undefined) });
+    }
+    const acked = incident.responder.state === "acknowledged";
+    if (acked && !n.acknowledged) {
+      kinds.push({ kind: "acknowledged", detail: "" });
+      n.acknowledged = true;
+    }
+    if (!acked) {
+      const timeout = policy.ackTimeoutMinutes[incident.severity];
+      const overdue = timeout !== undefined && n.pagedAt !== undefined && now.getTime() - n.pagedAt.getTime() >= timeout * 60_000;
+      if (overdue && n.unacknowledgedAt === undefined) {
+        kinds.push({ kind: "unacknowledged", detail: "" });
+        n.unacknowledgedAt = now;
+      } else if (n.at !== undefined && now.getTime() - n.at.getTime() >= policy.repeatMinutes[incident.severity] * 60_000) {
+        kinds.push({ kind: "repeated", detail: `-${now.getTime().toString(36)}` });
+        n.at = now;
+      }
+    }
+  }
+  return withNotices(base, n, kinds, now, policy);
+}
+
+function withNotices(incident: Incident, notified: Notified, kinds: { kind: NotificationKind; detail: string }[], now: Date, policy: NotifyPolicy): Incident {
+  if (kinds.length === 0) return incident;
+  const snapshot = snapshotOf(incident);
+  const dedupKey = `vaultwatch-${incident.id}-${incident.episode}`;
+  const added: PendingNotification[] = kinds.flatMap(({ kind, detail }) =>
+    channelsFor(kind, incident.severity, policy).map((channel) => ({
+      id: `${incident.id}-${incident.episode}-${kind}${detail}`,
+      dedupKey,
+      kind,
+      decidedAt: now,
+      snapshot,
+      channel,
+      attempts: 0,
+      lastError: undefined,
+      claimedUntil: undefined,
+      nextAttemptAt: undefined,
+    })),
+  );
+  return { ...incident, notified, outbox: [...incident.outbox, ...added] };
+}

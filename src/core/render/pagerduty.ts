@@ -1,0 +1,214 @@
+import type { Notice, NotificationKind, RuleId, Severity } from "../model.js";
+import type { NoticeContent } from "../../app/ports.js";
+import { callerName, vaultName } from "../names.js";
+import { RESPONSE } from "../severity.js";
+import { digest64 } from "../hash.js";
+import { failureSentence, RULE_TITLE, triggerSentence } from "./words.js";
+
+/** PagerDuty Events API v2 limits (the same ones Alertmanager's PagerDuty notifier enforces). */
+export const PAGERDUTY_MAX_EVENT_BYTES = 512_000;
+export const PAGERDUTY_MAX_SUMMARY_CHARS = 1024;
+export const PAGERDUTY_MAX_DEDUP_KEY_CHARS = 255;
+
+export type PagerDutyAction = "trigger" | "acknowledge" | "resolve";
+export type PagerDutySeverity = "critical" | "error" | "warning" | "info";
+
+export interface PagerDutyPayload {
+  summary: string;
+  source: string;
+  severity: PagerDutySeverity;
+  timestamp: string;
+  component?: string;
+  group?: string;
+  class?: string;
+  custom_details?: Record<string, unknown>;
+}
+
+export interface PagerDutyLink {
+  href: string;
+  text: string;
+}
+
+/** A trigger opens the alert, or updates the open one with the same dedup_key. */
+export interface PagerDutyTriggerEvent {
+  event_action: "trigger";
+  dedup_key: string;
+  payload: PagerDutyPayload;
+  links: PagerDutyLink[];
+  client: string;
+}
+
+/** PagerDuty ignores a payload on acknowledge and resolve: the dedup_key is all it reads. */
+export interface PagerDutyFollowUpEvent {
+  event_action: "acknowledge" | "resolve";
+  dedup_key: string;
+}
+
+/** An Events v2 event without `routing_key`: the adapter adds the key at send time. */
+export type PagerDutyEvent = PagerDutyTriggerEvent | PagerDutyFollowUpEvent;
+
+export const PAGERDUTY_ACTION: Record<NotificationKind, PagerDutyAction> = {
+  opened: "trigger",
+  // A re-trigger with the same dedup_key updates the open alert instead of opening another.
+  escalated: "trigger",
+  unacknowledged: "trigger",
+  repeated: "trigger",
+  acknowledged: "acknowledge",
+  resolved: "resolve",
+};
+
+export const PAGERDUTY_SEVERITY: Record<Severity, PagerDutySeverity> = {
+  "SEV-1": "critical",
+  "SEV-2": "error",
+  "SEV-3": "warning",
+  "SEV-4": "info",
+};
+
+const CLIENT = "vaultwatch";
+/** Stands in for the key when measuring, so the size check covers the event as sent. */
+const ROUTING_KEY_PLACEHOLDER = "x".repeat(32);
+
+/** Renders a notice as a PagerDuty Events API v2 event. */
+export function renderPagerDutyEvent(notice: Notice, content: NoticeContent): PagerDutyEvent {
+  const action = PAGERDUTY_ACTION[notice.kind];
+  const dedup_key = dedupKey(notice.dedupKey);
+  if (action !== "trigger") return { event_action: action, dedup_key };
+
+  const event: PagerDutyTriggerEvent = { event_action: "trigger", dedup_key, payload: payload(notice, content), links: links(notice, content), client: CLIENT };
+  const bytes = eventBytes(event);
+  if (bytes <= PAGERDUTY_MAX_EVENT_BYTES) return event;
+  // As Alertmanager does: keep the alert (summary, severity, links), drop the details.
+  event.payload.custom_details = {
+    truncated: `Details removed: the event was ${bytes} bytes, over PagerDuty's ${PAGERDUTY_MAX_EVENT_BYTES}-byte limit. Open the evidence link, or incident ${notice.snapshot.id} in vaultwatch, for the runbook and diagnosis.`,
+    incident: notice.snapshot.id,
+  };
+  if (eventBytes(event) > PAGERDUTY_MAX_EVENT_BYTES) event.links = [];
+  return event;
+}
+
+/** UTF-8 size of the event as the adapter will post it (routing key included). */
+export function eventBytes(event: PagerDutyEvent): number {
+  return new TextEncoder().encode(JSON.stringify({ routing_key: ROUTING_KEY_PLACEHOLDER, ...event })).length;
+}
+
+/**
+ * At most `max` UTF-16 units (so at most `max` characters by any count), cut between graphemes
+ * so no emoji or accented letter is split, with an ellipsis when cut.
+ */
+export function cutText(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let out = "";
+  for (const { segment } of new Intl.Segmenter("en", { granularity: "grapheme" }).segment(text)) {
+    if (out.length + segment.length > max - 1) break;
+    out += segment;
+  }
+  return `${out}…`;
+}
+
+/** PagerDuty refuses a dedup_key over 255 characters; a longer one keeps its start and a digest. */
+function dedupKey(key: string): string {
+  if (key.length <= PAGERDUTY_MAX_DEDUP_KEY_CHARS) return key;
+  const digest = digest64(key);
+  return `${key.slice(0, PAGERDUTY_MAX_DEDUP_KEY_CHARS - digest.length - 1)}-${digest}`;
+}
+
+const KIND_NOTE: Partial<Record<NotificationKind, string>> = {
+  escalated: " (escalated)",
+  unacknowledged: " (not acknowledged)",
+  repeated: " (still firing)",
+};
+
+function payload(notice: Notice, content: NoticeContent): PagerDutyPayload {
+  const s = notice.snapshot;
+  const vault = vaultName(s.key.vaultResourceId);
+  // Network incidents are about an app's calls and may name no vault.
+  const source = s.key.vaultResourceId ? vault.name : (s.key.app ?? vault.name);
+  const what = failureSentence(s, content.windowMinutes);
+  const identity = identityOf(notice);
+  const who = identity && identity.name !== source ? ` for ${identity.label}` : "";
+  const summary = cutText(`${s.severity}${KIND_NOTE[notice.kind] ?? ""}: ${RULE_TITLE[s.rule]} on ${source}${who}: ${what}`, PAGERDUTY_MAX_SUMMARY_CHARS);
+  const p: PagerDutyPayload = {
+    summary,
+    source,
+    severity: PAGERDUTY_SEVERITY[s.severity],
+    timestamp: notice.decidedAt.toISOString(),
+    class: s.rule,
+    custom_details: details(notice, content, what),
+  };
+  if (identity) p.component = identity.name;
+  if (vault.resourceGroup) p.group = vault.resourceGroup;
+  return p;
+}
+
+/** Who the alert is about; none for findings about a vault alone (anonymous callers count for request rules). */
+function identityOf(notice: Notice): { name: string; label: string } | undefined {
+  const s = notice.snapshot;
+  const caller = callerName(s.key);
+  if (isRequestRule(s.rule) || caller.objectId || caller.resourceId) return { name: caller.name ?? caller.label, label: caller.label };
+  if (s.key.app) return { name: s.key.app, label: s.key.app };
+  return undefined;
+}
+
+function isRequestRule(rule: RuleId): boolean {
+  return rule === "kv-auth-denied" || rule === "kv-throttled";
+}
+
+function details(notice: Notice, content: NoticeContent, what: string): Record<string, unknown> {
+  const s = notice.snapshot;
+  const c = s.counts;
+  const vault = vaultName(s.key.vaultResourceId);
+  const caller = callerName(s.key);
+  const identity = identityOf(notice);
+  const d: Record<string, unknown> = {
+    what,
+    notice: notice.kind,
+    incident: s.id,
+    severity: s.severity,
+    severity_reason: s.severityReason,
+    expected_response: RESPONSE[s.severity],
+    vault: s.key.vaultResourceId ? { name: vault.name, resource_group: vault.resourceGroup || undefined, resource_id: vault.id } : undefined,
+    identity: identity ? { label: identity.label, object_id: caller.objectId || undefined, app_id: caller.appId || undefined, resource_id: caller.resourceId || undefined } : undefined,
+    opened_at: s.openedAt.toISOString(),
+    flapping: s.flapping,
+  };
+  if (isRequestRule(s.rule)) {
+    d.counts = {
+      window_minutes: content.windowMinutes,
+      total: c.total,
+      succeeded: c.succeeded,
+      failures: c.failures,
+      failure_percent: c.failurePercent,
+      current_failure_percent: c.currentFailurePercent,
+      unauthorized_401: c.unauthorized,
+      forbidden_403: c.forbidden,
+      forbidden_by: { rbac: c.forbiddenRbac, access_policy: c.forbiddenPolicy, firewall: c.forbiddenFirewall },
+      throttled_429: c.throttled,
+      peak_failures: s.peakFailures,
+      operations: c.operations,
+      first_failure_at: c.firstFailureAt?.toISOString(),
+      last_failure_at: c.lastFailureAt?.toISOString(),
+    };
+  }
+  d.why = s.triggers.map(triggerSentence);
+  if (s.diagnosis) {
+    const dx = s.diagnosis;
+    d.likely_cause = {
+      summary: dx.summary,
+      decided_by: dx.decidedBy,
+      propagation: dx.propagation ? { retest_at: dx.propagation.retestAt.toISOString(), text: dx.propagation.text } : undefined,
+      hypotheses: dx.top.map((h) => ({ id: h.id, title: h.title, verdict: h.verdict, confirming: h.confirming, disproving: h.disproving })),
+    };
+  }
+  d.runbook = content.steps.map((step, i) => ({ step: i + 1, title: step.title, command: step.command, kql: step.kql }));
+  d.responder = { state: s.responder.state, by: s.responder.by, at: s.responder.at?.toISOString(), note: s.responder.note };
+  if (content.evidenceLink) d.evidence = content.evidenceLink;
+  return d;
+}
+
+function links(notice: Notice, content: NoticeContent): PagerDutyLink[] {
+  const out: PagerDutyLink[] = [];
+  if (content.evidenceLink) out.push({ href: content.evidenceLink, text: "Evidence query in Log Analytics" });
+  const vault = vaultName(notice.snapshot.key.vaultResourceId);
+  if (vault.subscriptionId) out.push({ href: `https://portal.azure.com/#resource${vault.id}/overview`, text: `Key Vault ${vault.name} in the Azure portal` });
+  return out;
+}
