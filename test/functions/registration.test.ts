@@ -20,7 +20,7 @@ describe("what the Functions host registers from package.json main", () => {
 
   it("loads the registration modules that main's glob names", () => {
     expect(view.main).toBe("dist/src/functions/*.js");
-    expect(view.files).toEqual(["health.js", "monitor.js", "startup.js"]);
+    expect(view.files).toEqual(["health.js", "incidents.js", "monitor.js", "silences.js", "startup.js"]);
   });
 
   it("registers the monitor timer on the MONITOR_SCHEDULE app setting, never on startup", () => {
@@ -33,8 +33,18 @@ describe("what the Functions host registers from package.json main", () => {
     expect(trigger(health)).toMatchObject({ type: "httpTrigger", methods: ["GET"], route: "health", authLevel: "function" });
   });
 
-  it("registers exactly these two functions and the start-up settings check", () => {
-    expect(view.registered.map((r) => r.name).sort()).toEqual(["health", "monitor"]);
+  it("registers the incidents and silences API behind a function key, each route with only its methods", () => {
+    const http = (name: string) => trigger(view.registered.find((r) => r.name === name));
+    expect(http("incidents")).toMatchObject({ type: "httpTrigger", methods: ["GET"], route: "incidents", authLevel: "function" });
+    expect(http("incident")).toMatchObject({ type: "httpTrigger", methods: ["GET"], route: "incidents/{id}", authLevel: "function" });
+    expect(http("incident-ack")).toMatchObject({ type: "httpTrigger", methods: ["POST"], route: "incidents/{id}/ack", authLevel: "function" });
+    expect(http("silences")).toMatchObject({ type: "httpTrigger", methods: ["GET"], route: "silences", authLevel: "function" });
+    expect(http("silence-create")).toMatchObject({ type: "httpTrigger", methods: ["POST"], route: "silences", authLevel: "function" });
+    expect(http("silence-expire")).toMatchObject({ type: "httpTrigger", methods: ["DELETE"], route: "silences/{id}", authLevel: "function" });
+  });
+
+  it("registers exactly these functions and the start-up settings check", () => {
+    expect(view.registered.map((r) => r.name).sort()).toEqual(["health", "incident", "incident-ack", "incidents", "monitor", "silence-create", "silence-expire", "silences"]);
     expect(view.hooks).toEqual(["appStart"]);
   });
 });
