@@ -99,7 +99,12 @@ export function assessHealth({ now, heartbeat, incidents, staleAfterMinutes }: H
   }
   if (undelivered > 0) {
     degraded = true;
-    reasons.push(`${undelivered} notification(s) not yet delivered to Teams`);
+    const byChannel = new Map<string, { count: number; lastError: string | undefined }>();
+    for (const n of incidents.flatMap((i) => i.outbox)) {
+      const c = byChannel.get(n.channel) ?? { count: 0, lastError: undefined };
+      byChannel.set(n.channel, { count: c.count + 1, lastError: n.lastError ?? c.lastError });
+    }
+    for (const [channel, c] of byChannel) reasons.push(`${c.count} notification(s) not yet delivered to ${channel}${c.lastError ? ` (last error: ${c.lastError})` : ""}`);
   }
 
   const cp = heartbeat?.controlPlane;

@@ -1,0 +1,145 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { HttpRequest, InvocationContext } from "@azure/functions";
+import { rbacRemovalScenario, ORDERS } from "../../src/standin/scenarios/rbac-removal.js";
+import { startAcsStandIn, type AcsStandIn } from "../../src/standin/acs.js";
+import { startPagerDutyStandIn, type PagerDutyStandIn } from "../../src/standin/pagerduty.js";
+import { redirectTo } from "../../src/standin/redirect.js";
+import { DEFAULT_DELIVERY } from "../../src/app/deliver.js";
+import { runTick } from "../../src/app/run-tick.js";
+import { checkHealth } from "../../src/app/check-health.js";
+import { createIncidentsHandlers } from "../../src/functions/handlers/incidents.js";
+import type { Runtime } from "../../src/app/runtime.js";
+import { freshPrefix, startStack, recordingLogger, type Stack } from "../harness/stack.js";
+import { headlines, manualClock, replay } from "../harness/replay.js";
+
+/**
+ * The RBAC-removal incident through every channel at once: Teams, ACS email (with the monitor's
+ * identity) and a PagerDuty Events v2 receiver, each a local stand-in reached by the real client.
+ */
+const scenario = rbacRemovalScenario(new Date("2026-11-20T00:00:00Z"));
+const t = (hhmm: string) => new Date(`2026-11-20T${hhmm}:00Z`);
+
+let stack: Stack;
+let acs: AcsStandIn;
+let pd: PagerDutyStandIn;
+beforeAll(async () => {
+  acs = await startAcsStandIn({ name: "acs-vaultwatch" });
+  pd = await startPagerDutyStandIn();
+  stack = await startStack({
+    traffic: scenario.traffic, activity: scenario.activity, tables: ["AzureDiagnostics", "AzureActivity"], ingestionDelayMinutes: 2,
+    env: {
+      CRITICAL_IDENTITIES: ORDERS.name,
+      EMAIL_ENDPOINT: acs.endpoint,
+      EMAIL_SENDER: "DoNotReply@alerts.contoso.com",
+      EMAIL_RECIPIENTS: "oncall@contoso.com",
+      PAGERDUTY_ROUTING_KEY: pd.routingKey,
+      PAGERDUTY_URL: pd.url,
+      LOG_ANALYTICS_WORKSPACE_RESOURCE_ID: "/subscriptions/4a7e6f10-52c1-4d7b-9a1f-3c2b8e0d9f61/resourceGroups/rg-monitor/providers/Microsoft.OperationalInsights/workspaces/law-audit",
+    },
+  });
+});
+afterAll(async () => {
+  await stack.close();
+  await acs.close();
+  await pd.close();
+});
+beforeEach(() => {
+  stack.standIn.teamsPosts.length = 0;
+  acs.sent.length = 0;
+  pd.events.length = 0;
+  pd.alerts.clear();
+  acs.faults.clear();
+  pd.faults.clear();
+});
+
+const FAST = { ...DEFAULT_DELIVERY, retryDelayMs: 5, sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, Math.min(ms, 20))) };
+
+/**
+ * A runtime with state of its own. Each test mails its own address: the same scenario gives the
+ * same notice IDs, and ACS treats a repeated Operation-Id as the message it already sent.
+ */
+function runtime(clock: ReturnType<typeof manualClock>, extra: Record<string, string> = {}): Runtime {
+  const prefix = freshPrefix();
+  return stack.runtime({ clock: clock.now, emailHttpClient: redirectTo(acs.url), delivery: FAST }, { STATE_TABLE_PREFIX: prefix, EMAIL_RECIPIENTS: `oncall+${prefix}@contoso.com`, ...extra });
+}
+
+const pdActions = () => pd.events.filter((e) => e.status === 202).map((e) => String(e.event?.["event_action"]));
+
+describe("the incident pipeline across Teams, email and PagerDuty", () => {
+  it("pages every channel, stops escalating once someone acknowledges through the API, and closes the PagerDuty alert on resolution", async () => {
+    const clock = manualClock(scenario.start);
+    const rt = runtime(clock);
+    const log = recordingLogger();
+    await replay([rt], clock, t("01:10"), log);
+    expect(headlines(stack.standIn.teamsPosts)).toEqual([
+      "SEV-2: Key Vault access denied on kv-orders-prod",
+      "SEV-1 (escalated): Key Vault access denied on kv-orders-prod",
+    ]);
+    expect(acs.sent.map((m) => m.subject)).toEqual([expect.stringMatching(/^\[SEV-2\]/), expect.stringMatching(/^\[SEV-1\].*ESCALATED/i)]);
+    expect(pdActions()).toEqual(["trigger", "trigger"]);
+    const [dedupKey] = [...pd.alerts.keys()];
+    expect(pd.alerts.get(dedupKey!)).toMatchObject({ status: "triggered", severity: "critical" });
+    // The portal link to the evidence query reaches every channel.
+    expect(JSON.stringify(stack.standIn.teamsPosts[0]!.body)).toContain("Open the evidence query");
+    expect(acs.sent[0]!.html).toContain("Logs.ReactView/resourceId/");
+
+    const incidents = (await rt.store.list({ activeOnly: true, limit: 10 })).incidents;
+    const id = incidents.find((i) => i.rule === "kv-auth-denied")!.id;
+    const ack = await createIncidentsHandlers(() => rt).ack(
+      new HttpRequest({ method: "POST", url: `http://localhost/api/incidents/${id}/ack`, params: { id }, body: { string: JSON.stringify({ by: "alex@contoso.com", note: "restoring the role" }) } }),
+      new InvocationContext({ functionName: "incident-ack" }),
+    );
+    expect(ack.status).toBe(200);
+
+    await replay([rt], clock, t("01:50"), log);
+    // Acknowledged at 01:10: no "not acknowledged" escalation at 01:21, an acknowledgement on every
+    // channel instead, then the resolution.
+    expect(headlines(stack.standIn.teamsPosts).slice(2)).toEqual([
+      "SEV-1 acknowledged by alex@contoso.com: Key Vault access denied on kv-orders-prod",
+      "Resolved: Key Vault access denied on kv-orders-prod",
+    ]);
+    expect(pdActions()).toEqual(["trigger", "trigger", "acknowledge", "resolve"]);
+    expect(pd.alerts.get(dedupKey!)).toMatchObject({ status: "resolved", history: ["trigger", "trigger", "acknowledge", "resolve"] });
+    expect(acs.sent).toHaveLength(4);
+    const stored = await rt.store.get(id);
+    expect(stored).toMatchObject({ status: "found", stored: { value: { state: "resolved", responder: { state: "closed", by: "alex@contoso.com" }, outbox: [] } } });
+  });
+
+  it("retries each channel on its own: an email outage delays email only, and nothing is sent twice", async () => {
+    const clock = manualClock(scenario.start);
+    const rt = runtime(clock);
+    const log = recordingLogger();
+    await replay([rt], clock, t("01:05"), log);
+    // Every email attempt fails for a while (the service is down), PagerDuty throttles once.
+    acs.faults.inject({ kind: "status", status: 503 }, 6);
+    pd.faults.inject({ kind: "status", status: 429, retryAfterSeconds: 1 });
+    await replay([rt], clock, t("01:50"), log);
+
+    expect(headlines(stack.standIn.teamsPosts)).toHaveLength(4); // opened, escalated, not acknowledged, resolved
+    const subjects = acs.sent.map((m) => m.subject.replace(/:.*/, ""));
+    expect(subjects).toHaveLength(4);
+    expect(new Set(acs.sent.map((m) => m.operationId)).size).toBe(4);
+    expect(pdActions()).toEqual(["trigger", "trigger", "trigger", "resolve"]);
+    const errors = log.lines.filter((l) => l.startsWith("error"));
+    expect(errors.some((l) => /^error: email delivery of opened notice .* failed \(attempt \d+, server 503\)/.test(l))).toBe(true);
+    expect(errors.every((l) => !l.includes("teams delivery"))).toBe(true);
+    // The routing key is a secret: in no log line and no stored record.
+    expect(log.lines.join("\n")).not.toContain(pd.routingKey);
+    for (const i of (await rt.store.list({ activeOnly: false, limit: 50 })).incidents) expect(JSON.stringify(i)).not.toContain(pd.routingKey);
+  });
+
+  it("never drops a notice a channel refuses: a rejected PagerDuty key keeps it queued and health says so", async () => {
+    const clock = manualClock(scenario.start);
+    const rt = runtime(clock, { PAGERDUTY_ROUTING_KEY: "0".repeat(32) });
+    const log = recordingLogger();
+    await replay([rt], clock, t("01:10"), log);
+    const report = await runTick(rt, log);
+    expect(report.undelivered).toBeGreaterThan(0);
+    const queued = (await rt.store.list({ activeOnly: true, limit: 10 })).incidents.flatMap((i) => i.outbox);
+    expect(queued.map((n) => `${n.channel} ${n.kind} ${n.lastError?.slice(0, 7)}`)).toEqual(["pagerduty opened client:", "pagerduty escalated undefined"]);
+    expect(log.lines.join("\n")).not.toContain("0".repeat(32));
+    const health = await checkHealth(rt);
+    expect(health.reasons).toContainEqual(expect.stringMatching(/^2 notification\(s\) not yet delivered to pagerduty \(last error: client: .*routing key/i));
+    expect(JSON.stringify(health)).not.toContain("0".repeat(32));
+  });
+});
