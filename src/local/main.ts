@@ -13,6 +13,8 @@ import { rbacRemovalScenario } from "../standin/scenarios/rbac-removal.js";
 import { startAzuriteTables } from "./azurite.js";
 import { startArmStandIn } from "../standin/arm.js";
 import { serveFunctions } from "./http-host.js";
+import { createIncidentsHandlers } from "../functions/handlers/incidents.js";
+import { createSilencesHandlers } from "../functions/handlers/silences.js";
 
 export interface LocalOptions {
   /** Simulated minutes per real second. */
@@ -91,7 +93,20 @@ export async function startLocal(o: LocalOptions): Promise<LocalHandle> {
     let simNow = scenario.start;
     const rt = createRuntime(loadSettings(env), env, { httpClient: redirectTo(standIn.url), armHttpClient: redirectTo(arm.url), clock: () => simNow });
 
-    const host = await serveFunctions({ health: createHealthHandler(() => rt) }, o.port).catch((error: unknown) => {
+    const incidents = createIncidentsHandlers(() => rt);
+    const silences = createSilencesHandlers(() => rt);
+    const host = await serveFunctions(
+      [
+        { name: "health", route: "health", methods: ["GET"], handler: createHealthHandler(() => rt) },
+        { name: "incidents", route: "incidents", methods: ["GET"], handler: incidents.list },
+        { name: "incident", route: "incidents/{id}", methods: ["GET"], handler: incidents.get },
+        { name: "incident-ack", route: "incidents/{id}/ack", methods: ["POST"], handler: incidents.ack },
+        { name: "silences", route: "silences", methods: ["GET"], handler: silences.list },
+        { name: "silence-create", route: "silences", methods: ["POST"], handler: silences.create },
+        { name: "silence-expire", route: "silences/{id}", methods: ["DELETE"], handler: silences.expire },
+      ],
+      o.port,
+    ).catch((error: unknown) => {
       const code = (error as { code?: string }).code;
       throw new Error(code === "EADDRINUSE" ? `port ${o.port} is in use (is \`func start\` running?); pass --port <n>` : String(error));
     });

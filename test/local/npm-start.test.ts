@@ -39,6 +39,13 @@ describe("npm start (the built local replay)", () => {
     const body = (await res.json()) as { status: string; monitor: { fresh: boolean } };
     expect(body.monitor.fresh).toBe(true);
     expect(["healthy", "unhealthy", "degraded"]).toContain(body.status);
+    // The incidents API is served with its route parameters, as `func start` would.
+    const base = healthUrl!.replace(/\/health$/, "");
+    const list = (await (await fetch(`${base}/incidents?state=all`)).json()) as { incidents: { id: string; rule: string }[] };
+    const kv = list.incidents.find((i) => i.rule === "kv-auth-denied");
+    expect(kv).toBeDefined();
+    expect((await fetch(`${base}/incidents/${kv!.id}`)).status).toBe(200);
+    expect((await fetch(`${base}/incidents/${kv!.id}/ack`, { method: "GET" })).status).toBe(405);
 
     const ports = [...out.matchAll(/127\.0\.0\.1:(\d+)/g), ...out.matchAll(/localhost:(\d+)/g)].map((m) => Number(m[1]));
     child.kill("SIGINT");
