@@ -1,4 +1,4 @@
-import type { Heartbeat, Incident, SignalHealth } from "./model.js";
+import type { Evaluation, Heartbeat, Incident, SignalHealth } from "./model.js";
 import { callerName, vaultName } from "./names.js";
 import { RULE_TITLE, subjectOf } from "./render/words.js";
 
@@ -9,15 +9,22 @@ export interface TargetHealth {
   vaultResourceId: string;
   identity: string;
   objectId: string;
-  status: "failing";
+  /** failing: an incident is firing, or the live check fires now; the rest come from the live check. */
+  status: "failing" | "ok" | "recovering" | "no-traffic";
   problem: string;
-  severity: string;
-  incidentId: string;
-  openedAt: string;
+  severity: string | null;
+  incidentId: string | null;
+  openedAt: string | null;
   lastFailureAt: string | null;
   failures: number;
   requests: number;
 }
+
+/** The on-demand check `/api/health` runs: the tick's query and rules, judged now, nothing written. */
+export type LiveCheck =
+  | { status: "ran"; at: Date; partial: boolean; evaluations: readonly Evaluation[] }
+  | { status: "timed-out"; budgetMs: number }
+  | { status: "failed"; problem: string };
 
 export interface HealthReport {
   status: HealthStatus;
@@ -44,6 +51,8 @@ export interface HealthReport {
   /** The last control-plane check: role and vault drift, blind spots, the monitor's own access. */
   controlPlane: Heartbeat["controlPlane"] | null;
   targets: TargetHealth[];
+  /** The on-demand check: "ran" (targets judged now), "timed-out", "failed" or "not-run". */
+  live: { status: LiveCheck["status"] | "not-run"; problem: string | null };
 }
 
 export interface HealthInput {
@@ -51,6 +60,7 @@ export interface HealthInput {
   heartbeat: Heartbeat | undefined;
   incidents: readonly Incident[];
   staleAfterMinutes: number;
+  live?: LiveCheck | undefined;
 }
 
 /**
@@ -59,7 +69,7 @@ export interface HealthInput {
  * query failed or was partial, or whose alerts are stuck undelivered is degraded (unknown), which
  * is never reported as healthy. Only "healthy" answers 200.
  */
-export function assessHealth({ now, heartbeat, incidents, staleAfterMinutes }: HealthInput): HealthReport {
+export function assessHealth({ now, heartbeat, incidents, staleAfterMinutes, live }: HealthInput): HealthReport {
   const reasons: string[] = [];
   const open = incidents.filter((i) => i.state === "firing");
   const undelivered = incidents.reduce((n, i) => n + i.outbox.length, 0);
@@ -70,12 +80,24 @@ export function assessHealth({ now, heartbeat, incidents, staleAfterMinutes }: H
     reasons.push(`${i.severity} ${RULE_TITLE[i.rule]}: ${subjectOf(i)}${i.responder.state === "acknowledged" ? ` (acknowledged by ${i.responder.by})` : ""}${i.mutedBy ? ` (muted: ${i.mutedBy})` : ""}`);
   }
   let degraded = false;
+  // A monitor that stopped ticking is itself an outage of the monitoring: unhealthy, not unknown.
+  let stale = false;
   if (!heartbeat) {
     degraded = true;
     reasons.push("the monitor has not completed a tick yet");
   } else if (!fresh) {
+    stale = true;
+    reasons.push(`the last tick was ${Math.round((age ?? 0) / 60)} minutes ago (stale after ${staleAfterMinutes}): the monitor has stopped`);
+  }
+  const liveTargets = live?.status === "ran" ? liveTargetsOf(live.evaluations, open) : [];
+  const liveFailing = liveTargets.filter((t) => t.status === "failing");
+  for (const t of liveFailing) reasons.push(`failing now (live check): ${t.problem}: ${t.identity} on ${t.vault}, ${t.failures} of ${t.requests} calls`);
+  if (live && live.status !== "ran") {
     degraded = true;
-    reasons.push(`the last tick was ${Math.round((age ?? 0) / 60)} minutes ago (stale after ${staleAfterMinutes})`);
+    reasons.push(live.status === "timed-out" ? `the live check did not finish within ${live.budgetMs / 1000} s; showing the last tick` : `the live check failed: ${live.problem}`);
+  } else if (live?.status === "ran" && live.partial) {
+    degraded = true;
+    reasons.push("the live check got partial results");
   }
   if (heartbeat?.signalStatus === "failed") {
     degraded = true;
@@ -130,7 +152,7 @@ export function assessHealth({ now, heartbeat, incidents, staleAfterMinutes }: H
     }
   }
   const burning = (heartbeat?.slos ?? []).some((s) => s.status === "firing");
-  const status: HealthStatus = open.length > 0 || burning || cpFailing ? "unhealthy" : degraded ? "degraded" : "healthy";
+  const status: HealthStatus = open.length > 0 || burning || cpFailing || stale || liveFailing.length > 0 ? "unhealthy" : degraded ? "degraded" : "healthy";
   if (status === "healthy") reasons.push("no open incidents; the last tick is fresh and complete");
   return {
     status,
@@ -151,19 +173,59 @@ export function assessHealth({ now, heartbeat, incidents, staleAfterMinutes }: H
     },
     slos: heartbeat?.slos ?? [],
     controlPlane: cp ?? null,
-    targets: open.map((i) => ({
-      vault: vaultName(i.key.vaultResourceId).name,
-      vaultResourceId: i.key.vaultResourceId,
-      identity: callerName(i.key).label,
-      objectId: i.key.callerObjectId,
-      status: "failing",
-      problem: RULE_TITLE[i.rule],
-      severity: i.severity,
-      incidentId: i.id,
-      openedAt: i.openedAt.toISOString(),
-      lastFailureAt: i.lastFailureAt?.toISOString() ?? null,
-      failures: i.counts.failures,
-      requests: i.counts.total,
-    })),
+    targets: [
+      ...open.map((i) => ({
+        vault: vaultName(i.key.vaultResourceId).name,
+        vaultResourceId: i.key.vaultResourceId,
+        identity: callerName(i.key).label,
+        objectId: i.key.callerObjectId,
+        status: "failing" as const,
+        problem: RULE_TITLE[i.rule],
+        severity: i.severity,
+        incidentId: i.id,
+        openedAt: i.openedAt.toISOString(),
+        lastFailureAt: i.lastFailureAt?.toISOString() ?? null,
+        failures: i.counts.failures,
+        requests: i.counts.total,
+      })),
+      ...liveTargets,
+    ],
+    live: { status: live?.status ?? "not-run", problem: live?.status === "failed" ? live.problem : null },
   };
+}
+
+const LIVE_STATUS = { firing: "failing", settling: "recovering", recovered: "ok", "no-traffic": "no-traffic" } as const;
+
+/**
+ * Every vault-and-caller series the live check judged, except those an open incident already
+ * reports: per target, the worst of its rules now.
+ */
+function liveTargetsOf(evaluations: readonly Evaluation[], open: readonly Incident[]): TargetHealth[] {
+  const reported = new Set(open.map((i) => `${i.key.vaultResourceId}|${i.key.callerObjectId}`));
+  const rank = { failing: 3, recovering: 2, "no-traffic": 1, ok: 0 };
+  const byTarget = new Map<string, TargetHealth>();
+  for (const e of evaluations) {
+    if ((e.rule !== "kv-auth-denied" && e.rule !== "kv-throttled") || !e.key.vaultResourceId) continue;
+    const id = `${e.key.vaultResourceId}|${e.key.callerObjectId}`;
+    if (reported.has(id)) continue;
+    const status = LIVE_STATUS[e.kind];
+    const counts = "counts" in e ? e.counts : undefined;
+    const t: TargetHealth = {
+      vault: vaultName(e.key.vaultResourceId).name,
+      vaultResourceId: e.key.vaultResourceId,
+      identity: callerName(e.key).label,
+      objectId: e.key.callerObjectId,
+      status,
+      problem: status === "ok" ? "no failures" : RULE_TITLE[e.rule],
+      severity: e.kind === "firing" ? e.severity : null,
+      incidentId: null,
+      openedAt: null,
+      lastFailureAt: counts?.lastFailureAt?.toISOString() ?? null,
+      failures: counts?.failures ?? 0,
+      requests: counts?.total ?? 0,
+    };
+    const prev = byTarget.get(id);
+    if (!prev || rank[t.status] > rank[prev.status]) byTarget.set(id, t);
+  }
+  return [...byTarget.values()];
 }

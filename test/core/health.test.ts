@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { assessHealth } from "../../src/core/health.js";
-import type { Heartbeat } from "../../src/core/model.js";
+import type { Evaluation, Heartbeat } from "../../src/core/model.js";
 import { aNotice } from "../fixtures/notices.js";
-import { anIncident, at } from "../fixtures/incidents.js";
+import { anIncident, at, KEY, someCounts } from "../fixtures/incidents.js";
 
 const beat = (o: Partial<Heartbeat> = {}): Heartbeat => ({
   tickAt: at(0), signalStatus: "complete", problem: undefined, seriesObserved: 3, openIncidents: 0, undelivered: 0,
@@ -17,7 +17,6 @@ describe("health", () => {
 
   it.each([
     ["no tick has run yet", undefined, "has not completed a tick"],
-    ["the last tick is stale", beat({ tickAt: at(-30) }), "stale after 15"],
     ["the last query failed", beat({ signalStatus: "failed", problem: "Log Analytics answered 403" }), "query failed: Log Analytics answered 403"],
     ["the last query was partial", beat({ signalStatus: "partial", problem: "limit" }), "partial results"],
   ])("is degraded (503) when %s", (_, heartbeat, reason) => {
@@ -25,6 +24,31 @@ describe("health", () => {
     expect(r.status).toBe("degraded");
     expect(r.httpStatus).toBe(503);
     expect(r.reasons.join("\n")).toContain(reason);
+  });
+
+  it("is unhealthy (503) when the last tick is stale: a monitor that stopped is an outage of the monitoring", () => {
+    const r = assessHealth({ now: at(5), heartbeat: beat({ tickAt: at(-30) }), incidents: [], staleAfterMinutes: 15 });
+    expect(r).toMatchObject({ status: "unhealthy", httpStatus: 503, monitor: { fresh: false } });
+    expect(r.reasons.join("\n")).toContain("stale after 15");
+  });
+
+  it("reports every target the live check judged, and is unhealthy when one fails now without an incident yet", () => {
+    const ev = (kind: "firing" | "recovered", callerObjectId: string): Evaluation =>
+      kind === "firing"
+        ? { kind, rule: "kv-auth-denied", key: { ...KEY, callerObjectId }, counts: someCounts(), severity: "SEV-2", severityReason: "", triggers: [] }
+        : { kind, rule: "kv-auth-denied", key: { ...KEY, callerObjectId }, counts: someCounts({ failures: 0 }), successesInConfirmation: 10 };
+    const ok = assessHealth({ now: at(5), heartbeat: beat(), incidents: [], staleAfterMinutes: 15, live: { status: "ran", at: at(5), partial: false, evaluations: [ev("recovered", "a")] } });
+    expect(ok).toMatchObject({ status: "healthy", live: { status: "ran" }, targets: [{ status: "ok", vault: "kv-app", incidentId: null }] });
+    const failing = assessHealth({ now: at(5), heartbeat: beat(), incidents: [], staleAfterMinutes: 15, live: { status: "ran", at: at(5), partial: false, evaluations: [ev("recovered", "a"), ev("firing", "b")] } });
+    expect(failing.status).toBe("unhealthy");
+    expect(failing.targets.map((t) => t.status).sort()).toEqual(["failing", "ok"]);
+    expect(failing.reasons[0]).toMatch(/^failing now \(live check\): Key Vault access denied/);
+  });
+
+  it("is degraded when the live check cannot finish within its budget, and says it shows the last tick", () => {
+    const r = assessHealth({ now: at(5), heartbeat: beat(), incidents: [], staleAfterMinutes: 15, live: { status: "timed-out", budgetMs: 20_000 } });
+    expect(r).toMatchObject({ status: "degraded", live: { status: "timed-out" } });
+    expect(r.reasons).toContain("the live check did not finish within 20 s; showing the last tick");
   });
 
   it("is unhealthy (503) with one target per open incident, naming vault and identity", () => {

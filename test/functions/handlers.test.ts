@@ -72,11 +72,15 @@ describe("the health handler", () => {
     now = at(21);
     const after = await health(get(), context("health").ctx);
     expect(after).toMatchObject({ status: 200, headers: { "cache-control": "no-store" }, jsonBody: { status: "healthy", monitor: { fresh: true, signal: "complete", seriesObserved: 1 } } });
+    // The live check ran the query now and judged the one caller healthy.
+    expect(after.jsonBody).toMatchObject({ live: { status: "ran" }, targets: [expect.objectContaining({ status: "ok", vault: expect.any(String) })] });
+    const lastTickOnly = await health(get("/api/health?live=false"), context("health").ctx);
+    expect(lastTickOnly.jsonBody).toMatchObject({ live: { status: "not-run" }, targets: [] });
 
     now = at(60);
     const stale = await health(get(), context("health").ctx);
     expect(stale.status).toBe(503);
-    expect(stale.jsonBody).toMatchObject({ status: "degraded", monitor: { fresh: false } });
+    expect(stale.jsonBody).toMatchObject({ status: "unhealthy", monitor: { fresh: false } });
   });
 
   it("refuses other methods with 405 and the reason", async () => {

@@ -20,7 +20,8 @@ export function createHealthHandler(getRuntime: () => Runtime) {
       return { status: 503, headers: NO_STORE, jsonBody: { status: "misconfigured", reasons } };
     }
     try {
-      const report = await checkHealth(rt);
+      // ?live=false answers from the last tick alone, without querying the workspace.
+      const report = await checkHealth(rt, { live: request.query.get("live") !== "false" });
       return { status: report.httpStatus, headers: NO_STORE, jsonBody: report };
     } catch (error) {
       const reason = `the state store could not be read: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`;
