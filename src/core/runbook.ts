@@ -2,6 +2,7 @@ import type { IncidentSnapshot } from "./model.js";
 import type { KeyVaultAuditTable } from "../queries/signals/kv-requests.js";
 import { callerName, vaultName } from "./names.js";
 import { kqlString } from "../queries/kql.js";
+import { monitorSteps, networkSteps } from "./runbook-blind.js";
 
 /** One thing for on-call to do, with the exact command or query, names filled in. */
 export interface RunbookStep {
@@ -31,6 +32,8 @@ export function runbookFor(incident: IncidentSnapshot): RunbookStep[] {
   const steps: RunbookStep[] = [];
 
   if (incident.rule === "control-plane") return controlPlaneSteps(incident, vault, oid, rg);
+  if (incident.rule === "monitor") return monitorSteps();
+  if (incident.rule === "network") return networkSteps(incident);
 
   if (incident.rule === "kv-throttled") {
     steps.push({

@@ -4,7 +4,7 @@ import { CLASSIC_APP_INSIGHTS, WORKSPACE_BASE_COLUMNS, WORKSPACE_FULL } from "..
 import { coverage, LEG_COLUMNS, type Leg } from "../../src/queries/signals/leg.js";
 import { renderSignalsQuery, renderTablesQuery, SIGNALS_MARKER, type SignalWindow } from "../../src/queries/signals-query.js";
 import { planSignals, type SignalConfig } from "../../src/signals/plan.js";
-import { verificationKql } from "../../src/core/runbook.js";
+import { runbookFor, verificationKql } from "../../src/core/runbook.js";
 import { kqlMinutes, KqlParameterError, kqlString } from "../../src/queries/kql.js";
 import { SimulatedWorkspace } from "../../src/standin/workspace.js";
 import { anIncident, at, KEY } from "../fixtures/incidents.js";
@@ -112,6 +112,23 @@ describe("runbook queries, checked by the Kusto language service", () => {
       const result = analyze(verificationKql(anIncident({ key: { ...KEY, auditTable } }), auditTable, focus), globalsFor(WORKSPACE_FULL));
       expect(result.errors).toEqual([]);
     }
+  });
+});
+
+describe("every KQL step of every runbook, checked by the Kusto language service", () => {
+  const noVault = { vaultResourceId: "", callerObjectId: "", callerAppId: "", callerResourceId: "", auditTable: "AzureDiagnostics" as const };
+  const cases = {
+    "RBAC denials": anIncident(),
+    "401s": anIncident({ counts: { ...anIncident().counts, unauthorized: 80, forbidden: 10 } }),
+    throttling: anIncident({ rule: "kv-throttled" }),
+    "resource-specific mode": anIncident({ key: { ...KEY, auditTable: "AZKVAuditLogs" } }),
+    "the monitor": anIncident({ rule: "monitor", key: noVault, triggers: [{ kind: "monitor", problem: "401" }] }),
+    "a network outage": anIncident({ rule: "network", key: { ...noVault, app: 'orders"app' }, triggers: [{ kind: "network", app: 'orders"app', failures: 30, total: 40, targets: ["kv-app.vault.azure.net"] }] }),
+  };
+  it.each(Object.entries(cases))("%s", (_, incident) => {
+    const kql = runbookFor(incident).flatMap((s) => (s.kql ? [s.kql] : []));
+    expect(kql.length).toBeGreaterThan(0);
+    for (const q of kql) expect(analyze(q, globalsFor(WORKSPACE_FULL)).errors, q).toEqual([]);
   });
 });
 
