@@ -4,6 +4,7 @@ import { z } from "zod";
 import type { Lookup, SaveResult, SilenceStore, Stored } from "../app/ports.js";
 import type { Silence } from "../core/notify/silence.js";
 import { safeJson } from "./json.js";
+import { conditionalWrite } from "./conditional-write.js";
 import { ensureTables } from "./ensure-tables.js";
 
 const PARTITION = "silence";
@@ -52,13 +53,7 @@ export function createTableSilenceStore(table: TableClient): SilenceStore {
         createdAt: silence.createdAt,
         ...(silence.expiredAt ? { expiredAt: silence.expiredAt } : {}),
       };
-      try {
-        const r = etag === undefined ? await table.createEntity(entity) : await table.updateEntity(entity, "Replace", { etag });
-        return { status: "saved", etag: r.etag ?? "" };
-      } catch (error) {
-        if (isRestError(error) && (error.statusCode === 409 || error.statusCode === 412)) return { status: "conflict" };
-        throw error;
-      }
+      return conditionalWrite(table, entity, etag);
     },
   };
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { inspect } from "node:util";
-import { loadSettings, SettingsError } from "../../src/config/settings.js";
+import { loadSettings } from "../../src/config/settings.js";
+import { problemsOf } from "../fixtures/settings.js";
 import { DEFAULT_NOTIFY } from "../../src/core/notify/policy.js";
 
 const good = {
@@ -10,16 +11,6 @@ const good = {
   MONITOR_SCHEDULE: "0 */5 * * * *",
 };
 const KEY = "R0ut1ngKeyR0ut1ngKeyR0ut1ngKey12";
-
-function problemsOf(env: Record<string, string | undefined>): string[] {
-  try {
-    loadSettings(env);
-  } catch (error) {
-    expect(error).toBeInstanceOf(SettingsError);
-    return (error as SettingsError).problems;
-  }
-  throw new Error("expected the settings to be rejected");
-}
 
 describe("notification settings", () => {
   it("turn on only Teams by default, with the documented routes and timers", () => {

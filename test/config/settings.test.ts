@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { loadSettings, SettingsError } from "../../src/config/settings.js";
+import { loadSettings } from "../../src/config/settings.js";
+import { problemsOf } from "../fixtures/settings.js";
 
 const SIG = "s3cr3tSignatureValue0123456789";
 const good = {
@@ -8,16 +9,6 @@ const good = {
   TEAMS_WEBHOOK_URL: `https://prod-01.westeurope.logic.azure.com/workflows/abc/triggers/manual/paths/invoke?api-version=1&sig=${SIG}`,
   MONITOR_SCHEDULE: "0 */5 * * * *",
 };
-
-function problemsOf(env: Record<string, string | undefined>): string[] {
-  try {
-    loadSettings(env);
-  } catch (error) {
-    expect(error).toBeInstanceOf(SettingsError);
-    return (error as SettingsError).problems;
-  }
-  throw new Error("expected the settings to be rejected");
-}
 
 describe("settings", () => {
   it("accept the minimal production set and fill documented defaults", () => {

@@ -1,11 +1,11 @@
 import { odata, TableClient, type TableEntityResult } from "@azure/data-tables";
-import { isRestError } from "@azure/core-rest-pipeline";
 import { createHash } from "node:crypto";
 import { z } from "zod";
 import type { SnapshotStore, StoredSnapshot } from "../../controlplane/ports.js";
 import type { VaultSnapshot } from "../../controlplane/drift.js";
 import { safeJson } from "../json.js";
 import { ensureTables } from "../ensure-tables.js";
+import { conditionalWrite } from "../conditional-write.js";
 
 /**
  * Vault snapshots in Azure Tables, one row per vault, written only with the ETag read (or created
@@ -34,15 +34,7 @@ export function createVaultSnapshotStore(table: TableClient): SnapshotStore {
 
     async save(s, etag) {
       await ensure();
-      const entity = toEntity(s);
-      try {
-        const r = etag === undefined ? await table.createEntity(entity) : await table.updateEntity(entity, "Replace", { etag });
-        return { status: "saved", etag: r.etag ?? "" };
-      } catch (error) {
-        // 409: another run created it first; 412: another run updated it since our read.
-        if (isRestError(error) && (error.statusCode === 409 || error.statusCode === 412)) return { status: "conflict" };
-        throw error;
-      }
+      return conditionalWrite(table, toEntity(s), etag);
     },
   };
 }
