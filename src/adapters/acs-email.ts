@@ -5,6 +5,7 @@ import { isRestError, type HttpClient, type RestError } from "@azure/core-rest-p
 import type { DeliveryResult, FailureReason, NotificationChannel, NoticeContent } from "../app/ports.js";
 import type { Notice } from "../core/model.js";
 import { renderEmail } from "../core/render/email.js";
+import { retryAfterMs as readRetryAfter } from "./retry-after.js";
 
 export interface AcsEmailOptions {
   /** The Communication Services resource, e.g. https://acs-vaultwatch.communication.azure.com */
@@ -126,27 +127,12 @@ function classify(error: unknown, aborted: boolean, last: { body: unknown } | un
 function fromStatus(error: RestError, where: string): DeliveryResult {
   const status = error.statusCode as number;
   const reason: FailureReason = status === 429 ? "throttled" : status === 408 ? "timeout" : status >= 500 ? "server" : "client";
-  const retryAfterMs = retryAfter(error);
+  const retryAfterMs = readRetryAfter(error.response?.headers);
   const code = error.code && error.code !== "REQUEST_SEND_ERROR" ? `${error.code}: ` : "";
   const text = `${where} answered ${status}${retryAfterMs !== undefined ? ` (retry after ${retryAfterMs} ms)` : ""}: ${code}${error.message}`;
   return { ok: false, reason, status, message: redact(text), ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
 }
 
-/** retry-after-ms and x-ms-retry-after-ms (milliseconds), then Retry-After (seconds or an HTTP date). */
-function retryAfter(error: RestError): number | undefined {
-  const headers = error.response?.headers;
-  if (!headers) return undefined;
-  for (const name of ["retry-after-ms", "x-ms-retry-after-ms"]) {
-    const v = Number(headers.get(name));
-    if (headers.get(name) && Number.isFinite(v) && v >= 0) return Math.round(v);
-  }
-  const raw = headers.get("retry-after");
-  if (!raw) return undefined;
-  const seconds = Number(raw);
-  if (Number.isFinite(seconds) && seconds >= 0) return Math.round(seconds * 1000);
-  const date = Date.parse(raw);
-  return Number.isFinite(date) ? Math.max(0, date - Date.now()) : undefined;
-}
 
 function operationOf(body: unknown): { status: string; error: { code: string; message: string } | undefined } | undefined {
   if (!body || typeof body !== "object") return undefined;

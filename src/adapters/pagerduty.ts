@@ -2,8 +2,10 @@ import type { Secret } from "../config/secret.js";
 import type { Notice } from "../core/model.js";
 import type { DeliveryResult, NoticeContent, NotificationChannel } from "../app/ports.js";
 import { renderPagerDutyEvent } from "../core/render/pagerduty.js";
+import { retryAfterMs as readRetryAfter } from "./retry-after.js";
+import { PAGERDUTY_ENQUEUE_URL } from "../config/settings.js";
 
-export const PAGERDUTY_ENQUEUE_URL = "https://events.pagerduty.com/v2/enqueue";
+
 
 export interface PagerDutyChannelOptions {
   /** The Events API v2 enqueue endpoint; the real one unless a test points elsewhere. */
@@ -45,7 +47,7 @@ export function createPagerDutyChannel({ url = PAGERDUTY_ENQUEUE_URL, routingKey
       const status = response.status;
       const reason = status === 429 ? "throttled" : status === 408 ? "timeout" : status >= 500 ? "server" : "client";
       const retryAfter = response.headers.get("retry-after");
-      const retryAfterMs = retryAfter ? parseRetryAfter(retryAfter) : undefined;
+      const retryAfterMs = readRetryAfter(response.headers);
       const text = `POST ${where} (${event.event_action} ${event.dedup_key}) answered ${status}${retryAfter ? ` (Retry-After ${retryAfter})` : ""}${explain(body)}`;
       return { ok: false, reason, status, message: routingKey.scrub(text), ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
     },
@@ -74,12 +76,4 @@ function explain(body: string): string {
     // not JSON: fall through to the excerpt
   }
   return `: ${body.slice(0, 300)}`;
-}
-
-/** Retry-After is delta-seconds or an HTTP date. */
-function parseRetryAfter(value: string): number | undefined {
-  const trimmed = value.trim();
-  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
-  const at = Date.parse(trimmed);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
 }

@@ -1,6 +1,7 @@
 import type { Secret } from "../config/secret.js";
 import { renderTeamsMessage } from "../core/render/teams-card.js";
 import type { DeliveryResult, NotificationChannel } from "../app/ports.js";
+import { retryAfterMs as readRetryAfter } from "./retry-after.js";
 
 export interface TeamsWebhookOptions {
   url: Secret;
@@ -38,16 +39,8 @@ export function createTeamsWebhook({ url, timeoutMs = 10_000 }: TeamsWebhookOpti
       const reason = response.status === 429 ? "throttled" : response.status === 408 ? "timeout" : response.status >= 500 ? "server" : "client";
       const retryAfter = response.headers.get("retry-after");
       const text = `POST ${url.toString()} answered ${response.status}${retryAfter ? ` (Retry-After ${retryAfter})` : ""}${body ? `: ${body}` : ""}`;
-      return { ok: false, reason, status: response.status, message: url.scrub(text), retryAfterMs: retryAfterMs(retryAfter) };
+      return { ok: false, reason, status: response.status, message: url.scrub(text), retryAfterMs: readRetryAfter(response.headers) };
     },
   };
 }
 
-/** Retry-After in seconds or as an HTTP date; undefined when absent or unreadable. */
-export function retryAfterMs(value: string | null): number | undefined {
-  if (!value) return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
-}

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { durationMs } from "./duration.js";
 import type { ChannelName, Severity } from "../core/model.js";
 import { DEFAULT_LIFECYCLE, DEFAULT_NOTIFY, type LifecyclePolicy, type NotifyPolicy } from "../core/notify/policy.js";
 
@@ -11,14 +12,8 @@ const SEVERITIES = ["SEV-1", "SEV-2", "SEV-3", "SEV-4"] as const;
 const KINDS = ["opened", "escalated", "unacknowledged", "repeated", "acknowledged", "resolved"] as const;
 const CHANNELS = ["teams", "email", "pagerduty"] as const;
 
-const duration = z
-  .string()
-  .regex(/^\d+(s|m|h|d)$/, 'expected a duration such as "90s", "15m", "4h" or "1d"')
-  .transform((v) => {
-    const n = Number(v.slice(0, -1));
-    const unit = v.slice(-1);
-    return unit === "s" ? n / 60 : unit === "m" ? n : unit === "h" ? n * 60 : n * 1440;
-  });
+// Minutes, as the policies count them.
+const duration = durationMs.transform((ms) => ms / 60_000);
 
 const perSeverity = <T extends z.ZodType>(value: T) => z.strictObject({ "SEV-1": value.optional(), "SEV-2": value.optional(), "SEV-3": value.optional(), "SEV-4": value.optional() });
 

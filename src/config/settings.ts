@@ -7,7 +7,6 @@ import type { ControlPlaneConfig } from "../controlplane/model.js";
 import type { ChannelName } from "../core/model.js";
 import type { LifecyclePolicy, NotifyPolicy } from "../core/notify/policy.js";
 import { parseNotifyConfig } from "./notify-config.js";
-import { PAGERDUTY_ENQUEUE_URL } from "../adapters/pagerduty.js";
 
 /**
  * Application settings, read from the environment (Function App settings in Azure,
@@ -59,6 +58,9 @@ export interface ThresholdRuleSettings {
   minFailurePercent: number;
   resolveAfterMinutes: number;
 }
+
+/** PagerDuty's Events API v2 endpoint for alert events (PAGERDUTY_URL's default). */
+export const PAGERDUTY_ENQUEUE_URL = "https://events.pagerduty.com/v2/enqueue";
 
 /** Names of settings whose values are secrets: never echoed in errors. */
 const SECRET_SETTINGS = new Set(["TEAMS_WEBHOOK_URL", "STATE_STORAGE_CONNECTION_STRING", "PAGERDUTY_ROUTING_KEY"]);

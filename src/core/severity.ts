@@ -54,9 +54,10 @@ export const RESPONSE: Record<Severity, string> = {
   "SEV-4": "cosmetic: add to the backlog",
 };
 
-const ORDER: Record<Severity, number> = { "SEV-1": 1, "SEV-2": 2, "SEV-3": 3, "SEV-4": 4 };
+/** 1 is the most severe; for sorting. */
+export const SEVERITY_RANK: Record<Severity, number> = { "SEV-1": 1, "SEV-2": 2, "SEV-3": 3, "SEV-4": 4 };
 
 /** True when `a` is more severe than `b`. */
 export function moreSevere(a: Severity, b: Severity): boolean {
-  return ORDER[a] < ORDER[b];
+  return SEVERITY_RANK[a] < SEVERITY_RANK[b];
 }

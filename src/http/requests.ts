@@ -1,5 +1,6 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from "@azure/functions";
 import { z } from "zod";
+import { DAY_MS, durationMs } from "../config/duration.js";
 import type { Runtime } from "../app/runtime.js";
 import { SettingsError } from "../config/settings.js";
 import type { SilenceMatchers } from "../core/notify/silence.js";
@@ -141,15 +142,7 @@ const isoDateTime = z
   .iso.datetime({ offset: true, error: "expected an ISO 8601 date-time with a time zone, e.g. 2026-11-20T22:00:00Z" })
   .transform((s) => new Date(s));
 
-/** A duration such as 30m, 2h or 1d. */
-const DURATION = /^([1-9][0-9]{0,4})([mhd])$/;
-const UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 export const MAX_SILENCE_DAYS = 30;
-
-export function durationMs(d: string): number | undefined {
-  const m = DURATION.exec(d);
-  return m ? Number(m[1]) * UNIT_MS[m[2] as keyof typeof UNIT_MS] : undefined;
-}
 
 export interface SilenceRequest {
   matchers: SilenceMatchers;
@@ -166,10 +159,7 @@ export function silenceBody(now: Date): z.ZodType<SilenceRequest> {
       matchers: SilenceMatchersBody,
       startsAt: isoDateTime.optional(),
       endsAt: isoDateTime.optional(),
-      duration: z
-        .string({ error: "expected a duration such as 30m, 2h or 1d" })
-        .regex(DURATION, "expected a duration such as 30m, 2h or 1d")
-        .optional(),
+      duration: durationMs.optional(),
       createdBy: nameField("a name"),
       comment: text("a comment", 1, 500),
     })
@@ -179,11 +169,11 @@ export function silenceBody(now: Date): z.ZodType<SilenceRequest> {
         ctx.addIssue({ code: "custom", path: [b.endsAt ? "duration" : "endsAt"], message: "give exactly one of endsAt and duration" });
         return z.NEVER;
       }
-      const endsAt = b.endsAt ?? new Date(startsAt.getTime() + (durationMs(b.duration ?? "") ?? 0));
+      const endsAt = b.endsAt ?? new Date(startsAt.getTime() + (b.duration ?? 0));
       const field = b.endsAt ? "endsAt" : "duration";
       if (endsAt.getTime() <= startsAt.getTime()) ctx.addIssue({ code: "custom", path: [field], message: `must end after startsAt (${startsAt.toISOString()})` });
       else if (endsAt.getTime() <= now.getTime()) ctx.addIssue({ code: "custom", path: [field], message: `must end in the future (now is ${now.toISOString()})` });
-      else if (endsAt.getTime() - startsAt.getTime() > MAX_SILENCE_DAYS * UNIT_MS.d) ctx.addIssue({ code: "custom", path: [field], message: `a silence lasts at most ${MAX_SILENCE_DAYS} days` });
+      else if (endsAt.getTime() - startsAt.getTime() > MAX_SILENCE_DAYS * DAY_MS) ctx.addIssue({ code: "custom", path: [field], message: `a silence lasts at most ${MAX_SILENCE_DAYS} days` });
       const { rule, vault, identity, app, severities } = b.matchers;
       const matchers: SilenceMatchers = {
         ...(rule ? { rule } : {}),

@@ -1,8 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
-import { HttpRequest, InvocationContext, type HttpResponseInit } from "@azure/functions";
+import { HttpRequest, InvocationContext } from "@azure/functions";
+import type { HttpHandler } from "../http/requests.js";
 import { closeServer, readBody } from "../standin/http.js";
-
-export type HttpHandler = (request: HttpRequest, context: InvocationContext) => Promise<HttpResponseInit>;
 
 /** One HTTP function as registered: its route template (`incidents/{id}/ack`) and methods. */
 export interface HttpFunction {

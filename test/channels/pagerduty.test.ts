@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createPagerDutyChannel, PAGERDUTY_ENQUEUE_URL } from "../../src/adapters/pagerduty.js";
+import { createPagerDutyChannel } from "../../src/adapters/pagerduty.js";
+import { PAGERDUTY_ENQUEUE_URL } from "../../src/config/settings.js";
 import { Secret } from "../../src/config/secret.js";
 import { startPagerDutyStandIn, type PagerDutyStandIn } from "../../src/standin/pagerduty.js";
 import type { DeliveryResult } from "../../src/app/ports.js";

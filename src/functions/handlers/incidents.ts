@@ -1,6 +1,7 @@
 import type { HttpResponseInit } from "@azure/functions";
 import type { Runtime } from "../../app/runtime.js";
-import type { Incident, Severity } from "../../core/model.js";
+import type { Incident } from "../../core/model.js";
+import { SEVERITY_RANK } from "../../core/severity.js";
 import type { MonitorSpec } from "../../config/monitor-spec.js";
 import { acknowledge } from "../../core/lifecycle/responder.js";
 import { isActive } from "../../core/incidents.js";
@@ -12,8 +13,6 @@ import { AckBody, endpoint, IncidentsQuery, incidentIdOf, NO_STORE, parseBody, p
 const ACK_ATTEMPTS = 4;
 /** The list sorts what it reads; reading more than it returns keeps "newest" true for big tables. */
 const LIST_SCAN = 5000;
-
-const SEVERITY_RANK: Record<Severity, number> = { "SEV-1": 1, "SEV-2": 2, "SEV-3": 3, "SEV-4": 4 };
 
 /** One incident as the list shows it: what on-call scans for, without the bookkeeping. */
 export function summarize(i: Incident, spec: MonitorSpec) {

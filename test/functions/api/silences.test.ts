@@ -100,7 +100,7 @@ describe("POST /api/silences", () => {
     expect(await create({ ...deploy, duration: "31d" })).toEqual({ error: "invalid request", problems: ["duration: a silence lasts at most 30 days"] });
     expect(await create({ ...deploy, endsAt: "2026-11-20T05:00:00Z" })).toEqual({ error: "invalid request", problems: ["duration: give exactly one of endsAt and duration"] });
     expect(await create(noEnd)).toEqual({ error: "invalid request", problems: ["endsAt: give exactly one of endsAt and duration"] });
-    expect(await create({ ...deploy, duration: "2 hours" })).toEqual({ error: "invalid request", problems: ["duration: expected a duration such as 30m, 2h or 1d"] });
+    expect(await create({ ...deploy, duration: "2 hours" })).toEqual({ error: "invalid request", problems: ['duration: expected a duration such as "90s", "15m", "4h" or "1d"'] });
     expect(await create({ ...noEnd, endsAt: "tomorrow" })).toEqual({ error: "invalid request", problems: ["endsAt: expected an ISO 8601 date-time with a time zone, e.g. 2026-11-20T22:00:00Z"] });
   });
 

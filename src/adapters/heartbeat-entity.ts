@@ -1,0 +1,80 @@
+import type { TableEntityResult } from "@azure/data-tables";
+import { z } from "zod";
+import type { Heartbeat } from "../core/model.js";
+import { safeJson } from "./json.js";
+import { optionalIsoDate, Severity } from "./incident-entity.js";
+
+/** The monitor's heartbeat as one Tables row (`monitor`/`heartbeat`), nested parts as JSON. */
+
+const HeartbeatEntity = z.object({
+  tickAt: z.date(),
+  signalStatus: z.enum(["complete", "partial", "failed"]),
+  problem: z.string().optional(),
+  seriesObserved: z.number(),
+  openIncidents: z.number(),
+  undelivered: z.number(),
+  signals: z.string().default("{}"),
+  slos: z.string().default("[]"),
+  requests: z.number().default(0),
+  controlPlane: z.string().default("null"),
+});
+
+const ControlPlaneJson = z
+  .object({
+    checkedAt: optionalIsoDate,
+    problem: z.string().optional().nullable().transform((v) => v ?? undefined),
+    findings: z.array(
+      z.object({
+        kind: z.string(),
+        summary: z.string(),
+        severity: Severity,
+        hypothesis: z.string().optional().nullable().transform((v) => v ?? undefined),
+        vaultResourceId: z.string().optional().nullable().transform((v) => v ?? undefined),
+      }),
+    ),
+    monitorProblems: z.array(z.string()),
+    vaults: z.array(z.object({ vaultResourceId: z.string(), config: z.string(), coverage: z.string(), permissionModel: z.string().optional().nullable().transform((v) => v ?? undefined) })),
+    armRequests: z.number(),
+    probesFailed: z.number(),
+  })
+  .nullable()
+  .transform((v) => v ?? undefined);
+
+const SlosJson = z.array(
+  z.object({
+    name: z.string(),
+    kind: z.enum(["identity-vault", "app-dependency"]),
+    status: z.enum(["firing", "burning-within-budget", "no-data", "no-signal"]),
+    firing: z.string().optional().nullable().transform((v) => v ?? undefined),
+    budgetRemaining: z.number().optional().nullable().transform((v) => v ?? undefined),
+    hoursToExhaustion: z.number().optional().nullable().transform((v) => v ?? undefined),
+  }),
+);
+
+const SignalsJson = z.record(
+  z.string(),
+  z.object({
+    status: z.enum(["ok", "no-data", "unavailable", "degraded", "failed"]),
+    problem: z.string().optional().nullable().transform((s) => s ?? undefined),
+  }),
+);
+
+export function heartbeatToEntity(h: Heartbeat) {
+  return { partitionKey: "monitor", rowKey: "heartbeat", ...h, problem: h.problem ?? "", signals: JSON.stringify(h.signals), slos: JSON.stringify(h.slos), controlPlane: JSON.stringify(h.controlPlane ?? null) };
+}
+
+/** Undefined when the row does not parse; a nested part that does not parse reads as empty. */
+export function heartbeatFromEntity(e: TableEntityResult<Record<string, unknown>>): Heartbeat | undefined {
+  const parsed = HeartbeatEntity.safeParse(e);
+  if (!parsed.success) return undefined;
+  const signals = SignalsJson.safeParse(safeJson(parsed.data.signals));
+  const slos = SlosJson.safeParse(safeJson(parsed.data.slos));
+  const controlPlane = ControlPlaneJson.safeParse(safeJson(parsed.data.controlPlane));
+  return {
+    ...parsed.data,
+    problem: parsed.data.problem || undefined,
+    signals: signals.success ? signals.data : {},
+    slos: slos.success ? slos.data : [],
+    controlPlane: controlPlane.success ? controlPlane.data : undefined,
+  };
+}
