@@ -96,9 +96,10 @@ const SnapshotJson = z.object({
 const OutboxJson = z.array(
   z.object({
     id: z.string(),
-    dedupKey: z.string(),
+    // Notices queued before channels and dedup keys existed were Teams notices; the key is rebuilt.
+    dedupKey: z.string().default(""),
     kind: z.enum(["opened", "escalated", "unacknowledged", "repeated", "acknowledged", "resolved"]),
-    channel: z.enum(["teams", "email", "pagerduty"]),
+    channel: z.enum(["teams", "email", "pagerduty"]).default("teams"),
     decidedAt: isoDate,
     snapshot: SnapshotJson,
     attempts: z.number(),
@@ -211,7 +212,7 @@ export function fromEntity(e: TableEntityResult<Record<string, unknown>>): Incid
     peakFailures: p.peakFailures,
     deliveredCount: p.deliveredCount,
     counts: counts.data as WindowCounts,
-    outbox: outbox.data as PendingNotification[],
+    outbox: (outbox.data as PendingNotification[]).map((n) => (n.dedupKey ? n : { ...n, dedupKey: `vaultwatch-${p.rowKey}-${l.episode}` })),
     triggers: triggers.data,
     severityReason: p.severityReason,
     diagnosis: diagnosis.data,

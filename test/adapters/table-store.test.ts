@@ -78,6 +78,21 @@ describe("the incident store on Azure Tables (Azurite)", () => {
     expect((await store.list({ activeOnly: false, limit: 10 })).incidents).toHaveLength(2);
   });
 
+  it("reads a row written before the lifecycle columns: firing, announced, its queued notice still for Teams", async () => {
+    const i = anIncident();
+    await store.loadActive(at(0)); // creates the tables
+    const snapshot = { id: i.id, rule: i.rule, key: i.key, state: "open", severity: i.severity, openedAt: i.openedAt, resolvedAt: null, counts: i.counts, peakFailures: 90, lastFailureAt: i.lastFailureAt, triggers: [], severityReason: "", diagnosis: null };
+    await incidents.createEntity({
+      partitionKey: "kv-auth-denied", rowKey: i.id, state: "open", severity: "SEV-2", openedAt: i.openedAt, updatedAt: at(10), occurrence: 1, peakFailures: 90, deliveredCount: 0,
+      key: JSON.stringify(i.key), counts: JSON.stringify(i.counts), pending: 1,
+      outbox: JSON.stringify([{ id: `${i.id}-o1-opened`, kind: "opened", decidedAt: at(5), snapshot, attempts: 1, lastError: "server: 502", claimedUntil: null }]),
+    });
+    const { incidents: loaded, unreadable } = await store.loadActive(at(60));
+    expect(unreadable).toEqual([]);
+    expect(loaded[0]!.value).toMatchObject({ state: "firing", responder: { state: "new" }, notified: { state: "firing" } });
+    expect(loaded[0]!.value.outbox).toEqual([expect.objectContaining({ channel: "teams", kind: "opened", dedupKey: `vaultwatch-${i.id}-${i.openedAt.getTime().toString(36)}` })]);
+  });
+
   it("reports a row it cannot read instead of dropping it silently or failing the tick", async () => {
     await store.save(anIncident(), undefined);
     await incidents.createEntity({ partitionKey: "kv-auth-denied", rowKey: "garbled", state: "open", outbox: "{not json" });
