@@ -15,6 +15,15 @@ export interface StandInOptions {
   managedIdentityClientId?: string;
   /** The `sig` the Teams webhook accepts. */
   teamsSignature?: string;
+  /**
+   * How the token endpoint answers one identity and resource, overriding the client-ID check:
+   * a scenario's probe outcomes. Undefined: the default answer.
+   */
+  tokenOutcome?: (clientId: string | undefined, resource: string) => TokenOutcome | undefined;
+  /** Lifetime of issued tokens; short ones make the credential ask again instead of using its cache. */
+  tokenLifetimeSeconds?: number;
+  /** How long a timed-out token request is held before it is answered. */
+  tokenTimeoutMs?: number;
   port?: number;
 }
 
@@ -82,7 +91,8 @@ export async function startStandIn(o: StandInOptions): Promise<StandIn> {
       record(404);
       return send(res, 404, { error: { code: "NotFound", message: `the stand-in has no route for ${req.method} ${url.pathname}` } });
     }
-    const fault = faults.take(endpoint);
+    const outcome = endpoint === "identity" ? o.tokenOutcome?.(url.searchParams.get("client_id") ?? undefined, url.searchParams.get("resource") ?? "") : undefined;
+    const fault = faults.take(endpoint) ?? (outcome ? tokenFault(outcome, url.searchParams.get("resource") ?? "", o.tokenTimeoutMs ?? 15_000) : undefined);
     if (await applyTransportFault(fault, req, res, record)) return;
     if (fault?.kind === "status") {
       record(fault.status);
@@ -90,19 +100,19 @@ export async function startStandIn(o: StandInOptions): Promise<StandIn> {
       return send(res, fault.status, fault.body ?? { error: { code: statusCode(fault.status), message: `injected ${fault.status}` } }, headers);
     }
     const answer =
-      endpoint === "identity" ? identity(req, url) : endpoint === "logAnalytics" ? logAnalytics(req, url, body, fault) : teams(url, body);
+      endpoint === "identity" ? identity(req, url, outcome === "ok") : endpoint === "logAnalytics" ? logAnalytics(req, url, body, fault) : teams(url, body);
     record(answer.status);
     send(res, answer.status, answer.body, answer.headers);
   }
 
-  function identity(req: IncomingMessage, url: URL): Answer {
+  function identity(req: IncomingMessage, url: URL, anyClient: boolean): Answer {
     if (req.headers["x-identity-header"] !== identityHeader) {
       return { status: 401, body: { statusCode: 401, message: "The identity header is missing or wrong." } };
     }
     const resource = url.searchParams.get("resource");
     const clientId = url.searchParams.get("client_id");
     if (!resource) return { status: 400, body: { statusCode: 400, message: "The resource parameter is required." } };
-    if (o.managedIdentityClientId && clientId && clientId.toLowerCase() !== o.managedIdentityClientId.toLowerCase()) {
+    if (!anyClient && o.managedIdentityClientId && clientId && clientId.toLowerCase() !== o.managedIdentityClientId.toLowerCase()) {
       return { status: 400, body: { statusCode: 400, message: "Unable to load the proper Managed Identity.", correlationId: randomBytes(8).toString("hex") } };
     }
     const token = `standin.${randomBytes(18).toString("base64url")}`;
@@ -111,7 +121,7 @@ export async function startStandIn(o: StandInOptions): Promise<StandIn> {
       status: 200,
       body: {
         access_token: token,
-        expires_on: String(Math.floor(Date.now() / 1000) + 3600),
+        expires_on: String(Math.floor(Date.now() / 1000) + (o.tokenLifetimeSeconds ?? 3600)),
         resource,
         token_type: "Bearer",
         client_id: clientId ?? o.managedIdentityClientId ?? "00000000-0000-0000-0000-000000000000",
@@ -216,6 +226,26 @@ function route(method: string, path: string): Endpoint | undefined {
   return undefined;
 }
 
+
+/** The answers a token endpoint gives for a scenario's probe outcomes. */
+export type TokenOutcome = "ok" | "identity-not-found" | "invalid-audience" | "endpoint-unreachable" | "endpoint-timeout" | "endpoint-error";
+
+function tokenFault(outcome: TokenOutcome, resource: string, timeoutMs: number): Fault | undefined {
+  switch (outcome) {
+    case "ok":
+      return undefined;
+    case "identity-not-found":
+      return { kind: "status", status: 400, body: { statusCode: 400, message: "Unable to load the proper Managed Identity." } };
+    case "invalid-audience":
+      return { kind: "status", status: 400, body: { statusCode: 400, message: `AADSTS500011: The resource principal named ${resource} was not found in the tenant.` } };
+    case "endpoint-unreachable":
+      return { kind: "drop" };
+    case "endpoint-timeout":
+      return { kind: "delay", ms: timeoutMs };
+    case "endpoint-error":
+      return { kind: "status", status: 500, body: { statusCode: 500, message: "An unexpected error occurred while fetching the AAD Token." } };
+  }
+}
 
 function statusCode(status: number): string {
   return status === 429 ? "TooManyRequests" : status >= 500 ? "ServiceUnavailable" : "BadRequest";

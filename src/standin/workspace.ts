@@ -185,21 +185,7 @@ export class SimulatedWorkspace implements Workspace {
   }
 
   #changes(kind: "data" | "coverage", w: Window): unknown[][] {
-    const seen = this.#activity.filter((a) => a.at.getTime() >= w.changesStart && a.at.getTime() < w.windowEnd && a.at.getTime() + this.#delay * MINUTE <= w.windowEnd);
-    if (kind === "coverage") return [coverageRow("changes", "AzureActivity", seen.length, w)];
-    return seen.map((a) => {
-      const op = a.operation.toLowerCase();
-      const kindOf = op.endsWith("roleassignments/write") ? "role-assignment-write" : op.endsWith("roleassignments/delete") ? "role-assignment-delete" : op.endsWith("accesspolicies/write") ? "vault-access-policy-write" : op === "microsoft.keyvault/vaults/write" ? "vault-write" : "app-identity-change";
-      const row = dataRow(
-        "changes",
-        Math.floor(a.at.getTime() / (5 * MINUTE)) * 5 * MINUTE,
-        { kind: kindOf, operation: op, scope: a.scope.toLowerCase(), principalId: a.principalId, roleDefinitionId: a.roleDefinitionId.toLowerCase(), caller: a.caller, status: "Succeeded" },
-        { events: 1 },
-      );
-      row[6] = a.at.toISOString();
-      row[7] = a.at.toISOString();
-      return row;
-    });
+    return changesRows(this.#activity, kind, w, this.#delay);
   }
 }
 
@@ -216,7 +202,26 @@ export class FixtureWorkspace implements Workspace {
   }
 }
 
-interface Window {
+/** AzureActivity records as the changes leg returns them: visible `delayMinutes` after they happen. */
+export function changesRows(activity: readonly ActivityEvent[], kind: "data" | "coverage", w: Window, delayMinutes: number): unknown[][] {
+  const seen = activity.filter((a) => a.at.getTime() >= w.changesStart && a.at.getTime() < w.windowEnd && a.at.getTime() + delayMinutes * MINUTE <= w.windowEnd);
+  if (kind === "coverage") return [coverageRow("changes", "AzureActivity", seen.length, w)];
+  return seen.map((a) => {
+    const op = a.operation.toLowerCase();
+    const kindOf = op.endsWith("roleassignments/write") ? "role-assignment-write" : op.endsWith("roleassignments/delete") ? "role-assignment-delete" : op.endsWith("accesspolicies/write") ? "vault-access-policy-write" : op === "microsoft.keyvault/vaults/write" ? "vault-write" : "app-identity-change";
+    const row = dataRow(
+      "changes",
+      Math.floor(a.at.getTime() / (5 * MINUTE)) * 5 * MINUTE,
+      { kind: kindOf, operation: op, scope: a.scope.toLowerCase(), principalId: a.principalId, roleDefinitionId: a.roleDefinitionId.toLowerCase(), caller: a.caller, status: "Succeeded" },
+      { events: 1 },
+    );
+    row[6] = a.at.toISOString();
+    row[7] = a.at.toISOString();
+    return row;
+  });
+}
+
+export interface Window {
   windowStart: number;
   windowEnd: number;
   priorStart: number;
@@ -225,12 +230,12 @@ interface Window {
 }
 
 /** The SLO periods a query's period legs ask for (the `BadNd` columns of its slo-period legs). */
-function periodsIn(query: string): number[] {
+export function periodsIn(query: string): number[] {
   const periodLegs = query.split("// leg: ").filter((leg) => leg.startsWith("slo-period ")).join("\n");
   return [...new Set([...periodLegs.matchAll(/\bBad(\d+)d = /g)].map((m) => Number(m[1])))];
 }
 
-function parseWindow(query: string): Window | undefined {
+export function parseWindow(query: string): Window | undefined {
   const read = (name: string) => {
     const m = new RegExp(`^let ${name} = datetime\\(([^)]+)\\);$`, "m").exec(query);
     return m ? Date.parse(m[1]!) : NaN;
@@ -239,23 +244,23 @@ function parseWindow(query: string): Window | undefined {
   return Object.values(w).some(Number.isNaN) ? undefined : w;
 }
 
-function dataRow(signal: string, binStart: number, dims: Record<string, unknown>, counts: Record<string, number>): unknown[] {
+export function dataRow(signal: string, binStart: number, dims: Record<string, unknown>, counts: Record<string, number>): unknown[] {
   // Dynamic columns travel as JSON text in the REST response.
   return [signal, "data", new Date(binStart).toISOString(), JSON.stringify(dims), JSON.stringify(counts), "", null, null];
 }
 
-function coverageRow(signal: string, table: string, events: number, w: Window): unknown[] {
+export function coverageRow(signal: string, table: string, events: number, w: Window): unknown[] {
   return [signal, "coverage", new Date(w.windowStart).toISOString(), JSON.stringify({ table }), JSON.stringify({ events }), "", new Date(w.windowStart).toISOString(), new Date(w.windowEnd).toISOString()];
 }
 
-function tablesAnswer(tables: string[]): QueryAnswer {
+export function tablesAnswer(tables: string[]): QueryAnswer {
   return {
     status: 200,
     body: { tables: [{ name: "PrimaryResult", columns: [{ name: "SourceTable", type: "string" }, { name: "Events", type: "long" }], rows: tables.map((t) => [t, 1]) }] },
   };
 }
 
-function badRequest(innerCode: string, message: string): QueryAnswer {
+export function badRequest(innerCode: string, message: string): QueryAnswer {
   return {
     status: 400,
     body: { error: { code: "BadArgumentError", message: "The request had some invalid properties", innererror: { code: innerCode, message } } },
