@@ -11,6 +11,9 @@ import { redirectTo } from "../standin/redirect.js";
 import { ScenarioWorkspace } from "../standin/scenario-workspace.js";
 import { ScenarioError, type ScenarioWorld } from "../scenario/load.js";
 import { notificationLine, type NotificationLine } from "./line.js";
+import { TableClient } from "@azure/data-tables";
+import { createTableBaselineStore } from "../adapters/baseline-store.js";
+import type { Baseline } from "../core/baselines/index.js";
 
 /** The replay's workspace and the monitor's own user-assigned identity (stand-in values, not secrets). */
 const WORKSPACE_ID = "6d0e4a1b-8c2f-4e3a-9b5d-7f1a2c3e4d5f";
@@ -41,6 +44,8 @@ export interface TickSummary {
 export interface ReplayResult {
   lines: NotificationLine[];
   ticks: TickSummary[];
+  /** The baselines the monitor had learned by the last tick, by `<rule>|<series>` (app/baselines.ts). */
+  baselines: Map<string, Baseline>;
 }
 
 const quiet: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -100,7 +105,11 @@ export async function replayScenario(world: ScenarioWorld, o: ReplayOptions = {}
         o.onLine?.(line);
       }
     }
-    return { lines, ticks };
+    // Read back through the monitor's own store, as the next tick would see them.
+    const prefix = env["STATE_TABLE_PREFIX"]!;
+    const table = TableClient.fromConnectionString(tables.connectionString, `${prefix}Baselines`, { allowInsecureConnection: true });
+    const { baselines } = await createTableBaselineStore(table).load();
+    return { lines, ticks, baselines };
   } finally {
     for (const s of opened.reverse()) await s.close().catch(() => undefined);
     for (const [k, v] of Object.entries(savedEnv)) {
