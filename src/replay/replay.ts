@@ -4,7 +4,7 @@ import { createRuntime } from "../composition.js";
 import { runTick, type TickReport } from "../app/run-tick.js";
 import type { Logger } from "../app/ports.js";
 import { startAzuriteTables, type LocalTables } from "../local/azurite.js";
-import { startStandIn, type TokenOutcome } from "../standin/server.js";
+import { startStandIn, type StandIn, type TokenOutcome } from "../standin/server.js";
 import { startArmStandIn, type ArmStandIn } from "../standin/arm.js";
 import type { ArmState } from "../standin/arm-state.js";
 import { redirectTo } from "../standin/redirect.js";
@@ -27,8 +27,8 @@ export interface ReplayOptions {
   onLine?: (line: NotificationLine) => void;
   /** Where the monitor's warnings go; quiet when absent. */
   log?: Logger;
-  /** An Azurite to keep state in (each replay gets its own tables); one is started when absent. */
-  tables?: LocalTables;
+  /** Azurite and the stand-in, shared by several replays in one process; started (and stopped) for this replay when absent. */
+  host?: ReplayHost;
 }
 
 /** What one tick cost and saw, for the benchmark. */
@@ -48,6 +48,55 @@ export interface ReplayResult {
   baselines: Map<string, Baseline>;
 }
 
+/**
+ * Azurite and the stand-in for the workspace, token endpoint and Teams, for one replay at a time.
+ * The managed-identity credential keeps its endpoint in process-wide state, so every replay in a
+ * process must use the same token endpoint: hence one host per process, pointed at each world in turn.
+ */
+export interface ReplayHost {
+  tables: LocalTables;
+  standIn: StandIn;
+  /** Points the stand-in at a world and its simulated clock. */
+  use(world: ScenarioWorld, now: () => Date): void;
+  close(): Promise<void>;
+}
+
+export async function startReplayHost(): Promise<ReplayHost> {
+  let current: { world: ScenarioWorld; workspace: ScenarioWorkspace; now: () => Date } | undefined;
+  const tables = await startAzuriteTables();
+  try {
+    const standIn = await startStandIn({
+      workspace: { answer: (query, timespan) => (current ? current.workspace.answer(query, timespan) : { status: 503, body: { error: { code: "NoScenario", message: "no scenario is being replayed" } } }) },
+      workspaceId: WORKSPACE_ID,
+      managedIdentityClientId: REPLAY_MONITOR_CLIENT_ID,
+      tokenOutcome: (clientId, resource) => (current ? probeOutcome(current.world, current.now(), clientId, resource) : undefined),
+      tokenLifetimeSeconds: TOKEN_LIFETIME_SECONDS,
+    });
+    // The managed-identity credential reads these from the process, as on App Service.
+    const saved = { IDENTITY_ENDPOINT: process.env["IDENTITY_ENDPOINT"], IDENTITY_HEADER: process.env["IDENTITY_HEADER"] };
+    process.env["IDENTITY_ENDPOINT"] = standIn.identityEndpoint;
+    process.env["IDENTITY_HEADER"] = standIn.identityHeader;
+    return {
+      tables,
+      standIn,
+      use(world, now) {
+        current = { world, workspace: new ScenarioWorkspace(world), now };
+      },
+      async close() {
+        await standIn.close().catch(() => undefined);
+        await tables.close().catch(() => undefined);
+        for (const [k, v] of Object.entries(saved)) {
+          if (v === undefined) delete process.env[k];
+          else process.env[k] = v;
+        }
+      },
+    };
+  } catch (error) {
+    await tables.close().catch(() => undefined);
+    throw error;
+  }
+}
+
 const quiet: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 /**
@@ -58,26 +107,13 @@ const quiet: Logger = { info: () => undefined, warn: () => undefined, error: () 
  */
 export async function replayScenario(world: ScenarioWorld, o: ReplayOptions = {}): Promise<ReplayResult> {
   const log = o.log ?? quiet;
-  const opened: { close(): Promise<void> }[] = [];
-  const savedEnv = { IDENTITY_ENDPOINT: process.env["IDENTITY_ENDPOINT"], IDENTITY_HEADER: process.env["IDENTITY_HEADER"] };
+  const host = o.host ?? (await startReplayHost());
+  let arm: ArmStandIn | undefined;
   let simNow = world.start;
   try {
-    const tables = o.tables ?? (await startAzuriteTables());
-    if (!o.tables) opened.push(tables);
-    const standIn = await startStandIn({
-      workspace: new ScenarioWorkspace(world),
-      workspaceId: WORKSPACE_ID,
-      managedIdentityClientId: REPLAY_MONITOR_CLIENT_ID,
-      tokenOutcome: (clientId, resource) => probeOutcome(world, simNow, clientId, resource),
-      tokenLifetimeSeconds: TOKEN_LIFETIME_SECONDS,
-    });
-    opened.push(standIn);
-    const arm = world.settings["CONTROL_PLANE_CONFIG"] ? await startArmStandIn({ callerClientId: REPLAY_MONITOR_CLIENT_ID, state: armStateAt(world, simNow) }) : undefined;
-    if (arm) opened.push(arm);
-
-    // The managed-identity credential reads these from the process, as on App Service.
-    process.env["IDENTITY_ENDPOINT"] = standIn.identityEndpoint;
-    process.env["IDENTITY_HEADER"] = standIn.identityHeader;
+    host.use(world, () => simNow);
+    const { tables, standIn } = host;
+    arm = world.settings["CONTROL_PLANE_CONFIG"] ? await startArmStandIn({ callerClientId: REPLAY_MONITOR_CLIENT_ID, state: armStateAt(world, simNow) }) : undefined;
     const env = settingsFor(world, { tables, teamsWebhookUrl: standIn.teamsWebhookUrl, identityEndpoint: standIn.identityEndpoint });
     let settings;
     try {
@@ -106,16 +142,12 @@ export async function replayScenario(world: ScenarioWorld, o: ReplayOptions = {}
       }
     }
     // Read back through the monitor's own store, as the next tick would see them.
-    const prefix = env["STATE_TABLE_PREFIX"]!;
-    const table = TableClient.fromConnectionString(tables.connectionString, `${prefix}Baselines`, { allowInsecureConnection: true });
+    const table = TableClient.fromConnectionString(tables.connectionString, `${env["STATE_TABLE_PREFIX"]!}Baselines`, { allowInsecureConnection: true });
     const { baselines } = await createTableBaselineStore(table).load();
     return { lines, ticks, baselines };
   } finally {
-    for (const s of opened.reverse()) await s.close().catch(() => undefined);
-    for (const [k, v] of Object.entries(savedEnv)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
+    await arm?.close().catch(() => undefined);
+    if (!o.host) await host.close();
   }
 }
 
