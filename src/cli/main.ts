@@ -58,6 +58,11 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
 
 /** Runs the command line of this process. */
 export function run(): void {
+  // A reader that stops early (`| head`) is not an error of the replay.
+  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    throw error;
+  });
   void main(process.argv.slice(2), (s) => process.stdout.write(s), (s) => process.stderr.write(s)).then((code) => {
     process.exitCode = code;
   });

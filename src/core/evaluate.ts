@@ -71,6 +71,23 @@ function mergeInto(target: KvRequestBin, row: KvRequestBin): void {
 
 const MINUTE = 60_000;
 
+/**
+ * Calls that carried no token (no object or app ID in the log). An SDK client's first calls after
+ * a cold start go out before its token is ready and fail with 401 for one bin; an app that has
+ * lost its identity keeps failing. So these page only when failures span this many bins of the
+ * window, and, since such calls can never succeed, their quiet is their recovery.
+ */
+export const TOKENLESS_MIN_FAILING_BINS = 2;
+
+export function isTokenless(key: Pick<SeriesKey, "callerObjectId" | "callerAppId">): boolean {
+  return !key.callerObjectId && !key.callerAppId;
+}
+
+/** Bins overlapping `[from, to]` in which the rule saw failures. */
+function failingBins(rule: RequestRuleId, bins: readonly KvRequestBin[], from: Date, to: Date, binMinutes: number): number {
+  return bins.filter((b) => b.binStart.getTime() + binMinutes * MINUTE > from.getTime() && b.binStart.getTime() <= to.getTime() && FAILURES[rule](b) > 0).length;
+}
+
 /** Sums the bins that overlap `[from, to]` for one rule. */
 export function countWindow(rule: RequestRuleId, bins: readonly KvRequestBin[], from: Date, to: Date, binMinutes: number): WindowCounts {
   const failuresOf = FAILURES[rule];
@@ -133,11 +150,12 @@ export function evaluate(rule: RequestRuleId, series: Series, now: Date, policy:
   const triggers: Trigger[] = [];
 
   const baseline = context.baseline;
-  if (baseline?.kind === "anomalous") {
+  const sustained = !isTokenless(key) || failingBins(rule, series.bins, windowFrom, now, policy.binMinutes) >= TOKENLESS_MIN_FAILING_BINS;
+  if (baseline?.kind === "anomalous" && sustained) {
     triggers.push({ kind: "baseline", expectedRatio: baseline.expectedRatio, observedRatio: baseline.observedRatio, pValue: baseline.pValue, text: baseline.text });
   }
   const aboveFloor = counts.failures >= policy.minFailures && counts.failurePercent >= policy.minFailurePercent;
-  if (aboveFloor && baseline?.kind !== "normal" && baseline?.kind !== "anomalous") {
+  if (aboveFloor && sustained && baseline?.kind !== "normal" && baseline?.kind !== "anomalous") {
     triggers.push({ kind: "threshold", failures: counts.failures, failurePercent: counts.failurePercent, baseline: baseline ? "cold" : "none" });
   }
   let sloAction: "page" | "ticket" | undefined;
@@ -161,7 +179,7 @@ export function evaluate(rule: RequestRuleId, series: Series, now: Date, policy:
   }
   const confirmFrom = new Date(now.getTime() - policy.resolveAfterMinutes * MINUTE);
   const confirm = countWindow(rule, series.bins, confirmFrom, now, policy.binMinutes);
-  if (confirm.total === 0) return { kind: "no-traffic", rule, key };
+  if (confirm.total === 0) return isTokenless(key) ? { kind: "recovered", rule, key, counts, successesInConfirmation: 0 } : { kind: "no-traffic", rule, key };
   // Recovery needs evidence, not silence: calls succeeding and none failing for the whole period.
   if (confirm.failures === 0 && confirm.succeeded > 0) {
     return { kind: "recovered", rule, key, counts, successesInConfirmation: confirm.succeeded };

@@ -25,10 +25,11 @@ export interface NotificationLine {
   severity: Severity;
   /** First of the ranked hypotheses that is likely or possible; `none` when none is. */
   hypothesis: string;
-  verdict: string | undefined;
-  vault: string | undefined;
-  identity: string | undefined;
-  app: string | undefined;
+  /** Null, rather than absent, when not known: every line has the same keys. */
+  verdict: string | null;
+  vault: string | null;
+  identity: string | null;
+  app: string | null;
   summary: string;
 }
 
@@ -45,10 +46,10 @@ export function notificationLine(n: Notice): NotificationLine {
     rule: s.rule,
     severity: s.severity,
     hypothesis: top?.id ?? "none",
-    verdict: top?.verdict,
-    vault: s.key.vaultResourceId ? vaultName(s.key.vaultResourceId).name : undefined,
-    identity: caller.name ?? (caller.objectId || undefined),
-    app: s.key.app,
+    verdict: top?.verdict ?? null,
+    vault: s.key.vaultResourceId ? vaultName(s.key.vaultResourceId).name : null,
+    identity: caller.name ?? (caller.objectId || null),
+    app: s.key.app ?? null,
     summary: s.diagnosis?.summary ?? s.severityReason,
   };
 }

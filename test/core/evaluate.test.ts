@@ -42,6 +42,29 @@ describe("the threshold rule", () => {
   });
 });
 
+describe("calls without a token", () => {
+  const tokenless = { callerObjectId: "", callerAppId: "", callerResourceId: "" };
+
+  it("do not page for one bin of 401s, which is what a client's first calls after a cold start look like", () => {
+    const ev = evaluate("kv-auth-denied", series(aBin(5, { ...tokenless, unauthorized: 5 })), at(15), aPolicy());
+    expect(ev.kind).toBe("settling");
+  });
+
+  it("page once the 401s go on into a second bin: an app that has lost its identity keeps failing", () => {
+    const ev = evaluate("kv-auth-denied", series(aBin(0, { ...tokenless, unauthorized: 5 }), aBin(5, { ...tokenless, unauthorized: 6 })), at(15), aPolicy());
+    expect(ev.kind).toBe("firing");
+  });
+
+  it("leave an identified caller's single bin of denials paging as before", () => {
+    expect(evaluate("kv-auth-denied", series(aBin(5, { unauthorized: 5 })), at(15), aPolicy()).kind).toBe("firing");
+  });
+
+  it("recover when they stop for the confirmation period, since such calls never succeed", () => {
+    const ev = evaluate("kv-auth-denied", series(aBin(0, { ...tokenless, unauthorized: 30 })), at(40), aPolicy());
+    expect(ev).toMatchObject({ kind: "recovered", successesInConfirmation: 0 });
+  });
+});
+
 describe("severity", () => {
   it("rates a caller that has just lost all access by its current bin, not by the successes before onset", () => {
     const s = series(aBin(0, { succeeded: 300 }), aBin(5, { forbidden: 30 }));

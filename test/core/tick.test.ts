@@ -73,4 +73,12 @@ describe("a tick's decisions", () => {
     expect(d.changed).toEqual([]);
     expect(d.evaluations).toEqual([expect.objectContaining({ kind: "no-traffic" })]);
   });
+
+  it("resolve an incident about calls without a token once they stop, and only from a complete result", () => {
+    const tokenless = anIncident({ key: { ...anIncident().key, callerObjectId: "", callerAppId: "", callerResourceId: "" } });
+    const quiet = decideTick({ now: at(60), signal: { status: "complete", rows: [] }, incidents: [tokenless], policy: aPolicy() });
+    expect(quiet.changed.map((i) => i.state)).toEqual(["resolved"]);
+    const partial = decideTick({ now: at(60), signal: { status: "partial", rows: [], problem: "limit" }, incidents: [tokenless], policy: aPolicy() });
+    expect(partial.changed).toEqual([]);
+  });
 });
