@@ -164,6 +164,7 @@ export const SEVERITIES = ["SEV-1", "SEV-2", "SEV-3", "SEV-4"] as const;
 const TruthIncident = z
   .object({
     name,
+    cause: instant.optional().describe("when the change that caused it was made, when that is known and before onset (a role deleted, a vault switched): a detection from then on is about this incident"),
     onset: instant.describe("when the first failing request happened"),
     recovered: instant.describe("when the last failing request happened (access works again)"),
     hypothesis: z.enum(HYPOTHESES).describe("the playbooks' cause; none for load (429) that is no access fault"),

@@ -126,6 +126,7 @@ function toWorld(f: ParsedScenarioFile, problems: string[]): ScenarioWorld {
   if (hasCp && !(firstCp <= f.start.getTime())) at(["controlPlane"], "CONTROL_PLANE_CONFIG is set: expected a snapshot at or before start, so Resource Manager has something to show");
   f.truth?.incidents.forEach((t, i) => {
     if (t.recovered.getTime() <= t.onset.getTime()) at(["truth", "incidents", i, "recovered"], "expected a time after onset");
+    if (t.cause && t.cause.getTime() > t.onset.getTime()) at(["truth", "incidents", i, "cause"], "expected a time at or before onset");
   });
 
   const binStarts = [...bins.keys()].sort((a, b) => a - b);
