@@ -4,6 +4,7 @@ import { randomBytes } from "node:crypto";
 import { FaultPlan, type Endpoint, type Fault } from "./faults.js";
 import type { Workspace } from "./workspace.js";
 import { applyTransportFault, closeServer, readBody, send } from "./http.js";
+import type { ProbeOutcomeName } from "../scenario/format.js";
 
 export interface StandInOptions {
   workspace: Workspace;
@@ -227,8 +228,8 @@ function route(method: string, path: string): Endpoint | undefined {
 }
 
 
-/** The answers a token endpoint gives for a scenario's probe outcomes. */
-export type TokenOutcome = "ok" | "identity-not-found" | "invalid-audience" | "endpoint-unreachable" | "endpoint-timeout" | "endpoint-error";
+/** How the token endpoint answers: a scenario's probe outcomes. */
+export type TokenOutcome = ProbeOutcomeName;
 
 function tokenFault(outcome: TokenOutcome, resource: string, timeoutMs: number): Fault | undefined {
   switch (outcome) {
