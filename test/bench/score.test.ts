@@ -68,6 +68,14 @@ describe("scoring vaultwatch against the truth", () => {
     expect(s.truths[0]!.ttdMs).toBe(-10 * 60_000);
   });
 
+  it("reach back to the truth's cause when the story names the change that caused it", () => {
+    // A role deleted at 00:30 whose first denial comes at 01:03: a finding at 00:31 is about it.
+    expect(matches(episode({ firedAt: at(-29), rule: "control-plane" }), truth({ cause: at(-30) }))).toBe(true);
+    expect(matches(episode({ firedAt: at(-31), rule: "control-plane" }), truth({ cause: at(-30) }))).toBe(false);
+    // A cause later than onset − 15 min does not narrow the window.
+    expect(matches(episode({ firedAt: at(3 - 15) }), truth({ cause: at(0) }))).toBe(true);
+  });
+
   it("compare vaults and identities case-insensitively by name, resource ID or object ID", () => {
     expect(matches(episode({ vault: "KV-Orders-Prod" }), truth({ vault: VAULT_ID }))).toBe(true);
     expect(matches(episode({ vault: "kv-billing-prod" }), truth())).toBe(false);
