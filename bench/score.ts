@@ -5,6 +5,7 @@ import { isPage } from "../src/core/notify/policy.js";
 import type { NotificationLine } from "../src/replay/line.js";
 import type { TruthIncidentSpec } from "../src/scenario/format.js";
 import type { ScenarioWorld } from "../src/scenario/load.js";
+import { moreSevere } from "../src/core/severity.js";
 
 /**
  * Scoring a detector against a scenario's ground truth, in the vocabulary of the SRE workbook's
@@ -89,22 +90,13 @@ export function vaultwatchRun(lines: readonly NotificationLine[]): DetectorRun {
     }
     const e = open.get(line.incident);
     if (!e) continue;
-    e.peakSeverity = higher(e.peakSeverity, line.severity);
+    if (moreSevere(line.severity, e.peakSeverity)) e.peakSeverity = line.severity;
     if (line.event === "resolved") {
       e.resolvedAt = at;
       open.delete(line.incident);
     }
   }
   return { episodes, notifications: lines.length, pages: lines.filter(isVaultwatchPage).length };
-}
-
-/** SEV-1 is the highest. */
-export function severityRank(s: Severity): number {
-  return Number(s.slice(4));
-}
-
-export function higher(a: Severity, b: Severity): Severity {
-  return severityRank(b) < severityRank(a) ? b : a;
 }
 
 /**
@@ -255,7 +247,7 @@ export function scoreScenario(
       ttdMs: first.firedAt.getTime() - t.onset.getTime(),
       ttrMs: allClear,
       hypothesis: named.hypothesis === undefined ? undefined : { got: named.hypothesis, want: t.hypothesis },
-      severity: { got: mine.map((e) => e.peakSeverity).reduce(higher), want: t.severity },
+      severity: { got: mine.map((e) => e.peakSeverity).reduce((a, b) => (moreSevere(b, a) ? b : a)), want: t.severity },
       matchedEpisodes: mine.length,
     };
   });

@@ -79,7 +79,7 @@ const MINUTE = 60_000;
  */
 export const TOKENLESS_MIN_FAILING_BINS = 2;
 
-export function isTokenless(key: Pick<SeriesKey, "callerObjectId" | "callerAppId">): boolean {
+function isTokenless(key: Pick<SeriesKey, "callerObjectId" | "callerAppId">): boolean {
   return !key.callerObjectId && !key.callerAppId;
 }
 

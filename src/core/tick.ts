@@ -1,6 +1,6 @@
 import type { BaselineOpinion, Evaluation, Incident, KvRequestBin, Policy, RequestRuleId, SeriesKey, SignalOutcome } from "./model.js";
 import { isKnown, type SignalRow } from "../signals/model.js";
-import { countWindow, evaluate, groupSeries, isTokenless, RULES, type SeriesContext } from "./evaluate.js";
+import { countWindow, evaluate, groupSeries, RULES, type SeriesContext } from "./evaluate.js";
 import { fingerprint, isActive } from "./incidents.js";
 import { transition } from "./lifecycle/transition.js";
 import { planNotices } from "./notify/plan.js";
@@ -12,7 +12,7 @@ import { callerName } from "./names.js";
 import { sloFor } from "./spec-lookup.js";
 import { periodCountsOf, reportSlos, rowsFor, windowCountsOf, type SloReport } from "./slo/report.js";
 import { diagnoseFinding, type Evidence } from "./diagnose-finding.js";
-import { evaluateControlPlane, NO_COUNTS, type ControlPlaneCheck } from "./control-plane-findings.js";
+import { evaluateControlPlane, type ControlPlaneCheck } from "./control-plane-findings.js";
 
 /** Judges a series' window against its learned baseline; undefined when it has none. */
 export type BaselineJudge = (seriesId: string, rule: RequestRuleId, observed: { failures: number; total: number; at: Date }) => BaselineOpinion | undefined;
@@ -121,16 +121,14 @@ function evaluateVaults({ now, incidents, policy, sloWindows, sloPeriod, baselin
     }
   }
   // An active incident whose caller made no requests at all in the window stays open: silence is
-  // not recovery. It is reported as such by the health check. Calls without a token are the
-  // exception: they can never succeed, so their silence is the recovery (see isTokenless).
+  // not recovery (reported as such by the health check), except for calls without a token, which
+  // can never succeed (see isTokenless in evaluate.ts).
   for (const incident of incidents) {
     if (!RULES.includes(incident.rule as RequestRuleId)) continue;
     if (!isActive(incident) || seen.has(incident.id)) continue;
-    evaluations.push(
-      isTokenless(incident.key)
-        ? { kind: "recovered", rule: incident.rule, key: incident.key, counts: NO_COUNTS, successesInConfirmation: 0, fingerprint: incident.id }
-        : { kind: "no-traffic", rule: incident.rule, key: incident.key, fingerprint: incident.id },
-    );
+    // Judged like any series, with no bins: `evaluate` decides what silence means for this caller.
+    const quiet = evaluate(incident.rule as RequestRuleId, { id: incident.id, key: incident.key, bins: [] }, now, policy);
+    evaluations.push({ ...quiet, fingerprint: incident.id });
   }
   return { evaluations, seriesObserved: series.length };
 }

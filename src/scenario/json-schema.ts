@@ -7,7 +7,7 @@ import { SCENARIO_FORMAT, ScenarioFile } from "./format.js";
  * out); cross-field rules (bin boundaries, series references, tables) are in docs/scenarios.md.
  */
 export function scenarioJsonSchema(): Record<string, unknown> {
-  const schema = z.toJSONSchema(ScenarioFile, { io: "input", unrepresentable: "any" }) as Record<string, unknown>;
+  const schema = z.toJSONSchema(ScenarioFile, { io: "input" }) as Record<string, unknown>;
   return {
     ...schema,
     $schema: "https://json-schema.org/draft/2020-12/schema",

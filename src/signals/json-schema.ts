@@ -9,6 +9,8 @@ import { SIGNAL_MODEL_VERSION, SIGNAL_NAMES, SIGNAL_ROWS } from "./model.js";
 export function signalModelJsonSchema(): Record<string, unknown> {
   const toJson = (schema: z.ZodType) =>
     z.toJSONSchema(schema, {
+      // JSON Schema has no date type: rather than throw on z.date(), let the override below
+      // describe it as an ISO 8601 string.
       unrepresentable: "any",
       override: (ctx) => {
         if ((ctx.zodSchema as { _zod: { def: { type: string } } })._zod.def.type === "date") {

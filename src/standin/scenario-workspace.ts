@@ -3,6 +3,7 @@ import { SIGNALS_MARKER, TABLES_MARKER } from "../queries/signals-query.js";
 import { SCENARIO_BIN_MINUTES } from "../scenario/format.js";
 import type { BinRows, ScenarioWorld } from "../scenario/load.js";
 import type { SignalRow } from "../signals/model.js";
+import { WINDOW_MINUTES } from "../core/slo/windows.js";
 import { badRequest, changesRows, coverageRow, dataRow, parseWindow, periodsIn, tablesAnswer, type QueryAnswer, type Window, type Workspace } from "./workspace.js";
 
 const MINUTE = 60_000;
@@ -10,7 +11,7 @@ const BIN = SCENARIO_BIN_MINUTES * MINUTE;
 const HOUR = 60 * MINUTE;
 const KV_TABLES = new Set(["AzureDiagnostics", "AZKVAuditLogs"]);
 /** The alerting windows of the slo-windows leg (queries/signals/slo.ts), in minutes. */
-const SLO_SPANS: [string, number][] = [["5m", 5], ["30m", 30], ["1h", 60], ["2h", 120], ["6h", 360], ["1d", 1440], ["3d", 4320]];
+const SLO_SPANS = Object.entries(WINDOW_MINUTES);
 
 type KvRow = SignalRow<"kv-requests">;
 

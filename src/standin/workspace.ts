@@ -1,5 +1,6 @@
 import { LEG_COLUMNS } from "../queries/signals/leg.js";
 import { SIGNALS_MARKER, TABLES_MARKER } from "../queries/signals-query.js";
+import { WINDOW_MINUTES } from "../core/slo/windows.js";
 
 /** Requests of one caller for one operation and status in one minute, as Key Vault logs them. */
 export interface AuditEvent {
@@ -154,7 +155,7 @@ export class SimulatedWorkspace implements Workspace {
   #slo(signal: "slo-windows" | "slo-period", table: string, kind: "data" | "coverage", w: Window, periods: number[]): unknown[][] {
     const spans: [string, number][] =
       signal === "slo-windows"
-        ? [["5m", 5], ["30m", 30], ["1h", 60], ["2h", 120], ["6h", 360], ["1d", 1440], ["3d", 4320]]
+        ? Object.entries(WINDOW_MINUTES)
         : periods.map((d) => [`${d}d`, d * 1440]);
     const longest = Math.max(...spans.map(([, m]) => m));
     const until = Math.min(w.windowEnd, this.#visibleUntil(w));
