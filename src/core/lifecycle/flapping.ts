@@ -10,6 +10,18 @@ export function isFlapping(i: Pick<Incident, "changes">, now: Date, flap: Lifecy
   return recent(i.changes, now, flap).length >= flap.changes;
 }
 
+/**
+ * Whether an incident is flapping once its switches are `changes`. Enough switches in the window
+ * mark it; once marked it stays so while any switch of the window is left, as Nagios keeps a lower
+ * threshold for letting go: otherwise a pattern a little slower than the window would be let go
+ * between two relapses and page again on the next one.
+ */
+export function flappingAfter(prev: Pick<Incident, "changes" | "flapping"> | undefined, changes: readonly Date[], now: Date, flap: LifecyclePolicy["flap"]): boolean {
+  if (recent(changes, now, flap).length >= flap.changes) return true;
+  // The switch being recorded now does not count here: it would keep an hour-quiet incident held.
+  return prev !== undefined && prev.flapping && recent(prev.changes, now, flap).length > 0;
+}
+
 /** Records a switch at `now`, forgetting the ones that fell out of the window. */
 export function noteChange(changes: readonly Date[], now: Date, flap: LifecyclePolicy["flap"]): Date[] {
   return [...recent(changes, now, flap), now];

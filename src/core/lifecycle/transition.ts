@@ -4,7 +4,7 @@ import { moreSevere } from "../severity.js";
 import { fingerprint } from "../incidents.js";
 import { SYSTEM_LIFECYCLE, type ConditionEvent, type SystemAction, type SystemState } from "./table.js";
 import { respond } from "./responder.js";
-import { isFlapping, noteChange } from "./flapping.js";
+import { flappingAfter, isFlapping, noteChange } from "./flapping.js";
 
 /** What one evaluation does to an incident: the next state, and whether it must be written. */
 export interface Transition {
@@ -51,12 +51,19 @@ export function transition(prev: Incident | undefined, ev: Evaluation, now: Date
     case "settle":
       return prev ? settle(prev, ev, now, policy) : unchanged;
     case "discard":
-      return prev ? { next: close(prev, now, ev), changed: true, action } : unchanged;
+      return prev ? { next: close(prev, now, ev, prev.conditionFiring ? noteChange(prev.changes, now, policy.flap) : prev.changes), changed: true, action } : unchanged;
     case "resolve": {
       if (!prev) return unchanged;
-      // A flapping incident stays open through a recovery: the next relapse must not page again.
-      if (isFlapping(prev, now, policy.flap)) return { next: { ...prev, flapping: true, updatedAt: now }, changed: !prev.flapping, action };
-      return { next: close(prev, now, ev), changed: true, action };
+      const switched = prev.conditionFiring;
+      const changes = switched ? noteChange(prev.changes, now, policy.flap) : prev.changes;
+      // A flapping incident stays firing through a recovery, so the next relapse belongs to this
+      // episode and pages nobody. The recovery is still a switch: were it not recorded, relapses
+      // would add none, the window would empty while the pattern goes on, and paging would resume.
+      if (flappingAfter(prev, changes, now, policy.flap)) {
+        if (!switched && prev.flapping) return unchanged;
+        return { next: { ...prev, conditionFiring: false, changes, flapping: true, updatedAt: now }, changed: true, action };
+      }
+      return { next: close(prev, now, ev, changes), changed: true, action };
     }
   }
 }
@@ -116,7 +123,7 @@ function update(prev: Incident, ev: Extract<Evaluation, { kind: "firing" }>, now
     changes,
     updatedAt: now,
   };
-  return { ...next, flapping: next.flapping || isFlapping(next, now, policy.flap) };
+  return { ...next, flapping: flappingAfter(prev, changes, now, policy.flap) };
 }
 
 function settle(prev: Incident, ev: Evaluation, now: Date, policy: LifecyclePolicy): Transition {
@@ -125,12 +132,12 @@ function settle(prev: Incident, ev: Evaluation, now: Date, policy: LifecyclePoli
   if (!flipped && lastFailureAt?.getTime() === prev.lastFailureAt?.getTime()) return { next: prev, changed: false, action: "settle" };
   const changes = flipped ? noteChange(prev.changes, now, policy.flap) : prev.changes;
   const next: Incident = { ...prev, lastFailureAt, conditionFiring: false, changes, updatedAt: now };
-  return { next: { ...next, flapping: next.flapping || isFlapping(next, now, policy.flap) }, changed: true, action: "settle" };
+  return { next: { ...next, flapping: flappingAfter(prev, changes, now, policy.flap) }, changed: true, action: "settle" };
 }
 
-function close(prev: Incident, now: Date, ev: Evaluation): Incident {
+/** `changes` already holds the switch this resolution makes, if it makes one. */
+function close(prev: Incident, now: Date, ev: Evaluation, changes: Date[]): Incident {
   const counts = "counts" in ev ? ev.counts : prev.counts;
-  const changes = prev.conditionFiring ? [...prev.changes, now] : prev.changes;
   return {
     ...prev,
     state: "resolved",
