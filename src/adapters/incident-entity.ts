@@ -57,7 +57,7 @@ const TriggerJson = z.discriminatedUnion("kind", [
     workspace: z.string().optional().nullable().transform((v) => v ?? undefined),
   }),
   z.object({ kind: z.literal("network"), app: z.string(), failures: z.number(), total: z.number(), targets: z.array(z.string()) }),
-  z.object({ kind: z.literal("monitor"), problem: z.string() }),
+  z.object({ kind: z.literal("monitor"), problem: z.string(), source: z.enum(["workspace", "token"]).optional() }),
 ]);
 
 const optionalText = z.string().optional().nullable().transform((v) => v ?? undefined);
@@ -125,6 +125,7 @@ const LifecycleJson = z.object({
     acknowledged: z.boolean(),
     pagedAt: optionalIsoDate,
     unacknowledgedAt: optionalIsoDate,
+    channels: z.array(z.enum(["teams", "email", "pagerduty"])).optional(),
   }),
 });
 

@@ -125,7 +125,13 @@ export type Trigger =
   /** An app's dependency calls failing without an answer: timeouts, connection failures, 5xx. */
   | { kind: "network"; app: string; failures: number; total: number; targets: string[] }
   /** The monitor cannot read its workspace or get its own token. */
-  | { kind: "monitor"; problem: string };
+  | { kind: "monitor"; problem: string; source?: MonitorBlindness | undefined };
+
+/**
+ * What the monitor cannot reach: its workspace (so it cannot judge vaults at all), or only its
+ * own token for Resource Manager (so control-plane findings are unconfirmed, the data is not).
+ */
+export type MonitorBlindness = "workspace" | "token";
 
 /** A baseline's judgement of a window, as the evaluation consumes it. */
 export type BaselineOpinion =
@@ -245,10 +251,16 @@ export interface Notified {
   /** The last firing notice (opened, escalated, repeated): the repeat interval counts from it. */
   at: Date | undefined;
   acknowledged: boolean;
-  /** When it was first announced at a page severity: the acknowledgement timeout counts from it. */
+  /** When it was first announced at a severity with an acknowledgement timeout (every page by default): the timeout counts from it. */
   pagedAt: Date | undefined;
   /** When the no-acknowledgement escalation went out. */
   unacknowledgedAt: Date | undefined;
+  /**
+   * Channels told of the firing this episode. Acknowledgements and resolutions go to them too,
+   * whatever their own route says, so that a PagerDuty alert a route opened is also closed.
+   * Absent on records written before it existed.
+   */
+  channels?: ChannelName[] | undefined;
 }
 
 export interface Incident extends IncidentSnapshot {

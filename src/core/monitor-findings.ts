@@ -1,4 +1,4 @@
-import type { Evaluation, Incident, SeriesKey, SignalOutcome } from "./model.js";
+import type { Evaluation, Incident, MonitorBlindness, SeriesKey, SignalOutcome } from "./model.js";
 import { digest64 } from "./hash.js";
 import { NO_COUNTS } from "./control-plane-findings.js";
 
@@ -20,7 +20,9 @@ export interface MonitorInput {
  * ticket pending time: one failed query is routine; a second in a row is a finding.
  */
 export function evaluateMonitor({ signal, tokenProblem }: MonitorInput, incidents: readonly Incident[]): Evaluation[] {
-  const problems = [signal.status === "failed" ? `the workspace query failed: ${signal.problem}` : undefined, tokenProblem].filter((p): p is string => p !== undefined);
+  const problems: { problem: string; source: MonitorBlindness }[] = [];
+  if (signal.status === "failed") problems.push({ problem: `the workspace query failed: ${signal.problem}`, source: "workspace" });
+  if (tokenProblem !== undefined) problems.push({ problem: tokenProblem, source: "token" });
   if (problems.length > 0) {
     return [
       {
@@ -30,7 +32,7 @@ export function evaluateMonitor({ signal, tokenProblem }: MonitorInput, incident
         counts: NO_COUNTS,
         severity: "SEV-3",
         severityReason: "the monitor is blind: vault incidents can be neither opened nor resolved until it reads again",
-        triggers: problems.map((problem) => ({ kind: "monitor", problem })),
+        triggers: problems.map(({ problem, source }) => ({ kind: "monitor", problem, source })),
         fingerprint: MONITOR_FINGERPRINT,
       },
     ];

@@ -78,9 +78,11 @@ export function decideTick(input: TickInput): TickDecision {
   }
 
   const all = [...current.values()];
-  const active = all.filter(isActive);
+  const silences = input.silences ?? [];
+  // A silenced incident does not inhibit others: see inhibitionFor.
+  const sources = all.filter((i) => isActive(i) && !silenceFor(i, silences, now, policy.spec));
   for (const incident of all) {
-    const mute = muteOf(incident, active, input.silences ?? [], now, policy);
+    const mute = muteOf(incident, sources, silences, now, policy);
     const planned = planNotices(incident, now, policy.notify, mute);
     if (planned !== incident) {
       current.set(incident.id, planned);
@@ -91,10 +93,10 @@ export function decideTick(input: TickInput): TickDecision {
 }
 
 /** A silence first (people chose it), then inhibition by another incident. */
-function muteOf(incident: Incident, active: readonly Incident[], silences: readonly Silence[], now: Date, policy: Policy): string | undefined {
+function muteOf(incident: Incident, sources: readonly Incident[], silences: readonly Silence[], now: Date, policy: Policy): string | undefined {
   const silence = silenceFor(incident, silences, now, policy.spec);
   if (silence) return `silenced by ${silence.id} until ${silence.endsAt.toISOString()} (${silence.createdBy}: ${silence.comment})`;
-  return inhibitionFor(incident, active, policy.spec);
+  return inhibitionFor(incident, sources, policy.spec);
 }
 
 export function incidentIdOf(ev: Evaluation): string {

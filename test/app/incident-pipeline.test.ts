@@ -161,9 +161,9 @@ describe("the RBAC-removal incident, end to end", () => {
     const log = recordingLogger();
     const reports = await replay([rt], clock, t("01:50"), log);
     expect(reports.every((r) => r.signal === "failed")).toBe(true);
-    // Only the monitor's own incident is announced; the vault incident's escalation is held back
-    // because the monitor cannot confirm it (inhibited), not lost.
-    expect(reports.flatMap((r) => r.delivered).map((n) => `${n.snapshot.rule} ${n.kind}`)).toEqual(["monitor opened"]);
+    // The monitor announces its own blindness. The vault page it can no longer confirm is not muted
+    // by that SEV-3 ticket: nobody acknowledged it, so it still escalates (a page is muted only by a page).
+    expect(reports.flatMap((r) => r.delivered).map((n) => `${n.snapshot.rule} ${n.kind}`)).toEqual(["kv-auth-denied unacknowledged", "monitor opened"]);
     const health = await checkHealth(rt);
     expect(health).toMatchObject({ status: "unhealthy", httpStatus: 503 });
     expect(health.reasons.join("\n")).toMatch(/the last Key Vault query failed: .*Log Analytics answered 503/);

@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import { silenceFor, silenceStatus, type Silence } from "../../src/core/notify/silence.js";
 import { inhibitionFor } from "../../src/core/notify/inhibit.js";
 import { channelsFor } from "../../src/core/notify/route.js";
+import { planNotices } from "../../src/core/notify/plan.js";
+import type { Incident } from "../../src/core/model.js";
 import { backoffMs } from "../../src/core/notify/backoff.js";
 import { DEFAULT_NOTIFY } from "../../src/core/notify/policy.js";
 import { networkFingerprint } from "../../src/core/network-findings.js";
@@ -34,13 +36,33 @@ describe("silences", () => {
 });
 
 describe("inhibition", () => {
-  const monitor = anIncident({ id: MONITOR_FINGERPRINT, rule: "monitor", key: { vaultResourceId: "", callerObjectId: "", callerAppId: "", callerResourceId: "", auditTable: "AzureDiagnostics" } });
+  const monitor = anIncident({ id: MONITOR_FINGERPRINT, rule: "monitor", severity: "SEV-3", triggers: [{ kind: "monitor", problem: "the workspace query failed" }], key: { vaultResourceId: "", callerObjectId: "", callerAppId: "", callerResourceId: "", auditTable: "AzureDiagnostics" } });
   const spec = { ...EMPTY_SPEC, apps: [{ name: "orders", identities: ["id-app"], critical: true, hasFallback: false }] };
   const network = (app: string) => anIncident({ id: networkFingerprint(app), rule: "network", key: { vaultResourceId: "", callerObjectId: "", callerAppId: "", callerResourceId: "", auditTable: "AzureDiagnostics", app } });
 
-  it("mutes vault incidents while the monitor is blind, but never the monitor's own incident", () => {
-    expect(inhibitionFor(anIncident(), [monitor], EMPTY_SPEC)).toMatch(/monitor-blind/);
-    expect(inhibitionFor(monitor, [monitor, anIncident()], EMPTY_SPEC)).toBeUndefined();
+  const ticket = anIncident({ severity: "SEV-3" });
+  const blind = (...sources: ("workspace" | "token")[]) => ({ ...monitor, triggers: sources.map((source) => ({ kind: "monitor" as const, problem: `no ${source}`, source })) });
+
+  it("mutes vault incidents while the monitor cannot read its workspace, but never the monitor's own incident", () => {
+    expect(inhibitionFor(ticket, [blind("workspace")], EMPTY_SPEC)).toMatch(/monitor-blind/);
+    expect(inhibitionFor(monitor, [monitor, ticket], EMPTY_SPEC)).toBeUndefined();
+  });
+
+  it("treats a monitor record without a source (written before it was kept) as blind to its workspace", () => {
+    expect(monitor.triggers[0]).not.toHaveProperty("source");
+    expect(inhibitionFor(ticket, [monitor], EMPTY_SPEC)).toMatch(/monitor-blind/);
+  });
+
+  it("leaves vault incidents alone when the monitor only lacks its Resource Manager token: their data still stands", () => {
+    expect(inhibitionFor(ticket, [blind("token")], EMPTY_SPEC)).toBeUndefined();
+    const blindSpot = anIncident({ rule: "control-plane", severity: "SEV-3", triggers: [{ kind: "control-plane", finding: "blind-spot", summary: "no diagnostics", evidence: [] }] });
+    expect(inhibitionFor(blindSpot, [blind("token")], EMPTY_SPEC)).toMatch(/monitor-token/);
+  });
+
+  it("never turns a page into a ticket: a SEV-3 monitor incident does not mute a SEV-1 or SEV-2 page", () => {
+    expect(inhibitionFor(anIncident({ severity: "SEV-1" }), [blind("workspace")], EMPTY_SPEC)).toBeUndefined();
+    expect(inhibitionFor(anIncident({ severity: "SEV-2" }), [blind("workspace")], EMPTY_SPEC)).toBeUndefined();
+    expect(inhibitionFor(anIncident({ severity: "SEV-2" }), [{ ...blind("workspace"), severity: "SEV-2" }], EMPTY_SPEC)).toMatch(/monitor-blind/);
   });
 
   it("mutes an app's auth incidents during its network outage, not another app's", () => {
@@ -50,8 +72,12 @@ describe("inhibition", () => {
     expect(inhibitionFor(anIncident(), [network("orders")], EMPTY_SPEC)).toBeUndefined();
   });
 
+  it("matches the app case-insensitively, as the spec lookup does", () => {
+    expect(inhibitionFor(anIncident(), [network("Orders")], spec)).toMatch(/network-outage/);
+  });
+
   it("stops muting once the source resolved", () => {
-    expect(inhibitionFor(anIncident(), [{ ...monitor, state: "resolved" }], EMPTY_SPEC)).toBeUndefined();
+    expect(inhibitionFor(ticket, [{ ...monitor, state: "resolved" }], EMPTY_SPEC)).toBeUndefined();
   });
 });
 
@@ -61,6 +87,30 @@ describe("routes", () => {
     expect(channelsFor("opened", "SEV-1", policy)).toEqual(["teams", "pagerduty", "email"]);
     expect(channelsFor("opened", "SEV-3", policy)).toEqual(["teams"]);
     expect(channelsFor("unacknowledged", "SEV-2", policy)).toEqual(["pagerduty", "email", "teams"]);
+  });
+
+  it("send an acknowledgement and a resolution to every channel the firing reached, so a PagerDuty alert a route opened is also closed", () => {
+    // Tickets go to Teams only, but an unacknowledged SEV-3 escalates to PagerDuty.
+    const escalating = { ...policy, ackTimeoutMinutes: { ...policy.ackTimeoutMinutes, "SEV-3": 10 } };
+    const fresh = anIncident({ severity: "SEV-3", notified: { state: undefined, severity: undefined, at: undefined, acknowledged: false, pagedAt: undefined, unacknowledgedAt: undefined } });
+    const opened = planNotices(fresh, at(10), escalating, undefined);
+    const sent = (i: Incident) => i.outbox.map((n) => `${n.kind}→${n.channel}`);
+    expect(sent(opened)).toEqual(["opened→teams"]);
+    expect(planNotices({ ...opened, outbox: [] }, at(19), escalating, undefined).outbox).toEqual([]);
+    const paged = planNotices({ ...opened, outbox: [] }, at(20), escalating, undefined);
+    expect(sent(paged)).toEqual(["unacknowledged→pagerduty", "unacknowledged→email", "unacknowledged→teams"]);
+    const resolved = planNotices({ ...paged, outbox: [], state: "resolved", resolvedAt: at(30) }, at(30), escalating, undefined);
+    expect(sent(resolved).sort()).toEqual(["resolved→email", "resolved→pagerduty", "resolved→teams"]);
+    const acked = planNotices({ ...paged, outbox: [], responder: { state: "acknowledged", by: "alex", at: at(25), note: undefined } }, at(25), escalating, undefined);
+    expect(sent(acked).sort()).toEqual(["acknowledged→email", "acknowledged→pagerduty", "acknowledged→teams"]);
+  });
+
+  it("start each episode's list of told channels afresh", () => {
+    const told = anIncident({ notified: { state: "resolved", severity: "SEV-2", at: at(5), acknowledged: false, pagedAt: at(5), unacknowledgedAt: undefined, channels: ["pagerduty"] } });
+    const reopened = planNotices({ ...told, severity: "SEV-3" }, at(50), policy, undefined);
+    expect(reopened.notified.channels).toEqual(["teams"]);
+    const resolved = planNotices({ ...reopened, outbox: [], state: "resolved" }, at(60), policy, undefined);
+    expect(resolved.outbox.map((n) => n.channel)).toEqual(["teams"]);
   });
 
   it("never drop a notice whose route names no configured channel", () => {

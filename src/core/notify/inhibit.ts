@@ -1,6 +1,7 @@
 import type { Incident, IncidentSnapshot } from "../model.js";
 import type { MonitorSpec } from "../../config/monitor-spec.js";
 import { labelsOf, type Labels } from "./labels.js";
+import { isPage } from "./policy.js";
 
 /**
  * Alertmanager's inhibition, as data: while a source incident is active, targets it explains are
@@ -21,13 +22,22 @@ const VAULT_RULES = new Set(["kv-auth-denied", "kv-throttled"]);
 
 export const INHIBIT_RULES: readonly InhibitRule[] = [
   {
-    // A blind monitor cannot confirm anything it says about vaults: the playbooks' first check is
-    // whether the telemetry itself is flowing.
+    // A monitor that cannot read its workspace cannot confirm anything it says about vaults: the
+    // playbooks' first check is whether the telemetry itself is flowing.
     name: "monitor-blind",
-    source: (l) => l.rule === "monitor",
+    source: (l) => l.rule === "monitor" && l.blind.includes("workspace"),
     target: (l) => VAULT_RULES.has(l.rule) || l.finding === "blind-spot" || l.finding === "probe-failed",
     equal: [],
-    because: "the monitor cannot read its workspace or get its own token, so what it shows about vaults is unconfirmed",
+    because: "the monitor cannot read its workspace, so what it shows about vaults is unconfirmed",
+  },
+  {
+    // Without its own Resource Manager token the monitor still reads the workspace, so vault
+    // incidents stand on their data; only what it learns from Resource Manager is in doubt.
+    name: "monitor-token",
+    source: (l) => l.rule === "monitor" && l.blind.includes("token"),
+    target: (l) => l.finding === "blind-spot" || l.finding === "probe-failed",
+    equal: [],
+    because: "the monitor cannot get its own token for Resource Manager, so its control-plane findings are unconfirmed",
   },
   {
     // Playbook H6: when timeouts and connection failures dominate, auth findings are secondary.
@@ -39,7 +49,13 @@ export const INHIBIT_RULES: readonly InhibitRule[] = [
   },
 ];
 
-/** The first active incident that inhibits `target`, with the rule's reason. */
+/**
+ * The first active incident that inhibits `target`, with the rule's reason.
+ *
+ * `active` must hold only sources whose own notices go out (not silenced): muting the cause and
+ * its symptoms together would leave on-call told nothing. And a source inhibits a page only when
+ * it is a page itself, so inhibition can move a page to its cause but never turn it into a ticket.
+ */
 export function inhibitionFor(target: IncidentSnapshot, active: readonly Incident[], spec: MonitorSpec, rules: readonly InhibitRule[] = INHIBIT_RULES): string | undefined {
   const t = labelsOf(target, spec);
   for (const rule of rules) {
@@ -47,6 +63,7 @@ export function inhibitionFor(target: IncidentSnapshot, active: readonly Inciden
     for (const source of active) {
       // Pending sources count too: they are Alertmanager's group_wait, letting the cause arrive first.
       if (source.id === target.id || source.state === "resolved") continue;
+      if (isPage(target.severity) && !isPage(source.severity)) continue;
       const s = labelsOf(source, spec);
       if (!rule.source(s) || rule.target(s)) continue; // no self-inhibition
       if (rule.equal.every((k) => s[k] !== undefined && s[k] !== "" && s[k] === t[k])) return `inhibited by incident ${source.id} (${rule.name}): ${rule.because}`;

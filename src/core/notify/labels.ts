@@ -1,4 +1,4 @@
-import type { IncidentSnapshot, RuleId, Severity } from "../model.js";
+import type { IncidentSnapshot, MonitorBlindness, RuleId, Severity } from "../model.js";
 import type { MonitorSpec } from "../../config/monitor-spec.js";
 import { callerName, vaultName } from "../names.js";
 import { appFor } from "../spec-lookup.js";
@@ -17,6 +17,8 @@ export interface Labels {
   app: string | undefined;
   /** The control-plane finding kind, for control-plane incidents. */
   finding: string | undefined;
+  /** What the monitor's own incident says it cannot reach; empty for every other incident. */
+  blind: MonitorBlindness[];
 }
 
 export function labelsOf(i: IncidentSnapshot, spec: MonitorSpec): Labels {
@@ -30,7 +32,10 @@ export function labelsOf(i: IncidentSnapshot, spec: MonitorSpec): Labels {
     identity: i.key.callerObjectId,
     identityAppId: i.key.callerAppId,
     identityName: i.key.callerObjectId || i.key.callerAppId ? callerName(i.key).name : undefined,
-    app: i.key.app ?? appFor(i.key, spec)?.name,
+    // Lower case: app names match case-insensitively everywhere else (the spec lookup, severity).
+    app: (i.key.app ?? appFor(i.key, spec)?.name)?.toLowerCase(),
     finding: finding?.kind === "control-plane" ? finding.finding : undefined,
+    // A record from before the source was kept said "workspace" in effect: it muted vault incidents.
+    blind: i.triggers.flatMap((t) => (t.kind === "monitor" ? [t.source ?? "workspace"] : [])),
   };
 }

@@ -1,4 +1,4 @@
-import type { Incident, Notified, NotificationKind, PendingNotification } from "../model.js";
+import type { ChannelName, Incident, Notified, NotificationKind, PendingNotification } from "../model.js";
 import { moreSevere } from "../severity.js";
 import { snapshotOf } from "../incidents.js";
 import { isPage, type NotifyPolicy } from "./policy.js";
@@ -29,14 +29,15 @@ export function planNotices(incident: Incident, now: Date, policy: NotifyPolicy,
   }
   if (mute) return base;
 
-  const page = isPage(incident.severity);
+  // The acknowledgement clock runs for pages, and for any severity the settings give a timeout.
+  const clocked = isPage(incident.severity) || policy.ackTimeoutMinutes[incident.severity] !== undefined;
   if (n.state !== "firing") {
     kinds.push({ kind: "opened", detail: "" });
-    Object.assign(n, { state: "firing", severity: incident.severity, at: now, acknowledged: false, unacknowledgedAt: undefined, pagedAt: page ? now : undefined });
+    Object.assign(n, { state: "firing", severity: incident.severity, at: now, acknowledged: false, unacknowledgedAt: undefined, pagedAt: clocked ? now : undefined, channels: [] });
   } else {
     if (n.severity === undefined || moreSevere(incident.severity, n.severity)) {
       kinds.push({ kind: "escalated", detail: `-${incident.severity}` });
-      Object.assign(n, { severity: incident.severity, at: now, pagedAt: n.pagedAt ?? (page ? now : undefined) });
+      Object.assign(n, { severity: incident.severity, at: now, pagedAt: n.pagedAt ?? (clocked ? now : undefined) });
     }
     const acked = incident.responder.state === "acknowledged";
     if (acked && !n.acknowledged) {
@@ -58,12 +59,25 @@ export function planNotices(incident: Incident, now: Date, policy: NotifyPolicy,
   return withNotices(base, n, kinds, now, policy);
 }
 
+/** Follow-ups close or update what a firing notice opened, so they reach every channel it reached. */
+const FOLLOW_UPS: readonly NotificationKind[] = ["acknowledged", "resolved"];
+
 function withNotices(incident: Incident, notified: Notified, kinds: { kind: NotificationKind; detail: string }[], now: Date, policy: NotifyPolicy): Incident {
   if (kinds.length === 0) return incident;
   const snapshot = snapshotOf(incident);
   const dedupKey = `vaultwatch-${incident.id}-${incident.episode}`;
+  const told = new Set<ChannelName>(notified.channels ?? []);
+  const channelsOf = (kind: NotificationKind): ChannelName[] => {
+    const routed = channelsFor(kind, incident.severity, policy);
+    if (!FOLLOW_UPS.includes(kind)) {
+      for (const c of routed) told.add(c);
+      return routed;
+    }
+    // Only channels still configured: one removed from the settings has nobody to deliver to.
+    return [...new Set([...routed, ...[...told].filter((c) => policy.channels.includes(c))])];
+  };
   const added: PendingNotification[] = kinds.flatMap(({ kind, detail }) =>
-    channelsFor(kind, incident.severity, policy).map((channel) => ({
+    channelsOf(kind).map((channel) => ({
       id: `${incident.id}-${incident.episode}-${kind}${detail}`,
       dedupKey,
       kind,
@@ -76,5 +90,5 @@ function withNotices(incident: Incident, notified: Notified, kinds: { kind: Noti
       nextAttemptAt: undefined,
     })),
   );
-  return { ...incident, notified, outbox: [...incident.outbox, ...added] };
+  return { ...incident, notified: { ...notified, channels: [...told] }, outbox: [...incident.outbox, ...added] };
 }
