@@ -57,6 +57,8 @@ export function createAcsEmailChannel(o: AcsEmailOptions): NotificationChannel {
   return {
     name: "email",
     description: `${where} to ${o.recipients.length} recipient${o.recipients.length === 1 ? "" : "s"}`,
+    // The delivery step starts a send only while the notice's claim outlasts it.
+    timeoutMs,
     async send(notice: Notice, content: NoticeContent): Promise<DeliveryResult> {
       const rendered = renderEmail(notice, content);
       const message: EmailMessage = {

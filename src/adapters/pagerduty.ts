@@ -25,6 +25,8 @@ export function createPagerDutyChannel({ url = PAGERDUTY_ENQUEUE_URL, routingKey
   return {
     name: "pagerduty",
     description: routingKey.scrub(`PagerDuty Events API v2 at ${where}`),
+    // The delivery step starts a send only while the notice's claim outlasts it.
+    timeoutMs,
     async send(notice: Notice, content: NoticeContent): Promise<DeliveryResult> {
       const event = renderPagerDutyEvent(notice, content);
       let response: Response;
@@ -48,7 +50,7 @@ export function createPagerDutyChannel({ url = PAGERDUTY_ENQUEUE_URL, routingKey
       const reason = status === 429 ? "throttled" : status === 408 ? "timeout" : status >= 500 ? "server" : "client";
       const retryAfter = response.headers.get("retry-after");
       const retryAfterMs = readRetryAfter(response.headers);
-      const text = `POST ${where} (${event.event_action} ${event.dedup_key}) answered ${status}${retryAfter ? ` (Retry-After ${retryAfter})` : ""}${explain(body)}`;
+      const text = `POST ${where} (${event.event_action} ${event.dedup_key}) answered ${status}${retryAfter ? ` (Retry-After ${retryAfter})` : ""}${explain(body, (t) => routingKey.scrub(t))}`;
       return { ok: false, reason, status, message: routingKey.scrub(text), ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
     },
   };
@@ -64,16 +66,20 @@ function endpointName(url: string): string {
   }
 }
 
-/** PagerDuty's own reason: `message` and `errors[]` of an "invalid event" answer, else a short excerpt. */
-function explain(body: string): string {
+/**
+ * PagerDuty's own reason: `message` and `errors[]` of an "invalid event" answer, else a short
+ * excerpt. Scrubbed before it is cut (a key straddling the cut would leave its beginning behind),
+ * and after JSON decoding too, where an escaped key becomes readable.
+ */
+function explain(body: string, scrub: (text: string) => string): string {
   if (!body.trim()) return "";
   try {
     const parsed = JSON.parse(body) as { message?: unknown; errors?: unknown };
     const errors = Array.isArray(parsed.errors) ? parsed.errors.map(String) : [];
     const message = typeof parsed.message === "string" ? parsed.message : "";
-    if (message || errors.length > 0) return `: ${[message, ...errors].filter(Boolean).join("; ").slice(0, 500)}`;
+    if (message || errors.length > 0) return `: ${scrub([message, ...errors].filter(Boolean).join("; ")).slice(0, 500)}`;
   } catch {
     // not JSON: fall through to the excerpt
   }
-  return `: ${body.slice(0, 300)}`;
+  return `: ${scrub(body).slice(0, 300)}`;
 }

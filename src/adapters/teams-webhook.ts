@@ -17,6 +17,8 @@ export function createTeamsWebhook({ url, timeoutMs = 10_000 }: TeamsWebhookOpti
   return {
     name: "teams",
     description: `Teams webhook ${url.toString()}`,
+    // The delivery step starts a send only while the notice's claim outlasts it.
+    timeoutMs,
     async send(notice, content): Promise<DeliveryResult> {
       const message = renderTeamsMessage(notice, content.steps, content.windowMinutes, content.evidenceLink);
       let response: Response;
@@ -33,8 +35,9 @@ export function createTeamsWebhook({ url, timeoutMs = 10_000 }: TeamsWebhookOpti
         const detail = timedOut ? `no answer within ${timeoutMs} ms` : `${e.message}${e.cause?.code ? ` (${e.cause.code})` : ""}`;
         return { ok: false, reason: timedOut ? "timeout" : "network", status: undefined, message: url.scrub(`POST ${url.toString()}: ${detail}`) };
       }
-      // Read the body either way so the connection is released; keep only a short excerpt.
-      const body = (await response.text().catch(() => "")).slice(0, 300);
+      // Read the body either way so the connection is released. Scrubbed before it is cut: a
+      // signature straddling the cut would otherwise leave its beginning behind.
+      const body = url.scrub(await response.text().catch(() => "")).slice(0, 300);
       if (response.ok) return { ok: true, status: response.status };
       const reason = response.status === 429 ? "throttled" : response.status === 408 ? "timeout" : response.status >= 500 ? "server" : "client";
       const retryAfter = response.headers.get("retry-after");

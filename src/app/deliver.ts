@@ -6,17 +6,23 @@ import type { DeliveryResult, Logger, NoticeContent, NotificationChannel, Stored
 import type { Runtime } from "./runtime.js";
 
 /**
- * How long a sender holds a notice before another run may try it again. Covers the in-tick
- * retries (at most `DeliveryOptions.budgetMs`) plus the write that records it, with room to spare.
+ * How long a sender holds a notice before another run may try it again. A send starts only while
+ * the claim still covers it (the channel's timeout) and the writes that record it (`RECORD_MS`).
  */
 export const CLAIM_MS = 2 * 60_000;
+
+/** Kept free at the end of a claim for the writes that record the outcome, conflicts included. */
+const RECORD_MS = 20_000;
+
+/** Writes of one outcome: the first try and three reloads after ETag conflicts, as the ack API does. */
+const WRITE_ATTEMPTS = 4;
 
 export interface DeliveryOptions {
   /** Tries per notice within one tick; later ones wait for the backoff across ticks. */
   attemptsPerTick: number;
   /** The first in-tick wait; doubled each time, or the receiver's Retry-After if it is longer. */
   retryDelayMs: number;
-  /** The whole delivery step's share of the tick; no in-tick retry starts after it. */
+  /** The whole delivery step's share of the tick: no send starts that could end after it. */
   budgetMs: number;
   sleep: (ms: number) => Promise<void>;
 }
@@ -36,21 +42,48 @@ export interface DeliveryOutcome {
 }
 
 /**
+ * The monitor's time during a tick that started at `now` (read from `rt.clock()` at
+ * `startedMs`, a `performance.now()` reading). Claims are dated with it when they are written: a
+ * tick can spend minutes on its queries, and a claim dated from its start would already be
+ * expired. A simulated clock stands still within a tick, so the real time elapsed is added; a
+ * clock that moves on its own is read again, and the later of the two wins.
+ */
+export function tickClock(rt: Runtime, now: Date, startedMs: number = performance.now()): () => Date {
+  return () => new Date(Math.max(rt.clock().getTime(), now.getTime() + (performance.now() - startedMs)));
+}
+
+/**
  * Sends the outbox, each channel's notices in order. Each send is claimed first with an ETag write
  * so overlapping runs do not both send it; a failure keeps it (and what follows it on that
- * channel) queued with a backoff; a success removes it with another ETag write. A crash between
- * send and record re-sends after the claim expires, under the same notice ID, which the receivers
- * that support it (PagerDuty's dedup_key, ACS's Operation-Id) treat as the same message.
+ * channel) queued with a backoff; a success removes it with another ETag write, reloading and
+ * writing again if someone else changed the incident meanwhile. A crash between send and record
+ * re-sends after the claim expires, under the same notice ID, which the receivers that support it
+ * (PagerDuty's dedup_key, ACS's Operation-Id) treat as the same message.
+ *
+ * `now` is the tick's time: what is due and what is held is judged by it, and backoffs count from
+ * it, so a replay stays in step with its ticks. `clock` dates the claims when they are written.
  */
-export async function deliverOutbox(rt: Runtime, incidents: Stored<Incident>[], now: Date, log: Logger, options: DeliveryOptions = rt.delivery): Promise<{ incidents: Stored<Incident>[]; delivered: PendingNotification[]; failed: DeliveryOutcome[] }> {
+export async function deliverOutbox(
+  rt: Runtime,
+  incidents: Stored<Incident>[],
+  now: Date,
+  log: Logger,
+  options: DeliveryOptions = rt.delivery,
+  clock: () => Date = tickClock(rt, now),
+): Promise<{ incidents: Stored<Incident>[]; delivered: PendingNotification[]; failed: DeliveryOutcome[] }> {
   const delivered: PendingNotification[] = [];
   const failed: DeliveryOutcome[] = [];
   const result: Stored<Incident>[] = [];
-  const started = Date.now();
+  const started = performance.now();
+  const budgetLeft = () => options.budgetMs - (performance.now() - started);
   const channels = new Map(rt.channels.map((c) => [c.name, c]));
+  let deferred = 0;
 
   for (let stored of incidents) {
     const blocked = new Set<ChannelName>();
+    let reloads = 0;
+    // Claims only ever sit on a channel's first notice; as loaded, none of them are this run's.
+    for (const p of heads(stored.value.outbox)) if (isHeld(p, now)) logHeld(log, p);
     for (;;) {
       const head = nextDue(stored.value.outbox, blocked, now);
       if (!head) break;
@@ -62,24 +95,60 @@ export async function deliverOutbox(rt: Runtime, incidents: Stored<Incident>[], 
         failed.push({ notificationId: head.id, incidentId: stored.value.id, channel: head.channel, message: `${head.channel} is not configured` });
         continue;
       }
-      const claimed = replace(stored.value, head, { ...head, claimedUntil: new Date(now.getTime() + CLAIM_MS) });
+      const timeoutMs = channel.timeoutMs;
+      if (budgetLeft() < timeoutMs) {
+        // Untouched, it is simply due on the next tick.
+        deferred++;
+        continue;
+      }
+
+      const claimedUntil = new Date(clock().getTime() + CLAIM_MS);
+      const claimed = replace(stored.value, head, { ...head, claimedUntil });
       const claim = await rt.store.save(claimed, stored.etag);
       if (claim.status === "conflict") {
-        log.warn(`notice ${head.id} is being handled by another run`);
-        break;
+        const found = await rt.store.get(stored.value.id);
+        if (found.status !== "found") {
+          log.warn(`incident ${stored.value.id} changed while claiming notice ${head.id} and could not be read again (${found.status}); its notices wait for the next tick`);
+          break;
+        }
+        stored = found.stored;
+        const theirs = stored.value.outbox.find((p) => same(p, head));
+        if (!theirs) {
+          log.info(`notice ${head.id} was delivered to ${head.channel} by another run`);
+        } else if (isHeld(theirs, now)) {
+          logHeld(log, theirs);
+        } else if (++reloads < WRITE_ATTEMPTS) {
+          // Someone else wrote the incident (an acknowledgement, a decision): claim again on it.
+          blocked.delete(head.channel);
+        } else {
+          log.warn(`incident ${stored.value.id} kept changing while claiming notice ${head.id}; it waits for the next tick`);
+          break;
+        }
+        continue;
       }
       stored = { value: claimed, etag: claim.etag };
 
-      const { outcome, attempts } = await sendWithRetry(channel, head, contentFor(rt, head), options, started);
+      // Until the claim ends, minus the writes that record the outcome, the notice is ours to send.
+      const mayStart = (delayMs: number) => delayMs + timeoutMs <= Math.min(budgetLeft(), claimedUntil.getTime() - clock().getTime() - RECORD_MS);
+      if (!mayStart(0)) {
+        // The claim write itself took that long: hand the notice back rather than risk a second sender.
+        const released = await record(rt, stored, head, (i, mine) => replace(i, mine, { ...mine, claimedUntil: undefined }));
+        if ("stored" in released) stored = released.stored;
+        log.warn(`notice ${head.id} was handed back unsent: what was left of its claim or of the delivery step would not cover a send; it waits for the next tick`);
+        deferred++;
+        continue;
+      }
+
+      const { outcome, attempts } = await sendWithRetry(channel, head, () => contentFor(rt, head), options, mayStart);
       if (outcome.ok) {
-        const done: Incident = { ...stored.value, outbox: stored.value.outbox.filter((p) => !same(p, head)), deliveredCount: stored.value.deliveredCount + 1 };
-        const saved = await rt.store.save(done, stored.etag);
         delivered.push(head);
-        if (saved.status === "conflict") {
-          log.warn(`notice ${head.id} was delivered to ${channel.name} but another run changed the incident before it was recorded; it may be sent once more`);
+        const saved = await record(rt, stored, head, (i) => ({ ...i, outbox: i.outbox.filter((p) => !same(p, head)), deliveredCount: i.deliveredCount + 1 }));
+        if (!("stored" in saved)) {
+          log.warn(`notice ${head.id} was delivered to ${channel.name} but could not be recorded (${saved.status}); it may be sent once more`);
           break;
         }
-        stored = { value: done, etag: saved.etag };
+        if (saved.status === "gone") log.warn(`notice ${head.id} was delivered to ${channel.name}, but another run had already taken it off the outbox`);
+        stored = saved.stored;
         blocked.delete(head.channel);
         log.info(`delivered ${head.kind} notice ${head.id} to ${channel.description}`);
         continue;
@@ -90,13 +159,50 @@ export async function deliverOutbox(rt: Runtime, incidents: Stored<Incident>[], 
       const text = `${channel.name} delivery of ${head.kind} notice ${head.id} failed (attempt ${total}, ${outcome.reason}${outcome.status ? ` ${outcome.status}` : ""}): ${outcome.message}; it stays queued and is tried again after ${nextAttemptAt.toISOString()}`;
       log.error(text);
       failed.push({ notificationId: head.id, incidentId: stored.value.id, channel: head.channel, message: text });
-      const kept = replace(stored.value, head, { ...head, attempts: total, lastError: `${outcome.reason}: ${outcome.message}`, claimedUntil: undefined, nextAttemptAt });
-      const saved = await rt.store.save(kept, stored.etag);
-      if (saved.status === "saved") stored = { value: kept, etag: saved.etag };
+      const kept = await record(rt, stored, head, (i, mine) =>
+        replace(i, mine, { ...mine, attempts: total, lastError: `${outcome.reason}: ${outcome.message}`, claimedUntil: undefined, nextAttemptAt }),
+      );
+      if ("stored" in kept) stored = kept.stored;
+      // Unrecorded, the claim stands until it expires and the notice is tried again then.
+      else log.warn(`the failure of notice ${head.id} could not be recorded (${kept.status}); it is tried again once its claim expires`);
     }
     result.push(stored);
   }
+  if (deferred > 0) log.warn(`${deferred} notice(s) were due but left for the next tick: the delivery step's time or their claim would not cover another send`);
   return { incidents: result, delivered, failed };
+}
+
+/** "gone": the notice is no longer in the outbox; `stored` is the incident as it now stands. */
+type Recorded = { status: "saved" | "gone"; stored: Stored<Incident> } | { status: "conflict" | "missing" | "unreadable" };
+
+/**
+ * Writes what became of `notice`. On an ETag conflict (an acknowledgement, an overlapping run's
+ * decision) it reloads the incident and applies the change again to the entry of that notice
+ * alone, so whatever the other writer added is kept and the notice is not sent a second time.
+ */
+async function record(rt: Runtime, stored: Stored<Incident>, notice: PendingNotification, apply: (incident: Incident, mine: PendingNotification) => Incident): Promise<Recorded> {
+  let current = stored;
+  for (let attempt = 1; ; attempt++) {
+    const mine = current.value.outbox.find((p) => same(p, notice));
+    if (!mine) return { status: "gone", stored: current };
+    const next = apply(current.value, mine);
+    const saved = await rt.store.save(next, current.etag);
+    if (saved.status === "saved") return { status: "saved", stored: { value: next, etag: saved.etag } };
+    if (attempt >= WRITE_ATTEMPTS) return { status: "conflict" };
+    const found = await rt.store.get(current.value.id);
+    if (found.status !== "found") return { status: found.status };
+    current = found.stored;
+  }
+}
+
+/** The first notice of each channel: the only one of the channel that may be sent next. */
+function heads(outbox: readonly PendingNotification[]): PendingNotification[] {
+  const seen = new Set<ChannelName>();
+  return outbox.filter((p) => !seen.has(p.channel) && seen.add(p.channel));
+}
+
+function logHeld(log: Logger, p: PendingNotification): void {
+  log.warn(`notice ${p.id} is being handled by another run (claimed until ${p.claimedUntil!.toISOString()})`);
 }
 
 /** The first notice of a channel not yet tried this pass, if it is due and nobody holds it. */
@@ -105,23 +211,41 @@ function nextDue(outbox: readonly PendingNotification[], blocked: Set<ChannelNam
   for (const p of outbox) {
     if (seen.has(p.channel)) continue;
     seen.add(p.channel);
-    const held = p.claimedUntil !== undefined && p.claimedUntil.getTime() > now.getTime();
     const waiting = p.nextAttemptAt !== undefined && p.nextAttemptAt.getTime() > now.getTime();
-    if (held || waiting) continue;
+    if (isHeld(p, now) || waiting) continue;
     return p;
   }
   return undefined;
 }
 
-async function sendWithRetry(channel: NotificationChannel, notice: Notice, content: NoticeContent, o: DeliveryOptions, started: number): Promise<{ outcome: DeliveryResult; attempts: number }> {
+function isHeld(p: PendingNotification, now: Date): boolean {
+  return p.claimedUntil !== undefined && p.claimedUntil.getTime() > now.getTime();
+}
+
+/**
+ * `mayStart(delay)`: whether an attempt that starts after `delay` would still end within the
+ * delivery step's budget and the claim. A channel that throws (a rendering fault in vaultwatch
+ * itself) is a failed delivery that keeps the notice queued, not a failed tick.
+ */
+async function sendWithRetry(channel: NotificationChannel, notice: Notice, content: () => NoticeContent, o: DeliveryOptions, mayStart: (delayMs: number) => boolean): Promise<{ outcome: DeliveryResult; attempts: number }> {
   let attempts = 0;
   for (;;) {
     attempts++;
-    const outcome = await channel.send(notice, content);
+    const outcome = await sendOnce(channel, notice, content);
     if (outcome.ok || !isRetryable(outcome.reason) || attempts >= o.attemptsPerTick) return { outcome, attempts };
     const delay = Math.max(o.retryDelayMs * 2 ** (attempts - 1), outcome.retryAfterMs ?? 0);
-    if (Date.now() - started + delay > o.budgetMs) return { outcome, attempts };
+    if (!mayStart(delay)) return { outcome, attempts };
     await o.sleep(delay);
+  }
+}
+
+async function sendOnce(channel: NotificationChannel, notice: Notice, content: () => NoticeContent): Promise<DeliveryResult> {
+  try {
+    return await channel.send(notice, content());
+  } catch (error) {
+    const e = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    // Sending it again soon fails the same way; "client" retries it at the backoff's cap.
+    return { ok: false, reason: "client", status: undefined, message: `the ${notice.kind} notice could not be rendered or sent, a fault in vaultwatch rather than in ${channel.name}: ${e.slice(0, 300)}` };
   }
 }
 

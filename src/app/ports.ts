@@ -70,6 +70,8 @@ export interface NotificationChannel {
   readonly name: ChannelName;
   /** A redacted description of the destination, safe for logs. */
   readonly description: string;
+  /** The longest one send may take: a claim is never started on a send that could outlast it. */
+  readonly timeoutMs: number;
   send(notice: Notice, content: NoticeContent): Promise<DeliveryResult>;
 }
 

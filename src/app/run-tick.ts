@@ -7,7 +7,7 @@ import type { SloReport } from "../core/slo/report.js";
 import { checkControlPlaneForTick, checkOf, controlPlaneHealth, factsOf } from "./control-plane.js";
 import type { Logger, Stored } from "./ports.js";
 import type { Runtime } from "./runtime.js";
-import { deliverOutbox, type DeliveryOutcome } from "./deliver.js";
+import { deliverOutbox, tickClock, type DeliveryOutcome } from "./deliver.js";
 
 /** What one tick did, for the invocation log and the local console. */
 export interface TickReport {
@@ -35,6 +35,7 @@ export interface TickReport {
  * notification is sent, and a notification leaves the outbox only after Teams accepted it.
  */
 export async function runTick(rt: Runtime, log: Logger): Promise<TickReport> {
+  const startedMs = performance.now();
   const now = rt.clock();
   const loaded = await rt.store.loadActive(new Date(now.getTime() - rt.policy.lifecycle.flap.windowMinutes * 60_000));
   for (const key of loaded.unreadable) log.error(`stored incident ${key} could not be read and was left untouched`);
@@ -89,7 +90,8 @@ export async function runTick(rt: Runtime, log: Logger): Promise<TickReport> {
     current.set(next.id, { value: next, etag: result.etag });
   }
 
-  const delivery = await deliverOutbox(rt, [...current.values()], now, log);
+  // Claims are dated when written: the queries above may have taken minutes.
+  const delivery = await deliverOutbox(rt, [...current.values()], now, log, rt.delivery, tickClock(rt, now, startedMs));
 
   const openIncidents = delivery.incidents.filter((s) => s.value.state === "firing").length;
   const undelivered = delivery.incidents.reduce((n, s) => n + s.value.outbox.length, 0);

@@ -43,6 +43,20 @@ describe("the Teams Workflows webhook", () => {
     expect(result.message).not.toContain(sig);
   });
 
+  it("leaves no beginning of an echoed signature in the excerpt it keeps of the answer", async () => {
+    // The excerpt is 300 characters; the signature starts ten before its end.
+    standIn.faults.inject("teams", { kind: "status", status: 400, body: `${"x".repeat(290)}${sig} is not valid` });
+    const result = await teams().send(notice, message);
+    expect(result).toMatchObject({ ok: false, reason: "client", status: 400 });
+    if (result.ok) return;
+    expect(result.message).toMatch(/answered 400: x+<redacted>/);
+    expect(result.message).not.toContain(sig.slice(0, 8));
+  });
+
+  it("says how long one send may take, so a claim can be checked against it", () => {
+    expect(teams(1_234).timeoutMs).toBe(1_234);
+  });
+
   it("gives up on a webhook that does not answer in time", async () => {
     standIn.faults.inject("teams", { kind: "delay", ms: 3_000 });
     const result = await teams(300).send(notice, message);

@@ -1,5 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
 import { HttpRequest, InvocationContext } from "@azure/functions";
+import { TableClient } from "@azure/data-tables";
+import type { Notice, PendingNotification } from "../../src/core/model.js";
+import { operationIdFor } from "../../src/adapters/acs-email.js";
 import { rbacRemovalScenario, ORDERS } from "../../src/standin/scenarios/rbac-removal.js";
 import { startAcsStandIn, type AcsStandIn } from "../../src/standin/acs.js";
 import { startPagerDutyStandIn, type PagerDutyStandIn } from "../../src/standin/pagerduty.js";
@@ -46,6 +49,7 @@ afterAll(async () => {
 beforeEach(() => {
   stack.standIn.teamsPosts.length = 0;
   acs.sent.length = 0;
+  acs.requests.length = 0;
   pd.events.length = 0;
   pd.alerts.clear();
   acs.faults.clear();
@@ -64,6 +68,22 @@ function runtime(clock: ReturnType<typeof manualClock>, extra: Record<string, st
 }
 
 const pdActions = () => pd.events.filter((e) => e.status === 202).map((e) => String(e.event?.["event_action"]));
+
+/** Every notice still queued for `channel`. */
+async function queuedFor(rt: Runtime, channel: string): Promise<PendingNotification[]> {
+  return (await rt.store.list({ activeOnly: false, limit: 50 })).incidents.flatMap((i) => i.outbox).filter((n) => n.channel === channel);
+}
+
+/** The Incidents table's entities as stored, for assertions on what reached storage. */
+async function rawIncidents(prefix: string): Promise<string> {
+  const table = TableClient.fromConnectionString(inject("tableConnectionString"), `${prefix}Incidents`, { allowInsecureConnection: true });
+  const out: string[] = [];
+  for await (const e of table.listEntities()) out.push(JSON.stringify(e));
+  return out.join("\n");
+}
+
+/** The Operation-Id of each send request ACS received, in order. */
+const sendOperationIds = () => acs.requests.filter((r) => r.route === "send").map((r) => r.operationId);
 
 describe("the incident pipeline across Teams, email and PagerDuty", () => {
   it("pages every channel, stops escalating once someone acknowledges through the API, and closes the PagerDuty alert on resolution", async () => {
@@ -141,5 +161,137 @@ describe("the incident pipeline across Teams, email and PagerDuty", () => {
     const health = await checkHealth(rt);
     expect(health.reasons).toContainEqual(expect.stringMatching(/^2 notification\(s\) not yet delivered to pagerduty \(last error: client: .*routing key/i));
     expect(JSON.stringify(health)).not.toContain("0".repeat(32));
+  });
+
+  it("keeps an email whose ACS operation ended Failed queued with the service's reason, and sends it once the recipients are fixed", async () => {
+    const clock = manualClock(scenario.start);
+    const prefix = freshPrefix();
+    const suppressed = `oncall+${prefix}@contoso.com`;
+    const rt = runtime(clock, { STATE_TABLE_PREFIX: prefix, EMAIL_RECIPIENTS: suppressed });
+    const log = recordingLogger();
+    await replay([rt], clock, t("01:05"), log);
+    acs.faults.inject({ kind: "operation-failed" });
+    clock.advance(1);
+    const report = await runTick(rt, log);
+
+    expect(report.delivered.map((n) => `${n.channel} ${n.kind}`).sort()).toEqual(["pagerduty opened", "teams opened"]);
+    expect(acs.sent).toEqual([]);
+    const [failed] = await queuedFor(rt, "email");
+    const operation = operationIdFor(failed!.id, "DoNotReply@alerts.contoso.com", [suppressed]);
+    // Failed is about this message, not the service's health: retried at the cap, not every tick.
+    expect(failed).toMatchObject({ kind: "opened", attempts: 1, nextAttemptAt: t("01:36") });
+    expect(failed!.lastError).toBe(`client: ACS email via acs-vaultwatch.communication.azure.com (operation ${operation}) ended Failed: EmailDroppedAllRecipientsSuppressed: Message was dropped because all recipients were suppressed.`);
+    expect(sendOperationIds()).toEqual([operation]);
+
+    // ACS keeps a Failed operation under its Operation-Id; new recipients make it a new operation.
+    const fixed = `oncall+${prefix}-fixed@contoso.com`;
+    const rt2 = runtime(clock, { STATE_TABLE_PREFIX: prefix, EMAIL_RECIPIENTS: fixed });
+    await replay([rt2], clock, t("01:37"), log);
+    expect(acs.sent.map((m) => m.subject.replace(/:.*/, ""))).toEqual([
+      expect.stringMatching(/^\[SEV-2\]/),
+      expect.stringMatching(/^\[SEV-1\].*ESCALATED/i),
+      expect.stringMatching(/^\[SEV-1\]/),
+      expect.stringMatching(/RESOLVED/i),
+    ]);
+    expect(acs.sent.every((m) => m.to.join() === fixed)).toBe(true);
+    expect(new Set(acs.sent.map((m) => m.operationId)).size).toBe(4);
+    expect(acs.sent.map((m) => m.operationId)).not.toContain(operation);
+    expect(await queuedFor(rt2, "email")).toEqual([]);
+  });
+
+  it("sends one email per notice when ACS answers 5xx to the send and then to the polls, retrying under the same Operation-Id", async () => {
+    const clock = manualClock(scenario.start);
+    const rt = runtime(clock);
+    const log = recordingLogger();
+    await replay([rt], clock, t("01:05"), log);
+    // 503 to the first send; the second is accepted (the email goes out) but its polls fail, so
+    // neither that try nor the next one learns that it was sent.
+    acs.faults.inject({ kind: "status", status: 503 });
+    acs.faults.inject({ kind: "status", status: 500, on: "poll" }, 2);
+    clock.advance(1);
+    const report = await runTick(rt, log);
+    expect(report.failed.map((f) => f.channel)).toEqual(["email"]);
+    const [waiting] = await queuedFor(rt, "email");
+    expect(waiting).toMatchObject({ kind: "opened", attempts: 3, nextAttemptAt: t("01:10") });
+    expect(waiting!.lastError).toMatch(/^server: ACS email via .* answered 500/);
+    expect(acs.sent).toHaveLength(1);
+
+    await replay([rt], clock, t("01:50"), log);
+    expect(acs.sent).toHaveLength(4);
+    const ids = acs.sent.map((m) => m.operationId);
+    expect(new Set(ids).size).toBe(4);
+    // Every try of the opened notice, across both ticks, carried the one Operation-Id.
+    expect(sendOperationIds().filter((id) => id === ids[0])).toHaveLength(4);
+    expect(new Set(sendOperationIds())).toEqual(new Set(ids));
+    expect(await queuedFor(rt, "email")).toEqual([]);
+  });
+
+  it("waits as long as PagerDuty's Retry-After asks, even past the 30-minute backoff cap", async () => {
+    const clock = manualClock(scenario.start);
+    const rt = runtime(clock);
+    const log = recordingLogger();
+    await replay([rt], clock, t("01:05"), log);
+    pd.faults.inject({ kind: "status", status: 429, retryAfterSeconds: 3600 });
+    clock.advance(1);
+    const report = await runTick(rt, log);
+    expect(report.failed.map((f) => f.message)).toEqual([expect.stringMatching(/^pagerduty delivery of opened notice \S+ failed \(attempt 1, throttled 429\).*tried again after 2026-11-20T02:06:00\.000Z$/)]);
+    expect((await queuedFor(rt, "pagerduty")).map((n) => n.nextAttemptAt)).toEqual([t("02:06")]);
+
+    await replay([rt], clock, t("01:50"), log);
+    expect(pd.events.map((e) => e.status)).toEqual([429]);
+    expect(headlines(stack.standIn.teamsPosts)).toHaveLength(4);
+  });
+
+  it("keeps a notice whose rendering throws queued with the error, and the tick and the other channels go on", async () => {
+    const clock = manualClock(scenario.start);
+    const base = runtime(clock);
+    let broken = true;
+    const rt: Runtime = {
+      ...base,
+      channels: base.channels.map((c) =>
+        c.name !== "email"
+          ? c
+          : {
+              ...c,
+              // The real renderer meets a notice it cannot read, as a rendering bug would.
+              send: (notice: Notice, content) => c.send(broken ? ({ ...notice, snapshot: undefined } as unknown as Notice) : notice, content),
+            },
+      ),
+    };
+    const log = recordingLogger();
+    await replay([rt], clock, t("01:05"), log);
+    clock.advance(1);
+    const report = await runTick(rt, log);
+    broken = false;
+
+    expect(report.delivered.map((n) => `${n.channel} ${n.kind}`).sort()).toEqual(["pagerduty opened", "teams opened"]);
+    expect(report.failed.map((f) => f.message)).toEqual([expect.stringMatching(/^email delivery of opened notice \S+ failed \(attempt 1, client\): the opened notice could not be rendered or sent, a fault in vaultwatch rather than in email: TypeError: /)]);
+    const [waiting] = await queuedFor(rt, "email");
+    expect(waiting).toMatchObject({ kind: "opened", attempts: 1, nextAttemptAt: t("01:36") });
+    expect(waiting!.lastError).toMatch(/^client: the opened notice could not be rendered or sent.*TypeError/);
+
+    await replay([rt], clock, t("01:40"), log);
+    expect(acs.sent).toHaveLength(4);
+    expect(new Set(acs.sent.map((m) => m.operationId)).size).toBe(4);
+    expect(await queuedFor(rt, "email")).toEqual([]);
+  });
+
+  it("keeps no part of the routing key when PagerDuty's error echoes it across the excerpt's cut", async () => {
+    const clock = manualClock(scenario.start);
+    const prefix = freshPrefix();
+    const rt = runtime(clock, { STATE_TABLE_PREFIX: prefix });
+    const log = recordingLogger();
+    await replay([rt], clock, t("01:05"), log);
+    // PagerDuty's reason is cut at 500 characters; the key starts ten before the cut.
+    pd.faults.inject({ kind: "status", status: 400, body: { status: "invalid event", message: `${"x".repeat(490)}${pd.routingKey} is not an integration of this service`, errors: [] } });
+    clock.advance(1);
+    const report = await runTick(rt, log);
+
+    const [waiting] = await queuedFor(rt, "pagerduty");
+    expect(waiting!.lastError).toMatch(/^client: POST .* answered 400: x+<redacted>/);
+    const start = pd.routingKey.slice(0, 8);
+    expect(log.lines.join("\n")).not.toContain(start);
+    expect(JSON.stringify(report)).not.toContain(start);
+    expect(await rawIncidents(prefix)).not.toContain(start);
   });
 });

@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
 import { TableClient } from "@azure/data-tables";
+import { HttpRequest, InvocationContext } from "@azure/functions";
+import { createIncidentsHandlers } from "../../src/functions/handlers/incidents.js";
+import { createTeamsWebhook } from "../../src/adapters/teams-webhook.js";
+import { secretUrl } from "../../src/config/secret.js";
+import type { Incident, PendingNotification } from "../../src/core/model.js";
+import type { Runtime } from "../../src/app/runtime.js";
 import { createTableStateStore } from "../../src/adapters/table-store.js";
 import { rbacRemovalScenario, ORDERS, VAULT_ID } from "../../src/standin/scenarios/rbac-removal.js";
 import { checkHealth } from "../../src/app/check-health.js";
@@ -28,6 +34,54 @@ function freshRuntime(clock: ReturnType<typeof manualClock>, wrap?: (s: StateSto
   // In-tick retries wait milliseconds here, not seconds; the schedule is the same.
   return { rt: { ...stack.runtime({ clock: clock.now, delivery: { ...DEFAULT_DELIVERY, retryDelayMs: 5, sleep: (ms) => new Promise((r) => setTimeout(r, Math.min(ms, 20))) } }), store: wrap ? wrap(store) : store }, prefix };
 }
+
+/** Every notice still queued, across the incidents of `rt`. */
+async function queued(rt: Runtime): Promise<PendingNotification[]> {
+  return (await rt.store.list({ activeOnly: false, limit: 50 })).incidents.flatMap((i) => i.outbox);
+}
+
+/** Resolves once `rt`'s store holds a claimed notice; the incident as then stored. */
+async function claimSeen(rt: Runtime): Promise<Incident> {
+  for (let i = 0; i < 500; i++) {
+    const claimed = (await rt.store.list({ activeOnly: false, limit: 50 })).incidents.find((n) => n.outbox.some((p) => p.claimedUntil));
+    if (claimed) return claimed;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  throw new Error("no notice was claimed");
+}
+
+/** `nextClaim()` resolves when `inner` next writes a claim, so a test can act while its holder is busy. */
+function watchClaims(inner: StateStore): { store: StateStore; nextClaim: () => Promise<void> } {
+  let seen: (() => void) | undefined;
+  return {
+    store: {
+      ...inner,
+      async save(incident, etag) {
+        const saved = await inner.save(incident, etag);
+        if (saved.status === "saved" && incident.outbox.some((p) => p.claimedUntil)) seen?.();
+        return saved;
+      },
+    },
+    nextClaim: () => new Promise<void>((r) => (seen = r)),
+  };
+}
+
+function ack(rt: Runtime, id: string, by: string) {
+  return createIncidentsHandlers(() => rt).ack(
+    new HttpRequest({ method: "POST", url: `http://localhost/api/incidents/${id}/ack`, params: { id }, body: { string: JSON.stringify({ by }) } }),
+    new InvocationContext({ functionName: "incident-ack" }),
+  );
+}
+
+/** Every raw entity of the state tables, as stored. */
+async function rawEntities(prefix: string): Promise<string> {
+  const out: string[] = [];
+  for (const table of tables(prefix)) for await (const e of table.listEntities()) out.push(JSON.stringify(e));
+  return out.join("\n");
+}
+
+const SEV2 = "SEV-2: Key Vault access denied on kv-orders-prod";
+const RESOLVED = "Resolved: Key Vault access denied on kv-orders-prod";
 
 function tables(prefix: string) {
   const conn = inject("tableConnectionString");
@@ -173,5 +227,172 @@ describe("the RBAC-removal incident, end to end", () => {
     clock.advance(1);
     const recovered = await runTick(rt, log);
     expect(recovered.delivered.map((n) => `${n.snapshot.rule} ${n.kind}`).sort()).toEqual(["kv-auth-denied resolved", "monitor resolved"]);
+  });
+
+  it("sends a queued notice once when two runs contend for its claim on the same tick", async () => {
+    const clock = manualClock(scenario.start);
+    const a = freshRuntime(clock);
+    await replay([a.rt], clock, t("01:34"), recordingLogger());
+    // The resolution fails three times at 01:35 and waits four minutes; nothing else changes meanwhile.
+    stack.standIn.faults.inject("teams", { kind: "status", status: 500 }, 3);
+    await replay([a.rt], clock, t("01:35"), recordingLogger());
+    expect((await queued(a.rt)).map((n) => `${n.kind} ${n.attempts} ${n.nextAttemptAt?.toISOString()}`)).toEqual(["resolved 3 2026-11-20T01:39:00.000Z"]);
+
+    clock.advance(4);
+    // The first post is held a moment, so the other run meets the claim rather than the result.
+    stack.standIn.faults.inject("teams", { kind: "delay", ms: 800 });
+    const b = { ...a.rt, store: createStoreFor(a.prefix) };
+    const logs = [recordingLogger(), recordingLogger()];
+    const reports = await Promise.all([runTick(a.rt, logs[0]!), runTick(b, logs[1]!)]);
+
+    expect(reports.map((r) => r.conflicts)).toEqual([0, 0]);
+    expect(reports.flatMap((r) => r.delivered.map((n) => n.kind))).toEqual(["resolved"]);
+    expect(headlines(stack.standIn.teamsPosts).filter((h) => h === RESOLVED)).toHaveLength(1);
+    const held = logs.map((l) => l.lines.filter((line) => /^warn: notice \S+-resolved is being handled by another run/.test(line)));
+    expect(held.map((h) => h.length).sort()).toEqual([0, 1]);
+    // The run that saw the claim held is the one that did not send.
+    const loser = held.findIndex((h) => h.length === 1);
+    expect(reports[loser]!.delivered).toEqual([]);
+    expect(await queued(a.rt)).toEqual([]);
+  });
+
+  it("dates a claim from when it is written, so a run slowed by its queries still holds what it sends", async () => {
+    const clock = manualClock(scenario.start);
+    const base = freshRuntime(clock);
+    const watched = watchClaims(base.rt.store);
+    const a = { ...base.rt, store: watched.store };
+    await replay([a], clock, t("01:34"), recordingLogger());
+    stack.standIn.faults.inject("teams", { kind: "status", status: 500 }, 3);
+    await replay([a], clock, t("01:35"), recordingLogger());
+    clock.advance(4);
+
+    // A second of real time is 500 on the monitor's clock: run A's 400 ms query takes more than
+    // three minutes, longer than a claim lasts, and its post takes another two and a half.
+    stack.standIn.faults.inject("logAnalytics", { kind: "delay", ms: 400 });
+    stack.standIn.faults.inject("teams", { kind: "delay", ms: 300 });
+    clock.flow(500);
+    try {
+      const log = recordingLogger();
+      const claimed = watched.nextClaim();
+      const first = runTick(a, log);
+      await claimed;
+      const second = runTick({ ...base.rt, store: createStoreFor(base.prefix) }, log);
+      const reports = await Promise.all([first, second]);
+      expect(reports.map((r) => r.delivered.map((n) => n.kind))).toEqual([["resolved"], []]);
+      expect(log.lines).toContainEqual(expect.stringMatching(/^warn: notice \S+-resolved is being handled by another run/));
+    } finally {
+      clock.flow(0);
+    }
+    expect(headlines(stack.standIn.teamsPosts).filter((h) => h === RESOLVED)).toHaveLength(1);
+  });
+
+  it("hands a notice back unsent when its claim was written too late to cover the send", async () => {
+    const clock = manualClock(scenario.start);
+    let slow = false;
+    const { rt } = freshRuntime(clock, (inner) => ({
+      ...inner,
+      async save(incident, etag) {
+        // 110 ms here is 110 s on the flowing clock: most of the claim is gone once it is written.
+        if (slow && incident.outbox.some((p) => p.claimedUntil)) await new Promise((r) => setTimeout(r, 110));
+        return inner.save(incident, etag);
+      },
+    }));
+    await replay([rt], clock, t("01:34"), recordingLogger());
+    stack.standIn.faults.inject("teams", { kind: "status", status: 500 }, 3);
+    await replay([rt], clock, t("01:35"), recordingLogger());
+    clock.advance(4);
+
+    const log = recordingLogger();
+    slow = true;
+    clock.flow(1000);
+    let report;
+    try {
+      report = await runTick(rt, log);
+    } finally {
+      clock.flow(0);
+      slow = false;
+    }
+    expect(report.delivered).toEqual([]);
+    expect(headlines(stack.standIn.teamsPosts)).not.toContain(RESOLVED);
+    expect(log.lines).toContainEqual(expect.stringMatching(/^warn: notice \S+-resolved was handed back unsent: what was left of its claim/));
+    expect((await queued(rt)).map((n) => `${n.kind} ${n.attempts} ${String(n.claimedUntil)}`)).toEqual(["resolved 3 undefined"]);
+
+    clock.advance(1);
+    expect((await runTick(rt, recordingLogger())).delivered.map((n) => n.kind)).toEqual(["resolved"]);
+    expect(headlines(stack.standIn.teamsPosts).filter((h) => h === RESOLVED)).toHaveLength(1);
+  });
+
+  it("records a delivery once even when the incident is acknowledged while it is being sent", async () => {
+    const clock = manualClock(scenario.start);
+    const { rt } = freshRuntime(clock);
+    const log = recordingLogger();
+    await replay([rt], clock, t("01:05"), log);
+    stack.standIn.faults.inject("teams", { kind: "delay", ms: 400 });
+    clock.advance(1);
+    const tick = runTick(rt, log);
+    const claimed = await claimSeen(rt);
+    expect((await ack(rt, claimed.id, "alex@contoso.com")).status).toBe(200);
+    const report = await tick;
+    expect(report.delivered.map((n) => n.kind)).toEqual(["opened"]);
+    expect(log.lines.filter((l) => l.includes("may be sent once more"))).toEqual([]);
+    // The acknowledgement survived the write that recorded the delivery, and the notice is gone.
+    const stored = await rt.store.get(claimed.id);
+    expect(stored).toMatchObject({ status: "found", stored: { value: { responder: { state: "acknowledged", by: "alex@contoso.com" }, outbox: [], deliveredCount: 1 } } });
+
+    await replay([rt], clock, t("01:50"), log);
+    const heads = headlines(stack.standIn.teamsPosts);
+    expect(heads.filter((h) => h === SEV2)).toHaveLength(1);
+    expect(new Set(heads).size).toBe(heads.length);
+    expect(heads.at(-1)).toBe(RESOLVED);
+  });
+
+  it.each([
+    ["does not answer in time", { kind: "delay", ms: 1_000 } as const, /^timeout: POST http:\/\/127\.0\.0\.1:\d+\/workflows\/\S+\/invoke\?<redacted>: no answer within 200 ms$/],
+    ["drops the connection", { kind: "drop" } as const, /^network: POST http:\/\/127\.0\.0\.1:\d+\/workflows\/\S+\/invoke\?<redacted>: fetch failed/],
+  ])("keeps a notice queued with its error while Teams %s, and delivers it once Teams recovers", async (_, fault, error) => {
+    const clock = manualClock(scenario.start);
+    const { rt: base } = freshRuntime(clock);
+    const rt = { ...base, channels: [createTeamsWebhook({ url: secretUrl(stack.standIn.teamsWebhookUrl), timeoutMs: 200 })] };
+    const log = recordingLogger();
+    await replay([rt], clock, t("01:05"), log);
+    // Every try of the tick fails; the stand-in is well again from the next request on.
+    stack.standIn.faults.inject("teams", fault, 3);
+    clock.advance(1);
+    const report = await runTick(rt, log);
+    expect(report.delivered).toEqual([]);
+    expect(report.failed.map((f) => f.channel)).toEqual(["teams"]);
+    const [waiting] = await queued(rt);
+    expect(waiting).toMatchObject({ kind: "opened", attempts: 3, nextAttemptAt: t("01:10") });
+    expect(waiting!.claimedUntil).toBeUndefined();
+    expect(waiting!.lastError).toMatch(error);
+    expect(stack.standIn.teamsPosts).toEqual([]);
+
+    await replay([rt], clock, t("01:50"), log);
+    const heads = headlines(stack.standIn.teamsPosts);
+    expect(heads.filter((h) => h === SEV2)).toHaveLength(1);
+    expect(heads[0]).toBe(SEV2);
+    expect(new Set(heads).size).toBe(heads.length);
+    expect(heads.at(-1)).toBe(RESOLVED);
+    expect(await queued(rt)).toEqual([]);
+  });
+
+  it("keeps no part of the webhook's signature when Teams echoes it back across the excerpt's cut", async () => {
+    const clock = manualClock(scenario.start);
+    const { rt, prefix } = freshRuntime(clock);
+    const log = recordingLogger();
+    await replay([rt], clock, t("01:05"), log);
+    const sig = new URL(stack.standIn.teamsWebhookUrl).searchParams.get("sig")!;
+    // The excerpt is 300 characters; the signature starts ten before its end.
+    const body = `${"x".repeat(290)}${sig} was rejected`;
+    stack.standIn.faults.inject("teams", { kind: "status", status: 400, body });
+    clock.advance(1);
+    const report = await runTick(rt, log);
+
+    const [waiting] = await queued(rt);
+    expect(waiting!.lastError).toMatch(/^client: POST .* answered 400: x+<redacted>/);
+    const prefixOfSig = sig.slice(0, 8);
+    expect(log.lines.join("\n")).not.toContain(prefixOfSig);
+    expect(JSON.stringify(report)).not.toContain(prefixOfSig);
+    expect(await rawEntities(prefix)).not.toContain(prefixOfSig);
   });
 });

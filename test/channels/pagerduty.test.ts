@@ -76,6 +76,17 @@ describe("the PagerDuty channel", () => {
     expect(r.message).not.toContain(pd.routingKey);
   });
 
+  it.each([
+    ["PagerDuty's reason, cut at 500 characters", (key: string) => ({ status: "invalid event", message: `${"x".repeat(490)}${key} is unknown`, errors: [] })],
+    ["a plain-text excerpt, cut at 300 characters", (key: string) => `${"x".repeat(290)}${key} is unknown`],
+    ["a reason whose key is JSON-escaped", (key: string) => `{"status":"invalid event","message":"${[...key].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`).join("")}"}`],
+  ])("leaves no beginning of an echoed key in %s", async (_, body) => {
+    pd.faults.inject({ kind: "status", status: 400, body: body(pd.routingKey) });
+    const r = failure(await send("opened"));
+    expect(r.message).toContain("<redacted>");
+    expect(r.message).not.toContain(pd.routingKey.slice(0, 8));
+  });
+
   it("reads 429 as throttled and passes on Retry-After", async () => {
     pd.faults.inject({ kind: "status", status: 429, retryAfterSeconds: 30 });
     const r = failure(await send("opened"));

@@ -2,13 +2,25 @@ import type { Runtime } from "../../src/app/runtime.js";
 import { runTick, type TickReport } from "../../src/app/run-tick.js";
 import type { Logger } from "../../src/app/ports.js";
 
-/** A clock the test moves by hand. */
+/**
+ * A clock the test moves by hand. `flow(rate)` lets it also run on its own at `rate` times real
+ * time (0 stops it again), for runs whose real slowness must show on the monitor's clock.
+ */
 export function manualClock(start: Date) {
-  let now = start;
+  let base = start.getTime();
+  let rate = 0;
+  let since = performance.now();
+  const now = () => new Date(base + (performance.now() - since) * rate);
   return {
-    now: () => now,
+    now,
     advance(minutes: number) {
-      now = new Date(now.getTime() + minutes * 60_000);
+      base = now().getTime() + minutes * 60_000;
+      since = performance.now();
+    },
+    flow(next: number) {
+      base = now().getTime();
+      since = performance.now();
+      rate = next;
     },
   };
 }
