@@ -61,7 +61,7 @@ const TriggerJson = z.discriminatedUnion("kind", [
 ]);
 
 const optionalText = z.string().optional().nullable().transform((v) => v ?? undefined);
-const ResponderJson = z.object({ state: z.enum(["new", "acknowledged", "closed"]), by: optionalText, at: optionalIsoDate, note: optionalText });
+const ResponderJson = z.object({ state: z.enum(["new", "acknowledged", "closed"]), by: optionalText, at: optionalIsoDate, note: optionalText, closedByHand: z.boolean().optional() });
 const NEW_RESPONDER = { state: "new" as const, by: undefined, at: undefined, note: undefined };
 
 const DiagnosisJson = z

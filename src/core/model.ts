@@ -182,6 +182,8 @@ export interface Responder {
   by: string | undefined;
   at: Date | undefined;
   note: string | undefined;
+  /** A person closed it (`by`, `at`, `note` are theirs), rather than the system on recovery. */
+  closedByHand?: boolean | undefined;
 }
 
 /**

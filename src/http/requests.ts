@@ -111,6 +111,13 @@ export const AckBody = z.strictObject({
 });
 export type AckBody = z.infer<typeof AckBody>;
 
+/** Closing by hand needs a reason: it resolves what the evaluations did not, and the record says why. */
+export const CloseBody = z.strictObject({
+  by: nameField("a name"),
+  note: text("a reason", 1, 500),
+});
+export type CloseBody = z.infer<typeof CloseBody>;
+
 const RULES = ["kv-auth-denied", "kv-throttled", "control-plane", "network", "monitor"] as const satisfies readonly RuleId[];
 const SEVERITIES = ["SEV-1", "SEV-2", "SEV-3", "SEV-4"] as const satisfies readonly Severity[];
 

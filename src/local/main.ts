@@ -101,6 +101,7 @@ export async function startLocal(o: LocalOptions): Promise<LocalHandle> {
         { name: "incidents", route: "incidents", methods: ["GET"], handler: incidents.list },
         { name: "incident", route: "incidents/{id}", methods: ["GET"], handler: incidents.get },
         { name: "incident-ack", route: "incidents/{id}/ack", methods: ["POST"], handler: incidents.ack },
+        { name: "incident-close", route: "incidents/{id}/close", methods: ["POST"], handler: incidents.close },
         { name: "silences", route: "silences", methods: ["GET"], handler: silences.list },
         { name: "silence-create", route: "silences", methods: ["POST"], handler: silences.create },
         { name: "silence-expire", route: "silences/{id}", methods: ["DELETE"], handler: silences.expire },

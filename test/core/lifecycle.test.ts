@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { conditionEvent, transition } from "../../src/core/lifecycle/transition.js";
-import { acknowledge, respond } from "../../src/core/lifecycle/responder.js";
+import { acknowledge, closeByHand, respond } from "../../src/core/lifecycle/responder.js";
 import {
   CONDITION_EVENTS, RESPONDER_EVENTS, RESPONDER_LIFECYCLE, RESPONDER_STATES, SYSTEM_LIFECYCLE, SYSTEM_STATES,
   type ConditionEvent, type ResponderEvent, type SystemAction, type SystemState,
@@ -70,16 +70,19 @@ const SYSTEM_EXPECTED: Record<SystemState, Record<ConditionEvent, { action: Syst
 const RESPONDER_EXPECTED: Record<Responder["state"], Record<ResponderEvent, { result: "changed" | "unchanged" | "rejected"; state: Responder["state"] }>> = {
   new: {
     ack: { result: "changed", state: "acknowledged" },
+    close: { result: "changed", state: "closed" },
     "system-resolved": { result: "changed", state: "closed" },
     "system-reopened": { result: "unchanged", state: "new" },
   },
   acknowledged: {
     ack: { result: "unchanged", state: "acknowledged" },
+    close: { result: "changed", state: "closed" },
     "system-resolved": { result: "changed", state: "closed" },
     "system-reopened": { result: "changed", state: "new" },
   },
   closed: {
     ack: { result: "rejected", state: "closed" },
+    close: { result: "rejected", state: "closed" },
     "system-resolved": { result: "unchanged", state: "closed" },
     "system-reopened": { result: "changed", state: "new" },
   },
@@ -174,6 +177,33 @@ describe("the responder lifecycle table", () => {
 
   it("refuses to acknowledge a pending incident, which nobody has been told about", () => {
     expect(acknowledge(inState("pending")!, "alex", at(20))).toEqual({ status: "rejected", reason: expect.stringContaining("pending") });
+  });
+});
+
+describe("closing by hand", () => {
+  it("resolves a firing incident on a person's word, recording who closed it and why", () => {
+    const acked = (acknowledge(anIncident(), "alex", at(12)) as { incident: Incident }).incident;
+    const closed = closeByHand(acked, "sam", at(20), "orders-v1 was retired; its identity no longer calls kv-app");
+    expect(closed).toMatchObject({
+      status: "closed",
+      incident: { state: "resolved", resolvedAt: at(20), conditionFiring: false, responder: { state: "closed", by: "sam", at: at(20), note: "orders-v1 was retired; its identity no longer calls kv-app", closedByHand: true } },
+    });
+  });
+
+  it("refuses a pending or an already resolved incident", () => {
+    expect(closeByHand(inState("pending")!, "sam", at(20), "x")).toEqual({ status: "rejected", reason: expect.stringContaining("pending") });
+    expect(closeByHand(inState("resolved")!, "sam", at(20), "x")).toEqual({ status: "rejected", reason: "the incident is already resolved" });
+  });
+
+  it("tells receivers it resolved, stays resolved while its caller is silent, and pages anew if the rule fires again", () => {
+    const closed = (closeByHand(anIncident(), "sam", at(20), "retired") as { incident: Incident }).incident;
+    const told = planNotices(closed, at(25), DEFAULT_NOTIFY, undefined);
+    expect(kinds(told)).toEqual(["resolved"]);
+    const quiet = transition({ ...told, outbox: [] }, noTraffic, at(30), true, L);
+    expect(quiet.changed).toBe(false);
+    const again = tick({ ...told, outbox: [] }, firing("SEV-2"), at(35));
+    expect(again).toMatchObject({ state: "firing", occurrence: 2, responder: { state: "new" } });
+    expect(kinds(again)).toEqual(["opened"]);
   });
 });
 

@@ -38,13 +38,14 @@ describe("what the Functions host registers from package.json main", () => {
     expect(http("incidents")).toMatchObject({ type: "httpTrigger", methods: ["GET"], route: "incidents", authLevel: "function" });
     expect(http("incident")).toMatchObject({ type: "httpTrigger", methods: ["GET"], route: "incidents/{id}", authLevel: "function" });
     expect(http("incident-ack")).toMatchObject({ type: "httpTrigger", methods: ["POST"], route: "incidents/{id}/ack", authLevel: "function" });
+    expect(http("incident-close")).toMatchObject({ type: "httpTrigger", methods: ["POST"], route: "incidents/{id}/close", authLevel: "function" });
     expect(http("silences")).toMatchObject({ type: "httpTrigger", methods: ["GET"], route: "silences", authLevel: "function" });
     expect(http("silence-create")).toMatchObject({ type: "httpTrigger", methods: ["POST"], route: "silences", authLevel: "function" });
     expect(http("silence-expire")).toMatchObject({ type: "httpTrigger", methods: ["DELETE"], route: "silences/{id}", authLevel: "function" });
   });
 
   it("registers exactly these functions and the start-up settings check", () => {
-    expect(view.registered.map((r) => r.name).sort()).toEqual(["health", "incident", "incident-ack", "incidents", "monitor", "silence-create", "silence-expire", "silences"]);
+    expect(view.registered.map((r) => r.name).sort()).toEqual(["health", "incident", "incident-ack", "incident-close", "incidents", "monitor", "silence-create", "silence-expire", "silences"]);
     expect(view.hooks).toEqual(["appStart"]);
   });
 });

@@ -11,9 +11,10 @@ export function respond(current: Responder, event: ResponderEvent, by: string, n
   if (move.result === "rejected") return { result: "rejected", reason: move.reason, responder: current };
   if (move.result === "unchanged") return { result: "unchanged", responder: current };
   if (move.to === "new") return { result: "changed", responder: { state: "new", by: undefined, at: undefined, note: undefined } };
-  // Closing keeps who acknowledged it: the record shows who was on it.
-  if (move.to === "closed") return { result: "changed", responder: { ...current, state: "closed" } };
-  return { result: "changed", responder: { state: move.to, by, at: now, note } };
+  // The system closing it keeps who acknowledged it: the record shows who was on it. A person
+  // closing it is recorded instead, with their reason.
+  if (move.to === "closed" && event !== "close") return { result: "changed", responder: { ...current, state: "closed" } };
+  return { result: "changed", responder: { state: move.to, by, at: now, note, ...(event === "close" ? { closedByHand: true } : {}) } };
 }
 
 export type AckOutcome =
@@ -28,4 +29,21 @@ export function acknowledge(incident: Incident, by: string, now: Date, note?: st
   if (r.result === "rejected") return { status: "rejected", reason: r.reason };
   if (r.result === "unchanged") return { status: "already-acknowledged", incident };
   return { status: "acknowledged", incident: { ...incident, responder: r.responder, updatedAt: now } };
+}
+
+export type CloseOutcome = { status: "closed"; incident: Incident } | { status: "rejected"; reason: string };
+
+/**
+ * Closing by hand, from the API: for what the evaluations can never resolve (a caller that was
+ * retired keeps its incident firing, because silence is not recovery) or a finding someone accepts.
+ * The system state resolves with it, so the next tick sends the resolution notice.
+ */
+export function closeByHand(incident: Incident, by: string, now: Date, note: string): CloseOutcome {
+  if (incident.state === "pending") return { status: "rejected", reason: "the incident is pending: it has not fired yet" };
+  const r = respond(incident.responder, "close", by, now, note);
+  if (r.result !== "changed") return { status: "rejected", reason: r.result === "rejected" ? r.reason : "the incident is already closed" };
+  return {
+    status: "closed",
+    incident: { ...incident, state: "resolved", resolvedAt: now, conditionFiring: false, flapping: false, responder: r.responder, updatedAt: now },
+  };
 }

@@ -80,12 +80,18 @@ export const SYSTEM_LIFECYCLE: Record<SystemState, Record<ConditionEvent, System
 export type ResponderEvent =
   /** Someone acknowledged it: escalation and repeats stop. */
   | "ack"
+  /**
+   * Someone closed it by hand (the caller was retired, the finding is accepted): the system state
+   * resolves with it, on that person's word instead of a confirmed recovery. If the rule still
+   * fires on the next tick, that is a new episode and pages again, as PagerDuty does.
+   */
+  | "close"
   /** The system resolved it (or discarded a pending one). */
   | "system-resolved"
   /** The fingerprint fired again after it resolved: a new episode nobody has seen. */
   | "system-reopened";
 
-export const RESPONDER_EVENTS: readonly ResponderEvent[] = ["ack", "system-resolved", "system-reopened"];
+export const RESPONDER_EVENTS: readonly ResponderEvent[] = ["ack", "close", "system-resolved", "system-reopened"];
 export const RESPONDER_STATES: readonly ResponderState[] = ["new", "acknowledged", "closed"];
 
 export type ResponderMove =
@@ -96,17 +102,20 @@ export type ResponderMove =
 export const RESPONDER_LIFECYCLE: Record<ResponderState, Record<ResponderEvent, ResponderMove>> = {
   new: {
     ack: { to: "acknowledged", result: "changed" },
+    close: { to: "closed", result: "changed" },
     "system-resolved": { to: "closed", result: "changed" },
     "system-reopened": { to: "new", result: "unchanged" },
   },
   acknowledged: {
     // Idempotent: a second ack (a retried request, a colleague) keeps the first one's name and time.
     ack: { to: "acknowledged", result: "unchanged" },
+    close: { to: "closed", result: "changed" },
     "system-resolved": { to: "closed", result: "changed" },
     "system-reopened": { to: "new", result: "changed" },
   },
   closed: {
     ack: { to: "closed", result: "rejected", reason: "the incident is already resolved" },
+    close: { to: "closed", result: "rejected", reason: "the incident is already resolved" },
     "system-resolved": { to: "closed", result: "unchanged" },
     "system-reopened": { to: "new", result: "changed" },
   },

@@ -3,14 +3,16 @@ import type { Runtime } from "../../app/runtime.js";
 import type { Incident } from "../../core/model.js";
 import { SEVERITY_RANK } from "../../core/severity.js";
 import type { MonitorSpec } from "../../config/monitor-spec.js";
-import { acknowledge } from "../../core/lifecycle/responder.js";
+import { acknowledge, closeByHand } from "../../core/lifecycle/responder.js";
 import { isActive } from "../../core/incidents.js";
 import { callerName, vaultName } from "../../core/names.js";
 import { appFor } from "../../core/spec-lookup.js";
-import { AckBody, endpoint, IncidentsQuery, incidentIdOf, NO_STORE, parseBody, parseQuery, plain } from "../../http/requests.js";
+import { AckBody, CloseBody, endpoint, IncidentsQuery, incidentIdOf, NO_STORE, parseBody, parseQuery, plain } from "../../http/requests.js";
+import type { HttpHandler } from "../../http/requests.js";
+import type { z } from "zod";
 
-/** Reads and saves of one acknowledgement: the first try and three retries after ETag conflicts. */
-const ACK_ATTEMPTS = 4;
+/** Reads and saves of one responder action: the first try and three retries after ETag conflicts. */
+const RESPONDER_ATTEMPTS = 4;
 /** The list sorts what it reads; reading more than it returns keeps "newest" true for big tables. */
 const LIST_SCAN = 5000;
 
@@ -29,7 +31,7 @@ export function summarize(i: Incident, spec: MonitorSpec) {
     },
     openedAt: i.openedAt.toISOString(),
     resolvedAt: i.resolvedAt?.toISOString() ?? null,
-    responder: { state: i.responder.state, by: i.responder.by ?? null, at: i.responder.at?.toISOString() ?? null, note: i.responder.note ?? null },
+    responder: { state: i.responder.state, by: i.responder.by ?? null, at: i.responder.at?.toISOString() ?? null, note: i.responder.note ?? null, closedByHand: i.responder.closedByHand === true },
     mutedBy: i.mutedBy ?? null,
     flapping: i.flapping,
     hypothesis: top ? { id: top.id, title: top.title } : null,
@@ -47,7 +49,7 @@ export function detail(i: Incident): unknown {
     lastFiringAt: i.lastFiringAt,
     mutedBy: i.mutedBy,
     diagnosis: i.diagnosis,
-    responder: { state: r.state, by: r.by, at: r.at, note: r.note },
+    responder: { state: r.state, by: r.by, at: r.at, note: r.note, closedByHand: r.closedByHand === true },
     notified: { state: n.state, severity: n.severity, at: n.at, acknowledged: n.acknowledged, pagedAt: n.pagedAt, unacknowledgedAt: n.unacknowledgedAt },
   });
 }
@@ -90,35 +92,60 @@ export function createIncidentsHandlers(getRuntime: () => Runtime) {
     return ok(detail(found.stored.value));
   });
 
-  const ack = endpoint("incident-ack", "POST", getRuntime, async (rt, request, context) => {
+  const ack = responderAction(getRuntime, "incident-ack", "acknowledged", AckBody, (incident, { by, note }, now) => {
+    const o = acknowledge(incident, by, now, note);
+    return o.status === "rejected" ? o : { status: o.status === "acknowledged" ? "changed" : "unchanged", said: o.status, incident: o.incident };
+  });
+  const close = responderAction(getRuntime, "incident-close", "closed", CloseBody, (incident, { by, note }, now) => {
+    const o = closeByHand(incident, by, now, note);
+    return o.status === "rejected" ? o : { status: "changed", said: o.status, incident: o.incident };
+  });
+
+  return { list, get, ack, close };
+}
+
+/** What a responder action decided: `said` is the answer's status ("acknowledged", "already-acknowledged", "closed"). */
+type ResponderDecision = { status: "rejected"; reason: string } | { status: "changed" | "unchanged"; said: string; incident: Incident };
+
+/**
+ * POST /api/incidents/{id}/<action>: read, decide in the core, write with the read's ETag. The timer
+ * may rewrite the incident between our read and write; the ETag catches that, and we decide again
+ * on a fresh read. The notice itself goes out on the next tick, through the outbox.
+ */
+function responderAction<B extends { by: string }>(
+  getRuntime: () => Runtime,
+  name: string,
+  participle: "acknowledged" | "closed",
+  schema: z.ZodType<B>,
+  decide: (incident: Incident, body: B, now: Date) => ResponderDecision,
+): HttpHandler {
+  return endpoint(name, "POST", getRuntime, async (rt, request, context) => {
     const id = incidentIdOf(request);
     if (!id.ok) return id.response;
-    const body = await parseBody(request, AckBody);
+    const body = await parseBody(request, schema);
     if (!body.ok) return body.response;
-    const { by, note } = body.value;
-    // The timer may rewrite the incident between our read and write; the ETag catches that.
-    for (let attempt = 1; attempt <= ACK_ATTEMPTS; attempt++) {
+    const { by } = body.value;
+    for (let attempt = 1; attempt <= RESPONDER_ATTEMPTS; attempt++) {
       const found = await rt.store.get(id.value);
       if (found.status === "missing") return notFound(id.value);
       if (found.status === "unreadable") return unreadable(id.value);
-      const outcome = acknowledge(found.stored.value, by, rt.clock(), note);
-      if (outcome.status === "rejected") {
-        context.log(`incident-ack ${id.value}: refused for ${by}: ${outcome.reason}`);
-        return { status: 409, headers: NO_STORE, jsonBody: { error: `incident ${id.value} cannot be acknowledged: ${outcome.reason}`, reason: outcome.reason } };
+      const d = decide(found.stored.value, body.value, rt.clock());
+      if (d.status === "rejected") {
+        context.log(`${name} ${id.value}: refused for ${by}: ${d.reason}`);
+        return { status: 409, headers: NO_STORE, jsonBody: { error: `incident ${id.value} cannot be ${participle}: ${d.reason}`, reason: d.reason } };
       }
-      if (outcome.status === "already-acknowledged") {
-        context.log(`incident-ack ${id.value}: already acknowledged by ${outcome.incident.responder.by ?? "someone"}`);
-        return ok({ status: outcome.status, incident: summarize(outcome.incident, rt.policy.spec) });
+      const answer = ok({ status: d.said, incident: summarize(d.incident, rt.policy.spec) });
+      if (d.status === "unchanged") {
+        context.log(`${name} ${id.value}: already ${participle} by ${d.incident.responder.by ?? "someone"}`);
+        return answer;
       }
-      const saved = await rt.store.save(outcome.incident, found.stored.etag);
+      const saved = await rt.store.save(d.incident, found.stored.etag);
       if (saved.status === "saved") {
-        context.log(`incident-ack ${id.value}: acknowledged by ${by}`);
-        return ok({ status: outcome.status, incident: summarize(outcome.incident, rt.policy.spec) });
+        context.log(`${name} ${id.value}: ${participle} by ${by}`);
+        return answer;
       }
-      context.warn(`incident-ack ${id.value}: the incident changed while acknowledging (attempt ${attempt} of ${ACK_ATTEMPTS})`);
+      context.warn(`${name} ${id.value}: the incident changed meanwhile (attempt ${attempt} of ${RESPONDER_ATTEMPTS})`);
     }
     return { status: 409, headers: NO_STORE, jsonBody: { error: `incident ${id.value} changed concurrently, try again` } };
   });
-
-  return { list, get, ack };
 }

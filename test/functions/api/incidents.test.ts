@@ -66,7 +66,7 @@ describe("GET /api/incidents", () => {
       subject: { vault: "kv-app", identity: "id-app (user-assigned identity)", app: null },
       openedAt: "2026-11-20T01:05:00.000Z",
       resolvedAt: null,
-      responder: { state: "new", by: null, at: null, note: null },
+      responder: { state: "new", by: null, at: null, note: null, closedByHand: false },
       mutedBy: null,
       flapping: false,
       hypothesis: { id: "H1", title: "The role assignment was removed" },
@@ -223,6 +223,39 @@ describe("POST /api/incidents/{id}/ack", () => {
     const busy: StateStore = { ...rt.store, save: async () => ({ status: "conflict" }) };
     const res = await createIncidentsHandlers(() => ({ ...rt, store: busy })).ack(request("POST", `/${firing.id}/ack`, { id: firing.id, body: JSON.stringify({ by: "alice" }) }), context().ctx);
     expect(res).toMatchObject({ status: 409, jsonBody: { error: `incident ${firing.id} changed concurrently, try again` } });
+  });
+});
+
+describe("POST /api/incidents/{id}/close", () => {
+  const close = (rt: Runtime, id: string, body: string) => createIncidentsHandlers(() => rt).close(request("POST", `/${id}/close`, { id, body }), context().ctx);
+
+  it("resolves the incident, recording who closed it and why, and leaves the resolution notice to the next tick", async () => {
+    const rt = await runtimeWith(firing);
+    const { ctx, logs } = context();
+    const body = JSON.stringify({ by: "sam", note: "orders-v1 was retired; its identity no longer calls kv-app" });
+    const res = await createIncidentsHandlers(() => rt).close(request("POST", `/${firing.id}/close`, { id: firing.id, body }), ctx);
+    expect(res).toMatchObject({ status: 200, jsonBody: { status: "closed", incident: { id: firing.id, state: "resolved", resolvedAt: NOW.toISOString(), responder: { state: "closed", by: "sam", closedByHand: true } } } });
+    const stored = await rt.store.get(firing.id);
+    expect(stored.status === "found" && stored.stored.value).toMatchObject({ state: "resolved", resolvedAt: NOW, responder: { state: "closed", by: "sam", at: NOW, note: "orders-v1 was retired; its identity no longer calls kv-app", closedByHand: true }, outbox: [] });
+    expect(logs).toEqual([["information", `incident-close ${firing.id}: closed by sam`]]);
+  });
+
+  it("refuses a resolved or a pending incident with 409 and the reason, and a second close of the same incident", async () => {
+    const rt = await runtimeWith(firing, resolved, pending);
+    expect(await close(rt, resolved.id, JSON.stringify({ by: "sam", note: "done" }))).toMatchObject({ status: 409, jsonBody: { error: `incident ${resolved.id} cannot be closed: the incident is already resolved` } });
+    expect(await close(rt, pending.id, JSON.stringify({ by: "sam", note: "done" }))).toMatchObject({ status: 409, jsonBody: { reason: "the incident is pending: it has not fired yet" } });
+    expect((await close(rt, firing.id, JSON.stringify({ by: "sam", note: "done" }))).status).toBe(200);
+    expect((await close(rt, firing.id, JSON.stringify({ by: "kim", note: "done too" }))).status).toBe(409);
+    const stored = await rt.store.get(firing.id);
+    expect(stored.status === "found" && stored.stored.value.responder.by).toBe("sam");
+  });
+
+  it("needs a reason: closing by hand resolves what the evaluations did not", async () => {
+    const rt = await runtimeWith(firing);
+    expect((await close(rt, firing.id, JSON.stringify({ by: "sam" }))).jsonBody).toEqual({ error: "invalid request", problems: ["note: missing; expected a reason of 1-500 characters"] });
+    expect((await close(rt, firing.id, JSON.stringify({ by: "sam", note: "  " }))).jsonBody).toEqual({ error: "invalid request", problems: ["note: expected a reason of 1-500 characters"] });
+    const stored = await rt.store.get(firing.id);
+    expect(stored.status === "found" && stored.stored.value.state).toBe("firing");
   });
 });
 
