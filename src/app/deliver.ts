@@ -1,6 +1,6 @@
 import type { ChannelName, Incident, Notice, PendingNotification } from "../core/model.js";
 import { runbookFor } from "../core/runbook.js";
-import { evidenceLink } from "../core/portal-link.js";
+import { incidentEvidenceLink } from "../core/portal-link.js";
 import { backoffMs, isRetryable } from "../core/notify/backoff.js";
 import type { DeliveryResult, Logger, NoticeContent, NotificationChannel, Stored } from "./ports.js";
 import type { Runtime } from "./runtime.js";
@@ -250,14 +250,10 @@ async function sendOnce(channel: NotificationChannel, notice: Notice, content: (
 }
 
 function contentFor(rt: Runtime, n: Notice): NoticeContent {
-  const steps = runbookFor(n.snapshot);
-  const kql = steps.find((s) => s.kql)?.kql;
-  const windowMs = rt.policy.windowMinutes * 60_000;
-  const end = n.snapshot.resolvedAt ?? n.decidedAt;
   return {
-    steps,
+    steps: runbookFor(n.snapshot),
     windowMinutes: rt.policy.windowMinutes,
-    evidenceLink: kql ? evidenceLink(rt.workspaceResourceId, kql, { start: new Date(n.snapshot.openedAt.getTime() - windowMs), end: new Date(end.getTime() + windowMs) }) : undefined,
+    evidenceLink: incidentEvidenceLink(rt.workspaceResourceId, n, rt.policy.windowMinutes),
   };
 }
 

@@ -1,4 +1,6 @@
 import { gzipSync } from "node:zlib";
+import type { Notice } from "./model.js";
+import { evidenceKql, type TimeRange } from "./runbook.js";
 
 const WORKSPACE_ID = /^\/subscriptions\/[^/]+\/resourcegroups\/[^/]+\/providers\/microsoft\.operationalinsights\/workspaces\/[^/]+$/i;
 
@@ -23,4 +25,36 @@ export function evidenceLink(workspaceResourceId: string | undefined, kql: strin
 // Share-link format as in the "Run the query" links of MicrosoftDocs/learn learn-pr/azure/explore-fundamentals-kql/includes/*-exercise.md.
 export function encodeQuery(kql: string): string {
   return encodeURIComponent(encodeURIComponent(gzipSync(Buffer.from(kql, "utf8")).toString("base64")));
+}
+
+/** Context before the first failure: the healthy calls before onset, and the change that caused it. */
+const LEAD_MINUTES = 60;
+/** After the last moment the notice describes, so that the recovery (or the latest bin) is in view. */
+const MARGIN_MINUTES = 15;
+
+/**
+ * The log time an incident's evidence covers: from an hour (at least two alert windows) before it
+ * was opened or first failed, to a margin after it resolved, or after the notice when still open.
+ * Fixed times, not "the last hour", so a link opened from a repeat or resolve notice hours later
+ * still shows the incident.
+ */
+export function evidenceWindow(notice: Pick<Notice, "decidedAt" | "snapshot">, windowMinutes: number): TimeRange {
+  const s = notice.snapshot;
+  const first = Math.min(s.openedAt.getTime(), s.counts.firstFailureAt?.getTime() ?? Number.POSITIVE_INFINITY);
+  const last = (s.resolvedAt ?? notice.decidedAt).getTime();
+  const minute = 60_000;
+  const start = Math.floor((first - Math.max(LEAD_MINUTES, 2 * windowMinutes) * minute) / minute) * minute;
+  const end = Math.ceil((Math.max(last, first) + Math.max(MARGIN_MINUTES, windowMinutes) * minute) / minute) * minute;
+  return { start: new Date(start), end: new Date(end) };
+}
+
+/**
+ * The link to an incident's evidence: the rule's own evidence query (see `evidenceKql`), pinned
+ * to `evidenceWindow` both in the query and in the blade's time range. Undefined when the rule has
+ * no log evidence (control-plane findings) or the workspace ID is unusable.
+ */
+export function incidentEvidenceLink(workspaceResourceId: string | undefined, notice: Pick<Notice, "decidedAt" | "snapshot">, windowMinutes: number): string | undefined {
+  const range = evidenceWindow(notice, windowMinutes);
+  const kql = evidenceKql(notice.snapshot, range);
+  return kql ? evidenceLink(workspaceResourceId, kql, range) : undefined;
 }

@@ -2,13 +2,38 @@ import type { IncidentSnapshot } from "./model.js";
 import type { KeyVaultAuditTable } from "../queries/signals/kv-requests.js";
 import { callerName, vaultName } from "./names.js";
 import { kqlString } from "../queries/kql.js";
-import { monitorSteps, networkSteps } from "./runbook-blind.js";
+import { monitorKql, monitorSteps, networkKql, networkSteps } from "./runbook-blind.js";
+import { queryOrNothing, shellQuote, timeFilter, type TimeRange } from "./runbook-syntax.js";
+
+export { shellQuote, type TimeRange };
 
 /** One thing for on-call to do, with the exact command or query, names filled in. */
 export interface RunbookStep {
   title: string;
   command?: string;
   kql?: string;
+}
+
+/**
+ * The query that shows an incident's own evidence over `range`: the Key Vault audit events of
+ * this caller on this vault for request rules (401s included: the audience query of a 401 runbook
+ * is a next step, not the evidence), the app's failing calls for a network incident, the
+ * monitor's errors for the monitor. Undefined for control-plane findings, which come from ARM,
+ * not from the logs.
+ */
+export function evidenceKql(incident: IncidentSnapshot, range: TimeRange): string | undefined {
+  switch (incident.rule) {
+    case "kv-auth-denied":
+      return queryOrNothing(() => verificationKql(incident, incident.key.auditTable, "denied", range));
+    case "kv-throttled":
+      return queryOrNothing(() => verificationKql(incident, incident.key.auditTable, "throttled", range));
+    case "network":
+      return queryOrNothing(() => networkKql(incident.key.app ?? "<app>", range));
+    case "monitor":
+      return monitorKql(range);
+    case "control-plane":
+      return undefined;
+  }
 }
 
 /**
@@ -27,22 +52,24 @@ export function runbookFor(incident: IncidentSnapshot): RunbookStep[] {
   const auditTable = incident.key.auditTable;
   const vault = vaultName(incident.key.vaultResourceId);
   const caller = callerName(incident.key);
-  const oid = caller.objectId || "<object-id>";
-  const rg = vault.resourceGroup || "<resource-group>";
+  const oid = caller.objectId ? shellQuote(caller.objectId) : "<object-id>";
+  const rg = vault.resourceGroup ? shellQuote(vault.resourceGroup) : "<resource-group>";
+  const name = shellQuote(vault.name);
+  const scope = shellQuote(vault.id);
   const steps: RunbookStep[] = [];
 
-  if (incident.rule === "control-plane") return controlPlaneSteps(incident, vault, oid, rg);
+  if (incident.rule === "control-plane") return controlPlaneSteps(incident, vault, caller.objectId || "<object-id>", oid, rg);
   if (incident.rule === "monitor") return monitorSteps();
   if (incident.rule === "network") return networkSteps(incident);
 
   if (incident.rule === "kv-throttled") {
     steps.push({
       title: `See which operations ${caller.name ?? caller.label} repeats on ${vault.name}`,
-      kql: verificationKql(incident, auditTable, "throttled"),
+      kql: queryOrNothing(() => verificationKql(incident, auditTable, "throttled")),
     });
     steps.push({
       title: "Check the vault's throttling metric (429s by operation type)",
-      command: `az monitor metrics list --resource ${vault.id} --metric ServiceApiResult --filter "StatusCode eq '429'" --interval PT5M --output table`,
+      command: `az monitor metrics list --resource ${scope} --metric ServiceApiResult --filter "StatusCode eq '429'" --interval PT5M --output table`,
     });
     steps.push({
       title: "Cache secrets in the app instead of reading the vault per request (read at startup, refresh on a timer); SDKs back off 1-2-4-8-16 s on 429",
@@ -61,11 +88,11 @@ export function runbookFor(incident: IncidentSnapshot): RunbookStep[] {
   }
   steps.push({
     title: `Confirm ${vault.name}'s permission model and network access`,
-    command: `az keyvault show --name ${vault.name} --resource-group ${rg} --query "{rbac:properties.enableRbacAuthorization, publicNetworkAccess:properties.publicNetworkAccess, defaultAction:properties.networkAcls.defaultAction}" --output json`,
+    command: `az keyvault show --name ${name} --resource-group ${rg} --query "{rbac:properties.enableRbacAuthorization, publicNetworkAccess:properties.publicNetworkAccess, defaultAction:properties.networkAcls.defaultAction}" --output json`,
   });
   steps.push({
     title: `List the role assignments of ${caller.name ?? caller.label} on the vault, inherited ones included`,
-    command: `az role assignment list --assignee ${oid} --scope ${vault.id} --include-inherited --output table`,
+    command: `az role assignment list --assignee ${oid} --scope ${scope} --include-inherited --output table`,
   });
   steps.push({
     title: "Look for role assignment or vault changes just before the first failure",
@@ -75,15 +102,15 @@ export function runbookFor(incident: IncidentSnapshot): RunbookStep[] {
   const role = roleFor(incident.counts.operations);
   steps.push({
     title: `If the vault uses RBAC and the role is missing, grant ${role} at the vault scope (not Administrator), then allow 5-10 minutes for propagation`,
-    command: `az role assignment create --assignee-object-id ${oid} --assignee-principal-type ServicePrincipal --role "${role}" --scope ${vault.id}`,
+    command: `az role assignment create --assignee-object-id ${oid} --assignee-principal-type ServicePrincipal --role ${shellQuote(role)} --scope ${scope}`,
   });
   steps.push({
     title: "If the vault uses access policies instead, grant the matching permissions there",
-    command: `az keyvault set-policy --name ${vault.name} --resource-group ${rg} --object-id ${oid} ${policyPermissions(incident.counts.operations)}`,
+    command: `az keyvault set-policy --name ${name} --resource-group ${rg} --object-id ${oid} ${policyPermissions(incident.counts.operations)}`,
   });
   steps.push({
     title: "Verify recovery: denials fall to zero while calls succeed (run before closing)",
-    kql: verificationKql(incident, auditTable, "denied"),
+    kql: queryOrNothing(() => verificationKql(incident, auditTable, "denied")),
   });
   return steps;
 }
@@ -92,20 +119,20 @@ function identityCheck(caller: ReturnType<typeof callerName>): RunbookStep {
   if (caller.kind === "user-assigned") {
     return {
       title: `Check that ${caller.name} still exists and is attached to the calling app`,
-      command: `az identity show --ids ${caller.resourceId} --query "{name:name, principalId:principalId, clientId:clientId}" --output json`,
+      command: `az identity show --ids ${shellQuote(caller.resourceId)} --query "{name:name, principalId:principalId, clientId:clientId}" --output json`,
     };
   }
   if (caller.kind === "system-assigned" && caller.host) {
     const cmd = caller.host.type.toLowerCase() === "sites" ? "functionapp" : "resource";
     const command =
       cmd === "functionapp"
-        ? `az functionapp identity show --name ${caller.host.name} --resource-group ${caller.host.resourceGroup} --output json`
-        : `az resource show --ids ${caller.host.id} --query identity --output json`;
+        ? `az functionapp identity show --name ${shellQuote(caller.host.name)} --resource-group ${shellQuote(caller.host.resourceGroup)} --output json`
+        : `az resource show --ids ${shellQuote(caller.host.id)} --query identity --output json`;
     return { title: `Check that ${caller.host.name}'s system-assigned identity is enabled and unchanged`, command };
   }
   return {
     title: `Find which app this principal belongs to`,
-    command: `az ad sp show --id ${caller.objectId || caller.appId || "<object-id>"} --query "{name:displayName, type:servicePrincipalType, appId:appId}" --output json`,
+    command: `az ad sp show --id ${caller.objectId || caller.appId ? shellQuote(caller.objectId || caller.appId) : "<object-id>"} --query "{name:displayName, type:servicePrincipalType, appId:appId}" --output json`,
   };
 }
 
@@ -118,15 +145,18 @@ function policyPermissions(operations: readonly string[]): string {
   return parts.join(" ");
 }
 
-/** A query an operator can paste into Log Analytics to watch this caller on this vault. */
-export function verificationKql(incident: IncidentSnapshot, auditTable: KeyVaultAuditTable, focus: "denied" | "throttled"): string {
+/**
+ * A query an operator can paste into Log Analytics to watch this caller on this vault: over the
+ * last hour, or over `range` when it is to show what happened during an incident.
+ */
+export function verificationKql(incident: Pick<IncidentSnapshot, "key">, auditTable: KeyVaultAuditTable, focus: "denied" | "throttled", range?: TimeRange): string {
   const vaultId = kqlString(incident.key.vaultResourceId);
   const oid = kqlString(incident.key.callerObjectId);
   if (auditTable === "AZKVAuditLogs") {
     const measure = focus === "denied" ? "Denied = countif(HttpStatusCode in (401, 403))" : "Throttled = countif(HttpStatusCode == 429)";
     return [
       "AZKVAuditLogs",
-      "| where TimeGenerated > ago(1h)",
+      timeFilter(range),
       `| where _ResourceId =~ ${vaultId}`,
       `| where tostring(Identity.claim.oid) =~ ${oid}`,
       `| summarize Requests = count(), ${measure}, Operations = make_set(OperationName, 10) by bin(TimeGenerated, 5m)`,
@@ -136,7 +166,7 @@ export function verificationKql(incident: IncidentSnapshot, auditTable: KeyVault
   const measure = focus === "denied" ? "Denied = countif(httpStatusCode_d in (401, 403))" : "Throttled = countif(httpStatusCode_d == 429)";
   return [
     "AzureDiagnostics",
-    "| where TimeGenerated > ago(1h)",
+    timeFilter(range),
     '| where ResourceProvider == "MICROSOFT.KEYVAULT" and Category == "AuditEvent"',
     `| where _ResourceId =~ ${vaultId}`,
     `| where tostring(column_ifexists("identity_claim_oid_g", "")) =~ ${oid}`,
@@ -145,60 +175,68 @@ export function verificationKql(incident: IncidentSnapshot, auditTable: KeyVault
   ].join("\n");
 }
 
-/** Steps for a control-plane finding, by kind: what to look at, then the least change that fixes it. */
-function controlPlaneSteps(incident: IncidentSnapshot, vault: ReturnType<typeof vaultName>, oid: string, rg: string): RunbookStep[] {
+/**
+ * Steps for a control-plane finding, by kind: what to look at, then the least change that fixes it.
+ * `principal` is for reading, `oid` and `rg` are already shell words.
+ */
+function controlPlaneSteps(incident: IncidentSnapshot, vault: ReturnType<typeof vaultName>, principal: string, oid: string, rg: string): RunbookStep[] {
   const t = incident.triggers.find((x) => x.kind === "control-plane");
   const kind = t?.kind === "control-plane" ? t.finding : "";
   const role = (t?.kind === "control-plane" && t.role) || "Key Vault Secrets User";
+  const name = shellQuote(vault.name);
+  const scope = shellQuote(vault.id);
   const list: RunbookStep = {
-    title: `List the role assignments of ${oid} on ${vault.name}, inherited ones included`,
-    command: `az role assignment list --assignee ${oid} --scope ${vault.id} --include-inherited --output table`,
+    title: `List the role assignments of ${principal} on ${vault.name}, inherited ones included`,
+    command: `az role assignment list --assignee ${oid} --scope ${scope} --include-inherited --output table`,
   };
   const history: RunbookStep = {
     title: `See who changed ${vault.name} or its role assignments, and when`,
     command: `az monitor activity-log list --resource-group ${rg} --offset 24h --query "[?contains(operationName.value, 'roleAssignments') || contains(operationName.value, 'Microsoft.KeyVault/vaults')].{time:eventTimestamp, operation:operationName.value, caller:caller}" --output table`,
   };
+  const grant = (r: string) => `az role assignment create --assignee-object-id ${oid} --assignee-principal-type ServicePrincipal --role ${shellQuote(r)} --scope ${scope}`;
   switch (kind) {
     case "role-missing":
     case "role-wrong-scope":
-      return [
-        list,
-        { title: `Grant ${role} at the vault scope (not Administrator), then allow 5-10 minutes for propagation`, command: `az role assignment create --assignee-object-id ${oid} --assignee-principal-type ServicePrincipal --role "${role}" --scope ${vault.id}` },
-        history,
-      ];
+      return [list, { title: `Grant ${role} at the vault scope (not Administrator), then allow 5-10 minutes for propagation`, command: grant(role) }, history];
     case "role-over-broad":
       return [
         list,
-        { title: "Grant the least role the caller needs at the vault scope first", command: `az role assignment create --assignee-object-id ${oid} --assignee-principal-type ServicePrincipal --role "Key Vault Secrets User" --scope ${vault.id}` },
-        { title: `Then remove the broad role (${role}) once the narrow one works`, command: `az role assignment delete --assignee ${oid} --role "${role}" --scope ${vault.id}` },
+        { title: "Grant the least role the caller needs at the vault scope first", command: grant("Key Vault Secrets User") },
+        { title: `Then remove the broad role (${role}) once the narrow one works`, command: `az role assignment delete --assignee ${oid} --role ${shellQuote(role)} --scope ${scope}` },
       ];
     case "permission-model-mismatch":
       return [
-        { title: `Confirm ${vault.name}'s permission model`, command: `az keyvault show --name ${vault.name} --resource-group ${rg} --query "{rbac:properties.enableRbacAuthorization, policies:length(properties.accessPolicies)}" --output json` },
+        { title: `Confirm ${vault.name}'s permission model`, command: `az keyvault show --name ${name} --resource-group ${rg} --query "{rbac:properties.enableRbacAuthorization, policies:length(properties.accessPolicies)}" --output json` },
         list,
-        { title: "Grant access in the model the vault uses (RBAC shown; use az keyvault set-policy for access policies)", command: `az role assignment create --assignee-object-id ${oid} --assignee-principal-type ServicePrincipal --role "${role}" --scope ${vault.id}` },
+        { title: "Grant access in the model the vault uses (RBAC shown; use az keyvault set-policy for access policies)", command: grant(role) },
       ];
     case "blind-spot": {
-      const workspace = (t?.kind === "control-plane" && t.workspace) || "<workspace resource ID>";
+      const workspace = t?.kind === "control-plane" && t.workspace ? shellQuote(t.workspace) : "<workspace resource ID>";
       return [
-        { title: `Send ${vault.name}'s AuditEvent to the workspace vaultwatch reads (resource-specific tables)`, command: `az monitor diagnostic-settings create --name vaultwatch-audit --resource ${vault.id} --workspace ${workspace} --export-to-resource-specific true --logs '[{"category":"AuditEvent","enabled":true}]'` },
-        { title: "Check the vault's diagnostic settings", command: `az monitor diagnostic-settings list --resource ${vault.id} --output table` },
+        { title: `Send ${vault.name}'s AuditEvent to the workspace vaultwatch reads (resource-specific tables)`, command: `az monitor diagnostic-settings create --name vaultwatch-audit --resource ${scope} --workspace ${workspace} --export-to-resource-specific true --logs '[{"category":"AuditEvent","enabled":true}]'` },
+        { title: "Check the vault's diagnostic settings", command: `az monitor diagnostic-settings list --resource ${scope} --output table` },
       ];
     }
     case "vault-missing":
       return [
-        { title: `Look for ${vault.name} among deleted vaults (soft delete keeps it recoverable)`, command: `az keyvault list-deleted --resource-type vault --query "[?name=='${vault.name}']" --output table` },
+        { title: `Look for ${vault.name} among deleted vaults (soft delete keeps it recoverable)`, command: `az keyvault list-deleted --resource-type vault --query ${deletedVaultQuery(vault.name)} --output table` },
         history,
       ];
     case "probe-failed":
       return [
-        { title: `Check that the identity ${oid} exists and is attached to the app that uses it`, command: `az ad sp show --id ${oid} --query "{name:displayName, appId:appId, type:servicePrincipalType}" --output json` },
+        { title: `Check that the identity ${principal} exists and is attached to the app that uses it`, command: `az ad sp show --id ${oid} --query "{name:displayName, appId:appId, type:servicePrincipalType}" --output json` },
         { title: "Check the token audience the app requests: https://vault.azure.net/.default for Key Vault" },
       ];
     default:
       return [
-        { title: `Compare ${vault.name}'s configuration with what is expected`, command: `az keyvault show --name ${vault.name} --resource-group ${rg} --query "{rbac:properties.enableRbacAuthorization, publicNetworkAccess:properties.publicNetworkAccess, defaultAction:properties.networkAcls.defaultAction, purgeProtection:properties.enablePurgeProtection}" --output json` },
+        { title: `Compare ${vault.name}'s configuration with what is expected`, command: `az keyvault show --name ${name} --resource-group ${rg} --query "{rbac:properties.enableRbacAuthorization, publicNetworkAccess:properties.publicNetworkAccess, defaultAction:properties.networkAcls.defaultAction, purgeProtection:properties.enablePurgeProtection}" --output json` },
         history,
       ];
   }
+}
+
+/** The JMESPath filter for one deleted vault, as one shell word; the name is a JMESPath raw string inside it. */
+function deletedVaultQuery(name: string): string {
+  if (/^[A-Za-z0-9-]+$/.test(name)) return `"[?name=='${name}']"`;
+  return shellQuote(`[?name=='${name.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}']`);
 }

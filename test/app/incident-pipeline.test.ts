@@ -73,6 +73,13 @@ function ack(rt: Runtime, id: string, by: string) {
   );
 }
 
+function closeByHand(rt: Runtime, id: string, by: string, note: string) {
+  return createIncidentsHandlers(() => rt).close(
+    new HttpRequest({ method: "POST", url: `http://localhost/api/incidents/${id}/close`, params: { id }, body: { string: JSON.stringify({ by, note }) } }),
+    new InvocationContext({ functionName: "incident-close" }),
+  );
+}
+
 /** Every raw entity of the state tables, as stored. */
 async function rawEntities(prefix: string): Promise<string> {
   const out: string[] = [];
@@ -135,6 +142,24 @@ describe("the RBAC-removal incident, end to end", () => {
     expect(card).toContain("1. H2 RBAC role missing or at the wrong scope (likely)");
     expect(card).toContain("deleted at 01:00 UTC by deploy-pipeline@contoso.com");
     expect(log.lines.filter((l) => !l.startsWith("info"))).toEqual([]);
+  });
+
+  it("announces a close by hand on the next tick, and pages anew while the 403s go on", async () => {
+    const clock = manualClock(scenario.start);
+    const { rt } = freshRuntime(clock);
+    await replay([rt], clock, t("01:12"), recordingLogger());
+    const firing = (await rt.store.list({ activeOnly: true, limit: 10 })).incidents.find((i) => i.rule === "kv-auth-denied")!;
+    expect((await closeByHand(rt, firing.id, "alice", "thought the rollback fixed it")).status).toBe(200);
+    const reports = await replay([rt], clock, t("01:50"), recordingLogger());
+
+    const delivered = reports.flatMap((r) => r.delivered.map((n) => `${r.tickAt.toISOString().slice(11, 16)} ${n.kind} ${n.snapshot.severity}`));
+    // The 403s go on until 01:19: the close is announced first, then the still-firing rule is a new
+    // episode, with its own acknowledgement clock, that resolves on confirmed recovery.
+    expect(delivered).toEqual(["01:13 resolved SEV-1", "01:13 opened SEV-1", "01:28 unacknowledged SEV-1", "01:35 resolved SEV-1"]);
+    const posted = headlines(stack.standIn.teamsPosts);
+    expect(posted).toContain("Closed by alice: Key Vault access denied on kv-orders-prod");
+    expect(JSON.stringify(stack.standIn.teamsPosts.find((p) => JSON.stringify(p.body).includes("Closed by alice"))!.body)).toContain("thought the rollback fixed it");
+    expect(posted.at(-1)).toBe(RESOLVED);
   });
 
   it("costs one query per tick (plus one to learn the tables) and one token for the whole run", async () => {

@@ -161,3 +161,16 @@ describe("the alert email", () => {
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
+
+describe("an email about an incident closed by hand", () => {
+  it("says who closed it and why in the subject and both bodies", () => {
+    const responder = { state: "closed" as const, by: "sam", at: at(30), note: "orders-v1 <b>retired</b>", closedByHand: true };
+    const { email } = rendered("resolved", { resolvedAt: at(30), responder });
+    expect(email.subject).toMatch(/^\[SEV-2\] CLOSED by sam: /);
+    const text = email.plainText.replace(/\s+/g, " ");
+    expect(text).toContain("Closed by hand by sam at 01:30 UTC: orders-v1 <b>retired</b>.");
+    expect(email.html).toContain("orders-v1 &lt;b&gt;retired&lt;/b&gt;");
+    expect(text).not.toContain("Resolved at");
+    expect(text).not.toContain("has had no failures since");
+  });
+});

@@ -181,9 +181,10 @@ describe("the responder lifecycle table", () => {
 });
 
 describe("closing by hand", () => {
+  const TEAMS = { ...DEFAULT_NOTIFY, channels: ["teams" as const] };
   it("resolves a firing incident on a person's word, recording who closed it and why", () => {
     const acked = (acknowledge(anIncident(), "alex", at(12)) as { incident: Incident }).incident;
-    const closed = closeByHand(acked, "sam", at(20), "orders-v1 was retired; its identity no longer calls kv-app");
+    const closed = closeByHand(acked, "sam", at(20), "orders-v1 was retired; its identity no longer calls kv-app", TEAMS);
     expect(closed).toMatchObject({
       status: "closed",
       incident: { state: "resolved", resolvedAt: at(20), conditionFiring: false, responder: { state: "closed", by: "sam", at: at(20), note: "orders-v1 was retired; its identity no longer calls kv-app", closedByHand: true } },
@@ -191,14 +192,16 @@ describe("closing by hand", () => {
   });
 
   it("refuses a pending or an already resolved incident", () => {
-    expect(closeByHand(inState("pending")!, "sam", at(20), "x")).toEqual({ status: "rejected", reason: expect.stringContaining("pending") });
-    expect(closeByHand(inState("resolved")!, "sam", at(20), "x")).toEqual({ status: "rejected", reason: "the incident is already resolved" });
+    expect(closeByHand(inState("pending")!, "sam", at(20), "x", TEAMS)).toEqual({ status: "rejected", reason: expect.stringContaining("pending") });
+    expect(closeByHand(inState("resolved")!, "sam", at(20), "x", TEAMS)).toEqual({ status: "rejected", reason: "the incident is already resolved" });
   });
 
-  it("tells receivers it resolved, stays resolved while its caller is silent, and pages anew if the rule fires again", () => {
-    const closed = (closeByHand(anIncident(), "sam", at(20), "retired") as { incident: Incident }).incident;
-    const told = planNotices(closed, at(25), DEFAULT_NOTIFY, undefined);
-    expect(kinds(told)).toEqual(["resolved"]);
+  it("queues the resolution with the close, stays resolved while its caller is silent, and pages anew if the rule fires again", () => {
+    const closed = (closeByHand(anIncident(), "sam", at(20), "retired", TEAMS) as { incident: Incident }).incident;
+    // Queued at once: a new episode on the next tick must not swallow it.
+    expect(kinds(closed)).toEqual(["resolved"]);
+    const told = { ...closed, outbox: [] };
+    expect(planNotices(told, at(25), TEAMS, undefined).outbox).toEqual([]);
     const quiet = transition({ ...told, outbox: [] }, noTraffic, at(30), true, L);
     expect(quiet.changed).toBe(false);
     const again = tick({ ...told, outbox: [] }, firing("SEV-2"), at(35));

@@ -1,6 +1,8 @@
 import { gunzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { evidenceLink } from "../../src/core/portal-link.js";
+import { evidenceLink, incidentEvidenceLink } from "../../src/core/portal-link.js";
+import { snapshotOf } from "../../src/core/incidents.js";
+import { anIncident, at, someCounts } from "../fixtures/incidents.js";
 
 const WORKSPACE = "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-monitor/providers/Microsoft.OperationalInsights/workspaces/law-ops";
 const KQL = 'AzureDiagnostics\n| where ResourceProvider == "MICROSOFT.KEYVAULT" and httpStatusCode_d in (401, 403)\n| where identity_claim_oid_g == "aaaaaaaa-0000-0000-0000-000000000001" // +/= and ünïcode\n| summarize count() by bin(TimeGenerated, 5m)';
@@ -57,5 +59,29 @@ describe("the evidence link", () => {
     ["a workspace ID with extra segments", `${WORKSPACE}/tables/AzureDiagnostics`],
   ])("is undefined when the workspace ID is %s", (_, id) => {
     expect(evidenceLink(id, KQL, "PT1H")).toBeUndefined();
+  });
+});
+
+describe("the evidence link of an incident", () => {
+  const notice = (o: Parameters<typeof anIncident>[0], decidedAt: Date) => ({ decidedAt, snapshot: snapshotOf(anIncident(o)) });
+
+  it("opens the Key Vault audit query of a 401-heavy incident over the incident's own window", () => {
+    const link = incidentEvidenceLink(WORKSPACE, notice({ counts: someCounts({ unauthorized: 80, forbidden: 10 }) }, at(20)), 15)!;
+    const back = parse(link);
+    expect(back.query).toMatch(/^AzureDiagnostics\n/);
+    expect(back.query).not.toContain("AppTraces");
+    expect(back.query).toContain("| where TimeGenerated between (datetime(2026-11-20T00:00:00.000Z) .. datetime(2026-11-20T01:35:00.000Z))");
+    expect(back.timespan).toBe("2026-11-20T00:00:00.000Z/2026-11-20T01:35:00.000Z");
+  });
+
+  it("still shows the incident from a resolve notice sent hours later, not an empty last hour", () => {
+    const back = parse(incidentEvidenceLink(WORKSPACE, notice({ state: "resolved", resolvedAt: at(40) }, at(8 * 60)), 15)!);
+    expect(back.query).not.toContain("ago(");
+    expect(back.timespan).toBe("2026-11-20T00:00:00.000Z/2026-11-20T01:55:00.000Z");
+  });
+
+  it("is undefined for a control-plane finding or an unusable workspace ID", () => {
+    expect(incidentEvidenceLink(WORKSPACE, notice({ rule: "control-plane", triggers: [{ kind: "control-plane", finding: "role-missing", summary: "s", evidence: [] }] }, at(20)), 15)).toBeUndefined();
+    expect(incidentEvidenceLink("5f2a8f0e-1111-2222-3333-444444444444", notice({}, at(20)), 15)).toBeUndefined();
   });
 });

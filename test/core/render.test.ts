@@ -42,11 +42,60 @@ describe("the Teams alert card", () => {
     expect(json).not.toContain("Key Vault Administrator");
   });
 
-  it("stays within Teams' 28 KB limit however long the evidence gets", () => {
-    const huge = notice("opened", { counts: someCounts({ operations: Array.from({ length: 3000 }, (_, i) => `SecretGet${i}`) }) });
+  it("stays within Teams' 28 KB limit when the evidence is huge, and says what it left out", () => {
+    // listOf caps operations at 8, so a long operation list alone never tested the limit; the
+    // hypothesis evidence, which carries log samples, has no such cap.
+    const sample = "AADSTS700016 🙂 アプリが見つかりません ".repeat(100);
+    const huge = notice("opened", {
+      diagnosis: {
+        top: [1, 2, 3].map((i) => ({ id: `H${i}`, title: `hypothesis ${i}`, verdict: "likely", confirming: Array.from({ length: 200 }, (_, j) => `${j}: ${sample}`), disproving: [] })),
+        decidedBy: "the app's token requests fail", propagation: undefined, summary: "H1",
+      },
+    });
     const { json } = cardOf(huge);
+    expect(byteLength(JSON.stringify(renderTeamsMessage(huge, [], 15, undefined, Number.POSITIVE_INFINITY)))).toBeGreaterThan(3 * TEAMS_MAX_BYTES);
     expect(byteLength(json)).toBeLessThanOrEqual(TEAMS_MAX_BYTES);
-    expect(json).toContain("Key Vault access denied");
+    expect(json).toContain("SEV-2: Key Vault access denied on kv-app");
+    expect(json).toContain("kv-app (resource group rg-app)");
+    expect(json).toMatch(/Left out to fit Teams' 28 KB message limit: \d+ evidence lines/);
+  });
+
+  it("shows names, notes and log samples as text, not as Markdown links or formatting", () => {
+    const n = notice("acknowledged", {
+      key: { ...KEY, callerResourceId: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id_[app](https:%2F%2Fevil.example)" },
+      responder: { state: "acknowledged", by: "[Security team](https://evil.example/login)", at: at(15), note: "**ignore this**\n\n- [reset your password](https://evil.example)" },
+      diagnosis: {
+        top: [{ id: "H5", title: "wrong token audience", verdict: "likely", confirming: ["AppTraces: [Click here](https://evil.example) to *re-authenticate*"], disproving: ["1. nothing `odd`"] }],
+        decidedBy: "AADSTS500011 in the app's traces", propagation: undefined, summary: "H5",
+      },
+    });
+    const { card } = cardOf(n);
+    const body = JSON.stringify(card.body);
+    const values = [...body.matchAll(/"(?:text|value)":"((?:[^"\\]|\\.)*)"/g)].map((m) => JSON.parse(`"${m[1]}"`) as string);
+    // No unescaped link bracket survives anywhere in the card.
+    for (const v of values) expect(v.replace(/\\./g, "")).not.toMatch(/[[\]]/);
+    expect(values).toContain("SEV-2 acknowledged by \\[Security team\\](https://evil.example/login): Key Vault access denied on kv-app");
+    expect(values).toContain("+ AppTraces: \\[Click here\\](https://evil.example) to \\*re-authenticate\\*");
+    // A list marker at the start of a value is escaped, while the card's own "- " prefix stays.
+    expect(values).toContain("- 1\\. nothing \\`odd\\`");
+    // The note's line breaks cannot start a Markdown list of their own.
+    const responder = values.find((v) => v.startsWith("acknowledged by"))!;
+    expect(responder).toBe("acknowledged by \\[Security team\\](https://evil.example/login) at 01:15 UTC: \\*\\*ignore this\\*\\* - \\[reset your password\\](https://evil.example)");
+    expect(values).toContain("id\\_\\[app\\](https:%2F%2Fevil.example) (user-assigned identity)");
+    // Our own numbering stays Markdown.
+    expect(values).toContain("1. H5 wrong token audience (likely)");
+  });
+
+  it("keeps a name from the logs from turning a runbook query into a link", () => {
+    const n = notice("opened", {
+      rule: "network",
+      key: { ...KEY, vaultResourceId: "", app: "orders[x](https://evil.example)" },
+      triggers: [{ kind: "network", app: "orders[x](https://evil.example)", failures: 30, total: 40, targets: ["kv-app.vault.azure.net:443"] }],
+    });
+    const { card } = cardOf(n);
+    const code = (card.body as { fontType?: string; text: string }[]).filter((b) => b.fontType === "Monospace").map((b) => b.text);
+    expect(code.some((c) => c.includes('AppRoleName == "orders\\[x\\](https://evil.example)"'))).toBe(true);
+    expect(code).toContain("nslookup kv-app.vault.azure.net");
   });
 
   it("says why it fired: the SLO tier, both burns, the budget left and when it runs out", () => {
@@ -66,6 +115,17 @@ describe("the Teams alert card", () => {
     expect(JSON.stringify(card.body)).toContain("Resolved: Key Vault access denied on kv-app");
     expect(json).toContain("Open for 35 minutes");
     expect(json).not.toContain("Runbook");
+  });
+
+  it("says who closed an incident by hand and why, instead of claiming it recovered", () => {
+    const closed = { state: "closed" as const, by: "sam", at: at(30), note: "orders-v1 was [retired](https://evil.example)", closedByHand: true };
+    const { card, json } = cardOf(notice("resolved", { state: "resolved", resolvedAt: at(30), responder: closed }));
+    expect(JSON.stringify(card.body)).toContain("Closed by sam: Key Vault access denied on kv-app");
+    expect(json).toContain("Closed by hand by sam at 01:30");
+    expect(json).toContain("Open for 25 minutes; if the rule still fires, a new incident opens.");
+    expect(json).not.toContain("has had no failures since");
+    // The reason is typed into the API: shown, never a live link.
+    expect(json).not.toContain("[retired](https://evil.example)");
   });
 });
 

@@ -1,5 +1,7 @@
 import type { Incident, Responder } from "../model.js";
 import { RESPONDER_LIFECYCLE, type ResponderEvent } from "./table.js";
+import { planNotices } from "../notify/plan.js";
+import type { NotifyPolicy } from "../notify/policy.js";
 
 export type ResponderResult =
   | { result: "changed" | "unchanged"; responder: Responder }
@@ -36,14 +38,15 @@ export type CloseOutcome = { status: "closed"; incident: Incident } | { status: 
 /**
  * Closing by hand, from the API: for what the evaluations can never resolve (a caller that was
  * retired keeps its incident firing, because silence is not recovery) or a finding someone accepts.
- * The system state resolves with it, so the next tick sends the resolution notice.
+ * The system state resolves with it, and the resolution notice is queued in the same write: if the
+ * rule still fires on the next tick, that tick opens a new episode, and a resolution left for it
+ * to plan would never be sent (PagerDuty would keep the old alert open).
  */
-export function closeByHand(incident: Incident, by: string, now: Date, note: string): CloseOutcome {
+export function closeByHand(incident: Incident, by: string, now: Date, note: string, policy: NotifyPolicy): CloseOutcome {
   if (incident.state === "pending") return { status: "rejected", reason: "the incident is pending: it has not fired yet" };
   const r = respond(incident.responder, "close", by, now, note);
   if (r.result !== "changed") return { status: "rejected", reason: r.result === "rejected" ? r.reason : "the incident is already closed" };
-  return {
-    status: "closed",
-    incident: { ...incident, state: "resolved", resolvedAt: now, conditionFiring: false, flapping: false, responder: r.responder, updatedAt: now },
-  };
+  const closed: Incident = { ...incident, state: "resolved", resolvedAt: now, conditionFiring: false, flapping: false, responder: r.responder, updatedAt: now };
+  // Resolutions are announced even while muted, so the mute it had is kept as it was.
+  return { status: "closed", incident: planNotices(closed, now, policy, incident.mutedBy) };
 }

@@ -2,7 +2,7 @@ import type { IncidentSnapshot, Notice, Responder, Severity } from "../model.js"
 import type { NoticeContent } from "../../app/ports.js";
 import { callerName, vaultName, type CallerName, type VaultName } from "../names.js";
 import { RESPONSE } from "../severity.js";
-import { clock, failureSentence, listOf, minutesBetween, percent, RULE_TITLE, triggerSentence } from "./words.js";
+import { clock, closedByHandSentence, failureSentence, listOf, minutesBetween, percent, RULE_TITLE, triggerSentence } from "./words.js";
 import { toHtml, toText, type Banner, type Block } from "./email-blocks.js";
 
 export interface RenderedEmail {
@@ -37,7 +37,7 @@ export function emailSubject(notice: Notice): string {
     unacknowledged: "NOT ACKNOWLEDGED: ",
     repeated: "REPEAT (still firing, unacknowledged): ",
     acknowledged: `ACKNOWLEDGED by ${s.responder.by ?? "someone"}: `,
-    resolved: "RESOLVED: ",
+    resolved: s.responder.closedByHand ? `CLOSED by ${s.responder.by ?? "someone"}: ` : "RESOLVED: ",
   };
   // One header line: a name typed into the acknowledge API must not add header lines.
   return `[${s.severity}] ${prefix[notice.kind]}${RULE_TITLE[s.rule]}: ${aboutOf(s)}`.replace(/[\u0000-\u001f\u007f]+/g, " ").slice(0, 250);
@@ -66,6 +66,8 @@ function statusLine(n: Notice): string {
     case "acknowledged":
       return responderSentence(s.responder);
     case "resolved":
+      // The reason is in the body, under "Closed by hand".
+      if (s.responder.closedByHand) return `Closed by hand by ${s.responder.by ?? "someone"} at ${clock(s.responder.at ?? n.decidedAt)}.`;
       return `Resolved at ${clock(s.resolvedAt ?? n.decidedAt)} after ${minutesBetween(s.openedAt, s.resolvedAt ?? n.decidedAt)} minutes.`;
   }
 }
@@ -91,7 +93,8 @@ function body(n: Notice, content: NoticeContent, vault: VaultName, caller: Calle
       : s.rule === "control-plane"
         ? "The control-plane check no longer finds it."
         : "The condition has cleared.";
-    blocks.push({ kind: "heading", text: "Recovery" }, { kind: "paragraph", text: `${recovery} ${span}` });
+    const byHand = closedByHandSentence(n);
+    blocks.push({ kind: "heading", text: byHand ? "Closed by hand" : "Recovery" }, { kind: "paragraph", text: `${byHand ?? recovery} ${span}` });
   } else {
     blocks.push({ kind: "paragraph", text: requests ? `${caller.label}: ${failureSentence(s, w)}.` : `${failureSentence(s, w)}.` });
   }

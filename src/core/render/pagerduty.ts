@@ -3,7 +3,9 @@ import type { NoticeContent } from "../../app/ports.js";
 import { callerName, vaultName } from "../names.js";
 import { RESPONSE } from "../severity.js";
 import { digest64 } from "../hash.js";
-import { failureSentence, RULE_TITLE, triggerSentence } from "./words.js";
+import { cutText, failureSentence, RULE_TITLE, triggerSentence } from "./words.js";
+
+export { cutText };
 
 /** PagerDuty Events API v2 limits (the same ones Alertmanager's PagerDuty notifier enforces). */
 export const PAGERDUTY_MAX_EVENT_BYTES = 512_000;
@@ -89,20 +91,6 @@ export function renderPagerDutyEvent(notice: Notice, content: NoticeContent): Pa
 /** UTF-8 size of the event as the adapter will post it (routing key included). */
 export function eventBytes(event: PagerDutyEvent): number {
   return new TextEncoder().encode(JSON.stringify({ routing_key: ROUTING_KEY_PLACEHOLDER, ...event })).length;
-}
-
-/**
- * At most `max` UTF-16 units (so at most `max` characters by any count), cut between graphemes
- * so no emoji or accented letter is split, with an ellipsis when cut.
- */
-export function cutText(text: string, max: number): string {
-  if (text.length <= max) return text;
-  let out = "";
-  for (const { segment } of new Intl.Segmenter("en", { granularity: "grapheme" }).segment(text)) {
-    if (out.length + segment.length > max - 1) break;
-    out += segment;
-  }
-  return `${out}…`;
 }
 
 /** PagerDuty refuses a dedup_key over 255 characters; a longer one keeps its start and a digest. */

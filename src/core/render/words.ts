@@ -46,6 +46,20 @@ export function listOf(items: readonly string[], max = 8): string {
   return items.length > max ? `${shown} (+${items.length - max} more)` : shown;
 }
 
+/**
+ * At most `max` UTF-16 units (so at most `max` characters by any count), cut between graphemes
+ * so no emoji or accented letter is split, with an ellipsis when cut.
+ */
+export function cutText(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let out = "";
+  for (const { segment } of new Intl.Segmenter("en", { granularity: "grapheme" }).segment(text)) {
+    if (out.length + segment.length > max - 1) break;
+    out += segment;
+  }
+  return `${out}…`;
+}
+
 /** Why a finding fired, one sentence per trigger, with the numbers. */
 export function triggerSentence(t: Trigger): string {
   switch (t.kind) {
@@ -82,8 +96,19 @@ export const KIND_PREFIX: Record<NotificationKind, (s: IncidentSnapshot) => stri
   unacknowledged: (s) => `${s.severity} NOT ACKNOWLEDGED: `,
   repeated: (s) => `${s.severity} (still firing): `,
   acknowledged: (s) => `${s.severity} acknowledged by ${s.responder.by ?? "someone"}: `,
-  resolved: () => "Resolved: ",
+  resolved: (s) => (s.responder.closedByHand ? `Closed by ${s.responder.by ?? "someone"}: ` : "Resolved: "),
 };
+
+/**
+ * A resolution closed by hand says who and why: nothing recovered, so "no failures since" would
+ * be false. Undefined for a resolution the evaluations confirmed.
+ */
+export function closedByHandSentence(n: Pick<Notice, "decidedAt" | "snapshot">): string | undefined {
+  const s = n.snapshot;
+  if (!s.responder.closedByHand) return undefined;
+  const at = s.responder.at ?? s.resolvedAt ?? n.decidedAt;
+  return `Closed by hand by ${s.responder.by ?? "someone"} at ${clock(at)}${s.responder.note ? `: ${s.responder.note}` : ""}. Open for ${minutesBetween(s.openedAt, at)} minutes; if the rule still fires, a new incident opens.`;
+}
 
 /** What the lifecycle adds to a notice's summary: how long nobody acknowledged it, flapping. */
 export function lifecycleNote(n: Pick<Notice, "kind" | "decidedAt" | "snapshot">): string {

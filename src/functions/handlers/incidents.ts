@@ -97,7 +97,7 @@ export function createIncidentsHandlers(getRuntime: () => Runtime) {
     return o.status === "rejected" ? o : { status: o.status === "acknowledged" ? "changed" : "unchanged", said: o.status, incident: o.incident };
   });
   const close = responderAction(getRuntime, "incident-close", "closed", CloseBody, (incident, { by, note }, now) => {
-    const o = closeByHand(incident, by, now, note);
+    const o = closeByHand(incident, by, now, note, getRuntime().policy.notify);
     return o.status === "rejected" ? o : { status: "changed", said: o.status, incident: o.incident };
   });
 

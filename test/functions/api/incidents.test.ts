@@ -229,14 +229,15 @@ describe("POST /api/incidents/{id}/ack", () => {
 describe("POST /api/incidents/{id}/close", () => {
   const close = (rt: Runtime, id: string, body: string) => createIncidentsHandlers(() => rt).close(request("POST", `/${id}/close`, { id, body }), context().ctx);
 
-  it("resolves the incident, recording who closed it and why, and leaves the resolution notice to the next tick", async () => {
+  it("resolves the incident, recording who closed it and why, with the resolution queued for the next tick to send", async () => {
     const rt = await runtimeWith(firing);
     const { ctx, logs } = context();
     const body = JSON.stringify({ by: "sam", note: "orders-v1 was retired; its identity no longer calls kv-app" });
     const res = await createIncidentsHandlers(() => rt).close(request("POST", `/${firing.id}/close`, { id: firing.id, body }), ctx);
     expect(res).toMatchObject({ status: 200, jsonBody: { status: "closed", incident: { id: firing.id, state: "resolved", resolvedAt: NOW.toISOString(), responder: { state: "closed", by: "sam", closedByHand: true } } } });
     const stored = await rt.store.get(firing.id);
-    expect(stored.status === "found" && stored.stored.value).toMatchObject({ state: "resolved", resolvedAt: NOW, responder: { state: "closed", by: "sam", at: NOW, note: "orders-v1 was retired; its identity no longer calls kv-app", closedByHand: true }, outbox: [] });
+    expect(stored.status === "found" && stored.stored.value).toMatchObject({ state: "resolved", resolvedAt: NOW, responder: { state: "closed", by: "sam", at: NOW, note: "orders-v1 was retired; its identity no longer calls kv-app", closedByHand: true } });
+    expect(stored.status === "found" && stored.stored.value.outbox.map((n) => `${n.kind}→${n.channel}`)).toEqual(["resolved→teams"]);
     expect(logs).toEqual([["information", `incident-close ${firing.id}: closed by sam`]]);
   });
 
