@@ -1,16 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { decideTick } from "../../src/core/tick.js";
 import { aBin, anIncident, aPolicy, at } from "../fixtures/incidents.js";
+import { networkOutageEvidence, ordersPolicy } from "../fixtures/network.js";
 
 // How silences and inhibition combine over a whole tick: whatever is muted, somebody is told.
 describe("mutes across a tick", () => {
-  const policy = aPolicy({ spec: { ...aPolicy().spec, apps: [{ name: "orders", identities: ["id-app"], critical: true, hasFallback: false }] } });
-  const deps = [20, 25, 30].map((m) => ({
-    binStart: at(m),
-    dims: { appRoleName: "orders", target: "kv-app.vault.azure.net", dependencyType: "HTTP", targetKind: "keyvault" as const },
-    counts: { total: 40, succeeded: 2, unauthorized: 3, forbidden: 0, throttled: 0, timeouts: 20, connectionFailures: 15, serverErrors: 0, otherFailures: 0 },
-  }));
-  const evidence = { dependencyCalls: deps, credentialTraces: [], hostStartup: [], changes: [], status: { "dependency-calls": "ok" as const }, problems: {}, controlPlane: undefined };
+  const policy = ordersPolicy();
+  const evidence = networkOutageEvidence();
   const rows = [aBin(25, { forbidden: 20 }), aBin(30, { forbidden: 20 })];
 
   it("let the symptom page when its cause is silenced: a silenced incident inhibits nothing", () => {

@@ -8,6 +8,7 @@ import { vaultName } from "../../src/core/names.js";
 import type { DiagnosisSummary, Incident, Notice, NotificationKind, RuleId, Severity, Trigger } from "../../src/core/model.js";
 import { aNotice } from "../fixtures/notices.js";
 import { at, KEY, someCounts } from "../fixtures/incidents.js";
+import { seeded } from "../fixtures/random.js";
 
 /**
  * The Workflows webhook answers 202 to an oversize card and then drops it, so the card must fit
@@ -185,21 +186,11 @@ describe("the Teams card under Teams' 28 KB limit", () => {
   });
 });
 
-/** A small seeded generator, so a failing case can be replayed by its seed. */
 function random(seed: number) {
-  let s = seed >>> 0;
-  const next = () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1));
-  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)]!;
+  const r = seeded(seed);
   /** Mostly small, sometimes huge: sizes spread over orders of magnitude. */
-  const size = (max: number) => Math.floor(max ** next()) - 1;
-  return { next, int, pick, size };
+  const size = (max: number) => Math.floor(max ** r.next()) - 1;
+  return { ...r, size };
 }
 
 const PIECES = [

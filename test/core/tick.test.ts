@@ -3,6 +3,7 @@ import { decideTick } from "../../src/core/tick.js";
 import type { Silence } from "../../src/core/notify/silence.js";
 import type { Incident, KvRequestBin, Policy } from "../../src/core/model.js";
 import { aBin, anIncident, aPolicy, at } from "../fixtures/incidents.js";
+import { networkOutageEvidence, ordersPolicy } from "../fixtures/network.js";
 
 /** What a caller's requests looked like in the 5-minute bin starting at `start`; undefined: none. */
 type Traffic = (start: number) => Partial<KvRequestBin> | undefined;
@@ -64,16 +65,11 @@ describe("a tick's decisions", () => {
   });
 
   it("hold back the auth incident of an app whose calls fail at the network level, and page the network incident instead", () => {
-    const policy = aPolicy({ spec: { ...aPolicy().spec, apps: [{ name: "orders", identities: ["id-app"], critical: true, hasFallback: false }] } });
-    const deps = [20, 25, 30].map((m) => ({
-      binStart: at(m),
-      dims: { appRoleName: "orders", target: "kv-app.vault.azure.net", dependencyType: "HTTP", targetKind: "keyvault" as const },
-      counts: { total: 40, succeeded: 2, unauthorized: 3, forbidden: 0, throttled: 0, timeouts: 20, connectionFailures: 15, serverErrors: 0, otherFailures: 0 },
-    }));
+    const policy = ordersPolicy();
     const rows = [aBin(25, { forbidden: 20 }), aBin(30, { forbidden: 20 })];
     const d = decideTick({
       now: at(35), signal: { status: "complete", rows }, incidents: [], policy,
-      evidence: { dependencyCalls: deps, credentialTraces: [], hostStartup: [], changes: [], status: { "dependency-calls": "ok" }, problems: {}, controlPlane: undefined },
+      evidence: networkOutageEvidence(),
     });
     const byRule = new Map(d.changed.map((i) => [i.rule, i]));
     expect(byRule.get("network")).toMatchObject({ state: "firing", severity: "SEV-1", key: { app: "orders" } });

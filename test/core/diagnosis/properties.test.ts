@@ -6,23 +6,11 @@ import {
   aChange, aDependency, anInput, APP, aStartupFailure, at, aTrace, BASE_SIGNALS, kvCounts, ORDERS, OTHER_PRINCIPAL, OTHER_VAULT_ID, plus, RG,
   SITE_ID, VAULT_ID,
 } from "./fixtures.js";
+import { seeded } from "../../fixtures/random.js";
 
 /** Properties over generated findings: how evidence may and may not move the verdicts. */
 
-/** A small seeded generator, so a failing case can be replayed by its seed. */
-function random(seed: number) {
-  let s = seed >>> 0;
-  const next = () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1));
-  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)]!;
-  return { next, int, pick };
-}
+const random = seeded;
 
 const COUNTS = [0, 0, 0, 1, 4, 30, 200] as const;
 const STATUSES: readonly SignalStatus[] = ["ok", "ok", "ok", "ok", "no-data", "unavailable", "degraded", "failed"];
