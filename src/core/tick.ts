@@ -78,11 +78,11 @@ export function decideTick(input: TickInput): TickDecision {
   }
 
   const all = [...current.values()];
-  const silences = input.silences ?? [];
+  const silenced = new Map(all.map((i) => [i.id, silenceFor(i, input.silences ?? [], now, policy.spec)]));
   // A silenced incident does not inhibit others: see inhibitionFor.
-  const sources = all.filter((i) => isActive(i) && !silenceFor(i, silences, now, policy.spec));
+  const sources = all.filter((i) => isActive(i) && !silenced.get(i.id));
   for (const incident of all) {
-    const mute = muteOf(incident, sources, silences, now, policy);
+    const mute = muteOf(incident, silenced.get(incident.id), sources, policy);
     const planned = planNotices(incident, now, policy.notify, mute);
     if (planned !== incident) {
       current.set(incident.id, planned);
@@ -93,8 +93,7 @@ export function decideTick(input: TickInput): TickDecision {
 }
 
 /** A silence first (people chose it), then inhibition by another incident. */
-function muteOf(incident: Incident, sources: readonly Incident[], silences: readonly Silence[], now: Date, policy: Policy): string | undefined {
-  const silence = silenceFor(incident, silences, now, policy.spec);
+function muteOf(incident: Incident, silence: Silence | undefined, sources: readonly Incident[], policy: Policy): string | undefined {
   if (silence) return `silenced by ${silence.id} until ${silence.endsAt.toISOString()} (${silence.createdBy}: ${silence.comment})`;
   return inhibitionFor(incident, sources, policy.spec);
 }

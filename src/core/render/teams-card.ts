@@ -111,7 +111,7 @@ class Cuts {
     return escapeMarkdown(cut);
   }
 
-  any(): boolean {
+  leftOutAnything(): boolean {
     return this.shortened + this.hypotheses + this.evidence + this.triggers + this.queries + this.commands + this.steps + this.links > 0;
   }
 
@@ -229,7 +229,7 @@ function card(n: Notice, steps: readonly RunbookStep[], windowMinutes: number, e
     if (missing.length > 0) body.push({ type: "TextBlock", text: `Left out to fit Teams' message size limit: ${missing.join("; ")}.`, isSubtle: true, wrap: true });
   }
   const actions = links(s, evidenceLink, cuts);
-  if (cuts.any()) body.push({ type: "TextBlock", text: cuts.note(s.id), isSubtle: true, wrap: true, separator: true, size: "Small" });
+  if (cuts.leftOutAnything()) body.push({ type: "TextBlock", text: cuts.note(s.id), isSubtle: true, wrap: true, separator: true, size: "Small" });
   return adaptiveCard(body, actions);
 }
 

@@ -1,6 +1,6 @@
 import type { HttpResponseInit } from "@azure/functions";
 import type { Runtime } from "../../app/runtime.js";
-import type { Incident } from "../../core/model.js";
+import type { Incident, Policy } from "../../core/model.js";
 import { SEVERITY_RANK } from "../../core/severity.js";
 import type { MonitorSpec } from "../../config/monitor-spec.js";
 import { acknowledge, closeByHand } from "../../core/lifecycle/responder.js";
@@ -96,8 +96,8 @@ export function createIncidentsHandlers(getRuntime: () => Runtime) {
     const o = acknowledge(incident, by, now, note);
     return o.status === "rejected" ? o : { status: o.status === "acknowledged" ? "changed" : "unchanged", said: o.status, incident: o.incident };
   });
-  const close = responderAction(getRuntime, "incident-close", "closed", CloseBody, (incident, { by, note }, now) => {
-    const o = closeByHand(incident, by, now, note, getRuntime().policy.notify);
+  const close = responderAction(getRuntime, "incident-close", "closed", CloseBody, (incident, { by, note }, now, policy) => {
+    const o = closeByHand(incident, by, now, note, policy.notify);
     return o.status === "rejected" ? o : { status: "changed", said: o.status, incident: o.incident };
   });
 
@@ -117,7 +117,7 @@ function responderAction<B extends { by: string }>(
   name: string,
   participle: "acknowledged" | "closed",
   schema: z.ZodType<B>,
-  decide: (incident: Incident, body: B, now: Date) => ResponderDecision,
+  decide: (incident: Incident, body: B, now: Date, policy: Policy) => ResponderDecision,
 ): HttpHandler {
   return endpoint(name, "POST", getRuntime, async (rt, request, context) => {
     const id = incidentIdOf(request);
@@ -129,7 +129,7 @@ function responderAction<B extends { by: string }>(
       const found = await rt.store.get(id.value);
       if (found.status === "missing") return notFound(id.value);
       if (found.status === "unreadable") return unreadable(id.value);
-      const d = decide(found.stored.value, body.value, rt.clock());
+      const d = decide(found.stored.value, body.value, rt.clock(), rt.policy);
       if (d.status === "rejected") {
         context.log(`${name} ${id.value}: refused for ${by}: ${d.reason}`);
         return { status: 409, headers: NO_STORE, jsonBody: { error: `incident ${id.value} cannot be ${participle}: ${d.reason}`, reason: d.reason } };

@@ -1,0 +1,124 @@
+import type { SeriesKey } from "./signals.js";
+
+/** Rules, their verdicts and what they rest on: triggers, counts, baselines, diagnosis. */
+
+export type Severity = "SEV-1" | "SEV-2" | "SEV-3" | "SEV-4";
+
+/** Rules over the Key Vault request signal. */
+export type RequestRuleId = "kv-auth-denied" | "kv-throttled";
+/**
+ * Every rule: the request rules; findings of the control-plane check; `network`, an app whose
+ * dependency calls fail at the network level; `monitor`, the monitor itself unable to read.
+ */
+export type RuleId = RequestRuleId | "control-plane" | "network" | "monitor";
+
+/** A control-plane finding as the core sees it (built by the app from the check's report). */
+export interface ControlPlaneFindingInput {
+  /** Stable across ticks for the same condition. */
+  id: string;
+  kind: string;
+  summary: string;
+  evidence: string[];
+  severity: Severity;
+  hypothesis: string | undefined;
+  vaultResourceId: string | undefined;
+  /** The principal (object ID) or identity (client ID) it is about, when any. */
+  principal: string | undefined;
+  /** The role it is about (role findings), e.g. "Key Vault Secrets User". */
+  role: string | undefined;
+  /** The workspace the vault's AuditEvent should reach (blind spots). */
+  workspace: string | undefined;
+}
+
+/** The numbers behind a finding, over the evaluation window. */
+export interface WindowCounts {
+  total: number;
+  succeeded: number;
+  unauthorized: number;
+  forbidden: number;
+  forbiddenRbac: number;
+  forbiddenPolicy: number;
+  forbiddenFirewall: number;
+  throttled: number;
+  /** The failures this rule counts (401+403 for auth, 429 for throttling). */
+  failures: number;
+  failurePercent: number;
+  /**
+   * The failure share in the latest bin that has requests: impact now, which is what severity
+   * reads. The window share lags because it still holds the successes from before onset.
+   */
+  currentFailurePercent: number;
+  operations: string[];
+  firstFailureAt: Date | undefined;
+  lastFailureAt: Date | undefined;
+}
+
+/** Why a finding fired. Several can hold at once; each is evidence on the card. */
+export type Trigger =
+  /** The static floor (count and share), used while no warm baseline says otherwise. */
+  | { kind: "threshold"; failures: number; failurePercent: number; baseline: "cold" | "none" }
+  /** An SLO tier burning over both its windows. */
+  | {
+      kind: "slo";
+      slo: string;
+      tier: string;
+      action: "page" | "ticket";
+      longWindow: string;
+      shortWindow: string;
+      longBurn: number;
+      shortBurn: number;
+      burnThreshold: number;
+      budgetRemaining: number | undefined;
+      hoursToExhaustion: number | undefined;
+    }
+  /** Far outside what the series normally does for this time of day and week. */
+  | { kind: "baseline"; expectedRatio: number; observedRatio: number; pValue: number; text: string }
+  /** A control-plane finding: role or vault drift, a blind spot, a failed token probe. */
+  | { kind: "control-plane"; finding: string; summary: string; evidence: string[]; role?: string | undefined; workspace?: string | undefined }
+  /** An app's dependency calls failing without an answer: timeouts, connection failures, 5xx. */
+  | { kind: "network"; app: string; failures: number; total: number; targets: string[] }
+  /** The monitor cannot read its workspace or get its own token. */
+  | { kind: "monitor"; problem: string; source?: MonitorBlindness | undefined };
+
+/**
+ * What the monitor cannot reach: its workspace (so it cannot judge vaults at all), or only its
+ * own token for Resource Manager (so control-plane findings are unconfirmed, the data is not).
+ */
+export type MonitorBlindness = "workspace" | "token";
+
+/** A baseline's judgement of a window, as the evaluation consumes it. */
+export type BaselineOpinion =
+  | { kind: "cold"; reason: string }
+  | { kind: "normal"; text: string }
+  | { kind: "anomalous"; expectedRatio: number; observedRatio: number; pValue: number; text: string };
+
+/** The ranked hypotheses of a finding, as the incident keeps them (the top three). */
+export interface DiagnosisSummary {
+  top: { id: string; title: string; verdict: string; confirming: string[]; disproving: string[] }[];
+  /** The evidence that put the first one first. */
+  decidedBy: string;
+  /** A role change just before or during the failures: re-test at this time before escalating. */
+  propagation: { retestAt: Date; text: string } | undefined;
+  summary: string;
+}
+
+/** The verdict of one rule on one series at one tick. */
+export type Evaluation =
+  | {
+      kind: "firing";
+      rule: RuleId;
+      key: SeriesKey;
+      counts: WindowCounts;
+      severity: Severity;
+      severityReason: string;
+      triggers: Trigger[];
+      diagnosis?: DiagnosisSummary | undefined;
+      /** Overrides the series fingerprint (control-plane findings carry their own stable ID). */
+      fingerprint?: string | undefined;
+    }
+  /** Failures below the threshold, or stopped too recently to call it recovered. */
+  | { kind: "settling"; rule: RuleId; key: SeriesKey; counts: WindowCounts; fingerprint?: string | undefined }
+  /** No failures for the whole confirmation period while calls kept succeeding. */
+  | { kind: "recovered"; rule: RuleId; key: SeriesKey; counts: WindowCounts; successesInConfirmation: number; fingerprint?: string | undefined }
+  /** No requests at all in the confirmation period: recovery cannot be confirmed. */
+  | { kind: "no-traffic"; rule: RuleId; key: SeriesKey; fingerprint?: string | undefined };

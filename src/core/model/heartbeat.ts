@@ -1,0 +1,55 @@
+import type { Severity } from "./evaluation.js";
+import type { SignalOutcome } from "./signals.js";
+
+/** The monitor's record of its last tick, as `/api/health` reports it. */
+
+/** One signal's standing at the last tick, as the health check reports it. */
+export interface SignalHealth {
+  status: "ok" | "no-data" | "unavailable" | "degraded" | "failed";
+  problem: string | undefined;
+}
+
+/** An SLO's standing, as the health check reports it. */
+export interface SloHealth {
+  name: string;
+  kind: "identity-vault" | "app-dependency";
+  status: "firing" | "burning-within-budget" | "no-data" | "no-signal";
+  /** The tier that fired, e.g. "page-fast (1h and 5m above 14.4x)". */
+  firing: string | undefined;
+  /** Of the period's error budget, 0..1 (negative when overspent). */
+  budgetRemaining: number | undefined;
+  hoursToExhaustion: number | undefined;
+}
+
+/** What the last control-plane check found, as the health check reports it. */
+export interface ControlPlaneHealth {
+  checkedAt: Date | undefined;
+  /** Why the check could not run at all. */
+  problem: string | undefined;
+  /** About vaults and identities: role drift, vault drift, blind spots, failed probes. */
+  findings: { kind: string; summary: string; severity: Severity; hypothesis: string | undefined; vaultResourceId: string | undefined }[];
+  /** About the monitor itself: missing Reader, ARM throttling, its own token. */
+  monitorProblems: string[];
+  vaults: { vaultResourceId: string; config: string; coverage: string; permissionModel: string | undefined }[];
+  armRequests: number;
+  probesFailed: number;
+}
+
+/** The monitor's own record of its last tick, read by `/api/health`. */
+export interface Heartbeat {
+  tickAt: Date;
+  /** The Key Vault request signal, which the incident rules read. */
+  signalStatus: SignalOutcome["status"];
+  problem: string | undefined;
+  /** Every signal of the catalog, by name. */
+  signals: Record<string, SignalHealth>;
+  /** Every configured SLO's standing at the tick. */
+  slos: SloHealth[];
+  /** Query API round trips the tick took. */
+  requests: number;
+  /** The control-plane check, when configured. */
+  controlPlane: ControlPlaneHealth | undefined;
+  seriesObserved: number;
+  openIncidents: number;
+  undelivered: number;
+}

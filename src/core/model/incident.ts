@@ -1,0 +1,118 @@
+import type { DiagnosisSummary, RuleId, Severity, Trigger, WindowCounts } from "./evaluation.js";
+import type { SeriesKey } from "./signals.js";
+
+/** Incidents: the two lifecycle states, what receivers were told, and the outbox. */
+
+/** The system state: what the monitor observes (Azure Monitor's "alert condition"). */
+export type IncidentState = "pending" | "firing" | "resolved";
+
+/** The responder state: what people did about it (Azure Monitor's "user response"). */
+export type ResponderState = "new" | "acknowledged" | "closed";
+
+export interface Responder {
+  state: ResponderState;
+  /** Who acknowledged or closed it, as they gave their name to the API. */
+  by: string | undefined;
+  at: Date | undefined;
+  note: string | undefined;
+  /** A person closed it (`by`, `at`, `note` are theirs), rather than the system on recovery. */
+  closedByHand?: boolean | undefined;
+}
+
+/**
+ * What a notice says happened. `escalated`: the severity rose; `unacknowledged`: a page nobody
+ * acknowledged in time, sent to the escalation route; `repeated`: still firing, unacknowledged.
+ */
+export type NotificationKind = "opened" | "escalated" | "unacknowledged" | "repeated" | "acknowledged" | "resolved";
+
+export type ChannelName = "teams" | "email" | "pagerduty";
+
+/**
+ * Why a send failed. `throttled`, `server`, `timeout` and `network` are worth retrying soon;
+ * `client` (a 4xx other than 408/429) means the request or the configuration is wrong, and is
+ * retried only on the slow schedule so that a fixed configuration still delivers it.
+ */
+export type FailureReason = "throttled" | "server" | "client" | "timeout" | "network";
+
+/** The incident as it stood when a notification was decided; what the message renders. */
+export interface IncidentSnapshot {
+  id: string;
+  rule: RuleId;
+  key: SeriesKey;
+  state: IncidentState;
+  severity: Severity;
+  /** When this episode was first seen (pending or firing). */
+  openedAt: Date;
+  resolvedAt: Date | undefined;
+  counts: WindowCounts;
+  peakFailures: number;
+  lastFailureAt: Date | undefined;
+  /** Why it fired most recently, and why it has the severity it has. */
+  triggers: Trigger[];
+  severityReason: string;
+  diagnosis: DiagnosisSummary | undefined;
+  responder: Responder;
+  /** Held open because the condition keeps coming and going (see `lifecycle/flapping.ts`). */
+  flapping: boolean;
+}
+
+/** One notice, the same for every channel: what the renderers and senders take. */
+export interface Notice {
+  /** `<incident>-<episode>-<kind>[-detail]`: stable across retries and channels (idempotency key). */
+  id: string;
+  /** Stable for the whole episode across trigger, acknowledge and resolve (PagerDuty's dedup_key). */
+  dedupKey: string;
+  kind: NotificationKind;
+  decidedAt: Date;
+  snapshot: IncidentSnapshot;
+}
+
+/** A notice for one channel, written to the incident's outbox before any attempt to send it. */
+export interface PendingNotification extends Notice {
+  channel: ChannelName;
+  attempts: number;
+  lastError: string | undefined;
+  /** Set while one run is sending it, so an overlapping run does not send it too. */
+  claimedUntil: Date | undefined;
+  /** After a failure: not before this time (exponential backoff, or the receiver's Retry-After). */
+  nextAttemptAt: Date | undefined;
+}
+
+/** What receivers have been told about the current episode: the notification log. */
+export interface Notified {
+  /** The last state announced: undefined before the first notice of an episode. */
+  state: "firing" | "resolved" | undefined;
+  severity: Severity | undefined;
+  /** The last firing notice (opened, escalated, repeated): the repeat interval counts from it. */
+  at: Date | undefined;
+  acknowledged: boolean;
+  /** When it was first announced at a severity with an acknowledgement timeout (every page by default): the timeout counts from it. */
+  pagedAt: Date | undefined;
+  /** When the no-acknowledgement escalation went out. */
+  unacknowledgedAt: Date | undefined;
+  /**
+   * Channels told of the firing this episode. Acknowledgements and resolutions go to them too,
+   * whatever their own route says, so that a PagerDuty alert a route opened is also closed.
+   * Absent on records written before it existed.
+   */
+  channels?: ChannelName[] | undefined;
+}
+
+export interface Incident extends IncidentSnapshot {
+  updatedAt: Date;
+  /** Base-36 start time of the episode; part of notice IDs and the dedup key. */
+  episode: string;
+  /** Counts each time this fingerprint opened. */
+  occurrence: number;
+  /** When the condition last fired (any evaluation), for flap hold and pending maturity. */
+  lastFiringAt: Date | undefined;
+  /** Whether the rule fired at the last evaluation (it may be below the rule while still open). */
+  conditionFiring: boolean;
+  /** Times the condition switched between firing and not firing, within the flap window. */
+  changes: Date[];
+  notified: Notified;
+  /** Why notices are held back right now (a silence or an inhibiting incident), if they are. */
+  mutedBy: string | undefined;
+  outbox: PendingNotification[];
+  deliveredCount: number;
+}

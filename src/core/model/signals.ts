@@ -1,0 +1,45 @@
+import type { KeyVaultAuditTable } from "../../queries/signals/kv-requests.js";
+
+/** What the queries return, as the core reads it: request bins per caller and vault. */
+
+/** Requests of one caller to one vault in one time bin, as aggregated in Kusto. */
+export interface KvRequestBin {
+  binStart: Date;
+  /** Lower-case ARM resource ID of the vault. */
+  vaultResourceId: string;
+  /** Object (principal) ID of the caller; "" when the request carried no token. */
+  callerObjectId: string;
+  callerAppId: string;
+  /** ARM ID of the managed identity (`xms_mirid` claim); "" when not logged. */
+  callerResourceId: string;
+  /** The table the vault's audit events are in; runbook queries read the same one. */
+  auditTable: KeyVaultAuditTable;
+  total: number;
+  succeeded: number;
+  unauthorized: number;
+  forbidden: number;
+  /** The 403s split by what denied them (they sum to `forbidden`). */
+  forbiddenRbac: number;
+  forbiddenPolicy: number;
+  forbiddenFirewall: number;
+  throttled: number;
+  other: number;
+  operations: string[];
+}
+
+/** What one query returned. A partial or failed query never reads as "all healthy". */
+export type SignalOutcome =
+  | { status: "complete"; rows: KvRequestBin[] }
+  | { status: "partial"; rows: KvRequestBin[]; problem: string }
+  | { status: "failed"; problem: string };
+
+/** The identity of a series: one caller's access to one vault. */
+export interface SeriesKey {
+  vaultResourceId: string;
+  callerObjectId: string;
+  callerAppId: string;
+  callerResourceId: string;
+  auditTable: KeyVaultAuditTable;
+  /** The app a network incident is about (its dependency calls carry no caller identity). */
+  app?: string | undefined;
+}
