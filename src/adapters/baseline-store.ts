@@ -1,6 +1,6 @@
 import { TableClient } from "@azure/data-tables";
 import { isRestError } from "@azure/core-rest-pipeline";
-import type { BaselineStore } from "../app/ports.js";
+import type { BaselineStore } from "../core/ports.js";
 import type { Baseline } from "../core/baselines/index.js";
 import { digest64 } from "../core/hash.js";
 import { ensureTables } from "./ensure-tables.js";

@@ -1,12 +1,12 @@
 import { LogsQueryClient, LogsQueryResultStatus, type LogsTable, type QueryTimeInterval } from "@azure/monitor-query-logs";
 import { isRestError } from "@azure/core-rest-pipeline";
-import type { SignalSource } from "../app/ports.js";
-import { earliest, renderSignalsQuery, renderTablesQuery, type SignalWindow } from "../queries/signals-query.js";
-import type { Leg } from "../queries/signals/leg.js";
-import { assembleSignalSet, type QueryRun } from "../signals/assemble.js";
-import { mapSignalRows, type RawTable } from "../signals/from-rows.js";
-import { isKnown, SIGNAL_MODEL_VERSION, SIGNAL_NAMES, type SignalResult, type SignalName, type SignalSet } from "../signals/model.js";
-import { planSignals, type SignalConfig } from "../signals/plan.js";
+import type { SignalSource } from "../core/ports.js";
+import { earliest, renderSignalsQuery, renderTablesQuery, type SignalWindow } from "../core/queries/signals-query.js";
+import type { Leg } from "../core/queries/signals/leg.js";
+import { assembleSignalSet, type QueryRun } from "../core/signals/assemble.js";
+import { mapSignalRows, type RawTable } from "../core/signals/from-rows.js";
+import { isKnown, SIGNAL_MODEL_VERSION, SIGNAL_NAMES, type SignalResult, type SignalName, type SignalSet } from "../core/signals/signal-set.js";
+import { planSignals, type SignalConfig } from "../core/signals/plan.js";
 
 export interface SignalSourceOptions {
   client: LogsQueryClient;

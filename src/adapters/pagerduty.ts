@@ -1,9 +1,8 @@
-import type { Secret } from "../config/secret.js";
+import type { Secret } from "../core/secret.js";
 import type { Notice } from "../core/model.js";
-import type { DeliveryResult, NoticeContent, NotificationChannel } from "../app/ports.js";
-import { renderPagerDutyEvent } from "../core/render/pagerduty.js";
+import type { DeliveryResult, NoticeContent, NotificationChannel } from "../core/ports.js";
+import { PAGERDUTY_ENQUEUE_URL, renderPagerDutyEvent } from "../core/render/pagerduty.js";
 import { retryAfterMs as readRetryAfter } from "./retry-after.js";
-import { PAGERDUTY_ENQUEUE_URL } from "../config/settings.js";
 
 
 

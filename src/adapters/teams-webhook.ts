@@ -1,6 +1,6 @@
-import type { Secret } from "../config/secret.js";
+import type { Secret } from "../core/secret.js";
 import { renderTeamsMessage } from "../core/render/teams-card.js";
-import type { DeliveryResult, NotificationChannel } from "../app/ports.js";
+import type { DeliveryResult, NotificationChannel } from "../core/ports.js";
 import { retryAfterMs as readRetryAfter } from "./retry-after.js";
 
 export interface TeamsWebhookOptions {

@@ -1,6 +1,6 @@
 import { assessHealth, type HealthReport, type LiveCheck } from "../core/health.js";
 import { decideTick } from "../core/tick.js";
-import { kvOutcome } from "../signals/kv-bins.js";
+import { kvOutcome } from "../core/signals/kv-bins.js";
 import type { Incident } from "../core/model.js";
 import type { Runtime } from "./runtime.js";
 

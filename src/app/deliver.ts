@@ -2,8 +2,11 @@ import type { ChannelName, Incident, Notice, PendingNotification } from "../core
 import { runbookFor } from "../core/runbook.js";
 import { incidentEvidenceLink } from "../core/portal-link.js";
 import { backoffMs, isRetryable } from "../core/notify/backoff.js";
-import type { DeliveryResult, Logger, NoticeContent, NotificationChannel, Stored } from "./ports.js";
+import type { DeliveryResult, Logger, NoticeContent, NotificationChannel, Stored } from "../core/ports.js";
 import type { Runtime } from "./runtime.js";
+import { DEFAULT_DELIVERY, type DeliveryOptions } from "./delivery-options.js";
+
+export { DEFAULT_DELIVERY, type DeliveryOptions };
 
 /**
  * How long a sender holds a notice before another run may try it again. A send starts only while
@@ -17,22 +20,6 @@ const RECORD_MS = 20_000;
 /** Writes of one outcome: the first try and three reloads after ETag conflicts, as the ack API does. */
 const WRITE_ATTEMPTS = 4;
 
-export interface DeliveryOptions {
-  /** Tries per notice within one tick; later ones wait for the backoff across ticks. */
-  attemptsPerTick: number;
-  /** The first in-tick wait; doubled each time, or the receiver's Retry-After if it is longer. */
-  retryDelayMs: number;
-  /** The whole delivery step's share of the tick: no send starts that could end after it. */
-  budgetMs: number;
-  sleep: (ms: number) => Promise<void>;
-}
-
-export const DEFAULT_DELIVERY: DeliveryOptions = {
-  attemptsPerTick: 3,
-  retryDelayMs: 1_000,
-  budgetMs: 60_000,
-  sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
-};
 
 export interface DeliveryOutcome {
   notificationId: string;

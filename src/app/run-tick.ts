@@ -1,11 +1,11 @@
 import type { Incident, PendingNotification, SignalOutcome } from "../core/model.js";
 import { decideTick } from "../core/tick.js";
-import { kvOutcome } from "../signals/kv-bins.js";
-import { isKnown, type SignalName, type SignalStatus } from "../signals/model.js";
+import { kvOutcome } from "../core/signals/kv-bins.js";
+import { isKnown, type SignalName, type SignalStatus } from "../core/signals/signal-set.js";
 import type { SloHealth } from "../core/model.js";
 import type { SloReport } from "../core/slo/report.js";
-import { checkControlPlaneForTick, checkOf, controlPlaneHealth, factsOf } from "./control-plane.js";
-import type { Logger, Stored } from "./ports.js";
+import { checkControlPlaneForTick, checkOf, controlPlaneHealth, factsOf } from "./control-plane/tick.js";
+import type { Logger, Stored } from "../core/ports.js";
 import type { Runtime } from "./runtime.js";
 import { deliverOutbox, tickClock, type DeliveryOutcome } from "./deliver.js";
 

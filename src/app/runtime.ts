@@ -1,8 +1,8 @@
 import type { Policy } from "../core/model.js";
-import type { NotificationChannel, SignalSource, SilenceStore, StateStore } from "./ports.js";
+import type { NotificationChannel, SignalSource, SilenceStore, StateStore } from "../core/ports.js";
 import type { BaselineKeeper } from "./baselines.js";
-import type { ControlPlane } from "./control-plane.js";
-import type { DeliveryOptions } from "./deliver.js";
+import type { ControlPlane } from "./control-plane/tick.js";
+import type { DeliveryOptions } from "./delivery-options.js";
 
 /** Everything a tick or a health check needs, built once by the composition root. */
 export interface Runtime {

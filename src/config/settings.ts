@@ -1,12 +1,13 @@
+import { PAGERDUTY_ENQUEUE_URL } from "../core/render/pagerduty.js";
 import { z } from "zod";
-import { Secret, secretUrl } from "./secret.js";
-import type { KeyVaultAuditTable } from "../queries/signals/kv-requests.js";
-import { parseMonitorSpec, type MonitorSpec } from "./monitor-spec.js";
-import { parseControlPlaneConfigText } from "../controlplane/model.js";
-import type { ControlPlaneConfig } from "../controlplane/model.js";
+import { Secret, secretUrl } from "../core/secret.js";
+import type { KeyVaultAuditTable } from "../core/queries/signals/kv-requests.js";
+import { parseMonitorSpec, type MonitorSpec } from "../core/spec/monitor-spec.js";
+import { parseControlPlaneConfigText } from "../core/controlplane/config.js";
+import type { ControlPlaneConfig } from "../core/controlplane/config.js";
 import type { ChannelName } from "../core/model.js";
 import type { LifecyclePolicy, NotifyPolicy } from "../core/notify/policy.js";
-import { parseNotifyConfig } from "./notify-config.js";
+import { parseNotifyConfig } from "../core/spec/notify-config.js";
 
 /**
  * Application settings, read from the environment (Function App settings in Azure,
@@ -59,8 +60,6 @@ export interface ThresholdRuleSettings {
   resolveAfterMinutes: number;
 }
 
-/** PagerDuty's Events API v2 endpoint for alert events (PAGERDUTY_URL's default). */
-export const PAGERDUTY_ENQUEUE_URL = "https://events.pagerduty.com/v2/enqueue";
 
 /** Names of settings whose values are secrets: never echoed in errors. */
 const SECRET_SETTINGS = new Set(["TEAMS_WEBHOOK_URL", "STATE_STORAGE_CONNECTION_STRING", "PAGERDUTY_ROUTING_KEY"]);

@@ -1,7 +1,7 @@
 import type { ControlPlaneFindingInput, Evaluation, Incident, SeriesKey, WindowCounts } from "./model.js";
 import { digest64 } from "./hash.js";
 import { HYPOTHESIS_TITLES, type HypothesisId } from "./diagnosis/index.js";
-import { isMonitorKind, type FindingKind } from "../controlplane/findings.js";
+import { isMonitorKind, type FindingKind } from "./controlplane/findings.js";
 
 
 export const NO_COUNTS: WindowCounts = {

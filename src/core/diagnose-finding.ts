@@ -2,7 +2,7 @@ import { diagnose, summarize, type Diagnosis, type DiagnosisInput } from "./diag
 import type { DiagnosisSummary, Evaluation, Policy } from "./model.js";
 import { callerName } from "./names.js";
 import { appFor } from "./spec-lookup.js";
-import type { SignalName, SignalRow, SignalStatus } from "../signals/model.js";
+import type { SignalName, SignalRow, SignalStatus } from "./signals/signal-set.js";
 
 /** The tick's evidence beyond the Key Vault requests, for diagnosis. */
 export interface Evidence {

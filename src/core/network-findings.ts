@@ -1,5 +1,5 @@
 import type { Evaluation, Incident, Policy, SeriesKey, Severity, WindowCounts } from "./model.js";
-import type { SignalRow } from "../signals/model.js";
+import type { SignalRow } from "./signals/signal-set.js";
 import { digest64 } from "./hash.js";
 import { NO_COUNTS } from "./control-plane-findings.js";
 import { HYPOTHESIS_TITLES } from "./diagnosis/index.js";

@@ -1,4 +1,4 @@
-import { kqlDatetime, KqlParameterError } from "../queries/kql.js";
+import { kqlDatetime, KqlParameterError } from "./queries/kql.js";
 
 /** A closed interval of log time, for queries that must show one incident's evidence whenever they are opened. */
 export interface TimeRange {
@@ -33,4 +33,11 @@ export function queryOrNothing(build: () => string): string | undefined {
     if (error instanceof KqlParameterError) return undefined;
     throw error;
   }
+}
+
+/** One thing for on-call to do, with the exact command or query, names filled in. */
+export interface RunbookStep {
+  title: string;
+  command?: string;
+  kql?: string;
 }

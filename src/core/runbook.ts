@@ -1,18 +1,11 @@
 import type { IncidentSnapshot } from "./model.js";
-import type { KeyVaultAuditTable } from "../queries/signals/kv-requests.js";
+import type { KeyVaultAuditTable } from "./queries/signals/kv-requests.js";
 import { callerName, vaultName } from "./names.js";
-import { kqlString } from "../queries/kql.js";
-import { monitorKql, monitorSteps, networkKql, networkSteps } from "./runbook-blind.js";
-import { queryOrNothing, shellQuote, timeFilter, type TimeRange } from "./runbook-syntax.js";
+import { kqlString } from "./queries/kql.js";
+import { monitorKql, monitorSteps, networkKql, networkSteps } from "./runbook-monitor-network.js";
+import { queryOrNothing, shellQuote, timeFilter, type RunbookStep, type TimeRange } from "./runbook-syntax.js";
 
-export { shellQuote, type TimeRange };
-
-/** One thing for on-call to do, with the exact command or query, names filled in. */
-export interface RunbookStep {
-  title: string;
-  command?: string;
-  kql?: string;
-}
+export { shellQuote, type RunbookStep, type TimeRange };
 
 /**
  * The query that shows an incident's own evidence over `range`: the Key Vault audit events of

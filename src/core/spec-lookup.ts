@@ -1,4 +1,4 @@
-import type { AppSpec, MonitorSpec, SloSpecV1 } from "../config/monitor-spec.js";
+import type { AppSpec, MonitorSpec, SloSpecV1 } from "./spec/monitor-spec.js";
 import type { SeriesKey } from "./model.js";
 import { callerName, vaultName } from "./names.js";
 

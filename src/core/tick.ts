@@ -1,5 +1,5 @@
 import type { BaselineOpinion, Evaluation, Incident, KvRequestBin, Policy, RequestRuleId, SeriesKey, SignalOutcome } from "./model.js";
-import { isKnown, type SignalRow } from "../signals/model.js";
+import { isKnown, type SignalRow } from "./signals/signal-set.js";
 import { countWindow, evaluate, groupSeries, RULES, type SeriesContext } from "./evaluate.js";
 import { fingerprint, isActive } from "./incidents.js";
 import { transition } from "./lifecycle/transition.js";

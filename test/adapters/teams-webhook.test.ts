@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createTeamsWebhook } from "../../src/adapters/teams-webhook.js";
-import { secretUrl } from "../../src/config/secret.js";
+import { secretUrl } from "../../src/core/secret.js";
 import { aContent, aNotice } from "../fixtures/notices.js";
-import { startStandIn, type StandIn } from "../../src/standin/server.js";
-import { SimulatedWorkspace } from "../../src/standin/workspace.js";
+import { startStandIn, type StandIn } from "../../tools/standin/server.js";
+import { SimulatedWorkspace } from "../../tools/standin/workspace.js";
 import { anIncident } from "../fixtures/incidents.js";
 
 let standIn: StandIn;

@@ -4,7 +4,7 @@ import { randomBytes } from "node:crypto";
 import { BACKFILL_HOURS, REFRESH_HOURS, baselineKey, createBaselineKeeper } from "../../src/app/baselines.js";
 import { createTableBaselineStore } from "../../src/adapters/baseline-store.js";
 import { seriesId } from "../../src/core/evaluate.js";
-import type { SignalRow } from "../../src/signals/model.js";
+import type { SignalRow } from "../../src/core/signals/signal-set.js";
 import { anIncident, KEY } from "../fixtures/incidents.js";
 import { recordingLogger } from "../harness/stack.js";
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { rbacRemovalScenario, ORDERS, SUBSCRIPTION, VAULT_ID } from "../../src/standin/scenarios/rbac-removal.js";
-import { startArmStandIn, type ArmStandIn } from "../../src/standin/arm.js";
-import { redirectTo } from "../../src/standin/redirect.js";
+import { rbacRemovalScenario, ORDERS, SUBSCRIPTION, VAULT_ID } from "../../tools/standin/scenarios/rbac-removal.js";
+import { startArmStandIn, type ArmStandIn } from "../../tools/standin/arm.js";
+import { redirectTo } from "../../tools/standin/redirect.js";
 import { checkHealth } from "../../src/app/check-health.js";
 import { freshPrefix, recordingLogger, startStack, type Stack } from "../harness/stack.js";
 import { manualClock, replay } from "../harness/replay.js";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { duration, ratio, renderMarkdown, type BenchResults } from "../../bench/markdown.js";
-import { NEVER, type ScenarioScore, type TruthOutcome } from "../../bench/score.js";
-import { growth } from "../../bench/tick-cost.js";
+import { duration, ratio, renderMarkdown, type BenchResults } from "../../tools/bench/markdown.js";
+import { NEVER, type ScenarioScore, type TruthOutcome } from "../../tools/bench/score.js";
+import { growth } from "../../tools/bench/tick-cost.js";
 
 const MIN = 60_000;
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { parseScenario } from "../../src/scenario/load.js";
-import { AMBA_AVAILABILITY, evaluatePeer, severityOfAzure, STATIC_403, tickTimes, windowBins } from "../../bench/peers.js";
+import { parseScenario } from "../../tools/scenario/load.js";
+import { AMBA_AVAILABILITY, evaluatePeer, severityOfAzure, STATIC_403, tickTimes, windowBins } from "../../tools/bench/peers.js";
 
 const T0 = Date.parse("2026-03-02T01:00:00Z");
 const iso = (minutes: number) => new Date(T0 + minutes * 60_000).toISOString();

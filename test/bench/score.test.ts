@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import type { Severity } from "../../src/core/model.js";
-import type { NotificationLine } from "../../src/replay/line.js";
-import type { TruthIncidentSpec } from "../../src/scenario/format.js";
-import { parseScenario } from "../../src/scenario/load.js";
-import { identityAliases, matches, NEVER, scoreScenario, spread, summarize, vaultwatchRun, type Episode } from "../../bench/score.js";
+import type { NotificationLine } from "../../tools/replay/line.js";
+import type { TruthIncidentSpec } from "../../tools/scenario/format.js";
+import { parseScenario } from "../../tools/scenario/load.js";
+import { identityAliases, matches, NEVER, scoreScenario, spread, summarize, vaultwatchRun, type Episode } from "../../tools/bench/score.js";
 
 const T0 = Date.parse("2026-03-02T01:00:00Z");
 const at = (minutes: number) => new Date(T0 + minutes * 60_000);

@@ -2,9 +2,9 @@ import { describe, expect, it } from "vitest";
 import { baselineKey } from "../../src/app/baselines.js";
 import { learnBaseline } from "../../src/core/baselines/index.js";
 import { seriesId } from "../../src/core/evaluate.js";
-import { parseScenario } from "../../src/scenario/load.js";
-import type { Episode } from "../../bench/score.js";
-import { barsOf, niceCeil, packRows, peerLabel, renderTimeline, timelineBins, timelineOf, timeTicks, vaultwatchLabel } from "../../bench/svg.js";
+import { parseScenario } from "../../tools/scenario/load.js";
+import type { Episode } from "../../tools/bench/score.js";
+import { barsOf, niceCeil, packRows, peerLabel, renderTimeline, timelineBins, timelineOf, timeTicks, vaultwatchLabel } from "../../tools/bench/svg.js";
 
 const T0 = Date.parse("2026-03-02T01:00:00Z");
 const at = (minutes: number) => new Date(T0 + minutes * 60_000);

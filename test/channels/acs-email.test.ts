@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ManagedIdentityCredential } from "@azure/identity";
 import type { TokenCredential } from "@azure/core-auth";
-import type { DeliveryResult } from "../../src/app/ports.js";
+import type { DeliveryResult } from "../../src/core/ports.js";
 import { createAcsEmailChannel, operationIdFor } from "../../src/adapters/acs-email.js";
-import { startAcsStandIn, type AcsStandIn } from "../../src/standin/acs.js";
-import { startStandIn, type StandIn } from "../../src/standin/server.js";
-import { SimulatedWorkspace } from "../../src/standin/workspace.js";
-import { redirectTo } from "../../src/standin/redirect.js";
+import { startAcsStandIn, type AcsStandIn } from "../../tools/standin/acs.js";
+import { startStandIn, type StandIn } from "../../tools/standin/server.js";
+import { SimulatedWorkspace } from "../../tools/standin/workspace.js";
+import { redirectTo } from "../../tools/standin/redirect.js";
 import { aContent, aNotice } from "../fixtures/notices.js";
 
 const CLIENT_ID = "0b5c7d9e-2f4a-4b6c-8d0e-1a3b5c7d9f2e";

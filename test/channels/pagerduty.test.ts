@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createPagerDutyChannel } from "../../src/adapters/pagerduty.js";
-import { PAGERDUTY_ENQUEUE_URL } from "../../src/config/settings.js";
-import { Secret } from "../../src/config/secret.js";
-import { startPagerDutyStandIn, type PagerDutyStandIn } from "../../src/standin/pagerduty.js";
-import type { DeliveryResult } from "../../src/app/ports.js";
+import { PAGERDUTY_ENQUEUE_URL } from "../../src/core/render/pagerduty.js";
+import { Secret } from "../../src/core/secret.js";
+import { startPagerDutyStandIn, type PagerDutyStandIn } from "../../tools/standin/pagerduty.js";
+import type { DeliveryResult } from "../../src/core/ports.js";
 import type { NotificationKind } from "../../src/core/model.js";
 import { aContent, aNotice } from "../fixtures/notices.js";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseMonitorSpec } from "../../src/config/monitor-spec.js";
+import { parseMonitorSpec } from "../../src/core/spec/monitor-spec.js";
 
 const spec = (o: object) => JSON.stringify({ apiVersion: "vaultwatch/v1", ...o });
 

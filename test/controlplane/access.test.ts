@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { compareAccess, type AccessInput } from "../../src/controlplane/access.js";
-import type { ActivityChange } from "../../src/controlplane/activity.js";
-import type { AccessExpectation } from "../../src/controlplane/model.js";
-import { builtInRole, type RoleInfo } from "../../src/controlplane/roles.js";
-import type { RoleAssignmentView, VaultConfig } from "../../src/controlplane/views.js";
+import { compareAccess, type AccessInput } from "../../src/core/controlplane/access.js";
+import type { ActivityChange } from "../../src/core/controlplane/activity.js";
+import type { AccessExpectation } from "../../src/core/controlplane/config.js";
+import { builtInRole, type RoleInfo } from "../../src/core/controlplane/roles.js";
+import type { RoleAssignmentView, VaultConfig } from "../../src/core/controlplane/views.js";
 import { assignment, at, change, expecting, GROUP_OID, ORDERS_OID, OTHER_VAULT, policy, RG, ROLE, SUB, VAULT, vaultConfig, vaultRef } from "./fixtures.js";
 
 const CUSTOM_GUID = "c0ffee00-1111-4222-8333-444455556666";

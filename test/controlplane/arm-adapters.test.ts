@@ -3,8 +3,8 @@ import { createRoleAssignmentReader } from "../../src/adapters/arm/role-assignme
 import { createVaultReader } from "../../src/adapters/arm/vaults.js";
 import { createDiagnosticSettingsReader } from "../../src/adapters/arm/diagnostic-settings.js";
 import { createVaultDiscovery } from "../../src/adapters/arm/resource-graph.js";
-import type { ArmEndpoint } from "../../src/standin/arm-faults.js";
-import { emptyArmState } from "../../src/standin/arm-state.js";
+import type { ArmEndpoint } from "../../tools/standin/arm-faults.js";
+import { emptyArmState } from "../../tools/standin/arm-state.js";
 import { armId, startArmHarness, type ArmHarness } from "./harness.js";
 import { ORDERS_OID, OTHER_VAULT, RG, ROLE, SUB, VAULT, WORKSPACE } from "./fixtures.js";
 

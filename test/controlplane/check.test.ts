@@ -6,11 +6,11 @@ import { createDiagnosticSettingsReader } from "../../src/adapters/arm/diagnosti
 import { createVaultDiscovery } from "../../src/adapters/arm/resource-graph.js";
 import { createIdentityProber } from "../../src/adapters/arm/identity-prober.js";
 import { createControlPlaneDeps } from "../../src/adapters/arm/control-plane-deps.js";
-import { checkControlPlane, type ControlPlaneDeps } from "../../src/controlplane/check.js";
-import { runControlPlaneCheck } from "../../src/controlplane/record.js";
-import { parseControlPlaneConfig, type ControlPlaneConfig } from "../../src/controlplane/model.js";
-import type { ActivityChange } from "../../src/controlplane/activity.js";
-import { emptyArmState } from "../../src/standin/arm-state.js";
+import { checkControlPlane, type ControlPlaneDeps } from "../../src/app/control-plane/check.js";
+import { runControlPlaneCheck } from "../../src/app/control-plane/record.js";
+import { parseControlPlaneConfig, type ControlPlaneConfig } from "../../src/core/controlplane/config.js";
+import type { ActivityChange } from "../../src/core/controlplane/activity.js";
+import { emptyArmState } from "../../tools/standin/arm-state.js";
 import { armId, MONITOR_CLIENT_ID, startArmHarness, type ArmHarness } from "./harness.js";
 import { at, change, ORDERS_CLIENT_ID, ORDERS_OID, OTHER_VAULT, ROLE, SUB, VAULT, WORKSPACE } from "./fixtures.js";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseControlPlaneConfig, parseControlPlaneConfigText } from "../../src/controlplane/model.js";
+import { parseControlPlaneConfig, parseControlPlaneConfigText } from "../../src/core/controlplane/config.js";
 import { ORDERS_CLIENT_ID, ORDERS_OID, SUB, VAULT, WORKSPACE } from "./fixtures.js";
 
 const mixedCaseVault = "/subscriptions/6F1A2B3C-4D5E-4F60-8A1B-2C3D4E5F6A7B/resourceGroups/rg-orders-prod/providers/Microsoft.KeyVault/vaults/kv-orders-prod";

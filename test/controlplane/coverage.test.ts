@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { assessCoverage, coverage } from "../../src/controlplane/coverage.js";
-import type { DiagnosticSettingView } from "../../src/controlplane/views.js";
+import { assessCoverage, coverage } from "../../src/core/controlplane/coverage.js";
+import type { DiagnosticSettingView } from "../../src/core/controlplane/views.js";
 import { at, OTHER_VAULT, setting, SUB, VAULT, WORKSPACE } from "./fixtures.js";
 
 const OTHER_WORKSPACE = `/subscriptions/${SUB}/resourcegroups/rg-sec/providers/microsoft.operationalinsights/workspaces/law-security`;

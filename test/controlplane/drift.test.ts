@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { diffVault, type VaultSnapshot } from "../../src/controlplane/drift.js";
-import type { VaultConfig } from "../../src/controlplane/views.js";
+import { diffVault, type VaultSnapshot } from "../../src/core/controlplane/drift.js";
+import type { VaultConfig } from "../../src/core/controlplane/views.js";
 import { at, change, ORDERS_OID, policy, VAULT, vaultConfig } from "./fixtures.js";
 
 const snapshot = (config: VaultConfig, minute: number): VaultSnapshot => ({ vaultResourceId: VAULT, takenAt: at(minute), config, recentChanges: [] });

@@ -1,7 +1,7 @@
-import type { ActivityChange } from "../../src/controlplane/activity.js";
-import { parseVaultId, type VaultRef } from "../../src/controlplane/arm-ids.js";
-import type { AccessExpectation } from "../../src/controlplane/model.js";
-import type { AccessPolicyView, DiagnosticSettingView, RoleAssignmentView, VaultConfig } from "../../src/controlplane/views.js";
+import type { ActivityChange } from "../../src/core/controlplane/activity.js";
+import { parseVaultId, type VaultRef } from "../../src/core/controlplane/arm-ids.js";
+import type { AccessExpectation } from "../../src/core/controlplane/config.js";
+import type { AccessPolicyView, DiagnosticSettingView, RoleAssignmentView, VaultConfig } from "../../src/core/controlplane/views.js";
 
 /** The README's incident cast: id-func-orders reads kv-orders-prod. */
 export const SUB = "6f1a2b3c-4d5e-4f60-8a1b-2c3d4e5f6a7b";

@@ -1,8 +1,8 @@
 import { ManagedIdentityCredential } from "@azure/identity";
-import { startStandIn, type StandIn } from "../../src/standin/server.js";
-import { startArmStandIn, type ArmStandIn } from "../../src/standin/arm.js";
-import type { ArmState } from "../../src/standin/arm-state.js";
-import { redirectTo } from "../../src/standin/redirect.js";
+import { startStandIn, type StandIn } from "../../tools/standin/server.js";
+import { startArmStandIn, type ArmStandIn } from "../../tools/standin/arm.js";
+import type { ArmState } from "../../tools/standin/arm-state.js";
+import { redirectTo } from "../../tools/standin/redirect.js";
 import type { ArmAdapterOptions } from "../../src/adapters/arm/options.js";
 import { ArmTrafficLog } from "../../src/adapters/arm/traffic.js";
 

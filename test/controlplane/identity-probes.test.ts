@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createIdentityProber } from "../../src/adapters/arm/identity-prober.js";
-import { classifyProbeFailure } from "../../src/controlplane/probes.js";
-import type { IdentityProber } from "../../src/controlplane/ports.js";
-import type { Fault } from "../../src/standin/faults.js";
-import { startStandIn, type StandIn } from "../../src/standin/server.js";
+import { classifyProbeFailure } from "../../src/core/controlplane/probes.js";
+import type { IdentityProber } from "../../src/core/controlplane/ports.js";
+import type { Fault } from "../../tools/standin/faults.js";
+import { startStandIn, type StandIn } from "../../tools/standin/server.js";
 import { ORDERS_CLIENT_ID } from "./fixtures.js";
 
 // One token stand-in for this file: the credential keeps its endpoint (and tokens) per process.

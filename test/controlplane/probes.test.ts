@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { classifyProbeFailure } from "../../src/controlplane/probes.js";
+import { classifyProbeFailure } from "../../src/core/controlplane/probes.js";
 
 /** The error @azure/identity 4.14 throws for every managed-identity failure (seen against the stand-in). */
 function unavailable(message: string): Error {

@@ -2,8 +2,8 @@ import { beforeEach, describe, expect, inject, it } from "vitest";
 import { TableClient } from "@azure/data-tables";
 import { randomBytes } from "node:crypto";
 import { createVaultSnapshotStore } from "../../src/adapters/arm/snapshot-store.js";
-import type { VaultSnapshot } from "../../src/controlplane/drift.js";
-import type { SnapshotStore } from "../../src/controlplane/ports.js";
+import type { VaultSnapshot } from "../../src/core/controlplane/drift.js";
+import type { SnapshotStore } from "../../src/core/controlplane/ports.js";
 import { at, policy, VAULT, vaultConfig } from "./fixtures.js";
 
 let table: TableClient;

@@ -8,7 +8,7 @@ import { backoffMs } from "../../src/core/notify/backoff.js";
 import { DEFAULT_NOTIFY } from "../../src/core/notify/policy.js";
 import { networkFingerprint } from "../../src/core/network-findings.js";
 import { MONITOR_FINGERPRINT } from "../../src/core/monitor-findings.js";
-import { EMPTY_SPEC } from "../../src/config/monitor-spec.js";
+import { EMPTY_SPEC } from "../../src/core/spec/monitor-spec.js";
 import { anIncident, at, KEY } from "../fixtures/incidents.js";
 
 const silence = (o: Partial<Silence> = {}): Silence => ({

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { evaluate, groupSeries } from "../../src/core/evaluate.js";
 import { decideTick } from "../../src/core/tick.js";
-import { parseMonitorSpec, type MonitorSpec } from "../../src/config/monitor-spec.js";
-import type { SignalRow } from "../../src/signals/model.js";
+import { parseMonitorSpec, type MonitorSpec } from "../../src/core/spec/monitor-spec.js";
+import type { SignalRow } from "../../src/core/signals/signal-set.js";
 import { WINDOW_NAMES } from "../../src/core/slo/windows.js";
 import type { WindowCounts } from "../../src/core/slo/burn-rate.js";
 import { aBin, aPolicy, at, KEY } from "../fixtures/incidents.js";

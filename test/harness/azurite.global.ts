@@ -1,5 +1,5 @@
 import type { TestProject } from "vitest/node";
-import { startAzuriteTables } from "../../src/local/azurite.js";
+import { startAzuriteTables } from "../../tools/local/azurite.js";
 
 export default async function setup(project: TestProject) {
   const tables = await startAzuriteTables();

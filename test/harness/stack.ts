@@ -3,10 +3,10 @@ import { randomBytes } from "node:crypto";
 import { loadSettings, type Settings } from "../../src/config/settings.js";
 import { createRuntime, type RuntimeOverrides } from "../../src/composition.js";
 import type { Runtime } from "../../src/app/runtime.js";
-import type { Logger } from "../../src/app/ports.js";
-import { startStandIn, type StandIn } from "../../src/standin/server.js";
-import { SimulatedWorkspace, type ActivityEvent, type TrafficModel, type Workspace } from "../../src/standin/workspace.js";
-import { redirectTo } from "../../src/standin/redirect.js";
+import type { Logger } from "../../src/core/ports.js";
+import { startStandIn, type StandIn } from "../../tools/standin/server.js";
+import { SimulatedWorkspace, type ActivityEvent, type TrafficModel, type Workspace } from "../../tools/standin/workspace.js";
+import { redirectTo } from "../../tools/standin/redirect.js";
 
 export const WORKSPACE_ID = "9c1d2e3f-4a5b-4c6d-8e7f-0a1b2c3d4e5f";
 export const MONITOR_CLIENT_ID = "0b5c7d9e-2f4a-4b6c-8d0e-1a3b5c7d9f2e";

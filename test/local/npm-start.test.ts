@@ -16,7 +16,7 @@ function refused(port: number): Promise<boolean> {
 
 describe("npm start (the built local replay)", () => {
   it("prints the alert and the resolution, answers /api/health, and stops everything on Ctrl-C", async () => {
-    const child = spawn(process.execPath, ["dist/src/local/main.js", "--port", "0", "--speed", "60"], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, ["dist/tools/local/main.js", "--port", "0", "--speed", "60"], { stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
     child.stdout.on("data", (d: Buffer) => (out += d.toString()));
     child.stderr.on("data", (d: Buffer) => (out += d.toString()));

@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { analyze, globalsFor } from "../kusto/language-service.js";
 import { CLASSIC_APP_INSIGHTS, WORKSPACE_BASE_COLUMNS, WORKSPACE_FULL } from "../kusto/schemas.js";
-import { coverage, LEG_COLUMNS, type Leg } from "../../src/queries/signals/leg.js";
-import { renderSignalsQuery, renderTablesQuery, SIGNALS_MARKER, type SignalWindow } from "../../src/queries/signals-query.js";
-import { planSignals, type SignalConfig } from "../../src/signals/plan.js";
+import { coverage, LEG_COLUMNS, type Leg } from "../../src/core/queries/signals/leg.js";
+import { renderSignalsQuery, renderTablesQuery, SIGNALS_MARKER, type SignalWindow } from "../../src/core/queries/signals-query.js";
+import { planSignals, type SignalConfig } from "../../src/core/signals/plan.js";
 import { runbookFor, verificationKql } from "../../src/core/runbook.js";
-import { kqlMinutes, KqlParameterError, kqlString } from "../../src/queries/kql.js";
-import { SimulatedWorkspace } from "../../src/standin/workspace.js";
+import { kqlMinutes, KqlParameterError, kqlString } from "../../src/core/queries/kql.js";
+import { SimulatedWorkspace } from "../../tools/standin/workspace.js";
 import { anIncident, at, KEY } from "../fixtures/incidents.js";
 import { steadyTraffic } from "../fixtures/traffic.js";
 

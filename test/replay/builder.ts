@@ -1,4 +1,4 @@
-import type { ScenarioFileInput } from "../../src/scenario/format.js";
+import type { ScenarioFileInput } from "../../tools/scenario/format.js";
 
 /** Names for small scenarios written in tests: one vault, one user-assigned identity. */
 export const SUB = "4a7e6f10-52c1-4d7b-9a1f-3c2b8e0d9f61";

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseScenario } from "../../src/scenario/load.js";
-import { replayScenario, startReplayHost, type ReplayHost, type ReplayResult } from "../../src/replay/replay.js";
-import type { ScenarioFileInput } from "../../src/scenario/format.js";
+import { parseScenario } from "../../tools/scenario/load.js";
+import { replayScenario, startReplayHost, type ReplayHost, type ReplayResult } from "../../tools/replay/replay.js";
+import type { ScenarioFileInput } from "../../tools/scenario/format.js";
 import { at, deniedBetween, ORDERS, ordersScenario, SECRETS_USER, VAULT, WORKSPACE } from "./builder.js";
 
 // One host for the file: the managed-identity credential keeps its endpoint process-wide.

@@ -3,9 +3,9 @@ import { execFile } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseScenario, ScenarioError } from "../../src/scenario/load.js";
-import type { ScenarioFileInput } from "../../src/scenario/format.js";
-import { main } from "../../src/cli/main.js";
+import { parseScenario, ScenarioError } from "../../tools/scenario/load.js";
+import type { ScenarioFileInput } from "../../tools/scenario/format.js";
+import { main } from "../../tools/cli/main.js";
 import { at, deniedBetween, ordersScenario } from "./builder.js";
 
 const valid = (): ScenarioFileInput => ordersScenario({ end: at("01:00") });

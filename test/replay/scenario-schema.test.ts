@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
-import { scenarioJsonSchema } from "../../src/scenario/json-schema.js";
-import { SCENARIO_FORMAT } from "../../src/scenario/format.js";
+import { scenarioJsonSchema } from "../../tools/scenario/json-schema.js";
+import { SCENARIO_FORMAT } from "../../tools/scenario/format.js";
 
 describe("the scenario format's JSON Schema", () => {
   it("is committed as generated from the zod types (run `npm run docs:schema` after a change)", () => {

@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { allScenarios, scenarioPath } from "../../bench/corpus/corpus.js";
-import { renderScenario } from "../../bench/corpus/render.js";
-import { parseScenario, type LoadedScenario } from "../../src/scenario/load.js";
+import { allScenarios, scenarioPath } from "../../tools/bench/corpus/corpus.js";
+import { renderScenario } from "../../tools/bench/corpus/render.js";
+import { parseScenario, type LoadedScenario } from "../../tools/scenario/load.js";
 
 /** The benchmark corpus: committed files, the generators behind them, and their ground truth. */
 

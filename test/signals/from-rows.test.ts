@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { mapSignalRows } from "../../src/signals/from-rows.js";
-import { LEG_COLUMNS } from "../../src/queries/signals/leg.js";
+import { mapSignalRows } from "../../src/core/signals/from-rows.js";
+import { LEG_COLUMNS } from "../../src/core/queries/signals/leg.js";
 
 const columns = LEG_COLUMNS.map(([n]) => n);
 const dims = { vaultResourceId: "/subscriptions/s/resourcegroups/rg/providers/microsoft.keyvault/vaults/kv", callerObjectId: "o", callerAppId: "a", callerResourceId: "", source: "AzureDiagnostics" };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
-import { signalModelJsonSchema } from "../../src/signals/json-schema.js";
-import { SIGNAL_NAMES } from "../../src/signals/model.js";
+import { signalModelJsonSchema } from "../../tools/schemas/signal-model.js";
+import { SIGNAL_NAMES } from "../../src/core/signals/signal-set.js";
 
 describe("the signal model's JSON Schema", () => {
   it("is committed as generated from the zod types (run `npm run docs:schema` after a change)", () => {

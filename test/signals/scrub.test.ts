@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { scrubSample } from "../../src/signals/scrub.js";
-import { mapSignalRows } from "../../src/signals/from-rows.js";
-import { LEG_COLUMNS } from "../../src/queries/signals/leg.js";
+import { scrubSample } from "../../src/core/signals/scrub.js";
+import { mapSignalRows } from "../../src/core/signals/from-rows.js";
+import { LEG_COLUMNS } from "../../src/core/queries/signals/leg.js";
 
 describe("samples from the workspace", () => {
   it.each([

@@ -1,9 +1,8 @@
 import type { TokenCredential } from "@azure/core-auth";
 import type { HttpClient } from "@azure/core-rest-pipeline";
 import type { TableClient } from "@azure/data-tables";
-import type { ControlPlaneDeps } from "../../controlplane/check.js";
-import type { ControlPlaneConfig } from "../../controlplane/model.js";
-import type { SnapshotStore } from "../../controlplane/ports.js";
+import type { ControlPlaneConfig } from "../../core/controlplane/config.js";
+import type { ControlPlaneDeps, SnapshotStore } from "../../core/controlplane/ports.js";
 import { createDiagnosticSettingsReader } from "./diagnostic-settings.js";
 import { createIdentityProber } from "./identity-prober.js";
 import type { ArmAdapterOptions } from "./options.js";

@@ -1,7 +1,7 @@
 import { bearerTokenAuthenticationPolicy, createDefaultHttpClient, createPipelineFromOptions, createPipelineRequest } from "@azure/core-rest-pipeline";
-import { normalizeId } from "../../controlplane/arm-ids.js";
-import type { ArmRead, DiagnosticSettingsReader } from "../../controlplane/ports.js";
-import type { DiagnosticSettingView } from "../../controlplane/views.js";
+import { normalizeId } from "../../core/controlplane/arm-ids.js";
+import type { ArmRead, DiagnosticSettingsReader } from "../../core/controlplane/ports.js";
+import type { DiagnosticSettingView } from "../../core/controlplane/views.js";
 import { armErrorBody, fromStatus, retryAfter } from "./errors.js";
 import { armRead, coreClientOptions, endpointOf, type ArmAdapterOptions } from "./options.js";
 

@@ -1,4 +1,4 @@
-import type { ArmFailure } from "../../controlplane/ports.js";
+import type { ArmFailure } from "../../core/controlplane/ports.js";
 import { RETRY_AFTER_KEPT } from "./traffic.js";
 
 /**

@@ -1,6 +1,6 @@
 import { ManagedIdentityCredential } from "@azure/identity";
-import type { IdentityProber } from "../../controlplane/ports.js";
-import type { ProbeOutcome } from "../../controlplane/views.js";
+import type { IdentityProber } from "../../core/controlplane/ports.js";
+import type { ProbeOutcome } from "../../core/controlplane/views.js";
 
 export interface IdentityProberOptions {
   /** The process environment: IDENTITY_ENDPOINT (App Service, Functions) or MSI_ENDPOINT name the token endpoint. */

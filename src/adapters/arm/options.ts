@@ -1,6 +1,6 @@
 import type { TokenCredential } from "@azure/core-auth";
 import type { HttpClient } from "@azure/core-rest-pipeline";
-import type { ArmRead } from "../../controlplane/ports.js";
+import type { ArmRead } from "../../core/controlplane/ports.js";
 import { classifyArmError } from "./errors.js";
 import type { ArmTrafficLog } from "./traffic.js";
 

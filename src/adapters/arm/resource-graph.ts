@@ -1,7 +1,7 @@
 import { ResourceGraphClient, type ResourceGraphModels } from "@azure/arm-resourcegraph";
-import { normalizeId } from "../../controlplane/arm-ids.js";
-import type { ArmRead, VaultDiscovery } from "../../controlplane/ports.js";
-import type { DiscoveredVault } from "../../controlplane/views.js";
+import { normalizeId } from "../../core/controlplane/arm-ids.js";
+import type { ArmRead, VaultDiscovery } from "../../core/controlplane/ports.js";
+import type { DiscoveredVault } from "../../core/controlplane/views.js";
 import { msRestHttpClient, type MsHttpClient } from "./ms-rest-bridge.js";
 import { armRead, endpointOf, type ArmAdapterOptions } from "./options.js";
 import { RETRY_AFTER_KEPT } from "./traffic.js";

@@ -1,8 +1,8 @@
 import { AuthorizationManagementClient, type RoleAssignment, type RoleDefinition } from "@azure/arm-authorization";
-import { lastSegment, normalizeId } from "../../controlplane/arm-ids.js";
-import type { ArmRead, RoleAssignmentReader } from "../../controlplane/ports.js";
-import { builtInRole, type RoleInfo } from "../../controlplane/roles.js";
-import type { RoleAssignmentView } from "../../controlplane/views.js";
+import { lastSegment, normalizeId } from "../../core/controlplane/arm-ids.js";
+import type { ArmRead, RoleAssignmentReader } from "../../core/controlplane/ports.js";
+import { builtInRole, type RoleInfo } from "../../core/controlplane/roles.js";
+import type { RoleAssignmentView } from "../../core/controlplane/views.js";
 import { armRead, coreClientOptions, subscriptionOf, type ArmAdapterOptions } from "./options.js";
 
 /**

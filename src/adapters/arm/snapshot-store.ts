@@ -1,8 +1,8 @@
 import { odata, TableClient, type TableEntityResult } from "@azure/data-tables";
 import { createHash } from "node:crypto";
 import { z } from "zod";
-import type { SnapshotStore, StoredSnapshot } from "../../controlplane/ports.js";
-import type { VaultSnapshot } from "../../controlplane/drift.js";
+import type { SnapshotStore, StoredSnapshot } from "../../core/controlplane/ports.js";
+import type { VaultSnapshot } from "../../core/controlplane/drift.js";
 import { safeJson } from "../json.js";
 import { ensureTables } from "../ensure-tables.js";
 import { conditionalWrite } from "../conditional-write.js";

@@ -1,5 +1,5 @@
 import type { PipelinePolicy, PipelineResponse } from "@azure/core-rest-pipeline";
-import type { ArmTraffic, ThrottleObservation } from "../../controlplane/ports.js";
+import type { ArmTraffic, ThrottleObservation } from "../../core/controlplane/ports.js";
 
 /** Where a Retry-After too long to wait is kept, once removed so the client does not wait it out. */
 export const RETRY_AFTER_KEPT = "x-vaultwatch-retry-after";

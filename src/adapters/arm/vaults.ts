@@ -1,7 +1,7 @@
 import { KeyVaultManagementClient, type Vault } from "@azure/arm-keyvault";
-import { normalizeId, parseVaultId } from "../../controlplane/arm-ids.js";
-import type { ArmRead, VaultReader } from "../../controlplane/ports.js";
-import type { VaultConfig } from "../../controlplane/views.js";
+import { normalizeId, parseVaultId } from "../../core/controlplane/arm-ids.js";
+import type { ArmRead, VaultReader } from "../../core/controlplane/ports.js";
+import type { VaultConfig } from "../../core/controlplane/views.js";
 import { armRead, coreClientOptions, type ArmAdapterOptions } from "./options.js";
 
 /**

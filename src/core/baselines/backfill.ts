@@ -1,4 +1,4 @@
-import type { CountPoint } from "./model.js";
+import type { CountPoint } from "./baseline.js";
 
 /** One row of a backfill query: a series' failures and calls in one bin (e.g. `summarize ... by bin(TimeGenerated, 1h), series`). */
 export interface BackfillRow {

@@ -1,5 +1,5 @@
 import { count, percent, pText } from "./format.js";
-import type { BaselineVerdict } from "./model.js";
+import type { BaselineVerdict } from "./baseline.js";
 
 /**
  * One sentence for on-call, e.g. "denials at 4.8% vs a usual 0.1% for Tuesdays 14:00 UTC

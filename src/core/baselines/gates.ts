@@ -1,6 +1,6 @@
 import { overdispersedUpperTail } from "./binomial.js";
 import { count, percent, pText, times } from "./format.js";
-import type { BaselineOptions } from "./model.js";
+import type { BaselineOptions } from "./baseline.js";
 
 /**
  * The ratio the tests compare with: the learned ratio, but never below half a failure per typical

@@ -1,4 +1,4 @@
-import type { Baseline, CountPoint, ExcludedWindow } from "./model.js";
+import type { Baseline, CountPoint, ExcludedWindow } from "./baseline.js";
 
 /** One bin of history: `index` counts bins since the Unix epoch (so hourly bins align to UTC hours, as KQL's `bin()` does). */
 export interface Bin {

@@ -1,6 +1,6 @@
 import { allHold, conditions, explain, measure, testedRatio } from "./gates.js";
 import { DAY_MS, MINUTE_MS } from "./history.js";
-import type { Baseline, BaselineOptions, BaselineVerdict, Seasonality, SlotRow } from "./model.js";
+import type { Baseline, BaselineOptions, BaselineVerdict, Seasonality, SlotRow } from "./baseline.js";
 import { resolveOptions } from "./options.js";
 import { coarser, slotLabel, slotOf } from "./seasons.js";
 import { count, percent } from "./format.js";

@@ -1,6 +1,6 @@
 import { testedRatio, wouldPage } from "./gates.js";
 import { checkWindows, DAY_MS, decodeHistory, encodeHistory, learnable, MINUTE_MS, toBins, type Bin } from "./history.js";
-import type { Baseline, BaselineOptions, CountPoint, ExcludedWindow, Seasonality, SlotRow } from "./model.js";
+import type { Baseline, BaselineOptions, CountPoint, ExcludedWindow, Seasonality, SlotRow } from "./baseline.js";
 import { resolveOptions } from "./options.js";
 import { extraBinomialLogSpread, median, robustLogSpread } from "./robust.js";
 import { PATTERNS, slotOf } from "./seasons.js";

@@ -1,4 +1,4 @@
-import { DEFAULT_BASELINE_OPTIONS, type BaselineOptions } from "./model.js";
+import { DEFAULT_BASELINE_OPTIONS, type BaselineOptions } from "./baseline.js";
 
 const positive = (v: number) => Number.isFinite(v) && v > 0;
 const nonNegative = (v: number) => Number.isFinite(v) && v >= 0;

@@ -1,4 +1,4 @@
-import type { Seasonality } from "./model.js";
+import type { Seasonality } from "./baseline.js";
 
 /** Finest first: the order in which a judge falls back when a slot is too thin. */
 export const PATTERNS: readonly Seasonality[] = ["hour-of-week", "hour-of-day", "flat"];

@@ -1,4 +1,4 @@
-import type { MonitorSpec } from "../../config/monitor-spec.js";
+import type { MonitorSpec } from "../spec/monitor-spec.js";
 import type { LifecyclePolicy, NotifyPolicy } from "../notify/policy.js";
 
 /** The settings the pure core decides with. */

@@ -1,4 +1,4 @@
-import type { KeyVaultAuditTable } from "../../queries/signals/kv-requests.js";
+import type { KeyVaultAuditTable } from "../queries/signals/kv-requests.js";
 
 /** What the queries return, as the core reads it: request bins per caller and vault. */
 

@@ -1,5 +1,5 @@
 import type { Incident, IncidentSnapshot } from "../model.js";
-import type { MonitorSpec } from "../../config/monitor-spec.js";
+import type { MonitorSpec } from "../spec/monitor-spec.js";
 import { labelsOf, type Labels } from "./labels.js";
 import { isPage } from "./policy.js";
 

@@ -1,5 +1,5 @@
 import type { IncidentSnapshot, MonitorBlindness, RuleId, Severity } from "../model.js";
-import type { MonitorSpec } from "../../config/monitor-spec.js";
+import type { MonitorSpec } from "../spec/monitor-spec.js";
 import { callerName, vaultName } from "../names.js";
 import { appFor } from "../spec-lookup.js";
 

@@ -1,4 +1,5 @@
-import type { ChannelName, NotificationKind, Severity } from "../model.js";
+import type { Severity } from "../model/evaluation.js";
+import type { ChannelName, NotificationKind } from "../model/incident.js";
 
 /** How long a condition must hold before it fires, and when an incident counts as flapping. */
 export interface LifecyclePolicy {

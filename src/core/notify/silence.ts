@@ -1,6 +1,6 @@
 import type { IncidentSnapshot, RuleId, Severity } from "../model.js";
 import { labelsOf, type Labels } from "./labels.js";
-import type { MonitorSpec } from "../../config/monitor-spec.js";
+import type { MonitorSpec } from "../spec/monitor-spec.js";
 
 /** What a silence matches; every matcher given must match (an absent one matches anything). */
 export interface SilenceMatchers {

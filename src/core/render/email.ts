@@ -1,5 +1,5 @@
 import type { IncidentSnapshot, Notice, Responder, Severity } from "../model.js";
-import type { NoticeContent } from "../../app/ports.js";
+import type { NoticeContent } from "../ports.js";
 import { callerName, vaultName, type CallerName, type VaultName } from "../names.js";
 import { RESPONSE } from "../severity.js";
 import { clock, closedByHandSentence, failureSentence, listOf, minutesBetween, percent, RULE_TITLE, triggerSentence } from "./words.js";

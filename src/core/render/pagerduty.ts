@@ -1,9 +1,12 @@
 import type { Notice, NotificationKind, RuleId, Severity } from "../model.js";
-import type { NoticeContent } from "../../app/ports.js";
+import type { NoticeContent } from "../ports.js";
 import { callerName, vaultName } from "../names.js";
 import { RESPONSE } from "../severity.js";
 import { digest64 } from "../hash.js";
 import { cutText, failureSentence, RULE_TITLE, triggerSentence } from "./words.js";
+
+/** PagerDuty's Events API v2 endpoint for alert events (PAGERDUTY_URL's default). */
+export const PAGERDUTY_ENQUEUE_URL = "https://events.pagerduty.com/v2/enqueue";
 
 export { cutText };
 

@@ -1,5 +1,5 @@
-import type { MonitorSpec, SloSpecV1 } from "../../config/monitor-spec.js";
-import type { SignalRow } from "../../signals/model.js";
+import type { MonitorSpec, SloSpecV1 } from "../spec/monitor-spec.js";
+import type { SignalRow } from "../signals/signal-set.js";
 import { evaluateSlo, type Guards, type SloEvaluation, type WindowCounts } from "./burn-rate.js";
 import { WINDOW_NAMES } from "./windows.js";
 

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { HttpResponseInit } from "@azure/functions";
 import type { Runtime } from "../../app/runtime.js";
 import { silenceStatus, type Silence, type SilenceStatus } from "../../core/notify/silence.js";
-import { endpoint, NO_STORE, parseBody, parseQuery, silenceBody, silenceIdOf, SilencesQuery } from "../../http/requests.js";
+import { endpoint, NO_STORE, parseBody, parseQuery, silenceBody, silenceIdOf, SilencesQuery } from "../http/requests.js";
 
 /** Reads and saves of one expiry: the first try and three retries after ETag conflicts. */
 const EXPIRE_ATTEMPTS = 4;

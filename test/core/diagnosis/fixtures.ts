@@ -1,5 +1,5 @@
 import type { DiagnosisInput, KvCounts } from "../../../src/core/diagnosis/types.js";
-import type { SignalName, SignalRow, SignalStatus } from "../../../src/signals/model.js";
+import type { SignalName, SignalRow, SignalStatus } from "../../../src/core/signals/signal-set.js";
 
 /** The playbooks' incident world: kv-orders-prod, the identity id-func-orders of func-orders. */
 

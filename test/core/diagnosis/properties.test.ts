@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { diagnose } from "../../../src/core/diagnosis/index.js";
 import type { DiagnosisInput, HypothesisId } from "../../../src/core/diagnosis/index.js";
-import type { SignalRow, SignalStatus } from "../../../src/signals/model.js";
+import type { SignalRow, SignalStatus } from "../../../src/core/signals/signal-set.js";
 import {
   aChange, aDependency, anInput, APP, aStartupFailure, at, aTrace, BASE_SIGNALS, kvCounts, ORDERS, OTHER_PRINCIPAL, OTHER_VAULT_ID, plus, RG,
   SITE_ID, VAULT_ID,

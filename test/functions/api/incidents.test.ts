@@ -4,7 +4,7 @@ import { TableClient } from "@azure/data-tables";
 import { createIncidentsHandlers } from "../../../src/functions/handlers/incidents.js";
 import { SettingsError } from "../../../src/config/settings.js";
 import type { Runtime } from "../../../src/app/runtime.js";
-import type { StateStore } from "../../../src/app/ports.js";
+import type { StateStore } from "../../../src/core/ports.js";
 import type { Incident } from "../../../src/core/model.js";
 import { fingerprint } from "../../../src/core/incidents.js";
 import { freshPrefix, startStack, type Stack } from "../../harness/stack.js";

@@ -1,0 +1,51 @@
+import type { SignalName } from "../../signals/signal-set.js";
+
+/**
+ * One signal read from one table: the rows it contributes to the combined query, and a coverage
+ * row counting the events its filter matched (so "no rows" can be told apart from "no table").
+ * Both are complete tabular expressions over the same source, projected onto LEG_COLUMNS, and may
+ * use the window parameters the combined query declares (see signals-query.ts).
+ */
+export interface Leg {
+  signal: SignalName;
+  table: string;
+  /** The source table with its filters, shared by data and coverage. */
+  source: string;
+  /** Pipes after `source` that aggregate and project the data rows. */
+  aggregate: string;
+}
+
+/** The `let`-bound datetimes a leg may start from (declared by the combined query). */
+export type WindowBound = "windowStart" | "priorStart" | "changesStart" | "sloStart" | "periodStart" | "historyStart";
+
+/** The columns every leg projects, in order, with their Kusto types. */
+export const LEG_COLUMNS = [
+  ["Signal", "string"],
+  ["RowKind", "string"],
+  ["BinStart", "datetime"],
+  ["Dims", "dynamic"],
+  ["Counts", "dynamic"],
+  ["Sample", "string"],
+  ["FirstAt", "datetime"],
+  ["LastAt", "datetime"],
+] as const;
+
+/** The tail that projects aggregated columns onto LEG_COLUMNS. */
+export function project(signal: SignalName, dims: Record<string, string>, counts: Record<string, string>, extra: { sample?: string; firstAt?: string; lastAt?: string; binStart?: string } = {}): string {
+  const bag = (fields: Record<string, string>) => `bag_pack(${Object.entries(fields).map(([k, v]) => `"${k}", ${v}`).join(", ")})`;
+  return [
+    `| project Signal = "${signal}", RowKind = "data", BinStart = ${extra.binStart ?? "BinStart"},`,
+    `    Dims = ${bag(dims)},`,
+    `    Counts = ${bag(counts)},`,
+    `    Sample = ${extra.sample ?? '""'}, FirstAt = ${extra.firstAt ?? "datetime(null)"}, LastAt = ${extra.lastAt ?? "datetime(null)"}`,
+  ].join("\n");
+}
+
+/** The coverage row of a leg: how many events its filter matched in the window. */
+export function coverage(leg: Leg): string {
+  return [
+    leg.source,
+    "| summarize Events = count()",
+    `| project Signal = "${leg.signal}", RowKind = "coverage", BinStart = windowStart, Dims = bag_pack("table", "${leg.table}"), Counts = bag_pack("events", Events), Sample = "", FirstAt = windowStart, LastAt = windowEnd`,
+  ].join("\n");
+}

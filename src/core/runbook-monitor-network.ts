@@ -1,0 +1,73 @@
+import type { IncidentSnapshot } from "./model.js";
+import { queryOrNothing, type RunbookStep, shellQuote, timeFilter, type TimeRange } from "./runbook-syntax.js";
+import { kqlString } from "./queries/kql.js";
+
+/**
+ * Steps for the two incidents that are not about one vault: the monitor's own blindness and an
+ * app's network outage (playbook H6). Settings the monitor reads appear as <SETTING> placeholders:
+ * the operator has them in the Function App's configuration.
+ */
+export function monitorSteps(): RunbookStep[] {
+  return [
+    {
+      title: "Run a query as the monitor would, to see the error yourself",
+      command: `az monitor log-analytics query --workspace <LOG_ANALYTICS_WORKSPACE_ID> --analytics-query "print now()" --output table`,
+    },
+    {
+      title: "Check the monitor's identity still holds Log Analytics Reader on the workspace",
+      command: "az role assignment list --assignee <AZURE_CLIENT_ID> --all --query \"[?roleDefinitionName=='Log Analytics Reader'].scope\" --output table",
+    },
+    {
+      title: "Read the monitor's own errors (token, throttling, timeouts) from its invocation logs",
+      kql: monitorKql(),
+    },
+    { title: "Check Azure Service Health for Log Analytics or Entra ID incidents in the workspace's region; vault incidents stay muted until the monitor reads again" },
+  ];
+}
+
+/** The monitor's own warnings and errors, over the last hour or over `range`. */
+export function monitorKql(range?: TimeRange): string {
+  return `FunctionAppLogs\n${timeFilter(range)}\n| where FunctionName == "monitor" and Level in ("Warning", "Error")\n| project TimeGenerated, Level, Message\n| order by TimeGenerated desc\n| take 50`;
+}
+
+/** An app's dependency calls by target and result code, over the last hour or over `range`. */
+export function networkKql(app: string, range?: TimeRange): string {
+  return `AppDependencies\n${timeFilter(range)}\n| where AppRoleName == ${kqlString(app)}\n| summarize Calls = count(), Failed = countif(Success == false) by Target, ResultCode, bin(TimeGenerated, 5m)\n| order by TimeGenerated desc`;
+}
+
+/**
+ * The host name in a dependency target, or undefined when there is none. Application Insights
+ * writes targets as the SDK saw them: "host:port", a URL, or "server | database" for SQL.
+ * Only the host can go into nslookup; the rest would become shell syntax or a wrong name.
+ */
+export function hostOf(target: string): string | undefined {
+  const rest = target.trim().replace(/^[A-Za-z][A-Za-z0-9+.-]*:\/\//, "").replace(/^[^/@\s]*@/, "");
+  const ipv6 = /^\[([0-9A-Fa-f:.]+)\]/.exec(rest);
+  if (ipv6) return ipv6[1]!.includes(":") ? ipv6[1] : undefined;
+  const host = /^[A-Za-z0-9_.-]+/.exec(rest)?.[0].replace(/\.$/, "");
+  if (!host || host.length > 253) return undefined;
+  const labels = host.split(".");
+  return labels.every((l) => l.length > 0 && l.length <= 63 && !l.startsWith("-") && !l.endsWith("-")) ? host : undefined;
+}
+
+export function networkSteps(incident: IncidentSnapshot): RunbookStep[] {
+  const t = incident.triggers.find((x) => x.kind === "network");
+  const app = incident.key.app ?? "<app>";
+  const hosts = [...new Set((t?.kind === "network" ? t.targets : []).map(hostOf).filter((h): h is string => h !== undefined))];
+  const vaults = [...new Set(hosts.filter((h) => h.toLowerCase().endsWith(".vault.azure.net")).map((h) => h.split(".")[0]!))];
+  const steps: RunbookStep[] = [
+    {
+      title: `See which calls of ${app} fail without an answer, by target and result code`,
+      kql: queryOrNothing(() => networkKql(app)),
+    },
+    {
+      title: `Resolve the targets from ${app}'s network (Kudu console or a VM in the same VNet): a public address where a private endpoint is expected is a DNS problem`,
+      command: hosts.length > 0 ? hosts.slice(0, 3).map((h) => `nslookup ${shellQuote(h)}`).join(" && ") : "nslookup <target host>",
+    },
+  ];
+  for (const v of vaults.slice(0, 2)) {
+    steps.push({ title: `Check ${v}'s firewall and private endpoints`, command: `az keyvault show --name ${shellQuote(v)} --query "{publicNetworkAccess:properties.publicNetworkAccess, defaultAction:properties.networkAcls.defaultAction, privateEndpoints:properties.privateEndpointConnections[].id}" --output json` });
+  }
+  steps.push({ title: `Check Azure Service Health for the targets' region; ${app}'s auth incidents stay muted while this one fires (they are symptoms)` });
+  return steps;
+}

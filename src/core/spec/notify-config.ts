@@ -1,0 +1,74 @@
+import { z } from "zod";
+import { durationMs } from "../duration.js";
+import type { ChannelName, Severity } from "../model.js";
+import { DEFAULT_LIFECYCLE, DEFAULT_NOTIFY, type LifecyclePolicy, type NotifyPolicy } from "../notify/policy.js";
+
+/**
+ * NOTIFY_CONFIG: routing, repeats, acknowledgement timeouts, pending times and flap detection, as
+ * JSON. Everything is optional; what is given replaces the default for that key. Durations are
+ * "90s", "15m", "4h" or "1d"; `null` for an acknowledgement timeout means "never escalate".
+ */
+const SEVERITIES = ["SEV-1", "SEV-2", "SEV-3", "SEV-4"] as const;
+const KINDS = ["opened", "escalated", "unacknowledged", "repeated", "acknowledged", "resolved"] as const;
+const CHANNELS = ["teams", "email", "pagerduty"] as const;
+
+// Minutes, as the policies count them.
+const duration = durationMs.transform((ms) => ms / 60_000);
+
+const perSeverity = <T extends z.ZodType>(value: T) => z.strictObject({ "SEV-1": value.optional(), "SEV-2": value.optional(), "SEV-3": value.optional(), "SEV-4": value.optional() });
+
+const NotifyConfigJson = z.strictObject({
+  routes: z
+    .array(
+      z.strictObject({
+        severities: z.array(z.enum(SEVERITIES)).min(1).optional(),
+        kinds: z.array(z.enum(KINDS)).min(1).optional(),
+        channels: z.array(z.enum(CHANNELS)).min(1, "a route needs at least one channel"),
+      }),
+    )
+    .min(1)
+    .optional(),
+  repeat: perSeverity(duration).optional(),
+  ackTimeout: perSeverity(duration.nullable()).optional(),
+  pending: perSeverity(duration).optional(),
+  flap: z.strictObject({ window: duration.optional(), changes: z.number().int().min(2).max(100).optional() }).optional(),
+});
+
+export type NotifyConfigResult = { ok: true; lifecycle: LifecyclePolicy; notify: Omit<NotifyPolicy, "channels"> } | { ok: false; errors: string[] };
+
+/** Parses NOTIFY_CONFIG (undefined: the defaults). Errors name the JSON path. */
+export function parseNotifyConfig(text: string | undefined, configured: readonly ChannelName[]): NotifyConfigResult {
+  if (text === undefined) return { ok: true, lifecycle: DEFAULT_LIFECYCLE, notify: DEFAULT_NOTIFY };
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    return { ok: false, errors: [`is not valid JSON: ${(error as Error).message}`] };
+  }
+  const parsed = NotifyConfigJson.safeParse(json);
+  if (!parsed.success) return { ok: false, errors: parsed.error.issues.map((i) => `at ${i.path.length ? i.path.join(".") : "(root)"}: ${i.message}`) };
+  const c = parsed.data;
+  // A route naming a channel that is not configured is a typo or a missing setting, not a wish.
+  const errors = (c.routes ?? []).flatMap((r, i) =>
+    r.channels.filter((ch) => !configured.includes(ch)).map((ch) => `at routes.${i}.channels: ${ch} is not configured (${SETTING_OF[ch]} is not set)`),
+  );
+  if (errors.length > 0) return { ok: false, errors };
+  const merge = <T>(base: Record<Severity, T>, over: Partial<Record<Severity, T | undefined>> | undefined): Record<Severity, T> => {
+    const out = { ...base };
+    for (const s of SEVERITIES) if (over && s in over && over[s] !== undefined) out[s] = over[s] as T;
+    return out;
+  };
+  const ackOver = c.ackTimeout ? Object.fromEntries(Object.entries(c.ackTimeout).map(([k, v]) => [k, v === null ? undefined : v])) : undefined;
+  const ackTimeoutMinutes = { ...DEFAULT_NOTIFY.ackTimeoutMinutes };
+  if (ackOver) for (const s of SEVERITIES) if (c.ackTimeout && s in c.ackTimeout) ackTimeoutMinutes[s] = ackOver[s] as number | undefined;
+  return {
+    ok: true,
+    lifecycle: {
+      pendingMinutes: merge(DEFAULT_LIFECYCLE.pendingMinutes, c.pending),
+      flap: { windowMinutes: c.flap?.window ?? DEFAULT_LIFECYCLE.flap.windowMinutes, changes: c.flap?.changes ?? DEFAULT_LIFECYCLE.flap.changes },
+    },
+    notify: { repeatMinutes: merge(DEFAULT_NOTIFY.repeatMinutes, c.repeat), ackTimeoutMinutes, routes: c.routes ?? DEFAULT_NOTIFY.routes },
+  };
+}
+
+const SETTING_OF: Record<ChannelName, string> = { teams: "TEAMS_WEBHOOK_URL", email: "EMAIL_ENDPOINT", pagerduty: "PAGERDUTY_ROUTING_KEY" };

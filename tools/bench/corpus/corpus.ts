@@ -1,0 +1,33 @@
+import type { ScenarioFileInput } from "../../scenario/format.js";
+import { accessPolicyMismatch } from "./access-policy-mismatch.js";
+import { detachedUami } from "./detached-uami.js";
+import { healthyWeek } from "./healthy-week.js";
+import { lowTrafficApp } from "./low-traffic-app.js";
+import { miEndpointUnreachable } from "./mi-endpoint-unreachable.js";
+import { networkOutage } from "./network-outage.js";
+import { rbacRemoval } from "./rbac-removal.js";
+import { staleTokenIdentitySwap } from "./stale-token-identity-swap.js";
+import { throttlingHotPath } from "./throttling-hot-path.js";
+import { wrongAudience } from "./wrong-audience.js";
+
+/** Every corpus scenario, in the order test/scenarios/README.md describes them. */
+export const GENERATORS: readonly (() => ScenarioFileInput)[] = [
+  rbacRemoval,
+  accessPolicyMismatch,
+  wrongAudience,
+  miEndpointUnreachable,
+  networkOutage,
+  throttlingHotPath,
+  staleTokenIdentitySwap,
+  lowTrafficApp,
+  detachedUami,
+  healthyWeek,
+];
+
+/** The corpus, freshly generated. */
+export function allScenarios(): ScenarioFileInput[] {
+  return GENERATORS.map((g) => g());
+}
+
+/** Where each scenario is committed, relative to the repository root. */
+export const scenarioPath = (name: string) => `test/scenarios/${name}.json`;

@@ -1,0 +1,87 @@
+import type { ScenarioFileInput } from "../../scenario/format.js";
+import { AUDIT_TABLES, controlPlaneConfig, roleChange, scenario, snapshot, truth } from "./config.js";
+import { binShare, binsBetween, IDENTITIES, OFFICE, SHOPPING, utc, VAULTS } from "./shared.js";
+import { Telemetry } from "./timeline.js";
+import { healthy, requests, split, type Caller } from "./traffic.js";
+
+const ORDERS = IDENTITIES.orders;
+const BILLING = IDENTITIES.billing;
+const KV = VAULTS.orders;
+
+/**
+ * The built-in incident as a file (Functions playbook, "Host startup correlation" timeline): the
+ * deploy pipeline deletes id-func-orders' Key Vault Secrets User on kv-orders-prod at 01:00, the
+ * first 403 is at 01:03, on-call restores the assignment at 01:14, and the 403s fade out over the
+ * propagation window until 01:25. func-billing reads the same vault throughout, unaffected.
+ */
+export function rbacRemoval(): ScenarioFileInput {
+  const at = (hhmm: string) => utc(`2026-03-04T${hhmm}`);
+  const historyFrom = utc("2026-03-02T00:00");
+  const end = at("03:00");
+  const firstDenied = at("01:03");
+  const restored = at("01:14");
+  const lastDenied = at("01:25");
+
+  // Propagation: after the restore, front-ends pick the assignment up one by one, so the share of
+  // denied calls falls from all to none over the 11 minutes the playbook's timeline shows.
+  const deniedShare = (ms: number) =>
+    ms < firstDenied || ms >= lastDenied ? 0 : ms < restored ? 1 : 1 - (ms - restored) / (lastDenied - restored);
+
+  const orders: Caller = { key: "orders/kv-orders-prod", peak: 240, shape: SHOPPING };
+  const billing: Caller = { key: "billing/kv-orders-prod", peak: 40, shape: OFFICE, notFound: 0.15 };
+
+  const tm = new Telemetry();
+  const ordersGet = tm.kvSeries("orders-get", KV, ORDERS);
+  const billingGet = tm.kvSeries("billing-get", KV, BILLING);
+  for (const t of binsBetween(historyFrom, end)) {
+    // Orders are queue-triggered: a denied message is redelivered, so denied calls count 1.5 times.
+    const { ok, failed } = split(requests(orders, t), binShare(t, deniedShare), 1.5);
+    tm.kv(t, ordersGet, { succeeded: ok, forbiddenRbac: failed });
+    tm.kv(t, billingGet, healthy(billing, t));
+  }
+
+  const granted = [
+    { vault: KV, principalId: ORDERS.objectId },
+    { vault: KV, principalId: BILLING.objectId },
+  ];
+  const vaults = [{ vault: KV, properties: { enableRbacAuthorization: true } }];
+  return scenario({
+    name: "rbac-removal",
+    description:
+      "Key Vault Secrets User for id-func-orders on kv-orders-prod is deleted by the deploy pipeline at 01:00 UTC; the first 403 comes at 01:03, " +
+      "on-call restores the assignment at 01:14 and the 403s fade out during propagation until 01:25. func-billing reads the same vault, unaffected.",
+    start: at("00:50"),
+    end,
+    tables: AUDIT_TABLES,
+    settings: {
+      CRITICAL_IDENTITIES: [ORDERS.name],
+      CONTROL_PLANE_CONFIG: controlPlaneConfig([KV], [
+        { identity: ORDERS, expect: [KV] },
+        { identity: BILLING, expect: [KV] },
+      ]),
+    },
+    telemetry: tm,
+    activity: [
+      roleChange(at("01:00"), "delete", KV, ORDERS.objectId, "deploy-pipeline@contoso.com"),
+      roleChange(restored, "write", KV, ORDERS.objectId, "oncall@contoso.com"),
+    ],
+    controlPlane: [
+      snapshot(historyFrom, vaults, granted),
+      snapshot(at("01:00"), vaults, granted.filter((g) => g.principalId !== ORDERS.objectId)),
+      snapshot(restored, vaults, granted),
+    ],
+    incidents: [
+      truth({
+        name: "orders-secrets-user-deleted",
+        cause: at("01:00"),
+        onset: firstDenied,
+        recovered: lastDenied,
+        hypothesis: "H2",
+        severity: "SEV-1",
+        vault: KV.name,
+        identity: ORDERS.name,
+        note: "the role was deleted (H2); the restore's propagation window (H3) is part of the recovery, not the cause",
+      }),
+    ],
+  });
+}

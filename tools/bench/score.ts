@@ -1,0 +1,319 @@
+import { parseMonitorSpec } from "../../src/core/spec/monitor-spec.js";
+import { parseControlPlaneConfig } from "../../src/core/controlplane/config.js";
+import type { Severity } from "../../src/core/model.js";
+import { isPage } from "../../src/core/notify/policy.js";
+import type { NotificationLine } from "../replay/line.js";
+import type { TruthIncidentSpec } from "../scenario/format.js";
+import type { ScenarioWorld } from "../scenario/load.js";
+import { moreSevere } from "../../src/core/severity.js";
+
+/**
+ * Scoring a detector against a scenario's ground truth, in the vocabulary of the SRE workbook's
+ * alerting chapter (slo-alerting-anchors §1.1): precision, recall, detection time and reset time,
+ * plus what only vaultwatch claims to do (name the cause, grade the severity). Pure: replays and
+ * peer evaluations come in as data.
+ */
+
+const MINUTE = 60_000;
+const DAY = 24 * 60 * MINUTE;
+
+/**
+ * A detection may come this long before the truth's onset and still be about it: the
+ * control-plane check sees a deleted role assignment or a changed firewall in Resource Manager
+ * before the first denied request is even logged, and scenarios put that change a few minutes
+ * before onset. 15 minutes is three 5-minute ticks.
+ */
+export const MATCH_BEFORE_ONSET_MS = 15 * MINUTE;
+
+/**
+ * A detection may come this long after the last failing request and still be about it: the last
+ * failing bin becomes visible a bin plus the ingestion delay (5 + 3 min) after it started, and a
+ * rule that needs a 15-minute window or several evaluations to cross its threshold fires later
+ * still. A late detection counts as a true positive with a long time to detect rather than as a
+ * false alarm; 30 minutes covers the 15-minute window twice.
+ */
+export const MATCH_AFTER_RECOVERY_MS = 30 * MINUTE;
+
+/** A reset time that never came: the detector was still firing when the scenario ended. */
+export const NEVER = Number.POSITIVE_INFINITY;
+
+/** One firing of a detector, from fired to resolved: what scoring matches against the truth. */
+export interface Episode {
+  /** Incident ID (vaultwatch) or `<rule>|<vault>` (a peer rule's alert per vault). */
+  incident: string;
+  rule: string;
+  firedAt: Date;
+  /** Undefined: still firing when the scenario ended. */
+  resolvedAt: Date | undefined;
+  /** Severity when it fired, and the highest it reached before resolving (escalations included). */
+  severity: Severity;
+  peakSeverity: Severity;
+  /** The cause it named; undefined for a detector that names none (the peer rules). */
+  hypothesis: string | undefined;
+  vault: string | undefined;
+  identity: string | undefined;
+  app: string | undefined;
+}
+
+/** Everything one detector did in one scenario. */
+export interface DetectorRun {
+  episodes: Episode[];
+  /** Notifications it sent, of any kind. */
+  notifications: number;
+  /** Those that page someone. */
+  pages: number;
+}
+
+/** A vaultwatch page: a fired or escalated notification at SEV-1 or SEV-2 (notify/policy.ts `isPage`). */
+export function isVaultwatchPage(line: NotificationLine): boolean {
+  return (line.event === "fired" || line.event === "escalated") && isPage(line.severity);
+}
+
+/**
+ * Vaultwatch's notifications as episodes: each `fired` line opens one, later lines of the same
+ * incident raise its peak severity, and its first `resolved` line closes it. Lines of an incident
+ * with no open episode (an acknowledgement after resolution) belong to none.
+ */
+export function vaultwatchRun(lines: readonly NotificationLine[]): DetectorRun {
+  const episodes: Episode[] = [];
+  const open = new Map<string, Episode>();
+  for (const line of [...lines].sort((a, b) => Date.parse(a.at) - Date.parse(b.at))) {
+    const at = new Date(line.at);
+    if (line.event === "fired") {
+      const e: Episode = {
+        incident: line.incident, rule: line.rule, firedAt: at, resolvedAt: undefined, severity: line.severity, peakSeverity: line.severity,
+        hypothesis: line.hypothesis, vault: line.vault ?? undefined, identity: line.identity ?? undefined, app: line.app ?? undefined,
+      };
+      episodes.push(e);
+      open.set(line.incident, e);
+      continue;
+    }
+    const e = open.get(line.incident);
+    if (!e) continue;
+    if (moreSevere(line.severity, e.peakSeverity)) e.peakSeverity = line.severity;
+    if (line.event === "resolved") {
+      e.resolvedAt = at;
+      open.delete(line.incident);
+    }
+  }
+  return { episodes, notifications: lines.length, pages: lines.filter(isVaultwatchPage).length };
+}
+
+/**
+ * The names a truth may give an identity by, and the names a notification may carry for it:
+ * - `callers`: one group per caller of every name it goes by (object ID, client ID, managed
+ *   identity name), from the scenario's Key Vault rows and the principals of CONTROL_PLANE_CONFIG;
+ *   a truth may name an object ID where the notification names the identity, or the reverse;
+ * - `apps`: each app of MONITOR_CONFIG with the identities it calls with, because the network
+ *   rule's incidents are per app and carry no identity.
+ */
+export interface IdentityAliases {
+  callers: Map<string, Set<string>>;
+  apps: Map<string, Set<string>>;
+}
+
+export const NO_ALIASES: IdentityAliases = { callers: new Map(), apps: new Map() };
+
+export function identityAliases(world: Pick<ScenarioWorld, "bins" | "settings">): IdentityAliases {
+  const callers = new Map<string, Set<string>>();
+  const group = (...given: string[]) => {
+    const names = given.map(lastSegment).filter((n) => n !== "");
+    if (names.length === 0) return;
+    // One group per caller: merge whatever groups these names were already in.
+    const merged = new Set<string>(names);
+    for (const n of names) for (const other of callers.get(n) ?? []) merged.add(other);
+    for (const n of merged) callers.set(n, merged);
+  };
+  for (const bin of world.bins.values()) {
+    for (const row of bin["kv-requests"]) group(row.dims.callerObjectId, row.dims.callerAppId, row.dims.callerResourceId);
+  }
+  const cp = jsonSetting(world.settings["CONTROL_PLANE_CONFIG"]);
+  const parsedCp = cp === undefined ? undefined : parseControlPlaneConfig(cp);
+  if (parsedCp?.ok) for (const p of parsedCp.config.principals) group(p.name, p.objectId, p.clientId ?? "");
+
+  const apps = new Map<string, Set<string>>();
+  const spec = parseMonitorSpec(world.settings["MONITOR_CONFIG"]);
+  if (spec.ok) for (const app of spec.spec.apps) apps.set(lastSegment(app.name), new Set(app.identities.map(lastSegment)));
+  return { callers, apps };
+}
+
+function jsonSetting(text: string | undefined): unknown {
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Compares names case-insensitively by their last path segment, so a resource ID equals its name. */
+export function lastSegment(nameOrId: string): string {
+  const parts = nameOrId.trim().toLowerCase().split("/").filter((p) => p !== "");
+  return parts[parts.length - 1] ?? "";
+}
+
+export function sameName(a: string, b: string): boolean {
+  return lastSegment(a) === lastSegment(b);
+}
+
+function sameIdentity(a: string, b: string, aliases: IdentityAliases): boolean {
+  const x = lastSegment(a);
+  const y = lastSegment(b);
+  return x === y || (aliases.callers.get(x)?.has(y) ?? false);
+}
+
+/** An app is about an identity when it is named so, or calls with it. */
+function appCallsWith(app: string, identity: string, aliases: IdentityAliases): boolean {
+  return sameIdentity(app, identity, aliases) || [...(aliases.apps.get(lastSegment(app)) ?? [])].some((id) => sameIdentity(id, identity, aliases));
+}
+
+/**
+ * Whether an episode is about a truth incident: it fired within [onset − 15 min (or the truth's
+ * cause, when that is earlier), recovered + 30 min]
+ * and names the same subject. For each of vault and identity the truth names, an episode that
+ * carries that kind of name must carry the same one (or, for the network rule's per-app incidents,
+ * an app that calls with that identity); a kind it does not carry is not held against it, because the
+ * peer rules split by vault only and carry no identity. An episode that carries none of the kinds
+ * the truth names (the monitor's own incident) is about something else.
+ */
+export function matches(e: Episode, t: TruthIncidentSpec, aliases: IdentityAliases = NO_ALIASES): boolean {
+  const at = e.firedAt.getTime();
+  const from = Math.min(t.onset.getTime() - MATCH_BEFORE_ONSET_MS, t.cause?.getTime() ?? Number.POSITIVE_INFINITY);
+  if (at < from || at > t.recovered.getTime() + MATCH_AFTER_RECOVERY_MS) return false;
+  let compared = 0;
+  if (t.vault !== undefined && e.vault !== undefined) {
+    if (!sameName(e.vault, t.vault)) return false;
+    compared++;
+  }
+  if (t.identity !== undefined && (e.identity || e.app)) {
+    const same = (e.identity ? sameIdentity(e.identity, t.identity, aliases) : false) || (e.app ? appCallsWith(e.app, t.identity, aliases) : false);
+    if (!same) return false;
+    compared++;
+  }
+  return (t.vault === undefined && t.identity === undefined) || compared > 0;
+}
+
+/** How one detector did on one truth incident. */
+export interface TruthOutcome {
+  name: string;
+  /** What the truth says: the cause and severity a detector should name. */
+  want: { hypothesis: string; severity: Severity };
+  detected: boolean;
+  /** First matching firing − onset (negative: it fired before the first failure). */
+  ttdMs: number | undefined;
+  /** Last matching episode's resolution − recovery (the all-clear); NEVER when one was still firing at the end. */
+  ttrMs: number | undefined;
+  /** The hypothesis it named (first matching Key Vault rule firing, else the first matching firing) against the truth's. */
+  hypothesis: { got: string; want: string } | undefined;
+  /** Highest severity the matching episodes reached, against the truth's. */
+  severity: { got: Severity; want: Severity } | undefined;
+  matchedEpisodes: number;
+}
+
+export interface ScenarioScore {
+  scenario: string;
+  /** Simulated days: end − start of the replay. */
+  days: number;
+  /** The truth lists no incidents: every firing is a false alarm and every page counts against quiet days. */
+  healthy: boolean;
+  detections: number;
+  /** Detections that match at least one truth incident. */
+  truePositives: number;
+  truths: TruthOutcome[];
+  notifications: number;
+  pages: number;
+}
+
+/** Scores one detector's run on one scenario against its truth. */
+export function scoreScenario(
+  scenario: { name: string; start: Date; end: Date },
+  truth: readonly TruthIncidentSpec[],
+  run: DetectorRun,
+  aliases: IdentityAliases = NO_ALIASES,
+): ScenarioScore {
+  const episodes = [...run.episodes].sort((a, b) => a.firedAt.getTime() - b.firedAt.getTime());
+  const truePositives = episodes.filter((e) => truth.some((t) => matches(e, t, aliases))).length;
+  const truths = truth.map((t): TruthOutcome => {
+    const mine = episodes.filter((e) => matches(e, t, aliases));
+    const first = mine[0];
+    const want = { hypothesis: t.hypothesis, severity: t.severity };
+    if (!first) return { name: t.name, want, detected: false, ttdMs: undefined, ttrMs: undefined, hypothesis: undefined, severity: undefined, matchedEpisodes: 0 };
+    const named = mine.find((e) => e.rule.startsWith("kv-")) ?? first;
+    const allClear = mine.some((e) => !e.resolvedAt) ? NEVER : Math.max(...mine.map((e) => e.resolvedAt!.getTime())) - t.recovered.getTime();
+    return {
+      name: t.name,
+      want,
+      detected: true,
+      ttdMs: first.firedAt.getTime() - t.onset.getTime(),
+      ttrMs: allClear,
+      hypothesis: named.hypothesis === undefined ? undefined : { got: named.hypothesis, want: t.hypothesis },
+      severity: { got: mine.map((e) => e.peakSeverity).reduce((a, b) => (moreSevere(b, a) ? b : a)), want: t.severity },
+      matchedEpisodes: mine.length,
+    };
+  });
+  return {
+    scenario: scenario.name,
+    days: (scenario.end.getTime() - scenario.start.getTime()) / DAY,
+    healthy: truth.length === 0,
+    detections: episodes.length,
+    truePositives,
+    truths,
+    notifications: run.notifications,
+    pages: run.pages,
+  };
+}
+
+export interface Ratio {
+  num: number;
+  den: number;
+}
+
+export interface Spread {
+  /** Undefined when there is nothing to take the median of. */
+  median: number | undefined;
+  worst: number | undefined;
+  n: number;
+}
+
+/** A detector's results over a set of scenarios (or one). */
+export interface Summary {
+  precision: Ratio;
+  recall: Ratio;
+  ttd: Spread;
+  ttr: Spread;
+  /** Among detected truth incidents; undefined for a detector that names no cause. */
+  hypothesis: Ratio | undefined;
+  /** Among detected truth incidents. */
+  severity: Ratio;
+  healthy: { scenarios: number; days: number; pages: number; notifications: number };
+}
+
+/** `namesCauses`: whether the detector names a hypothesis at all (the peer rules do not). */
+export function summarize(scores: readonly ScenarioScore[], namesCauses = true): Summary {
+  const truths = scores.flatMap((s) => s.truths);
+  const detected = truths.filter((t) => t.detected);
+  const named = detected.filter((t) => t.hypothesis !== undefined);
+  const quiet = scores.filter((s) => s.healthy);
+  return {
+    precision: { num: sum(scores.map((s) => s.truePositives)), den: sum(scores.map((s) => s.detections)) },
+    recall: { num: detected.length, den: truths.length },
+    ttd: spread(detected.map((t) => t.ttdMs!)),
+    ttr: spread(detected.map((t) => t.ttrMs!)),
+    hypothesis: namesCauses ? { num: named.filter((t) => t.hypothesis!.got === t.hypothesis!.want).length, den: detected.length } : undefined,
+    severity: { num: detected.filter((t) => t.severity!.got === t.severity!.want).length, den: detected.length },
+    healthy: { scenarios: quiet.length, days: sum(quiet.map((s) => s.days)), pages: sum(quiet.map((s) => s.pages)), notifications: sum(quiet.map((s) => s.notifications)) },
+  };
+}
+
+/** Median (mean of the middle two for an even count) and the largest; NEVER sorts last. */
+export function spread(values: readonly number[]): Spread {
+  if (values.length === 0) return { median: undefined, worst: undefined, n: 0 };
+  const v = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(v.length / 2);
+  const median = v.length % 2 === 1 ? v[mid]! : (v[mid - 1]! + v[mid]!) / 2;
+  return { median, worst: v[v.length - 1]!, n: v.length };
+}
+
+function sum(xs: readonly number[]): number {
+  return xs.reduce((a, b) => a + b, 0);
+}
