@@ -3,7 +3,7 @@ import { LogsQueryClient } from "@azure/monitor-query-logs";
 import type { HttpClient } from "@azure/core-rest-pipeline";
 import type { TokenCredential } from "@azure/core-auth";
 import { loadSettings, type Settings } from "./config/settings.js";
-import type { Policy } from "./core/model.js";
+import type { Policy } from "./core/model/index.js";
 import { createCredential } from "./adapters/credential.js";
 import { createSignalSource } from "./adapters/log-analytics.js";
 import { createTableStateStore } from "./adapters/table-store.js";

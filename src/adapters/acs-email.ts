@@ -2,8 +2,8 @@ import { createHash } from "node:crypto";
 import { EmailClient, type EmailMessage } from "@azure/communication-email";
 import type { TokenCredential } from "@azure/core-auth";
 import { isRestError, type HttpClient, type RestError } from "@azure/core-rest-pipeline";
-import type { DeliveryResult, FailureReason, NotificationChannel, NoticeContent } from "../core/ports.js";
-import type { Notice } from "../core/model.js";
+import type { DeliveryResult, FailureReason, NotificationChannel, NoticeContent } from "../core/ports/ports.js";
+import type { Notice } from "../core/model/index.js";
 import { renderEmail } from "../core/render/email.js";
 import { retryAfterMs as readRetryAfter } from "./retry-after.js";
 

@@ -1,8 +1,8 @@
 import { TableClient } from "@azure/data-tables";
 import { isRestError } from "@azure/core-rest-pipeline";
-import type { BaselineStore } from "../core/ports.js";
+import type { BaselineStore } from "../core/ports/ports.js";
 import type { Baseline } from "../core/baselines/index.js";
-import { digest64 } from "../core/hash.js";
+import { digest64 } from "../core/common/hash.js";
 import { ensureTables } from "./ensure-tables.js";
 
 /**

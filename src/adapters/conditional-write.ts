@@ -1,6 +1,6 @@
 import type { TableClient, TableEntity } from "@azure/data-tables";
 import { isRestError } from "@azure/core-rest-pipeline";
-import type { SaveResult } from "../core/ports.js";
+import type { SaveResult } from "../core/ports/ports.js";
 
 /**
  * Creates the entity (no ETag) or replaces it only if it still has the ETag read. 409: another

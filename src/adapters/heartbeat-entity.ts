@@ -1,6 +1,6 @@
 import type { TableEntityResult } from "@azure/data-tables";
 import { z } from "zod";
-import type { Heartbeat } from "../core/model.js";
+import type { Heartbeat } from "../core/model/index.js";
 import { safeJson } from "./json.js";
 import { optionalIsoDate, Severity } from "./incident-entity.js";
 

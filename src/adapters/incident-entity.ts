@@ -1,6 +1,6 @@
 import type { TableEntityResult } from "@azure/data-tables";
 import { z } from "zod";
-import type { Incident, PendingNotification, WindowCounts } from "../core/model.js";
+import type { Incident, PendingNotification, WindowCounts } from "../core/model/index.js";
 import { safeJson } from "./json.js";
 
 /**

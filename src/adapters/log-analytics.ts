@@ -1,12 +1,12 @@
 import { LogsQueryClient, LogsQueryResultStatus, type LogsTable, type QueryTimeInterval } from "@azure/monitor-query-logs";
 import { isRestError } from "@azure/core-rest-pipeline";
-import type { SignalSource } from "../core/ports.js";
+import type { SignalSource } from "../core/ports/ports.js";
 import { earliest, renderSignalsQuery, renderTablesQuery, type SignalWindow } from "../core/queries/signals-query.js";
 import type { Leg } from "../core/queries/signals/leg.js";
-import { assembleSignalSet, type QueryRun } from "../core/signals/assemble.js";
+import { assembleSignalSet, type QueryRun } from "../core/queries/assemble.js";
 import { mapSignalRows, type RawTable } from "../core/signals/from-rows.js";
 import { isKnown, SIGNAL_MODEL_VERSION, SIGNAL_NAMES, type SignalResult, type SignalName, type SignalSet } from "../core/signals/signal-set.js";
-import { planSignals, type SignalConfig } from "../core/signals/plan.js";
+import { planSignals, type SignalConfig } from "../core/queries/plan.js";
 
 export interface SignalSourceOptions {
   client: LogsQueryClient;

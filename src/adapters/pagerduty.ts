@@ -1,6 +1,6 @@
-import type { Secret } from "../core/secret.js";
-import type { Notice } from "../core/model.js";
-import type { DeliveryResult, NoticeContent, NotificationChannel } from "../core/ports.js";
+import type { Secret } from "../core/common/secret.js";
+import type { Notice } from "../core/model/index.js";
+import type { DeliveryResult, NoticeContent, NotificationChannel } from "../core/ports/ports.js";
 import { PAGERDUTY_ENQUEUE_URL, renderPagerDutyEvent } from "../core/render/pagerduty.js";
 import { retryAfterMs as readRetryAfter } from "./retry-after.js";
 

@@ -1,7 +1,7 @@
 import { odata, TableClient, type TableEntityResult } from "@azure/data-tables";
 import { isRestError } from "@azure/core-rest-pipeline";
 import { z } from "zod";
-import type { Lookup, SaveResult, SilenceStore, Stored } from "../core/ports.js";
+import type { Lookup, SaveResult, SilenceStore, Stored } from "../core/ports/ports.js";
 import type { Silence } from "../core/notify/silence.js";
 import { safeJson } from "./json.js";
 import { conditionalWrite } from "./conditional-write.js";

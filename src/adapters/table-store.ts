@@ -1,7 +1,7 @@
 import { odata, TableClient, type TableEntityResult } from "@azure/data-tables";
 import { isRestError } from "@azure/core-rest-pipeline";
-import type { Incident } from "../core/model.js";
-import type { SaveResult, StateStore, Stored } from "../core/ports.js";
+import type { Incident } from "../core/model/index.js";
+import type { SaveResult, StateStore, Stored } from "../core/ports/ports.js";
 import { ensureTables } from "./ensure-tables.js";
 import { fromEntity, toEntity } from "./incident-entity.js";
 import { heartbeatFromEntity, heartbeatToEntity } from "./heartbeat-entity.js";

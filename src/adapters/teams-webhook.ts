@@ -1,6 +1,6 @@
-import type { Secret } from "../core/secret.js";
+import type { Secret } from "../core/common/secret.js";
 import { renderTeamsMessage } from "../core/render/teams-card.js";
-import type { DeliveryResult, NotificationChannel } from "../core/ports.js";
+import type { DeliveryResult, NotificationChannel } from "../core/ports/ports.js";
 import { retryAfterMs as readRetryAfter } from "./retry-after.js";
 
 export interface TeamsWebhookOptions {

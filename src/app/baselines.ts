@@ -1,9 +1,9 @@
 import { describe, judge, learnBaseline, updateBaseline, type Baseline, type CountPoint, type ExcludedWindow } from "../core/baselines/index.js";
 import { seriesId } from "../core/evaluate.js";
-import type { BaselineOpinion, Incident, RuleId, RequestRuleId } from "../core/model.js";
+import type { BaselineOpinion, Incident, RuleId, RequestRuleId } from "../core/model/index.js";
 import type { BaselineJudge } from "../core/tick.js";
 import type { SignalRow } from "../core/signals/signal-set.js";
-import type { BaselineStore, Logger } from "../core/ports.js";
+import type { BaselineStore, Logger } from "../core/ports/ports.js";
 
 /** One backfill of 14 days instead of waiting days, as Azure's dynamic thresholds do. */
 export const BACKFILL_HOURS = 14 * 24;

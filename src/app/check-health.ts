@@ -1,7 +1,7 @@
 import { assessHealth, type HealthReport, type LiveCheck } from "../core/health.js";
 import { decideTick } from "../core/tick.js";
 import { kvOutcome } from "../core/signals/kv-bins.js";
-import type { Incident } from "../core/model.js";
+import type { Incident } from "../core/model/index.js";
 import type { Runtime } from "./runtime.js";
 
 /**

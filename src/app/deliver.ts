@@ -1,8 +1,8 @@
-import type { ChannelName, Incident, Notice, PendingNotification } from "../core/model.js";
-import { runbookFor } from "../core/runbook.js";
+import type { ChannelName, Incident, Notice, PendingNotification } from "../core/model/index.js";
+import { runbookFor } from "../core/runbook/runbook.js";
 import { incidentEvidenceLink } from "../core/portal-link.js";
 import { backoffMs, isRetryable } from "../core/notify/backoff.js";
-import type { DeliveryResult, Logger, NoticeContent, NotificationChannel, Stored } from "../core/ports.js";
+import type { DeliveryResult, Logger, NoticeContent, NotificationChannel, Stored } from "../core/ports/ports.js";
 import type { Runtime } from "./runtime.js";
 import { DEFAULT_DELIVERY, type DeliveryOptions } from "./delivery-options.js";
 

@@ -1,11 +1,11 @@
-import type { Incident, PendingNotification, SignalOutcome } from "../core/model.js";
+import type { Incident, PendingNotification, SignalOutcome } from "../core/model/index.js";
 import { decideTick } from "../core/tick.js";
 import { kvOutcome } from "../core/signals/kv-bins.js";
 import { isKnown, type SignalName, type SignalStatus } from "../core/signals/signal-set.js";
-import type { SloHealth } from "../core/model.js";
-import type { SloReport } from "../core/slo/report.js";
+import type { SloHealth } from "../core/model/index.js";
+import type { SloReport } from "../core/slo-report.js";
 import { checkControlPlaneForTick, checkOf, controlPlaneHealth, factsOf } from "./control-plane/tick.js";
-import type { Logger, Stored } from "../core/ports.js";
+import type { Logger, Stored } from "../core/ports/ports.js";
 import type { Runtime } from "./runtime.js";
 import { deliverOutbox, tickClock, type DeliveryOutcome } from "./deliver.js";
 

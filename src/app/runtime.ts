@@ -1,5 +1,5 @@
-import type { Policy } from "../core/model.js";
-import type { NotificationChannel, SignalSource, SilenceStore, StateStore } from "../core/ports.js";
+import type { Policy } from "../core/model/index.js";
+import type { NotificationChannel, SignalSource, SilenceStore, StateStore } from "../core/ports/ports.js";
 import type { BaselineKeeper } from "./baselines.js";
 import type { ControlPlane } from "./control-plane/tick.js";
 import type { DeliveryOptions } from "./delivery-options.js";

@@ -1,13 +1,13 @@
 import { PAGERDUTY_ENQUEUE_URL } from "../core/render/pagerduty.js";
 import { z } from "zod";
-import { Secret, secretUrl } from "../core/secret.js";
+import { Secret, secretUrl } from "../core/common/secret.js";
 import type { KeyVaultAuditTable } from "../core/queries/signals/kv-requests.js";
 import { parseMonitorSpec, type MonitorSpec } from "../core/spec/monitor-spec.js";
 import { parseControlPlaneConfigText } from "../core/controlplane/config.js";
 import type { ControlPlaneConfig } from "../core/controlplane/config.js";
-import type { ChannelName } from "../core/model.js";
-import type { LifecyclePolicy, NotifyPolicy } from "../core/notify/policy.js";
-import { parseNotifyConfig } from "../core/spec/notify-config.js";
+import type { ChannelName } from "../core/model/index.js";
+import type { LifecyclePolicy, NotifyPolicy } from "../core/model/notify-policy.js";
+import { parseNotifyConfig } from "./notify-config.js";
 
 /**
  * Application settings, read from the environment (Function App settings in Azure,

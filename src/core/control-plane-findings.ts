@@ -1,5 +1,5 @@
-import type { ControlPlaneFindingInput, Evaluation, Incident, SeriesKey, WindowCounts } from "./model.js";
-import { digest64 } from "./hash.js";
+import type { ControlPlaneFindingInput, Evaluation, Incident, SeriesKey, WindowCounts } from "./model/index.js";
+import { digest64 } from "./common/hash.js";
 import { HYPOTHESIS_TITLES, type HypothesisId } from "./diagnosis/index.js";
 import { isMonitorKind, type FindingKind } from "./controlplane/findings.js";
 

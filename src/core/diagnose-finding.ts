@@ -1,7 +1,7 @@
 import { diagnose, summarize, type Diagnosis, type DiagnosisInput } from "./diagnosis/index.js";
-import type { DiagnosisSummary, Evaluation, Policy } from "./model.js";
-import { callerName } from "./names.js";
-import { appFor } from "./spec-lookup.js";
+import type { DiagnosisSummary, Evaluation, Policy } from "./model/index.js";
+import { callerName } from "./model/names.js";
+import { appFor } from "./model/spec-lookup.js";
 import type { SignalName, SignalRow, SignalStatus } from "./signals/signal-set.js";
 
 /** The tick's evidence beyond the Key Vault requests, for diagnosis. */

@@ -1,6 +1,9 @@
-import type { BaselineOpinion, Evaluation, KvRequestBin, Policy, RequestRuleId, SeriesKey, Trigger, WindowCounts } from "./model.js";
-import { severityFor } from "./severity.js";
-import { appFor } from "./spec-lookup.js";
+import type { BaselineOpinion, Evaluation, KvRequestBin, Policy, RequestRuleId, SeriesKey, Trigger, WindowCounts } from "./model/index.js";
+import { seriesId } from "./model/signals.js";
+import { severityFor } from "./model/severity.js";
+
+export { seriesId };
+import { appFor } from "./model/spec-lookup.js";
 import { evaluateSlo, type SloSpec, type WindowCounts as SloWindowCounts } from "./slo/burn-rate.js";
 import { TIERS } from "./slo/windows.js";
 
@@ -18,10 +21,6 @@ export interface Series {
   bins: KvRequestBin[];
 }
 
-/** A stable ID for a caller's access to a vault: vault plus object ID (app ID when no object ID). */
-export function seriesId(key: Pick<SeriesKey, "vaultResourceId" | "callerObjectId" | "callerAppId">): string {
-  return `${key.vaultResourceId.toLowerCase()}|${(key.callerObjectId || key.callerAppId).toLowerCase()}`;
-}
 
 /**
  * Groups rows into one series per vault and caller. The app ID and managed-identity resource ID

@@ -1,5 +1,5 @@
-import type { Evaluation, Heartbeat, Incident, SignalHealth } from "./model.js";
-import { callerName, vaultName } from "./names.js";
+import type { Evaluation, Heartbeat, Incident, SignalHealth } from "./model/index.js";
+import { callerName, vaultName } from "./model/names.js";
 import { RULE_TITLE, subjectOf } from "./render/words.js";
 
 export type HealthStatus = "healthy" | "unhealthy" | "degraded";

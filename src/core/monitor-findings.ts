@@ -1,5 +1,5 @@
-import type { Evaluation, Incident, MonitorBlindness, SeriesKey, SignalOutcome } from "./model.js";
-import { digest64 } from "./hash.js";
+import type { Evaluation, Incident, MonitorBlindness, SeriesKey, SignalOutcome } from "./model/index.js";
+import { digest64 } from "./common/hash.js";
 import { NO_COUNTS } from "./control-plane-findings.js";
 
 const KEY: SeriesKey = { vaultResourceId: "", callerObjectId: "", callerAppId: "", callerResourceId: "", auditTable: "AzureDiagnostics" };

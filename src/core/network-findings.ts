@@ -1,6 +1,6 @@
-import type { Evaluation, Incident, Policy, SeriesKey, Severity, WindowCounts } from "./model.js";
+import type { Evaluation, Incident, Policy, SeriesKey, Severity, WindowCounts } from "./model/index.js";
 import type { SignalRow } from "./signals/signal-set.js";
-import { digest64 } from "./hash.js";
+import { digest64 } from "./common/hash.js";
 import { NO_COUNTS } from "./control-plane-findings.js";
 import { HYPOTHESIS_TITLES } from "./diagnosis/index.js";
 

@@ -1,6 +1,6 @@
 import { gzipSync } from "node:zlib";
-import type { Notice } from "./model.js";
-import { evidenceKql, type TimeRange } from "./runbook.js";
+import type { Notice } from "./model/index.js";
+import { evidenceKql, type TimeRange } from "./runbook/runbook.js";
 
 const WORKSPACE_ID = /^\/subscriptions\/[^/]+\/resourcegroups\/[^/]+\/providers\/microsoft\.operationalinsights\/workspaces\/[^/]+$/i;
 

@@ -1,16 +1,16 @@
-import type { BaselineOpinion, Evaluation, Incident, KvRequestBin, Policy, RequestRuleId, SeriesKey, SignalOutcome } from "./model.js";
+import type { BaselineOpinion, Evaluation, Incident, KvRequestBin, Policy, RequestRuleId, SeriesKey, SignalOutcome } from "./model/index.js";
 import { isKnown, type SignalRow } from "./signals/signal-set.js";
 import { countWindow, evaluate, groupSeries, RULES, type SeriesContext } from "./evaluate.js";
-import { fingerprint, isActive } from "./incidents.js";
+import { fingerprint, isActive } from "./model/incidents.js";
 import { transition } from "./lifecycle/transition.js";
 import { planNotices } from "./notify/plan.js";
 import { inhibitionFor } from "./notify/inhibit.js";
 import { silenceFor, type Silence } from "./notify/silence.js";
 import { evaluateMonitor } from "./monitor-findings.js";
 import { evaluateNetwork } from "./network-findings.js";
-import { callerName } from "./names.js";
-import { sloFor } from "./spec-lookup.js";
-import { periodCountsOf, reportSlos, rowsFor, windowCountsOf, type SloReport } from "./slo/report.js";
+import { callerName } from "./model/names.js";
+import { sloFor } from "./model/spec-lookup.js";
+import { periodCountsOf, reportSlos, rowsFor, windowCountsOf, type SloReport } from "./slo-report.js";
 import { diagnoseFinding, type Evidence } from "./diagnose-finding.js";
 import { evaluateControlPlane, type ControlPlaneCheck } from "./control-plane-findings.js";
 

@@ -3,7 +3,7 @@ import { LogsQueryClient } from "@azure/monitor-query-logs";
 import { ManagedIdentityCredential } from "@azure/identity";
 import { createSignalSource } from "../../src/adapters/log-analytics.js";
 import { SIGNALS_MARKER, TABLES_MARKER } from "../../src/core/queries/signals-query.js";
-import type { SignalConfig } from "../../src/core/signals/plan.js";
+import type { SignalConfig } from "../../src/core/queries/plan.js";
 import { redirectTo } from "../../tools/standin/redirect.js";
 import { startStack, MONITOR_CLIENT_ID, WORKSPACE_ID, type Stack } from "../harness/stack.js";
 import { steadyTraffic } from "../fixtures/traffic.js";

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { LogsQueryClient } from "@azure/monitor-query-logs";
 import { ManagedIdentityCredential } from "@azure/identity";
 import { createSignalSource } from "../../src/adapters/log-analytics.js";
-import type { SignalConfig } from "../../src/core/signals/plan.js";
+import type { SignalConfig } from "../../src/core/queries/plan.js";
 import { FixtureWorkspace } from "../../tools/standin/workspace.js";
 import { redirectTo } from "../../tools/standin/redirect.js";
 import { DETECTED_TABLES } from "../../src/core/queries/signals-query.js";

@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, inject, it } from "vitest";
 import { TableClient } from "@azure/data-tables";
 import { randomBytes } from "node:crypto";
 import { createTableStateStore } from "../../src/adapters/table-store.js";
-import type { StateStore } from "../../src/core/ports.js";
+import type { StateStore } from "../../src/core/ports/ports.js";
 import { aNotice } from "../fixtures/notices.js";
 import { anIncident, at } from "../fixtures/incidents.js";
 

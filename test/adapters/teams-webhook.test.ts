@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createTeamsWebhook } from "../../src/adapters/teams-webhook.js";
-import { secretUrl } from "../../src/core/secret.js";
+import { secretUrl } from "../../src/core/common/secret.js";
 import { aContent, aNotice } from "../fixtures/notices.js";
 import { startStandIn, type StandIn } from "../../tools/standin/server.js";
 import { SimulatedWorkspace } from "../../tools/standin/workspace.js";

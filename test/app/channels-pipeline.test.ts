@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
 import { HttpRequest, InvocationContext } from "@azure/functions";
 import { TableClient } from "@azure/data-tables";
-import type { Notice, PendingNotification } from "../../src/core/model.js";
+import type { Notice, PendingNotification } from "../../src/core/model/index.js";
 import { operationIdFor } from "../../src/adapters/acs-email.js";
 import { rbacRemovalScenario, ORDERS } from "../../tools/standin/scenarios/rbac-removal.js";
 import { startAcsStandIn, type AcsStandIn } from "../../tools/standin/acs.js";

@@ -3,15 +3,15 @@ import { TableClient } from "@azure/data-tables";
 import { HttpRequest, InvocationContext } from "@azure/functions";
 import { createIncidentsHandlers } from "../../src/functions/handlers/incidents.js";
 import { createTeamsWebhook } from "../../src/adapters/teams-webhook.js";
-import { secretUrl } from "../../src/core/secret.js";
-import type { Incident, PendingNotification } from "../../src/core/model.js";
+import { secretUrl } from "../../src/core/common/secret.js";
+import type { Incident, PendingNotification } from "../../src/core/model/index.js";
 import type { Runtime } from "../../src/app/runtime.js";
 import { createTableStateStore } from "../../src/adapters/table-store.js";
 import { rbacRemovalScenario, ORDERS, VAULT_ID } from "../../tools/standin/scenarios/rbac-removal.js";
 import { checkHealth } from "../../src/app/check-health.js";
 import { DEFAULT_DELIVERY } from "../../src/app/deliver.js";
 import { runTick } from "../../src/app/run-tick.js";
-import type { StateStore } from "../../src/core/ports.js";
+import type { StateStore } from "../../src/core/ports/ports.js";
 import { startStack, recordingLogger, type Stack } from "../harness/stack.js";
 import { headlines, manualClock, replay } from "../harness/replay.js";
 

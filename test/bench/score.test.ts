@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Severity } from "../../src/core/model.js";
+import type { Severity } from "../../src/core/model/index.js";
 import type { NotificationLine } from "../../tools/replay/line.js";
 import type { TruthIncidentSpec } from "../../tools/scenario/format.js";
 import { parseScenario } from "../../tools/scenario/load.js";

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ManagedIdentityCredential } from "@azure/identity";
 import type { TokenCredential } from "@azure/core-auth";
-import type { DeliveryResult } from "../../src/core/ports.js";
+import type { DeliveryResult } from "../../src/core/ports/ports.js";
 import { createAcsEmailChannel, operationIdFor } from "../../src/adapters/acs-email.js";
 import { startAcsStandIn, type AcsStandIn } from "../../tools/standin/acs.js";
 import { startStandIn, type StandIn } from "../../tools/standin/server.js";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { renderEmail } from "../../src/core/render/email.js";
 import { escapeHtml } from "../../src/core/render/email-blocks.js";
-import type { DiagnosisSummary, NotificationKind } from "../../src/core/model.js";
+import type { DiagnosisSummary, NotificationKind } from "../../src/core/model/index.js";
 import { aContent, aNotice } from "../fixtures/notices.js";
 import { at, KEY, VAULT } from "../fixtures/incidents.js";
 

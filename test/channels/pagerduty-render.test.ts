@@ -6,7 +6,7 @@ import {
   type PagerDutyEvent,
   type PagerDutyTriggerEvent,
 } from "../../src/core/render/pagerduty.js";
-import type { NotificationKind, Severity } from "../../src/core/model.js";
+import type { NotificationKind, Severity } from "../../src/core/model/index.js";
 import { aContent, aNotice } from "../fixtures/notices.js";
 import { KEY } from "../fixtures/incidents.js";
 

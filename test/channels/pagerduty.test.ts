@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createPagerDutyChannel } from "../../src/adapters/pagerduty.js";
 import { PAGERDUTY_ENQUEUE_URL } from "../../src/core/render/pagerduty.js";
-import { Secret } from "../../src/core/secret.js";
+import { Secret } from "../../src/core/common/secret.js";
 import { startPagerDutyStandIn, type PagerDutyStandIn } from "../../tools/standin/pagerduty.js";
-import type { DeliveryResult } from "../../src/core/ports.js";
-import type { NotificationKind } from "../../src/core/model.js";
+import type { DeliveryResult } from "../../src/core/ports/ports.js";
+import type { NotificationKind } from "../../src/core/model/index.js";
 import { aContent, aNotice } from "../fixtures/notices.js";
 
 let pd: PagerDutyStandIn;

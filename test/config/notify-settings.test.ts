@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { inspect } from "node:util";
 import { loadSettings } from "../../src/config/settings.js";
 import { problemsOf } from "../fixtures/settings.js";
-import { DEFAULT_NOTIFY } from "../../src/core/notify/policy.js";
+import { DEFAULT_NOTIFY } from "../../src/core/model/notify-policy.js";
 
 const good = {
   LOG_ANALYTICS_WORKSPACE_ID: "3f2a8b6c-1d4e-4f5a-9b7c-8d0e1f2a3b4c",

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { controlPlaneFingerprint, evaluateControlPlane } from "../../src/core/control-plane-findings.js";
 import { transition } from "../../src/core/lifecycle/transition.js";
-import { DEFAULT_LIFECYCLE } from "../../src/core/notify/policy.js";
-import type { ControlPlaneFindingInput, Incident } from "../../src/core/model.js";
+import { DEFAULT_LIFECYCLE } from "../../src/core/model/notify-policy.js";
+import type { ControlPlaneFindingInput, Incident } from "../../src/core/model/index.js";
 import { at, VAULT } from "../fixtures/incidents.js";
 
 const finding = (o: Partial<ControlPlaneFindingInput> = {}): ControlPlaneFindingInput => ({

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { evaluate, groupSeries } from "../../src/core/evaluate.js";
-import type { KvRequestBin } from "../../src/core/model.js";
+import type { KvRequestBin } from "../../src/core/model/index.js";
 import { aBin, aPolicy, at, KEY } from "../fixtures/incidents.js";
 
 const series = (...bins: KvRequestBin[]) => groupSeries(bins)[0]!;

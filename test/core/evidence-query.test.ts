@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { analyze, globalsFor } from "../kusto/language-service.js";
 import { WORKSPACE_FULL } from "../kusto/schemas.js";
-import { evidenceKql, runbookFor } from "../../src/core/runbook.js";
+import { evidenceKql, runbookFor } from "../../src/core/runbook/runbook.js";
 import { evidenceWindow } from "../../src/core/portal-link.js";
-import { snapshotOf } from "../../src/core/incidents.js";
-import type { Incident, IncidentSnapshot } from "../../src/core/model.js";
+import { snapshotOf } from "../../src/core/model/incidents.js";
+import type { Incident, IncidentSnapshot } from "../../src/core/model/index.js";
 import { anIncident, at, KEY, someCounts } from "../fixtures/incidents.js";
 
 const RANGE = { start: at(-60), end: at(40) };

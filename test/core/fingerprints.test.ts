@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { decideTick } from "../../src/core/tick.js";
-import { fingerprint } from "../../src/core/incidents.js";
+import { fingerprint } from "../../src/core/model/incidents.js";
 import { controlPlaneFingerprint, evaluateControlPlane } from "../../src/core/control-plane-findings.js";
 import { networkFingerprint } from "../../src/core/network-findings.js";
 import { transition } from "../../src/core/lifecycle/transition.js";
-import { DEFAULT_LIFECYCLE } from "../../src/core/notify/policy.js";
-import type { ControlPlaneFindingInput } from "../../src/core/model.js";
+import { DEFAULT_LIFECYCLE } from "../../src/core/model/notify-policy.js";
+import type { ControlPlaneFindingInput } from "../../src/core/model/index.js";
 import { aBin, anIncident, aPolicy, at, KEY, VAULT } from "../fixtures/incidents.js";
 
 // An incident is found again by its fingerprint on every tick: one that moves splits an incident

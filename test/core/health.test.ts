@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { assessHealth } from "../../src/core/health.js";
-import type { Evaluation, Heartbeat } from "../../src/core/model.js";
+import type { Evaluation, Heartbeat } from "../../src/core/model/index.js";
 import { aNotice } from "../fixtures/notices.js";
 import { anIncident, at, KEY, someCounts } from "../fixtures/incidents.js";
 

@@ -6,8 +6,8 @@ import {
   type ConditionEvent, type ResponderEvent, type SystemAction, type SystemState,
 } from "../../src/core/lifecycle/table.js";
 import { planNotices } from "../../src/core/notify/plan.js";
-import { DEFAULT_LIFECYCLE, DEFAULT_NOTIFY } from "../../src/core/notify/policy.js";
-import type { Evaluation, Incident, Responder } from "../../src/core/model.js";
+import { DEFAULT_LIFECYCLE, DEFAULT_NOTIFY } from "../../src/core/model/notify-policy.js";
+import type { Evaluation, Incident, Responder } from "../../src/core/model/index.js";
 import { anIncident, at, KEY, someCounts } from "../fixtures/incidents.js";
 
 const firing = (severity: Incident["severity"] = "SEV-2"): Evaluation => ({

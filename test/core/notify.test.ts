@@ -3,9 +3,9 @@ import { silenceFor, silenceStatus, type Silence } from "../../src/core/notify/s
 import { inhibitionFor } from "../../src/core/notify/inhibit.js";
 import { channelsFor } from "../../src/core/notify/route.js";
 import { planNotices } from "../../src/core/notify/plan.js";
-import type { Incident } from "../../src/core/model.js";
+import type { Incident } from "../../src/core/model/index.js";
 import { backoffMs } from "../../src/core/notify/backoff.js";
-import { DEFAULT_NOTIFY } from "../../src/core/notify/policy.js";
+import { DEFAULT_NOTIFY } from "../../src/core/model/notify-policy.js";
 import { networkFingerprint } from "../../src/core/network-findings.js";
 import { MONITOR_FINGERPRINT } from "../../src/core/monitor-findings.js";
 import { EMPTY_SPEC } from "../../src/core/spec/monitor-spec.js";

@@ -1,7 +1,7 @@
 import { gunzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { evidenceLink, incidentEvidenceLink } from "../../src/core/portal-link.js";
-import { snapshotOf } from "../../src/core/incidents.js";
+import { snapshotOf } from "../../src/core/model/incidents.js";
 import { anIncident, at, someCounts } from "../fixtures/incidents.js";
 
 const WORKSPACE = "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-monitor/providers/Microsoft.OperationalInsights/workspaces/law-ops";

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { renderTeamsMessage, TEAMS_MAX_BYTES, byteLength } from "../../src/core/render/teams-card.js";
 import { renderText } from "../../src/core/render/text.js";
-import { runbookFor } from "../../src/core/runbook.js";
-import { snapshotOf } from "../../src/core/incidents.js";
-import type { Notice, NotificationKind } from "../../src/core/model.js";
+import { runbookFor } from "../../src/core/runbook/runbook.js";
+import { snapshotOf } from "../../src/core/model/incidents.js";
+import type { Notice, NotificationKind } from "../../src/core/model/index.js";
 import { aNotice } from "../fixtures/notices.js";
 import { anIncident, at, KEY, someCounts } from "../fixtures/incidents.js";
 

@@ -3,9 +3,9 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { runbookFor, shellQuote } from "../../src/core/runbook.js";
-import { hostOf } from "../../src/core/runbook-monitor-network.js";
-import type { Incident, SeriesKey } from "../../src/core/model.js";
+import { runbookFor, shellQuote } from "../../src/core/runbook/runbook.js";
+import { hostOf } from "../../src/core/runbook/monitor-network.js";
+import type { Incident, SeriesKey } from "../../src/core/model/index.js";
 import { anIncident, KEY, someCounts } from "../fixtures/incidents.js";
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { severityFor, type Impact } from "../../src/core/severity.js";
-import type { Severity } from "../../src/core/model.js";
+import { severityFor, type Impact } from "../../src/core/model/severity.js";
+import type { Severity } from "../../src/core/model/index.js";
 import { someCounts } from "../fixtures/incidents.js";
 
 const impact = (share: number, o: Partial<Impact> = {}): Impact => ({ rule: "kv-auth-denied", counts: someCounts({ currentFailurePercent: share }), critical: false, hasFallback: false, ...o });

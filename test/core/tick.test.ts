@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { decideTick } from "../../src/core/tick.js";
 import type { Silence } from "../../src/core/notify/silence.js";
-import type { Incident, KvRequestBin, Policy } from "../../src/core/model.js";
+import type { Incident, KvRequestBin, Policy } from "../../src/core/model/index.js";
 import { aBin, anIncident, aPolicy, at } from "../fixtures/incidents.js";
 import { networkOutageEvidence, ordersPolicy } from "../fixtures/network.js";
 

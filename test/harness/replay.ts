@@ -1,6 +1,6 @@
 import type { Runtime } from "../../src/app/runtime.js";
 import { runTick, type TickReport } from "../../src/app/run-tick.js";
-import type { Logger } from "../../src/core/ports.js";
+import type { Logger } from "../../src/core/ports/ports.js";
 
 /**
  * A clock the test moves by hand. `flow(rate)` lets it also run on its own at `rate` times real

@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import { loadSettings, type Settings } from "../../src/config/settings.js";
 import { createRuntime, type RuntimeOverrides } from "../../src/composition.js";
 import type { Runtime } from "../../src/app/runtime.js";
-import type { Logger } from "../../src/core/ports.js";
+import type { Logger } from "../../src/core/ports/ports.js";
 import { startStandIn, type StandIn } from "../../tools/standin/server.js";
 import { SimulatedWorkspace, type ActivityEvent, type TrafficModel, type Workspace } from "../../tools/standin/workspace.js";
 import { redirectTo } from "../../tools/standin/redirect.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { scrubSample } from "../../src/core/signals/scrub.js";
+import { scrubSample } from "../../src/core/common/scrub.js";
 import { mapSignalRows } from "../../src/core/signals/from-rows.js";
 import { LEG_COLUMNS } from "../../src/core/queries/signals/leg.js";
 

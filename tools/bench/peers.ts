@@ -1,5 +1,5 @@
-import type { Severity } from "../../src/core/model.js";
-import { vaultName } from "../../src/core/names.js";
+import type { Severity } from "../../src/core/model/index.js";
+import { vaultName } from "../../src/core/model/names.js";
 import { SCENARIO_BIN_MINUTES } from "../scenario/format.js";
 import type { ScenarioWorld } from "../scenario/load.js";
 import type { DetectorRun, Episode } from "./score.js";

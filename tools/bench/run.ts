@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { cpus as cpuInfo } from "node:os";
 import { basename, join, relative, resolve } from "node:path";
-import type { Logger } from "../../src/core/ports.js";
+import type { Logger } from "../../src/core/ports/ports.js";
 import { replayScenario, startReplayHost } from "../replay/replay.js";
 import { parseScenario, ScenarioError } from "../scenario/load.js";
 import { renderMarkdown, type BenchResults, type DetectorResults, type ScenarioInfo } from "./markdown.js";

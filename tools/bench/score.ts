@@ -1,11 +1,11 @@
 import { parseMonitorSpec } from "../../src/core/spec/monitor-spec.js";
 import { parseControlPlaneConfig } from "../../src/core/controlplane/config.js";
-import type { Severity } from "../../src/core/model.js";
-import { isPage } from "../../src/core/notify/policy.js";
+import type { Severity } from "../../src/core/model/index.js";
+import { isPage } from "../../src/core/model/notify-policy.js";
 import type { NotificationLine } from "../replay/line.js";
 import type { TruthIncidentSpec } from "../scenario/format.js";
 import type { ScenarioWorld } from "../scenario/load.js";
-import { moreSevere } from "../../src/core/severity.js";
+import { moreSevere } from "../../src/core/model/severity.js";
 
 /**
  * Scoring a detector against a scenario's ground truth, in the vocabulary of the SRE workbook's

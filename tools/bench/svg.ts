@@ -1,7 +1,7 @@
 import { baselineKey } from "../../src/app/baselines.js";
 import { judge, type Baseline } from "../../src/core/baselines/index.js";
 import { seriesId } from "../../src/core/evaluate.js";
-import type { Severity } from "../../src/core/model.js";
+import type { Severity } from "../../src/core/model/index.js";
 import { SCENARIO_BIN_MINUTES, type TruthIncidentSpec } from "../scenario/format.js";
 import type { ScenarioWorld } from "../scenario/load.js";
 import type { DetectorRun, Episode } from "./score.js";

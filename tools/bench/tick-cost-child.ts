@@ -2,8 +2,8 @@ import { createBaselineKeeper } from "../../src/app/baselines.js";
 import { EMPTY_SPEC } from "../../src/core/spec/monitor-spec.js";
 import { learnBaseline, type Baseline } from "../../src/core/baselines/index.js";
 import { seriesId } from "../../src/core/evaluate.js";
-import type { Incident, KvRequestBin, Policy, SeriesKey } from "../../src/core/model.js";
-import { DEFAULT_LIFECYCLE, DEFAULT_NOTIFY } from "../../src/core/notify/policy.js";
+import type { Incident, KvRequestBin, Policy, SeriesKey } from "../../src/core/model/index.js";
+import { DEFAULT_LIFECYCLE, DEFAULT_NOTIFY } from "../../src/core/model/notify-policy.js";
 import { decideTick, type TickInput } from "../../src/core/tick.js";
 
 /**

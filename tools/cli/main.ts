@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { parseScenario, ScenarioError } from "../scenario/load.js";
 import { replayScenario } from "../replay/replay.js";
-import type { Logger } from "../../src/core/ports.js";
+import type { Logger } from "../../src/core/ports/ports.js";
 
 const USAGE = [
   "usage: vaultwatch replay <scenario.json> [--quiet]",

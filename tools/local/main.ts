@@ -1,10 +1,10 @@
 import { loadSettings, SettingsError } from "../../src/config/settings.js";
 import { createRuntime } from "../../src/composition.js";
 import { runTick } from "../../src/app/run-tick.js";
-import type { Logger } from "../../src/core/ports.js";
+import type { Logger } from "../../src/core/ports/ports.js";
 import { createHealthHandler } from "../../src/functions/handlers/health.js";
 import { renderText } from "../../src/core/render/text.js";
-import { runbookFor } from "../../src/core/runbook.js";
+import { runbookFor } from "../../src/core/runbook/runbook.js";
 import { clock } from "../../src/core/render/words.js";
 import { startStandIn, type StandIn } from "../standin/server.js";
 import { SimulatedWorkspace } from "../standin/workspace.js";

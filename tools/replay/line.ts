@@ -1,5 +1,5 @@
-import type { Notice, NotificationKind, RuleId, Severity } from "../../src/core/model.js";
-import { callerName, vaultName } from "../../src/core/names.js";
+import type { Notice, NotificationKind, RuleId, Severity } from "../../src/core/model/index.js";
+import { callerName, vaultName } from "../../src/core/model/names.js";
 
 /** What a replay notification line calls each notice kind (an unacknowledged page is escalated). */
 export const EVENT_OF: Record<NotificationKind, ReplayEvent> = {

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { loadSettings, SettingsError } from "../../src/config/settings.js";
 import { createRuntime } from "../../src/composition.js";
 import { runTick, type TickReport } from "../../src/app/run-tick.js";
-import type { Logger } from "../../src/core/ports.js";
+import type { Logger } from "../../src/core/ports/ports.js";
 import { startAzuriteTables, type LocalTables } from "../local/azurite.js";
 import { startStandIn, type StandIn, type TokenOutcome } from "../standin/server.js";
 import { startArmStandIn, type ArmStandIn } from "../standin/arm.js";

@@ -2,11 +2,11 @@ import type { ControlPlaneDeps } from "./check.js";
 import type { ControlPlaneConfig } from "../../core/controlplane/config.js";
 import type { SnapshotStore } from "../../core/controlplane/ports.js";
 import { runControlPlaneCheck, type RecordedReport } from "./record.js";
-import type { ControlPlaneFindingInput, ControlPlaneHealth } from "../../core/model.js";
+import type { ControlPlaneFindingInput, ControlPlaneHealth } from "../../core/model/index.js";
 import type { ControlPlaneCheck } from "../../core/control-plane-findings.js";
 import type { ControlPlaneFacts } from "../../core/diagnose-finding.js";
 import type { SignalRow } from "../../core/signals/signal-set.js";
-import type { Logger } from "../../core/ports.js";
+import type { Logger } from "../../core/ports/ports.js";
 
 /** The control-plane check as the runtime holds it: adapters built once, and its config. */
 export interface ControlPlane {

@@ -1,4 +1,4 @@
-import { scrubSample } from "../signals/scrub.js";
+import { scrubSample } from "../common/scrub.js";
 import { describeScope } from "./arm-ids.js";
 import { finding, type ControlPlaneFinding } from "./findings.js";
 import type { ArmFailure, ThrottleObservation } from "./ports.js";

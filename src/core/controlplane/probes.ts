@@ -1,4 +1,4 @@
-import { scrubSample } from "../signals/scrub.js";
+import { scrubSample } from "../common/scrub.js";
 import { finding, type ControlPlaneFinding, type Hypothesis, type SeverityHint } from "./findings.js";
 
 export type ProbeCause = "identity-not-found" | "identity-unavailable" | "invalid-audience" | "endpoint-timeout" | "endpoint-unreachable" | "endpoint-error" | "unclassified";

@@ -1,12 +1,12 @@
-import { type Facts, gatherFacts } from "./facts.js";
-import { type Rule, UNKNOWN, writePhase } from "./rule.js";
+import { type Facts, gatherFacts } from "./rules/facts.js";
+import { type Rule, UNKNOWN, writePhase } from "./rules/rule.js";
 import { RULES } from "./rules/index.js";
-import { FIRM_DISPROOF, LIKELY_SCORE } from "./thresholds.js";
+import { FIRM_DISPROOF, LIKELY_SCORE } from "./rules/thresholds.js";
 import {
   type Diagnosis, type DiagnosisInput, HYPOTHESIS_IDS, HYPOTHESIS_TITLES, type HypothesisId, type HypothesisVerdict,
   type Propagation, type Verdict,
-} from "./types.js";
-import { addMinutes, minutesFrom, plural, utc } from "./words.js";
+} from "./rules/types.js";
+import { addMinutes, minutesFrom, plural, utc } from "./rules/words.js";
 
 /**
  * Ranks the playbooks' six hypotheses for one finding from the evidence table in rules/.

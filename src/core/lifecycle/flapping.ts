@@ -1,5 +1,5 @@
-import type { Incident } from "../model.js";
-import type { LifecyclePolicy } from "../notify/policy.js";
+import type { Incident } from "../model/index.js";
+import type { LifecyclePolicy } from "../model/notify-policy.js";
 
 /**
  * Flap detection, after Nagios' "percent state change" in its simplest form: count the times the

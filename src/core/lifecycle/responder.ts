@@ -1,7 +1,7 @@
-import type { Incident, Responder } from "../model.js";
+import type { Incident, Responder } from "../model/index.js";
 import { RESPONDER_LIFECYCLE, type ResponderEvent } from "./table.js";
 import { planNotices } from "../notify/plan.js";
-import type { NotifyPolicy } from "../notify/policy.js";
+import type { NotifyPolicy } from "../model/notify-policy.js";
 
 export type ResponderResult =
   | { result: "changed" | "unchanged"; responder: Responder }

@@ -1,4 +1,4 @@
-import type { IncidentState, ResponderState } from "../model.js";
+import type { IncidentState, ResponderState } from "../model/index.js";
 
 /**
  * The incident lifecycle as data. Two machines, kept apart as Azure Monitor keeps "alert

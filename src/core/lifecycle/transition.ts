@@ -1,7 +1,7 @@
-import type { Evaluation, Incident, Responder } from "../model.js";
-import type { LifecyclePolicy } from "../notify/policy.js";
-import { moreSevere } from "../severity.js";
-import { fingerprint } from "../incidents.js";
+import type { Evaluation, Incident, Responder } from "../model/index.js";
+import type { LifecyclePolicy } from "../model/notify-policy.js";
+import { moreSevere } from "../model/severity.js";
+import { fingerprint } from "../model/incidents.js";
 import { SYSTEM_LIFECYCLE, type ConditionEvent, type SystemAction, type SystemState } from "./table.js";
 import { respond } from "./responder.js";
 import { flappingAfter, isFlapping, noteChange } from "./flapping.js";

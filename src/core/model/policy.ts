@@ -1,5 +1,5 @@
 import type { MonitorSpec } from "../spec/monitor-spec.js";
-import type { LifecyclePolicy, NotifyPolicy } from "../notify/policy.js";
+import type { LifecyclePolicy, NotifyPolicy } from "./notify-policy.js";
 
 /** The settings the pure core decides with. */
 

@@ -1,4 +1,5 @@
-import type { KeyVaultAuditTable } from "../queries/signals/kv-requests.js";
+/** Key Vault AuditEvent tables: the legacy shared one, or the resource-specific one. */
+export type KeyVaultAuditTable = "AzureDiagnostics" | "AZKVAuditLogs";
 
 /** What the queries return, as the core reads it: request bins per caller and vault. */
 
@@ -42,4 +43,9 @@ export interface SeriesKey {
   auditTable: KeyVaultAuditTable;
   /** The app a network incident is about (its dependency calls carry no caller identity). */
   app?: string | undefined;
+}
+
+/** A stable ID for a caller's access to a vault: vault plus object ID (app ID when no object ID). */
+export function seriesId(key: Pick<SeriesKey, "vaultResourceId" | "callerObjectId" | "callerAppId">): string {
+  return `${key.vaultResourceId.toLowerCase()}|${(key.callerObjectId || key.callerAppId).toLowerCase()}`;
 }

@@ -1,4 +1,4 @@
-import type { FailureReason } from "../model.js";
+import type { FailureReason } from "../model/index.js";
 
 /** Across ticks: 1, 2, 4 … minutes, capped at 30 (six 5-minute ticks: a fixed webhook is retried soon). */
 const CAP_MS = 30 * 60_000;

@@ -1,7 +1,7 @@
-import type { Incident, IncidentSnapshot } from "../model.js";
+import type { Incident, IncidentSnapshot } from "../model/index.js";
 import type { MonitorSpec } from "../spec/monitor-spec.js";
 import { labelsOf, type Labels } from "./labels.js";
-import { isPage } from "./policy.js";
+import { isPage } from "../model/notify-policy.js";
 
 /**
  * Alertmanager's inhibition, as data: while a source incident is active, targets it explains are

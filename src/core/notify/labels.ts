@@ -1,7 +1,7 @@
-import type { IncidentSnapshot, MonitorBlindness, RuleId, Severity } from "../model.js";
+import type { IncidentSnapshot, MonitorBlindness, RuleId, Severity } from "../model/index.js";
 import type { MonitorSpec } from "../spec/monitor-spec.js";
-import { callerName, vaultName } from "../names.js";
-import { appFor } from "../spec-lookup.js";
+import { callerName, vaultName } from "../model/names.js";
+import { appFor } from "../model/spec-lookup.js";
 
 /** What silences and inhibition rules match on, Alertmanager's labels in typed form. */
 export interface Labels {

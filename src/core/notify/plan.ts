@@ -1,7 +1,7 @@
-import type { ChannelName, Incident, Notified, NotificationKind, PendingNotification } from "../model.js";
-import { moreSevere } from "../severity.js";
-import { snapshotOf } from "../incidents.js";
-import { isPage, type NotifyPolicy } from "./policy.js";
+import type { ChannelName, Incident, Notified, NotificationKind, PendingNotification } from "../model/index.js";
+import { moreSevere } from "../model/severity.js";
+import { snapshotOf } from "../model/incidents.js";
+import { isPage, type NotifyPolicy } from "../model/notify-policy.js";
 import { channelsFor } from "./route.js";
 
 /**

@@ -1,5 +1,5 @@
-import type { ChannelName, NotificationKind, Severity } from "../model.js";
-import type { NotifyPolicy } from "./policy.js";
+import type { ChannelName, NotificationKind, Severity } from "../model/index.js";
+import type { NotifyPolicy } from "../model/notify-policy.js";
 
 /**
  * The channels a notice goes to: the first route matching its kind and severity, narrowed to the

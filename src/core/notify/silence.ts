@@ -1,4 +1,4 @@
-import type { IncidentSnapshot, RuleId, Severity } from "../model.js";
+import type { IncidentSnapshot, RuleId, Severity } from "../model/index.js";
 import { labelsOf, type Labels } from "./labels.js";
 import type { MonitorSpec } from "../spec/monitor-spec.js";
 

@@ -1,7 +1,7 @@
-import type { IncidentSnapshot, Notice, Responder, Severity } from "../model.js";
-import type { NoticeContent } from "../ports.js";
-import { callerName, vaultName, type CallerName, type VaultName } from "../names.js";
-import { RESPONSE } from "../severity.js";
+import type { IncidentSnapshot, Notice, Responder, Severity } from "../model/index.js";
+import type { NoticeContent } from "./notice-content.js";
+import { callerName, vaultName, type CallerName, type VaultName } from "../model/names.js";
+import { RESPONSE } from "../model/severity.js";
 import { clock, closedByHandSentence, failureSentence, listOf, minutesBetween, percent, RULE_TITLE, triggerSentence } from "./words.js";
 import { toHtml, toText, type Banner, type Block } from "./email-blocks.js";
 

@@ -1,8 +1,8 @@
-import type { Notice, NotificationKind, RuleId, Severity } from "../model.js";
-import type { NoticeContent } from "../ports.js";
-import { callerName, vaultName } from "../names.js";
-import { RESPONSE } from "../severity.js";
-import { digest64 } from "../hash.js";
+import type { Notice, NotificationKind, RuleId, Severity } from "../model/index.js";
+import type { NoticeContent } from "./notice-content.js";
+import { callerName, vaultName } from "../model/names.js";
+import { RESPONSE } from "../model/severity.js";
+import { digest64 } from "../common/hash.js";
 import { cutText, failureSentence, RULE_TITLE, triggerSentence } from "./words.js";
 
 /** PagerDuty's Events API v2 endpoint for alert events (PAGERDUTY_URL's default). */

@@ -1,7 +1,7 @@
-import type { Notice } from "../model.js";
-import type { RunbookStep } from "../runbook.js";
-import { callerName, vaultName } from "../names.js";
-import { RESPONSE } from "../severity.js";
+import type { Notice } from "../model/index.js";
+import type { RunbookStep } from "../runbook/runbook.js";
+import { callerName, vaultName } from "../model/names.js";
+import { RESPONSE } from "../model/severity.js";
 import { clock, closedByHandSentence, cutText, failureSentence, KIND_PREFIX, lifecycleNote, listOf, minutesBetween, percent, RULE_TITLE, subjectOf, triggerSentence } from "./words.js";
 import { escapeCode, escapeMarkdown } from "./markdown.js";
 

@@ -1,7 +1,7 @@
-import type { Notice } from "../model.js";
-import type { RunbookStep } from "../runbook.js";
-import { callerName, vaultName } from "../names.js";
-import { RESPONSE } from "../severity.js";
+import type { Notice } from "../model/index.js";
+import type { RunbookStep } from "../runbook/runbook.js";
+import { callerName, vaultName } from "../model/names.js";
+import { RESPONSE } from "../model/severity.js";
 import { clock, failureSentence, listOf, minutesBetween, RULE_TITLE, triggerSentence } from "./words.js";
 
 /** A notification as plain text, the way on-call reads it in a terminal or an email body. */

@@ -1,5 +1,5 @@
-import type { IncidentSnapshot, Notice, NotificationKind, RuleId, Trigger } from "../model.js";
-import { callerName, vaultName } from "../names.js";
+import type { IncidentSnapshot, Notice, NotificationKind, RuleId, Trigger } from "../model/index.js";
+import { callerName, vaultName } from "../model/names.js";
 
 export const RULE_TITLE: Record<RuleId, string> = {
   "kv-auth-denied": "Key Vault access denied",

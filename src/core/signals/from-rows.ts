@@ -1,5 +1,5 @@
 import { SIGNAL_NAMES, SIGNAL_ROWS, type SignalName, type SignalRow } from "./signal-set.js";
-import { scrubSample } from "./scrub.js";
+import { scrubSample } from "../common/scrub.js";
 
 /** A query result table as the SDK returns it: column names, and rows of values. */
 export interface RawTable {

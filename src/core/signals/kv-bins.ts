@@ -1,4 +1,4 @@
-import type { KvRequestBin, SignalOutcome } from "../model.js";
+import type { KvRequestBin, SignalOutcome } from "../model/index.js";
 import type { SignalSet } from "./signal-set.js";
 
 /** The Key Vault request signal in the shape the incident rules read. */

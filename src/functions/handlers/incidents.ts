@@ -1,12 +1,12 @@
 import type { HttpResponseInit } from "@azure/functions";
 import type { Runtime } from "../../app/runtime.js";
-import type { Incident, Policy } from "../../core/model.js";
-import { SEVERITY_RANK } from "../../core/severity.js";
+import type { Incident, Policy } from "../../core/model/index.js";
+import { SEVERITY_RANK } from "../../core/model/severity.js";
 import type { MonitorSpec } from "../../core/spec/monitor-spec.js";
 import { acknowledge, closeByHand } from "../../core/lifecycle/responder.js";
-import { isActive } from "../../core/incidents.js";
-import { callerName, vaultName } from "../../core/names.js";
-import { appFor } from "../../core/spec-lookup.js";
+import { isActive } from "../../core/model/incidents.js";
+import { callerName, vaultName } from "../../core/model/names.js";
+import { appFor } from "../../core/model/spec-lookup.js";
 import { AckBody, CloseBody, endpoint, IncidentsQuery, incidentIdOf, NO_STORE, parseBody, parseQuery, plain } from "../http/requests.js";
 import type { HttpHandler } from "../http/requests.js";
 import type { z } from "zod";

@@ -1,5 +1,5 @@
 import type { InvocationContext } from "@azure/functions";
-import type { Logger } from "../../core/ports.js";
+import type { Logger } from "../../core/ports/ports.js";
 
 /** Routes app logs to the invocation, so they carry its ID in Application Insights. */
 export function contextLogger(context: InvocationContext): Logger {

@@ -1,10 +1,10 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from "@azure/functions";
 import { z } from "zod";
-import { DAY_MS, durationMs } from "../../core/duration.js";
+import { DAY_MS, durationMs } from "../../core/common/duration.js";
 import type { Runtime } from "../../app/runtime.js";
 import { SettingsError } from "../../config/settings.js";
 import type { SilenceMatchers } from "../../core/notify/silence.js";
-import type { RuleId, Severity } from "../../core/model.js";
+import type { RuleId, Severity } from "../../core/model/index.js";
 
 /** What every API response carries: answers are about live state, never to be cached. */
 export const NO_STORE = { "cache-control": "no-store" };

@@ -1,4 +1,4 @@
-import type { DiagnosisInput, KvCounts } from "../../../src/core/diagnosis/types.js";
+import type { DiagnosisInput, KvCounts } from "../../../src/core/diagnosis/rules/types.js";
 import type { SignalName, SignalRow, SignalStatus } from "../../../src/core/signals/signal-set.js";
 
 /** The playbooks' incident world: kv-orders-prod, the identity id-func-orders of func-orders. */

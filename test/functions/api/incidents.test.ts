@@ -4,9 +4,9 @@ import { TableClient } from "@azure/data-tables";
 import { createIncidentsHandlers } from "../../../src/functions/handlers/incidents.js";
 import { SettingsError } from "../../../src/config/settings.js";
 import type { Runtime } from "../../../src/app/runtime.js";
-import type { StateStore } from "../../../src/core/ports.js";
-import type { Incident } from "../../../src/core/model.js";
-import { fingerprint } from "../../../src/core/incidents.js";
+import type { StateStore } from "../../../src/core/ports/ports.js";
+import type { Incident } from "../../../src/core/model/index.js";
+import { fingerprint } from "../../../src/core/model/incidents.js";
 import { freshPrefix, startStack, type Stack } from "../../harness/stack.js";
 import { anIncident, at, KEY } from "../../fixtures/incidents.js";
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HttpRequest, InvocationContext } from "@azure/functions";
 import { createSilencesHandlers } from "../../../src/functions/handlers/silences.js";
 import type { Runtime } from "../../../src/app/runtime.js";
-import type { SilenceStore } from "../../../src/core/ports.js";
+import type { SilenceStore } from "../../../src/core/ports/ports.js";
 import { freshPrefix, startStack, type Stack } from "../../harness/stack.js";
 import { at } from "../../fixtures/incidents.js";
 

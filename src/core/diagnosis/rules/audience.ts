@@ -1,5 +1,5 @@
-import { type Rule, UNKNOWN, dominates, traceSentence } from "../rule.js";
-import { partOf } from "../words.js";
+import { type Rule, UNKNOWN, dominates, traceSentence } from "./rule.js";
+import { partOf } from "./words.js";
 
 /** H5: wrong token audience or scope (playbook H5). */
 

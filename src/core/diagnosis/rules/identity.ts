@@ -1,5 +1,5 @@
-import { type Rule, UNKNOWN, dominates, traceSentence, changeBeforeOnset } from "../rule.js";
-import { partOf, plural } from "../words.js";
+import { type Rule, UNKNOWN, dominates, traceSentence, changeBeforeOnset } from "./rule.js";
+import { partOf, plural } from "./words.js";
 
 /** H1: managed identity missing or wrong identity attached (playbook H1). */
 

@@ -1,4 +1,4 @@
-import type { Rule } from "../rule.js";
+import type { Rule } from "./rule.js";
 import { H1_RULES } from "./identity.js";
 import { H2_RULES } from "./role.js";
 import { H3_RULES } from "./propagation.js";

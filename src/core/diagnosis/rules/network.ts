@@ -1,6 +1,6 @@
-import type { Facts } from "../facts.js";
-import { type Rule, UNKNOWN, dominates } from "../rule.js";
-import { partOf, plural } from "../words.js";
+import type { Facts } from "./facts.js";
+import { type Rule, UNKNOWN, dominates } from "./rule.js";
+import { partOf, plural } from "./words.js";
 
 /** H6: network or outage masquerading as auth (playbook H6, "Network Access Issues"). */
 

@@ -1,6 +1,6 @@
-import { type Rule, UNKNOWN, dominates, changeBeforeOnset } from "../rule.js";
-import { MIXED_MIN_SHARE } from "../thresholds.js";
-import { partOf } from "../words.js";
+import { type Rule, UNKNOWN, dominates, changeBeforeOnset } from "./rule.js";
+import { MIXED_MIN_SHARE } from "./thresholds.js";
+import { partOf } from "./words.js";
 
 /** H4: Key Vault permission model mismatch, RBAC against access policies (playbook H4). */
 

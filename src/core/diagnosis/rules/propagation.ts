@@ -1,6 +1,6 @@
-import { type Rule, UNKNOWN, changeBeforeOnset, writePhase, phaseIs } from "../rule.js";
-import { CHANGE_BEFORE_ONSET_MINUTES, PROPAGATION_GIVE_UP_MINUTES } from "../thresholds.js";
-import { addMinutes, beforeOnset, minutesFrom, plural, utc } from "../words.js";
+import { type Rule, UNKNOWN, changeBeforeOnset, writePhase, phaseIs } from "./rule.js";
+import { CHANGE_BEFORE_ONSET_MINUTES, PROPAGATION_GIVE_UP_MINUTES } from "./thresholds.js";
+import { addMinutes, beforeOnset, minutesFrom, plural, utc } from "./words.js";
 
 /** H3: RBAC propagation delay or stale token after a change (playbook H3; container playbook "token caching"). */
 

@@ -1,5 +1,5 @@
-import { type Rule, UNKNOWN, dominates, changeBeforeOnset, writePhase, phaseIs } from "../rule.js";
-import { minutesFrom, partOf, plural, utc } from "../words.js";
+import { type Rule, UNKNOWN, dominates, changeBeforeOnset, writePhase, phaseIs } from "./rule.js";
+import { minutesFrom, partOf, plural, utc } from "./words.js";
 
 /** H2: RBAC role missing or at the wrong scope (playbook H2). */
 

@@ -1,7 +1,7 @@
-import type { Facts } from "../facts.js";
-import { type Rule, type Outcome, UNKNOWN, dominates } from "../rule.js";
-import { HYPOTHESIS_IDS } from "../types.js";
-import { partOf } from "../words.js";
+import type { Facts } from "./facts.js";
+import { type Rule, type Outcome, UNKNOWN, dominates } from "./rule.js";
+import { HYPOTHESIS_IDS } from "./types.js";
+import { partOf } from "./words.js";
 
 /** Throttling is load, not access: it weakens every hypothesis (playbook: "cache your secrets"). */
 export const THROTTLING_RULES: Rule[] = HYPOTHESIS_IDS.map((h) => ({

@@ -1,8 +1,9 @@
 import type { Leg, WindowBound } from "./leg.js";
 import { project } from "./leg.js";
 
-/** Key Vault AuditEvent tables: the legacy shared one, or the resource-specific one. */
-export type KeyVaultAuditTable = "AzureDiagnostics" | "AZKVAuditLogs";
+import type { KeyVaultAuditTable } from "../../model/signals.js";
+
+export type { KeyVaultAuditTable };
 
 // Legacy mode. Identity and authorization columns exist only once some event carried them, and a
 // workspace past 500 AzureDiagnostics columns stops adding them: hence column_ifexists.

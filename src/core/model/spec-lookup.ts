@@ -1,5 +1,5 @@
-import type { AppSpec, MonitorSpec, SloSpecV1 } from "./spec/monitor-spec.js";
-import type { SeriesKey } from "./model.js";
+import type { AppSpec, MonitorSpec, SloSpecV1 } from "../spec/monitor-spec.js";
+import type { SeriesKey } from "./index.js";
 import { callerName, vaultName } from "./names.js";
 
 /** The configured app that calls with this identity (by object ID or identity name), if any. */

@@ -1,6 +1,6 @@
-import type { IncidentSnapshot } from "./model.js";
-import { queryOrNothing, type RunbookStep, shellQuote, timeFilter, type TimeRange } from "./runbook-syntax.js";
-import { kqlString } from "./queries/kql.js";
+import type { IncidentSnapshot } from "../model/index.js";
+import { queryOrNothing, type RunbookStep, shellQuote, timeFilter, type TimeRange } from "./syntax.js";
+import { kqlString } from "../queries/kql.js";
 
 /**
  * Steps for the two incidents that are not about one vault: the monitor's own blindness and an

@@ -1,5 +1,5 @@
-import type { Severity } from "../model/evaluation.js";
-import type { ChannelName, NotificationKind } from "../model/incident.js";
+import type { Severity } from "./evaluation.js";
+import type { ChannelName, NotificationKind } from "./incident.js";
 
 /** How long a condition must hold before it fires, and when an incident counts as flapping. */
 export interface LifecyclePolicy {

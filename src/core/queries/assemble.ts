@@ -1,7 +1,7 @@
-import type { Leg } from "../queries/signals/leg.js";
-import type { SignalWindow } from "../queries/signals-query.js";
-import type { MappedRows } from "./from-rows.js";
-import { SIGNAL_MODEL_VERSION, SIGNAL_NAMES, type SignalName, type SignalResult, type SignalSet, type SignalRow } from "./signal-set.js";
+import type { Leg } from "./signals/leg.js";
+import type { SignalWindow } from "./signals-query.js";
+import type { MappedRows } from "../signals/from-rows.js";
+import { SIGNAL_MODEL_VERSION, SIGNAL_NAMES, type SignalName, type SignalResult, type SignalSet, type SignalRow } from "../signals/signal-set.js";
 import type { SignalPlan } from "./plan.js";
 
 /** One request's outcome, with the legs it carried. */

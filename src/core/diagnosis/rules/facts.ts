@@ -1,8 +1,8 @@
-import type { SignalName, SignalRow } from "../signals/signal-set.js";
+import type { SignalName, SignalRow } from "../../signals/signal-set.js";
 import { CHANGE_BEFORE_ONSET_MINUTES, DEFAULT_PROPAGATION_MINUTES, ONSET_BIN_MINUTES } from "./thresholds.js";
 import type { DiagnosisInput, KvCounts } from "./types.js";
 import { addMinutes, callerWords, lastSegment, normalizeId, onsetWords, roleAssignmentWords, scopeWords, unknownSignal } from "./words.js";
-import { isKnown as statusKnown } from "../signals/signal-set.js";
+import { isKnown as statusKnown } from "../../signals/signal-set.js";
 
 /**
  * What the rules read: the input reduced to the numbers and changes that matter for this caller

@@ -1,6 +1,6 @@
-import type { Incident, IncidentSnapshot, RuleId, SeriesKey } from "./model.js";
-import { seriesId } from "./evaluate.js";
-import { digest64 } from "./hash.js";
+import type { Incident, IncidentSnapshot, RuleId, SeriesKey } from "./index.js";
+import { seriesId } from "./signals.js";
+import { digest64 } from "../common/hash.js";
 
 /** A stable incident ID for a rule on a series: 16 hex digits of FNV-1a over the series ID. */
 export function fingerprint(rule: RuleId, key: Pick<SeriesKey, "vaultResourceId" | "callerObjectId" | "callerAppId">): string {

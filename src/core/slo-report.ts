@@ -1,7 +1,7 @@
-import type { MonitorSpec, SloSpecV1 } from "../spec/monitor-spec.js";
-import type { SignalRow } from "../signals/signal-set.js";
-import { evaluateSlo, type Guards, type SloEvaluation, type WindowCounts } from "./burn-rate.js";
-import { WINDOW_NAMES } from "./windows.js";
+import type { MonitorSpec, SloSpecV1 } from "./spec/monitor-spec.js";
+import type { SignalRow } from "./signals/signal-set.js";
+import { evaluateSlo, type Guards, type SloEvaluation, type WindowCounts } from "./slo/burn-rate.js";
+import { WINDOW_NAMES } from "./slo/windows.js";
 
 type WindowsRow = SignalRow<"slo-windows">;
 type PeriodRow = SignalRow<"slo-period">;

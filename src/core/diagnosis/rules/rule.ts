@@ -1,4 +1,4 @@
-import type { SignalName } from "../signals/signal-set.js";
+import type { SignalName } from "../../signals/signal-set.js";
 import type { Change, Facts, TraceClass } from "./facts.js";
 import { DOMINANT_SHARE, ONSET_BIN_MINUTES, PROPAGATION_GIVE_UP_MINUTES } from "./thresholds.js";
 import type { HypothesisId } from "./types.js";

@@ -1,13 +1,13 @@
-import type { AppInsightsMode } from "../queries/signals/app-insights.js";
-import { credentialTracesLeg, dependencyCallsLeg, invocationsLeg } from "../queries/signals/app-insights.js";
-import { changesLeg } from "../queries/signals/changes.js";
-import { hostStartupLeg } from "../queries/signals/host-startup.js";
-import { kvRequestsLeg, type KeyVaultAuditTable } from "../queries/signals/kv-requests.js";
-import type { Leg } from "../queries/signals/leg.js";
-import { kqlMinutes } from "../queries/kql.js";
-import type { SignalName } from "./signal-set.js";
-import { dependencySloPeriodLeg, dependencySloWindowsLeg, kvSloPeriodLeg, kvSloWindowsLeg } from "../queries/signals/slo.js";
-import { kvHistoryLeg } from "../queries/signals/history.js";
+import type { AppInsightsMode } from "./signals/app-insights.js";
+import { credentialTracesLeg, dependencyCallsLeg, invocationsLeg } from "./signals/app-insights.js";
+import { changesLeg } from "./signals/changes.js";
+import { hostStartupLeg } from "./signals/host-startup.js";
+import { kvRequestsLeg, type KeyVaultAuditTable } from "./signals/kv-requests.js";
+import type { Leg } from "./signals/leg.js";
+import { kqlMinutes } from "./kql.js";
+import type { SignalName } from "../signals/signal-set.js";
+import { dependencySloPeriodLeg, dependencySloWindowsLeg, kvSloPeriodLeg, kvSloWindowsLeg } from "./signals/slo.js";
+import { kvHistoryLeg } from "./signals/history.js";
 
 export interface SignalConfig {
   /** "auto" reads both Key Vault modes and prefers resource-specific rows for a vault that has both. */

@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { durationMs } from "../duration.js";
-import type { ChannelName, Severity } from "../model.js";
-import { DEFAULT_LIFECYCLE, DEFAULT_NOTIFY, type LifecyclePolicy, type NotifyPolicy } from "../notify/policy.js";
+import { durationMs } from "../core/common/duration.js";
+import type { ChannelName, Severity } from "../core/model/index.js";
+import { DEFAULT_LIFECYCLE, DEFAULT_NOTIFY, type LifecyclePolicy, type NotifyPolicy } from "../core/model/notify-policy.js";
 
 /**
  * NOTIFY_CONFIG: routing, repeats, acknowledgement timeouts, pending times and flap detection, as

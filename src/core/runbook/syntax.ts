@@ -1,4 +1,4 @@
-import { kqlDatetime, KqlParameterError } from "./queries/kql.js";
+import { kqlDatetime, KqlParameterError } from "../queries/kql.js";
 
 /** A closed interval of log time, for queries that must show one incident's evidence whenever they are opened. */
 export interface TimeRange {

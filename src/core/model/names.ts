@@ -1,4 +1,4 @@
-import type { SeriesKey } from "./model.js";
+import type { SeriesKey } from "./index.js";
 
 /** The parts of an ARM resource ID an operator types into `az` commands. */
 export interface ArmName {

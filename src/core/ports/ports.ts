@@ -1,9 +1,11 @@
-import type { ChannelName, FailureReason, Heartbeat, Incident, Notice } from "./model.js";
-import type { RunbookStep } from "./runbook.js";
-import type { Silence } from "./notify/silence.js";
-import type { SignalSet } from "./signals/signal-set.js";
-import type { Baseline } from "./baselines/index.js";
-import type { TeamsMessage } from "./render/teams-card.js";
+import type { ChannelName, FailureReason, Heartbeat, Incident, Notice } from "../model/index.js";
+import type { Silence } from "../notify/silence.js";
+import type { SignalSet } from "../signals/signal-set.js";
+import type { Baseline } from "../baselines/index.js";
+import type { TeamsMessage } from "../render/teams-card.js";
+import type { NoticeContent } from "../render/notice-content.js";
+
+export type { NoticeContent };
 
 /** Knows how to fetch every signal of the workspace for the window that ends at `now`. */
 export interface SignalSource {
@@ -56,14 +58,6 @@ export type DeliveryResult =
       retryAfterMs?: number | undefined;
     };
 
-/** What every channel needs besides the notice: the runbook and the evidence link. */
-export interface NoticeContent {
-  steps: readonly RunbookStep[];
-  /** The alert window, for sentences such as "in the last 10 minutes". */
-  windowMinutes: number;
-  /** Opens the evidence query in the portal; undefined when the workspace's ARM ID is unknown. */
-  evidenceLink: string | undefined;
-}
 
 /** One notification channel: Teams, email, PagerDuty. Each renders the notice its own way. */
 export interface NotificationChannel {

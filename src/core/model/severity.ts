@@ -1,4 +1,4 @@
-import type { RequestRuleId, Severity, WindowCounts } from "./model.js";
+import type { RequestRuleId, Severity, WindowCounts } from "./index.js";
 
 /** What decides severity: how much is failing now, and what the app can bear. */
 export interface Impact {

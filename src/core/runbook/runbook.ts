@@ -1,9 +1,9 @@
-import type { IncidentSnapshot } from "./model.js";
-import type { KeyVaultAuditTable } from "./queries/signals/kv-requests.js";
-import { callerName, vaultName } from "./names.js";
-import { kqlString } from "./queries/kql.js";
-import { monitorKql, monitorSteps, networkKql, networkSteps } from "./runbook-monitor-network.js";
-import { queryOrNothing, shellQuote, timeFilter, type RunbookStep, type TimeRange } from "./runbook-syntax.js";
+import type { IncidentSnapshot } from "../model/index.js";
+import type { KeyVaultAuditTable } from "../queries/signals/kv-requests.js";
+import { callerName, vaultName } from "../model/names.js";
+import { kqlString } from "../queries/kql.js";
+import { monitorKql, monitorSteps, networkKql, networkSteps } from "./monitor-network.js";
+import { queryOrNothing, shellQuote, timeFilter, type RunbookStep, type TimeRange } from "./syntax.js";
 
 export { shellQuote, type RunbookStep, type TimeRange };
 

@@ -1,4 +1,4 @@
-import type { SignalName, SignalRow, SignalStatus } from "../signals/signal-set.js";
+import type { SignalName, SignalRow, SignalStatus } from "../../signals/signal-set.js";
 
 /**
  * The playbooks' six competing hypotheses for one finding (one caller's failures on one vault).

@@ -1,4 +1,4 @@
-import type { SignalName, SignalStatus } from "../signals/signal-set.js";
+import type { SignalName, SignalStatus } from "../../signals/signal-set.js";
 
 /** Words for the sentences on-call reads at 3 a.m.: numbers, UTC times, names rather than IDs. */
 
