@@ -22,7 +22,8 @@ module.exports = {
     },
     {
       name: "core-does-no-io",
-      comment: "src/core is pure: no file, network, process or timer modules (hashing and compression are computation).",
+      comment:
+        "src/core is pure: no file, network, process or timer modules (hashing and compression are computation).",
       severity: "error",
       from: { path: "^src/core/" },
       to: { dependencyTypes: ["core"], pathNot: "^(node:)?(crypto|util|zlib)$" },
@@ -84,7 +85,11 @@ module.exports = {
     // TypeScript 7 has no JavaScript API yet; swc parses the sources (type-only imports included).
     parser: "swc",
     tsConfig: { fileName: "tsconfig.json" },
-    enhancedResolveOptions: { exportsFields: ["exports"], conditionNames: ["import", "require", "node", "default", "types"], extensions: [".ts", ".js", ".json"] },
+    enhancedResolveOptions: {
+      exportsFields: ["exports"],
+      conditionNames: ["import", "require", "node", "default", "types"],
+      extensions: [".ts", ".js", ".json"],
+    },
     moduleSystems: ["es6", "cjs"],
   },
 };

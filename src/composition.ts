@@ -35,7 +35,11 @@ export interface RuntimeOverrides {
 }
 
 /** The composition root: the one place settings become clients. */
-export function createRuntime(settings: Settings, env: Record<string, string | undefined>, overrides: RuntimeOverrides = {}): Runtime {
+export function createRuntime(
+  settings: Settings,
+  env: Record<string, string | undefined>,
+  overrides: RuntimeOverrides = {},
+): Runtime {
   const credential = overrides.credential ?? createCredential(env, settings.managedIdentityClientId);
   const endpoint = new URL(settings.logAnalyticsEndpoint);
   const logs = new LogsQueryClient(credential, {
@@ -97,7 +101,13 @@ export function createRuntime(settings: Settings, env: Record<string, string | u
     channels: [
       createTeamsWebhook({ url: settings.teamsWebhookUrl }),
       ...(settings.email
-        ? [createAcsEmailChannel({ ...settings.email, credential, ...(overrides.emailHttpClient ? { httpClient: overrides.emailHttpClient } : {}) })]
+        ? [
+            createAcsEmailChannel({
+              ...settings.email,
+              credential,
+              ...(overrides.emailHttpClient ? { httpClient: overrides.emailHttpClient } : {}),
+            }),
+          ]
         : []),
       ...(settings.pagerDuty ? [createPagerDutyChannel(settings.pagerDuty)] : []),
     ],
@@ -108,9 +118,14 @@ export function createRuntime(settings: Settings, env: Record<string, string | u
 }
 
 /** The state tables: incidents, the monitor's heartbeat, learned baselines, vault snapshots, silences. */
-function tableClients(settings: Settings, credential: TokenCredential): [TableClient, TableClient, TableClient, TableClient, TableClient] {
+function tableClients(
+  settings: Settings,
+  credential: TokenCredential,
+): [TableClient, TableClient, TableClient, TableClient, TableClient] {
   const state = settings.state;
-  const names = ["Incidents", "Monitor", "Baselines", "ControlPlane", "Silences"].map((n) => `${state.tablePrefix}${n}`);
+  const names = ["Incidents", "Monitor", "Baselines", "ControlPlane", "Silences"].map(
+    (n) => `${state.tablePrefix}${n}`,
+  );
   let open: (name: string) => TableClient;
   if (state.kind === "endpoint") {
     open = (name) => new TableClient(state.tableEndpoint, name, credential);

@@ -81,7 +81,9 @@ export function createAcsEmailChannel(o: AcsEmailOptions): NotificationChannel {
         });
         await poller.pollUntilDone({ abortSignal: deadline.signal });
         return { ok: true, status: last?.status ?? 200 };
-      })().catch((error: unknown) => classify(error, deadline.signal.aborted, last, `${where} (operation ${operationId})`, timeoutMs));
+      })().catch((error: unknown) =>
+        classify(error, deadline.signal.aborted, last, `${where} (operation ${operationId})`, timeoutMs),
+      );
 
       // Race the deadline too, in case a step (a token request) does not honour the abort signal.
       let timer: NodeJS.Timeout | undefined;
@@ -101,15 +103,31 @@ export function createAcsEmailChannel(o: AcsEmailOptions): NotificationChannel {
 }
 
 function timeout(where: string, timeoutMs: number): DeliveryResult {
-  return { ok: false, reason: "timeout", status: undefined, message: `${where}: no final answer within ${timeoutMs} ms` };
+  return {
+    ok: false,
+    reason: "timeout",
+    status: undefined,
+    message: `${where}: no final answer within ${timeoutMs} ms`,
+  };
 }
 
-function classify(error: unknown, aborted: boolean, last: { body: unknown } | undefined, where: string, timeoutMs: number): DeliveryResult {
+function classify(
+  error: unknown,
+  aborted: boolean,
+  last: { body: unknown } | undefined,
+  where: string,
+  timeoutMs: number,
+): DeliveryResult {
   if (aborted) return timeout(where, timeoutMs);
   const e = error as Error & { code?: string };
   if (isRestError(error) && error.statusCode !== undefined) return fromStatus(error, where);
   if (isRestError(error)) {
-    return { ok: false, reason: "network", status: undefined, message: redact(`${where}: ${e.message}${e.code ? ` (${e.code})` : ""}`) };
+    return {
+      ok: false,
+      reason: "network",
+      status: undefined,
+      message: redact(`${where}: ${e.message}${e.code ? ` (${e.code})` : ""}`),
+    };
   }
   // The operation reached a terminal state other than Succeeded; the last poll has the service's error.
   const op = operationOf(last?.body);
@@ -120,27 +138,41 @@ function classify(error: unknown, aborted: boolean, last: { body: unknown } | un
     const reason: FailureReason = /^failed$/i.test(op.status) ? "client" : "server";
     return { ok: false, reason, status: undefined, message: redact(`${where} ended ${op.status}: ${detail}`) };
   }
-  if (e.name === "AuthenticationError" || e.name === "CredentialUnavailableError" || e.name === "AggregateAuthenticationError") {
-    return { ok: false, reason: "client", status: undefined, message: redact(`${where}: could not get a token for Communication Services: ${e.message}`) };
+  if (
+    e.name === "AuthenticationError" ||
+    e.name === "CredentialUnavailableError" ||
+    e.name === "AggregateAuthenticationError"
+  ) {
+    return {
+      ok: false,
+      reason: "client",
+      status: undefined,
+      message: redact(`${where}: could not get a token for Communication Services: ${e.message}`),
+    };
   }
   return { ok: false, reason: "network", status: undefined, message: redact(`${where}: ${e.message}`) };
 }
 
 function fromStatus(error: RestError, where: string): DeliveryResult {
   const status = error.statusCode as number;
-  const reason: FailureReason = status === 429 ? "throttled" : status === 408 ? "timeout" : status >= 500 ? "server" : "client";
+  const reason: FailureReason =
+    status === 429 ? "throttled" : status === 408 ? "timeout" : status >= 500 ? "server" : "client";
   const retryAfterMs = readRetryAfter(error.response?.headers);
   const code = error.code && error.code !== "REQUEST_SEND_ERROR" ? `${error.code}: ` : "";
   const text = `${where} answered ${status}${retryAfterMs !== undefined ? ` (retry after ${retryAfterMs} ms)` : ""}: ${code}${error.message}`;
   return { ok: false, reason, status, message: redact(text), ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
 }
 
-
-function operationOf(body: unknown): { status: string; error: { code: string; message: string } | undefined } | undefined {
+function operationOf(
+  body: unknown,
+): { status: string; error: { code: string; message: string } | undefined } | undefined {
   if (!body || typeof body !== "object") return undefined;
   const b = body as { status?: unknown; error?: { code?: unknown; message?: unknown } };
   if (typeof b.status !== "string") return undefined;
-  const error = b.error && typeof b.error === "object" ? { code: String(b.error.code ?? "Unknown"), message: String(b.error.message ?? "") } : undefined;
+  const error =
+    b.error && typeof b.error === "object"
+      ? { code: String(b.error.code ?? "Unknown"), message: String(b.error.message ?? "") }
+      : undefined;
   return { status: b.status, error };
 }
 

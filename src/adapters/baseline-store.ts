@@ -1,4 +1,4 @@
-import { TableClient } from "@azure/data-tables";
+import type { TableClient } from "@azure/data-tables";
 import { isRestError } from "@azure/core-rest-pipeline";
 import type { BaselineStore } from "../core/ports/ports.js";
 import type { Baseline } from "../core/baselines/index.js";
@@ -19,7 +19,8 @@ export function createTableBaselineStore(table: TableClient): BaselineStore {
       const baselines = new Map<string, Baseline>();
       let historyReadAt: Date | undefined;
       for await (const e of table.listEntities<{ key?: string; baseline?: string; historyReadAt?: Date }>()) {
-        if (e.partitionKey === "meta" && e.rowKey === "history") historyReadAt = e.historyReadAt instanceof Date ? e.historyReadAt : undefined;
+        if (e.partitionKey === "meta" && e.rowKey === "history")
+          historyReadAt = e.historyReadAt instanceof Date ? e.historyReadAt : undefined;
         if (e.partitionKey !== "baseline" || typeof e.key !== "string" || typeof e.baseline !== "string") continue;
         try {
           baselines.set(e.key, JSON.parse(e.baseline) as Baseline);
@@ -31,7 +32,10 @@ export function createTableBaselineStore(table: TableClient): BaselineStore {
     },
     async save(key, baseline) {
       await ensure();
-      await table.upsertEntity({ partitionKey: "baseline", rowKey: rowKey(key), key, baseline: JSON.stringify(baseline) }, "Replace");
+      await table.upsertEntity(
+        { partitionKey: "baseline", rowKey: rowKey(key), key, baseline: JSON.stringify(baseline) },
+        "Replace",
+      );
     },
     async saveHistoryReadAt(at) {
       await ensure();

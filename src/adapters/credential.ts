@@ -7,8 +7,11 @@ import type { TokenCredential } from "@azure/core-auth";
  * broken identity fails loudly instead of falling through to other credential types. Elsewhere
  * (a developer's machine) DefaultAzureCredential finds `az login` or similar.
  */
-export function createCredential(env: Record<string, string | undefined>, clientId: string | undefined): TokenCredential {
-  if (env["IDENTITY_ENDPOINT"]) {
+export function createCredential(
+  env: Record<string, string | undefined>,
+  clientId: string | undefined,
+): TokenCredential {
+  if (env.IDENTITY_ENDPOINT) {
     return clientId ? new ManagedIdentityCredential({ clientId }) : new ManagedIdentityCredential();
   }
   return clientId ? new DefaultAzureCredential({ managedIdentityClientId: clientId }) : new DefaultAzureCredential();

@@ -22,18 +22,41 @@ const HeartbeatEntity = z.object({
 const ControlPlaneJson = z
   .object({
     checkedAt: optionalIsoDate,
-    problem: z.string().optional().nullable().transform((v) => v ?? undefined),
+    problem: z
+      .string()
+      .optional()
+      .nullable()
+      .transform((v) => v ?? undefined),
     findings: z.array(
       z.object({
         kind: z.string(),
         summary: z.string(),
         severity: Severity,
-        hypothesis: z.string().optional().nullable().transform((v) => v ?? undefined),
-        vaultResourceId: z.string().optional().nullable().transform((v) => v ?? undefined),
+        hypothesis: z
+          .string()
+          .optional()
+          .nullable()
+          .transform((v) => v ?? undefined),
+        vaultResourceId: z
+          .string()
+          .optional()
+          .nullable()
+          .transform((v) => v ?? undefined),
       }),
     ),
     monitorProblems: z.array(z.string()),
-    vaults: z.array(z.object({ vaultResourceId: z.string(), config: z.string(), coverage: z.string(), permissionModel: z.string().optional().nullable().transform((v) => v ?? undefined) })),
+    vaults: z.array(
+      z.object({
+        vaultResourceId: z.string(),
+        config: z.string(),
+        coverage: z.string(),
+        permissionModel: z
+          .string()
+          .optional()
+          .nullable()
+          .transform((v) => v ?? undefined),
+      }),
+    ),
     armRequests: z.number(),
     probesFailed: z.number(),
   })
@@ -45,9 +68,21 @@ const SlosJson = z.array(
     name: z.string(),
     kind: z.enum(["identity-vault", "app-dependency"]),
     status: z.enum(["firing", "burning-within-budget", "no-data", "no-signal"]),
-    firing: z.string().optional().nullable().transform((v) => v ?? undefined),
-    budgetRemaining: z.number().optional().nullable().transform((v) => v ?? undefined),
-    hoursToExhaustion: z.number().optional().nullable().transform((v) => v ?? undefined),
+    firing: z
+      .string()
+      .optional()
+      .nullable()
+      .transform((v) => v ?? undefined),
+    budgetRemaining: z
+      .number()
+      .optional()
+      .nullable()
+      .transform((v) => v ?? undefined),
+    hoursToExhaustion: z
+      .number()
+      .optional()
+      .nullable()
+      .transform((v) => v ?? undefined),
   }),
 );
 
@@ -55,12 +90,24 @@ const SignalsJson = z.record(
   z.string(),
   z.object({
     status: z.enum(["ok", "no-data", "unavailable", "degraded", "failed"]),
-    problem: z.string().optional().nullable().transform((s) => s ?? undefined),
+    problem: z
+      .string()
+      .optional()
+      .nullable()
+      .transform((s) => s ?? undefined),
   }),
 );
 
 export function heartbeatToEntity(h: Heartbeat) {
-  return { partitionKey: "monitor", rowKey: "heartbeat", ...h, problem: h.problem ?? "", signals: JSON.stringify(h.signals), slos: JSON.stringify(h.slos), controlPlane: JSON.stringify(h.controlPlane ?? null) };
+  return {
+    partitionKey: "monitor",
+    rowKey: "heartbeat",
+    ...h,
+    problem: h.problem ?? "",
+    signals: JSON.stringify(h.signals),
+    slos: JSON.stringify(h.slos),
+    controlPlane: JSON.stringify(h.controlPlane ?? null),
+  };
 }
 
 /** Undefined when the row does not parse; a nested part that does not parse reads as empty. */

@@ -10,7 +10,10 @@ import { safeJson } from "./json.js";
  */
 
 export const isoDate = z.iso.datetime().transform((s) => new Date(s));
-export const optionalIsoDate = isoDate.optional().nullable().transform((d) => d ?? undefined);
+export const optionalIsoDate = isoDate
+  .optional()
+  .nullable()
+  .transform((d) => d ?? undefined);
 
 const CountsJson = z.object({
   total: z.number(),
@@ -35,7 +38,11 @@ const KeyJson = z.object({
   callerAppId: z.string(),
   callerResourceId: z.string(),
   auditTable: z.enum(["AzureDiagnostics", "AZKVAuditLogs"]),
-  app: z.string().optional().nullable().transform((v) => v ?? undefined),
+  app: z
+    .string()
+    .optional()
+    .nullable()
+    .transform((v) => v ?? undefined),
 });
 export const Severity = z.enum(["SEV-1", "SEV-2", "SEV-3", "SEV-4"]);
 const Rule = z.enum(["kv-auth-denied", "kv-throttled", "control-plane", "network", "monitor"]);
@@ -43,32 +50,97 @@ const Rule = z.enum(["kv-auth-denied", "kv-throttled", "control-plane", "network
 const State = z.enum(["pending", "firing", "resolved", "open"]).transform((s) => (s === "open" ? "firing" : s));
 
 const TriggerJson = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("threshold"), failures: z.number(), failurePercent: z.number(), baseline: z.enum(["cold", "none"]) }),
   z.object({
-    kind: z.literal("slo"), slo: z.string(), tier: z.string(), action: z.enum(["page", "ticket"]), longWindow: z.string(), shortWindow: z.string(),
-    longBurn: z.number(), shortBurn: z.number(), burnThreshold: z.number(),
-    budgetRemaining: z.number().optional().nullable().transform((v) => v ?? undefined),
-    hoursToExhaustion: z.number().optional().nullable().transform((v) => v ?? undefined),
+    kind: z.literal("threshold"),
+    failures: z.number(),
+    failurePercent: z.number(),
+    baseline: z.enum(["cold", "none"]),
   }),
-  z.object({ kind: z.literal("baseline"), expectedRatio: z.number(), observedRatio: z.number(), pValue: z.number(), text: z.string() }),
   z.object({
-    kind: z.literal("control-plane"), finding: z.string(), summary: z.string(), evidence: z.array(z.string()),
-    role: z.string().optional().nullable().transform((v) => v ?? undefined),
-    workspace: z.string().optional().nullable().transform((v) => v ?? undefined),
+    kind: z.literal("slo"),
+    slo: z.string(),
+    tier: z.string(),
+    action: z.enum(["page", "ticket"]),
+    longWindow: z.string(),
+    shortWindow: z.string(),
+    longBurn: z.number(),
+    shortBurn: z.number(),
+    burnThreshold: z.number(),
+    budgetRemaining: z
+      .number()
+      .optional()
+      .nullable()
+      .transform((v) => v ?? undefined),
+    hoursToExhaustion: z
+      .number()
+      .optional()
+      .nullable()
+      .transform((v) => v ?? undefined),
   }),
-  z.object({ kind: z.literal("network"), app: z.string(), failures: z.number(), total: z.number(), targets: z.array(z.string()) }),
+  z.object({
+    kind: z.literal("baseline"),
+    expectedRatio: z.number(),
+    observedRatio: z.number(),
+    pValue: z.number(),
+    text: z.string(),
+  }),
+  z.object({
+    kind: z.literal("control-plane"),
+    finding: z.string(),
+    summary: z.string(),
+    evidence: z.array(z.string()),
+    role: z
+      .string()
+      .optional()
+      .nullable()
+      .transform((v) => v ?? undefined),
+    workspace: z
+      .string()
+      .optional()
+      .nullable()
+      .transform((v) => v ?? undefined),
+  }),
+  z.object({
+    kind: z.literal("network"),
+    app: z.string(),
+    failures: z.number(),
+    total: z.number(),
+    targets: z.array(z.string()),
+  }),
   z.object({ kind: z.literal("monitor"), problem: z.string(), source: z.enum(["workspace", "token"]).optional() }),
 ]);
 
-const optionalText = z.string().optional().nullable().transform((v) => v ?? undefined);
-const ResponderJson = z.object({ state: z.enum(["new", "acknowledged", "closed"]), by: optionalText, at: optionalIsoDate, note: optionalText, closedByHand: z.boolean().optional() });
+const optionalText = z
+  .string()
+  .optional()
+  .nullable()
+  .transform((v) => v ?? undefined);
+const ResponderJson = z.object({
+  state: z.enum(["new", "acknowledged", "closed"]),
+  by: optionalText,
+  at: optionalIsoDate,
+  note: optionalText,
+  closedByHand: z.boolean().optional(),
+});
 const NEW_RESPONDER = { state: "new" as const, by: undefined, at: undefined, note: undefined };
 
 const DiagnosisJson = z
   .object({
-    top: z.array(z.object({ id: z.string(), title: z.string(), verdict: z.string(), confirming: z.array(z.string()), disproving: z.array(z.string()) })),
+    top: z.array(
+      z.object({
+        id: z.string(),
+        title: z.string(),
+        verdict: z.string(),
+        confirming: z.array(z.string()),
+        disproving: z.array(z.string()),
+      }),
+    ),
     decidedBy: z.string(),
-    propagation: z.object({ retestAt: isoDate, text: z.string() }).optional().nullable().transform((p) => p ?? undefined),
+    propagation: z
+      .object({ retestAt: isoDate, text: z.string() })
+      .optional()
+      .nullable()
+      .transform((p) => p ?? undefined),
     summary: z.string(),
   })
   .optional()
@@ -103,7 +175,11 @@ const OutboxJson = z.array(
     decidedAt: isoDate,
     snapshot: SnapshotJson,
     attempts: z.number(),
-    lastError: z.string().optional().nullable().transform((s) => s ?? undefined),
+    lastError: z
+      .string()
+      .optional()
+      .nullable()
+      .transform((s) => s ?? undefined),
     claimedUntil: optionalIsoDate,
     nextAttemptAt: optionalIsoDate,
   }),
@@ -119,8 +195,14 @@ const LifecycleJson = z.object({
   mutedBy: optionalText,
   responder: ResponderJson,
   notified: z.object({
-    state: z.enum(["firing", "resolved"]).optional().nullable().transform((v) => v ?? undefined),
-    severity: Severity.optional().nullable().transform((v) => v ?? undefined),
+    state: z
+      .enum(["firing", "resolved"])
+      .optional()
+      .nullable()
+      .transform((v) => v ?? undefined),
+    severity: Severity.optional()
+      .nullable()
+      .transform((v) => v ?? undefined),
     at: optionalIsoDate,
     acknowledged: z.boolean(),
     pagedAt: optionalIsoDate,
@@ -176,8 +258,14 @@ export function toEntity(i: Incident) {
     severityReason: i.severityReason,
     diagnosis: JSON.stringify(i.diagnosis ?? null),
     lifecycle: JSON.stringify({
-      episode: i.episode, lastFiringAt: i.lastFiringAt, conditionFiring: i.conditionFiring, changes: i.changes, flapping: i.flapping,
-      mutedBy: i.mutedBy, responder: i.responder, notified: i.notified,
+      episode: i.episode,
+      lastFiringAt: i.lastFiringAt,
+      conditionFiring: i.conditionFiring,
+      changes: i.changes,
+      flapping: i.flapping,
+      mutedBy: i.mutedBy,
+      responder: i.responder,
+      notified: i.notified,
     }),
   };
 }
@@ -192,12 +280,32 @@ export function fromEntity(e: TableEntityResult<Record<string, unknown>>): Incid
   const triggers = z.array(TriggerJson).safeParse(safeJson(p.triggers));
   const diagnosis = DiagnosisJson.safeParse(safeJson(p.diagnosis));
   const lifecycle = LifecycleJson.nullable().safeParse(safeJson(p.lifecycle));
-  if (!key.success || !counts.success || !outbox.success || !triggers.success || !diagnosis.success || !lifecycle.success) return undefined;
+  if (
+    !key.success ||
+    !counts.success ||
+    !outbox.success ||
+    !triggers.success ||
+    !diagnosis.success ||
+    !lifecycle.success
+  )
+    return undefined;
   // A record from before the lifecycle columns: it was announced when it opened.
   const l = lifecycle.data ?? {
-    episode: p.openedAt.getTime().toString(36), lastFiringAt: p.lastFailureAt ?? undefined, conditionFiring: p.state !== "resolved", changes: [], flapping: false, mutedBy: undefined,
+    episode: p.openedAt.getTime().toString(36),
+    lastFiringAt: p.lastFailureAt ?? undefined,
+    conditionFiring: p.state !== "resolved",
+    changes: [],
+    flapping: false,
+    mutedBy: undefined,
     responder: { ...NEW_RESPONDER, state: p.state === "resolved" ? ("closed" as const) : ("new" as const) },
-    notified: { state: p.state === "resolved" ? ("resolved" as const) : ("firing" as const), severity: p.severity, at: p.openedAt, acknowledged: false, pagedAt: undefined, unacknowledgedAt: undefined },
+    notified: {
+      state: p.state === "resolved" ? ("resolved" as const) : ("firing" as const),
+      severity: p.severity,
+      at: p.openedAt,
+      acknowledged: false,
+      pagedAt: undefined,
+      unacknowledgedAt: undefined,
+    },
   };
   return {
     id: p.rowKey,
@@ -213,7 +321,9 @@ export function fromEntity(e: TableEntityResult<Record<string, unknown>>): Incid
     peakFailures: p.peakFailures,
     deliveredCount: p.deliveredCount,
     counts: counts.data as WindowCounts,
-    outbox: (outbox.data as PendingNotification[]).map((n) => (n.dedupKey ? n : { ...n, dedupKey: `vaultwatch-${p.rowKey}-${l.episode}` })),
+    outbox: (outbox.data as PendingNotification[]).map((n) =>
+      n.dedupKey ? n : { ...n, dedupKey: `vaultwatch-${p.rowKey}-${l.episode}` },
+    ),
     triggers: triggers.data,
     severityReason: p.severityReason,
     diagnosis: diagnosis.data,

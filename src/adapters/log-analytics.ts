@@ -1,11 +1,23 @@
-import { LogsQueryClient, LogsQueryResultStatus, type LogsTable, type QueryTimeInterval } from "@azure/monitor-query-logs";
+import {
+  type LogsQueryClient,
+  LogsQueryResultStatus,
+  type LogsTable,
+  type QueryTimeInterval,
+} from "@azure/monitor-query-logs";
 import { isRestError } from "@azure/core-rest-pipeline";
 import type { SignalSource } from "../core/ports/ports.js";
 import { earliest, renderSignalsQuery, renderTablesQuery, type SignalWindow } from "../core/queries/signals-query.js";
 import type { Leg } from "../core/queries/signals/leg.js";
 import { assembleSignalSet, type QueryRun } from "../core/queries/assemble.js";
 import { mapSignalRows, type RawTable } from "../core/signals/from-rows.js";
-import { isKnown, SIGNAL_MODEL_VERSION, SIGNAL_NAMES, type SignalResult, type SignalName, type SignalSet } from "../core/signals/signal-set.js";
+import {
+  isKnown,
+  SIGNAL_MODEL_VERSION,
+  SIGNAL_NAMES,
+  type SignalResult,
+  type SignalName,
+  type SignalSet,
+} from "../core/signals/signal-set.js";
 import { planSignals, type SignalConfig } from "../core/queries/plan.js";
 
 export interface SignalSourceOptions {
@@ -22,7 +34,9 @@ export interface SignalSourceOptions {
   detectEveryMinutes?: number;
 }
 
-type Outcome = { status: "complete" | "partial"; table: RawTable | undefined; problem: string | undefined } | { status: "failed"; problem: string };
+type Outcome =
+  | { status: "complete" | "partial"; table: RawTable | undefined; problem: string | undefined }
+  | { status: "failed"; problem: string };
 
 /**
  * Fetches every signal of a workspace through `LogsQueryClient`: normally one request per tick
@@ -36,7 +50,11 @@ export function createSignalSource(o: SignalSourceOptions): SignalSource {
   let period: { at: number; result: SignalSet["signals"]["slo-period"] } | undefined;
   const stale = (at: number, now: Date) => now.getTime() - at >= ttlMs || now.getTime() < at;
 
-  const run = async (query: string, timespan: QueryTimeInterval, target: { workspace: string } | { resource: string }): Promise<Outcome> => {
+  const run = async (
+    query: string,
+    timespan: QueryTimeInterval,
+    target: { workspace: string } | { resource: string },
+  ): Promise<Outcome> => {
     try {
       const options = {
         serverTimeoutInSeconds: o.serverTimeoutSeconds,
@@ -51,16 +69,29 @@ export function createSignalSource(o: SignalSourceOptions): SignalSource {
           ? o.client.queryWorkspace(target.workspace, query, timespan, options)
           : o.client.queryResource(target.resource.replace(/^\/+/, ""), query, timespan, options);
       const result = await withDeadline(call, o.clientTimeoutMs);
-      if (result.status === LogsQueryResultStatus.Success) return { status: "complete", table: raw(result.tables[0]), problem: undefined };
+      if (result.status === LogsQueryResultStatus.Success)
+        return { status: "complete", table: raw(result.tables[0]), problem: undefined };
       const why = `${result.partialError.code}: ${result.partialError.message}`;
-      return { status: "partial", table: raw(result.partialTables[0]), problem: `the workspace returned a partial result (${why})` };
+      return {
+        status: "partial",
+        table: raw(result.partialTables[0]),
+        problem: `the workspace returned a partial result (${why})`,
+      };
     } catch (error) {
       return { status: "failed", problem: describeQueryError(error) };
     }
   };
 
-  const runLegs = async (legs: readonly Leg[], window: SignalWindow, target: { workspace: string } | { resource: string }): Promise<QueryRun> => {
-    const outcome = await run(renderSignalsQuery(legs, window), { startTime: earliest(window), endTime: window.windowEnd }, target);
+  const runLegs = async (
+    legs: readonly Leg[],
+    window: SignalWindow,
+    target: { workspace: string } | { resource: string },
+  ): Promise<QueryRun> => {
+    const outcome = await run(
+      renderSignalsQuery(legs, window),
+      { startTime: earliest(window), endTime: window.windowEnd },
+      target,
+    );
     if (outcome.status === "failed") return { legs, status: "failed", problem: outcome.problem, mapped: undefined };
     if (!outcome.table) return { legs, status: "failed", problem: "the query returned no table", mapped: undefined };
     return { legs, status: outcome.status, problem: outcome.problem, mapped: mapSignalRows(outcome.table) };
@@ -74,7 +105,8 @@ export function createSignalSource(o: SignalSourceOptions): SignalSource {
       if (!detected || stale(detected.at, now)) {
         requests++;
         const outcome = await run(renderTablesQuery(), { duration: "P1D", endTime: now }, { workspace: o.workspaceId });
-        if (outcome.status === "failed") return failedSet(window, `finding the workspace's tables failed: ${outcome.problem}`, requests);
+        if (outcome.status === "failed")
+          return failedSet(window, `finding the workspace's tables failed: ${outcome.problem}`, requests);
         detected = { at: now.getTime(), tables: tablesWithData(outcome.table) };
       }
       const withPeriod = o.config.sloPeriods.length > 0 && (!period || stale(period.at, now));
@@ -131,16 +163,31 @@ function tablesWithData(table: RawTable | undefined): Set<string> {
 }
 
 function failedSet(window: SignalWindow, problem: string, requests: number): SignalSet {
-  const failed = (): SignalResult<SignalName> => ({ status: "failed", rows: [], problem, malformedRows: 0, coverage: {} });
+  const failed = (): SignalResult<SignalName> => ({
+    status: "failed",
+    rows: [],
+    problem,
+    malformedRows: 0,
+    coverage: {},
+  });
   const signals = Object.fromEntries(SIGNAL_NAMES.map((n) => [n, failed()])) as unknown as SignalSet["signals"];
-  return { modelVersion: SIGNAL_MODEL_VERSION, windowStart: window.windowStart, windowEnd: window.windowEnd, requests, signals };
+  return {
+    modelVersion: SIGNAL_MODEL_VERSION,
+    windowStart: window.windowStart,
+    windowEnd: window.windowEnd,
+    requests,
+    signals,
+  };
 }
 
 /** Rejects with a TimeoutError when `promise` has not settled within `ms`. */
 function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(Object.assign(new Error(`no answer within ${ms} ms`), { name: "TimeoutError" })), ms);
+    timer = setTimeout(
+      () => reject(Object.assign(new Error(`no answer within ${ms} ms`), { name: "TimeoutError" })),
+      ms,
+    );
   });
   return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
 }
@@ -171,8 +218,13 @@ export function describeQueryError(error: unknown): string {
     return `Log Analytics answered ${status}${error.code ? ` ${error.code}` : ""}: ${message}${hint}`;
   }
   if (error instanceof Error) {
-    if (error.name === "AbortError" || error.name === "TimeoutError") return `the Log Analytics query timed out (${error.message})`;
-    if (error.name === "CredentialUnavailableError" || error.name === "AuthenticationError" || error.name === "AggregateAuthenticationError") {
+    if (error.name === "AbortError" || error.name === "TimeoutError")
+      return `the Log Analytics query timed out (${error.message})`;
+    if (
+      error.name === "CredentialUnavailableError" ||
+      error.name === "AuthenticationError" ||
+      error.name === "AggregateAuthenticationError"
+    ) {
       return `the monitor could not get a token for Log Analytics: ${error.message.split("\n")[0]}`;
     }
     return `${error.name}: ${error.message.split("\n")[0]}`;

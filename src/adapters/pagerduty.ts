@@ -4,8 +4,6 @@ import type { DeliveryResult, NoticeContent, NotificationChannel } from "../core
 import { PAGERDUTY_ENQUEUE_URL, renderPagerDutyEvent } from "../core/render/pagerduty.js";
 import { retryAfterMs as readRetryAfter } from "./retry-after.js";
 
-
-
 export interface PagerDutyChannelOptions {
   /** The Events API v2 enqueue endpoint; the real one unless a test points elsewhere. */
   url?: string;
@@ -19,7 +17,11 @@ export interface PagerDutyChannelOptions {
  * every text that leaves this function goes through `routingKey.scrub`, error bodies included.
  * PagerDuty answers 202 once the event is queued; 400 names what is invalid in `errors[]`.
  */
-export function createPagerDutyChannel({ url = PAGERDUTY_ENQUEUE_URL, routingKey, timeoutMs = 10_000 }: PagerDutyChannelOptions): NotificationChannel {
+export function createPagerDutyChannel({
+  url = PAGERDUTY_ENQUEUE_URL,
+  routingKey,
+  timeoutMs = 10_000,
+}: PagerDutyChannelOptions): NotificationChannel {
   const where = endpointName(url);
   return {
     name: "pagerduty",
@@ -39,8 +41,15 @@ export function createPagerDutyChannel({ url = PAGERDUTY_ENQUEUE_URL, routingKey
       } catch (error) {
         const e = error as Error & { cause?: { code?: string } };
         const timedOut = e.name === "TimeoutError" || e.name === "AbortError";
-        const detail = timedOut ? `no answer within ${timeoutMs} ms` : `${e.message}${e.cause?.code ? ` (${e.cause.code})` : ""}`;
-        return { ok: false, reason: timedOut ? "timeout" : "network", status: undefined, message: routingKey.scrub(`POST ${where} (${event.event_action} ${event.dedup_key}): ${detail}`) };
+        const detail = timedOut
+          ? `no answer within ${timeoutMs} ms`
+          : `${e.message}${e.cause?.code ? ` (${e.cause.code})` : ""}`;
+        return {
+          ok: false,
+          reason: timedOut ? "timeout" : "network",
+          status: undefined,
+          message: routingKey.scrub(`POST ${where} (${event.event_action} ${event.dedup_key}): ${detail}`),
+        };
       }
       // Read the body either way so the connection is released.
       const body = await response.text().catch(() => "");
@@ -50,7 +59,13 @@ export function createPagerDutyChannel({ url = PAGERDUTY_ENQUEUE_URL, routingKey
       const retryAfter = response.headers.get("retry-after");
       const retryAfterMs = readRetryAfter(response.headers);
       const text = `POST ${where} (${event.event_action} ${event.dedup_key}) answered ${status}${retryAfter ? ` (Retry-After ${retryAfter})` : ""}${explain(body, (t) => routingKey.scrub(t))}`;
-      return { ok: false, reason, status, message: routingKey.scrub(text), ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
+      return {
+        ok: false,
+        reason,
+        status,
+        message: routingKey.scrub(text),
+        ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+      };
     },
   };
 }
@@ -76,7 +91,8 @@ function explain(body: string, scrub: (text: string) => string): string {
     const parsed = JSON.parse(body) as { message?: unknown; errors?: unknown };
     const errors = Array.isArray(parsed.errors) ? parsed.errors.map(String) : [];
     const message = typeof parsed.message === "string" ? parsed.message : "";
-    if (message || errors.length > 0) return `: ${scrub([message, ...errors].filter(Boolean).join("; ")).slice(0, 500)}`;
+    if (message || errors.length > 0)
+      return `: ${scrub([message, ...errors].filter(Boolean).join("; ")).slice(0, 500)}`;
   } catch {
     // not JSON: fall through to the excerpt
   }

@@ -3,7 +3,9 @@
  * `x-ms-retry-after-ms` (Azure services) first, then `Retry-After` as delta-seconds or an HTTP
  * date. Undefined when absent or unreadable.
  */
-export function retryAfterMs(headers: { get(name: string): string | null | undefined } | undefined): number | undefined {
+export function retryAfterMs(
+  headers: { get(name: string): string | null | undefined } | undefined,
+): number | undefined {
   if (!headers) return undefined;
   for (const name of ["retry-after-ms", "x-ms-retry-after-ms"]) {
     const raw = headers.get(name);

@@ -1,4 +1,4 @@
-import { odata, TableClient, type TableEntityResult } from "@azure/data-tables";
+import { odata, type TableClient, type TableEntityResult } from "@azure/data-tables";
 import { isRestError } from "@azure/core-rest-pipeline";
 import { z } from "zod";
 import type { Lookup, SaveResult, SilenceStore, Stored } from "../core/ports/ports.js";
@@ -20,7 +20,9 @@ export function createTableSilenceStore(table: TableClient): SilenceStore {
       await ready();
       const silences: Stored<Silence>[] = [];
       const unreadable: string[] = [];
-      for await (const e of table.listEntities<Record<string, unknown>>({ queryOptions: { filter: odata`PartitionKey eq ${PARTITION}` } })) {
+      for await (const e of table.listEntities<Record<string, unknown>>({
+        queryOptions: { filter: odata`PartitionKey eq ${PARTITION}` },
+      })) {
         const parsed = fromEntity(e);
         if (parsed) silences.push({ value: parsed, etag: e.etag });
         else unreadable.push(`${e.partitionKey}/${e.rowKey}`);
@@ -59,7 +61,11 @@ export function createTableSilenceStore(table: TableClient): SilenceStore {
 }
 
 const Severity = z.enum(["SEV-1", "SEV-2", "SEV-3", "SEV-4"]);
-const optional = <T extends z.ZodTypeAny>(t: T) => t.optional().nullable().transform((v) => v ?? undefined);
+const optional = <T extends z.ZodTypeAny>(t: T) =>
+  t
+    .optional()
+    .nullable()
+    .transform((v) => v ?? undefined);
 export const SilenceMatchersJson = z.object({
   rule: optional(z.enum(["kv-auth-denied", "kv-throttled", "control-plane", "network", "monitor"])),
   vault: optional(z.string()),
@@ -85,5 +91,14 @@ function fromEntity(e: TableEntityResult<Record<string, unknown>>): Silence | un
   const m = SilenceMatchersJson.safeParse(safeJson(p.data.matchers));
   if (!m.success) return undefined;
   const { rowKey, startsAt, endsAt, createdBy, comment, createdAt, expiredAt } = p.data;
-  return { id: rowKey, matchers: m.data, startsAt, endsAt, createdBy, comment, createdAt, expiredAt: expiredAt ?? undefined };
+  return {
+    id: rowKey,
+    matchers: m.data,
+    startsAt,
+    endsAt,
+    createdBy,
+    comment,
+    createdAt,
+    expiredAt: expiredAt ?? undefined,
+  };
 }

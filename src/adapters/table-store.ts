@@ -1,4 +1,4 @@
-import { odata, TableClient, type TableEntityResult } from "@azure/data-tables";
+import { odata, type TableClient, type TableEntityResult } from "@azure/data-tables";
 import { isRestError } from "@azure/core-rest-pipeline";
 import type { Incident } from "../core/model/index.js";
 import type { SaveResult, StateStore, Stored } from "../core/ports/ports.js";
@@ -18,8 +18,12 @@ export function createTableStateStore(incidents: TableClient, monitor: TableClie
     try {
       const existing = await incidents.getEntity<Record<string, unknown>>(incident.rule, incident.id);
       const old = fromEntity(existing);
-      if (!old || old.state !== "resolved" || old.outbox.length > 0) return { status: "conflict" };
-      const next = { ...incident, occurrence: old.occurrence + 1, deliveredCount: old.deliveredCount + incident.deliveredCount };
+      if (old?.state !== "resolved" || old.outbox.length > 0) return { status: "conflict" };
+      const next = {
+        ...incident,
+        occurrence: old.occurrence + 1,
+        deliveredCount: old.deliveredCount + incident.deliveredCount,
+      };
       const response = await incidents.updateEntity(toEntity(next), "Replace", { etag: existing.etag });
       return { status: "saved", etag: response.etag ?? "" };
     } catch (error) {
@@ -39,13 +43,19 @@ export function createTableStateStore(incidents: TableClient, monitor: TableClie
     async list({ activeOnly, limit }) {
       await ready();
       const filter = activeOnly ? odata`state ne ${"resolved"}` : undefined;
-      const all = await readAll(incidents.listEntities<Record<string, unknown>>(filter ? { queryOptions: { filter } } : {}), limit);
+      const all = await readAll(
+        incidents.listEntities<Record<string, unknown>>(filter ? { queryOptions: { filter } } : {}),
+        limit,
+      );
       return { incidents: all.incidents.map((s) => s.value), unreadable: all.unreadable };
     },
 
     async get(id) {
       await ready();
-      const found = await readAll(incidents.listEntities<Record<string, unknown>>({ queryOptions: { filter: odata`RowKey eq ${id}` } }), 1);
+      const found = await readAll(
+        incidents.listEntities<Record<string, unknown>>({ queryOptions: { filter: odata`RowKey eq ${id}` } }),
+        1,
+      );
       if (found.unreadable.length > 0) return { status: "unreadable" };
       const first = found.incidents[0];
       return first ? { status: "found", stored: first } : { status: "missing" };
@@ -55,7 +65,10 @@ export function createTableStateStore(incidents: TableClient, monitor: TableClie
       await ready();
       const entity = toEntity(incident);
       try {
-        const response = etag === undefined ? await incidents.createEntity(entity) : await incidents.updateEntity(entity, "Replace", { etag });
+        const response =
+          etag === undefined
+            ? await incidents.createEntity(entity)
+            : await incidents.updateEntity(entity, "Replace", { etag });
         return { status: "saved", etag: response.etag ?? "" } satisfies SaveResult;
       } catch (error) {
         // 409 on create: a record exists that was not loaded, which is a finished episode older
@@ -83,7 +96,10 @@ export function createTableStateStore(incidents: TableClient, monitor: TableClie
     },
   };
 }
-async function readAll(pages: AsyncIterable<TableEntityResult<Record<string, unknown>>>, limit = Number.POSITIVE_INFINITY): Promise<{ incidents: Stored<Incident>[]; unreadable: string[] }> {
+async function readAll(
+  pages: AsyncIterable<TableEntityResult<Record<string, unknown>>>,
+  limit = Number.POSITIVE_INFINITY,
+): Promise<{ incidents: Stored<Incident>[]; unreadable: string[] }> {
   const out: Stored<Incident>[] = [];
   const unreadable: string[] = [];
   for await (const entity of pages) {

@@ -32,18 +32,37 @@ export function createTeamsWebhook({ url, timeoutMs = 10_000 }: TeamsWebhookOpti
       } catch (error) {
         const e = error as Error & { cause?: { code?: string; message?: string } };
         const timedOut = e.name === "TimeoutError" || e.name === "AbortError";
-        const detail = timedOut ? `no answer within ${timeoutMs} ms` : `${e.message}${e.cause?.code ? ` (${e.cause.code})` : ""}`;
-        return { ok: false, reason: timedOut ? "timeout" : "network", status: undefined, message: url.scrub(`POST ${url.toString()}: ${detail}`) };
+        const detail = timedOut
+          ? `no answer within ${timeoutMs} ms`
+          : `${e.message}${e.cause?.code ? ` (${e.cause.code})` : ""}`;
+        return {
+          ok: false,
+          reason: timedOut ? "timeout" : "network",
+          status: undefined,
+          message: url.scrub(`POST ${url.toString()}: ${detail}`),
+        };
       }
       // Read the body either way so the connection is released. Scrubbed before it is cut: a
       // signature straddling the cut would otherwise leave its beginning behind.
       const body = url.scrub(await response.text().catch(() => "")).slice(0, 300);
       if (response.ok) return { ok: true, status: response.status };
-      const reason = response.status === 429 ? "throttled" : response.status === 408 ? "timeout" : response.status >= 500 ? "server" : "client";
+      const reason =
+        response.status === 429
+          ? "throttled"
+          : response.status === 408
+            ? "timeout"
+            : response.status >= 500
+              ? "server"
+              : "client";
       const retryAfter = response.headers.get("retry-after");
       const text = `POST ${url.toString()} answered ${response.status}${retryAfter ? ` (Retry-After ${retryAfter})` : ""}${body ? `: ${body}` : ""}`;
-      return { ok: false, reason, status: response.status, message: url.scrub(text), retryAfterMs: readRetryAfter(response.headers) };
+      return {
+        ok: false,
+        reason,
+        status: response.status,
+        message: url.scrub(text),
+        retryAfterMs: readRetryAfter(response.headers),
+      };
     },
   };
 }
-

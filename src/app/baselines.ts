@@ -1,4 +1,12 @@
-import { describe, judge, learnBaseline, updateBaseline, type Baseline, type CountPoint, type ExcludedWindow } from "../core/baselines/index.js";
+import {
+  describe,
+  judge,
+  learnBaseline,
+  updateBaseline,
+  type Baseline,
+  type CountPoint,
+  type ExcludedWindow,
+} from "../core/baselines/index.js";
 import { seriesId } from "../core/evaluate.js";
 import type { BaselineOpinion, Incident, RuleId, RequestRuleId } from "../core/model/index.js";
 import type { BaselineJudge } from "../core/tick.js";
@@ -20,7 +28,12 @@ export interface BaselineKeeper {
   /** Hours of history this tick should read: a backfill until one succeeded, then a refresh hourly. */
   historyHours(now: Date): Promise<number>;
   /** Learns from the history rows read this tick (undefined: none read, or not trusted). */
-  absorb(now: Date, rows: readonly SignalRow<"kv-history">[] | undefined, incidents: readonly Incident[], log: Logger): Promise<void>;
+  absorb(
+    now: Date,
+    rows: readonly SignalRow<"kv-history">[] | undefined,
+    incidents: readonly Incident[],
+    log: Logger,
+  ): Promise<void>;
   /** The tick's judge: baselines as they stand after `absorb`. */
   judge: BaselineJudge;
 }
@@ -30,7 +43,11 @@ export const baselineKey = (rule: RuleId, series: string) => `${rule}|${series}`
 
 export function createBaselineKeeper(store: BaselineStore): BaselineKeeper {
   let state: Promise<{ baselines: Map<string, Baseline>; historyReadAt: Date | undefined }> | undefined;
-  const loaded = () => (state ??= store.load().catch((e: unknown) => ((state = undefined), Promise.reject(e))));
+  const loaded = () =>
+    (state ??= store.load().catch((e: unknown) => {
+      state = undefined;
+      return Promise.reject(e);
+    }));
   let current = new Map<string, Baseline>();
 
   return {
@@ -104,7 +121,13 @@ function incidentWindows(incidents: readonly Incident[], now: Date): Map<string,
 function opinion(v: ReturnType<typeof judge>): BaselineOpinion {
   switch (v.kind) {
     case "anomalous":
-      return { kind: "anomalous", expectedRatio: v.expectedRatio, observedRatio: v.observedRatio, pValue: v.pValue, text: describe(v, "denials") };
+      return {
+        kind: "anomalous",
+        expectedRatio: v.expectedRatio,
+        observedRatio: v.observedRatio,
+        pValue: v.pValue,
+        text: describe(v, "denials"),
+      };
     case "normal":
       return { kind: "normal", text: describe(v, "denials") };
     case "cold":

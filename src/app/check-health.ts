@@ -52,7 +52,7 @@ async function liveCheck(rt: Runtime, now: Date, incidents: readonly Incident[],
     const decision = decideTick({ now, signal, incidents, policy: rt.policy, baselines: rt.baselines.judge });
     return { status: "ran", at: now, partial: signal.status === "partial", evaluations: decision.evaluations };
   } catch (error) {
-    return { status: "failed", problem: error instanceof Error ? error.message.split("\n")[0] ?? "" : String(error) };
+    return { status: "failed", problem: error instanceof Error ? (error.message.split("\n")[0] ?? "") : String(error) };
   } finally {
     clearTimeout(timer);
   }

@@ -20,7 +20,6 @@ const RECORD_MS = 20_000;
 /** Writes of one outcome: the first try and three reloads after ETag conflicts, as the ack API does. */
 const WRITE_ATTEMPTS = 4;
 
-
 export interface DeliveryOutcome {
   notificationId: string;
   incidentId: string;
@@ -79,7 +78,12 @@ export async function deliverOutbox(
       if (!channel) {
         // Configuration changed since it was queued: keep it, say so, and let health show it.
         log.error(`notice ${head.id} is queued for ${head.channel}, which is not configured; it stays queued`);
-        failed.push({ notificationId: head.id, incidentId: stored.value.id, channel: head.channel, message: `${head.channel} is not configured` });
+        failed.push({
+          notificationId: head.id,
+          incidentId: stored.value.id,
+          channel: head.channel,
+          message: `${head.channel} is not configured`,
+        });
         continue;
       }
       const timeoutMs = channel.timeoutMs;
@@ -95,7 +99,9 @@ export async function deliverOutbox(
       if (claim.status === "conflict") {
         const found = await rt.store.get(stored.value.id);
         if (found.status !== "found") {
-          log.warn(`incident ${stored.value.id} changed while claiming notice ${head.id} and could not be read again (${found.status}); its notices wait for the next tick`);
+          log.warn(
+            `incident ${stored.value.id} changed while claiming notice ${head.id} and could not be read again (${found.status}); its notices wait for the next tick`,
+          );
           break;
         }
         stored = found.stored;
@@ -108,7 +114,9 @@ export async function deliverOutbox(
           // Someone else wrote the incident (an acknowledgement, a decision): claim again on it.
           blocked.delete(head.channel);
         } else {
-          log.warn(`incident ${stored.value.id} kept changing while claiming notice ${head.id}; it waits for the next tick`);
+          log.warn(
+            `incident ${stored.value.id} kept changing while claiming notice ${head.id}; it waits for the next tick`,
+          );
           break;
         }
         continue;
@@ -116,12 +124,17 @@ export async function deliverOutbox(
       stored = { value: claimed, etag: claim.etag };
 
       // Until the claim ends, minus the writes that record the outcome, the notice is ours to send.
-      const mayStart = (delayMs: number) => delayMs + timeoutMs <= Math.min(budgetLeft(), claimedUntil.getTime() - clock().getTime() - RECORD_MS);
+      const mayStart = (delayMs: number) =>
+        delayMs + timeoutMs <= Math.min(budgetLeft(), claimedUntil.getTime() - clock().getTime() - RECORD_MS);
       if (!mayStart(0)) {
         // The claim write itself took that long: hand the notice back rather than risk a second sender.
-        const released = await record(rt, stored, head, (i, mine) => replace(i, mine, { ...mine, claimedUntil: undefined }));
+        const released = await record(rt, stored, head, (i, mine) =>
+          replace(i, mine, { ...mine, claimedUntil: undefined }),
+        );
         if ("stored" in released) stored = released.stored;
-        log.warn(`notice ${head.id} was handed back unsent: what was left of its claim or of the delivery step would not cover a send; it waits for the next tick`);
+        log.warn(
+          `notice ${head.id} was handed back unsent: what was left of its claim or of the delivery step would not cover a send; it waits for the next tick`,
+        );
         deferred++;
         continue;
       }
@@ -129,12 +142,21 @@ export async function deliverOutbox(
       const { outcome, attempts } = await sendWithRetry(channel, head, () => contentFor(rt, head), options, mayStart);
       if (outcome.ok) {
         delivered.push(head);
-        const saved = await record(rt, stored, head, (i) => ({ ...i, outbox: i.outbox.filter((p) => !same(p, head)), deliveredCount: i.deliveredCount + 1 }));
+        const saved = await record(rt, stored, head, (i) => ({
+          ...i,
+          outbox: i.outbox.filter((p) => !same(p, head)),
+          deliveredCount: i.deliveredCount + 1,
+        }));
         if (!("stored" in saved)) {
-          log.warn(`notice ${head.id} was delivered to ${channel.name} but could not be recorded (${saved.status}); it may be sent once more`);
+          log.warn(
+            `notice ${head.id} was delivered to ${channel.name} but could not be recorded (${saved.status}); it may be sent once more`,
+          );
           break;
         }
-        if (saved.status === "gone") log.warn(`notice ${head.id} was delivered to ${channel.name}, but another run had already taken it off the outbox`);
+        if (saved.status === "gone")
+          log.warn(
+            `notice ${head.id} was delivered to ${channel.name}, but another run had already taken it off the outbox`,
+          );
         stored = saved.stored;
         blocked.delete(head.channel);
         log.info(`delivered ${head.kind} notice ${head.id} to ${channel.description}`);
@@ -147,27 +169,46 @@ export async function deliverOutbox(
       log.error(text);
       failed.push({ notificationId: head.id, incidentId: stored.value.id, channel: head.channel, message: text });
       const kept = await record(rt, stored, head, (i, mine) =>
-        replace(i, mine, { ...mine, attempts: total, lastError: `${outcome.reason}: ${outcome.message}`, claimedUntil: undefined, nextAttemptAt }),
+        replace(i, mine, {
+          ...mine,
+          attempts: total,
+          lastError: `${outcome.reason}: ${outcome.message}`,
+          claimedUntil: undefined,
+          nextAttemptAt,
+        }),
       );
       if ("stored" in kept) stored = kept.stored;
       // Unrecorded, the claim stands until it expires and the notice is tried again then.
-      else log.warn(`the failure of notice ${head.id} could not be recorded (${kept.status}); it is tried again once its claim expires`);
+      else
+        log.warn(
+          `the failure of notice ${head.id} could not be recorded (${kept.status}); it is tried again once its claim expires`,
+        );
     }
     result.push(stored);
   }
-  if (deferred > 0) log.warn(`${deferred} notice(s) were due but left for the next tick: the delivery step's time or their claim would not cover another send`);
+  if (deferred > 0)
+    log.warn(
+      `${deferred} notice(s) were due but left for the next tick: the delivery step's time or their claim would not cover another send`,
+    );
   return { incidents: result, delivered, failed };
 }
 
 /** "gone": the notice is no longer in the outbox; `stored` is the incident as it now stands. */
-type Recorded = { status: "saved" | "gone"; stored: Stored<Incident> } | { status: "conflict" | "missing" | "unreadable" };
+type Recorded =
+  | { status: "saved" | "gone"; stored: Stored<Incident> }
+  | { status: "conflict" | "missing" | "unreadable" };
 
 /**
  * Writes what became of `notice`. On an ETag conflict (an acknowledgement, an overlapping run's
  * decision) it reloads the incident and applies the change again to the entry of that notice
  * alone, so whatever the other writer added is kept and the notice is not sent a second time.
  */
-async function record(rt: Runtime, stored: Stored<Incident>, notice: PendingNotification, apply: (incident: Incident, mine: PendingNotification) => Incident): Promise<Recorded> {
+async function record(
+  rt: Runtime,
+  stored: Stored<Incident>,
+  notice: PendingNotification,
+  apply: (incident: Incident, mine: PendingNotification) => Incident,
+): Promise<Recorded> {
   let current = stored;
   for (let attempt = 1; ; attempt++) {
     const mine = current.value.outbox.find((p) => same(p, notice));
@@ -193,7 +234,11 @@ function logHeld(log: Logger, p: PendingNotification): void {
 }
 
 /** The first notice of a channel not yet tried this pass, if it is due and nobody holds it. */
-function nextDue(outbox: readonly PendingNotification[], blocked: Set<ChannelName>, now: Date): PendingNotification | undefined {
+function nextDue(
+  outbox: readonly PendingNotification[],
+  blocked: Set<ChannelName>,
+  now: Date,
+): PendingNotification | undefined {
   const seen = new Set<ChannelName>(blocked);
   for (const p of outbox) {
     if (seen.has(p.channel)) continue;
@@ -214,7 +259,13 @@ function isHeld(p: PendingNotification, now: Date): boolean {
  * delivery step's budget and the claim. A channel that throws (a rendering fault in vaultwatch
  * itself) is a failed delivery that keeps the notice queued, not a failed tick.
  */
-async function sendWithRetry(channel: NotificationChannel, notice: Notice, content: () => NoticeContent, o: DeliveryOptions, mayStart: (delayMs: number) => boolean): Promise<{ outcome: DeliveryResult; attempts: number }> {
+async function sendWithRetry(
+  channel: NotificationChannel,
+  notice: Notice,
+  content: () => NoticeContent,
+  o: DeliveryOptions,
+  mayStart: (delayMs: number) => boolean,
+): Promise<{ outcome: DeliveryResult; attempts: number }> {
   let attempts = 0;
   for (;;) {
     attempts++;
@@ -226,13 +277,22 @@ async function sendWithRetry(channel: NotificationChannel, notice: Notice, conte
   }
 }
 
-async function sendOnce(channel: NotificationChannel, notice: Notice, content: () => NoticeContent): Promise<DeliveryResult> {
+async function sendOnce(
+  channel: NotificationChannel,
+  notice: Notice,
+  content: () => NoticeContent,
+): Promise<DeliveryResult> {
   try {
     return await channel.send(notice, content());
   } catch (error) {
     const e = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     // Sending it again soon fails the same way; "client" retries it at the backoff's cap.
-    return { ok: false, reason: "client", status: undefined, message: `the ${notice.kind} notice could not be rendered or sent, a fault in vaultwatch rather than in ${channel.name}: ${e.slice(0, 300)}` };
+    return {
+      ok: false,
+      reason: "client",
+      status: undefined,
+      message: `the ${notice.kind} notice could not be rendered or sent, a fault in vaultwatch rather than in ${channel.name}: ${e.slice(0, 300)}`,
+    };
   }
 }
 

@@ -40,18 +40,35 @@ export async function runTick(rt: Runtime, log: Logger): Promise<TickReport> {
   const loaded = await rt.store.loadActive(new Date(now.getTime() - rt.policy.lifecycle.flap.windowMinutes * 60_000));
   for (const key of loaded.unreadable) log.error(`stored incident ${key} could not be read and was left untouched`);
   const silences = await rt.silences.list();
-  for (const key of silences.unreadable) log.error(`stored silence ${key} could not be read; it mutes nothing until it is fixed or expired`);
+  for (const key of silences.unreadable)
+    log.error(`stored silence ${key} could not be read; it mutes nothing until it is fixed or expired`);
 
   const historyHours = await rt.baselines.historyHours(now);
   const set = await rt.signals.fetch(now, { historyHours });
   const history = set.signals["kv-history"];
   const historyUsable = historyHours > 0 && isKnown(history.status);
-  await rt.baselines.absorb(now, historyUsable ? history.rows : undefined, loaded.incidents.map((s) => s.value), log);
-  const cp = rt.controlPlane ? await checkControlPlaneForTick(rt.controlPlane, now, isKnown(set.signals.changes.status) ? set.signals.changes.rows : undefined, log) : undefined;
+  await rt.baselines.absorb(
+    now,
+    historyUsable ? history.rows : undefined,
+    loaded.incidents.map((s) => s.value),
+    log,
+  );
+  const cp = rt.controlPlane
+    ? await checkControlPlaneForTick(
+        rt.controlPlane,
+        now,
+        isKnown(set.signals.changes.status) ? set.signals.changes.rows : undefined,
+        log,
+      )
+    : undefined;
   const signal = kvOutcome(set);
-  if (signal.status !== "complete") log.warn(`Key Vault signal is ${signal.status}: ${signal.problem}; incidents will not be resolved on this tick`);
+  if (signal.status !== "complete")
+    log.warn(`Key Vault signal is ${signal.status}: ${signal.problem}; incidents will not be resolved on this tick`);
 
-  const statuses = Object.fromEntries(Object.entries(set.signals).map(([name, s]) => [name, s.status])) as Record<SignalName, SignalStatus>;
+  const statuses = Object.fromEntries(Object.entries(set.signals).map(([name, s]) => [name, s.status])) as Record<
+    SignalName,
+    SignalStatus
+  >;
   // SLO sums are trusted only when complete: a partial sum would misstate the ratio.
   const usable = (s: { status: SignalStatus }) => isKnown(s.status);
   const decision = decideTick({
@@ -71,7 +88,9 @@ export async function runTick(rt: Runtime, log: Logger): Promise<TickReport> {
       hostStartup: set.signals["host-startup"].rows,
       changes: set.signals.changes.rows,
       status: statuses,
-      problems: Object.fromEntries(Object.entries(set.signals).flatMap(([n, s]) => (s.problem ? [[n, s.problem]] : []))),
+      problems: Object.fromEntries(
+        Object.entries(set.signals).flatMap(([n, s]) => (s.problem ? [[n, s.problem]] : [])),
+      ),
       controlPlane: cp && rt.controlPlane ? factsOf(cp.report, rt.controlPlane.config) : undefined,
     },
   });
@@ -103,7 +122,9 @@ export async function runTick(rt: Runtime, log: Logger): Promise<TickReport> {
     seriesObserved: decision.seriesObserved,
     openIncidents,
     undelivered,
-    signals: Object.fromEntries(Object.entries(set.signals).map(([name, s]) => [name, { status: s.status, problem: s.problem }])),
+    signals: Object.fromEntries(
+      Object.entries(set.signals).map(([name, s]) => [name, { status: s.status, problem: s.problem }]),
+    ),
     slos: decision.slos.map(sloHealth),
     requests: set.requests,
     controlPlane: cp ? controlPlaneHealth(cp) : undefined,
@@ -133,7 +154,9 @@ function sloHealth(r: SloReport): SloHealth {
     name: r.name,
     kind: r.kind,
     status: r.status,
-    firing: fired ? `${fired.tier}: ${fired.longBurn.toFixed(1)}x and ${fired.shortBurn.toFixed(1)}x above ${fired.burnThreshold.toFixed(1)}x` : undefined,
+    firing: fired
+      ? `${fired.tier}: ${fired.longBurn.toFixed(1)}x and ${fired.shortBurn.toFixed(1)}x above ${fired.burnThreshold.toFixed(1)}x`
+      : undefined,
     budgetRemaining: e?.budgetRemaining,
     hoursToExhaustion: e?.hoursToExhaustion,
   };

@@ -1,7 +1,12 @@
 import { z } from "zod";
 import { durationMs } from "../core/common/duration.js";
 import type { ChannelName, Severity } from "../core/model/index.js";
-import { DEFAULT_LIFECYCLE, DEFAULT_NOTIFY, type LifecyclePolicy, type NotifyPolicy } from "../core/model/notify-policy.js";
+import {
+  DEFAULT_LIFECYCLE,
+  DEFAULT_NOTIFY,
+  type LifecyclePolicy,
+  type NotifyPolicy,
+} from "../core/model/notify-policy.js";
 
 /**
  * NOTIFY_CONFIG: routing, repeats, acknowledgement timeouts, pending times and flap detection, as
@@ -15,7 +20,13 @@ const CHANNELS = ["teams", "email", "pagerduty"] as const;
 // Minutes, as the policies count them.
 const duration = durationMs.transform((ms) => ms / 60_000);
 
-const perSeverity = <T extends z.ZodType>(value: T) => z.strictObject({ "SEV-1": value.optional(), "SEV-2": value.optional(), "SEV-3": value.optional(), "SEV-4": value.optional() });
+const perSeverity = <T extends z.ZodType>(value: T) =>
+  z.strictObject({
+    "SEV-1": value.optional(),
+    "SEV-2": value.optional(),
+    "SEV-3": value.optional(),
+    "SEV-4": value.optional(),
+  });
 
 const NotifyConfigJson = z.strictObject({
   routes: z
@@ -31,10 +42,14 @@ const NotifyConfigJson = z.strictObject({
   repeat: perSeverity(duration).optional(),
   ackTimeout: perSeverity(duration.nullable()).optional(),
   pending: perSeverity(duration).optional(),
-  flap: z.strictObject({ window: duration.optional(), changes: z.number().int().min(2).max(100).optional() }).optional(),
+  flap: z
+    .strictObject({ window: duration.optional(), changes: z.number().int().min(2).max(100).optional() })
+    .optional(),
 });
 
-export type NotifyConfigResult = { ok: true; lifecycle: LifecyclePolicy; notify: Omit<NotifyPolicy, "channels"> } | { ok: false; errors: string[] };
+export type NotifyConfigResult =
+  | { ok: true; lifecycle: LifecyclePolicy; notify: Omit<NotifyPolicy, "channels"> }
+  | { ok: false; errors: string[] };
 
 /** Parses NOTIFY_CONFIG (undefined: the defaults). Errors name the JSON path. */
 export function parseNotifyConfig(text: string | undefined, configured: readonly ChannelName[]): NotifyConfigResult {
@@ -46,29 +61,53 @@ export function parseNotifyConfig(text: string | undefined, configured: readonly
     return { ok: false, errors: [`is not valid JSON: ${(error as Error).message}`] };
   }
   const parsed = NotifyConfigJson.safeParse(json);
-  if (!parsed.success) return { ok: false, errors: parsed.error.issues.map((i) => `at ${i.path.length ? i.path.join(".") : "(root)"}: ${i.message}`) };
+  if (!parsed.success)
+    return {
+      ok: false,
+      errors: parsed.error.issues.map((i) => `at ${i.path.length ? i.path.join(".") : "(root)"}: ${i.message}`),
+    };
   const c = parsed.data;
   // A route naming a channel that is not configured is a typo or a missing setting, not a wish.
   const errors = (c.routes ?? []).flatMap((r, i) =>
-    r.channels.filter((ch) => !configured.includes(ch)).map((ch) => `at routes.${i}.channels: ${ch} is not configured (${SETTING_OF[ch]} is not set)`),
+    r.channels
+      .filter((ch) => !configured.includes(ch))
+      .map((ch) => `at routes.${i}.channels: ${ch} is not configured (${SETTING_OF[ch]} is not set)`),
   );
   if (errors.length > 0) return { ok: false, errors };
-  const merge = <T>(base: Record<Severity, T>, over: Partial<Record<Severity, T | undefined>> | undefined): Record<Severity, T> => {
+  const merge = <T>(
+    base: Record<Severity, T>,
+    over: Partial<Record<Severity, T | undefined>> | undefined,
+  ): Record<Severity, T> => {
     const out = { ...base };
     for (const s of SEVERITIES) if (over && s in over && over[s] !== undefined) out[s] = over[s] as T;
     return out;
   };
-  const ackOver = c.ackTimeout ? Object.fromEntries(Object.entries(c.ackTimeout).map(([k, v]) => [k, v === null ? undefined : v])) : undefined;
+  const ackOver = c.ackTimeout
+    ? Object.fromEntries(Object.entries(c.ackTimeout).map(([k, v]) => [k, v === null ? undefined : v]))
+    : undefined;
   const ackTimeoutMinutes = { ...DEFAULT_NOTIFY.ackTimeoutMinutes };
-  if (ackOver) for (const s of SEVERITIES) if (c.ackTimeout && s in c.ackTimeout) ackTimeoutMinutes[s] = ackOver[s] as number | undefined;
+  if (ackOver)
+    for (const s of SEVERITIES)
+      if (c.ackTimeout && s in c.ackTimeout) ackTimeoutMinutes[s] = ackOver[s] as number | undefined;
   return {
     ok: true,
     lifecycle: {
       pendingMinutes: merge(DEFAULT_LIFECYCLE.pendingMinutes, c.pending),
-      flap: { windowMinutes: c.flap?.window ?? DEFAULT_LIFECYCLE.flap.windowMinutes, changes: c.flap?.changes ?? DEFAULT_LIFECYCLE.flap.changes },
+      flap: {
+        windowMinutes: c.flap?.window ?? DEFAULT_LIFECYCLE.flap.windowMinutes,
+        changes: c.flap?.changes ?? DEFAULT_LIFECYCLE.flap.changes,
+      },
     },
-    notify: { repeatMinutes: merge(DEFAULT_NOTIFY.repeatMinutes, c.repeat), ackTimeoutMinutes, routes: c.routes ?? DEFAULT_NOTIFY.routes },
+    notify: {
+      repeatMinutes: merge(DEFAULT_NOTIFY.repeatMinutes, c.repeat),
+      ackTimeoutMinutes,
+      routes: c.routes ?? DEFAULT_NOTIFY.routes,
+    },
   };
 }
 
-const SETTING_OF: Record<ChannelName, string> = { teams: "TEAMS_WEBHOOK_URL", email: "EMAIL_ENDPOINT", pagerduty: "PAGERDUTY_ROUTING_KEY" };
+const SETTING_OF: Record<ChannelName, string> = {
+  teams: "TEAMS_WEBHOOK_URL",
+  email: "EMAIL_ENDPOINT",
+  pagerduty: "PAGERDUTY_ROUTING_KEY",
+};

@@ -47,7 +47,6 @@ export interface Settings {
   warnings: string[];
 }
 
-
 export type StateLocation =
   | { kind: "endpoint"; tableEndpoint: string; tablePrefix: string }
   | { kind: "connectionString"; connectionString: Secret; tablePrefix: string };
@@ -59,7 +58,6 @@ export interface ThresholdRuleSettings {
   minFailurePercent: number;
   resolveAfterMinutes: number;
 }
-
 
 /** Names of settings whose values are secrets: never echoed in errors. */
 const SECRET_SETTINGS = new Set(["TEAMS_WEBHOOK_URL", "STATE_STORAGE_CONNECTION_STRING", "PAGERDUTY_ROUTING_KEY"]);
@@ -115,48 +113,93 @@ const EnvSchema = z
     LOG_ANALYTICS_ENDPOINT: optional(httpsUrl("the Log Analytics query endpoint including /v1", false)),
     KEYVAULT_AUDIT_TABLE: optional(
       z.enum(["auto", "AzureDiagnostics", "AZKVAuditLogs"], {
-        error: "expected auto, AzureDiagnostics (diagnostic setting in Azure diagnostics mode) or AZKVAuditLogs (resource-specific mode)",
+        error:
+          "expected auto, AzureDiagnostics (diagnostic setting in Azure diagnostics mode) or AZKVAuditLogs (resource-specific mode)",
       }),
     ),
     APP_INSIGHTS_MODE: optional(
       z.enum(["workspace", "classic", "none"], {
-        error: "expected workspace (App Insights tables in the Log Analytics workspace), classic (query the App Insights resource) or none",
+        error:
+          "expected workspace (App Insights tables in the Log Analytics workspace), classic (query the App Insights resource) or none",
       }),
     ),
     APP_INSIGHTS_RESOURCE_ID: optional(
       z
         .string()
         .trim()
-        .regex(/^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/microsoft\.insights\/components\/[^/]+$/i, "expected the ARM resource ID of an Application Insights component"),
+        .regex(
+          /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/microsoft\.insights\/components\/[^/]+$/i,
+          "expected the ARM resource ID of an Application Insights component",
+        ),
     ),
     INVOCATIONS_PRIOR_HOURS: intInRange(1, 168, 6, "hours"),
     CHANGES_LOOKBACK_MINUTES: intInRange(15, 1440, 120, "minutes"),
-    STATE_TABLE_ENDPOINT: optional(httpsUrl("the Table service endpoint, e.g. https://<account>.table.core.windows.net", false)),
+    STATE_TABLE_ENDPOINT: optional(
+      httpsUrl("the Table service endpoint, e.g. https://<account>.table.core.windows.net", false),
+    ),
     STATE_STORAGE_CONNECTION_STRING: optional(z.string().trim().min(1)),
     STATE_TABLE_PREFIX: optional(
-      z.string().trim().regex(/^[A-Za-z][A-Za-z0-9]{2,40}$/, "expected 3-41 letters or digits, starting with a letter (Azure table name rules)"),
+      z
+        .string()
+        .trim()
+        .regex(
+          /^[A-Za-z][A-Za-z0-9]{2,40}$/,
+          "expected 3-41 letters or digits, starting with a letter (Azure table name rules)",
+        ),
     ),
     TEAMS_WEBHOOK_URL: httpsUrl("the Teams Workflows webhook URL", true),
-    EMAIL_ENDPOINT: optional(httpsUrl("the Communication Services endpoint, e.g. https://<name>.<region>.communication.azure.com", false)),
-    EMAIL_SENDER: optional(z.string().trim().regex(EMAIL, "expected the sender address of a verified ACS email domain, e.g. DoNotReply@<domain>")),
+    EMAIL_ENDPOINT: optional(
+      httpsUrl("the Communication Services endpoint, e.g. https://<name>.<region>.communication.azure.com", false),
+    ),
+    EMAIL_SENDER: optional(
+      z
+        .string()
+        .trim()
+        .regex(EMAIL, "expected the sender address of a verified ACS email domain, e.g. DoNotReply@<domain>"),
+    ),
     EMAIL_RECIPIENTS: optional(
       z
         .string()
-        .transform((v) => v.split(/[,;]/).map((a) => a.trim()).filter((a) => a.length > 0))
-        .refine((list) => list.length > 0 && list.every((a) => EMAIL.test(a)), "expected one or more email addresses separated by commas"),
+        .transform((v) =>
+          v
+            .split(/[,;]/)
+            .map((a) => a.trim())
+            .filter((a) => a.length > 0),
+        )
+        .refine(
+          (list) => list.length > 0 && list.every((a) => EMAIL.test(a)),
+          "expected one or more email addresses separated by commas",
+        ),
     ),
-    PAGERDUTY_ROUTING_KEY: optional(z.string().trim().regex(/^[A-Za-z0-9]{32}$/, "expected the 32-character integration (routing) key of a PagerDuty Events v2 integration")),
+    PAGERDUTY_ROUTING_KEY: optional(
+      z
+        .string()
+        .trim()
+        .regex(
+          /^[A-Za-z0-9]{32}$/,
+          "expected the 32-character integration (routing) key of a PagerDuty Events v2 integration",
+        ),
+    ),
     PAGERDUTY_URL: optional(httpsUrl("the Events v2 enqueue URL", true)),
     NOTIFY_CONFIG: optional(z.string()),
     LOG_ANALYTICS_WORKSPACE_RESOURCE_ID: optional(
-      z.string().trim().regex(/^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.OperationalInsights\/workspaces\/[^/]+$/i, "expected the ARM resource ID of the Log Analytics workspace"),
+      z
+        .string()
+        .trim()
+        .regex(
+          /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.OperationalInsights\/workspaces\/[^/]+$/i,
+          "expected the ARM resource ID of the Log Analytics workspace",
+        ),
     ),
     AZURE_CLIENT_ID: optional(guid("the client ID of the user-assigned managed identity")),
     MONITOR_SCHEDULE: ncrontab,
     ALERT_WINDOW_MINUTES: intInRange(5, 1440, 15, "minutes"),
     ALERT_MIN_FAILURES: intInRange(1, 1_000_000, 5, "failed requests"),
     ALERT_MIN_FAILURE_PERCENT: optional(
-      z.coerce.number({ error: "expected a percentage between 0 and 100" }).min(0, "expected a percentage between 0 and 100").max(100, "expected a percentage between 0 and 100"),
+      z.coerce
+        .number({ error: "expected a percentage between 0 and 100" })
+        .min(0, "expected a percentage between 0 and 100")
+        .max(100, "expected a percentage between 0 and 100"),
     ).transform((v) => v ?? 5),
     RESOLVE_AFTER_MINUTES: intInRange(5, 1440, 15, "minutes"),
     HEALTH_STALE_AFTER_MINUTES: intInRange(2, 1440, 15, "minutes"),
@@ -184,12 +227,23 @@ const EnvSchema = z
       });
     }
     if (env.APP_INSIGHTS_MODE === "classic" && env.APP_INSIGHTS_RESOURCE_ID === undefined) {
-      ctx.addIssue({ code: "custom", path: ["APP_INSIGHTS_RESOURCE_ID"], message: "expected the App Insights resource ID when APP_INSIGHTS_MODE is classic" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["APP_INSIGHTS_RESOURCE_ID"],
+        message: "expected the App Insights resource ID when APP_INSIGHTS_MODE is classic",
+      });
     }
     const email = [env.EMAIL_ENDPOINT, env.EMAIL_SENDER, env.EMAIL_RECIPIENTS];
     if (email.some((v) => v !== undefined) && email.some((v) => v === undefined)) {
-      const missing = (["EMAIL_ENDPOINT", "EMAIL_SENDER", "EMAIL_RECIPIENTS"] as const).filter((_, i) => email[i] === undefined);
-      for (const name of missing) ctx.addIssue({ code: "custom", path: [name], message: "email needs EMAIL_ENDPOINT, EMAIL_SENDER and EMAIL_RECIPIENTS together" });
+      const missing = (["EMAIL_ENDPOINT", "EMAIL_SENDER", "EMAIL_RECIPIENTS"] as const).filter(
+        (_, i) => email[i] === undefined,
+      );
+      for (const name of missing)
+        ctx.addIssue({
+          code: "custom",
+          path: [name],
+          message: "email needs EMAIL_ENDPOINT, EMAIL_SENDER and EMAIL_RECIPIENTS together",
+        });
     }
     if (env.RESOLVE_AFTER_MINUTES > env.ALERT_WINDOW_MINUTES * 4) {
       ctx.addIssue({
@@ -224,12 +278,17 @@ export function loadSettings(env: Record<string, string | undefined>): Settings 
   const e = parsed.data;
   const spec = parseMonitorSpec(e.MONITOR_CONFIG);
   const cp = e.CONTROL_PLANE_CONFIG === undefined ? undefined : parseControlPlaneConfigText(e.CONTROL_PLANE_CONFIG);
-  const channels: ChannelName[] = ["teams", ...(e.EMAIL_ENDPOINT ? (["email"] as const) : []), ...(e.PAGERDUTY_ROUTING_KEY ? (["pagerduty"] as const) : [])];
+  const channels: ChannelName[] = [
+    "teams",
+    ...(e.EMAIL_ENDPOINT ? (["email"] as const) : []),
+    ...(e.PAGERDUTY_ROUTING_KEY ? (["pagerduty"] as const) : []),
+  ];
   const notify = parseNotifyConfig(e.NOTIFY_CONFIG, channels);
   const specErrors = spec.ok ? [] : spec.errors.map((m) => `MONITOR_CONFIG ${m}`);
   const cpErrors = cp && !cp.ok ? cp.errors.map((m) => `CONTROL_PLANE_CONFIG ${m}`) : [];
   const notifyErrors = notify.ok ? [] : notify.errors.map((m) => `NOTIFY_CONFIG ${m}`);
-  if (!spec.ok || !notify.ok || specErrors.length + cpErrors.length + notifyErrors.length > 0) throw new SettingsError([...specErrors, ...cpErrors, ...notifyErrors]);
+  if (!spec.ok || !notify.ok || specErrors.length + cpErrors.length + notifyErrors.length > 0)
+    throw new SettingsError([...specErrors, ...cpErrors, ...notifyErrors]);
   const tablePrefix = e.STATE_TABLE_PREFIX ?? "vaultwatch";
   return {
     workspaceId: e.LOG_ANALYTICS_WORKSPACE_ID.toLowerCase(),
@@ -244,10 +303,19 @@ export function loadSettings(env: Record<string, string | undefined>): Settings 
     state:
       e.STATE_TABLE_ENDPOINT !== undefined
         ? { kind: "endpoint", tableEndpoint: e.STATE_TABLE_ENDPOINT, tablePrefix }
-        : { kind: "connectionString", connectionString: new Secret(e.STATE_STORAGE_CONNECTION_STRING ?? ""), tablePrefix },
+        : {
+            kind: "connectionString",
+            connectionString: new Secret(e.STATE_STORAGE_CONNECTION_STRING ?? ""),
+            tablePrefix,
+          },
     teamsWebhookUrl: secretUrl(e.TEAMS_WEBHOOK_URL),
-    email: e.EMAIL_ENDPOINT && e.EMAIL_SENDER && e.EMAIL_RECIPIENTS ? { endpoint: e.EMAIL_ENDPOINT, sender: e.EMAIL_SENDER, recipients: e.EMAIL_RECIPIENTS } : undefined,
-    pagerDuty: e.PAGERDUTY_ROUTING_KEY ? { url: e.PAGERDUTY_URL ?? PAGERDUTY_ENQUEUE_URL, routingKey: new Secret(e.PAGERDUTY_ROUTING_KEY) } : undefined,
+    email:
+      e.EMAIL_ENDPOINT && e.EMAIL_SENDER && e.EMAIL_RECIPIENTS
+        ? { endpoint: e.EMAIL_ENDPOINT, sender: e.EMAIL_SENDER, recipients: e.EMAIL_RECIPIENTS }
+        : undefined,
+    pagerDuty: e.PAGERDUTY_ROUTING_KEY
+      ? { url: e.PAGERDUTY_URL ?? PAGERDUTY_ENQUEUE_URL, routingKey: new Secret(e.PAGERDUTY_ROUTING_KEY) }
+      : undefined,
     notify: { lifecycle: notify.lifecycle, notify: { ...notify.notify, channels } },
     workspaceResourceId: e.LOG_ANALYTICS_WORKSPACE_RESOURCE_ID,
     managedIdentityClientId: e.AZURE_CLIENT_ID?.toLowerCase(),
@@ -264,6 +332,9 @@ export function loadSettings(env: Record<string, string | undefined>): Settings 
     spec: spec.spec,
     controlPlane: cp?.ok ? cp.config : undefined,
     armEndpoint: e.ARM_ENDPOINT,
-    warnings: [...spec.warnings.map((m) => `MONITOR_CONFIG ${m}`), ...(cp?.warnings ?? []).map((m) => `CONTROL_PLANE_CONFIG ${m}`)],
+    warnings: [
+      ...spec.warnings.map((m) => `MONITOR_CONFIG ${m}`),
+      ...(cp?.warnings ?? []).map((m) => `CONTROL_PLANE_CONFIG ${m}`),
+    ],
   };
 }

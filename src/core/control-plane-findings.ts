@@ -3,10 +3,21 @@ import { digest64 } from "./common/hash.js";
 import { HYPOTHESIS_TITLES, type HypothesisId } from "./diagnosis/index.js";
 import { isMonitorKind, type FindingKind } from "./controlplane/findings.js";
 
-
 export const NO_COUNTS: WindowCounts = {
-  total: 0, succeeded: 0, unauthorized: 0, forbidden: 0, forbiddenRbac: 0, forbiddenPolicy: 0, forbiddenFirewall: 0, throttled: 0,
-  failures: 0, failurePercent: 0, currentFailurePercent: 0, operations: [], firstFailureAt: undefined, lastFailureAt: undefined,
+  total: 0,
+  succeeded: 0,
+  unauthorized: 0,
+  forbidden: 0,
+  forbiddenRbac: 0,
+  forbiddenPolicy: 0,
+  forbiddenFirewall: 0,
+  throttled: 0,
+  failures: 0,
+  failurePercent: 0,
+  currentFailurePercent: 0,
+  operations: [],
+  firstFailureAt: undefined,
+  lastFailureAt: undefined,
 };
 
 /** What one control-plane check reported, as the core needs it. */
@@ -22,7 +33,13 @@ export interface ControlPlaneCheck {
 export const controlPlaneFingerprint = (findingId: string) => digest64(`control-plane|${findingId}`);
 
 function keyOf(f: ControlPlaneFindingInput): SeriesKey {
-  return { vaultResourceId: (f.vaultResourceId ?? "").toLowerCase(), callerObjectId: (f.principal ?? "").toLowerCase(), callerAppId: "", callerResourceId: "", auditTable: "AzureDiagnostics" };
+  return {
+    vaultResourceId: (f.vaultResourceId ?? "").toLowerCase(),
+    callerObjectId: (f.principal ?? "").toLowerCase(),
+    callerAppId: "",
+    callerResourceId: "",
+    auditTable: "AzureDiagnostics",
+  };
 }
 
 /**
@@ -31,7 +48,10 @@ function keyOf(f: ControlPlaneFindingInput): SeriesKey {
  * hypothesis. When a check completed and no longer reports a finding, its open incident recovers.
  * When the check did not run (`findings` undefined), nothing is known and nothing changes.
  */
-export function evaluateControlPlane(check: ControlPlaneCheck | undefined, incidents: readonly Incident[]): Evaluation[] {
+export function evaluateControlPlane(
+  check: ControlPlaneCheck | undefined,
+  incidents: readonly Incident[],
+): Evaluation[] {
   if (!check) return [];
   const { findings } = check;
   const out: Evaluation[] = [];
@@ -49,11 +69,28 @@ export function evaluateControlPlane(check: ControlPlaneCheck | undefined, incid
       counts: NO_COUNTS,
       severity: f.severity,
       severityReason: f.summary,
-      triggers: [{ kind: "control-plane", finding: f.kind, summary: f.summary, evidence: f.evidence.slice(0, 8), role: f.role, workspace: f.workspace }],
+      triggers: [
+        {
+          kind: "control-plane",
+          finding: f.kind,
+          summary: f.summary,
+          evidence: f.evidence.slice(0, 8),
+          role: f.role,
+          workspace: f.workspace,
+        },
+      ],
       fingerprint: id,
       diagnosis: hypothesis
         ? {
-            top: [{ id: hypothesis, title: HYPOTHESIS_TITLES[hypothesis], verdict: "likely", confirming: f.evidence.slice(0, 3), disproving: [] }],
+            top: [
+              {
+                id: hypothesis,
+                title: HYPOTHESIS_TITLES[hypothesis],
+                verdict: "likely",
+                confirming: f.evidence.slice(0, 3),
+                disproving: [],
+              },
+            ],
             decidedBy: f.evidence[0] ?? f.summary,
             propagation: undefined,
             summary: `${hypothesis} ${HYPOTHESIS_TITLES[hypothesis]}: ${f.summary}`,
@@ -68,7 +105,14 @@ export function evaluateControlPlane(check: ControlPlaneCheck | undefined, incid
     // no vault, the check had no trouble of its own). Otherwise nothing is known.
     const couldSee = i.key.vaultResourceId ? read.has(i.key.vaultResourceId) : check.clean;
     if (!couldSee) continue;
-    out.push({ kind: "recovered", rule: "control-plane", key: i.key, counts: NO_COUNTS, successesInConfirmation: 0, fingerprint: i.id });
+    out.push({
+      kind: "recovered",
+      rule: "control-plane",
+      key: i.key,
+      counts: NO_COUNTS,
+      successesInConfirmation: 0,
+      fingerprint: i.id,
+    });
   }
   return out;
 }

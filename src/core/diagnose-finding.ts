@@ -18,7 +18,15 @@ export interface Evidence {
 
 /** Control-plane facts by lower-case vault ID, and by `vault|principal object ID`. */
 export interface ControlPlaneFacts {
-  vaults: Record<string, { enableRbacAuthorization: boolean; publicNetworkAccess: "Enabled" | "Disabled"; defaultAction: "Allow" | "Deny"; accessPolicyObjectIds: string[] }>;
+  vaults: Record<
+    string,
+    {
+      enableRbacAuthorization: boolean;
+      publicNetworkAccess: "Enabled" | "Disabled";
+      defaultAction: "Allow" | "Deny";
+      accessPolicyObjectIds: string[];
+    }
+  >;
   access: Record<string, { hasRequiredRole?: boolean; roleAtWrongScope?: boolean }>;
 }
 
@@ -29,13 +37,22 @@ const APP_SIGNALS = ["dependency-calls", "credential-traces", "host-startup"] as
  * start-up) is read only for the app that calls with this identity: the one the spec names, or the
  * app a system-assigned identity belongs to. When that app is not known, its evidence is unknown.
  */
-export function diagnoseFinding(ev: Extract<Evaluation, { kind: "firing" }>, now: Date, policy: Policy, evidence: Evidence): DiagnosisSummary {
+export function diagnoseFinding(
+  ev: Extract<Evaluation, { kind: "firing" }>,
+  now: Date,
+  policy: Policy,
+  evidence: Evidence,
+): DiagnosisSummary {
   const caller = callerName(ev.key);
-  const app = appFor(ev.key, policy.spec, policy.criticalIdentities)?.name ?? (caller.host?.type.toLowerCase() === "sites" ? caller.host.name : undefined);
+  const app =
+    appFor(ev.key, policy.spec, policy.criticalIdentities)?.name ??
+    (caller.host?.type.toLowerCase() === "sites" ? caller.host.name : undefined);
   const status = { ...evidence.status };
   const problems = { ...evidence.problems };
   const mine = <R extends { dims: { appRoleName?: string; appName?: string } }>(rows: readonly R[]) =>
-    app === undefined ? [] : rows.filter((r) => (r.dims.appRoleName ?? r.dims.appName ?? "").toLowerCase() === app.toLowerCase());
+    app === undefined
+      ? []
+      : rows.filter((r) => (r.dims.appRoleName ?? r.dims.appName ?? "").toLowerCase() === app.toLowerCase());
   if (app === undefined) {
     for (const s of APP_SIGNALS) {
       status[s] = "unavailable";
@@ -46,9 +63,16 @@ export function diagnoseFinding(ev: Extract<Evaluation, { kind: "firing" }>, now
   const d = diagnose({
     now,
     kv: {
-      total: c.total, succeeded: c.succeeded, unauthorized: c.unauthorized, forbiddenRbac: c.forbiddenRbac, forbiddenPolicy: c.forbiddenPolicy,
-      forbiddenFirewall: c.forbiddenFirewall, forbiddenOther: Math.max(0, c.forbidden - c.forbiddenRbac - c.forbiddenPolicy - c.forbiddenFirewall),
-      throttled: c.throttled, firstFailureAt: c.firstFailureAt, lastFailureAt: c.lastFailureAt,
+      total: c.total,
+      succeeded: c.succeeded,
+      unauthorized: c.unauthorized,
+      forbiddenRbac: c.forbiddenRbac,
+      forbiddenPolicy: c.forbiddenPolicy,
+      forbiddenFirewall: c.forbiddenFirewall,
+      forbiddenOther: Math.max(0, c.forbidden - c.forbiddenRbac - c.forbiddenPolicy - c.forbiddenFirewall),
+      throttled: c.throttled,
+      firstFailureAt: c.firstFailureAt,
+      lastFailureAt: c.lastFailureAt,
     },
     vaultResourceId: ev.key.vaultResourceId,
     caller: { objectId: ev.key.callerObjectId, appId: ev.key.callerAppId, resourceId: ev.key.callerResourceId },
@@ -66,7 +90,13 @@ export function diagnoseFinding(ev: Extract<Evaluation, { kind: "firing" }>, now
 /** The top three hypotheses with their strongest evidence: enough for a card, small enough to store. */
 function toSummary(d: Diagnosis): DiagnosisSummary {
   return {
-    top: d.ranked.slice(0, 3).map((h) => ({ id: h.id, title: h.title, verdict: h.verdict, confirming: h.confirming.slice(0, 3), disproving: h.disproving.slice(0, 2) })),
+    top: d.ranked.slice(0, 3).map((h) => ({
+      id: h.id,
+      title: h.title,
+      verdict: h.verdict,
+      confirming: h.confirming.slice(0, 3),
+      disproving: h.disproving.slice(0, 2),
+    })),
     decidedBy: d.decidedBy,
     propagation: d.propagation ? { retestAt: d.propagation.retestAt, text: d.propagation.text } : undefined,
     summary: summarize(d),
@@ -74,14 +104,28 @@ function toSummary(d: Diagnosis): DiagnosisSummary {
 }
 
 /** The vault and access facts for one caller on one vault, when the control plane knows them. */
-function controlPlaneInput(cp: ControlPlaneFacts | undefined, vaultId: string, objectId: string): Pick<DiagnosisInput, "vault" | "access"> {
+function controlPlaneInput(
+  cp: ControlPlaneFacts | undefined,
+  vaultId: string,
+  objectId: string,
+): Pick<DiagnosisInput, "vault" | "access"> {
   if (!cp) return {};
   const vault = cp.vaults[vaultId.toLowerCase()];
   const access = cp.access[`${vaultId.toLowerCase()}|${objectId.toLowerCase()}`];
   const out: Pick<DiagnosisInput, "vault" | "access"> = {};
-  if (vault) out.vault = { enableRbacAuthorization: vault.enableRbacAuthorization, publicNetworkAccess: vault.publicNetworkAccess, defaultAction: vault.defaultAction };
+  if (vault)
+    out.vault = {
+      enableRbacAuthorization: vault.enableRbacAuthorization,
+      publicNetworkAccess: vault.publicNetworkAccess,
+      defaultAction: vault.defaultAction,
+    };
   if (access || vault) {
-    out.access = { ...access, ...(vault && !vault.enableRbacAuthorization ? { hasAccessPolicy: vault.accessPolicyObjectIds.includes(objectId.toLowerCase()) } : {}) };
+    out.access = {
+      ...access,
+      ...(vault && !vault.enableRbacAuthorization
+        ? { hasAccessPolicy: vault.accessPolicyObjectIds.includes(objectId.toLowerCase()) }
+        : {}),
+    };
   }
   return out;
 }

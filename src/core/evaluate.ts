@@ -1,4 +1,13 @@
-import type { BaselineOpinion, Evaluation, KvRequestBin, Policy, RequestRuleId, SeriesKey, Trigger, WindowCounts } from "./model/index.js";
+import type {
+  BaselineOpinion,
+  Evaluation,
+  KvRequestBin,
+  Policy,
+  RequestRuleId,
+  SeriesKey,
+  Trigger,
+  WindowCounts,
+} from "./model/index.js";
 import { seriesId } from "./model/signals.js";
 import { severityFor } from "./model/severity.js";
 
@@ -20,7 +29,6 @@ export interface Series {
   key: SeriesKey;
   bins: KvRequestBin[];
 }
-
 
 /**
  * Groups rows into one series per vault and caller. The app ID and managed-identity resource ID
@@ -83,16 +91,45 @@ function isTokenless(key: Pick<SeriesKey, "callerObjectId" | "callerAppId">): bo
 }
 
 /** Bins overlapping `[from, to]` in which the rule saw failures. */
-function failingBins(rule: RequestRuleId, bins: readonly KvRequestBin[], from: Date, to: Date, binMinutes: number): number {
-  return bins.filter((b) => b.binStart.getTime() + binMinutes * MINUTE > from.getTime() && b.binStart.getTime() <= to.getTime() && FAILURES[rule](b) > 0).length;
+function failingBins(
+  rule: RequestRuleId,
+  bins: readonly KvRequestBin[],
+  from: Date,
+  to: Date,
+  binMinutes: number,
+): number {
+  return bins.filter(
+    (b) =>
+      b.binStart.getTime() + binMinutes * MINUTE > from.getTime() &&
+      b.binStart.getTime() <= to.getTime() &&
+      FAILURES[rule](b) > 0,
+  ).length;
 }
 
 /** Sums the bins that overlap `[from, to]` for one rule. */
-export function countWindow(rule: RequestRuleId, bins: readonly KvRequestBin[], from: Date, to: Date, binMinutes: number): WindowCounts {
+export function countWindow(
+  rule: RequestRuleId,
+  bins: readonly KvRequestBin[],
+  from: Date,
+  to: Date,
+  binMinutes: number,
+): WindowCounts {
   const failuresOf = FAILURES[rule];
   const counts: WindowCounts = {
-    total: 0, succeeded: 0, unauthorized: 0, forbidden: 0, forbiddenRbac: 0, forbiddenPolicy: 0, forbiddenFirewall: 0, throttled: 0, failures: 0, failurePercent: 0,
-    currentFailurePercent: 0, operations: [], firstFailureAt: undefined, lastFailureAt: undefined,
+    total: 0,
+    succeeded: 0,
+    unauthorized: 0,
+    forbidden: 0,
+    forbiddenRbac: 0,
+    forbiddenPolicy: 0,
+    forbiddenFirewall: 0,
+    throttled: 0,
+    failures: 0,
+    failurePercent: 0,
+    currentFailurePercent: 0,
+    operations: [],
+    firstFailureAt: undefined,
+    lastFailureAt: undefined,
   };
   const ops = new Set<string>();
   let latestStart = -Infinity;
@@ -116,7 +153,7 @@ export function countWindow(rule: RequestRuleId, bins: readonly KvRequestBin[], 
       counts.currentFailurePercent = (failures / b.total) * 100;
     }
     if (failures > 0) {
-      b.operations.forEach((o) => ops.add(o));
+      for (const o of b.operations) ops.add(o);
       if (!counts.firstFailureAt || start < counts.firstFailureAt.getTime()) counts.firstFailureAt = new Date(start);
       const lastAt = Math.min(end, to.getTime());
       if (!counts.lastFailureAt || lastAt > counts.lastFailureAt.getTime()) counts.lastFailureAt = new Date(lastAt);
@@ -142,20 +179,39 @@ export interface SeriesContext {
  * floor (count and share). A warm baseline that calls the window normal keeps the floor quiet:
  * a caller that always fails a little is not an incident.
  */
-export function evaluate(rule: RequestRuleId, series: Series, now: Date, policy: Policy, context: SeriesContext = {}): Evaluation {
+export function evaluate(
+  rule: RequestRuleId,
+  series: Series,
+  now: Date,
+  policy: Policy,
+  context: SeriesContext = {},
+): Evaluation {
   const windowFrom = new Date(now.getTime() - policy.windowMinutes * MINUTE);
   const counts = countWindow(rule, series.bins, windowFrom, now, policy.binMinutes);
   const key = series.key;
   const triggers: Trigger[] = [];
 
   const baseline = context.baseline;
-  const sustained = !isTokenless(key) || failingBins(rule, series.bins, windowFrom, now, policy.binMinutes) >= TOKENLESS_MIN_FAILING_BINS;
+  const sustained =
+    !isTokenless(key) ||
+    failingBins(rule, series.bins, windowFrom, now, policy.binMinutes) >= TOKENLESS_MIN_FAILING_BINS;
   if (baseline?.kind === "anomalous" && sustained) {
-    triggers.push({ kind: "baseline", expectedRatio: baseline.expectedRatio, observedRatio: baseline.observedRatio, pValue: baseline.pValue, text: baseline.text });
+    triggers.push({
+      kind: "baseline",
+      expectedRatio: baseline.expectedRatio,
+      observedRatio: baseline.observedRatio,
+      pValue: baseline.pValue,
+      text: baseline.text,
+    });
   }
   const aboveFloor = counts.failures >= policy.minFailures && counts.failurePercent >= policy.minFailurePercent;
   if (aboveFloor && sustained && baseline?.kind !== "normal" && baseline?.kind !== "anomalous") {
-    triggers.push({ kind: "threshold", failures: counts.failures, failurePercent: counts.failurePercent, baseline: baseline ? "cold" : "none" });
+    triggers.push({
+      kind: "threshold",
+      failures: counts.failures,
+      failurePercent: counts.failurePercent,
+      baseline: baseline ? "cold" : "none",
+    });
   }
   let sloAction: "page" | "ticket" | undefined;
   if (rule === "kv-auth-denied" && context.slo) {
@@ -164,21 +220,46 @@ export function evaluate(rule: RequestRuleId, series: Series, now: Date, policy:
       const tier = TIERS.find((t) => t.name === e.fired!.tier)!;
       sloAction = e.fired.action;
       triggers.push({
-        kind: "slo", slo: e.slo, tier: e.fired.tier, action: e.fired.action, longWindow: tier.long, shortWindow: tier.short,
-        longBurn: e.fired.longBurn, shortBurn: e.fired.shortBurn, burnThreshold: e.fired.burnThreshold,
-        budgetRemaining: e.budgetRemaining, hoursToExhaustion: e.hoursToExhaustion,
+        kind: "slo",
+        slo: e.slo,
+        tier: e.fired.tier,
+        action: e.fired.action,
+        longWindow: tier.long,
+        shortWindow: tier.short,
+        longBurn: e.fired.longBurn,
+        shortBurn: e.fired.shortBurn,
+        burnThreshold: e.fired.burnThreshold,
+        budgetRemaining: e.budgetRemaining,
+        hoursToExhaustion: e.hoursToExhaustion,
       });
     }
   }
 
   if (triggers.length > 0 && counts.failures > 0) {
     const app = appFor(key, policy.spec, policy.criticalIdentities);
-    const decision = severityFor({ rule, counts, critical: app?.critical ?? false, hasFallback: app?.hasFallback ?? false, sloAction });
-    return { kind: "firing", rule, key, counts, severity: decision.severity, severityReason: decision.reason, triggers };
+    const decision = severityFor({
+      rule,
+      counts,
+      critical: app?.critical ?? false,
+      hasFallback: app?.hasFallback ?? false,
+      sloAction,
+    });
+    return {
+      kind: "firing",
+      rule,
+      key,
+      counts,
+      severity: decision.severity,
+      severityReason: decision.reason,
+      triggers,
+    };
   }
   const confirmFrom = new Date(now.getTime() - policy.resolveAfterMinutes * MINUTE);
   const confirm = countWindow(rule, series.bins, confirmFrom, now, policy.binMinutes);
-  if (confirm.total === 0) return isTokenless(key) ? { kind: "recovered", rule, key, counts, successesInConfirmation: 0 } : { kind: "no-traffic", rule, key };
+  if (confirm.total === 0)
+    return isTokenless(key)
+      ? { kind: "recovered", rule, key, counts, successesInConfirmation: 0 }
+      : { kind: "no-traffic", rule, key };
   // Recovery needs evidence, not silence: calls succeeding and none failing for the whole period.
   if (confirm.failures === 0 && confirm.succeeded > 0) {
     return { kind: "recovered", rule, key, counts, successesInConfirmation: confirm.succeeded };

@@ -77,7 +77,9 @@ export function assessHealth({ now, heartbeat, incidents, staleAfterMinutes, liv
   const fresh = age !== null && age <= staleAfterMinutes * 60;
 
   for (const i of open) {
-    reasons.push(`${i.severity} ${RULE_TITLE[i.rule]}: ${subjectOf(i)}${i.responder.state === "acknowledged" ? ` (acknowledged by ${i.responder.by})` : ""}${i.mutedBy ? ` (muted: ${i.mutedBy})` : ""}`);
+    reasons.push(
+      `${i.severity} ${RULE_TITLE[i.rule]}: ${subjectOf(i)}${i.responder.state === "acknowledged" ? ` (acknowledged by ${i.responder.by})` : ""}${i.mutedBy ? ` (muted: ${i.mutedBy})` : ""}`,
+    );
   }
   let degraded = false;
   // A monitor that stopped ticking is itself an outage of the monitoring: unhealthy, not unknown.
@@ -87,14 +89,23 @@ export function assessHealth({ now, heartbeat, incidents, staleAfterMinutes, liv
     reasons.push("the monitor has not completed a tick yet");
   } else if (!fresh) {
     stale = true;
-    reasons.push(`the last tick was ${Math.round((age ?? 0) / 60)} minutes ago (stale after ${staleAfterMinutes}): the monitor has stopped`);
+    reasons.push(
+      `the last tick was ${Math.round((age ?? 0) / 60)} minutes ago (stale after ${staleAfterMinutes}): the monitor has stopped`,
+    );
   }
   const liveTargets = live?.status === "ran" ? liveTargetsOf(live.evaluations, open) : [];
   const liveFailing = liveTargets.filter((t) => t.status === "failing");
-  for (const t of liveFailing) reasons.push(`failing now (live check): ${t.problem}: ${t.identity} on ${t.vault}, ${t.failures} of ${t.requests} calls`);
+  for (const t of liveFailing)
+    reasons.push(
+      `failing now (live check): ${t.problem}: ${t.identity} on ${t.vault}, ${t.failures} of ${t.requests} calls`,
+    );
   if (live && live.status !== "ran") {
     degraded = true;
-    reasons.push(live.status === "timed-out" ? `the live check did not finish within ${live.budgetMs / 1000} s; showing the last tick` : `the live check failed: ${live.problem}`);
+    reasons.push(
+      live.status === "timed-out"
+        ? `the live check did not finish within ${live.budgetMs / 1000} s; showing the last tick`
+        : `the live check failed: ${live.problem}`,
+    );
   } else if (live?.status === "ran" && live.partial) {
     degraded = true;
     reasons.push("the live check got partial results");
@@ -117,7 +128,8 @@ export function assessHealth({ now, heartbeat, incidents, staleAfterMinutes, liv
     .filter(([, s]) => s.status === "unavailable")
     .map(([name, s]) => `${name}: ${s.problem ?? "unavailable"}`);
   for (const slo of heartbeat?.slos ?? []) {
-    if (slo.status === "firing") reasons.push(`SLO ${slo.name} is burning its error budget (${slo.firing ?? "a tier fired"})`);
+    if (slo.status === "firing")
+      reasons.push(`SLO ${slo.name} is burning its error budget (${slo.firing ?? "a tier fired"})`);
   }
   if (undelivered > 0) {
     degraded = true;
@@ -126,7 +138,10 @@ export function assessHealth({ now, heartbeat, incidents, staleAfterMinutes, liv
       const c = byChannel.get(n.channel) ?? { count: 0, lastError: undefined };
       byChannel.set(n.channel, { count: c.count + 1, lastError: n.lastError ?? c.lastError });
     }
-    for (const [channel, c] of byChannel) reasons.push(`${c.count} notification(s) not yet delivered to ${channel}${c.lastError ? ` (last error: ${c.lastError})` : ""}`);
+    for (const [channel, c] of byChannel)
+      reasons.push(
+        `${c.count} notification(s) not yet delivered to ${channel}${c.lastError ? ` (last error: ${c.lastError})` : ""}`,
+      );
   }
 
   const cp = heartbeat?.controlPlane;
@@ -152,7 +167,12 @@ export function assessHealth({ now, heartbeat, incidents, staleAfterMinutes, liv
     }
   }
   const burning = (heartbeat?.slos ?? []).some((s) => s.status === "firing");
-  const status: HealthStatus = open.length > 0 || burning || cpFailing || stale || liveFailing.length > 0 ? "unhealthy" : degraded ? "degraded" : "healthy";
+  const status: HealthStatus =
+    open.length > 0 || burning || cpFailing || stale || liveFailing.length > 0
+      ? "unhealthy"
+      : degraded
+        ? "degraded"
+        : "healthy";
   if (status === "healthy") reasons.push("no open incidents; the last tick is fresh and complete");
   return {
     status,

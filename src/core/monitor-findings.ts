@@ -2,7 +2,13 @@ import type { Evaluation, Incident, MonitorBlindness, SeriesKey, SignalOutcome }
 import { digest64 } from "./common/hash.js";
 import { NO_COUNTS } from "./control-plane-findings.js";
 
-const KEY: SeriesKey = { vaultResourceId: "", callerObjectId: "", callerAppId: "", callerResourceId: "", auditTable: "AzureDiagnostics" };
+const KEY: SeriesKey = {
+  vaultResourceId: "",
+  callerObjectId: "",
+  callerAppId: "",
+  callerResourceId: "",
+  auditTable: "AzureDiagnostics",
+};
 
 /** One incident for the monitor itself, whatever the cause: there is one monitor. */
 export const MONITOR_FINGERPRINT = digest64("monitor|self");
@@ -21,7 +27,8 @@ export interface MonitorInput {
  */
 export function evaluateMonitor({ signal, tokenProblem }: MonitorInput, incidents: readonly Incident[]): Evaluation[] {
   const problems: { problem: string; source: MonitorBlindness }[] = [];
-  if (signal.status === "failed") problems.push({ problem: `the workspace query failed: ${signal.problem}`, source: "workspace" });
+  if (signal.status === "failed")
+    problems.push({ problem: `the workspace query failed: ${signal.problem}`, source: "workspace" });
   if (tokenProblem !== undefined) problems.push({ problem: tokenProblem, source: "token" });
   if (problems.length > 0) {
     return [
@@ -38,5 +45,16 @@ export function evaluateMonitor({ signal, tokenProblem }: MonitorInput, incident
     ];
   }
   const open = incidents.find((i) => i.id === MONITOR_FINGERPRINT && i.state !== "resolved");
-  return open ? [{ kind: "recovered", rule: "monitor", key: KEY, counts: NO_COUNTS, successesInConfirmation: 1, fingerprint: MONITOR_FINGERPRINT }] : [];
+  return open
+    ? [
+        {
+          kind: "recovered",
+          rule: "monitor",
+          key: KEY,
+          counts: NO_COUNTS,
+          successesInConfirmation: 1,
+          fingerprint: MONITOR_FINGERPRINT,
+        },
+      ]
+    : [];
 }

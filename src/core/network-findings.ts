@@ -9,7 +9,14 @@ type Row = SignalRow<"dependency-calls">;
 export const networkFingerprint = (app: string) => digest64(`network|${app.toLowerCase()}`);
 
 function keyOf(app: string): SeriesKey {
-  return { vaultResourceId: "", callerObjectId: "", callerAppId: "", callerResourceId: "", auditTable: "AzureDiagnostics", app };
+  return {
+    vaultResourceId: "",
+    callerObjectId: "",
+    callerAppId: "",
+    callerResourceId: "",
+    auditTable: "AzureDiagnostics",
+    app,
+  };
 }
 
 interface AppWindow {
@@ -40,7 +47,12 @@ function sum(rows: readonly Row[], from: Date, to: Date): Map<string, AppWindow>
  * "timeout and DNS errors dominate": the cause is the path, and the auth incidents of the same app
  * are symptoms (they are inhibited while this fires). Severity follows the app's criticality.
  */
-export function evaluateNetwork(rows: readonly Row[], incidents: readonly Incident[], now: Date, policy: Policy): Evaluation[] {
+export function evaluateNetwork(
+  rows: readonly Row[],
+  incidents: readonly Incident[],
+  now: Date,
+  policy: Policy,
+): Evaluation[] {
   const window = sum(rows, new Date(now.getTime() - policy.windowMinutes * 60_000), now);
   const out: Evaluation[] = [];
   const fired = new Set<string>();
@@ -57,7 +69,9 @@ export function evaluateNetwork(rows: readonly Row[], incidents: readonly Incide
       key: keyOf(app),
       counts: countsOf(a),
       severity,
-      severityReason: spec?.critical ? `${app} is critical${spec.hasFallback ? " with a fallback" : " without a fallback"} and its calls are failing` : `${app} is not marked critical`,
+      severityReason: spec?.critical
+        ? `${app} is critical${spec.hasFallback ? " with a fallback" : " without a fallback"} and its calls are failing`
+        : `${app} is not marked critical`,
       triggers: [{ kind: "network", app, failures: a.network, total: a.total, targets }],
       fingerprint: networkFingerprint(app),
       diagnosis: {
@@ -75,12 +89,27 @@ export function evaluateNetwork(rows: readonly Row[], incidents: readonly Incide
     const app = i.key.app ?? "";
     const c = confirmation.get(app);
     if (!c || c.total === 0) out.push({ kind: "no-traffic", rule: "network", key: i.key, fingerprint: i.id });
-    else if (c.network === 0) out.push({ kind: "recovered", rule: "network", key: i.key, counts: countsOf(c), successesInConfirmation: c.total, fingerprint: i.id });
+    else if (c.network === 0)
+      out.push({
+        kind: "recovered",
+        rule: "network",
+        key: i.key,
+        counts: countsOf(c),
+        successesInConfirmation: c.total,
+        fingerprint: i.id,
+      });
     else out.push({ kind: "settling", rule: "network", key: i.key, counts: countsOf(c), fingerprint: i.id });
   }
   return out;
 }
 
 function countsOf(a: AppWindow): WindowCounts {
-  return { ...NO_COUNTS, total: a.total, succeeded: a.total - a.network - a.auth, failures: a.network, failurePercent: a.total ? (100 * a.network) / a.total : 0, currentFailurePercent: a.total ? (100 * a.network) / a.total : 0 };
+  return {
+    ...NO_COUNTS,
+    total: a.total,
+    succeeded: a.total - a.network - a.auth,
+    failures: a.network,
+    failurePercent: a.total ? (100 * a.network) / a.total : 0,
+    currentFailurePercent: a.total ? (100 * a.network) / a.total : 0,
+  };
 }

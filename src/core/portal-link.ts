@@ -2,17 +2,23 @@ import { gzipSync } from "node:zlib";
 import type { Notice } from "./model/index.js";
 import { evidenceKql, type TimeRange } from "./runbook/runbook.js";
 
-const WORKSPACE_ID = /^\/subscriptions\/[^/]+\/resourcegroups\/[^/]+\/providers\/microsoft\.operationalinsights\/workspaces\/[^/]+$/i;
+const WORKSPACE_ID =
+  /^\/subscriptions\/[^/]+\/resourcegroups\/[^/]+\/providers\/microsoft\.operationalinsights\/workspaces\/[^/]+$/i;
 
 /**
  * A link that opens `kql` in the Logs blade of the workspace, over `timespan` (an ISO 8601
  * duration such as "PT1H", or a start and end). Undefined when the workspace ARM ID is missing
  * or is not a Log Analytics workspace, since the blade needs the full resource ID.
  */
-export function evidenceLink(workspaceResourceId: string | undefined, kql: string, timespan: { start: Date; end: Date } | string): string | undefined {
+export function evidenceLink(
+  workspaceResourceId: string | undefined,
+  kql: string,
+  timespan: { start: Date; end: Date } | string,
+): string | undefined {
   const workspace = workspaceResourceId?.trim();
   if (!workspace || !WORKSPACE_ID.test(workspace)) return undefined;
-  const span = typeof timespan === "string" ? timespan : `${timespan.start.toISOString()}/${timespan.end.toISOString()}`;
+  const span =
+    typeof timespan === "string" ? timespan : `${timespan.start.toISOString()}/${timespan.end.toISOString()}`;
   return (
     "https://portal.azure.com/#blade/Microsoft_OperationsManagementSuite_Workspace/Logs.ReactView" +
     `/resourceId/${encodeURIComponent(workspace)}` +
@@ -53,7 +59,11 @@ export function evidenceWindow(notice: Pick<Notice, "decidedAt" | "snapshot">, w
  * to `evidenceWindow` both in the query and in the blade's time range. Undefined when the rule has
  * no log evidence (control-plane findings) or the workspace ID is unusable.
  */
-export function incidentEvidenceLink(workspaceResourceId: string | undefined, notice: Pick<Notice, "decidedAt" | "snapshot">, windowMinutes: number): string | undefined {
+export function incidentEvidenceLink(
+  workspaceResourceId: string | undefined,
+  notice: Pick<Notice, "decidedAt" | "snapshot">,
+  windowMinutes: number,
+): string | undefined {
   const range = evidenceWindow(notice, windowMinutes);
   const kql = evidenceKql(notice.snapshot, range);
   return kql ? evidenceLink(workspaceResourceId, kql, range) : undefined;

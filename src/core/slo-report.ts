@@ -29,7 +29,10 @@ export function windowCountsOf(rows: readonly WindowsRow[]): WindowCounts {
 }
 
 /** Period sums of the rows an SLO covers for its period, or undefined when not asked yet. */
-export function periodCountsOf(rows: readonly PeriodRow[], periodDays: number): { bad: number; total: number } | undefined {
+export function periodCountsOf(
+  rows: readonly PeriodRow[],
+  periodDays: number,
+): { bad: number; total: number } | undefined {
   const has = rows.some((r) => r.counts[`total${periodDays}d`] !== undefined);
   if (!has) return undefined;
   return {
@@ -39,7 +42,11 @@ export function periodCountsOf(rows: readonly PeriodRow[], periodDays: number): 
 }
 
 /** The rows an SLO is about: its identity on its vault, or its app's calls to its target(s). */
-export function rowsFor<R extends WindowsRow | PeriodRow>(slo: SloSpecV1, rows: readonly R[], identityMatches: (row: R, identity: string) => boolean): R[] {
+export function rowsFor<R extends WindowsRow | PeriodRow>(
+  slo: SloSpecV1,
+  rows: readonly R[],
+  identityMatches: (row: R, identity: string) => boolean,
+): R[] {
   if (slo.kind === "identity-vault") {
     const vault = slo.vault.toLowerCase();
     return rows.filter((r) => {
@@ -61,14 +68,24 @@ export function rowsFor<R extends WindowsRow | PeriodRow>(slo: SloSpecV1, rows: 
 }
 
 /** Evaluates every configured SLO from the tick's SLO signals. */
-export function reportSlos(spec: MonitorSpec, windows: readonly WindowsRow[] | undefined, period: readonly PeriodRow[] | undefined, identityMatches: (row: WindowsRow | PeriodRow, identity: string) => boolean): SloReport[] {
+export function reportSlos(
+  spec: MonitorSpec,
+  windows: readonly WindowsRow[] | undefined,
+  period: readonly PeriodRow[] | undefined,
+  identityMatches: (row: WindowsRow | PeriodRow, identity: string) => boolean,
+): SloReport[] {
   return spec.slos.map((slo) => {
     const base = { name: slo.name, kind: slo.kind, objective: slo.objective, periodDays: slo.period };
     if (!windows) return { ...base, status: "no-signal", evaluation: undefined };
     const matched = rowsFor(slo, windows, identityMatches);
     if (matched.length === 0) return { ...base, status: "no-data", evaluation: undefined };
     const guards: Guards = spec.guards;
-    const evaluation = evaluateSlo({ name: slo.name, objective: slo.objective, periodDays: slo.period }, windowCountsOf(matched), period ? periodCountsOf(rowsFor(slo, period, identityMatches), slo.period) : undefined, guards);
+    const evaluation = evaluateSlo(
+      { name: slo.name, objective: slo.objective, periodDays: slo.period },
+      windowCountsOf(matched),
+      period ? periodCountsOf(rowsFor(slo, period, identityMatches), slo.period) : undefined,
+      guards,
+    );
     const status = evaluation.kind === "no-data" ? "no-data" : evaluation.fired ? "firing" : "burning-within-budget";
     return { ...base, status, evaluation };
   });

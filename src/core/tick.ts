@@ -1,4 +1,13 @@
-import type { BaselineOpinion, Evaluation, Incident, KvRequestBin, Policy, RequestRuleId, SeriesKey, SignalOutcome } from "./model/index.js";
+import type {
+  BaselineOpinion,
+  Evaluation,
+  Incident,
+  KvRequestBin,
+  Policy,
+  RequestRuleId,
+  SeriesKey,
+  SignalOutcome,
+} from "./model/index.js";
 import { isKnown, type SignalRow } from "./signals/signal-set.js";
 import { countWindow, evaluate, groupSeries, RULES, type SeriesContext } from "./evaluate.js";
 import { fingerprint, isActive } from "./model/incidents.js";
@@ -15,7 +24,11 @@ import { diagnoseFinding, type Evidence } from "./diagnose-finding.js";
 import { evaluateControlPlane, type ControlPlaneCheck } from "./control-plane-findings.js";
 
 /** Judges a series' window against its learned baseline; undefined when it has none. */
-export type BaselineJudge = (seriesId: string, rule: RequestRuleId, observed: { failures: number; total: number; at: Date }) => BaselineOpinion | undefined;
+export type BaselineJudge = (
+  seriesId: string,
+  rule: RequestRuleId,
+  observed: { failures: number; total: number; at: Date },
+) => BaselineOpinion | undefined;
 
 export interface TickInput {
   now: Date;
@@ -55,12 +68,19 @@ export interface TickDecision {
  */
 export function decideTick(input: TickInput): TickDecision {
   const { now, signal, incidents, policy, evidence } = input;
-  const slos = reportSlos(policy.spec, input.sloWindows, input.sloPeriod, (row, identity) => row.dims.subject === "identity-vault" && matchesIdentity(row.dims, identity));
+  const slos = reportSlos(
+    policy.spec,
+    input.sloWindows,
+    input.sloPeriod,
+    (row, identity) => row.dims.subject === "identity-vault" && matchesIdentity(row.dims, identity),
+  );
   const evaluations: Evaluation[] = [
     ...evaluateMonitor({ signal, tokenProblem: input.monitorTokenProblem }, incidents),
     // Control-plane findings do not depend on the workspace: they are decided even when it failed.
     ...evaluateControlPlane(input.controlPlane, incidents),
-    ...(evidence && isKnown(evidence.status["dependency-calls"] ?? "unavailable") ? evaluateNetwork(evidence.dependencyCalls, incidents, now, policy) : []),
+    ...(evidence && isKnown(evidence.status["dependency-calls"] ?? "unavailable")
+      ? evaluateNetwork(evidence.dependencyCalls, incidents, now, policy)
+      : []),
   ];
   const kv = signal.status === "failed" ? { evaluations: [], seriesObserved: 0 } : evaluateVaults(input, signal.rows);
   evaluations.push(...kv.evaluations);
@@ -89,12 +109,23 @@ export function decideTick(input: TickInput): TickDecision {
       changed.add(incident.id);
     }
   }
-  return { changed: [...changed].map((id) => current.get(id) as Incident), evaluations, seriesObserved: kv.seriesObserved, slos };
+  return {
+    changed: [...changed].map((id) => current.get(id) as Incident),
+    evaluations,
+    seriesObserved: kv.seriesObserved,
+    slos,
+  };
 }
 
 /** A silence first (people chose it), then inhibition by another incident. */
-function muteOf(incident: Incident, silence: Silence | undefined, sources: readonly Incident[], policy: Policy): string | undefined {
-  if (silence) return `silenced by ${silence.id} until ${silence.endsAt.toISOString()} (${silence.createdBy}: ${silence.comment})`;
+function muteOf(
+  incident: Incident,
+  silence: Silence | undefined,
+  sources: readonly Incident[],
+  policy: Policy,
+): string | undefined {
+  if (silence)
+    return `silenced by ${silence.id} until ${silence.endsAt.toISOString()} (${silence.createdBy}: ${silence.comment})`;
   return inhibitionFor(incident, sources, policy.spec);
 }
 
@@ -103,7 +134,10 @@ export function incidentIdOf(ev: Evaluation): string {
 }
 
 /** The Key Vault request rules over every caller-and-vault series. */
-function evaluateVaults({ now, incidents, policy, sloWindows, sloPeriod, baselines, evidence }: TickInput, rows: readonly KvRequestBin[]): { evaluations: Evaluation[]; seriesObserved: number } {
+function evaluateVaults(
+  { now, incidents, policy, sloWindows, sloPeriod, baselines, evidence }: TickInput,
+  rows: readonly KvRequestBin[],
+): { evaluations: Evaluation[]; seriesObserved: number } {
   const series = groupSeries(rows);
   const evaluations: Evaluation[] = [];
   const seen = new Set<string>();
@@ -113,11 +147,21 @@ function evaluateVaults({ now, incidents, policy, sloWindows, sloPeriod, baselin
       const context: SeriesContext = { slo };
       if (baselines) {
         // The same window the rule counts, so the baseline judges exactly what the floor would.
-        const c = countWindow(rule, s.bins, new Date(now.getTime() - policy.windowMinutes * 60_000), now, policy.binMinutes);
+        const c = countWindow(
+          rule,
+          s.bins,
+          new Date(now.getTime() - policy.windowMinutes * 60_000),
+          now,
+          policy.binMinutes,
+        );
         context.baseline = baselines(s.id, rule, { failures: c.failures, total: c.total, at: now });
       }
       const judged = evaluate(rule, s, now, policy, context);
-      evaluations.push(judged.kind === "firing" && evidence ? { ...judged, diagnosis: diagnoseFinding(judged, now, policy, evidence) } : judged);
+      evaluations.push(
+        judged.kind === "firing" && evidence
+          ? { ...judged, diagnosis: diagnoseFinding(judged, now, policy, evidence) }
+          : judged,
+      );
       seen.add(fingerprint(rule, s.key));
     }
   }
@@ -128,24 +172,42 @@ function evaluateVaults({ now, incidents, policy, sloWindows, sloPeriod, baselin
     if (!RULES.includes(incident.rule as RequestRuleId)) continue;
     if (!isActive(incident) || seen.has(incident.id)) continue;
     // Judged like any series, with no bins: `evaluate` decides what silence means for this caller.
-    const quiet = evaluate(incident.rule as RequestRuleId, { id: incident.id, key: incident.key, bins: [] }, now, policy);
+    const quiet = evaluate(
+      incident.rule as RequestRuleId,
+      { id: incident.id, key: incident.key, bins: [] },
+      now,
+      policy,
+    );
     evaluations.push({ ...quiet, fingerprint: incident.id });
   }
   return { evaluations, seriesObserved: series.length };
 }
 
-function matchesIdentity(d: { callerObjectId: string; callerAppId: string; callerResourceId: string }, identity: string): boolean {
+function matchesIdentity(
+  d: { callerObjectId: string; callerAppId: string; callerResourceId: string },
+  identity: string,
+): boolean {
   if (d.callerObjectId === identity || d.callerAppId === identity) return true;
   const name = callerName({ vaultResourceId: "", auditTable: "AzureDiagnostics", ...d }).name;
   return name !== undefined && name.toLowerCase() === identity;
 }
 
 /** The identity→vault SLO covering a series, with the series' own window and period sums. */
-function sloContext(key: SeriesKey, policy: Policy, windows: TickInput["sloWindows"], period: TickInput["sloPeriod"]): SeriesContext["slo"] {
+function sloContext(
+  key: SeriesKey,
+  policy: Policy,
+  windows: TickInput["sloWindows"],
+  period: TickInput["sloPeriod"],
+): SeriesContext["slo"] {
   const spec = sloFor(key, policy.spec);
   if (!spec || !windows) return undefined;
   const mine = <R extends SignalRow<"slo-windows"> | SignalRow<"slo-period">>(rows: readonly R[]) =>
-    rowsFor(spec, rows, () => true).filter((r) => r.dims.subject === "identity-vault" && r.dims.callerObjectId === key.callerObjectId && r.dims.vaultResourceId === key.vaultResourceId);
+    rowsFor(spec, rows, () => true).filter(
+      (r) =>
+        r.dims.subject === "identity-vault" &&
+        r.dims.callerObjectId === key.callerObjectId &&
+        r.dims.vaultResourceId === key.vaultResourceId,
+    );
   const w = mine(windows);
   if (w.length === 0) return undefined;
   return {

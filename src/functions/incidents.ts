@@ -8,5 +8,15 @@ export const incidentsHttp = createIncidentsHandlers(runtimeFromEnv);
 // acknowledgement stops the escalation and a close resolves the incident.
 app.http("incidents", { methods: ["GET"], authLevel: "function", route: "incidents", handler: incidentsHttp.list });
 app.http("incident", { methods: ["GET"], authLevel: "function", route: "incidents/{id}", handler: incidentsHttp.get });
-app.http("incident-ack", { methods: ["POST"], authLevel: "function", route: "incidents/{id}/ack", handler: incidentsHttp.ack });
-app.http("incident-close", { methods: ["POST"], authLevel: "function", route: "incidents/{id}/close", handler: incidentsHttp.close });
+app.http("incident-ack", {
+  methods: ["POST"],
+  authLevel: "function",
+  route: "incidents/{id}/ack",
+  handler: incidentsHttp.ack,
+});
+app.http("incident-close", {
+  methods: ["POST"],
+  authLevel: "function",
+  route: "incidents/{id}/close",
+  handler: incidentsHttp.close,
+});

@@ -19,17 +19,32 @@ beforeEach(() => {
   stack.standIn.requests.length = 0;
 });
 
-const CONFIG: SignalConfig = { keyVaultAuditTable: "auto", appInsights: { mode: "none" }, binMinutes: 5, windowMinutes: 15, priorHours: 6, changesMinutes: 120, sloPeriods: [] };
+const CONFIG: SignalConfig = {
+  keyVaultAuditTable: "auto",
+  appInsights: { mode: "none" },
+  binMinutes: 5,
+  windowMinutes: 15,
+  priorHours: 6,
+  changesMinutes: 120,
+  sloPeriods: [],
+};
 
 /** The real client and credential, with retries and a deadline short enough for a test. */
-function source(o: { clientTimeoutMs?: number; config?: Partial<SignalConfig>; sendRequest?: (body: string) => void } = {}) {
+function source(
+  o: { clientTimeoutMs?: number; config?: Partial<SignalConfig>; sendRequest?: (body: string) => void } = {},
+) {
   const redirect = redirectTo(stack.standIn.url);
   const client = new LogsQueryClient(new ManagedIdentityCredential({ clientId: MONITOR_CLIENT_ID }), {
     httpClient: { sendRequest: (req) => (o.sendRequest?.(String(req.body ?? "")), redirect.sendRequest(req)) },
     retryOptions: { maxRetries: 2, retryDelayInMs: 50, maxRetryDelayInMs: 200 },
   });
   return createSignalSource({
-    client, workspaceId: WORKSPACE_ID, config: { ...CONFIG, ...o.config }, lookbackMinutes: 20, serverTimeoutSeconds: 60, clientTimeoutMs: o.clientTimeoutMs ?? 20_000,
+    client,
+    workspaceId: WORKSPACE_ID,
+    config: { ...CONFIG, ...o.config },
+    lookbackMinutes: 20,
+    serverTimeoutSeconds: 60,
+    clientTimeoutMs: o.clientTimeoutMs ?? 20_000,
   });
 }
 
@@ -44,8 +59,25 @@ describe("the signal source through LogsQueryClient", () => {
     expect(kv.rows).toHaveLength(4);
     expect(kv.rows.find((r) => r.binStart.getTime() === at(0).getTime())).toEqual({
       binStart: at(0),
-      dims: { vaultResourceId: KEY.vaultResourceId, callerObjectId: KEY.callerObjectId, callerAppId: KEY.callerAppId, callerResourceId: KEY.callerResourceId, operation: "SecretGet", source: "AzureDiagnostics" },
-      counts: { total: 60, succeeded: 50, unauthorized: 0, forbiddenRbac: 10, forbiddenPolicy: 0, forbiddenFirewall: 0, forbiddenOther: 0, throttled: 0, other: 0 },
+      dims: {
+        vaultResourceId: KEY.vaultResourceId,
+        callerObjectId: KEY.callerObjectId,
+        callerAppId: KEY.callerAppId,
+        callerResourceId: KEY.callerResourceId,
+        operation: "SecretGet",
+        source: "AzureDiagnostics",
+      },
+      counts: {
+        total: 60,
+        succeeded: 50,
+        unauthorized: 0,
+        forbiddenRbac: 10,
+        forbiddenPolicy: 0,
+        forbiddenFirewall: 0,
+        forbiddenOther: 0,
+        throttled: 0,
+        other: 0,
+      },
     });
   });
 
@@ -59,14 +91,26 @@ describe("the signal source through LogsQueryClient", () => {
 
   it("marks the signals the workspace cannot feed as unavailable, with what to fix", async () => {
     const set = await source().fetch(at(20));
-    expect(set.signals["dependency-calls"]).toMatchObject({ status: "unavailable", problem: expect.stringContaining("APP_INSIGHTS_MODE=none") });
-    expect(set.signals["host-startup"]).toMatchObject({ status: "unavailable", problem: expect.stringContaining("no FunctionAppLogs data in the workspace") });
-    expect(set.signals["changes"]).toMatchObject({ status: "unavailable", problem: expect.stringContaining("export the subscription's activity log") });
+    expect(set.signals["dependency-calls"]).toMatchObject({
+      status: "unavailable",
+      problem: expect.stringContaining("APP_INSIGHTS_MODE=none"),
+    });
+    expect(set.signals["host-startup"]).toMatchObject({
+      status: "unavailable",
+      problem: expect.stringContaining("no FunctionAppLogs data in the workspace"),
+    });
+    expect(set.signals.changes).toMatchObject({
+      status: "unavailable",
+      problem: expect.stringContaining("export the subscription's activity log"),
+    });
   });
 
   it("reports the Key Vault signal unavailable when the configured mode's table has no data", async () => {
     const set = await source({ config: { keyVaultAuditTable: "AZKVAuditLogs" } }).fetch(at(20));
-    expect(set.signals["kv-requests"]).toMatchObject({ status: "unavailable", problem: expect.stringContaining("no AZKVAuditLogs data in the workspace") });
+    expect(set.signals["kv-requests"]).toMatchObject({
+      status: "unavailable",
+      problem: expect.stringContaining("no AZKVAuditLogs data in the workspace"),
+    });
   });
 
   it("rides out a 429 with Retry-After through the client's own retry", async () => {
@@ -93,7 +137,16 @@ describe("the signal source through LogsQueryClient", () => {
   });
 
   it("explains a 403 as the monitor's missing Log Analytics Reader role", async () => {
-    stack.standIn.faults.inject("logAnalytics", { kind: "status", status: 403, body: { error: { code: "InsufficientAccessError", message: "The provided credentials have insufficient access to perform the requested operation" } } });
+    stack.standIn.faults.inject("logAnalytics", {
+      kind: "status",
+      status: 403,
+      body: {
+        error: {
+          code: "InsufficientAccessError",
+          message: "The provided credentials have insufficient access to perform the requested operation",
+        },
+      },
+    });
     const set = await source().fetch(at(20));
     expect(set.signals["kv-requests"].problem).toContain("needs Log Analytics Reader on the workspace");
   });
@@ -130,7 +183,11 @@ describe("the signal source through LogsQueryClient", () => {
     const s = source({ config: { sloPeriods: [1] }, sendRequest: (b) => bodies.push(b) });
     const first = await s.fetch(at(20));
     const windows = first.signals["slo-windows"].rows[0]!;
-    expect(windows.dims).toMatchObject({ subject: "identity-vault", callerObjectId: KEY.callerObjectId, source: "AzureDiagnostics" });
+    expect(windows.dims).toMatchObject({
+      subject: "identity-vault",
+      callerObjectId: KEY.callerObjectId,
+      source: "AzureDiagnostics",
+    });
     // 12 requests a minute, 2 of them denied.
     expect(windows.counts).toMatchObject({ total5m: 60, bad5m: 10, total1h: 720, bad1h: 120 });
     expect(first.signals["slo-period"].rows[0]!.counts).toEqual({ bad1d: 2880, total1d: 17280 });

@@ -12,12 +12,27 @@ beforeEach(() => {
   const prefix = `s${randomBytes(5).toString("hex")}`;
   const conn = inject("tableConnectionString");
   incidents = TableClient.fromConnectionString(conn, `${prefix}Incidents`, { allowInsecureConnection: true });
-  store = createTableStateStore(incidents, TableClient.fromConnectionString(conn, `${prefix}Monitor`, { allowInsecureConnection: true }));
+  store = createTableStateStore(
+    incidents,
+    TableClient.fromConnectionString(conn, `${prefix}Monitor`, { allowInsecureConnection: true }),
+  );
 });
 
 const withPending = () => {
   const i = anIncident({ state: "resolved", resolvedAt: at(30) });
-  return { ...i, outbox: [{ ...aNotice("resolved", i), channel: "teams" as const, attempts: 2, lastError: "server: 502", claimedUntil: at(31), nextAttemptAt: at(32) }] };
+  return {
+    ...i,
+    outbox: [
+      {
+        ...aNotice("resolved", i),
+        channel: "teams" as const,
+        attempts: 2,
+        lastError: "server: 502",
+        claimedUntil: at(31),
+        nextAttemptAt: at(32),
+      },
+    ],
+  };
 };
 
 describe("the incident store on Azure Tables (Azurite)", () => {
@@ -56,7 +71,10 @@ describe("the incident store on Azure Tables (Azurite)", () => {
   });
 
   it("takes over a finished record older than the flap window when the fingerprint fires again, counting the occurrence", async () => {
-    await store.save(anIncident({ state: "resolved", resolvedAt: at(30), updatedAt: at(30), occurrence: 3 }), undefined);
+    await store.save(
+      anIncident({ state: "resolved", resolvedAt: at(30), updatedAt: at(30), occurrence: 3 }),
+      undefined,
+    );
     expect((await store.loadActive(at(90))).incidents).toEqual([]);
     const again = anIncident({ openedAt: at(200), episode: at(200).getTime().toString(36) });
     expect(await store.save(again, undefined)).toMatchObject({ status: "saved" });
@@ -72,7 +90,10 @@ describe("the incident store on Azure Tables (Azurite)", () => {
   it("finds one incident by ID and lists active ones for the API", async () => {
     await store.save(anIncident(), undefined);
     await store.save(anIncident({ id: "0000000000000001", state: "resolved", resolvedAt: at(30) }), undefined);
-    expect(await store.get(anIncident().id)).toMatchObject({ status: "found", stored: { value: { id: anIncident().id } } });
+    expect(await store.get(anIncident().id)).toMatchObject({
+      status: "found",
+      stored: { value: { id: anIncident().id } },
+    });
     expect(await store.get("ffffffffffffffff")).toEqual({ status: "missing" });
     expect((await store.list({ activeOnly: true, limit: 10 })).incidents.map((i) => i.id)).toEqual([anIncident().id]);
     expect((await store.list({ activeOnly: false, limit: 10 })).incidents).toHaveLength(2);
@@ -81,21 +102,70 @@ describe("the incident store on Azure Tables (Azurite)", () => {
   it("reads a row written before the lifecycle columns: firing, announced, its queued notice still for Teams", async () => {
     const i = anIncident();
     await store.loadActive(at(0)); // creates the tables
-    const snapshot = { id: i.id, rule: i.rule, key: i.key, state: "open", severity: i.severity, openedAt: i.openedAt, resolvedAt: null, counts: i.counts, peakFailures: 90, lastFailureAt: i.lastFailureAt, triggers: [], severityReason: "", diagnosis: null };
+    const snapshot = {
+      id: i.id,
+      rule: i.rule,
+      key: i.key,
+      state: "open",
+      severity: i.severity,
+      openedAt: i.openedAt,
+      resolvedAt: null,
+      counts: i.counts,
+      peakFailures: 90,
+      lastFailureAt: i.lastFailureAt,
+      triggers: [],
+      severityReason: "",
+      diagnosis: null,
+    };
     await incidents.createEntity({
-      partitionKey: "kv-auth-denied", rowKey: i.id, state: "open", severity: "SEV-2", openedAt: i.openedAt, updatedAt: at(10), occurrence: 1, peakFailures: 90, deliveredCount: 0,
-      key: JSON.stringify(i.key), counts: JSON.stringify(i.counts), pending: 1,
-      outbox: JSON.stringify([{ id: `${i.id}-o1-opened`, kind: "opened", decidedAt: at(5), snapshot, attempts: 1, lastError: "server: 502", claimedUntil: null }]),
+      partitionKey: "kv-auth-denied",
+      rowKey: i.id,
+      state: "open",
+      severity: "SEV-2",
+      openedAt: i.openedAt,
+      updatedAt: at(10),
+      occurrence: 1,
+      peakFailures: 90,
+      deliveredCount: 0,
+      key: JSON.stringify(i.key),
+      counts: JSON.stringify(i.counts),
+      pending: 1,
+      outbox: JSON.stringify([
+        {
+          id: `${i.id}-o1-opened`,
+          kind: "opened",
+          decidedAt: at(5),
+          snapshot,
+          attempts: 1,
+          lastError: "server: 502",
+          claimedUntil: null,
+        },
+      ]),
     });
     const { incidents: loaded, unreadable } = await store.loadActive(at(60));
     expect(unreadable).toEqual([]);
-    expect(loaded[0]!.value).toMatchObject({ state: "firing", responder: { state: "new" }, notified: { state: "firing" } });
-    expect(loaded[0]!.value.outbox).toEqual([expect.objectContaining({ channel: "teams", kind: "opened", dedupKey: `vaultwatch-${i.id}-${i.openedAt.getTime().toString(36)}` })]);
+    expect(loaded[0]!.value).toMatchObject({
+      state: "firing",
+      responder: { state: "new" },
+      notified: { state: "firing" },
+    });
+    expect(loaded[0]!.value.outbox).toEqual([
+      expect.objectContaining({
+        channel: "teams",
+        kind: "opened",
+        dedupKey: `vaultwatch-${i.id}-${i.openedAt.getTime().toString(36)}`,
+      }),
+    ]);
   });
 
   it("reports a row it cannot read instead of dropping it silently or failing the tick", async () => {
     await store.save(anIncident(), undefined);
-    await incidents.createEntity({ partitionKey: "kv-auth-denied", rowKey: "garbled", state: "open", outbox: "{not json" });
+    await incidents.createEntity({
+      partitionKey: "kv-auth-denied",
+      rowKey: "garbled",
+      state: "open",
+      outbox: "{not json",
+    });
     const { incidents: loaded, unreadable } = await store.loadActive(at(60));
     expect(loaded).toHaveLength(1);
     expect(unreadable).toEqual(["kv-auth-denied/garbled"]);
@@ -104,14 +174,44 @@ describe("the incident store on Azure Tables (Azurite)", () => {
   it("keeps the heartbeat for the health check", async () => {
     expect(await store.loadHeartbeat()).toBeUndefined();
     const beat = {
-      tickAt: at(5), signalStatus: "partial" as const, problem: "limit", seriesObserved: 4, openIncidents: 1, undelivered: 0, requests: 2,
-      slos: [{ name: "orders", kind: "identity-vault" as const, status: "firing" as const, firing: "page-fast", budgetRemaining: 0.4, hoursToExhaustion: 20 }],
+      tickAt: at(5),
+      signalStatus: "partial" as const,
+      problem: "limit",
+      seriesObserved: 4,
+      openIncidents: 1,
+      undelivered: 0,
+      requests: 2,
+      slos: [
+        {
+          name: "orders",
+          kind: "identity-vault" as const,
+          status: "firing" as const,
+          firing: "page-fast",
+          budgetRemaining: 0.4,
+          hoursToExhaustion: 20,
+        },
+      ],
       controlPlane: {
-        checkedAt: at(5), problem: undefined, armRequests: 4, probesFailed: 1, monitorProblems: ["arm throttled"],
-        findings: [{ kind: "role-missing", summary: "no role", severity: "SEV-2" as const, hypothesis: "H2", vaultResourceId: "v" }],
+        checkedAt: at(5),
+        problem: undefined,
+        armRequests: 4,
+        probesFailed: 1,
+        monitorProblems: ["arm throttled"],
+        findings: [
+          {
+            kind: "role-missing",
+            summary: "no role",
+            severity: "SEV-2" as const,
+            hypothesis: "H2",
+            vaultResourceId: "v",
+          },
+        ],
         vaults: [{ vaultResourceId: "v", config: "read", coverage: "covered", permissionModel: "rbac" }],
       },
-      signals: { "kv-requests": { status: "degraded" as const, problem: "limit" }, changes: { status: "no-data" as const, problem: undefined } },
+      signals: {
+        "kv-requests": { status: "degraded" as const, problem: "limit" },
+        changes: { status: "no-data" as const, problem: undefined },
+      },
     };
     await store.saveHeartbeat(beat);
     expect(await store.loadHeartbeat()).toEqual(beat);

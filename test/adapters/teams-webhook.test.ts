@@ -9,7 +9,10 @@ import { anIncident } from "../fixtures/incidents.js";
 let standIn: StandIn;
 let sig: string;
 beforeAll(async () => {
-  standIn = await startStandIn({ workspace: new SimulatedWorkspace({ tables: [], traffic: { eventsForMinute: () => [] } }), workspaceId: "x" });
+  standIn = await startStandIn({
+    workspace: new SimulatedWorkspace({ tables: [], traffic: { eventsForMinute: () => [] } }),
+    workspaceId: "x",
+  });
   sig = new URL(standIn.teamsWebhookUrl).searchParams.get("sig")!;
 });
 afterAll(() => standIn.close());
@@ -30,7 +33,11 @@ describe("the Teams Workflows webhook", () => {
   it.each([
     ["throttled", { kind: "status", status: 429, retryAfterSeconds: 30 } as const, "answered 429 (Retry-After 30)"],
     ["server", { kind: "status", status: 502 } as const, "answered 502"],
-    ["client", { kind: "status", status: 400, body: { error: { code: "InvalidRequestContent", message: "bad card" } } } as const, "answered 400"],
+    [
+      "client",
+      { kind: "status", status: 400, body: { error: { code: "InvalidRequestContent", message: "bad card" } } } as const,
+      "answered 400",
+    ],
     ["network", { kind: "drop" } as const, "fetch failed"],
   ])("classifies a %s failure and says what happened, with the URL redacted", async (reason, fault, text) => {
     standIn.faults.inject("teams", fault);

@@ -29,7 +29,10 @@ beforeAll(async () => {
   acs = await startAcsStandIn({ name: "acs-vaultwatch" });
   pd = await startPagerDutyStandIn();
   stack = await startStack({
-    traffic: scenario.traffic, activity: scenario.activity, tables: ["AzureDiagnostics", "AzureActivity"], ingestionDelayMinutes: 2,
+    traffic: scenario.traffic,
+    activity: scenario.activity,
+    tables: ["AzureDiagnostics", "AzureActivity"],
+    ingestionDelayMinutes: 2,
     env: {
       CRITICAL_IDENTITIES: ORDERS.name,
       EMAIL_ENDPOINT: acs.endpoint,
@@ -37,7 +40,8 @@ beforeAll(async () => {
       EMAIL_RECIPIENTS: "oncall@contoso.com",
       PAGERDUTY_ROUTING_KEY: pd.routingKey,
       PAGERDUTY_URL: pd.url,
-      LOG_ANALYTICS_WORKSPACE_RESOURCE_ID: "/subscriptions/4a7e6f10-52c1-4d7b-9a1f-3c2b8e0d9f61/resourceGroups/rg-monitor/providers/Microsoft.OperationalInsights/workspaces/law-audit",
+      LOG_ANALYTICS_WORKSPACE_RESOURCE_ID:
+        "/subscriptions/4a7e6f10-52c1-4d7b-9a1f-3c2b8e0d9f61/resourceGroups/rg-monitor/providers/Microsoft.OperationalInsights/workspaces/law-audit",
     },
   });
 });
@@ -56,7 +60,11 @@ beforeEach(() => {
   pd.faults.clear();
 });
 
-const FAST = { ...DEFAULT_DELIVERY, retryDelayMs: 5, sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, Math.min(ms, 20))) };
+const FAST = {
+  ...DEFAULT_DELIVERY,
+  retryDelayMs: 5,
+  sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, Math.min(ms, 20))),
+};
 
 /**
  * A runtime with state of its own. Each test mails its own address: the same scenario gives the
@@ -64,19 +72,26 @@ const FAST = { ...DEFAULT_DELIVERY, retryDelayMs: 5, sleep: (ms: number) => new 
  */
 function runtime(clock: ReturnType<typeof manualClock>, extra: Record<string, string> = {}): Runtime {
   const prefix = freshPrefix();
-  return stack.runtime({ clock: clock.now, emailHttpClient: redirectTo(acs.url), delivery: FAST }, { STATE_TABLE_PREFIX: prefix, EMAIL_RECIPIENTS: `oncall+${prefix}@contoso.com`, ...extra });
+  return stack.runtime(
+    { clock: clock.now, emailHttpClient: redirectTo(acs.url), delivery: FAST },
+    { STATE_TABLE_PREFIX: prefix, EMAIL_RECIPIENTS: `oncall+${prefix}@contoso.com`, ...extra },
+  );
 }
 
-const pdActions = () => pd.events.filter((e) => e.status === 202).map((e) => String(e.event?.["event_action"]));
+const pdActions = () => pd.events.filter((e) => e.status === 202).map((e) => String(e.event?.event_action));
 
 /** Every notice still queued for `channel`. */
 async function queuedFor(rt: Runtime, channel: string): Promise<PendingNotification[]> {
-  return (await rt.store.list({ activeOnly: false, limit: 50 })).incidents.flatMap((i) => i.outbox).filter((n) => n.channel === channel);
+  return (await rt.store.list({ activeOnly: false, limit: 50 })).incidents
+    .flatMap((i) => i.outbox)
+    .filter((n) => n.channel === channel);
 }
 
 /** The Incidents table's entities as stored, for assertions on what reached storage. */
 async function rawIncidents(prefix: string): Promise<string> {
-  const table = TableClient.fromConnectionString(inject("tableConnectionString"), `${prefix}Incidents`, { allowInsecureConnection: true });
+  const table = TableClient.fromConnectionString(inject("tableConnectionString"), `${prefix}Incidents`, {
+    allowInsecureConnection: true,
+  });
   const out: string[] = [];
   for await (const e of table.listEntities()) out.push(JSON.stringify(e));
   return out.join("\n");
@@ -95,7 +110,10 @@ describe("the incident pipeline across Teams, email and PagerDuty", () => {
       "SEV-2: Key Vault access denied on kv-orders-prod",
       "SEV-1 (escalated): Key Vault access denied on kv-orders-prod",
     ]);
-    expect(acs.sent.map((m) => m.subject)).toEqual([expect.stringMatching(/^\[SEV-2\]/), expect.stringMatching(/^\[SEV-1\].*ESCALATED/i)]);
+    expect(acs.sent.map((m) => m.subject)).toEqual([
+      expect.stringMatching(/^\[SEV-2\]/),
+      expect.stringMatching(/^\[SEV-1\].*ESCALATED/i),
+    ]);
     expect(pdActions()).toEqual(["trigger", "trigger"]);
     const [dedupKey] = [...pd.alerts.keys()];
     expect(pd.alerts.get(dedupKey!)).toMatchObject({ status: "triggered", severity: "critical" });
@@ -106,7 +124,12 @@ describe("the incident pipeline across Teams, email and PagerDuty", () => {
     const incidents = (await rt.store.list({ activeOnly: true, limit: 10 })).incidents;
     const id = incidents.find((i) => i.rule === "kv-auth-denied")!.id;
     const ack = await createIncidentsHandlers(() => rt).ack(
-      new HttpRequest({ method: "POST", url: `http://localhost/api/incidents/${id}/ack`, params: { id }, body: { string: JSON.stringify({ by: "alex@contoso.com", note: "restoring the role" }) } }),
+      new HttpRequest({
+        method: "POST",
+        url: `http://localhost/api/incidents/${id}/ack`,
+        params: { id },
+        body: { string: JSON.stringify({ by: "alex@contoso.com", note: "restoring the role" }) },
+      }),
       new InvocationContext({ functionName: "incident-ack" }),
     );
     expect(ack.status).toBe(200);
@@ -119,10 +142,16 @@ describe("the incident pipeline across Teams, email and PagerDuty", () => {
       "Resolved: Key Vault access denied on kv-orders-prod",
     ]);
     expect(pdActions()).toEqual(["trigger", "trigger", "acknowledge", "resolve"]);
-    expect(pd.alerts.get(dedupKey!)).toMatchObject({ status: "resolved", history: ["trigger", "trigger", "acknowledge", "resolve"] });
+    expect(pd.alerts.get(dedupKey!)).toMatchObject({
+      status: "resolved",
+      history: ["trigger", "trigger", "acknowledge", "resolve"],
+    });
     expect(acs.sent).toHaveLength(4);
     const stored = await rt.store.get(id);
-    expect(stored).toMatchObject({ status: "found", stored: { value: { state: "resolved", responder: { state: "closed", by: "alex@contoso.com" }, outbox: [] } } });
+    expect(stored).toMatchObject({
+      status: "found",
+      stored: { value: { state: "resolved", responder: { state: "closed", by: "alex@contoso.com" }, outbox: [] } },
+    });
   });
 
   it("retries each channel on its own: an email outage delays email only, and nothing is sent twice", async () => {
@@ -141,11 +170,14 @@ describe("the incident pipeline across Teams, email and PagerDuty", () => {
     expect(new Set(acs.sent.map((m) => m.operationId)).size).toBe(4);
     expect(pdActions()).toEqual(["trigger", "trigger", "trigger", "resolve"]);
     const errors = log.lines.filter((l) => l.startsWith("error"));
-    expect(errors.some((l) => /^error: email delivery of opened notice .* failed \(attempt \d+, server 503\)/.test(l))).toBe(true);
+    expect(
+      errors.some((l) => /^error: email delivery of opened notice .* failed \(attempt \d+, server 503\)/.test(l)),
+    ).toBe(true);
     expect(errors.every((l) => !l.includes("teams delivery"))).toBe(true);
     // The routing key is a secret: in no log line and no stored record.
     expect(log.lines.join("\n")).not.toContain(pd.routingKey);
-    for (const i of (await rt.store.list({ activeOnly: false, limit: 50 })).incidents) expect(JSON.stringify(i)).not.toContain(pd.routingKey);
+    for (const i of (await rt.store.list({ activeOnly: false, limit: 50 })).incidents)
+      expect(JSON.stringify(i)).not.toContain(pd.routingKey);
   });
 
   it("never drops a notice a channel refuses: a rejected PagerDuty key keeps it queued and health says so", async () => {
@@ -156,10 +188,15 @@ describe("the incident pipeline across Teams, email and PagerDuty", () => {
     const report = await runTick(rt, log);
     expect(report.undelivered).toBeGreaterThan(0);
     const queued = (await rt.store.list({ activeOnly: true, limit: 10 })).incidents.flatMap((i) => i.outbox);
-    expect(queued.map((n) => `${n.channel} ${n.kind} ${n.lastError?.slice(0, 7)}`)).toEqual(["pagerduty opened client:", "pagerduty escalated undefined"]);
+    expect(queued.map((n) => `${n.channel} ${n.kind} ${n.lastError?.slice(0, 7)}`)).toEqual([
+      "pagerduty opened client:",
+      "pagerduty escalated undefined",
+    ]);
     expect(log.lines.join("\n")).not.toContain("0".repeat(32));
     const health = await checkHealth(rt);
-    expect(health.reasons).toContainEqual(expect.stringMatching(/^2 notification\(s\) not yet delivered to pagerduty \(last error: client: .*routing key/i));
+    expect(health.reasons).toContainEqual(
+      expect.stringMatching(/^2 notification\(s\) not yet delivered to pagerduty \(last error: client: .*routing key/i),
+    );
     expect(JSON.stringify(health)).not.toContain("0".repeat(32));
   });
 
@@ -180,7 +217,9 @@ describe("the incident pipeline across Teams, email and PagerDuty", () => {
     const operation = operationIdFor(failed!.id, "DoNotReply@alerts.contoso.com", [suppressed]);
     // Failed is about this message, not the service's health: retried at the cap, not every tick.
     expect(failed).toMatchObject({ kind: "opened", attempts: 1, nextAttemptAt: t("01:36") });
-    expect(failed!.lastError).toBe(`client: ACS email via acs-vaultwatch.communication.azure.com (operation ${operation}) ended Failed: EmailDroppedAllRecipientsSuppressed: Message was dropped because all recipients were suppressed.`);
+    expect(failed!.lastError).toBe(
+      `client: ACS email via acs-vaultwatch.communication.azure.com (operation ${operation}) ended Failed: EmailDroppedAllRecipientsSuppressed: Message was dropped because all recipients were suppressed.`,
+    );
     expect(sendOperationIds()).toEqual([operation]);
 
     // ACS keeps a Failed operation under its Operation-Id; new recipients make it a new operation.
@@ -234,7 +273,11 @@ describe("the incident pipeline across Teams, email and PagerDuty", () => {
     pd.faults.inject({ kind: "status", status: 429, retryAfterSeconds: 3600 });
     clock.advance(1);
     const report = await runTick(rt, log);
-    expect(report.failed.map((f) => f.message)).toEqual([expect.stringMatching(/^pagerduty delivery of opened notice \S+ failed \(attempt 1, throttled 429\).*tried again after 2026-11-20T02:06:00\.000Z$/)]);
+    expect(report.failed.map((f) => f.message)).toEqual([
+      expect.stringMatching(
+        /^pagerduty delivery of opened notice \S+ failed \(attempt 1, throttled 429\).*tried again after 2026-11-20T02:06:00\.000Z$/,
+      ),
+    ]);
     expect((await queuedFor(rt, "pagerduty")).map((n) => n.nextAttemptAt)).toEqual([t("02:06")]);
 
     await replay([rt], clock, t("01:50"), log);
@@ -254,7 +297,8 @@ describe("the incident pipeline across Teams, email and PagerDuty", () => {
           : {
               ...c,
               // The real renderer meets a notice it cannot read, as a rendering bug would.
-              send: (notice: Notice, content) => c.send(broken ? ({ ...notice, snapshot: undefined } as unknown as Notice) : notice, content),
+              send: (notice: Notice, content) =>
+                c.send(broken ? ({ ...notice, snapshot: undefined } as unknown as Notice) : notice, content),
             },
       ),
     };
@@ -265,7 +309,11 @@ describe("the incident pipeline across Teams, email and PagerDuty", () => {
     broken = false;
 
     expect(report.delivered.map((n) => `${n.channel} ${n.kind}`).sort()).toEqual(["pagerduty opened", "teams opened"]);
-    expect(report.failed.map((f) => f.message)).toEqual([expect.stringMatching(/^email delivery of opened notice \S+ failed \(attempt 1, client\): the opened notice could not be rendered or sent, a fault in vaultwatch rather than in email: TypeError: /)]);
+    expect(report.failed.map((f) => f.message)).toEqual([
+      expect.stringMatching(
+        /^email delivery of opened notice \S+ failed \(attempt 1, client\): the opened notice could not be rendered or sent, a fault in vaultwatch rather than in email: TypeError: /,
+      ),
+    ]);
     const [waiting] = await queuedFor(rt, "email");
     expect(waiting).toMatchObject({ kind: "opened", attempts: 1, nextAttemptAt: t("01:36") });
     expect(waiting!.lastError).toMatch(/^client: the opened notice could not be rendered or sent.*TypeError/);
@@ -283,7 +331,15 @@ describe("the incident pipeline across Teams, email and PagerDuty", () => {
     const log = recordingLogger();
     await replay([rt], clock, t("01:05"), log);
     // PagerDuty's reason is cut at 500 characters; the key starts ten before the cut.
-    pd.faults.inject({ kind: "status", status: 400, body: { status: "invalid event", message: `${"x".repeat(490)}${pd.routingKey} is not an integration of this service`, errors: [] } });
+    pd.faults.inject({
+      kind: "status",
+      status: 400,
+      body: {
+        status: "invalid event",
+        message: `${"x".repeat(490)}${pd.routingKey} is not an integration of this service`,
+        errors: [],
+      },
+    });
     clock.advance(1);
     const report = await runTick(rt, log);
 

@@ -21,7 +21,10 @@ const t = (hhmm: string) => new Date(`2026-11-20T${hhmm}:00Z`);
 let stack: Stack;
 beforeAll(async () => {
   stack = await startStack({
-    traffic: scenario.traffic, activity: scenario.activity, tables: ["AzureDiagnostics", "AzureActivity"], ingestionDelayMinutes: 2,
+    traffic: scenario.traffic,
+    activity: scenario.activity,
+    tables: ["AzureDiagnostics", "AzureActivity"],
+    ingestionDelayMinutes: 2,
     env: { CRITICAL_IDENTITIES: ORDERS.name },
   });
 });
@@ -32,7 +35,20 @@ function freshRuntime(clock: ReturnType<typeof manualClock>, wrap?: (s: StateSto
   const prefix = `p${Math.random().toString(36).slice(2, 10)}`;
   const store = createStoreFor(prefix);
   // In-tick retries wait milliseconds here, not seconds; the schedule is the same.
-  return { rt: { ...stack.runtime({ clock: clock.now, delivery: { ...DEFAULT_DELIVERY, retryDelayMs: 5, sleep: (ms) => new Promise((r) => setTimeout(r, Math.min(ms, 20))) } }), store: wrap ? wrap(store) : store }, prefix };
+  return {
+    rt: {
+      ...stack.runtime({
+        clock: clock.now,
+        delivery: {
+          ...DEFAULT_DELIVERY,
+          retryDelayMs: 5,
+          sleep: (ms) => new Promise((r) => setTimeout(r, Math.min(ms, 20))),
+        },
+      }),
+      store: wrap ? wrap(store) : store,
+    },
+    prefix,
+  };
 }
 
 /** Every notice still queued, across the incidents of `rt`. */
@@ -43,7 +59,9 @@ async function queued(rt: Runtime): Promise<PendingNotification[]> {
 /** Resolves once `rt`'s store holds a claimed notice; the incident as then stored. */
 async function claimSeen(rt: Runtime): Promise<Incident> {
   for (let i = 0; i < 500; i++) {
-    const claimed = (await rt.store.list({ activeOnly: false, limit: 50 })).incidents.find((n) => n.outbox.some((p) => p.claimedUntil));
+    const claimed = (await rt.store.list({ activeOnly: false, limit: 50 })).incidents.find((n) =>
+      n.outbox.some((p) => p.claimedUntil),
+    );
     if (claimed) return claimed;
     await new Promise((r) => setTimeout(r, 5));
   }
@@ -68,14 +86,24 @@ function watchClaims(inner: StateStore): { store: StateStore; nextClaim: () => P
 
 function ack(rt: Runtime, id: string, by: string) {
   return createIncidentsHandlers(() => rt).ack(
-    new HttpRequest({ method: "POST", url: `http://localhost/api/incidents/${id}/ack`, params: { id }, body: { string: JSON.stringify({ by }) } }),
+    new HttpRequest({
+      method: "POST",
+      url: `http://localhost/api/incidents/${id}/ack`,
+      params: { id },
+      body: { string: JSON.stringify({ by }) },
+    }),
     new InvocationContext({ functionName: "incident-ack" }),
   );
 }
 
 function closeByHand(rt: Runtime, id: string, by: string, note: string) {
   return createIncidentsHandlers(() => rt).close(
-    new HttpRequest({ method: "POST", url: `http://localhost/api/incidents/${id}/close`, params: { id }, body: { string: JSON.stringify({ by, note }) } }),
+    new HttpRequest({
+      method: "POST",
+      url: `http://localhost/api/incidents/${id}/close`,
+      params: { id },
+      body: { string: JSON.stringify({ by, note }) },
+    }),
     new InvocationContext({ functionName: "incident-close" }),
   );
 }
@@ -92,7 +120,8 @@ const RESOLVED = "Resolved: Key Vault access denied on kv-orders-prod";
 
 function tables(prefix: string) {
   const conn = inject("tableConnectionString");
-  const open = (name: string) => TableClient.fromConnectionString(conn, `${prefix}${name}`, { allowInsecureConnection: true });
+  const open = (name: string) =>
+    TableClient.fromConnectionString(conn, `${prefix}${name}`, { allowInsecureConnection: true });
   return [open("Incidents"), open("Monitor")] as const;
 }
 
@@ -114,9 +143,16 @@ describe("the RBAC-removal incident, end to end", () => {
     const log = recordingLogger();
     const reports = await replay([rt], clock, t("01:50"), log);
 
-    const delivered = reports.flatMap((r) => r.delivered.map((n) => ({ kind: n.kind, at: r.tickAt, severity: n.snapshot.severity })));
+    const delivered = reports.flatMap((r) =>
+      r.delivered.map((n) => ({ kind: n.kind, at: r.tickAt, severity: n.snapshot.severity })),
+    );
     // Nobody acknowledged the page within SEV-1's 15 minutes: it went to the escalation route.
-    expect(delivered.map((d) => `${d.kind} ${d.severity}`)).toEqual(["opened SEV-2", "escalated SEV-1", "unacknowledged SEV-1", "resolved SEV-1"]);
+    expect(delivered.map((d) => `${d.kind} ${d.severity}`)).toEqual([
+      "opened SEV-2",
+      "escalated SEV-1",
+      "unacknowledged SEV-1",
+      "resolved SEV-1",
+    ]);
     const [opened, escalated, unacknowledged, resolved] = delivered;
     // SEV-1's 15-minute acknowledgement time counts from the first page.
     expect(unacknowledged!.at.getTime() - opened!.at.getTime()).toBe(15 * 60_000);
@@ -135,7 +171,9 @@ describe("the RBAC-removal incident, end to end", () => {
     ]);
     const card = JSON.stringify(stack.standIn.teamsPosts[0]!.body);
     expect(card).toContain("id-func-orders (user-assigned identity)");
-    expect(card).toContain(`az role assignment create --assignee-object-id ${ORDERS.objectId} --assignee-principal-type ServicePrincipal --role \\"Key Vault Secrets User\\" --scope ${VAULT_ID.toLowerCase()}`);
+    expect(card).toContain(
+      `az role assignment create --assignee-object-id ${ORDERS.objectId} --assignee-principal-type ServicePrincipal --role \\"Key Vault Secrets User\\" --scope ${VAULT_ID.toLowerCase()}`,
+    );
     expect(card).not.toContain("func-billing");
     // The activity log shows the deletion just before onset: RBAC role missing, decided by it.
     expect(card).toContain("Likely cause");
@@ -148,17 +186,28 @@ describe("the RBAC-removal incident, end to end", () => {
     const clock = manualClock(scenario.start);
     const { rt } = freshRuntime(clock);
     await replay([rt], clock, t("01:12"), recordingLogger());
-    const firing = (await rt.store.list({ activeOnly: true, limit: 10 })).incidents.find((i) => i.rule === "kv-auth-denied")!;
+    const firing = (await rt.store.list({ activeOnly: true, limit: 10 })).incidents.find(
+      (i) => i.rule === "kv-auth-denied",
+    )!;
     expect((await closeByHand(rt, firing.id, "alice", "thought the rollback fixed it")).status).toBe(200);
     const reports = await replay([rt], clock, t("01:50"), recordingLogger());
 
-    const delivered = reports.flatMap((r) => r.delivered.map((n) => `${r.tickAt.toISOString().slice(11, 16)} ${n.kind} ${n.snapshot.severity}`));
+    const delivered = reports.flatMap((r) =>
+      r.delivered.map((n) => `${r.tickAt.toISOString().slice(11, 16)} ${n.kind} ${n.snapshot.severity}`),
+    );
     // The 403s go on until 01:19: the close is announced first, then the still-firing rule is a new
     // episode, with its own acknowledgement clock, that resolves on confirmed recovery.
-    expect(delivered).toEqual(["01:13 resolved SEV-1", "01:13 opened SEV-1", "01:28 unacknowledged SEV-1", "01:35 resolved SEV-1"]);
+    expect(delivered).toEqual([
+      "01:13 resolved SEV-1",
+      "01:13 opened SEV-1",
+      "01:28 unacknowledged SEV-1",
+      "01:35 resolved SEV-1",
+    ]);
     const posted = headlines(stack.standIn.teamsPosts);
     expect(posted).toContain("Closed by alice: Key Vault access denied on kv-orders-prod");
-    expect(JSON.stringify(stack.standIn.teamsPosts.find((p) => JSON.stringify(p.body).includes("Closed by alice"))!.body)).toContain("thought the rollback fixed it");
+    expect(
+      JSON.stringify(stack.standIn.teamsPosts.find((p) => JSON.stringify(p.body).includes("Closed by alice"))!.body),
+    ).toContain("thought the rollback fixed it");
     expect(posted.at(-1)).toBe(RESOLVED);
   });
 
@@ -191,7 +240,9 @@ describe("the RBAC-removal incident, end to end", () => {
     // leaves, so the notice waited for a later tick (the backoff), and was delivered then.
     const errors = log.lines.filter((l) => l.startsWith("error"));
     expect(errors).toHaveLength(1);
-    expect(errors[0]).toMatch(/teams delivery of opened notice \S+ failed \(attempt 2, throttled 429\).*invoke\?<redacted>.*tried again after 2026-11-20T01:0\d/);
+    expect(errors[0]).toMatch(
+      /teams delivery of opened notice \S+ failed \(attempt 2, throttled 429\).*invoke\?<redacted>.*tried again after 2026-11-20T01:0\d/,
+    );
 
     const sig = new URL(stack.standIn.teamsWebhookUrl).searchParams.get("sig")!;
     expect(log.lines.join("\n")).not.toContain(sig);
@@ -242,7 +293,10 @@ describe("the RBAC-removal incident, end to end", () => {
     expect(reports.every((r) => r.signal === "failed")).toBe(true);
     // The monitor announces its own blindness. The vault page it can no longer confirm is not muted
     // by that SEV-3 ticket: nobody acknowledged it, so it still escalates (a page is muted only by a page).
-    expect(reports.flatMap((r) => r.delivered).map((n) => `${n.snapshot.rule} ${n.kind}`)).toEqual(["kv-auth-denied unacknowledged", "monitor opened"]);
+    expect(reports.flatMap((r) => r.delivered).map((n) => `${n.snapshot.rule} ${n.kind}`)).toEqual([
+      "kv-auth-denied unacknowledged",
+      "monitor opened",
+    ]);
     const health = await checkHealth(rt);
     expect(health).toMatchObject({ status: "unhealthy", httpStatus: 503 });
     expect(health.reasons.join("\n")).toMatch(/the last Key Vault query failed: .*Log Analytics answered 503/);
@@ -251,7 +305,10 @@ describe("the RBAC-removal incident, end to end", () => {
     stack.standIn.faults.clear();
     clock.advance(1);
     const recovered = await runTick(rt, log);
-    expect(recovered.delivered.map((n) => `${n.snapshot.rule} ${n.kind}`).sort()).toEqual(["kv-auth-denied resolved", "monitor resolved"]);
+    expect(recovered.delivered.map((n) => `${n.snapshot.rule} ${n.kind}`).sort()).toEqual([
+      "kv-auth-denied resolved",
+      "monitor resolved",
+    ]);
   });
 
   it("sends a queued notice once when two runs contend for its claim on the same tick", async () => {
@@ -261,7 +318,9 @@ describe("the RBAC-removal incident, end to end", () => {
     // The resolution fails three times at 01:35 and waits four minutes; nothing else changes meanwhile.
     stack.standIn.faults.inject("teams", { kind: "status", status: 500 }, 3);
     await replay([a.rt], clock, t("01:35"), recordingLogger());
-    expect((await queued(a.rt)).map((n) => `${n.kind} ${n.attempts} ${n.nextAttemptAt?.toISOString()}`)).toEqual(["resolved 3 2026-11-20T01:39:00.000Z"]);
+    expect((await queued(a.rt)).map((n) => `${n.kind} ${n.attempts} ${n.nextAttemptAt?.toISOString()}`)).toEqual([
+      "resolved 3 2026-11-20T01:39:00.000Z",
+    ]);
 
     clock.advance(4);
     // The first post is held a moment, so the other run meets the claim rather than the result.
@@ -273,7 +332,9 @@ describe("the RBAC-removal incident, end to end", () => {
     expect(reports.map((r) => r.conflicts)).toEqual([0, 0]);
     expect(reports.flatMap((r) => r.delivered.map((n) => n.kind))).toEqual(["resolved"]);
     expect(headlines(stack.standIn.teamsPosts).filter((h) => h === RESOLVED)).toHaveLength(1);
-    const held = logs.map((l) => l.lines.filter((line) => /^warn: notice \S+-resolved is being handled by another run/.test(line)));
+    const held = logs.map((l) =>
+      l.lines.filter((line) => /^warn: notice \S+-resolved is being handled by another run/.test(line)),
+    );
     expect(held.map((h) => h.length).sort()).toEqual([0, 1]);
     // The run that saw the claim held is the one that did not send.
     const loser = held.findIndex((h) => h.length === 1);
@@ -304,7 +365,9 @@ describe("the RBAC-removal incident, end to end", () => {
       const second = runTick({ ...base.rt, store: createStoreFor(base.prefix) }, log);
       const reports = await Promise.all([first, second]);
       expect(reports.map((r) => r.delivered.map((n) => n.kind))).toEqual([["resolved"], []]);
-      expect(log.lines).toContainEqual(expect.stringMatching(/^warn: notice \S+-resolved is being handled by another run/));
+      expect(log.lines).toContainEqual(
+        expect.stringMatching(/^warn: notice \S+-resolved is being handled by another run/),
+      );
     } finally {
       clock.flow(0);
     }
@@ -339,8 +402,12 @@ describe("the RBAC-removal incident, end to end", () => {
     }
     expect(report.delivered).toEqual([]);
     expect(headlines(stack.standIn.teamsPosts)).not.toContain(RESOLVED);
-    expect(log.lines).toContainEqual(expect.stringMatching(/^warn: notice \S+-resolved was handed back unsent: what was left of its claim/));
-    expect((await queued(rt)).map((n) => `${n.kind} ${n.attempts} ${String(n.claimedUntil)}`)).toEqual(["resolved 3 undefined"]);
+    expect(log.lines).toContainEqual(
+      expect.stringMatching(/^warn: notice \S+-resolved was handed back unsent: what was left of its claim/),
+    );
+    expect((await queued(rt)).map((n) => `${n.kind} ${n.attempts} ${String(n.claimedUntil)}`)).toEqual([
+      "resolved 3 undefined",
+    ]);
 
     clock.advance(1);
     expect((await runTick(rt, recordingLogger())).delivered.map((n) => n.kind)).toEqual(["resolved"]);
@@ -362,7 +429,12 @@ describe("the RBAC-removal incident, end to end", () => {
     expect(log.lines.filter((l) => l.includes("may be sent once more"))).toEqual([]);
     // The acknowledgement survived the write that recorded the delivery, and the notice is gone.
     const stored = await rt.store.get(claimed.id);
-    expect(stored).toMatchObject({ status: "found", stored: { value: { responder: { state: "acknowledged", by: "alex@contoso.com" }, outbox: [], deliveredCount: 1 } } });
+    expect(stored).toMatchObject({
+      status: "found",
+      stored: {
+        value: { responder: { state: "acknowledged", by: "alex@contoso.com" }, outbox: [], deliveredCount: 1 },
+      },
+    });
 
     await replay([rt], clock, t("01:50"), log);
     const heads = headlines(stack.standIn.teamsPosts);
@@ -372,34 +444,48 @@ describe("the RBAC-removal incident, end to end", () => {
   });
 
   it.each([
-    ["does not answer in time", { kind: "delay", ms: 1_000 } as const, /^timeout: POST http:\/\/127\.0\.0\.1:\d+\/workflows\/\S+\/invoke\?<redacted>: no answer within 200 ms$/],
-    ["drops the connection", { kind: "drop" } as const, /^network: POST http:\/\/127\.0\.0\.1:\d+\/workflows\/\S+\/invoke\?<redacted>: fetch failed/],
-  ])("keeps a notice queued with its error while Teams %s, and delivers it once Teams recovers", async (_, fault, error) => {
-    const clock = manualClock(scenario.start);
-    const { rt: base } = freshRuntime(clock);
-    const rt = { ...base, channels: [createTeamsWebhook({ url: secretUrl(stack.standIn.teamsWebhookUrl), timeoutMs: 200 })] };
-    const log = recordingLogger();
-    await replay([rt], clock, t("01:05"), log);
-    // Every try of the tick fails; the stand-in is well again from the next request on.
-    stack.standIn.faults.inject("teams", fault, 3);
-    clock.advance(1);
-    const report = await runTick(rt, log);
-    expect(report.delivered).toEqual([]);
-    expect(report.failed.map((f) => f.channel)).toEqual(["teams"]);
-    const [waiting] = await queued(rt);
-    expect(waiting).toMatchObject({ kind: "opened", attempts: 3, nextAttemptAt: t("01:10") });
-    expect(waiting!.claimedUntil).toBeUndefined();
-    expect(waiting!.lastError).toMatch(error);
-    expect(stack.standIn.teamsPosts).toEqual([]);
+    [
+      "does not answer in time",
+      { kind: "delay", ms: 1_000 } as const,
+      /^timeout: POST http:\/\/127\.0\.0\.1:\d+\/workflows\/\S+\/invoke\?<redacted>: no answer within 200 ms$/,
+    ],
+    [
+      "drops the connection",
+      { kind: "drop" } as const,
+      /^network: POST http:\/\/127\.0\.0\.1:\d+\/workflows\/\S+\/invoke\?<redacted>: fetch failed/,
+    ],
+  ])(
+    "keeps a notice queued with its error while Teams %s, and delivers it once Teams recovers",
+    async (_, fault, error) => {
+      const clock = manualClock(scenario.start);
+      const { rt: base } = freshRuntime(clock);
+      const rt = {
+        ...base,
+        channels: [createTeamsWebhook({ url: secretUrl(stack.standIn.teamsWebhookUrl), timeoutMs: 200 })],
+      };
+      const log = recordingLogger();
+      await replay([rt], clock, t("01:05"), log);
+      // Every try of the tick fails; the stand-in is well again from the next request on.
+      stack.standIn.faults.inject("teams", fault, 3);
+      clock.advance(1);
+      const report = await runTick(rt, log);
+      expect(report.delivered).toEqual([]);
+      expect(report.failed.map((f) => f.channel)).toEqual(["teams"]);
+      const [waiting] = await queued(rt);
+      expect(waiting).toMatchObject({ kind: "opened", attempts: 3, nextAttemptAt: t("01:10") });
+      expect(waiting!.claimedUntil).toBeUndefined();
+      expect(waiting!.lastError).toMatch(error);
+      expect(stack.standIn.teamsPosts).toEqual([]);
 
-    await replay([rt], clock, t("01:50"), log);
-    const heads = headlines(stack.standIn.teamsPosts);
-    expect(heads.filter((h) => h === SEV2)).toHaveLength(1);
-    expect(heads[0]).toBe(SEV2);
-    expect(new Set(heads).size).toBe(heads.length);
-    expect(heads.at(-1)).toBe(RESOLVED);
-    expect(await queued(rt)).toEqual([]);
-  });
+      await replay([rt], clock, t("01:50"), log);
+      const heads = headlines(stack.standIn.teamsPosts);
+      expect(heads.filter((h) => h === SEV2)).toHaveLength(1);
+      expect(heads[0]).toBe(SEV2);
+      expect(new Set(heads).size).toBe(heads.length);
+      expect(heads.at(-1)).toBe(RESOLVED);
+      expect(await queued(rt)).toEqual([]);
+    },
+  );
 
   it("keeps no part of the webhook's signature when Teams echoes it back across the excerpt's cut", async () => {
     const clock = manualClock(scenario.start);

@@ -9,7 +9,10 @@ import { at } from "../fixtures/incidents.js";
 // AZURE_CLIENT_ID, or the identity was detached from the Function App).
 let stack: Stack;
 beforeAll(async () => {
-  stack = await startStack({ traffic: steadyTraffic(() => ({ ok: 1, denied: 50 })), env: { AZURE_CLIENT_ID: "deadbeef-0000-4000-8000-000000000000" } });
+  stack = await startStack({
+    traffic: steadyTraffic(() => ({ ok: 1, denied: 50 })),
+    env: { AZURE_CLIENT_ID: "deadbeef-0000-4000-8000-000000000000" },
+  });
 });
 afterAll(() => stack.close());
 
@@ -19,12 +22,16 @@ describe("when the monitor's own identity cannot get a token", () => {
     const log = recordingLogger();
     const report = await runTick(rt, log);
     expect(report.signal).toBe("failed");
-    expect(report.problem).toMatch(/^finding the workspace's tables failed: the monitor could not get a token for Log Analytics: ManagedIdentityCredential/);
+    expect(report.problem).toMatch(
+      /^finding the workspace's tables failed: the monitor could not get a token for Log Analytics: ManagedIdentityCredential/,
+    );
     expect(report.openIncidents).toBe(0);
     expect(stack.standIn.requests.filter((r) => r.endpoint === "logAnalytics")).toEqual([]);
 
     const health = await checkHealth(rt);
     expect(health).toMatchObject({ status: "degraded", httpStatus: 503 });
-    expect(health.reasons[0]).toContain("the last Key Vault query failed: finding the workspace's tables failed: the monitor could not get a token");
+    expect(health.reasons[0]).toContain(
+      "the last Key Vault query failed: finding the workspace's tables failed: the monitor could not get a token",
+    );
   });
 });

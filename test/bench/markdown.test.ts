@@ -6,11 +6,31 @@ import { growth } from "../../tools/bench/tick-cost.js";
 const MIN = 60_000;
 
 function truth(o: Partial<TruthOutcome>): TruthOutcome {
-  return { name: "rbac", want: { hypothesis: "H2", severity: "SEV-1" }, detected: false, ttdMs: undefined, ttrMs: undefined, hypothesis: undefined, severity: undefined, matchedEpisodes: 0, ...o };
+  return {
+    name: "rbac",
+    want: { hypothesis: "H2", severity: "SEV-1" },
+    detected: false,
+    ttdMs: undefined,
+    ttrMs: undefined,
+    hypothesis: undefined,
+    severity: undefined,
+    matchedEpisodes: 0,
+    ...o,
+  };
 }
 
 function score(o: Partial<ScenarioScore>): ScenarioScore {
-  return { scenario: "rbac", days: 0.25, healthy: false, detections: 0, truePositives: 0, truths: [], notifications: 0, pages: 0, ...o };
+  return {
+    scenario: "rbac",
+    days: 0.25,
+    healthy: false,
+    detections: 0,
+    truePositives: 0,
+    truths: [],
+    notifications: 0,
+    pages: 0,
+    ...o,
+  };
 }
 
 /** Two scenarios: one incident (vaultwatch 4 min, right cause and severity; the static rule 7 min; AMBA missed), and a healthy two days. */
@@ -22,26 +42,88 @@ function results(): BenchResults {
     ],
     detectors: [
       {
-        title: "vaultwatch", namesCauses: true,
+        title: "vaultwatch",
+        namesCauses: true,
         scores: [
-          score({ detections: 1, truePositives: 1, pages: 1, notifications: 2, truths: [truth({ detected: true, ttdMs: 4 * MIN, ttrMs: 10 * MIN, hypothesis: { got: "H2", want: "H2" }, severity: { got: "SEV-1", want: "SEV-1" }, matchedEpisodes: 1 })] }),
+          score({
+            detections: 1,
+            truePositives: 1,
+            pages: 1,
+            notifications: 2,
+            truths: [
+              truth({
+                detected: true,
+                ttdMs: 4 * MIN,
+                ttrMs: 10 * MIN,
+                hypothesis: { got: "H2", want: "H2" },
+                severity: { got: "SEV-1", want: "SEV-1" },
+                matchedEpisodes: 1,
+              }),
+            ],
+          }),
           score({ scenario: "healthy", days: 2, healthy: true, detections: 1, pages: 1, notifications: 2 }),
         ],
       },
       {
-        title: "static 403 rule", namesCauses: false,
+        title: "static 403 rule",
+        namesCauses: false,
         scores: [
-          score({ detections: 1, truePositives: 1, pages: 1, notifications: 2, truths: [truth({ detected: true, ttdMs: 7 * MIN, ttrMs: NEVER, severity: { got: "SEV-2", want: "SEV-1" }, matchedEpisodes: 1 })] }),
+          score({
+            detections: 1,
+            truePositives: 1,
+            pages: 1,
+            notifications: 2,
+            truths: [
+              truth({
+                detected: true,
+                ttdMs: 7 * MIN,
+                ttrMs: NEVER,
+                severity: { got: "SEV-2", want: "SEV-1" },
+                matchedEpisodes: 1,
+              }),
+            ],
+          }),
           score({ scenario: "healthy", days: 2, healthy: true }),
         ],
       },
-      { title: "AMBA availability", namesCauses: false, scores: [score({ truths: [truth({})] }), score({ scenario: "healthy", days: 2, healthy: true })] },
+      {
+        title: "AMBA availability",
+        namesCauses: false,
+        scores: [score({ truths: [truth({})] }), score({ scenario: "healthy", days: 2, healthy: true })],
+      },
     ],
-    failures: [{ source: "test/scenarios/broken.json", problem: "$.start: expected an ISO 8601 date-time\n$.end: expected a time after start" }],
+    failures: [
+      {
+        source: "test/scenarios/broken.json",
+        problem: "$.start: expected an ISO 8601 date-time\n$.end: expected a time after start",
+      },
+    ],
     requests: [{ scenario: "rbac", ticks: 73, firstTick: 2, meanAfterFirst: 1, maxAfterFirst: 1 }],
     core: growth([
-      { series: 100, evaluations: 3, openIncidents: 6, changedPerEvaluation: 6, cpuMsPerEvaluation: 10, wallMsPerEvaluation: 10, peakRssBytes: 100 * 2 ** 20, rssAtStartBytes: 50 * 2 ** 20, inputHeapBytes: 1, peakHeapBytes: 20 * 2 ** 20 },
-      { series: 1000, evaluations: 3, openIncidents: 60, changedPerEvaluation: 60, cpuMsPerEvaluation: 50, wallMsPerEvaluation: 50, peakRssBytes: 150 * 2 ** 20, rssAtStartBytes: 50 * 2 ** 20, inputHeapBytes: 1, peakHeapBytes: 60 * 2 ** 20 },
+      {
+        series: 100,
+        evaluations: 3,
+        openIncidents: 6,
+        changedPerEvaluation: 6,
+        cpuMsPerEvaluation: 10,
+        wallMsPerEvaluation: 10,
+        peakRssBytes: 100 * 2 ** 20,
+        rssAtStartBytes: 50 * 2 ** 20,
+        inputHeapBytes: 1,
+        peakHeapBytes: 20 * 2 ** 20,
+      },
+      {
+        series: 1000,
+        evaluations: 3,
+        openIncidents: 60,
+        changedPerEvaluation: 60,
+        cpuMsPerEvaluation: 50,
+        wallMsPerEvaluation: 50,
+        peakRssBytes: 150 * 2 ** 20,
+        rssAtStartBytes: 50 * 2 ** 20,
+        inputHeapBytes: 1,
+        peakHeapBytes: 60 * 2 ** 20,
+      },
     ]),
     timing: { replaySeconds: 12.34, totalSeconds: 20 },
     environment: "Node v22, linux x64",
@@ -59,17 +141,23 @@ describe("the Markdown results", () => {
     expect(rowOf("recall")).toContain("| 100 % (1 of 1) | 100 % (1 of 1) | 0 % (0 of 1) |");
     expect(rowOf("time to detect, median")).toContain("| 4 min | 7 min | – |");
     expect(rowOf("time to resolve (reset), worst")).toContain("| 10 min | never | – |");
-    expect(rowOf("top-1 hypothesis correct")).toContain("| 100 % (1 of 1) | n/a (names no cause) | n/a (names no cause) |");
+    expect(rowOf("top-1 hypothesis correct")).toContain(
+      "| 100 % (1 of 1) | n/a (names no cause) | n/a (names no cause) |",
+    );
     expect(rowOf("severity correct")).toContain("| 100 % (1 of 1) | 0 % (0 of 1) | n/a (nothing detected) |");
     expect(rowOf("pages per healthy day")).toContain("| 0.50 (1 page in 2.0 days) | 0.00 (0 pages in 2.0 days) |");
     expect(rowOf("notifications per healthy day")).toContain("| 1.00 (2 notifications in 2.0 days) |");
   });
 
   it("list every scenario and incident, and the ones that failed", () => {
-    expect(md).toContain("| [rbac](rbac.svg) | 0.25 | 1 | vaultwatch | 1 / 1 | 1 / 1 | 4 min | 10 min | 1 / 1 | 1 / 1 | 1 | 2 |");
+    expect(md).toContain(
+      "| [rbac](rbac.svg) | 0.25 | 1 | vaultwatch | 1 / 1 | 1 / 1 | 4 min | 10 min | 1 / 1 | 1 / 1 | 1 | 2 |",
+    );
     expect(md).toContain("|  |  |  | AMBA availability | 0 / 0 | 0 / 1 | – | – | – | – | 0 | 0 |");
     expect(md).toContain("| rbac | rbac | H2, SEV-1 | 4 min / 10 min / H2 ✓ / SEV-1 ✓ | 7 min / never | missed |");
-    expect(md).toContain("- `test/scenarios/broken.json`: $.start: expected an ISO 8601 date-time; $.end: expected a time after start");
+    expect(md).toContain(
+      "- `test/scenarios/broken.json`: $.start: expected an ISO 8601 date-time; $.end: expected a time after start",
+    );
     expect(md).toContain("- [rbac](rbac.svg) — a role \\| deleted");
   });
 
@@ -87,7 +175,15 @@ describe("the Markdown results", () => {
   });
 
   it("format durations and ratios for people", () => {
-    expect([4 * MIN, -10 * MIN, 7.5 * MIN, 65 * MIN, 50 * 60 * MIN, NEVER, undefined].map(duration)).toEqual(["4 min", "−10 min", "7.5 min", "1 h 05 min", "2 d 2 h", "never", "–"]);
+    expect([4 * MIN, -10 * MIN, 7.5 * MIN, 65 * MIN, 50 * 60 * MIN, NEVER, undefined].map(duration)).toEqual([
+      "4 min",
+      "−10 min",
+      "7.5 min",
+      "1 h 05 min",
+      "2 d 2 h",
+      "never",
+      "–",
+    ]);
     expect(ratio({ num: 2, den: 3 }, "none")).toBe("67 % (2 of 3)");
     expect(ratio({ num: 0, den: 0 }, "none")).toBe("n/a (none)");
   });

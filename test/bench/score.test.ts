@@ -3,34 +3,71 @@ import type { Severity } from "../../src/core/model/index.js";
 import type { NotificationLine } from "../../tools/replay/line.js";
 import type { TruthIncidentSpec } from "../../tools/scenario/format.js";
 import { parseScenario } from "../../tools/scenario/load.js";
-import { identityAliases, matches, NEVER, scoreScenario, spread, summarize, vaultwatchRun, type Episode } from "../../tools/bench/score.js";
+import {
+  identityAliases,
+  matches,
+  NEVER,
+  scoreScenario,
+  spread,
+  summarize,
+  vaultwatchRun,
+  type Episode,
+} from "../../tools/bench/score.js";
 
 const T0 = Date.parse("2026-03-02T01:00:00Z");
 const at = (minutes: number) => new Date(T0 + minutes * 60_000);
 const iso = (minutes: number) => at(minutes).toISOString();
-const VAULT_ID = "/subscriptions/4a7e6f10-52c1-4d7b-9a1f-3c2b8e0d9f61/resourceGroups/rg-orders-prod/providers/Microsoft.KeyVault/vaults/kv-orders-prod";
+const VAULT_ID =
+  "/subscriptions/4a7e6f10-52c1-4d7b-9a1f-3c2b8e0d9f61/resourceGroups/rg-orders-prod/providers/Microsoft.KeyVault/vaults/kv-orders-prod";
 const OBJECT_ID = "7d4c2a91-3f5e-4b8a-9c61-0e2f5a7b8c93";
-const WORKSPACE_ID = "/subscriptions/4a7e6f10-52c1-4d7b-9a1f-3c2b8e0d9f61/resourceGroups/rg-monitor/providers/Microsoft.OperationalInsights/workspaces/law-vaultwatch";
+const WORKSPACE_ID =
+  "/subscriptions/4a7e6f10-52c1-4d7b-9a1f-3c2b8e0d9f61/resourceGroups/rg-monitor/providers/Microsoft.OperationalInsights/workspaces/law-vaultwatch";
 
 function line(o: Partial<NotificationLine> & { at: string; event: NotificationLine["event"] }): NotificationLine {
   return {
     kind: o.event === "fired" ? "opened" : o.event === "escalated" ? "escalated" : o.event,
-    incident: "inc-1", rule: "kv-auth-denied", severity: "SEV-1", hypothesis: "H2", verdict: "likely",
-    vault: "kv-orders-prod", identity: "id-func-orders", app: null, summary: "", ...o,
+    incident: "inc-1",
+    rule: "kv-auth-denied",
+    severity: "SEV-1",
+    hypothesis: "H2",
+    verdict: "likely",
+    vault: "kv-orders-prod",
+    identity: "id-func-orders",
+    app: null,
+    summary: "",
+    ...o,
   } as NotificationLine;
 }
 
 /** The truth of every case below unless it says otherwise: failures from 01:03 to 01:20. */
 function truth(o: Partial<TruthIncidentSpec> = {}): TruthIncidentSpec {
-  return { name: "rbac", onset: at(3), recovered: at(20), hypothesis: "H2", severity: "SEV-1", vault: "kv-orders-prod", identity: "id-func-orders", ...o };
+  return {
+    name: "rbac",
+    onset: at(3),
+    recovered: at(20),
+    hypothesis: "H2",
+    severity: "SEV-1",
+    vault: "kv-orders-prod",
+    identity: "id-func-orders",
+    ...o,
+  };
 }
 
 const scenario = { name: "s", start: at(-60), end: at(120) };
 
 function episode(o: Partial<Episode> = {}): Episode {
   return {
-    incident: "e", rule: "kv-auth-denied", firedAt: at(7), resolvedAt: at(30), severity: "SEV-1", peakSeverity: "SEV-1", hypothesis: "H2",
-    vault: "kv-orders-prod", identity: "id-func-orders", app: undefined, ...o,
+    incident: "e",
+    rule: "kv-auth-denied",
+    firedAt: at(7),
+    resolvedAt: at(30),
+    severity: "SEV-1",
+    peakSeverity: "SEV-1",
+    hypothesis: "H2",
+    vault: "kv-orders-prod",
+    identity: "id-func-orders",
+    app: undefined,
+    ...o,
   };
 }
 
@@ -64,7 +101,11 @@ describe("scoring vaultwatch against the truth", () => {
     expect(matches(episode({ firedAt: at(20 + 30) }), truth())).toBe(true);
     expect(matches(episode({ firedAt: at(3 - 16) }), truth())).toBe(false);
     // Before onset the time to detect is negative.
-    const s = scoreScenario(scenario, [truth()], { episodes: [episode({ firedAt: at(-7), rule: "control-plane" })], notifications: 1, pages: 1 });
+    const s = scoreScenario(scenario, [truth()], {
+      episodes: [episode({ firedAt: at(-7), rule: "control-plane" })],
+      notifications: 1,
+      pages: 1,
+    });
     expect(s.truths[0]!.ttdMs).toBe(-10 * 60_000);
   });
 
@@ -83,8 +124,29 @@ describe("scoring vaultwatch against the truth", () => {
     // An object ID in the truth equals the identity name the notification carries, through the scenario's rows.
     const world = parseScenario(
       JSON.stringify({
-        format: "vaultwatch/scenario/v1", name: "aliases", start: iso(0), end: iso(60),
-        timeline: [{ at: iso(0), "kv-requests": [{ dims: { vaultResourceId: VAULT_ID.toLowerCase(), callerObjectId: OBJECT_ID, callerAppId: "c1f0e6d2-8a4b-4c3e-9f7a-2b5d6e8f0a14", callerResourceId: "/subscriptions/4a7e6f10-52c1-4d7b-9a1f-3c2b8e0d9f61/resourcegroups/rg-orders-prod/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-func-orders", source: "AzureDiagnostics", operation: "SecretGet" }, counts: { succeeded: 10 } }] }],
+        format: "vaultwatch/scenario/v1",
+        name: "aliases",
+        start: iso(0),
+        end: iso(60),
+        timeline: [
+          {
+            at: iso(0),
+            "kv-requests": [
+              {
+                dims: {
+                  vaultResourceId: VAULT_ID.toLowerCase(),
+                  callerObjectId: OBJECT_ID,
+                  callerAppId: "c1f0e6d2-8a4b-4c3e-9f7a-2b5d6e8f0a14",
+                  callerResourceId:
+                    "/subscriptions/4a7e6f10-52c1-4d7b-9a1f-3c2b8e0d9f61/resourcegroups/rg-orders-prod/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-func-orders",
+                  source: "AzureDiagnostics",
+                  operation: "SecretGet",
+                },
+                counts: { succeeded: 10 },
+              },
+            ],
+          },
+        ],
       }),
     ).world;
     const aliases = identityAliases(world);
@@ -96,10 +158,19 @@ describe("scoring vaultwatch against the truth", () => {
   it("match a network incident's app through the identities MONITOR_CONFIG lists for it, without making an app's identities aliases of each other", () => {
     const world = parseScenario(
       JSON.stringify({
-        format: "vaultwatch/scenario/v1", name: "apps", start: iso(0), end: iso(60),
+        format: "vaultwatch/scenario/v1",
+        name: "apps",
+        start: iso(0),
+        end: iso(60),
         settings: {
-          MONITOR_CONFIG: { apiVersion: "vaultwatch/v1", apps: [{ name: "func-orders", identities: ["id-func-orders", "id-func-orders-canary"] }] },
-          CONTROL_PLANE_CONFIG: { workspaces: [WORKSPACE_ID], principals: [{ name: "id-func-orders", objectId: OBJECT_ID }] },
+          MONITOR_CONFIG: {
+            apiVersion: "vaultwatch/v1",
+            apps: [{ name: "func-orders", identities: ["id-func-orders", "id-func-orders-canary"] }],
+          },
+          CONTROL_PLANE_CONFIG: {
+            workspaces: [WORKSPACE_ID],
+            principals: [{ name: "id-func-orders", objectId: OBJECT_ID }],
+          },
         },
         controlPlane: [{ at: iso(-5), vaults: [{ id: VAULT_ID }] }],
       }),
@@ -117,10 +188,17 @@ describe("scoring vaultwatch against the truth", () => {
   it("match on the names an alert carries: a peer alert has only a vault, a network incident an app, the monitor's own incident nothing", () => {
     expect(matches(episode({ identity: undefined }), truth())).toBe(true);
     expect(matches(episode({ identity: undefined, vault: "kv-other" }), truth())).toBe(false);
-    expect(matches(episode({ identity: undefined, vault: undefined, app: "id-func-orders", rule: "network" }), truth())).toBe(true);
+    expect(
+      matches(episode({ identity: undefined, vault: undefined, app: "id-func-orders", rule: "network" }), truth()),
+    ).toBe(true);
     expect(matches(episode({ identity: undefined, vault: undefined, rule: "monitor" }), truth())).toBe(false);
     // A truth that names nothing is matched by anything in its window.
-    expect(matches(episode({ identity: undefined, vault: undefined, rule: "monitor" }), truth({ vault: undefined, identity: undefined }))).toBe(true);
+    expect(
+      matches(
+        episode({ identity: undefined, vault: undefined, rule: "monitor" }),
+        truth({ vault: undefined, identity: undefined }),
+      ),
+    ).toBe(true);
   });
 
   it("take the hypothesis of the first matching Key Vault rule firing, even when a control-plane finding fired first", () => {
@@ -147,7 +225,10 @@ describe("scoring vaultwatch against the truth", () => {
     expect(run.episodes[0]).toMatchObject({ severity: "SEV-3", peakSeverity: "SEV-1" });
     expect(scoreScenario(scenario, [truth()], run).truths[0]!.severity).toEqual({ got: "SEV-1", want: "SEV-1" });
     const never = vaultwatchRun(lines.slice(0, 1));
-    expect(scoreScenario(scenario, [truth({ severity: "SEV-1" })], never).truths[0]!.severity).toEqual({ got: "SEV-3", want: "SEV-1" });
+    expect(scoreScenario(scenario, [truth({ severity: "SEV-1" })], never).truths[0]!.severity).toEqual({
+      got: "SEV-3",
+      want: "SEV-1",
+    });
   });
 
   it("say never when a matching incident is still firing at the end, and take the last resolution as the all-clear", () => {
@@ -168,7 +249,10 @@ describe("scoring vaultwatch against the truth", () => {
       line({ at: iso(25), event: "resolved" }),
       line({ at: iso(90), event: "fired" }),
     ]);
-    expect(run.episodes.map((e) => [e.firedAt.toISOString(), e.resolvedAt?.toISOString()])).toEqual([[iso(7), iso(25)], [iso(90), undefined]]);
+    expect(run.episodes.map((e) => [e.firedAt.toISOString(), e.resolvedAt?.toISOString()])).toEqual([
+      [iso(7), iso(25)],
+      [iso(90), undefined],
+    ]);
     // The second firing is 70 minutes after recovery: a false alarm.
     const s = scoreScenario(scenario, [truth()], run);
     expect(s).toMatchObject({ detections: 2, truePositives: 1 });
@@ -183,7 +267,14 @@ describe("scoring vaultwatch against the truth", () => {
       line({ at: iso(100), event: "fired", incident: "b", ...sev("SEV-3") }),
     ];
     const healthy = scoreScenario({ name: "quiet", start: at(0), end: at(2 * 24 * 60) }, [], vaultwatchRun(lines));
-    expect(healthy).toMatchObject({ healthy: true, days: 2, pages: 2, notifications: 4, detections: 2, truePositives: 0 });
+    expect(healthy).toMatchObject({
+      healthy: true,
+      days: 2,
+      pages: 2,
+      notifications: 4,
+      detections: 2,
+      truePositives: 0,
+    });
     const x = summarize([healthy]);
     expect(x.healthy).toEqual({ scenarios: 1, days: 2, pages: 2, notifications: 4 });
     expect(x.precision).toEqual({ num: 0, den: 2 });
@@ -191,7 +282,11 @@ describe("scoring vaultwatch against the truth", () => {
   });
 
   it("leave hypothesis accuracy out for a detector that names no cause", () => {
-    const s = scoreScenario(scenario, [truth()], { episodes: [episode({ hypothesis: undefined, identity: undefined })], notifications: 2, pages: 1 });
+    const s = scoreScenario(scenario, [truth()], {
+      episodes: [episode({ hypothesis: undefined, identity: undefined })],
+      notifications: 2,
+      pages: 1,
+    });
     expect(summarize([s], false).hypothesis).toBeUndefined();
     expect(summarize([s], false).recall).toEqual({ num: 1, den: 1 });
   });

@@ -4,29 +4,63 @@ import { learnBaseline } from "../../src/core/baselines/index.js";
 import { seriesId } from "../../src/core/evaluate.js";
 import { parseScenario } from "../../tools/scenario/load.js";
 import type { Episode } from "../../tools/bench/score.js";
-import { barsOf, niceCeil, packRows, peerLabel, renderTimeline, timelineBins, timelineOf, timeTicks, vaultwatchLabel } from "../../tools/bench/svg.js";
+import {
+  barsOf,
+  niceCeil,
+  packRows,
+  peerLabel,
+  renderTimeline,
+  timelineBins,
+  timelineOf,
+  timeTicks,
+  vaultwatchLabel,
+} from "../../tools/bench/svg.js";
 
 const T0 = Date.parse("2026-03-02T01:00:00Z");
 const at = (minutes: number) => new Date(T0 + minutes * 60_000);
 const iso = (minutes: number) => at(minutes).toISOString();
-const VAULT = "/subscriptions/4a7e6f10-52c1-4d7b-9a1f-3c2b8e0d9f61/resourcegroups/rg-app/providers/microsoft.keyvault/vaults/kv-a";
-const DIMS = { vaultResourceId: VAULT, callerObjectId: "7d4c2a91-3f5e-4b8a-9c61-0e2f5a7b8c93", callerAppId: "", callerResourceId: "", source: "AzureDiagnostics", operation: "SecretGet" };
+const VAULT =
+  "/subscriptions/4a7e6f10-52c1-4d7b-9a1f-3c2b8e0d9f61/resourcegroups/rg-app/providers/microsoft.keyvault/vaults/kv-a";
+const DIMS = {
+  vaultResourceId: VAULT,
+  callerObjectId: "7d4c2a91-3f5e-4b8a-9c61-0e2f5a7b8c93",
+  callerAppId: "",
+  callerResourceId: "",
+  source: "AzureDiagnostics",
+  operation: "SecretGet",
+};
 
 /** 01:00 to 02:00; 200 calls a bin, of which 150 denied from 01:10 to 01:20. */
 const world = parseScenario(
   JSON.stringify({
-    format: "vaultwatch/scenario/v1", name: "svg", start: iso(0), end: iso(60),
+    format: "vaultwatch/scenario/v1",
+    name: "svg",
+    start: iso(0),
+    end: iso(60),
     timeline: [
       { at: iso(-10), until: iso(60), "kv-requests": [{ dims: DIMS, counts: { succeeded: 200 } }] },
-      { at: iso(10), until: iso(20), "kv-requests": [{ dims: DIMS, counts: { forbiddenRbac: 150, unauthorized: 10 } }] },
+      {
+        at: iso(10),
+        until: iso(20),
+        "kv-requests": [{ dims: DIMS, counts: { forbiddenRbac: 150, unauthorized: 10 } }],
+      },
     ],
   }),
 ).world;
 
 function episode(o: Partial<Episode>): Episode {
   return {
-    incident: "i1", rule: "kv-auth-denied", firedAt: at(15), resolvedAt: at(35), severity: "SEV-1", peakSeverity: "SEV-1", hypothesis: "H2",
-    vault: "kv-a", identity: "id-func-orders", app: undefined, ...o,
+    incident: "i1",
+    rule: "kv-auth-denied",
+    firedAt: at(15),
+    resolvedAt: at(35),
+    severity: "SEV-1",
+    peakSeverity: "SEV-1",
+    hypothesis: "H2",
+    vault: "kv-a",
+    identity: "id-func-orders",
+    app: undefined,
+    ...o,
   };
 }
 
@@ -38,7 +72,8 @@ function wellFormed(xml: string): string | undefined {
   const body = xml.replace(/^<\?xml[^?]*\?>\s*/, "");
   const stack: string[] = [];
   let roots = 0;
-  const tag = /<(\/?)([A-Za-z][\w:.-]*)((?:\s+[A-Za-z_:][\w:.-]*="[^"<&]*(?:&(?:amp|lt|gt|quot|apos|#\d+);[^"<&]*)*")*)\s*(\/?)>/y;
+  const tag =
+    /<(\/?)([A-Za-z][\w:.-]*)((?:\s+[A-Za-z_:][\w:.-]*="[^"<&]*(?:&(?:amp|lt|gt|quot|apos|#\d+);[^"<&]*)*")*)\s*(\/?)>/y;
   for (let i = 0; i < body.length; ) {
     const c = body[i]!;
     if (c === "<") {
@@ -65,15 +100,51 @@ function wellFormed(xml: string): string | undefined {
 
 describe("the SVG timeline", () => {
   it("draws one bar per incident in each lane, and is well-formed XML", () => {
-    const vaultwatch = { episodes: [episode({}), episode({ incident: "i2", rule: "control-plane", firedAt: at(5), resolvedAt: undefined, hypothesis: "H2", severity: "SEV-3", peakSeverity: "SEV-2" })], notifications: 3, pages: 1 };
-    const peer = { episodes: [episode({ incident: "static-403|kv-a", rule: "static-403", severity: "SEV-2", peakSeverity: "SEV-2", hypothesis: undefined, identity: undefined })], notifications: 2, pages: 1 };
-    const truth = [{ name: "rbac <&> \"x\"", onset: at(10), recovered: at(20), hypothesis: "H2" as const, severity: "SEV-1" as const }];
+    const vaultwatch = {
+      episodes: [
+        episode({}),
+        episode({
+          incident: "i2",
+          rule: "control-plane",
+          firedAt: at(5),
+          resolvedAt: undefined,
+          hypothesis: "H2",
+          severity: "SEV-3",
+          peakSeverity: "SEV-2",
+        }),
+      ],
+      notifications: 3,
+      pages: 1,
+    };
+    const peer = {
+      episodes: [
+        episode({
+          incident: "static-403|kv-a",
+          rule: "static-403",
+          severity: "SEV-2",
+          peakSeverity: "SEV-2",
+          hypothesis: undefined,
+          identity: undefined,
+        }),
+      ],
+      notifications: 2,
+      pages: 1,
+    };
+    const truth = [
+      { name: 'rbac <&> "x"', onset: at(10), recovered: at(20), hypothesis: "H2" as const, severity: "SEV-1" as const },
+    ];
     const svg = renderTimeline(
-      timelineOf(world, truth, new Map(), [
-        { title: "vaultwatch", bars: barsOf(vaultwatch, vaultwatchLabel) },
-        { title: "static 403 rule", bars: barsOf(peer, peerLabel) },
-        { title: "AMBA availability", bars: [] },
-      ], { value: 10, label: "threshold" }),
+      timelineOf(
+        world,
+        truth,
+        new Map(),
+        [
+          { title: "vaultwatch", bars: barsOf(vaultwatch, vaultwatchLabel) },
+          { title: "static 403 rule", bars: barsOf(peer, peerLabel) },
+          { title: "AMBA availability", bars: [] },
+        ],
+        { value: 10, label: "threshold" },
+      ),
     );
     expect(wellFormed(svg)).toBeUndefined();
     expect(svg.match(/<rect class="bar"/g)).toHaveLength(3);
@@ -103,7 +174,11 @@ describe("the SVG timeline", () => {
 
   it("plots the learned baseline's expected denials as its slot's ratio times the bin's requests, and nothing for a cold series", () => {
     // 14 days of hourly history at 1 % denied: a warm, flat-enough baseline whose every slot expects 0.01.
-    const points = Array.from({ length: 14 * 24 }, (_, h) => ({ at: new Date(T0 - (14 * 24 - h) * 3_600_000), failures: 10, total: 1000 }));
+    const points = Array.from({ length: 14 * 24 }, (_, h) => ({
+      at: new Date(T0 - (14 * 24 - h) * 3_600_000),
+      failures: 10,
+      total: 1000,
+    }));
     const key = baselineKey("kv-auth-denied", seriesId(DIMS));
     const warm = timelineBins(world, new Map([[key, learnBaseline(key, points, [], at(0))]]));
     expect(warm).toMatchObject({ warmSeries: 1, series: 1 });
@@ -117,20 +192,40 @@ describe("the SVG timeline", () => {
     const other = { ...DIMS, callerObjectId: "2e9b7c4d-6a1f-4e3b-8d5c-9f0a1b2c3d4e" };
     const two = parseScenario(
       JSON.stringify({
-        format: "vaultwatch/scenario/v1", name: "two", start: iso(0), end: iso(60),
-        timeline: [{ at: iso(0), until: iso(60), "kv-requests": [{ dims: DIMS, counts: { succeeded: 300 } }, { dims: other, counts: { succeeded: 100 } }] }],
+        format: "vaultwatch/scenario/v1",
+        name: "two",
+        start: iso(0),
+        end: iso(60),
+        timeline: [
+          {
+            at: iso(0),
+            until: iso(60),
+            "kv-requests": [
+              { dims: DIMS, counts: { succeeded: 300 } },
+              { dims: other, counts: { succeeded: 100 } },
+            ],
+          },
+        ],
       }),
     ).world;
     const partial = timelineOf(two, [], new Map([[key, learnBaseline(key, points, [], at(0))]]), []);
     expect(partial.bins[0]!.expected).toBeCloseTo(3, 6);
-    expect(partial.expectedNote).toContain("summed over the 1 of 2 series warm at the last tick (75 % of requests; cold series left out)");
+    expect(partial.expectedNote).toContain(
+      "summed over the 1 of 2 series warm at the last tick (75 % of requests; cold series left out)",
+    );
   });
 
   it("shows every bar but leaves out labels that would run into the next bar", () => {
     // Eleven 2-minute alerts every 4 minutes on a one-hour axis (4 minutes is 67 px, the label some 150),
     // then one at 00:45 with the last quarter hour to itself.
     const starts = [...Array.from({ length: 11 }, (_, i) => i * 4), 45];
-    const bars = starts.map((m, i) => ({ id: `a${i}`, from: at(m), to: at(m + 2), label: "SEV-2 kv-a-with-a-long-name", severity: "SEV-2" as const }));
+    const bars = starts.map((m, i) => ({
+      id: `a${i}`,
+      from: at(m),
+      to: at(m + 2),
+      label: "SEV-2 kv-a-with-a-long-name",
+      severity: "SEV-2" as const,
+    }));
     const svg = renderTimeline(timelineOf(world, [], new Map(), [{ title: "AMBA availability", bars }]));
     expect(wellFormed(svg)).toBeUndefined();
     expect(svg.match(/<rect class="bar"/g)).toHaveLength(12);
@@ -140,16 +235,32 @@ describe("the SVG timeline", () => {
 
   it("labels the axis in UTC on round times, compressing a week to daily ticks", () => {
     const hour = timeTicks(T0, T0 + 80 * 60_000);
-    expect(hour.map((t) => t.label)).toEqual(["03-02 01:00", "01:10", "01:20", "01:30", "01:40", "01:50", "02:00", "02:10", "02:20"]);
+    expect(hour.map((t) => t.label)).toEqual([
+      "03-02 01:00",
+      "01:10",
+      "01:20",
+      "01:30",
+      "01:40",
+      "01:50",
+      "02:00",
+      "02:10",
+      "02:20",
+    ]);
     const week = timeTicks(T0, T0 + 7 * 86_400_000);
     expect(week.map((t) => t.label)).toEqual(["03-03", "03-04", "03-05", "03-06", "03-07", "03-08", "03-09"]);
-    expect(timeTicks(Date.parse("2026-03-02T22:00:00Z"), Date.parse("2026-03-03T02:00:00Z")).map((t) => t.label)).toEqual([
-      "03-02 22:00", "22:30", "23:00", "23:30", "03-03 00:00", "00:30", "01:00", "01:30", "02:00",
-    ]);
+    expect(
+      timeTicks(Date.parse("2026-03-02T22:00:00Z"), Date.parse("2026-03-03T02:00:00Z")).map((t) => t.label),
+    ).toEqual(["03-02 22:00", "22:30", "23:00", "23:30", "03-03 00:00", "00:30", "01:00", "01:30", "02:00"]);
   });
 
   it("puts overlapping bars of one lane on separate rows", () => {
-    const bar = (from: number, to: number | undefined) => ({ id: `${from}`, from: at(from), to: to === undefined ? undefined : at(to), label: "", severity: "SEV-2" as const });
+    const bar = (from: number, to: number | undefined) => ({
+      id: `${from}`,
+      from: at(from),
+      to: to === undefined ? undefined : at(to),
+      label: "",
+      severity: "SEV-2" as const,
+    });
     expect(packRows([bar(0, 10), bar(5, 20), bar(15, 30), bar(25, undefined)], T0 + 60 * 60_000)).toEqual([0, 1, 0, 1]);
   });
 

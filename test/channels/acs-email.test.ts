@@ -22,9 +22,13 @@ const tokens: string[] = [];
 let credential: TokenCredential;
 
 beforeAll(async () => {
-  identity = await startStandIn({ workspace: new SimulatedWorkspace({ tables: [], traffic: { eventsForMinute: () => [] } }), workspaceId: "x", managedIdentityClientId: CLIENT_ID });
-  process.env["IDENTITY_ENDPOINT"] = identity.identityEndpoint;
-  process.env["IDENTITY_HEADER"] = identity.identityHeader;
+  identity = await startStandIn({
+    workspace: new SimulatedWorkspace({ tables: [], traffic: { eventsForMinute: () => [] } }),
+    workspaceId: "x",
+    managedIdentityClientId: CLIENT_ID,
+  });
+  process.env.IDENTITY_ENDPOINT = identity.identityEndpoint;
+  process.env.IDENTITY_HEADER = identity.identityHeader;
   const mi = new ManagedIdentityCredential({ clientId: CLIENT_ID });
   credential = {
     async getToken(s, options) {
@@ -95,7 +99,9 @@ describe("email through Azure Communication Services with a managed identity", (
     expect(tokens).toContain(sends[0]!.token);
     expect(identity.requests.some((r) => r.endpoint === "identity" && r.status === 200)).toBe(true);
     // It polled the operation to its end rather than trusting the 202.
-    expect(acs.requests.filter((r) => r.route === "poll" && r.operationId === email.operationId).length).toBeGreaterThanOrEqual(2);
+    expect(
+      acs.requests.filter((r) => r.route === "poll" && r.operationId === email.operationId).length,
+    ).toBeGreaterThanOrEqual(2);
   });
 
   it("sends the same notice only once when it is sent again (Operation-Id derived from the notice)", async () => {
@@ -163,18 +169,27 @@ describe("email through Azure Communication Services with a managed identity", (
   it("reads a rejected message as a client failure with the service's code and message", async () => {
     const { result, newEmails } = await sendFresh({ recipients: ["not-an-address"] });
     expect(result).toMatchObject({ ok: false, reason: "client", status: 400 });
-    if (!result.ok) expect(result.message).toContain("InvalidEmailAddress: The recipient address 'not-an-address' is not a valid email address.");
+    if (!result.ok)
+      expect(result.message).toContain(
+        "InvalidEmailAddress: The recipient address 'not-an-address' is not a valid email address.",
+      );
     expect(newEmails).toEqual([]);
     expectNoSecrets(result);
   });
 
   it("reports an operation that ended Failed with the service's error, as a client failure", async () => {
-    acs.faults.inject({ kind: "operation-failed", code: "EmailDroppedAllRecipientsSuppressed", message: "Message was dropped because all recipients were suppressed." });
+    acs.faults.inject({
+      kind: "operation-failed",
+      code: "EmailDroppedAllRecipientsSuppressed",
+      message: "Message was dropped because all recipients were suppressed.",
+    });
     const { result, newEmails } = await sendFresh();
     expect(result).toMatchObject({ ok: false, reason: "client" });
     if (!result.ok) {
       expect(result.message).toContain("ended Failed");
-      expect(result.message).toContain("EmailDroppedAllRecipientsSuppressed: Message was dropped because all recipients were suppressed.");
+      expect(result.message).toContain(
+        "EmailDroppedAllRecipientsSuppressed: Message was dropped because all recipients were suppressed.",
+      );
     }
     expect(newEmails).toEqual([]);
     expectNoSecrets(result);
@@ -214,7 +229,13 @@ describe("email through Azure Communication Services with a managed identity", (
 
   it("keeps the token out of the message even when the service quotes it back", async () => {
     const token = tokens.at(-1)!;
-    acs.faults.inject({ kind: "status", status: 401, body: { error: { code: "InvalidAuthenticationToken", message: `Token rejected: Authorization: Bearer ${token}` } } });
+    acs.faults.inject({
+      kind: "status",
+      status: 401,
+      body: {
+        error: { code: "InvalidAuthenticationToken", message: `Token rejected: Authorization: Bearer ${token}` },
+      },
+    });
     const { result } = await sendFresh();
     expect(result).toMatchObject({ ok: false, reason: "client", status: 401 });
     if (!result.ok) expect(result.message).toContain("InvalidAuthenticationToken");
@@ -225,7 +246,14 @@ describe("email through Azure Communication Services with a managed identity", (
     const wrong = new ManagedIdentityCredential({ clientId: "deadbeef-0000-4000-8000-000000000000" });
     const notice = freshNotice();
     const before = acs.sent.length;
-    const result = await createAcsEmailChannel({ endpoint: acs.endpoint, credential: wrong, sender: SENDER, recipients: RECIPIENTS, httpClient: redirectTo(acs.url), timeoutMs: 10_000 }).send(notice, aContent(notice));
+    const result = await createAcsEmailChannel({
+      endpoint: acs.endpoint,
+      credential: wrong,
+      sender: SENDER,
+      recipients: RECIPIENTS,
+      httpClient: redirectTo(acs.url),
+      timeoutMs: 10_000,
+    }).send(notice, aContent(notice));
     expect(result).toMatchObject({ ok: false, reason: "client" });
     if (!result.ok) expect(result.message).toContain("could not get a token for Communication Services");
     expect(acs.sent.length).toBe(before);

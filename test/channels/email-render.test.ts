@@ -7,15 +7,31 @@ import { at, KEY, VAULT } from "../fixtures/incidents.js";
 
 const diagnosis: DiagnosisSummary = {
   top: [
-    { id: "H2", title: "The role assignment was removed", verdict: "likely", confirming: ["roleAssignments/delete on kv-app at 00:58 UTC by alice@contoso.com"], disproving: [] },
-    { id: "H1", title: "Token for the wrong audience", verdict: "unlikely", confirming: [], disproving: ["403s, not 401s: the token was accepted"] },
+    {
+      id: "H2",
+      title: "The role assignment was removed",
+      verdict: "likely",
+      confirming: ["roleAssignments/delete on kv-app at 00:58 UTC by alice@contoso.com"],
+      disproving: [],
+    },
+    {
+      id: "H1",
+      title: "Token for the wrong audience",
+      verdict: "unlikely",
+      confirming: [],
+      disproving: ["403s, not 401s: the token was accepted"],
+    },
   ],
   decidedBy: "a role assignment of id-app on kv-app was deleted 2 minutes before the first 403",
   propagation: undefined,
   summary: "H2: the role assignment was removed",
 };
 
-function rendered(kind: NotificationKind = "opened", o: Parameters<typeof aNotice>[1] = {}, content: Parameters<typeof aContent>[1] = {}) {
+function rendered(
+  kind: NotificationKind = "opened",
+  o: Parameters<typeof aNotice>[1] = {},
+  content: Parameters<typeof aContent>[1] = {},
+) {
   const notice = aNotice(kind, o);
   const c = aContent(notice, content);
   return { notice, content: c, email: renderEmail(notice, c) };
@@ -23,7 +39,10 @@ function rendered(kind: NotificationKind = "opened", o: Parameters<typeof aNotic
 
 describe("the alert email", () => {
   it("tells on-call what broke, where, who and how bad, in both the HTML and the text", () => {
-    const { email } = rendered("opened", { severity: "SEV-1", severityReason: "a critical path is blocked by auth errors and has no fallback" });
+    const { email } = rendered("opened", {
+      severity: "SEV-1",
+      severityReason: "a critical path is blocked by auth errors and has no fallback",
+    });
     for (const body of [email.html, email.plainText]) {
       expect(body).toContain("kv-app");
       expect(body).toContain("rg-app");
@@ -41,9 +60,25 @@ describe("the alert email", () => {
 
   it("states the SLO burn and the budget left when an SLO fired", () => {
     const { email } = rendered("opened", {
-      triggers: [{ kind: "slo", slo: "app-secrets", tier: "page-fast", action: "page", longWindow: "1h", shortWindow: "5m", longBurn: 30, shortBurn: 50, burnThreshold: 14.4, budgetRemaining: 0.5, hoursToExhaustion: 12 }],
+      triggers: [
+        {
+          kind: "slo",
+          slo: "app-secrets",
+          tier: "page-fast",
+          action: "page",
+          longWindow: "1h",
+          shortWindow: "5m",
+          longBurn: 30,
+          shortBurn: 50,
+          burnThreshold: 14.4,
+          budgetRemaining: 0.5,
+          hoursToExhaustion: 12,
+        },
+      ],
     });
-    expect(email.plainText).toContain("burning 30.0x over 1h and 50.0x over 5m, above 14.4x; 50% of the budget left, gone in 12.0 hours at this rate");
+    expect(email.plainText).toContain(
+      "burning 30.0x over 1h and 50.0x over 5m, above 14.4x; 50% of the budget left, gone in 12.0 hours at this rate",
+    );
     expect(email.html).toContain("burning 30.0x over 1h and 50.0x over 5m");
   });
 
@@ -53,7 +88,9 @@ describe("the alert email", () => {
       expect(body).toContain("H2 The role assignment was removed (likely)");
       expect(body).toContain("roleAssignments/delete on kv-app at 00:58 UTC by alice@contoso.com");
       expect(body).toContain("403s, not 401s: the token was accepted");
-      expect(body).toContain("Decided by: a role assignment of id-app on kv-app was deleted 2 minutes before the first 403");
+      expect(body).toContain(
+        "Decided by: a role assignment of id-app on kv-app was deleted 2 minutes before the first 403",
+      );
     }
     expect(email.plainText.indexOf("H2 The role")).toBeLessThan(email.plainText.indexOf("H1 Token"));
     expect(email.html).toContain("<strong>H2 The role assignment was removed (likely)</strong>");
@@ -77,7 +114,8 @@ describe("the alert email", () => {
   });
 
   it("links the evidence query and the vault, and leaves the link out when there is none", () => {
-    const link = "https://portal.azure.com/#@contoso/blade/Microsoft_Azure_Monitoring_Logs/LogsBlade/resourceId/x/query/abc&timespan=PT1H";
+    const link =
+      "https://portal.azure.com/#@contoso/blade/Microsoft_Azure_Monitoring_Logs/LogsBlade/resourceId/x/query/abc&timespan=PT1H";
     const { email } = rendered("opened", {}, { evidenceLink: link });
     expect(email.html).toContain(`<a href="${escapeHtml(link)}"`);
     expect(email.plainText).toContain(link);
@@ -101,7 +139,9 @@ describe("the alert email", () => {
     expect(email.html).not.toContain("<script>");
     expect(email.html).not.toContain("<img");
     expect(email.html).not.toContain("<em>");
-    expect(email.html).toContain("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &lt;img src=x onerror=alert(1)&gt;");
+    expect(email.html).toContain(
+      "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &lt;img src=x onerror=alert(1)&gt;",
+    );
     expect(email.html).toContain(">id-&lt;em&gt;&amp;co<");
     expect(email.subject).toContain("id-<em>&co on kv-app");
     expect(email.html).toContain("looking &quot;now&quot;");
@@ -118,23 +158,35 @@ describe("the alert email", () => {
 
   it.each([
     ["opened", {}, "[SEV-2] Key Vault access denied: id-app on kv-app"],
-    ["escalated", { severity: "SEV-1" as const }, "[SEV-1] ESCALATED to SEV-1: Key Vault access denied: id-app on kv-app"],
+    [
+      "escalated",
+      { severity: "SEV-1" as const },
+      "[SEV-1] ESCALATED to SEV-1: Key Vault access denied: id-app on kv-app",
+    ],
     ["unacknowledged", {}, "[SEV-2] NOT ACKNOWLEDGED: Key Vault access denied: id-app on kv-app"],
     ["repeated", {}, "[SEV-2] REPEAT (still firing, unacknowledged): Key Vault access denied: id-app on kv-app"],
-    ["acknowledged", { responder: { state: "acknowledged" as const, by: "alice", at: at(14), note: "on it" } }, "[SEV-2] ACKNOWLEDGED by alice: Key Vault access denied: id-app on kv-app"],
+    [
+      "acknowledged",
+      { responder: { state: "acknowledged" as const, by: "alice", at: at(14), note: "on it" } },
+      "[SEV-2] ACKNOWLEDGED by alice: Key Vault access denied: id-app on kv-app",
+    ],
     ["resolved", {}, "[SEV-2] RESOLVED: Key Vault access denied: id-app on kv-app"],
   ] as const)("says in the subject what a %s notice is about", (kind, o, subject) => {
     expect(rendered(kind, o).email.subject).toBe(subject);
   });
 
   it("keeps the subject to one line whatever the responder typed", () => {
-    const { email } = rendered("acknowledged", { responder: { state: "acknowledged", by: "mallory\r\nBcc: everyone@contoso.com", at: at(14), note: undefined } });
+    const { email } = rendered("acknowledged", {
+      responder: { state: "acknowledged", by: "mallory\r\nBcc: everyone@contoso.com", at: at(14), note: undefined },
+    });
     expect(email.subject).not.toMatch(/[\r\n]/);
     expect(email.subject).toContain("ACKNOWLEDGED by mallory Bcc: everyone@contoso.com");
   });
 
   it("says who acknowledged it, when, and their note", () => {
-    const { email } = rendered("acknowledged", { responder: { state: "acknowledged", by: "alice", at: at(14), note: "restoring the role" } });
+    const { email } = rendered("acknowledged", {
+      responder: { state: "acknowledged", by: "alice", at: at(14), note: "restoring the role" },
+    });
     expect(email.plainText).toContain("Acknowledged by alice at 01:14 UTC: restoring the role");
     expect(rendered("opened").email.plainText).toContain("Not acknowledged yet.");
   });
@@ -152,9 +204,20 @@ describe("the alert email", () => {
   });
 
   it("warns when the incident is flapping, and when a role change may still be propagating", () => {
-    const { email } = rendered("repeated", { flapping: true, diagnosis: { ...diagnosis, propagation: { retestAt: at(20), text: "the role was granted at 01:08 UTC; re-test at 01:18 UTC before escalating" } } });
+    const { email } = rendered("repeated", {
+      flapping: true,
+      diagnosis: {
+        ...diagnosis,
+        propagation: {
+          retestAt: at(20),
+          text: "the role was granted at 01:08 UTC; re-test at 01:18 UTC before escalating",
+        },
+      },
+    });
     expect(email.plainText).toContain("Flapping: the condition keeps coming and going");
-    expect(email.plainText).toContain("Propagation window: the role was granted at 01:08 UTC; re-test at 01:18 UTC before escalating");
+    expect(email.plainText).toContain(
+      "Propagation window: the role was granted at 01:08 UTC; re-test at 01:18 UTC before escalating",
+    );
   });
 });
 
@@ -164,7 +227,13 @@ function escapeRegExp(s: string): string {
 
 describe("an email about an incident closed by hand", () => {
   it("says who closed it and why in the subject and both bodies", () => {
-    const responder = { state: "closed" as const, by: "sam", at: at(30), note: "orders-v1 <b>retired</b>", closedByHand: true };
+    const responder = {
+      state: "closed" as const,
+      by: "sam",
+      at: at(30),
+      note: "orders-v1 <b>retired</b>",
+      closedByHand: true,
+    };
     const { email } = rendered("resolved", { resolvedAt: at(30), responder });
     expect(email.subject).toMatch(/^\[SEV-2\] CLOSED by sam: /);
     const text = email.plainText.replace(/\s+/g, " ");

@@ -15,7 +15,11 @@ function trigger(e: PagerDutyEvent): PagerDutyTriggerEvent {
   return e;
 }
 
-const render = (kind: NotificationKind = "opened", o: Parameters<typeof aNotice>[1] = {}, content: Parameters<typeof aContent>[1] = {}) => {
+const render = (
+  kind: NotificationKind = "opened",
+  o: Parameters<typeof aNotice>[1] = {},
+  content: Parameters<typeof aContent>[1] = {},
+) => {
   const n = aNotice(kind, o);
   return renderPagerDutyEvent(n, aContent(n, content));
 };
@@ -40,7 +44,8 @@ describe("the PagerDuty event", () => {
   });
 
   it("keeps a dedup_key within PagerDuty's 255 characters, the same for every kind", () => {
-    const long = (kind: NotificationKind) => renderPagerDutyEvent({ ...aNotice(kind), dedupKey: `vaultwatch-${"x".repeat(400)}` }, aContent(aNotice(kind)));
+    const long = (kind: NotificationKind) =>
+      renderPagerDutyEvent({ ...aNotice(kind), dedupKey: `vaultwatch-${"x".repeat(400)}` }, aContent(aNotice(kind)));
     const a = long("opened").dedup_key;
     expect(a.length).toBeLessThanOrEqual(255);
     expect(long("resolved").dedup_key).toBe(a);
@@ -66,8 +71,16 @@ describe("the PagerDuty event", () => {
   it("says severity, what, vault and identity in the summary, and fills source, component, group, class and timestamp", () => {
     const n = aNotice("escalated", { severity: "SEV-1" });
     const e = trigger(renderPagerDutyEvent(n, aContent(n)));
-    expect(e.payload.summary).toMatch(/^SEV-1 \(escalated\): Key Vault access denied on kv-app for id-app \(user-assigned identity\): 90 of 100 requests denied/);
-    expect(e.payload).toMatchObject({ source: "kv-app", component: "id-app", group: "rg-app", class: "kv-auth-denied", timestamp: n.decidedAt.toISOString() });
+    expect(e.payload.summary).toMatch(
+      /^SEV-1 \(escalated\): Key Vault access denied on kv-app for id-app \(user-assigned identity\): 90 of 100 requests denied/,
+    );
+    expect(e.payload).toMatchObject({
+      source: "kv-app",
+      component: "id-app",
+      group: "rg-app",
+      class: "kv-auth-denied",
+      timestamp: n.decidedAt.toISOString(),
+    });
     expect(e.client).toBe("vaultwatch");
   });
 
@@ -76,7 +89,14 @@ describe("the PagerDuty event", () => {
       render("opened", {
         rule: "control-plane",
         key: { ...KEY, callerObjectId: "", callerAppId: "", callerResourceId: "" },
-        triggers: [{ kind: "control-plane", finding: "blind-spot", summary: "kv-app sends no AuditEvent to the workspace", evidence: ["no diagnostic setting"] }],
+        triggers: [
+          {
+            kind: "control-plane",
+            finding: "blind-spot",
+            summary: "kv-app sends no AuditEvent to the workspace",
+            evidence: ["no diagnostic setting"],
+          },
+        ],
       }),
     );
     expect(e.payload.summary).toBe("SEV-2: Control-plane drift on kv-app: kv-app sends no AuditEvent to the workspace");
@@ -89,7 +109,15 @@ describe("the PagerDuty event", () => {
     const e = trigger(
       render("opened", {
         diagnosis: {
-          top: [{ id: "H2", title: "Role assignment removed", verdict: "likely", confirming: ["roleAssignments/delete at 00:58"], disproving: [] }],
+          top: [
+            {
+              id: "H2",
+              title: "Role assignment removed",
+              verdict: "likely",
+              confirming: ["roleAssignments/delete at 00:58"],
+              disproving: [],
+            },
+          ],
           decidedBy: "a role assignment was deleted 2 minutes before the first 403",
           propagation: undefined,
           summary: "The role was removed",
@@ -108,7 +136,12 @@ describe("the PagerDuty event", () => {
   });
 
   it("cuts a long summary to 1024 characters with an ellipsis, without splitting a character", () => {
-    const emojiVault = { key: { ...KEY, vaultResourceId: `/subscriptions/s/resourcegroups/rg/providers/microsoft.keyvault/vaults/${"🔑".repeat(700)}` } };
+    const emojiVault = {
+      key: {
+        ...KEY,
+        vaultResourceId: `/subscriptions/s/resourcegroups/rg/providers/microsoft.keyvault/vaults/${"🔑".repeat(700)}`,
+      },
+    };
     const summary = trigger(render("opened", emojiVault)).payload.summary;
     expect(summary.length).toBeLessThanOrEqual(1024);
     expect(summary.endsWith("…")).toBe(true);
@@ -119,7 +152,10 @@ describe("the PagerDuty event", () => {
 
   it("stays within 512000 bytes when the runbook is huge, replacing custom_details with a note and keeping the alert", () => {
     const n = aNotice("opened");
-    const huge = Array.from({ length: 200 }, (_, i) => ({ title: `step ${i}`, kql: `AzureDiagnostics | where x == "${"y".repeat(5000)}"` }));
+    const huge = Array.from({ length: 200 }, (_, i) => ({
+      title: `step ${i}`,
+      kql: `AzureDiagnostics | where x == "${"y".repeat(5000)}"`,
+    }));
     const e = trigger(renderPagerDutyEvent(n, aContent(n, { steps: huge })));
     expect(eventBytes(e)).toBeLessThanOrEqual(PAGERDUTY_MAX_EVENT_BYTES);
     expect(e.payload.custom_details?.truncated).toMatch(/over PagerDuty's 512000-byte limit/);
@@ -132,7 +168,10 @@ describe("the PagerDuty event", () => {
     const withLink = trigger(render("opened", {}, { evidenceLink: "https://portal.azure.com/#blade/x/q/abc" }));
     expect(withLink.links).toEqual([
       { href: "https://portal.azure.com/#blade/x/q/abc", text: "Evidence query in Log Analytics" },
-      { href: `https://portal.azure.com/#resource${KEY.vaultResourceId}/overview`, text: "Key Vault kv-app in the Azure portal" },
+      {
+        href: `https://portal.azure.com/#resource${KEY.vaultResourceId}/overview`,
+        text: "Key Vault kv-app in the Azure portal",
+      },
     ]);
     const without = trigger(render("opened", {}, { evidenceLink: undefined }));
     expect(without.links.map((l) => l.text)).toEqual(["Key Vault kv-app in the Azure portal"]);

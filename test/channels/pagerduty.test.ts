@@ -17,10 +17,18 @@ beforeEach(() => {
   pd.alerts.clear();
 });
 
-const channel = (o: { key?: string; timeoutMs?: number } = {}) => createPagerDutyChannel({ url: pd.url, routingKey: new Secret(o.key ?? pd.routingKey), timeoutMs: o.timeoutMs ?? 2_000 });
+const channel = (o: { key?: string; timeoutMs?: number } = {}) =>
+  createPagerDutyChannel({
+    url: pd.url,
+    routingKey: new Secret(o.key ?? pd.routingKey),
+    timeoutMs: o.timeoutMs ?? 2_000,
+  });
 
 /** A notice of `kind` from one episode; `episode` varies the dedup key between tests. */
-function send(kind: NotificationKind, o: { key?: string; timeoutMs?: number; episode?: string } = {}): Promise<DeliveryResult> {
+function send(
+  kind: NotificationKind,
+  o: { key?: string; timeoutMs?: number; episode?: string } = {},
+): Promise<DeliveryResult> {
   const base = aNotice(kind);
   const notice = o.episode ? { ...base, dedupKey: `${base.dedupKey}-${o.episode}` } : base;
   return channel(o).send(notice, aContent(notice));
@@ -55,7 +63,11 @@ describe("the PagerDuty channel", () => {
     expect(await channel().send(escalated, aContent(escalated))).toEqual({ ok: true, status: 202 });
     expect(pd.alerts.size).toBe(1);
     const alert = pd.alerts.get(escalated.dedupKey);
-    expect(alert).toMatchObject({ status: "triggered", severity: "critical", history: ["trigger", "trigger", "trigger"] });
+    expect(alert).toMatchObject({
+      status: "triggered",
+      severity: "critical",
+      history: ["trigger", "trigger", "trigger"],
+    });
     expect(alert?.summary).toMatch(/^SEV-1 \(escalated\)/);
   });
 
@@ -69,7 +81,15 @@ describe("the PagerDuty channel", () => {
   });
 
   it("keeps the key out of the message when PagerDuty's error body echoes it", async () => {
-    pd.faults.inject({ kind: "status", status: 400, body: { status: "invalid event", message: "Event object is invalid", errors: [`Unknown routing_key ${pd.routingKey}`] } });
+    pd.faults.inject({
+      kind: "status",
+      status: 400,
+      body: {
+        status: "invalid event",
+        message: "Event object is invalid",
+        errors: [`Unknown routing_key ${pd.routingKey}`],
+      },
+    });
     const r = failure(await send("opened"));
     expect(r.reason).toBe("client");
     expect(r.message).toContain("Unknown routing_key");
@@ -77,9 +97,16 @@ describe("the PagerDuty channel", () => {
   });
 
   it.each([
-    ["PagerDuty's reason, cut at 500 characters", (key: string) => ({ status: "invalid event", message: `${"x".repeat(490)}${key} is unknown`, errors: [] })],
+    [
+      "PagerDuty's reason, cut at 500 characters",
+      (key: string) => ({ status: "invalid event", message: `${"x".repeat(490)}${key} is unknown`, errors: [] }),
+    ],
     ["a plain-text excerpt, cut at 300 characters", (key: string) => `${"x".repeat(290)}${key} is unknown`],
-    ["a reason whose key is JSON-escaped", (key: string) => `{"status":"invalid event","message":"${[...key].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`).join("")}"}`],
+    [
+      "a reason whose key is JSON-escaped",
+      (key: string) =>
+        `{"status":"invalid event","message":"${[...key].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`).join("")}"}`,
+    ],
   ])("leaves no beginning of an echoed key in %s", async (_, body) => {
     pd.faults.inject({ kind: "status", status: 400, body: body(pd.routingKey) });
     const r = failure(await send("opened"));
@@ -124,10 +151,17 @@ describe("the PagerDuty channel", () => {
     expect(c.name).toBe("pagerduty");
     expect(c.description).toContain(new URL(pd.url).host);
     expect(c.description).not.toContain(key);
-    expect(createPagerDutyChannel({ routingKey: new Secret(key) }).description).toContain(new URL(PAGERDUTY_ENQUEUE_URL).host);
+    expect(createPagerDutyChannel({ routingKey: new Secret(key) }).description).toContain(
+      new URL(PAGERDUTY_ENQUEUE_URL).host,
+    );
 
     const faults = [
-      { kind: "status", status: 429, retryAfterSeconds: 1, body: { status: "throttle event", message: `slow down ${key}` } },
+      {
+        kind: "status",
+        status: 429,
+        retryAfterSeconds: 1,
+        body: { status: "throttle event", message: `slow down ${key}` },
+      },
       { kind: "status", status: 500, body: `internal error for ${key}` },
       { kind: "status", status: 400 },
       { kind: "drop" },

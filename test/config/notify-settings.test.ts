@@ -7,7 +7,8 @@ import { DEFAULT_NOTIFY } from "../../src/core/model/notify-policy.js";
 const good = {
   LOG_ANALYTICS_WORKSPACE_ID: "3f2a8b6c-1d4e-4f5a-9b7c-8d0e1f2a3b4c",
   STATE_TABLE_ENDPOINT: "https://stvaultwatch.table.core.windows.net",
-  TEAMS_WEBHOOK_URL: "https://prod-01.westeurope.logic.azure.com/workflows/abc/triggers/manual/paths/invoke?api-version=1&sig=abcdefabcdef",
+  TEAMS_WEBHOOK_URL:
+    "https://prod-01.westeurope.logic.azure.com/workflows/abc/triggers/manual/paths/invoke?api-version=1&sig=abcdefabcdef",
   MONITOR_SCHEDULE: "0 */5 * * * *",
 };
 const KEY = "R0ut1ngKeyR0ut1ngKeyR0ut1ngKey12";
@@ -38,7 +39,9 @@ describe("notification settings", () => {
 
   it("never echo a malformed routing key in the error", () => {
     const problems = problemsOf({ ...good, PAGERDUTY_ROUTING_KEY: "short-secret-value" });
-    expect(problems).toEqual(["PAGERDUTY_ROUTING_KEY: expected the 32-character integration (routing) key of a PagerDuty Events v2 integration (value hidden)"]);
+    expect(problems).toEqual([
+      "PAGERDUTY_ROUTING_KEY: expected the 32-character integration (routing) key of a PagerDuty Events v2 integration (value hidden)",
+    ]);
   });
 
   it("need all three email settings together, naming the missing ones", () => {
@@ -51,18 +54,40 @@ describe("notification settings", () => {
   it("apply NOTIFY_CONFIG over the defaults, durations in words", () => {
     const s = loadSettings({
       ...good,
-      NOTIFY_CONFIG: JSON.stringify({ repeat: { "SEV-2": "2h" }, ackTimeout: { "SEV-1": "10m", "SEV-2": null }, pending: { "SEV-3": "90s" }, flap: { window: "2h", changes: 6 } }),
+      NOTIFY_CONFIG: JSON.stringify({
+        repeat: { "SEV-2": "2h" },
+        ackTimeout: { "SEV-1": "10m", "SEV-2": null },
+        pending: { "SEV-3": "90s" },
+        flap: { window: "2h", changes: 6 },
+      }),
     });
     expect(s.notify.notify.repeatMinutes).toMatchObject({ "SEV-1": 240, "SEV-2": 120 });
-    expect(s.notify.notify.ackTimeoutMinutes).toEqual({ "SEV-1": 10, "SEV-2": undefined, "SEV-3": undefined, "SEV-4": undefined });
-    expect(s.notify.lifecycle).toEqual({ pendingMinutes: { "SEV-1": 0, "SEV-2": 0, "SEV-3": 1.5, "SEV-4": 10 }, flap: { windowMinutes: 120, changes: 6 } });
+    expect(s.notify.notify.ackTimeoutMinutes).toEqual({
+      "SEV-1": 10,
+      "SEV-2": undefined,
+      "SEV-3": undefined,
+      "SEV-4": undefined,
+    });
+    expect(s.notify.lifecycle).toEqual({
+      pendingMinutes: { "SEV-1": 0, "SEV-2": 0, "SEV-3": 1.5, "SEV-4": 10 },
+      flap: { windowMinutes: 120, changes: 6 },
+    });
   });
 
   it.each([
     ["{not json", /^NOTIFY_CONFIG is not valid JSON/],
-    [JSON.stringify({ repeat: { "SEV-2": "2 hours" } }), /^NOTIFY_CONFIG at repeat\.SEV-2: expected a duration such as "90s", "15m", "4h" or "1d"$/],
-    [JSON.stringify({ routes: [{ channels: ["pagerduty"] }] }), /^NOTIFY_CONFIG at routes\.0\.channels: pagerduty is not configured \(PAGERDUTY_ROUTING_KEY is not set\)$/],
-    [JSON.stringify({ routes: [{ channels: [] }] }), /^NOTIFY_CONFIG at routes\.0\.channels: a route needs at least one channel$/],
+    [
+      JSON.stringify({ repeat: { "SEV-2": "2 hours" } }),
+      /^NOTIFY_CONFIG at repeat\.SEV-2: expected a duration such as "90s", "15m", "4h" or "1d"$/,
+    ],
+    [
+      JSON.stringify({ routes: [{ channels: ["pagerduty"] }] }),
+      /^NOTIFY_CONFIG at routes\.0\.channels: pagerduty is not configured \(PAGERDUTY_ROUTING_KEY is not set\)$/,
+    ],
+    [
+      JSON.stringify({ routes: [{ channels: [] }] }),
+      /^NOTIFY_CONFIG at routes\.0\.channels: a route needs at least one channel$/,
+    ],
     [JSON.stringify({ repeats: {} }), /^NOTIFY_CONFIG at \(root\): .*repeats/],
   ])("reject a bad NOTIFY_CONFIG with the JSON path: %s", (text, message) => {
     const problems = problemsOf({ ...good, NOTIFY_CONFIG: text });

@@ -27,24 +27,74 @@ describe("settings", () => {
   });
 
   it.each([
-    ["a missing workspace ID", { LOG_ANALYTICS_WORKSPACE_ID: undefined }, "LOG_ANALYTICS_WORKSPACE_ID: expected the Log Analytics workspace ID (a GUID such as 00000000-0000-0000-0000-000000000000) (missing)"],
-    ["a workspace name instead of its ID", { LOG_ANALYTICS_WORKSPACE_ID: "law-prod" }, 'LOG_ANALYTICS_WORKSPACE_ID: expected the Log Analytics workspace ID (a GUID such as 00000000-0000-0000-0000-000000000000) (got "law-prod")'],
-    ["a five-field cron", { MONITOR_SCHEDULE: "*/5 * * * *" }, "MONITOR_SCHEDULE: expected a six-field NCRONTAB expression"],
-    ["an unknown audit table", { KEYVAULT_AUDIT_TABLE: "KeyVaultLogs" }, "KEYVAULT_AUDIT_TABLE: expected auto, AzureDiagnostics"],
-    ["classic App Insights without its resource", { APP_INSIGHTS_MODE: "classic" }, "APP_INSIGHTS_RESOURCE_ID: expected the App Insights resource ID when APP_INSIGHTS_MODE is classic"],
-    ["an App Insights name instead of its resource ID", { APP_INSIGHTS_MODE: "classic", APP_INSIGHTS_RESOURCE_ID: "ai-orders" }, "APP_INSIGHTS_RESOURCE_ID: expected the ARM resource ID of an Application Insights component"],
-    ["a window that is not a number", { ALERT_WINDOW_MINUTES: "fifteen" }, 'ALERT_WINDOW_MINUTES: expected a whole number of minutes (got "fifteen")'],
-    ["a percentage over 100", { ALERT_MIN_FAILURE_PERCENT: "250" }, "ALERT_MIN_FAILURE_PERCENT: expected a percentage between 0 and 100"],
+    [
+      "a missing workspace ID",
+      { LOG_ANALYTICS_WORKSPACE_ID: undefined },
+      "LOG_ANALYTICS_WORKSPACE_ID: expected the Log Analytics workspace ID (a GUID such as 00000000-0000-0000-0000-000000000000) (missing)",
+    ],
+    [
+      "a workspace name instead of its ID",
+      { LOG_ANALYTICS_WORKSPACE_ID: "law-prod" },
+      'LOG_ANALYTICS_WORKSPACE_ID: expected the Log Analytics workspace ID (a GUID such as 00000000-0000-0000-0000-000000000000) (got "law-prod")',
+    ],
+    [
+      "a five-field cron",
+      { MONITOR_SCHEDULE: "*/5 * * * *" },
+      "MONITOR_SCHEDULE: expected a six-field NCRONTAB expression",
+    ],
+    [
+      "an unknown audit table",
+      { KEYVAULT_AUDIT_TABLE: "KeyVaultLogs" },
+      "KEYVAULT_AUDIT_TABLE: expected auto, AzureDiagnostics",
+    ],
+    [
+      "classic App Insights without its resource",
+      { APP_INSIGHTS_MODE: "classic" },
+      "APP_INSIGHTS_RESOURCE_ID: expected the App Insights resource ID when APP_INSIGHTS_MODE is classic",
+    ],
+    [
+      "an App Insights name instead of its resource ID",
+      { APP_INSIGHTS_MODE: "classic", APP_INSIGHTS_RESOURCE_ID: "ai-orders" },
+      "APP_INSIGHTS_RESOURCE_ID: expected the ARM resource ID of an Application Insights component",
+    ],
+    [
+      "a window that is not a number",
+      { ALERT_WINDOW_MINUTES: "fifteen" },
+      'ALERT_WINDOW_MINUTES: expected a whole number of minutes (got "fifteen")',
+    ],
+    [
+      "a percentage over 100",
+      { ALERT_MIN_FAILURE_PERCENT: "250" },
+      "ALERT_MIN_FAILURE_PERCENT: expected a percentage between 0 and 100",
+    ],
     ["no state location", { STATE_TABLE_ENDPOINT: undefined }, "STATE_TABLE_ENDPOINT: expected STATE_TABLE_ENDPOINT"],
-    ["two state locations", { STATE_STORAGE_CONNECTION_STRING: "UseDevelopmentStorage=true" }, "set either STATE_TABLE_ENDPOINT"],
-    ["an http Table endpoint", { STATE_TABLE_ENDPOINT: "http://stvaultwatch.table.core.windows.net" }, "STATE_TABLE_ENDPOINT: expected the Table service endpoint"],
-    ["a confirmation period longer than the query can see", { RESOLVE_AFTER_MINUTES: "120" }, "RESOLVE_AFTER_MINUTES: expected at most 4 × ALERT_WINDOW_MINUTES"],
+    [
+      "two state locations",
+      { STATE_STORAGE_CONNECTION_STRING: "UseDevelopmentStorage=true" },
+      "set either STATE_TABLE_ENDPOINT",
+    ],
+    [
+      "an http Table endpoint",
+      { STATE_TABLE_ENDPOINT: "http://stvaultwatch.table.core.windows.net" },
+      "STATE_TABLE_ENDPOINT: expected the Table service endpoint",
+    ],
+    [
+      "a confirmation period longer than the query can see",
+      { RESOLVE_AFTER_MINUTES: "120" },
+      "RESOLVE_AFTER_MINUTES: expected at most 4 × ALERT_WINDOW_MINUTES",
+    ],
   ])("reject %s, naming the setting and what is expected", (_, override, message) => {
     expect(problemsOf({ ...good, ...override }).join("\n")).toContain(message);
   });
 
   it("never echo a secret setting's value in an error", () => {
-    const problems = problemsOf({ ...good, TEAMS_WEBHOOK_URL: `http://example.com/hook?sig=${SIG}`, STATE_TABLE_ENDPOINT: undefined, STATE_STORAGE_CONNECTION_STRING: `AccountKey=${SIG}` , LOG_ANALYTICS_WORKSPACE_ID: "x" });
+    const problems = problemsOf({
+      ...good,
+      TEAMS_WEBHOOK_URL: `http://example.com/hook?sig=${SIG}`,
+      STATE_TABLE_ENDPOINT: undefined,
+      STATE_STORAGE_CONNECTION_STRING: `AccountKey=${SIG}`,
+      LOG_ANALYTICS_WORKSPACE_ID: "x",
+    });
     const text = problems.join("\n");
     expect(text).toContain("TEAMS_WEBHOOK_URL: expected the Teams Workflows webhook URL as an https:// URL");
     expect(text).toContain("(value hidden)");
@@ -59,10 +109,17 @@ describe("settings", () => {
   it("keep the webhook URL out of JSON, string conversion and inspection", async () => {
     const s = loadSettings(good);
     const { inspect } = await import("node:util");
-    for (const shown of [JSON.stringify(s), String(s.teamsWebhookUrl), `${s.teamsWebhookUrl}`, inspect(s, { depth: 5 })]) {
+    for (const shown of [
+      JSON.stringify(s),
+      String(s.teamsWebhookUrl),
+      `${s.teamsWebhookUrl}`,
+      inspect(s, { depth: 5 }),
+    ]) {
       expect(shown).not.toContain(SIG);
     }
-    expect(String(s.teamsWebhookUrl)).toBe("https://prod-01.westeurope.logic.azure.com/workflows/abc/triggers/manual/paths/invoke?<redacted>");
+    expect(String(s.teamsWebhookUrl)).toBe(
+      "https://prod-01.westeurope.logic.azure.com/workflows/abc/triggers/manual/paths/invoke?<redacted>",
+    );
     expect(s.teamsWebhookUrl.reveal()).toContain(SIG);
   });
 });

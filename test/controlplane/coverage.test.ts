@@ -26,12 +26,19 @@ describe("whether vaultwatch can see a vault's audit log", () => {
     {
       name: "a setting that sends only metrics or other categories is a blind spot",
       settings: [setting({ name: "metrics-only", sendsAuditEvent: false })],
-      want: { status: "blind-spot", reason: "its diagnostic settings (metrics-only) do not send the AuditEvent category" },
+      want: {
+        status: "blind-spot",
+        reason: "its diagnostic settings (metrics-only) do not send the AuditEvent category",
+      },
     },
     {
       name: "AuditEvent sent to another workspace is a blind spot naming both",
       settings: [setting({ name: "to-sec", workspaceId: OTHER_WORKSPACE })],
-      want: { status: "blind-spot", reason: "it sends AuditEvent to a workspace vaultwatch does not read (to-sec -> workspace law-security); vaultwatch reads law-vaultwatch" },
+      want: {
+        status: "blind-spot",
+        reason:
+          "it sends AuditEvent to a workspace vaultwatch does not read (to-sec -> workspace law-security); vaultwatch reads law-vaultwatch",
+      },
     },
     {
       name: "AuditEvent archived only to storage is a blind spot",
@@ -40,7 +47,10 @@ describe("whether vaultwatch can see a vault's audit log", () => {
     },
     {
       name: "one good setting among others is enough",
-      settings: [setting({ name: "archive", workspaceId: undefined, otherDestinations: [STORAGE] }), setting({ name: "to-law" })],
+      settings: [
+        setting({ name: "archive", workspaceId: undefined, otherDestinations: [STORAGE] }),
+        setting({ name: "to-law" }),
+      ],
       want: { status: "covered", workspace: WORKSPACE, table: "AzureDiagnostics", setting: "to-law" },
     },
   ];
@@ -50,10 +60,22 @@ describe("whether vaultwatch can see a vault's audit log", () => {
   });
 
   it("reports each blind spot as a finding and leaves a vault whose settings were not read out (unknown, not covered)", () => {
-    const { verdicts, findings } = coverage([VAULT, OTHER_VAULT, "/unread"], new Map([[VAULT, [setting()]], [OTHER_VAULT, []]]), [WORKSPACE], at(5));
+    const { verdicts, findings } = coverage(
+      [VAULT, OTHER_VAULT, "/unread"],
+      new Map([
+        [VAULT, [setting()]],
+        [OTHER_VAULT, []],
+      ]),
+      [WORKSPACE],
+      at(5),
+    );
     expect([...verdicts.keys()]).toEqual([VAULT, OTHER_VAULT]);
     expect(findings.map((f) => [f.kind, f.subject.vaultResourceId, f.summary])).toEqual([
-      ["blind-spot", OTHER_VAULT, "vault kv-orders-dr is a blind spot: it has no diagnostic setting, so its AuditEvent goes nowhere"],
+      [
+        "blind-spot",
+        OTHER_VAULT,
+        "vault kv-orders-dr is a blind spot: it has no diagnostic setting, so its AuditEvent goes nowhere",
+      ],
     ]);
   });
 });

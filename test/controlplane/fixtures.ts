@@ -1,7 +1,12 @@
 import type { ActivityChange } from "../../src/core/controlplane/activity.js";
 import { parseVaultId, type VaultRef } from "../../src/core/controlplane/arm-ids.js";
 import type { AccessExpectation } from "../../src/core/controlplane/config.js";
-import type { AccessPolicyView, DiagnosticSettingView, RoleAssignmentView, VaultConfig } from "../../src/core/controlplane/views.js";
+import type {
+  AccessPolicyView,
+  DiagnosticSettingView,
+  RoleAssignmentView,
+  VaultConfig,
+} from "../../src/core/controlplane/views.js";
 
 /** The README's incident cast: id-func-orders reads kv-orders-prod. */
 export const SUB = "6f1a2b3c-4d5e-4f60-8a1b-2c3d4e5f6a7b";
@@ -55,21 +60,49 @@ export function policy(p: Partial<AccessPolicyView> = {}): AccessPolicyView {
 let n = 0;
 export function assignment(roleGuid: string, scope: string, principalId = ORDERS_OID): RoleAssignmentView {
   n++;
-  return { id: `${scope}/providers/microsoft.authorization/roleassignments/${n}`, scope, roleGuid, principalId, principalType: "ServicePrincipal", condition: undefined, createdOn: undefined };
+  return {
+    id: `${scope}/providers/microsoft.authorization/roleassignments/${n}`,
+    scope,
+    roleGuid,
+    principalId,
+    principalType: "ServicePrincipal",
+    condition: undefined,
+    createdOn: undefined,
+  };
 }
 
-export function expecting(role: AccessExpectation["role"], scope: AccessExpectation["scope"] = "vault", vault = VAULT): AccessExpectation {
+export function expecting(
+  role: AccessExpectation["role"],
+  scope: AccessExpectation["scope"] = "vault",
+  vault = VAULT,
+): AccessExpectation {
   return { vault, role, scope };
 }
 
 export function setting(p: Partial<DiagnosticSettingView> = {}): DiagnosticSettingView {
-  return { name: "to-law", workspaceId: WORKSPACE, sendsAuditEvent: true, destinationType: "AzureDiagnostics", otherDestinations: [], ...p };
+  return {
+    name: "to-law",
+    workspaceId: WORKSPACE,
+    sendsAuditEvent: true,
+    destinationType: "AzureDiagnostics",
+    otherDestinations: [],
+    ...p,
+  };
 }
 
 /** A row of the `changes` signal, as the workspace query returns it. */
 export function change(kind: string, minute: number, p: Partial<ActivityChange["dims"]> = {}): ActivityChange {
   return {
-    dims: { kind, operation: "microsoft.keyvault/vaults/write", scope: VAULT, principalId: "", roleDefinitionId: "", caller: "alice@contoso.com", status: "Succeeded", ...p },
+    dims: {
+      kind,
+      operation: "microsoft.keyvault/vaults/write",
+      scope: VAULT,
+      principalId: "",
+      roleDefinitionId: "",
+      caller: "alice@contoso.com",
+      status: "Succeeded",
+      ...p,
+    },
     counts: { events: 1 },
     firstAt: at(minute),
     lastAt: at(minute),

@@ -26,12 +26,14 @@ export interface ArmHarness {
  */
 export async function startArmHarness(state: Partial<ArmState> = {}): Promise<ArmHarness> {
   const tokens = await startStandIn({
-    workspace: { answer: () => ({ status: 404, body: { error: { code: "NotUsed", message: "no workspace in these tests" } } }) },
+    workspace: {
+      answer: () => ({ status: 404, body: { error: { code: "NotUsed", message: "no workspace in these tests" } } }),
+    },
     workspaceId: "00000000-0000-0000-0000-000000000000",
     managedIdentityClientId: MONITOR_CLIENT_ID,
   });
-  process.env["IDENTITY_ENDPOINT"] = tokens.identityEndpoint;
-  process.env["IDENTITY_HEADER"] = tokens.identityHeader;
+  process.env.IDENTITY_ENDPOINT = tokens.identityEndpoint;
+  process.env.IDENTITY_HEADER = tokens.identityHeader;
   const arm = await startArmStandIn({ state, callerClientId: MONITOR_CLIENT_ID });
   const traffic = new ArmTrafficLog();
   const credential = new ManagedIdentityCredential({ clientId: MONITOR_CLIENT_ID, retryOptions: { maxRetries: 0 } });
@@ -52,5 +54,8 @@ export function armId(lower: string): string {
   return lower
     .replace("/resourcegroups/", "/resourceGroups/")
     .replace("/providers/microsoft.keyvault/vaults/", "/providers/Microsoft.KeyVault/vaults/")
-    .replace("/providers/microsoft.operationalinsights/workspaces/", "/providers/Microsoft.OperationalInsights/workspaces/");
+    .replace(
+      "/providers/microsoft.operationalinsights/workspaces/",
+      "/providers/Microsoft.OperationalInsights/workspaces/",
+    );
 }

@@ -18,8 +18,8 @@ beforeAll(async () => {
     workspaceId: "00000000-0000-0000-0000-000000000000",
     managedIdentityClientId: ORDERS_CLIENT_ID,
   });
-  process.env["IDENTITY_ENDPOINT"] = tokens.identityEndpoint;
-  process.env["IDENTITY_HEADER"] = tokens.identityHeader;
+  process.env.IDENTITY_ENDPOINT = tokens.identityEndpoint;
+  process.env.IDENTITY_HEADER = tokens.identityHeader;
   prober = createIdentityProber({ env: process.env, timeoutMs: TIMEOUT_MS, maxRetries: 0 });
 });
 afterAll(() => tokens.close());
@@ -41,11 +41,20 @@ describe("probing token acquisition with the real ManagedIdentityCredential", ()
   });
 
   it("probes the system-assigned identity when no client ID is given", async () => {
-    expect(await prober.probe(undefined, "https://storage.azure.com/.default")).toMatchObject({ ok: true, cached: false });
+    expect(await prober.probe(undefined, "https://storage.azure.com/.default")).toMatchObject({
+      ok: true,
+      cached: false,
+    });
     expect(tokens.requests.map((r) => [r.path, r.status])).toEqual([["/msi/token", 200]]);
   });
 
-  const failures: { name: string; scope: string; clientId: string; fault?: Fault; want: { hypothesis: string; cause: string } }[] = [
+  const failures: {
+    name: string;
+    scope: string;
+    clientId: string;
+    fault?: Fault;
+    want: { hypothesis: string; cause: string };
+  }[] = [
     {
       name: "a user-assigned identity that is not attached is H1",
       scope: "https://servicebus.azure.net/.default",
@@ -61,7 +70,8 @@ describe("probing token acquisition with the real ManagedIdentityCredential", ()
         status: 400,
         body: {
           error: "invalid_resource",
-          error_description: "AADSTS500011: The resource principal named https://vault.azure.example was not found in the tenant named Contoso. This can happen if the application has not been installed by the administrator of the tenant.",
+          error_description:
+            "AADSTS500011: The resource principal named https://vault.azure.example was not found in the tenant named Contoso. This can happen if the application has not been installed by the administrator of the tenant.",
         },
       },
       want: { hypothesis: "H5", cause: "invalid-audience" },
@@ -93,7 +103,11 @@ describe("probing token acquisition with the real ManagedIdentityCredential", ()
     if (fault) tokens.faults.inject("identity", fault);
     const outcome = await prober.probe(clientId, scope);
     if (outcome.ok) throw new Error("the probe should have failed");
-    const k = classifyProbeFailure(outcome.error, { endpointConfigured: prober.endpointConfigured, timedOut: outcome.timedOut, timeoutSeconds: TIMEOUT_MS / 1000 });
+    const k = classifyProbeFailure(outcome.error, {
+      endpointConfigured: prober.endpointConfigured,
+      timedOut: outcome.timedOut,
+      timeoutSeconds: TIMEOUT_MS / 1000,
+    });
     expect(k).toMatchObject(want);
   });
 

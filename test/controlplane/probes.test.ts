@@ -21,7 +21,9 @@ describe("classifying a failed token acquisition", () => {
     },
     {
       name: "IMDS saying the identity is not found is H1",
-      error: unavailable('ManagedIdentityCredential: Authentication failed. Message {"error":"invalid_request","error_description":"Identity not found"}'),
+      error: unavailable(
+        'ManagedIdentityCredential: Authentication failed. Message {"error":"invalid_request","error_description":"Identity not found"}',
+      ),
       context: noEndpoint,
       want: { cause: "identity-not-found", hypothesis: "H1" },
     },
@@ -35,7 +37,9 @@ describe("classifying a failed token acquisition", () => {
     },
     {
       name: "asking for two scopes at once is H5",
-      error: unavailable('ManagedIdentityCredential: Multiple scopes are not supported. Scopes: ["https://vault.azure.net/.default","https://storage.azure.com/.default"]'),
+      error: unavailable(
+        'ManagedIdentityCredential: Multiple scopes are not supported. Scopes: ["https://vault.azure.net/.default","https://storage.azure.com/.default"]',
+      ),
       context: appService,
       want: { cause: "invalid-audience", hypothesis: "H5" },
     },
@@ -47,19 +51,25 @@ describe("classifying a failed token acquisition", () => {
     },
     {
       name: "a connection the platform's endpoint dropped is H6 where the platform names an endpoint",
-      error: unavailable("ManagedIdentityCredential: Network unreachable. Message: network_error: See https://aka.ms/msal.js.errors#network_error for details"),
+      error: unavailable(
+        "ManagedIdentityCredential: Network unreachable. Message: network_error: See https://aka.ms/msal.js.errors#network_error for details",
+      ),
       context: appService,
       want: { cause: "endpoint-unreachable", hypothesis: "H6" },
     },
     {
       name: "an unreachable endpoint where none is named means no managed identity here: H1",
-      error: unavailable("ManagedIdentityCredential: Network unreachable. Message: network_error: See https://aka.ms/msal.js.errors#network_error for details"),
+      error: unavailable(
+        "ManagedIdentityCredential: Network unreachable. Message: network_error: See https://aka.ms/msal.js.errors#network_error for details",
+      ),
       context: noEndpoint,
       want: { cause: "identity-unavailable", hypothesis: "H1" },
     },
     {
       name: "a server error from the endpoint is H6",
-      error: unavailable("ManagedIdentityCredential: Authentication failed. Message ServiceUnavailable: Error(s): Not Available - Timestamp: Not Available - Description: injected 503"),
+      error: unavailable(
+        "ManagedIdentityCredential: Authentication failed. Message ServiceUnavailable: Error(s): Not Available - Timestamp: Not Available - Description: injected 503",
+      ),
       context: appService,
       want: { cause: "endpoint-error", hypothesis: "H6" },
     },
@@ -76,7 +86,12 @@ describe("classifying a failed token acquisition", () => {
   });
 
   it("keeps the credential's own words, without anything that looks like a token", () => {
-    const k = classifyProbeFailure(unavailable("ManagedIdentityCredential: Authentication failed. Message Bearer eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.eyJhdWQiOiJodHRwczovL3ZhdWx0In0.c2ln rejected"), appService);
+    const k = classifyProbeFailure(
+      unavailable(
+        "ManagedIdentityCredential: Authentication failed. Message Bearer eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.eyJhdWQiOiJodHRwczovL3ZhdWx0In0.c2ln rejected",
+      ),
+      appService,
+    );
     expect(k.detail).toContain("ManagedIdentityCredential: Authentication failed.");
     expect(k.detail).not.toContain("eyJ0eXAi");
   });

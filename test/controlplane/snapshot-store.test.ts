@@ -9,7 +9,11 @@ import { at, policy, VAULT, vaultConfig } from "./fixtures.js";
 let table: TableClient;
 let store: SnapshotStore;
 beforeEach(() => {
-  table = TableClient.fromConnectionString(inject("tableConnectionString"), `s${randomBytes(5).toString("hex")}Snapshots`, { allowInsecureConnection: true });
+  table = TableClient.fromConnectionString(
+    inject("tableConnectionString"),
+    `s${randomBytes(5).toString("hex")}Snapshots`,
+    { allowInsecureConnection: true },
+  );
   store = createVaultSnapshotStore(table);
 });
 
@@ -17,7 +21,16 @@ const snapshot = (p: Partial<VaultSnapshot> = {}): VaultSnapshot => ({
   vaultResourceId: VAULT,
   takenAt: at(5),
   config: vaultConfig({ accessPolicies: [policy({ secrets: ["get"] })] }),
-  recentChanges: [{ aspect: "network", field: "public network access", before: "Enabled", after: "Disabled", detectedAt: at(5), since: at(0) }],
+  recentChanges: [
+    {
+      aspect: "network",
+      field: "public network access",
+      before: "Enabled",
+      after: "Disabled",
+      detectedAt: at(5),
+      since: at(0),
+    },
+  ],
   ...p,
 });
 
@@ -31,7 +44,10 @@ describe("vault snapshots on Azure Tables (Azurite)", () => {
   });
 
   it("lets only one of two runs create a vault's first snapshot", async () => {
-    const results = await Promise.all([store.save(snapshot(), undefined), store.save(snapshot({ takenAt: at(6) }), undefined)]);
+    const results = await Promise.all([
+      store.save(snapshot(), undefined),
+      store.save(snapshot({ takenAt: at(6) }), undefined),
+    ]);
     expect(results.map((r) => r.status).sort()).toEqual(["conflict", "saved"]);
   });
 
@@ -44,7 +60,13 @@ describe("vault snapshots on Azure Tables (Azurite)", () => {
   });
 
   it("keeps a vault with hundreds of access policies, beyond what one table property holds", async () => {
-    const many = Array.from({ length: 600 }, (_, i) => policy({ objectId: `00000000-0000-4000-8000-${String(i).padStart(12, "0")}`, secrets: ["get", "list"], keys: ["get"] }));
+    const many = Array.from({ length: 600 }, (_, i) =>
+      policy({
+        objectId: `00000000-0000-4000-8000-${String(i).padStart(12, "0")}`,
+        secrets: ["get", "list"],
+        keys: ["get"],
+      }),
+    );
     const big = snapshot({ config: vaultConfig({ permissionModel: "access-policies", accessPolicies: many }) });
     expect(JSON.stringify(big.config).length).toBeGreaterThan(64_000);
     await store.save(big, undefined);
@@ -53,7 +75,15 @@ describe("vault snapshots on Azure Tables (Azurite)", () => {
 
   it("reports a row it cannot read, so that vault starts a new baseline instead of failing the tick", async () => {
     await store.save(snapshot(), undefined);
-    await table.createEntity({ partitionKey: "vault", rowKey: "garbled", vaultResourceId: "x", configParts: 1, config0: "{not json", recentChanges: "[]", takenAt: at(1) });
+    await table.createEntity({
+      partitionKey: "vault",
+      rowKey: "garbled",
+      vaultResourceId: "x",
+      configParts: 1,
+      config0: "{not json",
+      recentChanges: "[]",
+      takenAt: at(1),
+    });
     const { snapshots, unreadable } = await store.loadAll();
     expect([...snapshots.keys()]).toEqual([VAULT]);
     expect(unreadable).toEqual(["vault/garbled"]);

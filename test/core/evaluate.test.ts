@@ -7,12 +7,24 @@ const series = (...bins: KvRequestBin[]) => groupSeries(bins)[0]!;
 
 describe("the threshold rule", () => {
   it.each([
-    ["a burst of 403s well above the floors fires", [aBin(0, { succeeded: 50 }), aBin(5, { succeeded: 10, forbidden: 40 })], "firing"],
+    [
+      "a burst of 403s well above the floors fires",
+      [aBin(0, { succeeded: 50 }), aBin(5, { succeeded: 10, forbidden: 40 })],
+      "firing",
+    ],
     ["four denials stay under the five-failure floor", [aBin(5, { succeeded: 10, forbidden: 4 })], "settling"],
-    ["ten denials among ten thousand calls stay under the 5% floor", [aBin(5, { succeeded: 9990, forbidden: 10 })], "settling"],
+    [
+      "ten denials among ten thousand calls stay under the 5% floor",
+      [aBin(5, { succeeded: 9990, forbidden: 10 })],
+      "settling",
+    ],
     ["401s count as denials as much as 403s", [aBin(5, { unauthorized: 12 })], "firing"],
     ["no calls at all is no traffic, not health", [], "no-traffic"],
-    ["calls succeeding for the whole confirmation period is recovery", [aBin(0, { succeeded: 20 }), aBin(5, { succeeded: 20 }), aBin(10, { succeeded: 20 })], "recovered"],
+    [
+      "calls succeeding for the whole confirmation period is recovery",
+      [aBin(0, { succeeded: 20 }), aBin(5, { succeeded: 20 }), aBin(10, { succeeded: 20 })],
+      "recovered",
+    ],
   ] as const)("%s", (_, bins, kind) => {
     const s = bins.length ? series(...bins) : { id: "x", key: KEY, bins: [] };
     expect(evaluate("kv-auth-denied", s, at(15), aPolicy()).kind).toBe(kind);
@@ -51,7 +63,12 @@ describe("calls without a token", () => {
   });
 
   it("page once the 401s go on into a second bin: an app that has lost its identity keeps failing", () => {
-    const ev = evaluate("kv-auth-denied", series(aBin(0, { ...tokenless, unauthorized: 5 }), aBin(5, { ...tokenless, unauthorized: 6 })), at(15), aPolicy());
+    const ev = evaluate(
+      "kv-auth-denied",
+      series(aBin(0, { ...tokenless, unauthorized: 5 }), aBin(5, { ...tokenless, unauthorized: 6 })),
+      at(15),
+      aPolicy(),
+    );
     expect(ev.kind).toBe("firing");
   });
 
@@ -78,7 +95,12 @@ describe("severity", () => {
   });
 
   it("marks critical identities by object ID as well as by name", () => {
-    const ev = evaluate("kv-auth-denied", series(aBin(5, { forbidden: 30 })), at(10), aPolicy({ criticalIdentities: [KEY.callerObjectId] }));
+    const ev = evaluate(
+      "kv-auth-denied",
+      series(aBin(5, { forbidden: 30 })),
+      at(10),
+      aPolicy({ criticalIdentities: [KEY.callerObjectId] }),
+    );
     expect(ev.kind === "firing" && ev.severity).toBe("SEV-1");
   });
 
@@ -86,7 +108,12 @@ describe("severity", () => {
     const order = { "SEV-1": 1, "SEV-2": 2, "SEV-3": 3, "SEV-4": 4 } as const;
     let previous = 4;
     for (let failed = 5; failed <= 100; failed += 5) {
-      const ev = evaluate("kv-auth-denied", series(aBin(5, { succeeded: 100 - failed, forbidden: failed })), at(10), aPolicy({ criticalIdentities: ["id-app"] }));
+      const ev = evaluate(
+        "kv-auth-denied",
+        series(aBin(5, { succeeded: 100 - failed, forbidden: failed })),
+        at(10),
+        aPolicy({ criticalIdentities: ["id-app"] }),
+      );
       expect(ev.kind).toBe("firing");
       if (ev.kind !== "firing") return;
       expect(order[ev.severity]).toBeLessThanOrEqual(previous);
@@ -105,7 +132,17 @@ describe("severity over time", () => {
           ...Array.from({ length: healthyBins }, (_, i) => aBin(-5 * (healthyBins - i), { succeeded: 100 })),
           aBin(0, { succeeded: 100 - failing, forbidden: failing }),
         ];
-        const ev = evaluate("kv-auth-denied", series(...bins), at(5), aPolicy({ windowMinutes: 120, resolveAfterMinutes: 120, minFailurePercent: 0, criticalIdentities: ["id-app"] }));
+        const ev = evaluate(
+          "kv-auth-denied",
+          series(...bins),
+          at(5),
+          aPolicy({
+            windowMinutes: 120,
+            resolveAfterMinutes: 120,
+            minFailurePercent: 0,
+            criticalIdentities: ["id-app"],
+          }),
+        );
         if (ev.kind !== "firing") continue;
         // Rank can only stay or fall (towards SEV-4) as the healthy stretch grows.
         expect(order[ev.severity]).toBeGreaterThanOrEqual(previous);
@@ -126,7 +163,10 @@ describe("grouping rows into series", () => {
   });
 
   it("keeps different callers of one vault apart", () => {
-    const rows = [aBin(0, { succeeded: 5 }), aBin(0, { succeeded: 5, callerObjectId: "cccccccc-0000-0000-0000-000000000009" })];
+    const rows = [
+      aBin(0, { succeeded: 5 }),
+      aBin(0, { succeeded: 5, callerObjectId: "cccccccc-0000-0000-0000-000000000009" }),
+    ];
     expect(groupSeries(rows)).toHaveLength(2);
   });
 });

@@ -8,7 +8,13 @@ import type { Incident, IncidentSnapshot } from "../../src/core/model/index.js";
 import { anIncident, at, KEY, someCounts } from "../fixtures/incidents.js";
 
 const RANGE = { start: at(-60), end: at(40) };
-const noVault = { vaultResourceId: "", callerObjectId: "", callerAppId: "", callerResourceId: "", auditTable: "AzureDiagnostics" as const };
+const noVault = {
+  vaultResourceId: "",
+  callerObjectId: "",
+  callerAppId: "",
+  callerResourceId: "",
+  auditTable: "AzureDiagnostics" as const,
+};
 const snap = (o: Partial<Incident> = {}): IncidentSnapshot => snapshotOf(anIncident(o));
 
 describe("the evidence query of an incident", () => {
@@ -25,27 +31,47 @@ describe("the evidence query of an incident", () => {
 
   it("reads the table the vault's audit events are in, and counts 429s for throttling", () => {
     expect(evidenceKql(snap({ key: { ...KEY, auditTable: "AZKVAuditLogs" } }), RANGE)).toMatch(/^AZKVAuditLogs\n/);
-    expect(evidenceKql(snap({ rule: "kv-throttled" }), RANGE)).toContain("Throttled = countif(httpStatusCode_d == 429)");
+    expect(evidenceKql(snap({ rule: "kv-throttled" }), RANGE)).toContain(
+      "Throttled = countif(httpStatusCode_d == 429)",
+    );
   });
 
   it("is the app's dependency calls for a network incident and the monitor's own errors for the monitor", () => {
-    const network = snap({ rule: "network", key: { ...noVault, app: "orders" }, triggers: [{ kind: "network", app: "orders", failures: 3, total: 4, targets: ["kv-app.vault.azure.net"] }] });
-    expect(evidenceKql(network, RANGE)).toMatch(/^AppDependencies\n[^]*AppRoleName == "orders"/);
-    expect(evidenceKql(snap({ rule: "monitor", key: noVault, triggers: [{ kind: "monitor", problem: "401" }] }), RANGE)).toMatch(/^FunctionAppLogs\n/);
+    const network = snap({
+      rule: "network",
+      key: { ...noVault, app: "orders" },
+      triggers: [{ kind: "network", app: "orders", failures: 3, total: 4, targets: ["kv-app.vault.azure.net"] }],
+    });
+    expect(evidenceKql(network, RANGE)).toMatch(/^AppDependencies\n[\s\S]*AppRoleName == "orders"/);
+    expect(
+      evidenceKql(snap({ rule: "monitor", key: noVault, triggers: [{ kind: "monitor", problem: "401" }] }), RANGE),
+    ).toMatch(/^FunctionAppLogs\n/);
   });
 
   it("is none for a control-plane finding, which the logs do not show", () => {
-    expect(evidenceKql(snap({ rule: "control-plane", triggers: [{ kind: "control-plane", finding: "role-missing", summary: "s", evidence: [] }] }), RANGE)).toBeUndefined();
+    expect(
+      evidenceKql(
+        snap({
+          rule: "control-plane",
+          triggers: [{ kind: "control-plane", finding: "role-missing", summary: "s", evidence: [] }],
+        }),
+        RANGE,
+      ),
+    ).toBeUndefined();
   });
 
   it("is none, rather than an error, when a name cannot be written as a KQL literal", () => {
-    expect(evidenceKql(snap({ key: { ...KEY, vaultResourceId: `${KEY.vaultResourceId}\u0000` } }), RANGE)).toBeUndefined();
+    expect(
+      evidenceKql(snap({ key: { ...KEY, vaultResourceId: `${KEY.vaultResourceId}\u0000` } }), RANGE),
+    ).toBeUndefined();
   });
 
   it("pins fixed datetime bounds instead of ago(), so it shows the incident whenever it is opened", () => {
     const kql = evidenceKql(snap(), RANGE)!;
     expect(kql).not.toContain("ago(");
-    expect(kql).toContain("| where TimeGenerated between (datetime(2026-11-20T00:00:00.000Z) .. datetime(2026-11-20T01:40:00.000Z))");
+    expect(kql).toContain(
+      "| where TimeGenerated between (datetime(2026-11-20T00:00:00.000Z) .. datetime(2026-11-20T01:40:00.000Z))",
+    );
   });
 });
 
@@ -80,7 +106,11 @@ describe("every evidence query, checked by the Kusto language service", () => {
     "resource-specific mode": snap({ key: { ...KEY, auditTable: "AZKVAuditLogs" } }),
     "resource-specific throttling": snap({ rule: "kv-throttled", key: { ...KEY, auditTable: "AZKVAuditLogs" } }),
     "the monitor": snap({ rule: "monitor", key: noVault, triggers: [{ kind: "monitor", problem: "401" }] }),
-    "a network outage": snap({ rule: "network", key: { ...noVault, app: 'orders"app' }, triggers: [{ kind: "network", app: 'orders"app', failures: 30, total: 40, targets: ["kv-app.vault.azure.net"] }] }),
+    "a network outage": snap({
+      rule: "network",
+      key: { ...noVault, app: 'orders"app' },
+      triggers: [{ kind: "network", app: 'orders"app', failures: 30, total: 40, targets: ["kv-app.vault.azure.net"] }],
+    }),
   };
   it.each(Object.entries(cases))("%s", (_, s) => {
     const kql = evidenceKql(s, evidenceWindow({ decidedAt: at(20), snapshot: s }, 15))!;

@@ -2,8 +2,16 @@ import { describe, expect, it } from "vitest";
 import { conditionEvent, transition } from "../../src/core/lifecycle/transition.js";
 import { acknowledge, closeByHand, respond } from "../../src/core/lifecycle/responder.js";
 import {
-  CONDITION_EVENTS, RESPONDER_EVENTS, RESPONDER_LIFECYCLE, RESPONDER_STATES, SYSTEM_LIFECYCLE, SYSTEM_STATES,
-  type ConditionEvent, type ResponderEvent, type SystemAction, type SystemState,
+  CONDITION_EVENTS,
+  RESPONDER_EVENTS,
+  RESPONDER_LIFECYCLE,
+  RESPONDER_STATES,
+  SYSTEM_LIFECYCLE,
+  SYSTEM_STATES,
+  type ConditionEvent,
+  type ResponderEvent,
+  type SystemAction,
+  type SystemState,
 } from "../../src/core/lifecycle/table.js";
 import { planNotices } from "../../src/core/notify/plan.js";
 import { DEFAULT_LIFECYCLE, DEFAULT_NOTIFY } from "../../src/core/model/notify-policy.js";
@@ -11,12 +19,34 @@ import type { Evaluation, Incident, Responder } from "../../src/core/model/index
 import { anIncident, at, KEY, someCounts } from "../fixtures/incidents.js";
 
 const firing = (severity: Incident["severity"] = "SEV-2"): Evaluation => ({
-  kind: "firing", rule: "kv-auth-denied", key: KEY, counts: someCounts(), severity, severityReason: "test", triggers: [{ kind: "threshold", failures: 90, failurePercent: 90, baseline: "none" }],
+  kind: "firing",
+  rule: "kv-auth-denied",
+  key: KEY,
+  counts: someCounts(),
+  severity,
+  severityReason: "test",
+  triggers: [{ kind: "threshold", failures: 90, failurePercent: 90, baseline: "none" }],
 });
-const recovered: Evaluation = { kind: "recovered", rule: "kv-auth-denied", key: KEY, counts: someCounts({ failures: 0, forbidden: 0, succeeded: 80 }), successesInConfirmation: 80 };
-const settling: Evaluation = { kind: "settling", rule: "kv-auth-denied", key: KEY, counts: someCounts({ lastFailureAt: at(12) }) };
+const recovered: Evaluation = {
+  kind: "recovered",
+  rule: "kv-auth-denied",
+  key: KEY,
+  counts: someCounts({ failures: 0, forbidden: 0, succeeded: 80 }),
+  successesInConfirmation: 80,
+};
+const settling: Evaluation = {
+  kind: "settling",
+  rule: "kv-auth-denied",
+  key: KEY,
+  counts: someCounts({ lastFailureAt: at(12) }),
+};
 const noTraffic: Evaluation = { kind: "no-traffic", rule: "kv-auth-denied", key: KEY };
-const EVENT: Record<ConditionEvent, Evaluation> = { fire: firing("SEV-3"), clear: settling, recover: recovered, silent: noTraffic };
+const EVENT: Record<ConditionEvent, Evaluation> = {
+  fire: firing("SEV-3"),
+  clear: settling,
+  recover: recovered,
+  silent: noTraffic,
+};
 
 const L = DEFAULT_LIFECYCLE;
 /** A tick for one incident: the lifecycle, then the notices against what receivers were told. */
@@ -28,8 +58,35 @@ const kinds = (i: Incident | undefined) => (i?.outbox ?? []).map((n) => n.kind);
 
 function inState(state: SystemState): Incident | undefined {
   if (state === "none") return undefined;
-  if (state === "pending") return anIncident({ state: "pending", severity: "SEV-3", openedAt: at(18), notified: { state: undefined, severity: undefined, at: undefined, acknowledged: false, pagedAt: undefined, unacknowledgedAt: undefined } });
-  if (state === "resolved") return anIncident({ state: "resolved", resolvedAt: at(15), conditionFiring: false, responder: { state: "closed", by: undefined, at: undefined, note: undefined }, notified: { state: "resolved", severity: "SEV-2", at: at(5), acknowledged: false, pagedAt: at(5), unacknowledgedAt: undefined } });
+  if (state === "pending")
+    return anIncident({
+      state: "pending",
+      severity: "SEV-3",
+      openedAt: at(18),
+      notified: {
+        state: undefined,
+        severity: undefined,
+        at: undefined,
+        acknowledged: false,
+        pagedAt: undefined,
+        unacknowledgedAt: undefined,
+      },
+    });
+  if (state === "resolved")
+    return anIncident({
+      state: "resolved",
+      resolvedAt: at(15),
+      conditionFiring: false,
+      responder: { state: "closed", by: undefined, at: undefined, note: undefined },
+      notified: {
+        state: "resolved",
+        severity: "SEV-2",
+        at: at(5),
+        acknowledged: false,
+        pagedAt: at(5),
+        unacknowledgedAt: undefined,
+      },
+    });
   return anIncident();
 }
 
@@ -39,7 +96,10 @@ function inState(state: SystemState): Incident | undefined {
  * end in, and whether the record must be written. Fire is a SEV-3 ticket, whose 5 pending minutes
  * keep every unguarded cell unguarded; the guards have their own cases below.
  */
-const SYSTEM_EXPECTED: Record<SystemState, Record<ConditionEvent, { action: SystemAction; state: SystemState; written: boolean }>> = {
+const SYSTEM_EXPECTED: Record<
+  SystemState,
+  Record<ConditionEvent, { action: SystemAction; state: SystemState; written: boolean }>
+> = {
   none: {
     fire: { action: "open", state: "pending", written: true },
     clear: { action: "ignore", state: "none", written: false },
@@ -67,7 +127,10 @@ const SYSTEM_EXPECTED: Record<SystemState, Record<ConditionEvent, { action: Syst
 };
 
 /** The responder table of docs/notifications.md, written out for the same reason. */
-const RESPONDER_EXPECTED: Record<Responder["state"], Record<ResponderEvent, { result: "changed" | "unchanged" | "rejected"; state: Responder["state"] }>> = {
+const RESPONDER_EXPECTED: Record<
+  Responder["state"],
+  Record<ResponderEvent, { result: "changed" | "unchanged" | "rejected"; state: Responder["state"] }>
+> = {
   new: {
     ack: { result: "changed", state: "acknowledged" },
     close: { result: "changed", state: "closed" },
@@ -89,7 +152,9 @@ const RESPONDER_EXPECTED: Record<Responder["state"], Record<ResponderEvent, { re
 };
 
 const pairs = <S extends string, E extends string, V>(table: Record<S, Record<E, V>>) =>
-  (Object.entries(table) as [S, Record<E, V>][]).flatMap(([state, row]) => (Object.entries(row) as [E, V][]).map(([event, expected]) => ({ state, event, expected })));
+  (Object.entries(table) as [S, Record<E, V>][]).flatMap(([state, row]) =>
+    (Object.entries(row) as [E, V][]).map(([event, expected]) => ({ state, event, expected })),
+  );
 
 describe("the system lifecycle table", () => {
   it("has exactly the states and events the documented table has", () => {
@@ -113,21 +178,36 @@ describe("the system lifecycle table", () => {
     it("promotes a pending incident to firing once it has fired for its severity's pending time, not before", () => {
       // Pending since 01:18: SEV-3 waits 5 minutes, SEV-4 10; a page has no pending time at all.
       expect(transition(inState("pending"), firing("SEV-3"), at(22), true, L).next!.state).toBe("pending");
-      expect(transition(inState("pending"), firing("SEV-3"), at(23), true, L)).toMatchObject({ action: "update", next: { state: "firing" } });
+      expect(transition(inState("pending"), firing("SEV-3"), at(23), true, L)).toMatchObject({
+        action: "update",
+        next: { state: "firing" },
+      });
       const ticket4 = anIncident({ ...inState("pending"), severity: "SEV-4" });
       expect(transition(ticket4, firing("SEV-4"), at(27), true, L).next!.state).toBe("pending");
       expect(transition(ticket4, firing("SEV-4"), at(28), true, L).next!.state).toBe("firing");
-      expect(transition(undefined, firing("SEV-2"), at(20), true, L)).toMatchObject({ action: "open", next: { state: "firing" } });
-      expect(transition(inState("resolved"), firing("SEV-1"), at(20), true, L)).toMatchObject({ action: "open", next: { state: "firing", occurrence: 2 } });
+      expect(transition(undefined, firing("SEV-2"), at(20), true, L)).toMatchObject({
+        action: "open",
+        next: { state: "firing" },
+      });
+      expect(transition(inState("resolved"), firing("SEV-1"), at(20), true, L)).toMatchObject({
+        action: "open",
+        next: { state: "firing", occurrence: 2 },
+      });
     });
 
     it("holds a firing incident through a recovery that is its fourth switch within the window, and records the switch", () => {
       // Opened at 01:05, recovered at 01:20, relapsed at 01:25: this recovery is the fourth switch.
       const relapsed = anIncident({ changes: [at(5), at(20), at(25)], occurrence: 2 });
       const t = transition(relapsed, recovered, at(40), true, L);
-      expect(t).toMatchObject({ action: "resolve", changed: true, next: { state: "firing", flapping: true, conditionFiring: false, changes: [at(5), at(20), at(25), at(40)] } });
+      expect(t).toMatchObject({
+        action: "resolve",
+        changed: true,
+        next: { state: "firing", flapping: true, conditionFiring: false, changes: [at(5), at(20), at(25), at(40)] },
+      });
       // The third switch alone does not hold it.
-      expect(transition(anIncident({ changes: [at(5), at(20)] }), recovered, at(40), true, L).next!.state).toBe("resolved");
+      expect(transition(anIncident({ changes: [at(5), at(20)] }), recovered, at(40), true, L).next!.state).toBe(
+        "resolved",
+      );
     });
 
     it("counts a recovery from a partial query as silent: no verdict, nothing changes", () => {
@@ -142,7 +222,12 @@ describe("the system lifecycle table", () => {
 });
 
 describe("the responder lifecycle table", () => {
-  const responder = (state: Responder["state"]): Responder => ({ state, by: state === "new" ? undefined : "alex", at: state === "new" ? undefined : at(7), note: undefined });
+  const responder = (state: Responder["state"]): Responder => ({
+    state,
+    by: state === "new" ? undefined : "alex",
+    at: state === "new" ? undefined : at(7),
+    note: undefined,
+  });
 
   it("has exactly the states and events the documented table has", () => {
     expect([...RESPONDER_STATES].sort()).toEqual(Object.keys(RESPONDER_EXPECTED).sort());
@@ -159,24 +244,47 @@ describe("the responder lifecycle table", () => {
   }
 
   it("records who acknowledged and when, keeps them when it closes, and forgets them on a new episode", () => {
-    expect(respond(responder("new"), "ack", "sam", at(20), "on it").responder).toEqual({ state: "acknowledged", by: "sam", at: at(20), note: "on it" });
-    expect(respond(responder("acknowledged"), "system-resolved", "vaultwatch", at(30)).responder).toEqual({ ...responder("acknowledged"), state: "closed" });
-    expect(respond(responder("closed"), "system-reopened", "vaultwatch", at(40)).responder).toEqual({ state: "new", by: undefined, at: undefined, note: undefined });
+    expect(respond(responder("new"), "ack", "sam", at(20), "on it").responder).toEqual({
+      state: "acknowledged",
+      by: "sam",
+      at: at(20),
+      note: "on it",
+    });
+    expect(respond(responder("acknowledged"), "system-resolved", "vaultwatch", at(30)).responder).toEqual({
+      ...responder("acknowledged"),
+      state: "closed",
+    });
+    expect(respond(responder("closed"), "system-reopened", "vaultwatch", at(40)).responder).toEqual({
+      state: "new",
+      by: undefined,
+      at: undefined,
+      note: undefined,
+    });
   });
 
   it("refuses an acknowledgement of a resolved incident with the API's reason", () => {
-    expect(respond(responder("closed"), "ack", "sam", at(20))).toEqual({ result: "rejected", reason: "the incident is already resolved", responder: responder("closed") });
+    expect(respond(responder("closed"), "ack", "sam", at(20))).toEqual({
+      result: "rejected",
+      reason: "the incident is already resolved",
+      responder: responder("closed"),
+    });
   });
 
   it("keeps the first acknowledger when a colleague acknowledges again", () => {
     const first = acknowledge(anIncident(), "alex", at(20), "looking");
     expect(first.status).toBe("acknowledged");
     const again = acknowledge((first as { incident: Incident }).incident, "sam", at(22));
-    expect(again).toMatchObject({ status: "already-acknowledged", incident: { responder: { state: "acknowledged", by: "alex", note: "looking" } } });
+    expect(again).toMatchObject({
+      status: "already-acknowledged",
+      incident: { responder: { state: "acknowledged", by: "alex", note: "looking" } },
+    });
   });
 
   it("refuses to acknowledge a pending incident, which nobody has been told about", () => {
-    expect(acknowledge(inState("pending")!, "alex", at(20))).toEqual({ status: "rejected", reason: expect.stringContaining("pending") });
+    expect(acknowledge(inState("pending")!, "alex", at(20))).toEqual({
+      status: "rejected",
+      reason: expect.stringContaining("pending"),
+    });
   });
 });
 
@@ -184,16 +292,39 @@ describe("closing by hand", () => {
   const TEAMS = { ...DEFAULT_NOTIFY, channels: ["teams" as const] };
   it("resolves a firing incident on a person's word, recording who closed it and why", () => {
     const acked = (acknowledge(anIncident(), "alex", at(12)) as { incident: Incident }).incident;
-    const closed = closeByHand(acked, "sam", at(20), "orders-v1 was retired; its identity no longer calls kv-app", TEAMS);
+    const closed = closeByHand(
+      acked,
+      "sam",
+      at(20),
+      "orders-v1 was retired; its identity no longer calls kv-app",
+      TEAMS,
+    );
     expect(closed).toMatchObject({
       status: "closed",
-      incident: { state: "resolved", resolvedAt: at(20), conditionFiring: false, responder: { state: "closed", by: "sam", at: at(20), note: "orders-v1 was retired; its identity no longer calls kv-app", closedByHand: true } },
+      incident: {
+        state: "resolved",
+        resolvedAt: at(20),
+        conditionFiring: false,
+        responder: {
+          state: "closed",
+          by: "sam",
+          at: at(20),
+          note: "orders-v1 was retired; its identity no longer calls kv-app",
+          closedByHand: true,
+        },
+      },
     });
   });
 
   it("refuses a pending or an already resolved incident", () => {
-    expect(closeByHand(inState("pending")!, "sam", at(20), "x", TEAMS)).toEqual({ status: "rejected", reason: expect.stringContaining("pending") });
-    expect(closeByHand(inState("resolved")!, "sam", at(20), "x", TEAMS)).toEqual({ status: "rejected", reason: "the incident is already resolved" });
+    expect(closeByHand(inState("pending")!, "sam", at(20), "x", TEAMS)).toEqual({
+      status: "rejected",
+      reason: expect.stringContaining("pending"),
+    });
+    expect(closeByHand(inState("resolved")!, "sam", at(20), "x", TEAMS)).toEqual({
+      status: "rejected",
+      reason: "the incident is already resolved",
+    });
   });
 
   it("queues the resolution with the close, stays resolved while its caller is silent, and pages anew if the rule fires again", () => {
@@ -238,7 +369,11 @@ describe("incidents over time", () => {
   });
 
   it("escalates with a notice when severity rises, and never de-escalates on its own", () => {
-    const up = tick(anIncident({ severity: "SEV-3", notified: { ...anIncident().notified, severity: "SEV-3", pagedAt: undefined } }), firing("SEV-1"), at(20))!;
+    const up = tick(
+      anIncident({ severity: "SEV-3", notified: { ...anIncident().notified, severity: "SEV-3", pagedAt: undefined } }),
+      firing("SEV-1"),
+      at(20),
+    )!;
     expect(up.severity).toBe("SEV-1");
     expect(kinds(up)).toEqual(["escalated"]);
     const down = tick(up, firing("SEV-3"), at(25))!;
@@ -249,9 +384,17 @@ describe("incidents over time", () => {
   it("holds an escalation while a role change is inside its propagation window, and escalates after the re-test time", () => {
     const waiting = (retestAt: Date): Evaluation => ({
       ...(firing("SEV-1") as Extract<Evaluation, { kind: "firing" }>),
-      diagnosis: { top: [], decidedBy: "role restored at 01:14", propagation: { retestAt, text: "re-test at 01:24 UTC" }, summary: "H3" },
+      diagnosis: {
+        top: [],
+        decidedBy: "role restored at 01:14",
+        propagation: { retestAt, text: "re-test at 01:24 UTC" },
+        summary: "H3",
+      },
     });
-    const start = anIncident({ severity: "SEV-3", notified: { ...anIncident().notified, severity: "SEV-3", pagedAt: undefined } });
+    const start = anIncident({
+      severity: "SEV-3",
+      notified: { ...anIncident().notified, severity: "SEV-3", pagedAt: undefined },
+    });
     const held = tick(start, waiting(at(24)), at(20))!;
     expect(held.severity).toBe("SEV-3");
     expect(kinds(held)).toEqual([]);
@@ -299,7 +442,10 @@ describe("incidents over time", () => {
   });
 
   it("escalates a page nobody acknowledged within its timeout, once, to the escalation route", () => {
-    const i = anIncident({ severity: "SEV-1", notified: { ...anIncident().notified, severity: "SEV-1", pagedAt: at(5) } });
+    const i = anIncident({
+      severity: "SEV-1",
+      notified: { ...anIncident().notified, severity: "SEV-1", pagedAt: at(5) },
+    });
     expect(kinds(tick(i, firing("SEV-1"), at(19)))).toEqual([]);
     const late = tick(i, firing("SEV-1"), at(20))!;
     expect(kinds(late)).toEqual(["unacknowledged"]);
@@ -307,10 +453,23 @@ describe("incidents over time", () => {
   });
 
   it("holds a flapping incident open through recoveries instead of resolving and paging again", () => {
-    let i: Incident | undefined = undefined;
+    let i: Incident | undefined;
     const sent: string[] = [];
     // Fires, clears, recovers, relapses… every 5 minutes for an hour.
-    const pattern: Evaluation[] = [firing(), settling, recovered, firing(), settling, recovered, firing(), settling, recovered, firing(), settling, recovered];
+    const pattern: Evaluation[] = [
+      firing(),
+      settling,
+      recovered,
+      firing(),
+      settling,
+      recovered,
+      firing(),
+      settling,
+      recovered,
+      firing(),
+      settling,
+      recovered,
+    ];
     pattern.forEach((ev, n) => {
       i = tick(i ? { ...i, outbox: [] } : undefined, ev, at(20 + n * 5));
       sent.push(...kinds(i));
@@ -333,18 +492,37 @@ describe("incidents over time", () => {
   });
 
   it("sends nothing for the relapses of a held incident, and records each as a switch", () => {
-    const held = anIncident({ flapping: true, conditionFiring: false, changes: [at(5), at(20), at(25), at(40)], occurrence: 2 });
+    const held = anIncident({
+      flapping: true,
+      conditionFiring: false,
+      changes: [at(5), at(20), at(25), at(40)],
+      occurrence: 2,
+    });
     const relapse = tick(held, firing(), at(45))!;
-    expect(relapse).toMatchObject({ state: "firing", flapping: true, conditionFiring: true, occurrence: 2, changes: [at(5), at(20), at(25), at(40), at(45)] });
+    expect(relapse).toMatchObject({
+      state: "firing",
+      flapping: true,
+      conditionFiring: true,
+      occurrence: 2,
+      changes: [at(5), at(20), at(25), at(40), at(45)],
+    });
     expect(kinds(relapse)).toEqual([]);
     const again = tick(relapse, recovered, at(60))!;
-    expect(again).toMatchObject({ state: "firing", conditionFiring: false, changes: [at(5), at(20), at(25), at(40), at(45), at(60)] });
+    expect(again).toMatchObject({
+      state: "firing",
+      conditionFiring: false,
+      changes: [at(5), at(20), at(25), at(40), at(45), at(60)],
+    });
     expect(kinds(again)).toEqual([]);
   });
 
   it("forgets that an incident flapped once it has fired for a whole window without a switch", () => {
     // Flapped, then fired without a break from 01:45: the recovery at 03:00 resolves it at once.
-    const steady = anIncident({ flapping: true, conditionFiring: true, changes: [at(5), at(20), at(25), at(40), at(45)] });
+    const steady = anIncident({
+      flapping: true,
+      conditionFiring: true,
+      changes: [at(5), at(20), at(25), at(40), at(45)],
+    });
     expect(transition(steady, firing(), at(110), true, L).next).toMatchObject({ flapping: false });
     expect(tick(steady, recovered, at(120))).toMatchObject({ state: "resolved" });
   });

@@ -12,13 +12,26 @@ import { EMPTY_SPEC } from "../../src/core/spec/monitor-spec.js";
 import { anIncident, at, KEY } from "../fixtures/incidents.js";
 
 const silence = (o: Partial<Silence> = {}): Silence => ({
-  id: "s1", matchers: { vault: "kv-app" }, startsAt: at(0), endsAt: at(60), createdBy: "alex", comment: "maintenance", createdAt: at(0), expiredAt: undefined, ...o,
+  id: "s1",
+  matchers: { vault: "kv-app" },
+  startsAt: at(0),
+  endsAt: at(60),
+  createdBy: "alex",
+  comment: "maintenance",
+  createdAt: at(0),
+  expiredAt: undefined,
+  ...o,
 });
 
 describe("silences", () => {
   it("are scheduled before they start (a maintenance window), active within, expired after or once expired by hand", () => {
     const s = silence({ startsAt: at(10) });
-    expect([at(5), at(10), at(59), at(60)].map((t) => silenceStatus(s, t))).toEqual(["scheduled", "active", "active", "expired"]);
+    expect([at(5), at(10), at(59), at(60)].map((t) => silenceStatus(s, t))).toEqual([
+      "scheduled",
+      "active",
+      "active",
+      "expired",
+    ]);
     expect(silenceStatus({ ...s, expiredAt: at(20) }, at(25))).toBe("expired");
   });
 
@@ -36,12 +49,42 @@ describe("silences", () => {
 });
 
 describe("inhibition", () => {
-  const monitor = anIncident({ id: MONITOR_FINGERPRINT, rule: "monitor", severity: "SEV-3", triggers: [{ kind: "monitor", problem: "the workspace query failed" }], key: { vaultResourceId: "", callerObjectId: "", callerAppId: "", callerResourceId: "", auditTable: "AzureDiagnostics" } });
-  const spec = { ...EMPTY_SPEC, apps: [{ name: "orders", identities: ["id-app"], critical: true, hasFallback: false }] };
-  const network = (app: string) => anIncident({ id: networkFingerprint(app), rule: "network", key: { vaultResourceId: "", callerObjectId: "", callerAppId: "", callerResourceId: "", auditTable: "AzureDiagnostics", app } });
+  const monitor = anIncident({
+    id: MONITOR_FINGERPRINT,
+    rule: "monitor",
+    severity: "SEV-3",
+    triggers: [{ kind: "monitor", problem: "the workspace query failed" }],
+    key: {
+      vaultResourceId: "",
+      callerObjectId: "",
+      callerAppId: "",
+      callerResourceId: "",
+      auditTable: "AzureDiagnostics",
+    },
+  });
+  const spec = {
+    ...EMPTY_SPEC,
+    apps: [{ name: "orders", identities: ["id-app"], critical: true, hasFallback: false }],
+  };
+  const network = (app: string) =>
+    anIncident({
+      id: networkFingerprint(app),
+      rule: "network",
+      key: {
+        vaultResourceId: "",
+        callerObjectId: "",
+        callerAppId: "",
+        callerResourceId: "",
+        auditTable: "AzureDiagnostics",
+        app,
+      },
+    });
 
   const ticket = anIncident({ severity: "SEV-3" });
-  const blind = (...sources: ("workspace" | "token")[]) => ({ ...monitor, triggers: sources.map((source) => ({ kind: "monitor" as const, problem: `no ${source}`, source })) });
+  const blind = (...sources: ("workspace" | "token")[]) => ({
+    ...monitor,
+    triggers: sources.map((source) => ({ kind: "monitor" as const, problem: `no ${source}`, source })),
+  });
 
   it("mutes vault incidents while the monitor cannot read its workspace, but never the monitor's own incident", () => {
     expect(inhibitionFor(ticket, [blind("workspace")], EMPTY_SPEC)).toMatch(/monitor-blind/);
@@ -55,14 +98,20 @@ describe("inhibition", () => {
 
   it("leaves vault incidents alone when the monitor only lacks its Resource Manager token: their data still stands", () => {
     expect(inhibitionFor(ticket, [blind("token")], EMPTY_SPEC)).toBeUndefined();
-    const blindSpot = anIncident({ rule: "control-plane", severity: "SEV-3", triggers: [{ kind: "control-plane", finding: "blind-spot", summary: "no diagnostics", evidence: [] }] });
+    const blindSpot = anIncident({
+      rule: "control-plane",
+      severity: "SEV-3",
+      triggers: [{ kind: "control-plane", finding: "blind-spot", summary: "no diagnostics", evidence: [] }],
+    });
     expect(inhibitionFor(blindSpot, [blind("token")], EMPTY_SPEC)).toMatch(/monitor-token/);
   });
 
   it("never turns a page into a ticket: a SEV-3 monitor incident does not mute a SEV-1 or SEV-2 page", () => {
     expect(inhibitionFor(anIncident({ severity: "SEV-1" }), [blind("workspace")], EMPTY_SPEC)).toBeUndefined();
     expect(inhibitionFor(anIncident({ severity: "SEV-2" }), [blind("workspace")], EMPTY_SPEC)).toBeUndefined();
-    expect(inhibitionFor(anIncident({ severity: "SEV-2" }), [{ ...blind("workspace"), severity: "SEV-2" }], EMPTY_SPEC)).toMatch(/monitor-blind/);
+    expect(
+      inhibitionFor(anIncident({ severity: "SEV-2" }), [{ ...blind("workspace"), severity: "SEV-2" }], EMPTY_SPEC),
+    ).toMatch(/monitor-blind/);
   });
 
   it("mutes an app's auth incidents during its network outage, not another app's", () => {
@@ -82,7 +131,10 @@ describe("inhibition", () => {
 });
 
 describe("routes", () => {
-  const policy = { ...DEFAULT_NOTIFY, channels: ["teams", "email", "pagerduty"] as ("teams" | "email" | "pagerduty")[] };
+  const policy = {
+    ...DEFAULT_NOTIFY,
+    channels: ["teams", "email", "pagerduty"] as ("teams" | "email" | "pagerduty")[],
+  };
   it("send pages everywhere, tickets to Teams, and the no-acknowledgement escalation to PagerDuty first", () => {
     expect(channelsFor("opened", "SEV-1", policy)).toEqual(["teams", "pagerduty", "email"]);
     expect(channelsFor("opened", "SEV-3", policy)).toEqual(["teams"]);
@@ -92,21 +144,51 @@ describe("routes", () => {
   it("send an acknowledgement and a resolution to every channel the firing reached, so a PagerDuty alert a route opened is also closed", () => {
     // Tickets go to Teams only, but an unacknowledged SEV-3 escalates to PagerDuty.
     const escalating = { ...policy, ackTimeoutMinutes: { ...policy.ackTimeoutMinutes, "SEV-3": 10 } };
-    const fresh = anIncident({ severity: "SEV-3", notified: { state: undefined, severity: undefined, at: undefined, acknowledged: false, pagedAt: undefined, unacknowledgedAt: undefined } });
+    const fresh = anIncident({
+      severity: "SEV-3",
+      notified: {
+        state: undefined,
+        severity: undefined,
+        at: undefined,
+        acknowledged: false,
+        pagedAt: undefined,
+        unacknowledgedAt: undefined,
+      },
+    });
     const opened = planNotices(fresh, at(10), escalating, undefined);
     const sent = (i: Incident) => i.outbox.map((n) => `${n.kind}→${n.channel}`);
     expect(sent(opened)).toEqual(["opened→teams"]);
     expect(planNotices({ ...opened, outbox: [] }, at(19), escalating, undefined).outbox).toEqual([]);
     const paged = planNotices({ ...opened, outbox: [] }, at(20), escalating, undefined);
     expect(sent(paged)).toEqual(["unacknowledged→pagerduty", "unacknowledged→email", "unacknowledged→teams"]);
-    const resolved = planNotices({ ...paged, outbox: [], state: "resolved", resolvedAt: at(30) }, at(30), escalating, undefined);
+    const resolved = planNotices(
+      { ...paged, outbox: [], state: "resolved", resolvedAt: at(30) },
+      at(30),
+      escalating,
+      undefined,
+    );
     expect(sent(resolved).sort()).toEqual(["resolved→email", "resolved→pagerduty", "resolved→teams"]);
-    const acked = planNotices({ ...paged, outbox: [], responder: { state: "acknowledged", by: "alex", at: at(25), note: undefined } }, at(25), escalating, undefined);
+    const acked = planNotices(
+      { ...paged, outbox: [], responder: { state: "acknowledged", by: "alex", at: at(25), note: undefined } },
+      at(25),
+      escalating,
+      undefined,
+    );
     expect(sent(acked).sort()).toEqual(["acknowledged→email", "acknowledged→pagerduty", "acknowledged→teams"]);
   });
 
   it("start each episode's list of told channels afresh", () => {
-    const told = anIncident({ notified: { state: "resolved", severity: "SEV-2", at: at(5), acknowledged: false, pagedAt: at(5), unacknowledgedAt: undefined, channels: ["pagerduty"] } });
+    const told = anIncident({
+      notified: {
+        state: "resolved",
+        severity: "SEV-2",
+        at: at(5),
+        acknowledged: false,
+        pagedAt: at(5),
+        unacknowledgedAt: undefined,
+        channels: ["pagerduty"],
+      },
+    });
     const reopened = planNotices({ ...told, severity: "SEV-3" }, at(50), policy, undefined);
     expect(reopened.notified.channels).toEqual(["teams"]);
     const resolved = planNotices({ ...reopened, outbox: [], state: "resolved" }, at(60), policy, undefined);
@@ -120,7 +202,9 @@ describe("routes", () => {
 
 describe("delivery backoff", () => {
   it("doubles from a minute up to 30, waits longer when the receiver asks, and retries rejections at the cap", () => {
-    expect([1, 2, 3, 4, 5, 6, 9].map((n) => backoffMs(n, "server", undefined) / 60_000)).toEqual([1, 2, 4, 8, 16, 30, 30]);
+    expect([1, 2, 3, 4, 5, 6, 9].map((n) => backoffMs(n, "server", undefined) / 60_000)).toEqual([
+      1, 2, 4, 8, 16, 30, 30,
+    ]);
     expect(backoffMs(1, "throttled", 300_000)).toBe(300_000);
     expect(backoffMs(1, "client", undefined)).toBe(30 * 60_000);
   });

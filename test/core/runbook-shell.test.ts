@@ -16,7 +16,10 @@ import { anIncident, KEY, someCounts } from "../fixtures/incidents.js";
 describe("shell quoting of runbook values", () => {
   it.each([
     ["kv-app", "kv-app"],
-    ["/subscriptions/s/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv", "/subscriptions/s/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv"],
+    [
+      "/subscriptions/s/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv",
+      "/subscriptions/s/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv",
+    ],
     ["Key Vault Secrets User", '"Key Vault Secrets User"'],
     ["", "''"],
     ["it's", "'it'\\''s'"],
@@ -50,7 +53,15 @@ describe("network targets in nslookup", () => {
     const incident = anIncident({
       rule: "network",
       key: { ...KEY, vaultResourceId: "", app: "orders" },
-      triggers: [{ kind: "network", app: "orders", failures: 30, total: 40, targets: ["srv.database.windows.net | db", "kv-app.vault.azure.net:443", "$(curl evil)"] }],
+      triggers: [
+        {
+          kind: "network",
+          app: "orders",
+          failures: 30,
+          total: 40,
+          targets: ["srv.database.windows.net | db", "kv-app.vault.azure.net:443", "$(curl evil)"],
+        },
+      ],
     });
     const steps = runbookFor(incident);
     expect(steps[1]!.command).toBe("nslookup srv.database.windows.net && nslookup kv-app.vault.azure.net");
@@ -58,13 +69,25 @@ describe("network targets in nslookup", () => {
   });
 
   it("falls back to a placeholder when no target has a usable host", () => {
-    const incident = anIncident({ rule: "network", key: { ...KEY, vaultResourceId: "", app: "orders" }, triggers: [{ kind: "network", app: "orders", failures: 3, total: 4, targets: ["|||"] }] });
+    const incident = anIncident({
+      rule: "network",
+      key: { ...KEY, vaultResourceId: "", app: "orders" },
+      triggers: [{ kind: "network", app: "orders", failures: 3, total: 4, targets: ["|||"] }],
+    });
     expect(runbookFor(incident)[1]!.command).toBe("nslookup <target host>");
   });
 });
 
 /** Each payload would run `touch "$MARK"` if it broke out of its argument. */
-const PAYLOADS = ["$(touch \"$MARK\")", "`touch \"$MARK\"`", "x; touch \"$MARK\"", "x' ; touch \"$MARK\" ; '", 'x" ; touch "$MARK" ; "', "x | touch \"$MARK\"", "x && touch \"$MARK\" #"];
+const PAYLOADS = [
+  '$(touch "$MARK")',
+  '`touch "$MARK"`',
+  'x; touch "$MARK"',
+  "x' ; touch \"$MARK\" ; '",
+  'x" ; touch "$MARK" ; "',
+  'x | touch "$MARK"',
+  'x && touch "$MARK" #',
+];
 
 function hostileIncidents(payload: string): [string, Incident, string[]][] {
   // ARM segments cannot hold "/", so the payloads stand in for whole segments.
@@ -78,11 +101,28 @@ function hostileIncidents(payload: string): [string, Incident, string[]][] {
   };
   const site = `/subscriptions/s/resourceGroups/rg${seg}/providers/Microsoft.Web/sites/func${seg}`;
   const controlPlane = (finding: string): Incident =>
-    anIncident({ rule: "control-plane", key, triggers: [{ kind: "control-plane", finding, summary: "s", evidence: [], role: `Role ${seg}`, workspace: `/subscriptions/s/ws${seg}` }] });
+    anIncident({
+      rule: "control-plane",
+      key,
+      triggers: [
+        {
+          kind: "control-plane",
+          finding,
+          summary: "s",
+          evidence: [],
+          role: `Role ${seg}`,
+          workspace: `/subscriptions/s/ws${seg}`,
+        },
+      ],
+    });
   const expected = [`kv${seg}`, `rg${seg}`, `oid${seg}`, vault];
   return [
     ["403 denials", anIncident({ key }), expected],
-    ["401 denials", anIncident({ key, counts: someCounts({ unauthorized: 80, forbidden: 10 }) }), [...expected, key.callerResourceId]],
+    [
+      "401 denials",
+      anIncident({ key, counts: someCounts({ unauthorized: 80, forbidden: 10 }) }),
+      [...expected, key.callerResourceId],
+    ],
     ["throttling", anIncident({ rule: "kv-throttled", key }), [vault]],
     ["a system-assigned identity", anIncident({ key: { ...key, callerResourceId: site } }), [`func${seg}`, `rg${seg}`]],
     ["an unknown principal", anIncident({ key: { ...key, callerResourceId: "" } }), [`oid${seg}`]],
@@ -97,7 +137,13 @@ function hostileIncidents(payload: string): [string, Incident, string[]][] {
     }).map(([f, values]): [string, Incident, string[]] => [`control-plane ${f}`, controlPlane(f), values]),
     [
       "a network outage",
-      anIncident({ rule: "network", key: { ...key, vaultResourceId: "", app: `app${seg}` }, triggers: [{ kind: "network", app: "a", failures: 3, total: 4, targets: [`kv${seg}.vault.azure.net`, `h${seg}`] }] }),
+      anIncident({
+        rule: "network",
+        key: { ...key, vaultResourceId: "", app: `app${seg}` },
+        triggers: [
+          { kind: "network", app: "a", failures: 3, total: 4, targets: [`kv${seg}.vault.azure.net`, `h${seg}`] },
+        ],
+      }),
       [],
     ],
   ];
@@ -113,10 +159,16 @@ describe.skipIf(!shellAvailable)("runbook commands run by sh with hostile names"
   /** Runs the command with az and nslookup replaced by functions that print their arguments. */
   function argsOf(command: string, mark: string): string[][] {
     const stubs = `az() { printf '%s\\0' "$@"; printf '\\n'; }; nslookup() { printf '%s\\0' "$@"; printf '\\n'; };`;
-    const run = spawnSync("sh", ["-c", `${stubs}\n${command}`], { env: { PATH: process.env.PATH, MARK: mark }, encoding: "utf8" });
+    const run = spawnSync("sh", ["-c", `${stubs}\n${command}`], {
+      env: { PATH: process.env.PATH, MARK: mark },
+      encoding: "utf8",
+    });
     expect(run.stderr, command).toBe("");
     expect(run.status, command).toBe(0);
-    return run.stdout.split("\n").filter(Boolean).map((line) => line.split("\0").slice(0, -1));
+    return run.stdout
+      .split("\n")
+      .filter(Boolean)
+      .map((line) => line.split("\0").slice(0, -1));
   }
 
   it.each(PAYLOADS)("payload %s stays inside its argument in every command", (payload) => {

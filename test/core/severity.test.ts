@@ -3,13 +3,23 @@ import { severityFor, type Impact } from "../../src/core/model/severity.js";
 import type { Severity } from "../../src/core/model/index.js";
 import { someCounts } from "../fixtures/incidents.js";
 
-const impact = (share: number, o: Partial<Impact> = {}): Impact => ({ rule: "kv-auth-denied", counts: someCounts({ currentFailurePercent: share }), critical: false, hasFallback: false, ...o });
+const impact = (share: number, o: Partial<Impact> = {}): Impact => ({
+  rule: "kv-auth-denied",
+  counts: someCounts({ currentFailurePercent: share }),
+  critical: false,
+  hasFallback: false,
+  ...o,
+});
 const ORDER: Record<Severity, number> = { "SEV-1": 1, "SEV-2": 2, "SEV-3": 3, "SEV-4": 4 };
 
 describe("severity from impact, after the playbooks' matrix", () => {
   it.each([
     ["a critical production path blocked with no fallback is SEV-1", impact(100, { critical: true }), "SEV-1"],
-    ["a critical path blocked but with a fallback is SEV-2", impact(100, { critical: true, hasFallback: true }), "SEV-2"],
+    [
+      "a critical path blocked but with a fallback is SEV-2",
+      impact(100, { critical: true, hasFallback: true }),
+      "SEV-2",
+    ],
     ["a non-critical caller that lost access is SEV-2", impact(95), "SEV-2"],
     ["a third of calls denied is SEV-2", impact(33), "SEV-2"],
     ["an SLO burning at a paging rate is SEV-2", impact(10, { sloAction: "page" }), "SEV-2"],
@@ -23,7 +33,9 @@ describe("severity from impact, after the playbooks' matrix", () => {
   });
 
   it("explains the row that applied", () => {
-    expect(severityFor(impact(100, { critical: true })).reason).toBe("a critical path is blocked by auth errors and has no fallback");
+    expect(severityFor(impact(100, { critical: true })).reason).toBe(
+      "a critical path is blocked by auth errors and has no fallback",
+    );
   });
 
   it("never lowers severity when a larger share fails, whatever the app and SLO", () => {

@@ -14,7 +14,12 @@ type Traffic = (start: number) => Partial<KvRequestBin> | undefined;
  * window), and every notice it writes is taken as delivered. Returns the notices as
  * "minute:kind[:severity]" and each tick's stored incident for the caller.
  */
-function replay(traffic: Traffic, from: number, to: number, o: { policy?: Policy; silences?: (minute: number) => Silence[] } = {}) {
+function replay(
+  traffic: Traffic,
+  from: number,
+  to: number,
+  o: { policy?: Policy; silences?: (minute: number) => Silence[] } = {},
+) {
   const policy = o.policy ?? aPolicy();
   let stored: Incident[] = [];
   const sent: string[] = [];
@@ -25,26 +30,60 @@ function replay(traffic: Traffic, from: number, to: number, o: { policy?: Policy
       const t = traffic(start);
       if (t) rows.push(aBin(start, t));
     }
-    const loaded = stored.filter((i) => i.state !== "resolved" || i.resolvedAt!.getTime() > at(m - policy.lifecycle.flap.windowMinutes).getTime());
-    const d = decideTick({ now: at(m), signal: { status: "complete", rows }, incidents: loaded, policy, silences: o.silences?.(m) });
+    const loaded = stored.filter(
+      (i) => i.state !== "resolved" || i.resolvedAt!.getTime() > at(m - policy.lifecycle.flap.windowMinutes).getTime(),
+    );
+    const d = decideTick({
+      now: at(m),
+      signal: { status: "complete", rows },
+      incidents: loaded,
+      policy,
+      silences: o.silences?.(m),
+    });
     for (const i of d.changed) {
-      sent.push(...i.outbox.map((n) => `${m}:${n.kind}${n.kind === "opened" || n.kind === "escalated" ? `:${n.snapshot.severity}` : ""}`));
+      sent.push(
+        ...i.outbox.map(
+          (n) => `${m}:${n.kind}${n.kind === "opened" || n.kind === "escalated" ? `:${n.snapshot.severity}` : ""}`,
+        ),
+      );
       stored = [...stored.filter((s) => s.id !== i.id), { ...i, outbox: [] }];
     }
-    states.set(m, stored.find((i) => i.rule === "kv-auth-denied"));
+    states.set(
+      m,
+      stored.find((i) => i.rule === "kv-auth-denied"),
+    );
   }
   return { sent, states };
 }
 
 describe("a tick's decisions", () => {
   // A ticket: the monitor's own incident is SEV-3, and a page is muted only by a page (mutes.test.ts).
-  const aTicket = () => anIncident({ severity: "SEV-3", notified: { state: "firing", severity: "SEV-3", at: at(5), acknowledged: false, pagedAt: undefined, unacknowledgedAt: undefined } });
+  const aTicket = () =>
+    anIncident({
+      severity: "SEV-3",
+      notified: {
+        state: "firing",
+        severity: "SEV-3",
+        at: at(5),
+        acknowledged: false,
+        pagedAt: undefined,
+        unacknowledgedAt: undefined,
+      },
+    });
 
   it("decide nothing when the query failed: unknown is not healthy and not resolved", () => {
-    const d = decideTick({ now: at(40), signal: { status: "failed", problem: "503" }, incidents: [aTicket()], policy: aPolicy() });
+    const d = decideTick({
+      now: at(40),
+      signal: { status: "failed", problem: "503" },
+      incidents: [aTicket()],
+      policy: aPolicy(),
+    });
     // The monitor's own incident starts pending (one failed query is routine); the vault incident
     // keeps its state and its notices, only marked as unconfirmed while the monitor is blind.
-    expect(d.changed.map((i) => [i.rule, i.state])).toEqual([["monitor", "pending"], ["kv-auth-denied", "firing"]]);
+    expect(d.changed.map((i) => [i.rule, i.state])).toEqual([
+      ["monitor", "pending"],
+      ["kv-auth-denied", "firing"],
+    ]);
     expect(d.changed[1]).toEqual({ ...aTicket(), mutedBy: expect.stringContaining("monitor-blind") });
     expect(d.seriesObserved).toBe(0);
   });
@@ -58,7 +97,12 @@ describe("a tick's decisions", () => {
     expect(byRule.get("monitor")).toMatchObject({ state: "firing", severity: "SEV-3" });
     expect(byRule.get("monitor")!.outbox.map((n) => n.kind)).toEqual(["opened"]);
     expect(byRule.get("kv-auth-denied")!.mutedBy).toMatch(/inhibited by incident .* \(monitor-blind\)/);
-    const recovered = decideTick({ now: at(50), signal: { status: "complete", rows: [] }, incidents: [byRule.get("kv-auth-denied")!, byRule.get("monitor")!], policy: aPolicy() });
+    const recovered = decideTick({
+      now: at(50),
+      signal: { status: "complete", rows: [] },
+      incidents: [byRule.get("kv-auth-denied")!, byRule.get("monitor")!],
+      policy: aPolicy(),
+    });
     const after = new Map(recovered.changed.map((i) => [i.rule, i]));
     expect(after.get("monitor")).toMatchObject({ state: "resolved" });
     expect(after.get("kv-auth-denied")!.mutedBy).toBeUndefined();
@@ -68,7 +112,10 @@ describe("a tick's decisions", () => {
     const policy = ordersPolicy();
     const rows = [aBin(25, { forbidden: 20 }), aBin(30, { forbidden: 20 })];
     const d = decideTick({
-      now: at(35), signal: { status: "complete", rows }, incidents: [], policy,
+      now: at(35),
+      signal: { status: "complete", rows },
+      incidents: [],
+      policy,
       evidence: networkOutageEvidence(),
     });
     const byRule = new Map(d.changed.map((i) => [i.rule, i]));
@@ -80,37 +127,94 @@ describe("a tick's decisions", () => {
 
   it("withhold notices of a silenced incident, and announce it when the silence ends while it still fires", () => {
     const rows = [aBin(25, { forbidden: 20 }), aBin(30, { forbidden: 20 })];
-    const silence = { id: "s1", matchers: { vault: "kv-app" }, startsAt: at(0), endsAt: at(40), createdBy: "alex", comment: "rotating keys", createdAt: at(0), expiredAt: undefined };
-    const during = decideTick({ now: at(35), signal: { status: "complete", rows }, incidents: [], policy: aPolicy(), silences: [silence] });
-    expect(during.changed[0]).toMatchObject({ state: "firing", outbox: [], mutedBy: expect.stringContaining("silenced by s1") });
-    const after = decideTick({ now: at(40), signal: { status: "complete", rows: [...rows, aBin(35, { forbidden: 20 })] }, incidents: [during.changed[0]!], policy: aPolicy(), silences: [silence] });
+    const silence = {
+      id: "s1",
+      matchers: { vault: "kv-app" },
+      startsAt: at(0),
+      endsAt: at(40),
+      createdBy: "alex",
+      comment: "rotating keys",
+      createdAt: at(0),
+      expiredAt: undefined,
+    };
+    const during = decideTick({
+      now: at(35),
+      signal: { status: "complete", rows },
+      incidents: [],
+      policy: aPolicy(),
+      silences: [silence],
+    });
+    expect(during.changed[0]).toMatchObject({
+      state: "firing",
+      outbox: [],
+      mutedBy: expect.stringContaining("silenced by s1"),
+    });
+    const after = decideTick({
+      now: at(40),
+      signal: { status: "complete", rows: [...rows, aBin(35, { forbidden: 20 })] },
+      incidents: [during.changed[0]!],
+      policy: aPolicy(),
+      silences: [silence],
+    });
     expect(after.changed[0]!.outbox.map((n) => n.kind)).toEqual(["opened"]);
     expect(after.changed[0]!.mutedBy).toBeUndefined();
   });
 
   it("open incidents from a partial result but never resolve from one", () => {
     const rows = [aBin(20, { succeeded: 40 }), aBin(25, { succeeded: 40 }), aBin(30, { succeeded: 40 })];
-    const partial = decideTick({ now: at(35), signal: { status: "partial", rows, problem: "limit" }, incidents: [anIncident()], policy: aPolicy() });
+    const partial = decideTick({
+      now: at(35),
+      signal: { status: "partial", rows, problem: "limit" },
+      incidents: [anIncident()],
+      policy: aPolicy(),
+    });
     expect(partial.changed).toEqual([]);
-    const complete = decideTick({ now: at(35), signal: { status: "complete", rows }, incidents: [anIncident()], policy: aPolicy() });
+    const complete = decideTick({
+      now: at(35),
+      signal: { status: "complete", rows },
+      incidents: [anIncident()],
+      policy: aPolicy(),
+    });
     expect(complete.changed.map((i) => i.state)).toEqual(["resolved"]);
 
     const failing = [aBin(30, { forbidden: 20 })];
-    const opened = decideTick({ now: at(35), signal: { status: "partial", rows: failing, problem: "limit" }, incidents: [], policy: aPolicy() });
+    const opened = decideTick({
+      now: at(35),
+      signal: { status: "partial", rows: failing, problem: "limit" },
+      incidents: [],
+      policy: aPolicy(),
+    });
     expect(opened.changed.map((i) => i.state)).toEqual(["firing"]);
   });
 
   it("keep an incident open, without a write, when its caller went silent", () => {
-    const d = decideTick({ now: at(60), signal: { status: "complete", rows: [] }, incidents: [anIncident()], policy: aPolicy() });
+    const d = decideTick({
+      now: at(60),
+      signal: { status: "complete", rows: [] },
+      incidents: [anIncident()],
+      policy: aPolicy(),
+    });
     expect(d.changed).toEqual([]);
     expect(d.evaluations).toEqual([expect.objectContaining({ kind: "no-traffic" })]);
   });
 
   it("resolve an incident about calls without a token once they stop, and only from a complete result", () => {
-    const tokenless = anIncident({ key: { ...anIncident().key, callerObjectId: "", callerAppId: "", callerResourceId: "" } });
-    const quiet = decideTick({ now: at(60), signal: { status: "complete", rows: [] }, incidents: [tokenless], policy: aPolicy() });
+    const tokenless = anIncident({
+      key: { ...anIncident().key, callerObjectId: "", callerAppId: "", callerResourceId: "" },
+    });
+    const quiet = decideTick({
+      now: at(60),
+      signal: { status: "complete", rows: [] },
+      incidents: [tokenless],
+      policy: aPolicy(),
+    });
     expect(quiet.changed.map((i) => i.state)).toEqual(["resolved"]);
-    const partial = decideTick({ now: at(60), signal: { status: "partial", rows: [], problem: "limit" }, incidents: [tokenless], policy: aPolicy() });
+    const partial = decideTick({
+      now: at(60),
+      signal: { status: "partial", rows: [], problem: "limit" },
+      incidents: [tokenless],
+      policy: aPolicy(),
+    });
     expect(partial.changed).toEqual([]);
   });
 });
@@ -120,7 +224,10 @@ describe("notices over hours of ticks", () => {
   // Half the calls denied for one bin: the rule fires for the three ticks the bin is in the window,
   // then the confirmation period sees only successes and the incident recovers.
   const burst: Partial<KvRequestBin> = { forbidden: 20, succeeded: 20 };
-  const bursts = (every: number, last: number): Traffic => (start) => (start <= last && start % every === 0 ? burst : steady);
+  const bursts =
+    (every: number, last: number): Traffic =>
+    (start) =>
+      start <= last && start % every === 0 ? burst : steady;
 
   it("hold an incident that fails and recovers every 20 minutes: two announcements, then nothing until an hour after the last switch", () => {
     const { sent, states } = replay(bursts(20, 140), 5, 300);
@@ -158,15 +265,24 @@ describe("repeats, acknowledgement timeouts and mutes over hours of ticks", () =
     // floor (lowered to 1% so that 3% counts at all), then its 10 pending minutes.
     [
       "SEV-4",
-      aPolicy({ minFailurePercent: 1, spec: { ...aPolicy().spec, apps: [{ name: "orders", identities: ["id-app"], critical: false, hasFallback: true }] } }),
+      aPolicy({
+        minFailurePercent: 1,
+        spec: {
+          ...aPolicy().spec,
+          apps: [{ name: "orders", identities: ["id-app"], critical: false, hasFallback: true }],
+        },
+      }),
       denied(3, 97),
       "20:opened:SEV-4",
       "1460:repeated",
     ],
-  ] as const)("repeat a %s ticket once a day while it fires unacknowledged, not on the pages' 4 hours", (_, policy, bin, opened, repeated) => {
-    const { sent } = replay(() => bin, 5, 1465, { policy });
-    expect(sent).toEqual([opened, repeated]);
-  });
+  ] as const)(
+    "repeat a %s ticket once a day while it fires unacknowledged, not on the pages' 4 hours",
+    (_, policy, bin, opened, repeated) => {
+      const { sent } = replay(() => bin, 5, 1465, { policy });
+      expect(sent).toEqual([opened, repeated]);
+    },
+  );
 
   it("escalate an unacknowledged SEV-2 at 60 minutes, not at SEV-1's 15, and repeat it at 4 hours", () => {
     const { sent } = replay(() => denied(20, 0), 5, 250);
@@ -174,9 +290,20 @@ describe("repeats, acknowledgement timeouts and mutes over hours of ticks", () =
   });
 
   it("announce nothing while a maintenance window is active, and the difference once it ends", () => {
-    const window: Silence = { id: "mw", matchers: { vault: "kv-app" }, startsAt: at(30), endsAt: at(90), createdBy: "alex", comment: "firewall change", createdAt: at(0), expiredAt: undefined };
+    const window: Silence = {
+      id: "mw",
+      matchers: { vault: "kv-app" },
+      startsAt: at(30),
+      endsAt: at(90),
+      createdBy: "alex",
+      comment: "firewall change",
+      createdAt: at(0),
+      expiredAt: undefined,
+    };
     // Intermittent denials from 5, then every call denied from 30, the window's start.
-    const { sent, states } = replay((m) => (m < 30 ? denied(10, 90) : denied(20, 0)), 10, 100, { silences: () => [window] });
+    const { sent, states } = replay((m) => (m < 30 ? denied(10, 90) : denied(20, 0)), 10, 100, {
+      silences: () => [window],
+    });
     // Scheduled, it mutes nothing: the ticket opens at 15. Active, it holds back the rise to SEV-2
     // at 35. Over, the rise is announced at the first tick.
     expect(sent).toEqual(["15:opened:SEV-3", "90:escalated:SEV-2"]);
@@ -186,8 +313,19 @@ describe("repeats, acknowledgement timeouts and mutes over hours of ticks", () =
   });
 
   it("announce a muted incident at the first tick after someone expires its silence early", () => {
-    const silence: Silence = { id: "s2", matchers: { identity: "id-app" }, startsAt: at(0), endsAt: at(240), createdBy: "alex", comment: "rotating keys", createdAt: at(0), expiredAt: undefined };
-    const { sent, states } = replay(() => denied(20, 0), 5, 60, { silences: (m) => [m < 40 ? silence : { ...silence, expiredAt: at(40) }] });
+    const silence: Silence = {
+      id: "s2",
+      matchers: { identity: "id-app" },
+      startsAt: at(0),
+      endsAt: at(240),
+      createdBy: "alex",
+      comment: "rotating keys",
+      createdAt: at(0),
+      expiredAt: undefined,
+    };
+    const { sent, states } = replay(() => denied(20, 0), 5, 60, {
+      silences: (m) => [m < 40 ? silence : { ...silence, expiredAt: at(40) }],
+    });
     expect(sent).toEqual(["40:opened:SEV-2"]);
     expect(states.get(35)).toMatchObject({ state: "firing", mutedBy: expect.stringContaining("silenced by s2") });
   });

@@ -18,7 +18,11 @@ afterAll(() => stack.close());
 
 function context(functionName: string) {
   const logs: [string, string][] = [];
-  const ctx = new InvocationContext({ invocationId: "0f8fad5b-d9cb-469f-a165-70867728950e", functionName, logHandler: (level, ...args) => logs.push([level, args.join(" ")]) });
+  const ctx = new InvocationContext({
+    invocationId: "0f8fad5b-d9cb-469f-a165-70867728950e",
+    functionName,
+    logHandler: (level, ...args) => logs.push([level, args.join(" ")]),
+  });
   return { ctx, logs };
 }
 
@@ -35,7 +39,12 @@ describe("the monitor timer handler", () => {
     const rt = stack.runtime({ clock: () => at(20) });
     const { ctx, logs } = context("monitor");
     await createMonitorHandler(() => rt)(timer(false), ctx);
-    expect(logs.at(-1)).toEqual(["information", expect.stringMatching(/^tick 2026-11-20T01:20:00.000Z: signal complete; 1 series, 0 firing, 0 open incident\(s\); 0 notification\(s\) delivered/)]);
+    expect(logs.at(-1)).toEqual([
+      "information",
+      expect.stringMatching(
+        /^tick 2026-11-20T01:20:00.000Z: signal complete; 1 series, 0 firing, 0 open incident\(s\); 0 notification\(s\) delivered/,
+      ),
+    ]);
   });
 
   it("warns when the timer is past due and still ticks", async () => {
@@ -51,8 +60,17 @@ describe("the monitor timer handler", () => {
     Object.assign(process.env, stack.env, { LOG_ANALYTICS_WORKSPACE_ID: "law-prod" });
     try {
       const { ctx, logs } = context("monitor");
-      await expect(monitorTimer(timer(false), ctx)).rejects.toThrow(/LOG_ANALYTICS_WORKSPACE_ID: expected the Log Analytics workspace ID/);
-      expect(logs).toEqual([["error", expect.stringContaining('LOG_ANALYTICS_WORKSPACE_ID: expected the Log Analytics workspace ID (a GUID such as 00000000-0000-0000-0000-000000000000) (got "law-prod")')]]);
+      await expect(monitorTimer(timer(false), ctx)).rejects.toThrow(
+        /LOG_ANALYTICS_WORKSPACE_ID: expected the Log Analytics workspace ID/,
+      );
+      expect(logs).toEqual([
+        [
+          "error",
+          expect.stringContaining(
+            'LOG_ANALYTICS_WORKSPACE_ID: expected the Log Analytics workspace ID (a GUID such as 00000000-0000-0000-0000-000000000000) (got "law-prod")',
+          ),
+        ],
+      ]);
     } finally {
       process.env = saved;
     }
@@ -66,14 +84,24 @@ describe("the health handler", () => {
     const health = createHealthHandler(() => rt);
     const before = await health(get(), context("health").ctx);
     expect(before.status).toBe(503);
-    expect(before.jsonBody).toMatchObject({ status: "degraded", reasons: ["the monitor has not completed a tick yet"] });
+    expect(before.jsonBody).toMatchObject({
+      status: "degraded",
+      reasons: ["the monitor has not completed a tick yet"],
+    });
 
     await createMonitorHandler(() => rt)(timer(false), context("monitor").ctx);
     now = at(21);
     const after = await health(get(), context("health").ctx);
-    expect(after).toMatchObject({ status: 200, headers: { "cache-control": "no-store" }, jsonBody: { status: "healthy", monitor: { fresh: true, signal: "complete", seriesObserved: 1 } } });
+    expect(after).toMatchObject({
+      status: 200,
+      headers: { "cache-control": "no-store" },
+      jsonBody: { status: "healthy", monitor: { fresh: true, signal: "complete", seriesObserved: 1 } },
+    });
     // The live check ran the query now and judged the one caller healthy.
-    expect(after.jsonBody).toMatchObject({ live: { status: "ran" }, targets: [expect.objectContaining({ status: "ok", vault: expect.any(String) })] });
+    expect(after.jsonBody).toMatchObject({
+      live: { status: "ran" },
+      targets: [expect.objectContaining({ status: "ok", vault: expect.any(String) })],
+    });
     const lastTickOnly = await health(get("/api/health?live=false"), context("health").ctx);
     expect(lastTickOnly.jsonBody).toMatchObject({ live: { status: "not-run" }, targets: [] });
 
@@ -84,29 +112,42 @@ describe("the health handler", () => {
   });
 
   it("refuses other methods with 405 and the reason", async () => {
-    const res = await createHealthHandler(() => stack.runtime())(new HttpRequest({ method: "POST", url: "http://localhost/api/health" }), context("health").ctx);
+    const res = await createHealthHandler(() => stack.runtime())(
+      new HttpRequest({ method: "POST", url: "http://localhost/api/health" }),
+      context("health").ctx,
+    );
     expect(res).toMatchObject({ status: 405, jsonBody: { error: "method POST is not allowed; use GET" } });
   });
 
   it("answers 503 'misconfigured' with the settings problems, never 500", async () => {
     const saved = { ...process.env };
     Object.assign(process.env, stack.env);
-    delete process.env["TEAMS_WEBHOOK_URL"];
+    delete process.env.TEAMS_WEBHOOK_URL;
     try {
       const res = await healthHttp(get(), context("health").ctx);
       expect(res.status).toBe(503);
-      expect(res.jsonBody).toEqual({ status: "misconfigured", reasons: [expect.stringContaining("TEAMS_WEBHOOK_URL: expected the Teams Workflows webhook URL")] });
+      expect(res.jsonBody).toEqual({
+        status: "misconfigured",
+        reasons: [expect.stringContaining("TEAMS_WEBHOOK_URL: expected the Teams Workflows webhook URL")],
+      });
     } finally {
       process.env = saved;
     }
   });
 
   it("answers 503 'degraded' when the state store cannot be reached", async () => {
-    const env = { ...stack.env, STATE_STORAGE_CONNECTION_STRING: "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=a2V5;TableEndpoint=http://127.0.0.1:9/devstoreaccount1;" };
+    const env = {
+      ...stack.env,
+      STATE_STORAGE_CONNECTION_STRING:
+        "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=a2V5;TableEndpoint=http://127.0.0.1:9/devstoreaccount1;",
+    };
     const rt = createRuntime(loadSettings(env), env);
     const res = await createHealthHandler(() => rt)(get(), context("health").ctx);
     expect(res.status).toBe(503);
-    expect(res.jsonBody).toMatchObject({ status: "degraded", reasons: [expect.stringContaining("the state store could not be read")] });
+    expect(res.jsonBody).toMatchObject({
+      status: "degraded",
+      reasons: [expect.stringContaining("the state store could not be read")],
+    });
     expect(JSON.stringify(res.jsonBody)).not.toContain("AccountKey");
   });
 });

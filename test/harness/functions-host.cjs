@@ -32,7 +32,15 @@ Module.prototype.require = function (id, ...rest) {
 const root = process.argv[2] ?? process.cwd();
 const main = require(path.join(root, "package.json")).main;
 const dir = path.join(root, path.dirname(main));
-const pattern = new RegExp(`^${path.basename(main).replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, "[^/]*")}$`);
-const files = fs.readdirSync(dir).filter((f) => pattern.test(f)).sort();
+const pattern = new RegExp(
+  `^${path
+    .basename(main)
+    .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+    .replace(/\*/g, "[^/]*")}$`,
+);
+const files = fs
+  .readdirSync(dir)
+  .filter((f) => pattern.test(f))
+  .sort();
 for (const f of files) require(path.join(dir, f));
 process.stdout.write(JSON.stringify({ main, files, registered, hooks }));

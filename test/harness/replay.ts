@@ -26,7 +26,12 @@ export function manualClock(start: Date) {
 }
 
 /** Runs one tick per simulated minute from `clock`'s time until `until`, collecting reports. */
-export async function replay(runtimes: Runtime[], clock: ReturnType<typeof manualClock>, until: Date, log: Logger): Promise<TickReport[]> {
+export async function replay(
+  runtimes: Runtime[],
+  clock: ReturnType<typeof manualClock>,
+  until: Date,
+  log: Logger,
+): Promise<TickReport[]> {
   const reports: TickReport[] = [];
   while (clock.now().getTime() < until.getTime()) {
     clock.advance(1);
@@ -39,7 +44,8 @@ export async function replay(runtimes: Runtime[], clock: ReturnType<typeof manua
 /** The headline of each Adaptive Card the Teams stand-in accepted, in order. */
 export function headlines(posts: { body: unknown }[]): string[] {
   return posts.map((p) => {
-    const card = (p.body as { attachments: { content: { body: { items?: { text: string }[] }[] } }[] }).attachments[0]!.content;
+    const card = (p.body as { attachments: { content: { body: { items?: { text: string }[] }[] } }[] }).attachments[0]!
+      .content;
     return card.body[0]!.items![0]!.text;
   });
 }

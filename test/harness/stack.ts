@@ -5,7 +5,12 @@ import { createRuntime, type RuntimeOverrides } from "../../src/composition.js";
 import type { Runtime } from "../../src/app/runtime.js";
 import type { Logger } from "../../src/core/ports/ports.js";
 import { startStandIn, type StandIn } from "../../tools/standin/server.js";
-import { SimulatedWorkspace, type ActivityEvent, type TrafficModel, type Workspace } from "../../tools/standin/workspace.js";
+import {
+  SimulatedWorkspace,
+  type ActivityEvent,
+  type TrafficModel,
+  type Workspace,
+} from "../../tools/standin/workspace.js";
 import { redirectTo } from "../../tools/standin/redirect.js";
 
 export const WORKSPACE_ID = "9c1d2e3f-4a5b-4c6d-8e7f-0a1b2c3d4e5f";
@@ -37,10 +42,20 @@ export interface StackOptions {
  */
 export async function startStack(o: StackOptions): Promise<Stack> {
   const workspace =
-    o.workspace ?? new SimulatedWorkspace({ tables: o.tables ?? ["AzureDiagnostics"], traffic: o.traffic ?? { eventsForMinute: () => [] }, activity: o.activity, ingestionDelayMinutes: o.ingestionDelayMinutes ?? 0 });
-  const standIn = await startStandIn({ workspace, workspaceId: WORKSPACE_ID, managedIdentityClientId: MONITOR_CLIENT_ID });
-  process.env["IDENTITY_ENDPOINT"] = standIn.identityEndpoint;
-  process.env["IDENTITY_HEADER"] = standIn.identityHeader;
+    o.workspace ??
+    new SimulatedWorkspace({
+      tables: o.tables ?? ["AzureDiagnostics"],
+      traffic: o.traffic ?? { eventsForMinute: () => [] },
+      activity: o.activity,
+      ingestionDelayMinutes: o.ingestionDelayMinutes ?? 0,
+    });
+  const standIn = await startStandIn({
+    workspace,
+    workspaceId: WORKSPACE_ID,
+    managedIdentityClientId: MONITOR_CLIENT_ID,
+  });
+  process.env.IDENTITY_ENDPOINT = standIn.identityEndpoint;
+  process.env.IDENTITY_HEADER = standIn.identityHeader;
   const env: Record<string, string> = {
     LOG_ANALYTICS_WORKSPACE_ID: WORKSPACE_ID,
     STATE_STORAGE_CONNECTION_STRING: inject("tableConnectionString"),

@@ -14,18 +14,21 @@ import path from "node:path";
 const DEPLOYED = {
   AzureWebJobsStorage__blobServiceUri: "https://stvwexample.blob.core.windows.net/",
   AzureWebJobsStorage__clientId: "6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b",
-  APPLICATIONINSIGHTS_CONNECTION_STRING: "InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=https://westeurope-5.in.applicationinsights.azure.com/",
+  APPLICATIONINSIGHTS_CONNECTION_STRING:
+    "InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=https://westeurope-5.in.applicationinsights.azure.com/",
   APPLICATIONINSIGHTS_AUTHENTICATION_STRING: "ClientId=6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b;Authorization=AAD",
   LOG_ANALYTICS_WORKSPACE_ID: "0b7e3f52-1c2d-4e5f-8a9b-0c1d2e3f4a5b",
   STATE_TABLE_ENDPOINT: "https://stvwexample.table.core.windows.net",
   // What the app sees once the platform has resolved the Key Vault reference.
-  TEAMS_WEBHOOK_URL: "https://example.westeurope.logic.azure.com/workflows/abc/triggers/manual/paths/invoke?api-version=1&sig=example",
+  TEAMS_WEBHOOK_URL:
+    "https://example.westeurope.logic.azure.com/workflows/abc/triggers/manual/paths/invoke?api-version=1&sig=example",
   AZURE_CLIENT_ID: "6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b",
   // enableEmail and pagerDutyRoutingKey are off by default: these stay empty.
   EMAIL_ENDPOINT: "",
   EMAIL_SENDER: "",
   PAGERDUTY_ROUTING_KEY: "",
-  LOG_ANALYTICS_WORKSPACE_RESOURCE_ID: "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-vaultwatch/providers/Microsoft.OperationalInsights/workspaces/log-vaultwatch-abc",
+  LOG_ANALYTICS_WORKSPACE_RESOURCE_ID:
+    "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-vaultwatch/providers/Microsoft.OperationalInsights/workspaces/log-vaultwatch-abc",
 } as const;
 
 let main: BicepFile;
@@ -63,7 +66,8 @@ function deployedEnv(): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [name, node] of settings) {
     const value = writtenValue(node) ?? (DEPLOYED as Record<string, string>)[name];
-    if (value === undefined) throw new Error(`${name}: computed at deployment (${node.text}) and no stand-in value is given`);
+    if (value === undefined)
+      throw new Error(`${name}: computed at deployment (${node.text}) and no stand-in value is given`);
     env[name] = value;
   }
   return env;
@@ -93,7 +97,11 @@ describe("the app settings main.bicep declares", () => {
 
   it("pass the app's own validation, as deployed", () => {
     const s = loadSettings(deployedEnv());
-    expect(s.state).toEqual({ kind: "endpoint", tableEndpoint: DEPLOYED.STATE_TABLE_ENDPOINT, tablePrefix: "vaultwatch" });
+    expect(s.state).toEqual({
+      kind: "endpoint",
+      tableEndpoint: DEPLOYED.STATE_TABLE_ENDPOINT,
+      tablePrefix: "vaultwatch",
+    });
     expect(s.workspaceId).toBe(DEPLOYED.LOG_ANALYTICS_WORKSPACE_ID);
     expect(s.monitorSchedule).toBe("0 */5 * * * *");
   });
@@ -110,7 +118,12 @@ describe("the app settings main.bicep declares", () => {
         return true;
       }
     });
-    expect(required.sort()).toEqual(["LOG_ANALYTICS_WORKSPACE_ID", "MONITOR_SCHEDULE", "STATE_TABLE_ENDPOINT", "TEAMS_WEBHOOK_URL"]);
+    expect(required.sort()).toEqual([
+      "LOG_ANALYTICS_WORKSPACE_ID",
+      "MONITOR_SCHEDULE",
+      "STATE_TABLE_ENDPOINT",
+      "TEAMS_WEBHOOK_URL",
+    ]);
   });
 
   it("default to what the app assumes when a setting is absent", () => {
@@ -143,21 +156,31 @@ describe("the app settings main.bicep declares", () => {
 
   it("accept every value the parameters allow for the audit table and the Application Insights mode", () => {
     const allowed = (param: string) =>
-      [...(get(main, "param", param).decorators.find((d) => d.startsWith("@allowed")) ?? "").matchAll(/'([^']+)'/g)].map((m) => m[1] ?? "");
+      [
+        ...(get(main, "param", param).decorators.find((d) => d.startsWith("@allowed")) ?? "").matchAll(/'([^']+)'/g),
+      ].map((m) => m[1] ?? "");
     expect(allowed("keyVaultAuditTable")).toEqual(["auto", "AzureDiagnostics", "AZKVAuditLogs"]);
     for (const table of allowed("keyVaultAuditTable")) {
       expect(() => loadSettings({ ...deployedEnv(), KEYVAULT_AUDIT_TABLE: table })).not.toThrow();
     }
-    const component = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-orders/providers/Microsoft.Insights/components/appi-orders";
+    const component =
+      "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-orders/providers/Microsoft.Insights/components/appi-orders";
     for (const mode of allowed("appInsightsMode")) {
-      expect(() => loadSettings({ ...deployedEnv(), APP_INSIGHTS_MODE: mode, APP_INSIGHTS_RESOURCE_ID: mode === "classic" ? component : "" })).not.toThrow();
+      expect(() =>
+        loadSettings({
+          ...deployedEnv(),
+          APP_INSIGHTS_MODE: mode,
+          APP_INSIGHTS_RESOURCE_ID: mode === "classic" ? component : "",
+        }),
+      ).not.toThrow();
     }
   });
 
   it("grant read access to the classic Application Insights resource exactly when the app queries it", () => {
-    expect(valueOf(get(main, "var", "readsClassicAppInsights"))?.text).toBe("appInsightsMode == 'classic' && !empty(appInsightsResourceId)");
+    expect(valueOf(get(main, "var", "readsClassicAppInsights"))?.text).toBe(
+      "appInsightsMode == 'classic' && !empty(appInsightsResourceId)",
+    );
     expect(get(main, "module", "appInsightsReader").node.text).toContain("if (readsClassicAppInsights)");
     expect(settings.get("APP_INSIGHTS_RESOURCE_ID")?.text).toBe("appInsightsResourceId");
   });
 });
-

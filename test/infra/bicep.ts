@@ -185,7 +185,7 @@ export function props(obj: Node): Map<string, Node> {
 export function prop(obj: Node, dotted: string): Node | undefined {
   let cur: Node | undefined = obj;
   for (const part of dotted.split(".")) {
-    if (!cur || cur.type !== "object") return undefined;
+    if (cur?.type !== "object") return undefined;
     cur = props(cur).get(part);
   }
   return cur;
@@ -193,7 +193,7 @@ export function prop(obj: Node, dotted: string): Node | undefined {
 
 /** The content of a string literal without interpolation; undefined for anything else. */
 export function literal(n: Node | undefined): string | undefined {
-  if (!n || n.type !== "string" || n.namedChildren.some((c) => c.type === "interpolation")) return undefined;
+  if (n?.type !== "string" || n.namedChildren.some((c) => c.type === "interpolation")) return undefined;
   return unquote(n);
 }
 

@@ -1,5 +1,16 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { bodyOf, declarations, get, literal, loadInfra, prop, props, typeOf, type BicepFile, type Declaration } from "./bicep.js";
+import {
+  bodyOf,
+  declarations,
+  get,
+  literal,
+  loadInfra,
+  prop,
+  props,
+  typeOf,
+  type BicepFile,
+  type Declaration,
+} from "./bicep.js";
 
 let app: BicepFile;
 let main: BicepFile;
@@ -40,7 +51,14 @@ describe("the function app", () => {
 
   it("sets none of the settings Flex Consumption rejects or ignores", () => {
     const names = appSettingNames();
-    for (const banned of ["FUNCTIONS_WORKER_RUNTIME", "WEBSITE_RUN_FROM_PACKAGE", "WEBSITE_NODE_DEFAULT_VERSION", "WEBSITE_CONTENTAZUREFILECONNECTIONSTRING", "WEBSITE_CONTENTSHARE", "FUNCTIONS_EXTENSION_VERSION"]) {
+    for (const banned of [
+      "FUNCTIONS_WORKER_RUNTIME",
+      "WEBSITE_RUN_FROM_PACKAGE",
+      "WEBSITE_NODE_DEFAULT_VERSION",
+      "WEBSITE_CONTENTAZUREFILECONNECTIONSTRING",
+      "WEBSITE_CONTENTSHARE",
+      "FUNCTIONS_EXTENSION_VERSION",
+    ]) {
       expect(names).not.toContain(banned);
     }
   });
@@ -48,15 +66,21 @@ describe("the function app", () => {
   it("pulls its package from blob storage with the user-assigned identity", () => {
     const site = bodyOf(resource(app, "Microsoft.Web/sites@"));
     expect(literal(prop(site, "properties.functionAppConfig.deployment.storage.type"))).toBe("blobContainer");
-    expect(literal(prop(site, "properties.functionAppConfig.deployment.storage.authentication.type"))).toBe("UserAssignedIdentity");
-    expect(prop(site, "properties.functionAppConfig.deployment.storage.authentication.userAssignedIdentityResourceId")?.text).toBe("identityResourceId");
+    expect(literal(prop(site, "properties.functionAppConfig.deployment.storage.authentication.type"))).toBe(
+      "UserAssignedIdentity",
+    );
+    expect(
+      prop(site, "properties.functionAppConfig.deployment.storage.authentication.userAssignedIdentityResourceId")?.text,
+    ).toBe("identityResourceId");
   });
 
   it("runs as the user-assigned identity and resolves Key Vault references with it", () => {
     const site = bodyOf(resource(app, "Microsoft.Web/sites@"));
     expect(literal(prop(site, "identity.type"))).toBe("UserAssigned");
     expect(prop(site, "properties.keyVaultReferenceIdentity")?.text).toBe("identityResourceId");
-    expect(prop(bodyOf(get(main, "module", "functionApp")), "params.identityResourceId")?.text).toBe("identity.outputs.resourceId");
+    expect(prop(bodyOf(get(main, "module", "functionApp")), "params.identityResourceId")?.text).toBe(
+      "identity.outputs.resourceId",
+    );
   });
 
   it("uses identity-based host storage with the identity's client ID", () => {
@@ -65,7 +89,9 @@ describe("the function app", () => {
     expect(s.get("AzureWebJobsStorage__clientId")?.text).toBe("identity.outputs.clientId");
     expect(s.get("AzureWebJobsStorage__blobServiceUri")?.text).toBe("storage.outputs.blobEndpoint");
     expect(s.get("AZURE_CLIENT_ID")?.text).toBe("identity.outputs.clientId");
-    expect(s.get("APPLICATIONINSIGHTS_AUTHENTICATION_STRING")?.text).toBe("'ClientId=${identity.outputs.clientId};Authorization=AAD'");
+    expect(s.get("APPLICATIONINSIGHTS_AUTHENTICATION_STRING")?.text).toBe(
+      "'ClientId=${identity.outputs.clientId};Authorization=AAD'",
+    );
   });
 
   it("is tagged for azd with the service name azure.yaml uses", () => {
@@ -75,7 +101,9 @@ describe("the function app", () => {
   });
 
   it("has FTP and SCM basic publishing credentials switched off", () => {
-    const policies = declarations(app).filter((d) => d.kind === "resource" && typeOf(d).startsWith("Microsoft.Web/sites/basicPublishingCredentialsPolicies@"));
+    const policies = declarations(app).filter(
+      (d) => d.kind === "resource" && typeOf(d).startsWith("Microsoft.Web/sites/basicPublishingCredentialsPolicies@"),
+    );
     expect(policies.map((p) => literal(prop(bodyOf(p), "name"))).sort()).toEqual(["ftp", "scm"]);
     for (const p of policies) expect(prop(bodyOf(p), "properties.allow")?.text).toBe("false");
   });

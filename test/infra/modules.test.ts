@@ -35,18 +35,31 @@ describe("module calls", () => {
       const paramsNode = prop(bodyOf(m), "params");
       const given = paramsNode ? [...props(paramsNode).keys()] : [];
       const where = `${caller.path} module ${m.name}`;
-      expect(given.filter((g) => !params.some((p) => p.name === g)), `${where}: unknown parameters`).toEqual([]);
+      expect(
+        given.filter((g) => !params.some((p) => p.name === g)),
+        `${where}: unknown parameters`,
+      ).toEqual([]);
       const required = params.filter((p) => valueOf(p) === undefined).map((p) => p.name);
-      expect(required.filter((r) => !given.includes(r)), `${where}: missing parameters`).toEqual([]);
+      expect(
+        required.filter((r) => !given.includes(r)),
+        `${where}: missing parameters`,
+      ).toEqual([]);
     }
   });
 
   it("read only outputs the module declares", () => {
     for (const { caller, m, callee } of localModuleCalls()) {
       if (!callee) continue;
-      const outputs = declarations(callee).filter((d) => d.kind === "output").map((d) => d.name);
-      const read = [...caller.source.matchAll(new RegExp(`\\b${m.name}!?(?:\\[[^\\]]*\\])?\\.outputs\\.(\\w+)`, "g"))].map((x) => x[1] ?? "");
-      expect(read.filter((r) => !outputs.includes(r)), `${caller.path} reads ${m.name}.outputs`).toEqual([]);
+      const outputs = declarations(callee)
+        .filter((d) => d.kind === "output")
+        .map((d) => d.name);
+      const read = [
+        ...caller.source.matchAll(new RegExp(`\\b${m.name}!?(?:\\[[^\\]]*\\])?\\.outputs\\.(\\w+)`, "g")),
+      ].map((x) => x[1] ?? "");
+      expect(
+        read.filter((r) => !outputs.includes(r)),
+        `${caller.path} reads ${m.name}.outputs`,
+      ).toEqual([]);
     }
   });
 });
@@ -58,7 +71,10 @@ describe("declarations", () => {
       for (const id of f.root.descendantsOfType("identifier")) {
         const parent = id.parent;
         const isKey = parent?.type === "object_property" && parent.namedChildren[0]?.startIndex === id.startIndex;
-        const isDeclaredName = parent !== null && ["parameter_declaration", "variable_declaration"].includes(parent.type) && parent.namedChildren[0]?.startIndex === id.startIndex;
+        const isDeclaredName =
+          parent !== null &&
+          ["parameter_declaration", "variable_declaration"].includes(parent.type) &&
+          parent.namedChildren[0]?.startIndex === id.startIndex;
         if (!isKey && !isDeclaredName) uses.set(id.text, (uses.get(id.text) ?? 0) + 1);
       }
       for (const d of declarations(f).filter((x) => x.kind === "param" || x.kind === "var")) {

@@ -27,11 +27,14 @@ const file = (p: string) => {
   return f;
 };
 
-const secureParams = (f: BicepFile) => declarations(f).filter((d) => d.kind === "param" && d.decorators.includes("@secure()"));
+const secureParams = (f: BicepFile) =>
+  declarations(f).filter((d) => d.kind === "param" && d.decorators.includes("@secure()"));
 
 describe("no keys", () => {
   it("the storage account refuses shared key access, public blobs and old TLS", () => {
-    const account = declarations(file("infra/modules/data/storage.bicep")).find((d) => d.kind === "resource" && typeOf(d).startsWith("Microsoft.Storage/storageAccounts@"));
+    const account = declarations(file("infra/modules/data/storage.bicep")).find(
+      (d) => d.kind === "resource" && typeOf(d).startsWith("Microsoft.Storage/storageAccounts@"),
+    );
     expect(account).toBeDefined();
     const body = bodyOf(account!);
     expect(prop(body, "properties.allowSharedKeyAccess")?.text).toBe("false");
@@ -46,7 +49,10 @@ describe("no keys", () => {
   });
 
   it("would notice a listKeys() call", async () => {
-    const f = await parseBicep("infra/x.bicep", "resource sa 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {\n  name: 'x'\n}\nvar k = sa.listKeys().keys[0].value\n");
+    const f = await parseBicep(
+      "infra/x.bicep",
+      "resource sa 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {\n  name: 'x'\n}\nvar k = sa.listKeys().keys[0].value\n",
+    );
     expect(listCalls(f)).toEqual(["sa.listKeys"]);
   });
 
@@ -62,7 +68,9 @@ describe("no keys", () => {
   });
 
   it("the monitor's Key Vault uses Azure RBAC, not access policies", () => {
-    const kv = declarations(file("infra/modules/data/key-vault.bicep")).find((d) => d.kind === "resource" && typeOf(d).startsWith("Microsoft.KeyVault/vaults@"));
+    const kv = declarations(file("infra/modules/data/key-vault.bicep")).find(
+      (d) => d.kind === "resource" && typeOf(d).startsWith("Microsoft.KeyVault/vaults@"),
+    );
     expect(prop(bodyOf(kv!), "properties.enableRbacAuthorization")?.text).toBe("true");
   });
 });
@@ -93,14 +101,21 @@ describe("no secret in parameters or outputs", () => {
     expect(usesInMain).toHaveLength(3);
     expect(prop(bodyOf(get(main, "module", "keyVault")), "params.teamsWebhookUrl")?.text).toBe("teamsWebhookUrl");
     const kv = file("infra/modules/data/key-vault.bicep");
-    const secrets = declarations(kv).filter((d) => d.kind === "resource" && typeOf(d).startsWith("Microsoft.KeyVault/vaults/secrets@"));
-    expect(secrets.map((d) => prop(bodyOf(d), "properties.value")?.text)).toEqual(["teamsWebhookUrl", "pagerDutyRoutingKey"]);
+    const secrets = declarations(kv).filter(
+      (d) => d.kind === "resource" && typeOf(d).startsWith("Microsoft.KeyVault/vaults/secrets@"),
+    );
+    expect(secrets.map((d) => prop(bodyOf(d), "properties.value")?.text)).toEqual([
+      "teamsWebhookUrl",
+      "pagerDutyRoutingKey",
+    ]);
     const usesInKv = kv.root.descendantsOfType("identifier").filter((i) => i.text === "teamsWebhookUrl");
     expect(usesInKv).toHaveLength(2);
   });
 
   it("main.parameters.json holds no secret: no value for the secure parameter, only azd variables and plain settings", () => {
-    const params = JSON.parse(readRepoFile("infra/main.parameters.json")) as { parameters: Record<string, { value?: unknown; reference?: unknown }> };
+    const params = JSON.parse(readRepoFile("infra/main.parameters.json")) as {
+      parameters: Record<string, { value?: unknown; reference?: unknown }>;
+    };
     expect(Object.keys(params.parameters)).not.toContain("teamsWebhookUrl");
     for (const [name, p] of Object.entries(params.parameters)) {
       const value = JSON.stringify(p.value ?? "");
@@ -110,12 +125,17 @@ describe("no secret in parameters or outputs", () => {
 
   it("no app setting carries a connection string with a key", () => {
     const appSettings = get(file("infra/main.bicep"), "var", "appSettings").node.namedChildren[1];
-    const names = appSettings?.namedChildren.filter((c) => c.type === "object_property").map((c) => c.namedChildren[0]?.text ?? "") ?? [];
+    const names =
+      appSettings?.namedChildren
+        .filter((c) => c.type === "object_property")
+        .map((c) => c.namedChildren[0]?.text ?? "") ?? [];
     expect(names).not.toContain("AzureWebJobsStorage");
     expect(names).not.toContain("STATE_STORAGE_CONNECTION_STRING");
     // The Application Insights "connection string" is an address here: local auth is off, so its
     // instrumentation key admits nothing without the identity's Entra token.
-    expect(names.filter((n) => /CONNECTION_STRING|ConnectionString/.test(n))).toEqual(["APPLICATIONINSIGHTS_CONNECTION_STRING"]);
+    expect(names.filter((n) => /CONNECTION_STRING|ConnectionString/.test(n))).toEqual([
+      "APPLICATIONINSIGHTS_CONNECTION_STRING",
+    ]);
   });
 });
 
@@ -125,7 +145,9 @@ describe("the PagerDuty routing key", () => {
     const uses = main.root.descendantsOfType("identifier").filter((i) => i.text === "pagerDutyRoutingKey");
     // The declaration, `enablePagerDuty`, and the hand-over to the key-vault module (name and value).
     expect(uses).toHaveLength(4);
-    expect(prop(bodyOf(get(main, "module", "keyVault")), "params.pagerDutyRoutingKey")?.text).toBe("pagerDutyRoutingKey");
+    expect(prop(bodyOf(get(main, "module", "keyVault")), "params.pagerDutyRoutingKey")?.text).toBe(
+      "pagerDutyRoutingKey",
+    );
     expect(main.source).toMatch(/PAGERDUTY_ROUTING_KEY: enablePagerDuty \? '@Microsoft\.KeyVault\(SecretUri=/);
   });
 });

@@ -1,5 +1,15 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { bodyOf, declarations, get, loadInfra, parseBicep, prop, readRepoFile, typeOf, type BicepFile } from "./bicep.js";
+import {
+  bodyOf,
+  declarations,
+  get,
+  loadInfra,
+  parseBicep,
+  prop,
+  readRepoFile,
+  typeOf,
+  type BicepFile,
+} from "./bicep.js";
 import { FORBIDDEN_ROLES, grants, KEY_VAULT_DATA_ROLES, KEY_VAULT_SECRETS_USER, type Grant } from "./roles.js";
 
 let files: BicepFile[];
@@ -23,7 +33,9 @@ describe("the monitor's role assignments", () => {
   });
 
   it("never grant Owner, Contributor, User Access Administrator or any role-granting role", () => {
-    const bad = all.filter((g) => g.role in FORBIDDEN_ROLES).map((g) => `${g.file} ${g.symbol}: ${FORBIDDEN_ROLES[g.role]}`);
+    const bad = all
+      .filter((g) => g.role in FORBIDDEN_ROLES)
+      .map((g) => `${g.file} ${g.symbol}: ${FORBIDDEN_ROLES[g.role]}`);
     expect(bad).toEqual([]);
   });
 
@@ -65,12 +77,17 @@ describe("the monitor's role assignments", () => {
 
   it("use a custom email role with only Communication actions and no data actions", () => {
     const custom = all.filter((g) => g.role.startsWith("custom:"));
-    expect(custom.map((g) => g.scopeType)).toEqual([expect.stringMatching(/^Microsoft\.Communication\/communicationServices@/)]);
+    expect(custom.map((g) => g.scopeType)).toEqual([
+      expect.stringMatching(/^Microsoft\.Communication\/communicationServices@/),
+    ]);
     const def = file(custom[0]?.role.slice("custom:".length) ?? "");
-    const roleDef = declarations(def).find((d) => d.kind === "resource" && typeOf(d).startsWith("Microsoft.Authorization/roleDefinitions@"));
+    const roleDef = declarations(def).find(
+      (d) => d.kind === "resource" && typeOf(d).startsWith("Microsoft.Authorization/roleDefinitions@"),
+    );
     expect(roleDef).toBeDefined();
     const perms = prop(bodyOf(roleDef!), "properties.permissions");
-    const actions = perms?.descendantsOfType("object_property").filter((p) => p.namedChildren[0]?.text === "actions")[0]?.namedChildren[1];
+    const actions = perms?.descendantsOfType("object_property").filter((p) => p.namedChildren[0]?.text === "actions")[0]
+      ?.namedChildren[1];
     const list = actions?.namedChildren.map((s) => s.text.replace(/'/g, "")) ?? [];
     expect(list.length).toBeGreaterThan(0);
     for (const a of list) {
@@ -78,7 +95,9 @@ describe("the monitor's role assignments", () => {
       expect(a).not.toContain("*");
       expect(a.toLowerCase()).not.toMatch(/listkeys|regeneratekey|delete/);
     }
-    const dataActions = perms?.descendantsOfType("object_property").find((p) => p.namedChildren[0]?.text === "dataActions")?.namedChildren[1];
+    const dataActions = perms
+      ?.descendantsOfType("object_property")
+      .find((p) => p.namedChildren[0]?.text === "dataActions")?.namedChildren[1];
     expect(dataActions?.text.replace(/\s/g, "")).toBe("[]");
     expect(prop(bodyOf(roleDef!), "properties.assignableScopes")?.text.replace(/\s/g, "")).toBe("[resourceGroupId]");
   });
@@ -122,7 +141,9 @@ describe("the role checks themselves", () => {
   });
 
   it("would catch an assignment without a scope (the whole resource group)", async () => {
-    const src = (await parseBicep("infra/x.bicep", template("acdd72a7-3385-48ef-bd42-f606fba81ae7", "vault"))).source.replace("  scope: vault\n", "");
+    const src = (
+      await parseBicep("infra/x.bicep", template("acdd72a7-3385-48ef-bd42-f606fba81ae7", "vault"))
+    ).source.replace("  scope: vault\n", "");
     const [g] = grants([await parseBicep("infra/x.bicep", src)]);
     expect(g?.scopeType).toBe("(scope not set)");
   });

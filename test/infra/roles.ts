@@ -61,7 +61,8 @@ export function grants(files: BicepFile[]): Grant[] {
   const out: Grant[] = [];
   for (const file of files) {
     for (const d of declarations(file)) {
-      if (d.kind !== "resource" || isExisting(d) || !typeOf(d).startsWith("Microsoft.Authorization/roleAssignments@")) continue;
+      if (d.kind !== "resource" || isExisting(d) || !typeOf(d).startsWith("Microsoft.Authorization/roleAssignments@"))
+        continue;
       const body = bodyOf(d);
       const scope = props(body).get("scope");
       const scopeSymbol = scope ? rootIdentifier(scope) : undefined;
@@ -101,7 +102,12 @@ function resolveRole(files: BicepFile[], file: BicepFile, n: Node | undefined): 
     const m = /^(\w+)!?\.outputs\.\w+$/.exec(passed.node.text);
     const definer = m?.[1] ? find(passed.caller, "module", m[1]) : undefined;
     const definerFile = definer && moduleFile(files, passed.caller, definer);
-    if (definerFile && declarations(definerFile).some((d) => d.kind === "resource" && typeOf(d).startsWith("Microsoft.Authorization/roleDefinitions@"))) {
+    if (
+      definerFile &&
+      declarations(definerFile).some(
+        (d) => d.kind === "resource" && typeOf(d).startsWith("Microsoft.Authorization/roleDefinitions@"),
+      )
+    ) {
       return `custom:${definerFile.path}`;
     }
   }
@@ -126,7 +132,11 @@ export function moduleFile(files: BicepFile[], caller: BicepFile, m: Declaration
 }
 
 /** The expression a caller passes for one parameter of `callee`. */
-export function argumentFromCaller(files: BicepFile[], callee: BicepFile, param: string): { caller: BicepFile; node: Node } | undefined {
+export function argumentFromCaller(
+  files: BicepFile[],
+  callee: BicepFile,
+  param: string,
+): { caller: BicepFile; node: Node } | undefined {
   for (const caller of files) {
     for (const m of declarations(caller).filter((d) => d.kind === "module")) {
       if (moduleFile(files, caller, m) !== callee) continue;

@@ -17,7 +17,14 @@ describe("Bicep syntax, checked offline with the tree-sitter Bicep grammar", () 
   });
 
   it("reports a broken template, with the line and column of the problem", async () => {
-    const broken = ["param location string", "resource sa 'Microsoft.Storage/storageAccounts@2023-05-01' = {", "  name: 'x'", "  properties: {", "    allowSharedKeyAccess: false", "}"].join("\n");
+    const broken = [
+      "param location string",
+      "resource sa 'Microsoft.Storage/storageAccounts@2023-05-01' = {",
+      "  name: 'x'",
+      "  properties: {",
+      "    allowSharedKeyAccess: false",
+      "}",
+    ].join("\n");
     const problems = await syntaxProblems(broken);
     expect(problems.length).toBeGreaterThan(0);
     expect(problems[0]?.line).toBeGreaterThanOrEqual(2);

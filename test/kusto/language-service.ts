@@ -34,10 +34,17 @@ export function analyze(query: string, globals: Kusto.Language.GlobalState): Ana
   for (let i = 0; i < list.Count; i++) {
     const d = list.getItem(i)!;
     if (String(d.Severity) !== "Error") continue;
-    errors.push({ severity: String(d.Severity), code: d.Code!, message: d.Message!, at: query.slice(d.Start, d.Start + d.Length) });
+    errors.push({
+      severity: String(d.Severity),
+      code: d.Code!,
+      message: d.Message!,
+      at: query.slice(d.Start, d.Start + d.Length),
+    });
   }
   const columns: string[] = [];
-  const result = code.ResultType as unknown as { Columns?: { Count: number; getItem(i: number): { Name: string; Type: { Name: string } } } } | null;
+  const result = code.ResultType as unknown as {
+    Columns?: { Count: number; getItem(i: number): { Name: string; Type: { Name: string } } };
+  } | null;
   const cols = result?.Columns;
   if (cols) for (let i = 0; i < cols.Count; i++) columns.push(`${cols.getItem(i).Name}:${cols.getItem(i).Type.Name}`);
   return { errors, columns };

@@ -16,7 +16,9 @@ function refused(port: number): Promise<boolean> {
 
 describe("npm start (the built local replay)", () => {
   it("prints the alert and the resolution, answers /api/health, and stops everything on Ctrl-C", async () => {
-    const child = spawn(process.execPath, ["dist/tools/local/main.js", "--port", "0", "--speed", "60"], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, ["dist/tools/local/main.js", "--port", "0", "--speed", "60"], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let out = "";
     child.stdout.on("data", (d: Buffer) => (out += d.toString()));
     child.stderr.on("data", (d: Buffer) => (out += d.toString()));
@@ -24,7 +26,8 @@ describe("npm start (the built local replay)", () => {
 
     const deadline = Date.now() + 45_000;
     // The Key Vault incident resolves last (after the control-plane one).
-    while (!out.includes("Key Vault access denied  (open") && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    while (!out.includes("Key Vault access denied  (open") && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 100));
     expect(out).toContain("== SEV-2 ALERT");
     expect(out).toContain("== SEV-1 ESCALATED");
     expect(out).toContain("identity   id-func-orders (user-assigned identity)");
@@ -41,13 +44,17 @@ describe("npm start (the built local replay)", () => {
     expect(["healthy", "unhealthy", "degraded"]).toContain(body.status);
     // The incidents API is served with its route parameters, as `func start` would.
     const base = healthUrl!.replace(/\/health$/, "");
-    const list = (await (await fetch(`${base}/incidents?state=all`)).json()) as { incidents: { id: string; rule: string }[] };
+    const list = (await (await fetch(`${base}/incidents?state=all`)).json()) as {
+      incidents: { id: string; rule: string }[];
+    };
     const kv = list.incidents.find((i) => i.rule === "kv-auth-denied");
     expect(kv).toBeDefined();
     expect((await fetch(`${base}/incidents/${kv!.id}`)).status).toBe(200);
     expect((await fetch(`${base}/incidents/${kv!.id}/ack`, { method: "GET" })).status).toBe(405);
 
-    const ports = [...out.matchAll(/127\.0\.0\.1:(\d+)/g), ...out.matchAll(/localhost:(\d+)/g)].map((m) => Number(m[1]));
+    const ports = [...out.matchAll(/127\.0\.0\.1:(\d+)/g), ...out.matchAll(/localhost:(\d+)/g)].map((m) =>
+      Number(m[1]),
+    );
     child.kill("SIGINT");
     expect(await exited).toBe(0);
     expect(out).toContain("stopped; nothing left running.");

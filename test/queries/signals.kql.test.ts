@@ -2,7 +2,12 @@ import { describe, expect, it } from "vitest";
 import { analyze, globalsFor } from "../kusto/language-service.js";
 import { CLASSIC_APP_INSIGHTS, WORKSPACE_BASE_COLUMNS, WORKSPACE_FULL } from "../kusto/schemas.js";
 import { coverage, LEG_COLUMNS, type Leg } from "../../src/core/queries/signals/leg.js";
-import { renderSignalsQuery, renderTablesQuery, SIGNALS_MARKER, type SignalWindow } from "../../src/core/queries/signals-query.js";
+import {
+  renderSignalsQuery,
+  renderTablesQuery,
+  SIGNALS_MARKER,
+  type SignalWindow,
+} from "../../src/core/queries/signals-query.js";
 import { planSignals, type SignalConfig } from "../../src/core/queries/plan.js";
 import { runbookFor, verificationKql } from "../../src/core/runbook/runbook.js";
 import { kqlMinutes, KqlParameterError, kqlString } from "../../src/core/queries/kql.js";
@@ -10,12 +15,35 @@ import { SimulatedWorkspace } from "../../tools/standin/workspace.js";
 import { anIncident, at, KEY } from "../fixtures/incidents.js";
 import { steadyTraffic } from "../fixtures/traffic.js";
 
-const window: SignalWindow = { windowStart: at(0), windowEnd: at(20), priorStart: at(-360), changesStart: at(-100), sloStart: at(20 - 4320), periodStart: at(20 - 43200), historyStart: at(20 - 20160) };
+const window: SignalWindow = {
+  windowStart: at(0),
+  windowEnd: at(20),
+  priorStart: at(-360),
+  changesStart: at(-100),
+  sloStart: at(20 - 4320),
+  periodStart: at(20 - 43200),
+  historyStart: at(20 - 20160),
+};
 const legColumns = LEG_COLUMNS.map(([n, t]) => `${n}:${t}`);
 const config = (o: Partial<SignalConfig> = {}): SignalConfig => ({
-  keyVaultAuditTable: "auto", appInsights: { mode: "workspace" }, binMinutes: 5, windowMinutes: 15, priorHours: 6, changesMinutes: 120, sloPeriods: [7, 30], ...o,
+  keyVaultAuditTable: "auto",
+  appInsights: { mode: "workspace" },
+  binMinutes: 5,
+  windowMinutes: 15,
+  priorHours: 6,
+  changesMinutes: 120,
+  sloPeriods: [7, 30],
+  ...o,
 });
-const ALL_TABLES = new Set(["AzureDiagnostics", "AZKVAuditLogs", "AppDependencies", "AppTraces", "AppRequests", "FunctionAppLogs", "AzureActivity"]);
+const ALL_TABLES = new Set([
+  "AzureDiagnostics",
+  "AZKVAuditLogs",
+  "AppDependencies",
+  "AppTraces",
+  "AppRequests",
+  "FunctionAppLogs",
+  "AzureActivity",
+]);
 // Legs read the window from the combined query's `let` statements; declare them for a lone leg.
 const LETS = [
   "let windowStart = datetime(2026-11-20T01:00:00Z);",
@@ -29,16 +57,34 @@ const LETS = [
 ].join("\n");
 
 const workspaceLegs = planSignals(config(), ALL_TABLES, true, true).workspaceLegs;
-const classicLegs = planSignals(config({ appInsights: { mode: "classic", resourceId: "/subscriptions/s/resourceGroups/rg/providers/microsoft.insights/components/ai" } }), ALL_TABLES).appInsightsLegs;
+const classicLegs = planSignals(
+  config({
+    appInsights: {
+      mode: "classic",
+      resourceId: "/subscriptions/s/resourceGroups/rg/providers/microsoft.insights/components/ai",
+    },
+  }),
+  ALL_TABLES,
+).appInsightsLegs;
 const named = (legs: Leg[]) => legs.map((l) => [`${l.signal} over ${l.table}`, l] as const);
 
 describe("every leg, checked by the Kusto language service against its table's schema", () => {
   it("plans a leg for each signal over a workspace that has every table", () => {
     expect(workspaceLegs.map((l) => `${l.signal}:${l.table}`)).toEqual([
-      "kv-requests:AZKVAuditLogs", "kv-requests:AzureDiagnostics", "kv-history:AZKVAuditLogs", "kv-history:AzureDiagnostics",
-      "dependency-calls:AppDependencies", "credential-traces:AppTraces",
-      "invocations:AppRequests", "slo-windows:AZKVAuditLogs", "slo-period:AZKVAuditLogs", "slo-windows:AzureDiagnostics",
-      "slo-period:AzureDiagnostics", "slo-windows:AppDependencies", "slo-period:AppDependencies", "host-startup:FunctionAppLogs",
+      "kv-requests:AZKVAuditLogs",
+      "kv-requests:AzureDiagnostics",
+      "kv-history:AZKVAuditLogs",
+      "kv-history:AzureDiagnostics",
+      "dependency-calls:AppDependencies",
+      "credential-traces:AppTraces",
+      "invocations:AppRequests",
+      "slo-windows:AZKVAuditLogs",
+      "slo-period:AZKVAuditLogs",
+      "slo-windows:AzureDiagnostics",
+      "slo-period:AzureDiagnostics",
+      "slo-windows:AppDependencies",
+      "slo-period:AppDependencies",
+      "host-startup:FunctionAppLogs",
       "changes:AzureActivity",
     ]);
   });
@@ -58,12 +104,15 @@ describe("every leg, checked by the Kusto language service against its table's s
     }
   });
 
-  it.each(named(workspaceLegs.filter((l) => l.table === "AzureDiagnostics")))("the %s leg is valid when AzureDiagnostics has only its base columns", (_, leg) => {
-    expect(analyze(LETS + `${leg.source}\n${leg.aggregate}`, globalsFor(WORKSPACE_BASE_COLUMNS)).errors).toEqual([]);
-  });
+  it.each(named(workspaceLegs.filter((l) => l.table === "AzureDiagnostics")))(
+    "the %s leg is valid when AzureDiagnostics has only its base columns",
+    (_, leg) => {
+      expect(analyze(`${LETS}${leg.source}\n${leg.aggregate}`, globalsFor(WORKSPACE_BASE_COLUMNS)).errors).toEqual([]);
+    },
+  );
 
   it.each(named(classicLegs))("the classic %s leg is valid on an App Insights resource", (_, leg) => {
-    const result = analyze(LETS + `${leg.source}\n${leg.aggregate}`, globalsFor(CLASSIC_APP_INSIGHTS));
+    const result = analyze(`${LETS}${leg.source}\n${leg.aggregate}`, globalsFor(CLASSIC_APP_INSIGHTS));
     expect(result.errors).toEqual([]);
     expect(result.columns).toEqual(legColumns);
   });
@@ -96,7 +145,11 @@ describe("what the Key Vault leg counts", () => {
   });
 
   it("is answered by the simulated workspace with the same columns", () => {
-    const workspace = new SimulatedWorkspace({ tables: ["AzureDiagnostics"], traffic: steadyTraffic(() => ({ ok: 3, denied: 1 })), ingestionDelayMinutes: 0 });
+    const workspace = new SimulatedWorkspace({
+      tables: ["AzureDiagnostics"],
+      traffic: steadyTraffic(() => ({ ok: 3, denied: 1 })),
+      ingestionDelayMinutes: 0,
+    });
     const legs = planSignals(config(), new Set(["AzureDiagnostics"])).workspaceLegs;
     const answer = workspace.answer(renderSignalsQuery(legs, window), `${at(0).toISOString()}/${at(20).toISOString()}`);
     const body = answer.body as { tables: { columns: { name: string; type: string }[]; rows: unknown[][] }[] };
@@ -109,21 +162,34 @@ describe("what the Key Vault leg counts", () => {
 describe("runbook queries, checked by the Kusto language service", () => {
   it.each(["AzureDiagnostics", "AZKVAuditLogs"] as const)("the %s verification queries are valid", (auditTable) => {
     for (const focus of ["denied", "throttled"] as const) {
-      const result = analyze(verificationKql(anIncident({ key: { ...KEY, auditTable } }), auditTable, focus), globalsFor(WORKSPACE_FULL));
+      const result = analyze(
+        verificationKql(anIncident({ key: { ...KEY, auditTable } }), auditTable, focus),
+        globalsFor(WORKSPACE_FULL),
+      );
       expect(result.errors).toEqual([]);
     }
   });
 });
 
 describe("every KQL step of every runbook, checked by the Kusto language service", () => {
-  const noVault = { vaultResourceId: "", callerObjectId: "", callerAppId: "", callerResourceId: "", auditTable: "AzureDiagnostics" as const };
+  const noVault = {
+    vaultResourceId: "",
+    callerObjectId: "",
+    callerAppId: "",
+    callerResourceId: "",
+    auditTable: "AzureDiagnostics" as const,
+  };
   const cases = {
     "RBAC denials": anIncident(),
     "401s": anIncident({ counts: { ...anIncident().counts, unauthorized: 80, forbidden: 10 } }),
     throttling: anIncident({ rule: "kv-throttled" }),
     "resource-specific mode": anIncident({ key: { ...KEY, auditTable: "AZKVAuditLogs" } }),
     "the monitor": anIncident({ rule: "monitor", key: noVault, triggers: [{ kind: "monitor", problem: "401" }] }),
-    "a network outage": anIncident({ rule: "network", key: { ...noVault, app: 'orders"app' }, triggers: [{ kind: "network", app: 'orders"app', failures: 30, total: 40, targets: ["kv-app.vault.azure.net"] }] }),
+    "a network outage": anIncident({
+      rule: "network",
+      key: { ...noVault, app: 'orders"app' },
+      triggers: [{ kind: "network", app: 'orders"app', failures: 30, total: 40, targets: ["kv-app.vault.azure.net"] }],
+    }),
   };
   it.each(Object.entries(cases))("%s", (_, incident) => {
     const kql = runbookFor(incident).flatMap((s) => (s.kql ? [s.kql] : []));

@@ -21,13 +21,24 @@ export function at(hhmm: string, dayOffset = 0): string {
 }
 
 /** What one bin of the orders identity looks like: succeeded and denied requests. */
-export type Traffic = (binStart: number) => { succeeded: number; forbiddenRbac?: number; forbiddenPolicy?: number; unauthorized?: number };
+export type Traffic = (binStart: number) => {
+  succeeded: number;
+  forbiddenRbac?: number;
+  forbiddenPolicy?: number;
+  unauthorized?: number;
+};
 
 /**
  * A scenario of the orders identity reading secrets, from a day before 00:30 to `end`: 60
  * requests per bin unless `traffic` says otherwise for a bin.
  */
-export function ordersScenario(o: { name?: string; start?: string; end: string; traffic?: Traffic; extra?: Partial<ScenarioFileInput> }): ScenarioFileInput {
+export function ordersScenario(o: {
+  name?: string;
+  start?: string;
+  end: string;
+  traffic?: Traffic;
+  extra?: Partial<ScenarioFileInput>;
+}): ScenarioFileInput {
   const timeline: NonNullable<ScenarioFileInput["timeline"]> = [];
   const from = DAY - 86_400_000;
   const to = Date.parse(o.end);
@@ -44,7 +55,14 @@ export function ordersScenario(o: { name?: string; start?: string; end: string; 
     series: {
       orders: {
         signal: "kv-requests",
-        dims: { vaultResourceId: VAULT.toLowerCase(), callerObjectId: ORDERS.objectId, callerAppId: ORDERS.appId, callerResourceId: ORDERS.resourceId, source: "AzureDiagnostics", operation: "SecretGet" },
+        dims: {
+          vaultResourceId: VAULT.toLowerCase(),
+          callerObjectId: ORDERS.objectId,
+          callerAppId: ORDERS.appId,
+          callerResourceId: ORDERS.resourceId,
+          source: "AzureDiagnostics",
+          operation: "SecretGet",
+        },
       },
     },
     timeline,

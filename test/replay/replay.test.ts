@@ -13,7 +13,8 @@ afterAll(async () => {
   await host.close();
 });
 
-const replay = (s: ScenarioFileInput): Promise<ReplayResult> => replayScenario(parseScenario(JSON.stringify(s)).world, { host });
+const replay = (s: ScenarioFileInput): Promise<ReplayResult> =>
+  replayScenario(parseScenario(JSON.stringify(s)).world, { host });
 const minutes = (iso: string) => iso.slice(11, 16);
 
 /** The playbook's RBAC removal: deleted 01:00, denials in the bins from 01:00 to 01:15, restored 01:14. */
@@ -23,10 +24,28 @@ const rbacRemoval = ordersScenario({
   extra: {
     settings: { CRITICAL_IDENTITIES: ["id-func-orders"] },
     activity: [
-      { at: at("01:00"), operation: "Microsoft.Authorization/roleAssignments/delete", scope: VAULT, principalId: ORDERS.objectId, roleDefinitionId: `/providers/Microsoft.Authorization/roleDefinitions/${SECRETS_USER}`, caller: "deploy-pipeline@contoso.com" },
-      { at: at("01:14"), operation: "Microsoft.Authorization/roleAssignments/write", scope: VAULT, principalId: ORDERS.objectId, roleDefinitionId: `/providers/Microsoft.Authorization/roleDefinitions/${SECRETS_USER}`, caller: "oncall@contoso.com" },
+      {
+        at: at("01:00"),
+        operation: "Microsoft.Authorization/roleAssignments/delete",
+        scope: VAULT,
+        principalId: ORDERS.objectId,
+        roleDefinitionId: `/providers/Microsoft.Authorization/roleDefinitions/${SECRETS_USER}`,
+        caller: "deploy-pipeline@contoso.com",
+      },
+      {
+        at: at("01:14"),
+        operation: "Microsoft.Authorization/roleAssignments/write",
+        scope: VAULT,
+        principalId: ORDERS.objectId,
+        roleDefinitionId: `/providers/Microsoft.Authorization/roleDefinitions/${SECRETS_USER}`,
+        caller: "oncall@contoso.com",
+      },
     ],
-    truth: { incidents: [{ name: "role removed", onset: at("01:03"), recovered: at("01:15"), hypothesis: "H2", severity: "SEV-1" }] },
+    truth: {
+      incidents: [
+        { name: "role removed", onset: at("01:03"), recovered: at("01:15"), hypothesis: "H2", severity: "SEV-1" },
+      ],
+    },
   },
 });
 
@@ -36,7 +55,13 @@ describe("vaultwatch replay", () => {
     // The 01:00 bin ends at 01:05 and is visible 3 minutes later; the next 5-minute tick is 01:10.
     const fired = lines.filter((l) => l.event === "fired");
     expect(fired).toHaveLength(1);
-    expect(fired[0]).toMatchObject({ rule: "kv-auth-denied", hypothesis: "H2", vault: "kv-orders-prod", identity: "id-func-orders", severity: "SEV-1" });
+    expect(fired[0]).toMatchObject({
+      rule: "kv-auth-denied",
+      hypothesis: "H2",
+      vault: "kv-orders-prod",
+      identity: "id-func-orders",
+      severity: "SEV-1",
+    });
     expect(minutes(fired[0]!.at)).toBe("01:10");
     expect(fired[0]!.summary).toContain("deleted at 01:00 UTC by deploy-pipeline@contoso.com");
     const resolved = lines.filter((l) => l.event === "resolved");
@@ -58,7 +83,20 @@ describe("vaultwatch replay", () => {
   });
 
   it("never reads the ground truth: the same world with another truth replays to the same notifications", async () => {
-    const other = { ...rbacRemoval, truth: { incidents: [{ name: "something else", onset: at("00:40"), recovered: at("00:50"), hypothesis: "H6" as const, severity: "SEV-4" as const }] } };
+    const other = {
+      ...rbacRemoval,
+      truth: {
+        incidents: [
+          {
+            name: "something else",
+            onset: at("00:40"),
+            recovered: at("00:50"),
+            hypothesis: "H6" as const,
+            severity: "SEV-4" as const,
+          },
+        ],
+      },
+    };
     const [a, b] = [await replay(rbacRemoval), await replay(other)];
     expect(b.lines).toEqual(a.lines);
   });
@@ -73,7 +111,13 @@ describe("vaultwatch replay", () => {
           CONTROL_PLANE_CONFIG: {
             workspaces: [WORKSPACE],
             vaults: [{ resourceId: VAULT }],
-            principals: [{ name: "id-func-orders", objectId: ORDERS.objectId, expect: [{ vault: VAULT, role: "Key Vault Secrets User" }] }],
+            principals: [
+              {
+                name: "id-func-orders",
+                objectId: ORDERS.objectId,
+                expect: [{ vault: VAULT, role: "Key Vault Secrets User" }],
+              },
+            ],
             audiences: ["key-vault"],
           },
         },

@@ -10,10 +10,13 @@ describe("the scenario format's JSON Schema", () => {
   });
 
   it("describes the file as authors write it: the version is required, counts and defaults may be left out", () => {
-    const schema = scenarioJsonSchema() as { required: string[]; properties: Record<string, { const?: string; default?: unknown }> };
-    expect(schema.properties["format"]!.const).toBe(SCENARIO_FORMAT);
+    const schema = scenarioJsonSchema() as {
+      required: string[];
+      properties: Record<string, { const?: string; default?: unknown }>;
+    };
+    expect(schema.properties.format!.const).toBe(SCENARIO_FORMAT);
     expect(schema.required).toEqual(expect.arrayContaining(["format", "name", "start", "end"]));
     expect(schema.required).not.toContain("timeline");
-    expect(schema.properties["tickMinutes"]!.default).toBe(5);
+    expect(schema.properties.tickMinutes!.default).toBe(5);
   });
 });

@@ -13,9 +13,13 @@ const MIN_HISTORY_DAYS = 2;
 const MAX_FILE_BYTES = 3 * 1024 * 1024;
 
 const generated = allScenarios();
-const committedFiles = readdirSync("test/scenarios").filter((f) => f.endsWith(".json")).sort();
+const committedFiles = readdirSync("test/scenarios")
+  .filter((f) => f.endsWith(".json"))
+  .sort();
 const text = (name: string) => readFileSync(scenarioPath(name), "utf8");
-const loaded = new Map<string, LoadedScenario>(generated.map((s) => [s.name, parseScenario(text(s.name), scenarioPath(s.name))]));
+const loaded = new Map<string, LoadedScenario>(
+  generated.map((s) => [s.name, parseScenario(text(s.name), scenarioPath(s.name))]),
+);
 const loadedOf = (name: string) => loaded.get(name)!;
 
 describe("the scenario corpus", () => {
@@ -27,12 +31,15 @@ describe("the scenario corpus", () => {
     expect(() => parseScenario(readFileSync(`test/scenarios/${file}`, "utf8"), file)).not.toThrow();
   });
 
-  it.each(generated.map((s) => [s.name, s] as const))("%s is what its generator writes (run `npm run scenarios:build` after changing a generator)", (name, s) => {
-    const committed = text(name);
-    // A structural diff first, which names the differing field; then the text, which also holds the layout.
-    if (committed !== renderScenario(s)) expect(JSON.parse(committed)).toEqual(JSON.parse(renderScenario(s)));
-    expect(committed).toBe(renderScenario(s));
-  });
+  it.each(generated.map((s) => [s.name, s] as const))(
+    "%s is what its generator writes (run `npm run scenarios:build` after changing a generator)",
+    (name, s) => {
+      const committed = text(name);
+      // A structural diff first, which names the differing field; then the text, which also holds the layout.
+      if (committed !== renderScenario(s)) expect(JSON.parse(committed)).toEqual(JSON.parse(renderScenario(s)));
+      expect(committed).toBe(renderScenario(s));
+    },
+  );
 
   it.each(generated.map((s) => s.name))("%s stays under 3 MB", (name) => {
     expect(Buffer.byteLength(text(name))).toBeLessThan(MAX_FILE_BYTES);
@@ -55,11 +62,14 @@ describe("the corpus' ground truth", () => {
     expect(world.end.getTime() - world.start.getTime()).toBeGreaterThanOrEqual(7 * DAY);
   });
 
-  it.each(generated.map((s) => s.name).filter((n) => n !== "healthy-week"))("%s has at least one incident, each naming its vault and identity", (name) => {
-    const incidents = loadedOf(name).truth?.incidents ?? [];
-    expect(incidents.length).toBeGreaterThan(0);
-    for (const i of incidents) expect(i).toMatchObject({ vault: expect.any(String), identity: expect.any(String) });
-  });
+  it.each(generated.map((s) => s.name).filter((n) => n !== "healthy-week"))(
+    "%s has at least one incident, each naming its vault and identity",
+    (name) => {
+      const incidents = loadedOf(name).truth?.incidents ?? [];
+      expect(incidents.length).toBeGreaterThan(0);
+      for (const i of incidents) expect(i).toMatchObject({ vault: expect.any(String), identity: expect.any(String) });
+    },
+  );
 
   it.each(generated.map((s) => s.name))("every truth window of %s lies inside its start and end", (name) => {
     const { world, truth } = loadedOf(name);

@@ -10,8 +10,10 @@ describe("the signal model's JSON Schema", () => {
   });
 
   it("defines every signal, with dates as ISO 8601 strings", () => {
-    const schema = signalModelJsonSchema() as { $defs: Record<string, { properties: Record<string, { type?: string; format?: string }> }> };
+    const schema = signalModelJsonSchema() as {
+      $defs: Record<string, { properties: Record<string, { type?: string; format?: string }> }>;
+    };
     expect(Object.keys(schema.$defs)).toEqual([...SIGNAL_NAMES]);
-    expect(schema.$defs["changes"]!.properties["firstAt"]).toEqual({ type: "string", format: "date-time" });
+    expect(schema.$defs.changes!.properties.firstAt).toEqual({ type: "string", format: "date-time" });
   });
 });

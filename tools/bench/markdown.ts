@@ -1,5 +1,14 @@
 import { AMBA_AVAILABILITY, severityOfAzure, STATIC_403 } from "./peers.js";
-import { MATCH_AFTER_RECOVERY_MS, MATCH_BEFORE_ONSET_MS, NEVER, summarize, type Ratio, type ScenarioScore, type Spread, type Summary } from "./score.js";
+import {
+  MATCH_AFTER_RECOVERY_MS,
+  MATCH_BEFORE_ONSET_MS,
+  NEVER,
+  summarize,
+  type Ratio,
+  type ScenarioScore,
+  type Spread,
+  type Summary,
+} from "./score.js";
 import type { CoreGrowth, RequestCost } from "./tick-cost.js";
 
 /** The benchmark's results as Markdown (bench/results/README.md). Pure: results in, text out. */
@@ -55,11 +64,18 @@ export function renderMarkdown(r: BenchResults): string {
     out.push("");
   }
   const unscored = r.scenarios.filter((s) => s.truthIncidents === undefined);
-  if (unscored.length > 0) out.push(`Not scored (no \`truth\` block): ${unscored.map((s) => `\`${s.name}\``).join(", ")}.`, "");
+  if (unscored.length > 0)
+    out.push(`Not scored (no \`truth\` block): ${unscored.map((s) => `\`${s.name}\``).join(", ")}.`, "");
 
   out.push("## Overall", "");
   const summaries = r.detectors.map((d) => summarize(d.scores, d.namesCauses));
-  out.push(...overallTable(r.detectors.map((d) => d.title), summaries), "");
+  out.push(
+    ...overallTable(
+      r.detectors.map((d) => d.title),
+      summaries,
+    ),
+    "",
+  );
 
   out.push("## Per scenario", "");
   out.push(...perScenarioTable(r), "");
@@ -67,7 +83,8 @@ export function renderMarkdown(r: BenchResults): string {
   out.push(...perIncidentTable(r), "");
 
   out.push("## Timelines", "");
-  for (const s of r.scenarios) out.push(`- [${s.name}](${s.svg})${s.description ? ` — ${oneLine(s.description)}` : ""}`);
+  for (const s of r.scenarios)
+    out.push(`- [${s.name}](${s.svg})${s.description ? ` — ${oneLine(s.description)}` : ""}`);
   out.push("");
 
   out.push("## Tick cost", "");
@@ -75,7 +92,12 @@ export function renderMarkdown(r: BenchResults): string {
   out.push(...coreTable(r.core), "");
   if (r.timing || r.environment) {
     const where = r.environment ? ` on ${r.environment}` : "";
-    out.push(r.timing ? `The replays took ${fixed(r.timing.replaySeconds, 1)} s of wall time and the whole run ${fixed(r.timing.totalSeconds, 1)} s${where}.` : `Measured${where}.`, "");
+    out.push(
+      r.timing
+        ? `The replays took ${fixed(r.timing.replaySeconds, 1)} s of wall time and the whole run ${fixed(r.timing.totalSeconds, 1)} s${where}.`
+        : `Measured${where}.`,
+      "",
+    );
   }
 
   out.push(...definitions());
@@ -93,7 +115,9 @@ function overallTable(titles: string[], s: Summary[]): string[] {
     row("time to detect, worst", (x) => duration(x.ttd.worst)),
     row("time to resolve (reset), median", (x) => duration(x.ttr.median)),
     row("time to resolve (reset), worst", (x) => duration(x.ttr.worst)),
-    row("top-1 hypothesis correct", (x) => (x.hypothesis ? ratio(x.hypothesis, "nothing detected") : "n/a (names no cause)")),
+    row("top-1 hypothesis correct", (x) =>
+      x.hypothesis ? ratio(x.hypothesis, "nothing detected") : "n/a (names no cause)",
+    ),
     row("severity correct", (x) => ratio(x.severity, "nothing detected")),
     row("pages per healthy day", (x) => perDay(x.healthy.pages, x.healthy.days, "page")),
     row("notifications per healthy day", (x) => perDay(x.healthy.notifications, x.healthy.days, "notification")),
@@ -133,7 +157,7 @@ function perIncidentTable(r: BenchResults): string[] {
     for (const [i, t] of (ref?.truths ?? []).entries()) {
       const cells = r.detectors.map((d) => {
         const o = d.scores.find((x) => x.scenario === s.name)?.truths[i];
-        if (!o || !o.detected) return "missed";
+        if (!o?.detected) return "missed";
         const base = `${duration(o.ttdMs)} / ${duration(o.ttrMs)}`;
         if (!d.namesCauses) return base;
         return `${base} / ${o.hypothesis ? mark(o.hypothesis.got, o.hypothesis.want) : "–"} / ${o.severity ? mark(o.severity.got, o.severity.want) : "–"}`;
@@ -151,12 +175,17 @@ function requestTable(rows: RequestCost[]): string[] {
     "| scenario | ticks | first tick | mean, later ticks | most, later ticks |",
     "|---|---|---|---|---|",
   ];
-  for (const c of rows) out.push(`| ${c.scenario} | ${c.ticks} | ${c.firstTick} | ${c.meanAfterFirst === undefined ? "–" : fixed(c.meanAfterFirst, 2)} | ${c.maxAfterFirst ?? "–"} |`);
+  for (const c of rows)
+    out.push(
+      `| ${c.scenario} | ${c.ticks} | ${c.firstTick} | ${c.meanAfterFirst === undefined ? "–" : fixed(c.meanAfterFirst, 2)} | ${c.maxAfterFirst ?? "–"} |`,
+    );
   const later = rows.filter((c) => c.meanAfterFirst !== undefined);
   const laterTicks = sumOf(later.map((c) => c.ticks - 1));
   if (rows.length > 1 && laterTicks > 0) {
     const mean = sumOf(later.map((c) => c.meanAfterFirst! * (c.ticks - 1))) / laterTicks;
-    out.push(`| all replays | ${sumOf(rows.map((c) => c.ticks))} | ${fixed(sumOf(rows.map((c) => c.firstTick)) / rows.length, 2)} (mean) | ${fixed(mean, 2)} | ${Math.max(...later.map((c) => c.maxAfterFirst!))} |`);
+    out.push(
+      `| all replays | ${sumOf(rows.map((c) => c.ticks))} | ${fixed(sumOf(rows.map((c) => c.firstTick)) / rows.length, 2)} (mean) | ${fixed(mean, 2)} | ${Math.max(...later.map((c) => c.maxAfterFirst!))} |`,
+    );
   }
   return out;
 }

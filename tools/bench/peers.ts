@@ -107,7 +107,10 @@ export function windowBins(tick: Date, windowMinutes: number, ingestionDelayMinu
 }
 
 /** Per lower-case vault ID, the Key Vault requests in the given bins. */
-export function vaultWindows(world: Pick<ScenarioWorld, "bins">, binStarts: readonly number[]): Map<string, VaultWindow> {
+export function vaultWindows(
+  world: Pick<ScenarioWorld, "bins">,
+  binStarts: readonly number[],
+): Map<string, VaultWindow> {
   const out = new Map<string, VaultWindow>();
   for (const b of binStarts) {
     for (const row of world.bins.get(b)?.["kv-requests"] ?? []) {
@@ -144,7 +147,10 @@ export interface PeerRun extends DetectorRun {
  * evaluations without it. Every firing pages (Sev 1 → SEV-2, a page); the action group is called
  * on firing and on resolution, so both are notifications.
  */
-export function evaluatePeer(rule: PeerRule, world: Pick<ScenarioWorld, "start" | "end" | "tickMinutes" | "bins" | "workspace">): PeerRun {
+export function evaluatePeer(
+  rule: PeerRule,
+  world: Pick<ScenarioWorld, "start" | "end" | "tickMinutes" | "bins" | "workspace">,
+): PeerRun {
   const severity = severityOfAzure(rule.azureSeverity);
   const state = new Map<string, { episode: Episode; clean: number }>();
   const known = new Set<string>();
@@ -163,8 +169,16 @@ export function evaluatePeer(rule: PeerRule, world: Pick<ScenarioWorld, "start" 
       if (met && !s) {
         const name = vaultName(id).name;
         const episode: Episode = {
-          incident: `${rule.id}|${id}`, rule: rule.id, firedAt: tick, resolvedAt: undefined, severity, peakSeverity: severity,
-          hypothesis: undefined, vault: name, identity: undefined, app: undefined,
+          incident: `${rule.id}|${id}`,
+          rule: rule.id,
+          firedAt: tick,
+          resolvedAt: undefined,
+          severity,
+          peakSeverity: severity,
+          hypothesis: undefined,
+          vault: name,
+          identity: undefined,
+          app: undefined,
         };
         episodes.push(episode);
         state.set(id, { episode, clean: 0 });

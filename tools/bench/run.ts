@@ -30,17 +30,24 @@ const seconds = (since: number) => (performance.now() - since) / 1000;
 async function scenarioFiles(args: readonly string[]): Promise<string[]> {
   if (args.length === 0) {
     if (!existsSync(SCENARIOS)) return [];
-    return (await readdir(SCENARIOS)).filter((f) => f.endsWith(".json")).sort().map((f) => join(SCENARIOS, f));
+    return (await readdir(SCENARIOS))
+      .filter((f) => f.endsWith(".json"))
+      .sort()
+      .map((f) => join(SCENARIOS, f));
   }
   // A path (anything with a slash or a .json ending), else a scenario name under test/scenarios.
-  return args.map((a) => (a.includes("/") || a.endsWith(".json") || existsSync(a) ? resolve(a) : join(SCENARIOS, `${a}.json`)));
+  return args.map((a) =>
+    a.includes("/") || a.endsWith(".json") || existsSync(a) ? resolve(a) : join(SCENARIOS, `${a}.json`),
+  );
 }
 
 async function main(): Promise<number> {
   const started = performance.now();
   const files = await scenarioFiles(process.argv.slice(2));
   if (files.length === 0) {
-    progress(`bench: no scenarios in ${relative(process.cwd(), SCENARIOS) || SCENARIOS}; pass scenario files as arguments`);
+    progress(
+      `bench: no scenarios in ${relative(process.cwd(), SCENARIOS) || SCENARIOS}; pass scenario files as arguments`,
+    );
     return 2;
   }
   await mkdir(RESULTS, { recursive: true });
@@ -81,7 +88,11 @@ async function main(): Promise<number> {
       const { world, truth } = loaded;
       let errors = 0;
       // The monitor's own errors are worth seeing; its routine warnings and info are not.
-      const log: Logger = { info: () => undefined, warn: () => undefined, error: (m) => (errors++, progress(`  monitor error: ${m}`)) };
+      const log: Logger = {
+        info: () => undefined,
+        warn: () => undefined,
+        error: (m) => (errors++, progress(`  monitor error: ${m}`)),
+      };
       let result;
       try {
         result = await replayScenario(world, { host, log });
@@ -105,15 +116,22 @@ async function main(): Promise<number> {
         svg,
       });
       if (truth) {
-        for (const [d, run] of [vw, ...peers].entries()) detectors[d]!.scores.push(scoreScenario(world, incidents, run, aliases));
+        for (const [d, run] of [vw, ...peers].entries())
+          detectors[d]!.scores.push(scoreScenario(world, incidents, run, aliases));
       }
       requests.push(requestCost(world.name, result.ticks));
 
-      const timeline = timelineOf(world, incidents, result.baselines, [
-        { title: "vaultwatch", bars: barsOf(vw, vaultwatchLabel) },
-        { title: STATIC_403.title, bars: barsOf(peers[0]!, peerLabel) },
-        { title: AMBA_AVAILABILITY.title, bars: barsOf(peers[1]!, peerLabel) },
-      ], { value: 10, label: "static rule threshold: > 10 × 403 per vault in 5 min" });
+      const timeline = timelineOf(
+        world,
+        incidents,
+        result.baselines,
+        [
+          { title: "vaultwatch", bars: barsOf(vw, vaultwatchLabel) },
+          { title: STATIC_403.title, bars: barsOf(peers[0]!, peerLabel) },
+          { title: AMBA_AVAILABILITY.title, bars: barsOf(peers[1]!, peerLabel) },
+        ],
+        { value: 10, label: "static rule threshold: > 10 × 403 per vault in 5 min" },
+      );
       await writeFile(join(RESULTS, svg), renderTimeline(timeline));
       progress(
         `  ${result.ticks.length} ticks, ${result.lines.length} notification${result.lines.length === 1 ? "" : "s"}, ` +
@@ -136,11 +154,22 @@ async function main(): Promise<number> {
 
   const cpus = cpuInfo();
   const environment = `Node ${process.version}, ${process.platform} ${process.arch}, ${cpus.length} × ${cpus[0]?.model.trim() ?? "unknown CPU"}`;
-  const markdown = renderMarkdown({ scenarios, detectors, failures, requests, core, timing: { replaySeconds, totalSeconds: seconds(started) }, environment });
+  const markdown = renderMarkdown({
+    scenarios,
+    detectors,
+    failures,
+    requests,
+    core,
+    timing: { replaySeconds, totalSeconds: seconds(started) },
+    environment,
+  });
   await writeFile(join(RESULTS, "README.md"), markdown);
   process.stdout.write(markdown);
-  progress(`bench: wrote ${relative(process.cwd(), join(RESULTS, "README.md"))} and ${scenarios.length} timeline(s) in ${seconds(started).toFixed(1)} s`);
-  if (failures.length > 0) progress(`bench: ${failures.length} scenario(s) failed: ${failures.map((f) => basename(f.source)).join(", ")}`);
+  progress(
+    `bench: wrote ${relative(process.cwd(), join(RESULTS, "README.md"))} and ${scenarios.length} timeline(s) in ${seconds(started).toFixed(1)} s`,
+  );
+  if (failures.length > 0)
+    progress(`bench: ${failures.length} scenario(s) failed: ${failures.map((f) => basename(f.source)).join(", ")}`);
   return failures.length > 0 || !Array.isArray(core) ? 1 : 0;
 }
 

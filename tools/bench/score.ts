@@ -81,8 +81,16 @@ export function vaultwatchRun(lines: readonly NotificationLine[]): DetectorRun {
     const at = new Date(line.at);
     if (line.event === "fired") {
       const e: Episode = {
-        incident: line.incident, rule: line.rule, firedAt: at, resolvedAt: undefined, severity: line.severity, peakSeverity: line.severity,
-        hypothesis: line.hypothesis, vault: line.vault ?? undefined, identity: line.identity ?? undefined, app: line.app ?? undefined,
+        incident: line.incident,
+        rule: line.rule,
+        firedAt: at,
+        resolvedAt: undefined,
+        severity: line.severity,
+        peakSeverity: line.severity,
+        hypothesis: line.hypothesis,
+        vault: line.vault ?? undefined,
+        identity: line.identity ?? undefined,
+        app: line.app ?? undefined,
       };
       episodes.push(e);
       open.set(line.incident, e);
@@ -125,15 +133,17 @@ export function identityAliases(world: Pick<ScenarioWorld, "bins" | "settings">)
     for (const n of merged) callers.set(n, merged);
   };
   for (const bin of world.bins.values()) {
-    for (const row of bin["kv-requests"]) group(row.dims.callerObjectId, row.dims.callerAppId, row.dims.callerResourceId);
+    for (const row of bin["kv-requests"])
+      group(row.dims.callerObjectId, row.dims.callerAppId, row.dims.callerResourceId);
   }
-  const cp = jsonSetting(world.settings["CONTROL_PLANE_CONFIG"]);
+  const cp = jsonSetting(world.settings.CONTROL_PLANE_CONFIG);
   const parsedCp = cp === undefined ? undefined : parseControlPlaneConfig(cp);
   if (parsedCp?.ok) for (const p of parsedCp.config.principals) group(p.name, p.objectId, p.clientId ?? "");
 
   const apps = new Map<string, Set<string>>();
-  const spec = parseMonitorSpec(world.settings["MONITOR_CONFIG"]);
-  if (spec.ok) for (const app of spec.spec.apps) apps.set(lastSegment(app.name), new Set(app.identities.map(lastSegment)));
+  const spec = parseMonitorSpec(world.settings.MONITOR_CONFIG);
+  if (spec.ok)
+    for (const app of spec.spec.apps) apps.set(lastSegment(app.name), new Set(app.identities.map(lastSegment)));
   return { callers, apps };
 }
 
@@ -148,7 +158,11 @@ function jsonSetting(text: string | undefined): unknown {
 
 /** Compares names case-insensitively by their last path segment, so a resource ID equals its name. */
 export function lastSegment(nameOrId: string): string {
-  const parts = nameOrId.trim().toLowerCase().split("/").filter((p) => p !== "");
+  const parts = nameOrId
+    .trim()
+    .toLowerCase()
+    .split("/")
+    .filter((p) => p !== "");
   return parts[parts.length - 1] ?? "";
 }
 
@@ -164,7 +178,10 @@ function sameIdentity(a: string, b: string, aliases: IdentityAliases): boolean {
 
 /** An app is about an identity when it is named so, or calls with it. */
 function appCallsWith(app: string, identity: string, aliases: IdentityAliases): boolean {
-  return sameIdentity(app, identity, aliases) || [...(aliases.apps.get(lastSegment(app)) ?? [])].some((id) => sameIdentity(id, identity, aliases));
+  return (
+    sameIdentity(app, identity, aliases) ||
+    [...(aliases.apps.get(lastSegment(app)) ?? [])].some((id) => sameIdentity(id, identity, aliases))
+  );
 }
 
 /**
@@ -186,7 +203,9 @@ export function matches(e: Episode, t: TruthIncidentSpec, aliases: IdentityAlias
     compared++;
   }
   if (t.identity !== undefined && (e.identity || e.app)) {
-    const same = (e.identity ? sameIdentity(e.identity, t.identity, aliases) : false) || (e.app ? appCallsWith(e.app, t.identity, aliases) : false);
+    const same =
+      (e.identity ? sameIdentity(e.identity, t.identity, aliases) : false) ||
+      (e.app ? appCallsWith(e.app, t.identity, aliases) : false);
     if (!same) return false;
     compared++;
   }
@@ -237,9 +256,21 @@ export function scoreScenario(
     const mine = episodes.filter((e) => matches(e, t, aliases));
     const first = mine[0];
     const want = { hypothesis: t.hypothesis, severity: t.severity };
-    if (!first) return { name: t.name, want, detected: false, ttdMs: undefined, ttrMs: undefined, hypothesis: undefined, severity: undefined, matchedEpisodes: 0 };
+    if (!first)
+      return {
+        name: t.name,
+        want,
+        detected: false,
+        ttdMs: undefined,
+        ttrMs: undefined,
+        hypothesis: undefined,
+        severity: undefined,
+        matchedEpisodes: 0,
+      };
     const named = mine.find((e) => e.rule.startsWith("kv-")) ?? first;
-    const allClear = mine.some((e) => !e.resolvedAt) ? NEVER : Math.max(...mine.map((e) => e.resolvedAt!.getTime())) - t.recovered.getTime();
+    const allClear = mine.some((e) => !e.resolvedAt)
+      ? NEVER
+      : Math.max(...mine.map((e) => e.resolvedAt!.getTime())) - t.recovered.getTime();
     return {
       name: t.name,
       want,
@@ -299,9 +330,16 @@ export function summarize(scores: readonly ScenarioScore[], namesCauses = true):
     recall: { num: detected.length, den: truths.length },
     ttd: spread(detected.map((t) => t.ttdMs!)),
     ttr: spread(detected.map((t) => t.ttrMs!)),
-    hypothesis: namesCauses ? { num: named.filter((t) => t.hypothesis!.got === t.hypothesis!.want).length, den: detected.length } : undefined,
+    hypothesis: namesCauses
+      ? { num: named.filter((t) => t.hypothesis!.got === t.hypothesis!.want).length, den: detected.length }
+      : undefined,
     severity: { num: detected.filter((t) => t.severity!.got === t.severity!.want).length, den: detected.length },
-    healthy: { scenarios: quiet.length, days: sum(quiet.map((s) => s.days)), pages: sum(quiet.map((s) => s.pages)), notifications: sum(quiet.map((s) => s.notifications)) },
+    healthy: {
+      scenarios: quiet.length,
+      days: sum(quiet.map((s) => s.days)),
+      pages: sum(quiet.map((s) => s.pages)),
+      notifications: sum(quiet.map((s) => s.notifications)),
+    },
   };
 }
 

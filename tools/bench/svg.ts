@@ -85,7 +85,11 @@ export function timelineBins(
       const series = seriesId(row.dims);
       all.add(series);
       allRequests += c.total;
-      const v = judge(baselines.get(baselineKey("kv-auth-denied", series)), { failures: 0, total: c.total, at: new Date(t) });
+      const v = judge(baselines.get(baselineKey("kv-auth-denied", series)), {
+        failures: 0,
+        total: c.total,
+        at: new Date(t),
+      });
       if (v.kind !== "normal" && v.kind !== "anomalous") continue;
       warm.add(series);
       warmRequests += c.total;
@@ -93,12 +97,23 @@ export function timelineBins(
     }
     out.push({ at: t, requests, denials, expected });
   }
-  return { bins: out, warmSeries: warm.size, series: all.size, warmRequestShare: allRequests === 0 ? 0 : warmRequests / allRequests };
+  return {
+    bins: out,
+    warmSeries: warm.size,
+    series: all.size,
+    warmRequestShare: allRequests === 0 ? 0 : warmRequests / allRequests,
+  };
 }
 
 /** The bars of one detector's lane. */
 export function barsOf(run: DetectorRun, label: (e: Episode) => string): TimelineBar[] {
-  return run.episodes.map((e) => ({ id: e.incident, from: e.firedAt, to: e.resolvedAt, label: label(e), severity: e.peakSeverity }));
+  return run.episodes.map((e) => ({
+    id: e.incident,
+    from: e.firedAt,
+    to: e.resolvedAt,
+    label: label(e),
+    severity: e.peakSeverity,
+  }));
 }
 
 /** "SEV-3→SEV-1 kv-auth-denied H2": the severity it fired at, the highest it reached, the rule and the cause. */
@@ -135,7 +150,12 @@ export function timelineOf(
     bins,
     expectedNote,
     reference,
-    truths: truth.map((t) => ({ name: t.name, from: t.onset, to: t.recovered, label: `truth: ${t.name} (${t.hypothesis}, ${t.severity})` })),
+    truths: truth.map((t) => ({
+      name: t.name,
+      from: t.onset,
+      to: t.recovered,
+      label: `truth: ${t.name} (${t.hypothesis}, ${t.severity})`,
+    })),
     lanes,
   };
 }
@@ -152,8 +172,21 @@ const ROW = 18;
 /** Average advance of a 10-px sans-serif character: enough to tell whether a label fits. */
 const CHAR_WIDTH = 5.6;
 
-const SEVERITY_FILL: Record<Severity, string> = { "SEV-1": "#b2182b", "SEV-2": "#e66101", "SEV-3": "#fdb863", "SEV-4": "#b2abd2" };
-const COLOR = { requests: "#2166ac", denials: "#d6604d", expected: "#4d4d4d", reference: "#7f7f7f", truth: "#fee08b", grid: "#e6e6e6", axis: "#333333" };
+const SEVERITY_FILL: Record<Severity, string> = {
+  "SEV-1": "#b2182b",
+  "SEV-2": "#e66101",
+  "SEV-3": "#fdb863",
+  "SEV-4": "#b2abd2",
+};
+const COLOR = {
+  requests: "#2166ac",
+  denials: "#d6604d",
+  expected: "#4d4d4d",
+  reference: "#7f7f7f",
+  truth: "#fee08b",
+  grid: "#e6e6e6",
+  axis: "#333333",
+};
 
 /** Renders the timeline as a standalone SVG document. */
 export function renderTimeline(t: Timeline): string {
@@ -189,40 +222,82 @@ export function renderTimeline(t: Timeline): string {
   t.truths.forEach((w, i) => {
     const x0 = x(w.from.getTime());
     const x1 = Math.max(x(w.to.getTime()), x0 + 2);
-    out.push(`<rect class="truth" x="${f(x0)}" y="${f(top)}" width="${f(x1 - x0)}" height="${f(bottom - top)}" fill="${COLOR.truth}" fill-opacity="0.45"><title>${esc(w.label)}: ${esc(iso(w.from))} to ${esc(iso(w.to))} UTC</title></rect>`);
+    out.push(
+      `<rect class="truth" x="${f(x0)}" y="${f(top)}" width="${f(x1 - x0)}" height="${f(bottom - top)}" fill="${COLOR.truth}" fill-opacity="0.45"><title>${esc(w.label)}: ${esc(iso(w.from))} to ${esc(iso(w.to))} UTC</title></rect>`,
+    );
     out.push(text(x0 + 2, top + 10 + (i % 2) * 13, w.label, { size: 10, fill: "#7a5c00" }));
   });
 
   // Time axis: grid lines through every panel and lane, labels below.
   const ticks = timeTicks(t0, t1);
-  for (const tick of ticks) out.push(`<line x1="${f(x(tick.at))}" y1="${f(top)}" x2="${f(x(tick.at))}" y2="${f(bottom)}" stroke="${COLOR.grid}" stroke-width="1"/>`);
+  for (const tick of ticks)
+    out.push(
+      `<line x1="${f(x(tick.at))}" y1="${f(top)}" x2="${f(x(tick.at))}" y2="${f(bottom)}" stroke="${COLOR.grid}" stroke-width="1"/>`,
+    );
   for (const tick of ticks) out.push(text(x(tick.at), bottom + 14, tick.label, { size: 10, anchor: "middle" }));
   out.push(text(LEFT + PLOT / 2, bottom + 30, "time (UTC)", { size: 11, anchor: "middle" }));
 
   // Counts are per bin: each is drawn as a flat step across its bin.
   const step = (b: TimelineBin, v: number | undefined, p: Panel, max: number): ([number, number] | undefined)[] =>
-    v === undefined ? [undefined] : [[x(b.at), scaleY(p, max, v)], [x(b.at + BIN), scaleY(p, max, v)]];
+    v === undefined
+      ? [undefined]
+      : [
+          [x(b.at), scaleY(p, max, v)],
+          [x(b.at + BIN), scaleY(p, max, v)],
+        ];
   // Requests panel.
   const maxRequests = niceCeil(Math.max(1, ...t.bins.map((b) => b.requests)));
   out.push(...panel(requestsPanel, "Key Vault requests per 5 min (all callers)", maxRequests));
-  out.push(polylines(t.bins.flatMap((b) => step(b, b.requests, requestsPanel, maxRequests)), COLOR.requests, "requests"));
+  out.push(
+    polylines(
+      t.bins.flatMap((b) => step(b, b.requests, requestsPanel, maxRequests)),
+      COLOR.requests,
+      "requests",
+    ),
+  );
 
   // Denials panel: observed, expected, and the reference line.
-  const maxDenials = niceCeil(Math.max(1, ...t.bins.map((b) => Math.max(b.denials, b.expected ?? 0)), (t.reference?.value ?? 0) * 1.25));
+  const maxDenials = niceCeil(
+    Math.max(1, ...t.bins.map((b) => Math.max(b.denials, b.expected ?? 0)), (t.reference?.value ?? 0) * 1.25),
+  );
   out.push(...panel(denialsPanel, "Denials (401 + 403) per 5 min (all callers)", maxDenials));
   if (t.reference) {
     const ry = scaleY(denialsPanel, maxDenials, t.reference.value);
-    out.push(`<line class="reference" x1="${f(LEFT)}" y1="${f(ry)}" x2="${f(LEFT + PLOT)}" y2="${f(ry)}" stroke="${COLOR.reference}" stroke-dasharray="2 3" stroke-width="1"/>`);
+    out.push(
+      `<line class="reference" x1="${f(LEFT)}" y1="${f(ry)}" x2="${f(LEFT + PLOT)}" y2="${f(ry)}" stroke="${COLOR.reference}" stroke-dasharray="2 3" stroke-width="1"/>`,
+    );
     out.push(text(LEFT + PLOT - 4, ry - 3, t.reference.label, { size: 10, fill: COLOR.reference, anchor: "end" }));
   }
-  out.push(polylines(t.bins.flatMap((b) => step(b, b.expected, denialsPanel, maxDenials)), COLOR.expected, "expected", "5 3"));
-  out.push(polylines(t.bins.flatMap((b) => step(b, b.denials, denialsPanel, maxDenials)), COLOR.denials, "denials"));
+  out.push(
+    polylines(
+      t.bins.flatMap((b) => step(b, b.expected, denialsPanel, maxDenials)),
+      COLOR.expected,
+      "expected",
+      "5 3",
+    ),
+  );
+  out.push(
+    polylines(
+      t.bins.flatMap((b) => step(b, b.denials, denialsPanel, maxDenials)),
+      COLOR.denials,
+      "denials",
+    ),
+  );
 
   // Detector lanes.
   for (const { lane, rows, top: laneTop, height } of laneLayout) {
-    out.push(`<rect x="${f(LEFT)}" y="${f(laneTop)}" width="${f(PLOT)}" height="${f(height)}" fill="none" stroke="${COLOR.grid}"/>`);
-    out.push(text(LEFT - 8, laneTop + height / 2 + 4, `${lane.title} (${lane.bars.length})`, { size: 12, anchor: "end", weight: "bold" }));
-    if (lane.bars.length === 0) out.push(text(LEFT + 6, laneTop + height / 2 + 4, "no alerts", { size: 10, fill: "#999" }));
+    out.push(
+      `<rect x="${f(LEFT)}" y="${f(laneTop)}" width="${f(PLOT)}" height="${f(height)}" fill="none" stroke="${COLOR.grid}"/>`,
+    );
+    out.push(
+      text(LEFT - 8, laneTop + height / 2 + 4, `${lane.title} (${lane.bars.length})`, {
+        size: 12,
+        anchor: "end",
+        weight: "bold",
+      }),
+    );
+    if (lane.bars.length === 0)
+      out.push(text(LEFT + 6, laneTop + height / 2 + 4, "no alerts", { size: 10, fill: "#999" }));
     lane.bars.forEach((bar, i) => {
       const x0 = x(bar.from.getTime());
       const x1 = Math.max(x(bar.to?.getTime() ?? t1), x0 + 3);
@@ -236,7 +311,8 @@ export function renderTimeline(t: Timeline): string {
       const label = `${bar.label}${bar.to ? "" : " ▸ still firing"}`;
       const next = lane.bars.find((b, j) => j > i && rows[j] === rows[i] && b.from.getTime() >= bar.from.getTime());
       const room = (next ? x(next.from.getTime()) : LEFT + PLOT) - x0;
-      if (label.length * CHAR_WIDTH + 6 <= room) out.push(text(x0 + 3, by + ROW - 8, label, { size: 10, fill: "#111", halo: true }));
+      if (label.length * CHAR_WIDTH + 6 <= room)
+        out.push(text(x0 + 3, by + ROW - 8, label, { size: 10, fill: "#111", halo: true }));
     });
   }
 
@@ -249,12 +325,18 @@ export function renderTimeline(t: Timeline): string {
   ];
   if (t.reference) legend.push([COLOR.reference, t.reference.label, "2 3"]);
   for (const [color, label, dash] of legend) {
-    out.push(`<line x1="${LEFT}" y1="${ly - 4}" x2="${LEFT + 24}" y2="${ly - 4}" stroke="${color}" stroke-width="2"${dash ? ` stroke-dasharray="${dash}"` : ""}/>`);
+    out.push(
+      `<line x1="${LEFT}" y1="${ly - 4}" x2="${LEFT + 24}" y2="${ly - 4}" stroke="${color}" stroke-width="2"${dash ? ` stroke-dasharray="${dash}"` : ""}/>`,
+    );
     out.push(text(LEFT + 30, ly, label, { size: 11 }));
     ly += 16;
   }
   out.push(`<rect x="${LEFT}" y="${ly - 10}" width="24" height="10" fill="${COLOR.truth}" fill-opacity="0.45"/>`);
-  out.push(text(LEFT + 30, ly, "truth incident: onset (first failing request) to recovery (last failing request)", { size: 11 }));
+  out.push(
+    text(LEFT + 30, ly, "truth incident: onset (first failing request) to recovery (last failing request)", {
+      size: 11,
+    }),
+  );
   ly += 16;
   let lx = LEFT;
   for (const sev of ["SEV-1", "SEV-2", "SEV-3", "SEV-4"] as const) {
@@ -296,7 +378,9 @@ interface Panel {
 
 function panel(p: Panel, title: string, max: number): string[] {
   const out = [text(LEFT, p.top - 6, title, { size: 12, weight: "bold" })];
-  out.push(`<rect x="${f(LEFT)}" y="${f(p.top)}" width="${f(PLOT)}" height="${f(p.height)}" fill="none" stroke="${COLOR.axis}" stroke-width="0.5"/>`);
+  out.push(
+    `<rect x="${f(LEFT)}" y="${f(p.top)}" width="${f(PLOT)}" height="${f(p.height)}" fill="none" stroke="${COLOR.axis}" stroke-width="0.5"/>`,
+  );
   for (const v of [0, max / 2, max]) {
     const y = scaleY(p, max, v);
     out.push(`<line x1="${f(LEFT - 4)}" y1="${f(y)}" x2="${f(LEFT)}" y2="${f(y)}" stroke="${COLOR.axis}"/>`);
@@ -317,7 +401,13 @@ function polylines(points: ([number, number] | undefined)[], color: string, cls:
   return runs
     .filter((r) => r.length > 0)
     .map((r) => {
-      const pts = r.length === 1 ? [[r[0]![0] - 1, r[0]![1]], [r[0]![0] + 1, r[0]![1]]] : r;
+      const pts =
+        r.length === 1
+          ? [
+              [r[0]![0] - 1, r[0]![1]],
+              [r[0]![0] + 1, r[0]![1]],
+            ]
+          : r;
       return `<polyline class="${cls}" points="${pts.map(([a, b]) => `${f(a!)},${f(b!)}`).join(" ")}" fill="none" stroke="${color}" stroke-width="1.5"${dash ? ` stroke-dasharray="${dash}"` : ""}/>`;
     })
     .join("\n");
@@ -357,7 +447,12 @@ function formatCount(v: number): string {
 }
 
 /** `halo`: a white outline under the glyphs, so a label stays readable over a dark bar. */
-function text(x: number, y: number, s: string, o: { size: number; fill?: string; anchor?: "start" | "middle" | "end"; weight?: "bold"; halo?: boolean }): string {
+function text(
+  x: number,
+  y: number,
+  s: string,
+  o: { size: number; fill?: string; anchor?: "start" | "middle" | "end"; weight?: "bold"; halo?: boolean },
+): string {
   const attrs = [`x="${f(x)}"`, `y="${f(y)}"`, `font-size="${o.size}"`];
   if (o.fill) attrs.push(`fill="${o.fill}"`);
   if (o.anchor && o.anchor !== "start") attrs.push(`text-anchor="${o.anchor}"`);
@@ -368,7 +463,12 @@ function text(x: number, y: number, s: string, o: { size: number; fill?: string;
 
 /** XML-escapes text and attribute values. */
 export function esc(s: string): string {
-  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&apos;");
+  return s
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;")
+    .replace(/'/g, "&apos;");
 }
 
 const f = (n: number) => (Number.isInteger(n) ? String(n) : n.toFixed(1));

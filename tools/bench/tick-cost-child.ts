@@ -59,8 +59,18 @@ function bin(key: SeriesKey, at: Date, shape: Shape, before: boolean): KvRequest
   const forbidden = failing && shape !== "throttled" ? 30 : 0;
   const throttled = failing && shape === "throttled" ? 25 : 0;
   return {
-    binStart: at, ...key, total: CALLS, succeeded: CALLS - forbidden - throttled, unauthorized: 0, forbidden, forbiddenRbac: forbidden, forbiddenPolicy: 0,
-    forbiddenFirewall: 0, throttled, other: 0, operations: ["SecretGet"],
+    binStart: at,
+    ...key,
+    total: CALLS,
+    succeeded: CALLS - forbidden - throttled,
+    unauthorized: 0,
+    forbidden,
+    forbiddenRbac: forbidden,
+    forbiddenPolicy: 0,
+    forbiddenFirewall: 0,
+    throttled,
+    other: 0,
+    operations: ["SecretGet"],
   };
 }
 
@@ -76,27 +86,42 @@ function rowsAt(n: number, now: Date, before: boolean): KvRequestBin[] {
 
 /** A warm 14-day hourly baseline; each series gets its own copy, as the store loads one per key. */
 function templateBaseline(): Baseline {
-  const points = Array.from({ length: 14 * 24 }, (_, h) => ({ at: new Date(NOW.getTime() - (14 * 24 - h) * HOUR), failures: h % 9 === 0 ? 1 : 0, total: 480 }));
+  const points = Array.from({ length: 14 * 24 }, (_, h) => ({
+    at: new Date(NOW.getTime() - (14 * 24 - h) * HOUR),
+    failures: h % 9 === 0 ? 1 : 0,
+    total: 480,
+  }));
   return learnBaseline("template", points, [], NOW);
 }
 
 async function main(): Promise<void> {
   const n = Number(process.argv[2]);
   const evaluations = Number(process.argv[3] ?? 5);
-  if (!Number.isInteger(n) || n <= 0 || !Number.isInteger(evaluations) || evaluations <= 0) throw new Error("usage: tick-cost-child <series> [evaluations]");
+  if (!Number.isInteger(n) || n <= 0 || !Number.isInteger(evaluations) || evaluations <= 0)
+    throw new Error("usage: tick-cost-child <series> [evaluations]");
   const rssAtStart = process.memoryUsage().rss;
 
   // Open incidents as the core itself opens them: one tick ten minutes earlier, from failing rows.
   const earlier = new Date(NOW.getTime() - 10 * MINUTE);
-  const incidents: Incident[] = decideTick({ now: earlier, signal: { status: "complete", rows: rowsAt(n, earlier, true) }, incidents: [], policy: POLICY }).changed;
+  const incidents: Incident[] = decideTick({
+    now: earlier,
+    signal: { status: "complete", rows: rowsAt(n, earlier, true) },
+    incidents: [],
+    policy: POLICY,
+  }).changed;
 
   const template = templateBaseline();
   const baselines = new Map<string, Baseline>();
   for (let i = 0; i < n; i++) {
     const id = seriesId(keyOf(i));
-    for (const rule of ["kv-auth-denied", "kv-throttled"]) baselines.set(`${rule}|${id}`, { ...structuredClone(template), seriesKey: `${rule}|${id}` });
+    for (const rule of ["kv-auth-denied", "kv-throttled"])
+      baselines.set(`${rule}|${id}`, { ...structuredClone(template), seriesKey: `${rule}|${id}` });
   }
-  const keeper = createBaselineKeeper({ load: async () => ({ baselines, historyReadAt: NOW }), save: async () => undefined, saveHistoryReadAt: async () => undefined });
+  const keeper = createBaselineKeeper({
+    load: async () => ({ baselines, historyReadAt: NOW }),
+    save: async () => undefined,
+    saveHistoryReadAt: async () => undefined,
+  });
   await keeper.historyHours(NOW);
 
   const input: TickInput = {
@@ -105,7 +130,15 @@ async function main(): Promise<void> {
     incidents,
     policy: POLICY,
     baselines: keeper.judge,
-    evidence: { dependencyCalls: [], credentialTraces: [], hostStartup: [], changes: [], status: { "dependency-calls": "ok", "credential-traces": "ok", "host-startup": "ok", changes: "ok" }, problems: {}, controlPlane: undefined },
+    evidence: {
+      dependencyCalls: [],
+      credentialTraces: [],
+      hostStartup: [],
+      changes: [],
+      status: { "dependency-calls": "ok", "credential-traces": "ok", "host-startup": "ok", changes: "ok" },
+      problems: {},
+      controlPlane: undefined,
+    },
     silences: [],
   };
   // The parent starts this process with --expose-gc, so the inputs are measured without garbage.

@@ -74,16 +74,25 @@ export function growth(costs: readonly CoreCost[]): CoreGrowth[] {
 }
 
 /** Runs the child once per size, one after another, so no two measurements share the machine. */
-export async function measureCoreCost(sizes: readonly number[] = CORE_SIZES, evaluations = CORE_EVALUATIONS, progress: (s: string) => void = () => undefined): Promise<CoreCost[]> {
+export async function measureCoreCost(
+  sizes: readonly number[] = CORE_SIZES,
+  evaluations = CORE_EVALUATIONS,
+  progress: (s: string) => void = () => undefined,
+): Promise<CoreCost[]> {
   const child = join(__dirname, "tick-cost-child.js");
   const out: CoreCost[] = [];
   for (const n of sizes) {
     progress(`tick cost: ${n} series …`);
     const stdout = await new Promise<string>((resolve, reject) => {
-      execFile(process.execPath, ["--expose-gc", child, String(n), String(evaluations)], { maxBuffer: 1 << 20 }, (error, so, se) => {
-        if (error) reject(new Error(`tick-cost-child ${n} failed: ${se.trim() || error.message}`));
-        else resolve(so);
-      });
+      execFile(
+        process.execPath,
+        ["--expose-gc", child, String(n), String(evaluations)],
+        { maxBuffer: 1 << 20 },
+        (error, so, se) => {
+          if (error) reject(new Error(`tick-cost-child ${n} failed: ${se.trim() || error.message}`));
+          else resolve(so);
+        },
+      );
     });
     out.push(JSON.parse(stdout) as CoreCost);
   }

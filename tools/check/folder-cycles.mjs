@@ -59,7 +59,9 @@ if (cycles.length === 0) {
   for (const c of cycles) {
     console.error(`  error no-folder-cycles: ${c.sort().join(" ⇄ ")}`);
     const members = new Set(c);
-    for (const from of c) for (const [to, example] of edges.get(from) ?? []) if (members.has(to)) console.error(`      ${from} → ${to} (e.g. ${example})`);
+    for (const from of c)
+      for (const [to, example] of edges.get(from) ?? [])
+        if (members.has(to)) console.error(`      ${from} → ${to} (e.g. ${example})`);
   }
   console.error(`\nx ${cycles.length} folder-level cycle(s)`);
   process.exit(1);

@@ -26,7 +26,9 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
   const files = rest.filter((a) => a !== "--quiet");
   const unknown = files.filter((a) => a.startsWith("-"));
   if (unknown.length > 0 || files.length !== 1) {
-    err(`vaultwatch replay: ${unknown.length > 0 ? `unknown option ${unknown[0]}` : "expected exactly one scenario file"}\n${USAGE}\n`);
+    err(
+      `vaultwatch replay: ${unknown.length > 0 ? `unknown option ${unknown[0]}` : "expected exactly one scenario file"}\n${USAGE}\n`,
+    );
     return 2;
   }
   const file = files[0]!;
@@ -42,7 +44,10 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
     : { info: () => undefined, warn: (m) => err(`warning: ${m}\n`), error: (m) => err(`error: ${m}\n`) };
   try {
     const { world } = parseScenario(text, file);
-    if (!quiet) err(`replaying ${world.name}: ${world.start.toISOString()} to ${world.end.toISOString()}, a tick every ${world.tickMinutes} min\n`);
+    if (!quiet)
+      err(
+        `replaying ${world.name}: ${world.start.toISOString()} to ${world.end.toISOString()}, a tick every ${world.tickMinutes} min\n`,
+      );
     const result = await replayScenario(world, { log, onLine: (line) => out(`${JSON.stringify(line)}\n`) });
     if (!quiet) err(`${result.ticks.length} ticks, ${result.lines.length} notifications\n`);
     return 0;
@@ -63,7 +68,11 @@ export function run(): void {
     if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
     throw error;
   });
-  void main(process.argv.slice(2), (s) => process.stdout.write(s), (s) => process.stderr.write(s)).then((code) => {
+  void main(
+    process.argv.slice(2),
+    (s) => process.stdout.write(s),
+    (s) => process.stderr.write(s),
+  ).then((code) => {
     process.exitCode = code;
   });
 }

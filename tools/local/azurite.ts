@@ -20,11 +20,32 @@ interface AzuriteTableServer {
  */
 export async function startAzuriteTables(): Promise<LocalTables> {
   // Azurite has no exports map; these deep paths are its documented programmatic entry points.
-  const TableServer = require("azurite/dist/src/table/TableServer").default as new (config: unknown) => AzuriteTableServer;
-  const TableConfiguration = require("azurite/dist/src/table/TableConfiguration").default as new (...args: unknown[]) => unknown;
+  const TableServer = require("azurite/dist/src/table/TableServer").default as new (
+    config: unknown,
+  ) => AzuriteTableServer;
+  const TableConfiguration = require("azurite/dist/src/table/TableConfiguration").default as new (
+    ...args: unknown[]
+  ) => unknown;
   // (host, port, keepAlive, dbPath, debugLog, accessLog, accessLogStream, debugPath, loose,
   //  skipApiVersionCheck, cert, key, pwd, oauth, disableProductStyleUrl, inMemoryPersistence)
-  const config = new TableConfiguration("127.0.0.1", 0, undefined, "azurite-unused.json", false, false, undefined, undefined, false, true, "", "", "", undefined, false, true);
+  const config = new TableConfiguration(
+    "127.0.0.1",
+    0,
+    undefined,
+    "azurite-unused.json",
+    false,
+    false,
+    undefined,
+    undefined,
+    false,
+    true,
+    "",
+    "",
+    "",
+    undefined,
+    false,
+    true,
+  );
   const server = new TableServer(config);
   await server.start();
   const port = new URL(server.getHttpServerAddress()).port;

@@ -16,24 +16,46 @@ export interface HttpFunction {
  * included, minus function-key checks (the local replay listens on loopback only). Used where Core
  * Tools cannot be installed.
  */
-export async function serveFunctions(functions: readonly HttpFunction[], port: number): Promise<{ url: string; close(): Promise<void> }> {
+export async function serveFunctions(
+  functions: readonly HttpFunction[],
+  port: number,
+): Promise<{ url: string; close(): Promise<void> }> {
   const server: Server = createServer((req, res) => {
     void (async () => {
       const url = new URL(req.url ?? "/", `http://localhost:${port}`);
       const path = url.pathname.startsWith("/api/") ? url.pathname.slice(5) : undefined;
-      const matches = path === undefined ? [] : functions.flatMap((f) => {
-        const params = match(f.route, path);
-        return params ? [{ f, params }] : [];
-      });
+      const matches =
+        path === undefined
+          ? []
+          : functions.flatMap((f) => {
+              const params = match(f.route, path);
+              return params ? [{ f, params }] : [];
+            });
       const method = req.method ?? "GET";
       const found = matches.find((m) => m.f.methods.includes(method));
       if (!found) {
         const status = matches.length > 0 ? 405 : 404;
-        res.writeHead(status, { "content-type": "application/json", ...(status === 405 ? { allow: matches.flatMap((m) => m.f.methods).join(", ") } : {}) });
-        res.end(JSON.stringify({ error: status === 405 ? `method ${method} is not allowed at ${url.pathname}` : `no function at ${url.pathname}; try /api/${functions[0]?.route ?? ""}` }));
+        res.writeHead(status, {
+          "content-type": "application/json",
+          ...(status === 405 ? { allow: matches.flatMap((m) => m.f.methods).join(", ") } : {}),
+        });
+        res.end(
+          JSON.stringify({
+            error:
+              status === 405
+                ? `method ${method} is not allowed at ${url.pathname}`
+                : `no function at ${url.pathname}; try /api/${functions[0]?.route ?? ""}`,
+          }),
+        );
         return;
       }
-      const request = new HttpRequest({ method, url: url.toString(), headers: headersOf(req), params: found.params, body: { string: await readBody(req) } });
+      const request = new HttpRequest({
+        method,
+        url: url.toString(),
+        headers: headersOf(req),
+        params: found.params,
+        body: { string: await readBody(req) },
+      });
       const context = new InvocationContext({ functionName: found.f.name, logHandler: () => undefined });
       const handler = found.f.handler;
       const response = await handler(request, context);

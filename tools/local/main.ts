@@ -50,28 +50,50 @@ export async function startLocal(o: LocalOptions): Promise<LocalHandle> {
   try {
     const tables = await startAzuriteTables();
     started.push(tables);
-    const workspace = new SimulatedWorkspace({ tables: ["AzureDiagnostics", "AzureActivity"], traffic: scenario.traffic, activity: scenario.activity });
-    const standIn = await startStandIn({ workspace, workspaceId: WORKSPACE_ID, managedIdentityClientId: MONITOR_CLIENT_ID });
+    const workspace = new SimulatedWorkspace({
+      tables: ["AzureDiagnostics", "AzureActivity"],
+      traffic: scenario.traffic,
+      activity: scenario.activity,
+    });
+    const standIn = await startStandIn({
+      workspace,
+      workspaceId: WORKSPACE_ID,
+      managedIdentityClientId: MONITOR_CLIENT_ID,
+    });
     started.push(standIn);
 
     // Resource Manager as the control-plane check sees it: the vault sends AuditEvent to the
     // workspace; the role assignment disappears and comes back with the scenario.
     const cpScenario = scenario.controlPlane;
-    const assignment = { scope: cpScenario.vaultResourceId, roleDefinitionGuid: cpScenario.assignment.roleDefinitionGuid, principalId: cpScenario.assignment.principalId };
+    const assignment = {
+      scope: cpScenario.vaultResourceId,
+      roleDefinitionGuid: cpScenario.assignment.roleDefinitionGuid,
+      principalId: cpScenario.assignment.principalId,
+    };
     const arm = await startArmStandIn({
       callerClientId: MONITOR_CLIENT_ID,
       state: {
         vaults: [{ id: cpScenario.vaultResourceId }],
-        diagnosticSettings: { [cpScenario.vaultResourceId.toLowerCase()]: [{ name: "audit-to-law", workspaceId: cpScenario.workspaceResourceId, logs: [{ category: "AuditEvent", enabled: true }] }] },
+        diagnosticSettings: {
+          [cpScenario.vaultResourceId.toLowerCase()]: [
+            {
+              name: "audit-to-law",
+              workspaceId: cpScenario.workspaceResourceId,
+              logs: [{ category: "AuditEvent", enabled: true }],
+            },
+          ],
+        },
         roleAssignments: [assignment],
       },
     });
     started.push(arm);
-    const assignmentPresent = (at: Date) => at.getTime() < cpScenario.assignment.removedAt.getTime() || at.getTime() >= cpScenario.assignment.restoredAt.getTime();
+    const assignmentPresent = (at: Date) =>
+      at.getTime() < cpScenario.assignment.removedAt.getTime() ||
+      at.getTime() >= cpScenario.assignment.restoredAt.getTime();
 
     // The managed-identity credential reads these on its first token request, as in App Service.
-    process.env["IDENTITY_ENDPOINT"] = standIn.identityEndpoint;
-    process.env["IDENTITY_HEADER"] = standIn.identityHeader;
+    process.env.IDENTITY_ENDPOINT = standIn.identityEndpoint;
+    process.env.IDENTITY_HEADER = standIn.identityHeader;
 
     const env = {
       LOG_ANALYTICS_WORKSPACE_ID: WORKSPACE_ID,
@@ -86,12 +108,22 @@ export async function startLocal(o: LocalOptions): Promise<LocalHandle> {
       CONTROL_PLANE_CONFIG: JSON.stringify({
         workspaces: [cpScenario.workspaceResourceId],
         vaults: [{ resourceId: cpScenario.vaultResourceId }],
-        principals: [{ name: cpScenario.assignment.principalName, objectId: cpScenario.assignment.principalId, expect: [{ vault: cpScenario.vaultResourceId, role: cpScenario.assignment.role }] }],
+        principals: [
+          {
+            name: cpScenario.assignment.principalName,
+            objectId: cpScenario.assignment.principalId,
+            expect: [{ vault: cpScenario.vaultResourceId, role: cpScenario.assignment.role }],
+          },
+        ],
         audiences: ["key-vault"],
       }),
     };
     let simNow = scenario.start;
-    const rt = createRuntime(loadSettings(env), env, { httpClient: redirectTo(standIn.url), armHttpClient: redirectTo(arm.url), clock: () => simNow });
+    const rt = createRuntime(loadSettings(env), env, {
+      httpClient: redirectTo(standIn.url),
+      armHttpClient: redirectTo(arm.url),
+      clock: () => simNow,
+    });
 
     const incidents = createIncidentsHandlers(() => rt);
     const silences = createSilencesHandlers(() => rt);
@@ -109,7 +141,11 @@ export async function startLocal(o: LocalOptions): Promise<LocalHandle> {
       o.port,
     ).catch((error: unknown) => {
       const code = (error as { code?: string }).code;
-      throw new Error(code === "EADDRINUSE" ? `port ${o.port} is in use (is \`func start\` running?); pass --port <n>` : String(error));
+      throw new Error(
+        code === "EADDRINUSE"
+          ? `port ${o.port} is in use (is \`func start\` running?); pass --port <n>`
+          : String(error),
+      );
     });
     started.push(host);
     const healthUrl = `${host.url}/api/health`;
@@ -159,18 +195,25 @@ export async function startLocal(o: LocalOptions): Promise<LocalHandle> {
         const minute = simNow.getUTCMinutes();
         if (minute % (resolvedSeen ? 15 : 5) === 0) {
           const byStatus = new Map<string, string[]>();
-          for (const [name, status] of Object.entries(report.signals)) byStatus.set(status, [...(byStatus.get(status) ?? []), name]);
+          for (const [name, status] of Object.entries(report.signals))
+            byStatus.set(status, [...(byStatus.get(status) ?? []), name]);
           const signals = [...byStatus].map(([status, names]) => `${status}: ${names.join(", ")}`).join("; ");
-          o.write(`  [${clock(simNow)}] tick: ${report.seriesObserved} caller(s) watched, ${report.openIncidents} open incident(s); ${report.requests} query request(s); signals ${signals}`);
+          o.write(
+            `  [${clock(simNow)}] tick: ${report.seriesObserved} caller(s) watched, ${report.openIncidents} open incident(s); ${report.requests} query request(s); signals ${signals}`,
+          );
         }
         // Done when something has resolved and nothing is open any more.
         if (resolvedSeen && report.openIncidents === 0 && report.delivered.some((n) => n.kind === "resolved")) {
           if (o.untilResolved) break;
-          o.write(`Every incident is resolved. vaultwatch keeps watching the healthy traffic; ${healthUrl} answers. Ctrl-C stops everything.`);
+          o.write(
+            `Every incident is resolved. vaultwatch keeps watching the healthy traffic; ${healthUrl} answers. Ctrl-C stops everything.`,
+          );
         }
       }
     };
-    const running = loop().catch((error: unknown) => o.write(`replay stopped: ${error instanceof Error ? error.message : String(error)}`));
+    const running = loop().catch((error: unknown) =>
+      o.write(`replay stopped: ${error instanceof Error ? error.message : String(error)}`),
+    );
     const stop = async () => {
       stopped = true;
       await running;
@@ -199,7 +242,10 @@ function parseArgs(argv: string[]): Pick<LocalOptions, "speed" | "port" | "until
     if (arg === "--speed") out.speed = Math.max(0.1, value());
     else if (arg === "--port") out.port = value();
     else if (arg === "--until-resolved") out.untilResolved = true;
-    else throw new Error(`unknown option ${arg}; options: --speed <simulated minutes per second> --port <n> --until-resolved`);
+    else
+      throw new Error(
+        `unknown option ${arg}; options: --speed <simulated minutes per second> --port <n> --until-resolved`,
+      );
   }
   return out;
 }
@@ -209,7 +255,9 @@ async function main(): Promise<void> {
   try {
     handle = await startLocal({ ...parseArgs(process.argv.slice(2)), write: (l) => process.stdout.write(`${l}\n`) });
   } catch (error) {
-    process.stderr.write(`vaultwatch: ${error instanceof SettingsError || error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(
+      `vaultwatch: ${error instanceof SettingsError || error instanceof Error ? error.message : String(error)}\n`,
+    );
     process.exitCode = 1;
     return;
   }

@@ -66,16 +66,25 @@ export async function startReplayHost(): Promise<ReplayHost> {
   const tables = await startAzuriteTables();
   try {
     const standIn = await startStandIn({
-      workspace: { answer: (query, timespan) => (current ? current.workspace.answer(query, timespan) : { status: 503, body: { error: { code: "NoScenario", message: "no scenario is being replayed" } } }) },
+      workspace: {
+        answer: (query, timespan) =>
+          current
+            ? current.workspace.answer(query, timespan)
+            : { status: 503, body: { error: { code: "NoScenario", message: "no scenario is being replayed" } } },
+      },
       workspaceId: WORKSPACE_ID,
       managedIdentityClientId: REPLAY_MONITOR_CLIENT_ID,
-      tokenOutcome: (clientId, resource) => (current ? probeOutcome(current.world, current.now(), clientId, resource) : undefined),
+      tokenOutcome: (clientId, resource) =>
+        current ? probeOutcome(current.world, current.now(), clientId, resource) : undefined,
       tokenLifetimeSeconds: TOKEN_LIFETIME_SECONDS,
     });
     // The managed-identity credential reads these from the process, as on App Service.
-    const saved = { IDENTITY_ENDPOINT: process.env["IDENTITY_ENDPOINT"], IDENTITY_HEADER: process.env["IDENTITY_HEADER"] };
-    process.env["IDENTITY_ENDPOINT"] = standIn.identityEndpoint;
-    process.env["IDENTITY_HEADER"] = standIn.identityHeader;
+    const saved = {
+      IDENTITY_ENDPOINT: process.env.IDENTITY_ENDPOINT,
+      IDENTITY_HEADER: process.env.IDENTITY_HEADER,
+    };
+    process.env.IDENTITY_ENDPOINT = standIn.identityEndpoint;
+    process.env.IDENTITY_HEADER = standIn.identityHeader;
     return {
       tables,
       standIn,
@@ -113,13 +122,23 @@ export async function replayScenario(world: ScenarioWorld, o: ReplayOptions = {}
   try {
     host.use(world, () => simNow);
     const { tables, standIn } = host;
-    arm = world.settings["CONTROL_PLANE_CONFIG"] ? await startArmStandIn({ callerClientId: REPLAY_MONITOR_CLIENT_ID, state: armStateAt(world, simNow) }) : undefined;
-    const env = settingsFor(world, { tables, teamsWebhookUrl: standIn.teamsWebhookUrl, identityEndpoint: standIn.identityEndpoint });
+    arm = world.settings.CONTROL_PLANE_CONFIG
+      ? await startArmStandIn({ callerClientId: REPLAY_MONITOR_CLIENT_ID, state: armStateAt(world, simNow) })
+      : undefined;
+    const env = settingsFor(world, {
+      tables,
+      teamsWebhookUrl: standIn.teamsWebhookUrl,
+      identityEndpoint: standIn.identityEndpoint,
+    });
     let settings;
     try {
       settings = loadSettings(env);
     } catch (error) {
-      if (error instanceof SettingsError) throw new ScenarioError(world.name, error.problems.map((p) => `$.settings.${p}`));
+      if (error instanceof SettingsError)
+        throw new ScenarioError(
+          world.name,
+          error.problems.map((p) => `$.settings.${p}`),
+        );
       throw error;
     }
     const rt = createRuntime(settings, env, {
@@ -134,7 +153,13 @@ export async function replayScenario(world: ScenarioWorld, o: ReplayOptions = {}
       simNow = new Date(t);
       if (arm) setArmState(arm, armStateAt(world, simNow));
       const report = await runTick(rt, log);
-      ticks.push({ at: simNow, requests: report.requests, seriesObserved: report.seriesObserved, openIncidents: report.openIncidents, signal: report.signal });
+      ticks.push({
+        at: simNow,
+        requests: report.requests,
+        seriesObserved: report.seriesObserved,
+        openIncidents: report.openIncidents,
+        signal: report.signal,
+      });
       for (const n of report.delivered) {
         const line = notificationLine(n);
         lines.push(line);
@@ -142,7 +167,9 @@ export async function replayScenario(world: ScenarioWorld, o: ReplayOptions = {}
       }
     }
     // Read back through the monitor's own store, as the next tick would see them.
-    const table = TableClient.fromConnectionString(tables.connectionString, `${env["STATE_TABLE_PREFIX"]!}Baselines`, { allowInsecureConnection: true });
+    const table = TableClient.fromConnectionString(tables.connectionString, `${env.STATE_TABLE_PREFIX!}Baselines`, {
+      allowInsecureConnection: true,
+    });
     const { baselines } = await createTableBaselineStore(table).load();
     return { lines, ticks, baselines };
   } finally {
@@ -152,7 +179,10 @@ export async function replayScenario(world: ScenarioWorld, o: ReplayOptions = {}
 }
 
 /** The app settings the monitor runs with: the stand-ins' endpoints, then the scenario's own. */
-function settingsFor(world: ScenarioWorld, s: { tables: LocalTables; teamsWebhookUrl: string; identityEndpoint: string }): Record<string, string> {
+function settingsFor(
+  world: ScenarioWorld,
+  s: { tables: LocalTables; teamsWebhookUrl: string; identityEndpoint: string },
+): Record<string, string> {
   const appTables = ["AppDependencies", "AppTraces", "AppRequests"].some((t) => world.workspace.tables.includes(t));
   const tick = world.tickMinutes;
   return {
@@ -172,9 +202,18 @@ function settingsFor(world: ScenarioWorld, s: { tables: LocalTables; teamsWebhoo
 }
 
 /** The outcome the scenario's probes give this identity and resource at `now`; undefined for the monitor's own identity. */
-export function probeOutcome(world: ScenarioWorld, now: Date, clientId: string | undefined, resource: string): TokenOutcome | undefined {
+export function probeOutcome(
+  world: ScenarioWorld,
+  now: Date,
+  clientId: string | undefined,
+  resource: string,
+): TokenOutcome | undefined {
   if (!clientId || clientId.toLowerCase() === REPLAY_MONITOR_CLIENT_ID) return undefined;
-  const bare = (r: string) => r.replace(/\/\.default$/, "").replace(/\/+$/, "").toLowerCase();
+  const bare = (r: string) =>
+    r
+      .replace(/\/\.default$/, "")
+      .replace(/\/+$/, "")
+      .toLowerCase();
   let outcome: TokenOutcome | undefined;
   for (const p of world.probes) {
     if (p.at.getTime() > now.getTime()) break;
@@ -192,8 +231,16 @@ export function armStateAt(world: ScenarioWorld, now: Date): Partial<ArmState> {
   if (!snapshot) return { vaults: [], roleAssignments: [], roleDefinitions: [], diagnosticSettings: {} };
   const diagnosticSettings: ArmState["diagnosticSettings"] = {};
   for (const v of snapshot.vaults) {
-    const given = Object.entries(snapshot.diagnosticSettings ?? {}).find(([id]) => id.toLowerCase() === v.id.toLowerCase())?.[1];
-    diagnosticSettings[v.id.toLowerCase()] = given ?? [{ name: "audit-to-law", workspaceId: world.workspace.resourceId, logs: [{ category: "AuditEvent", enabled: true }] }];
+    const given = Object.entries(snapshot.diagnosticSettings ?? {}).find(
+      ([id]) => id.toLowerCase() === v.id.toLowerCase(),
+    )?.[1];
+    diagnosticSettings[v.id.toLowerCase()] = given ?? [
+      {
+        name: "audit-to-law",
+        workspaceId: world.workspace.resourceId,
+        logs: [{ category: "AuditEvent", enabled: true }],
+      },
+    ];
   }
   return {
     vaults: snapshot.vaults.map((v) => ({ id: v.id, ...(v.properties ? { properties: v.properties } : {}) })),

@@ -1,5 +1,10 @@
 import { z } from "zod";
-import { CredentialTracesRow, DependencyCallsRow, HostStartupRow, KvRequestsRow } from "../../src/core/signals/signal-set.js";
+import {
+  CredentialTracesRow,
+  DependencyCallsRow,
+  HostStartupRow,
+  KvRequestsRow,
+} from "../../src/core/signals/signal-set.js";
 
 /**
  * The scenario file format, version 1: a world to replay the monitor against (signal rows per
@@ -12,9 +17,14 @@ export const SCENARIO_FORMAT = "vaultwatch/scenario/v1";
 /** The monitor's Kusto bin (composition.ts BIN_MINUTES): timeline entries start on its boundaries. */
 export const SCENARIO_BIN_MINUTES = 5;
 
-const instant = z.iso.datetime({ offset: true, error: "expected an ISO 8601 date-time such as 2026-03-02T01:00:00Z" }).transform((s) => new Date(s));
+const instant = z.iso
+  .datetime({ offset: true, error: "expected an ISO 8601 date-time such as 2026-03-02T01:00:00Z" })
+  .transform((s) => new Date(s));
 const name = z.string().trim().min(1, "expected a name").max(128, "expected at most 128 characters");
-const count = z.number({ error: "expected a non-negative whole number" }).int("expected a non-negative whole number").nonnegative("expected a non-negative whole number");
+const count = z
+  .number({ error: "expected a non-negative whole number" })
+  .int("expected a non-negative whole number")
+  .nonnegative("expected a non-negative whole number");
 
 /** The count fields of a row, all optional: a missing count is 0, a missing total is the sum of the others. */
 function partialCounts(keys: readonly string[]) {
@@ -22,10 +32,16 @@ function partialCounts(keys: readonly string[]) {
 }
 
 const KV_COUNTS = Object.keys(KvRequestsRow.shape.counts.shape) as (keyof z.infer<typeof KvRequestsRow>["counts"])[];
-const DEP_COUNTS = Object.keys(DependencyCallsRow.shape.counts.shape) as (keyof z.infer<typeof DependencyCallsRow>["counts"])[];
+const DEP_COUNTS = Object.keys(DependencyCallsRow.shape.counts.shape) as (keyof z.infer<
+  typeof DependencyCallsRow
+>["counts"])[];
 
 /** The app-side tables each app signal is read from (workspace-based Application Insights). */
-export const APP_SIGNAL_TABLES = { "dependency-calls": "AppDependencies", "credential-traces": "AppTraces", "host-startup": "FunctionAppLogs" } as const;
+export const APP_SIGNAL_TABLES = {
+  "dependency-calls": "AppDependencies",
+  "credential-traces": "AppTraces",
+  "host-startup": "FunctionAppLogs",
+} as const;
 export const ROW_SIGNALS = ["kv-requests", "dependency-calls", "credential-traces", "host-startup"] as const;
 export type RowSignal = (typeof ROW_SIGNALS)[number];
 
@@ -36,15 +52,29 @@ const KvRow = z
   .strict()
   .describe("Key Vault requests of one caller for one operation on one vault in this bin");
 const DependencyRow = z
-  .object({ series: seriesRef.optional(), dims: DependencyCallsRow.shape.dims.optional(), counts: partialCounts(DEP_COUNTS) })
+  .object({
+    series: seriesRef.optional(),
+    dims: DependencyCallsRow.shape.dims.optional(),
+    counts: partialCounts(DEP_COUNTS),
+  })
   .strict()
   .describe("Outgoing calls of one app to one target in this bin (Application Insights dependencies)");
 const TraceRow = z
-  .object({ series: seriesRef.optional(), dims: CredentialTracesRow.shape.dims.optional(), counts: z.object({ events: count }).strict(), sample: z.string().max(400).default("") })
+  .object({
+    series: seriesRef.optional(),
+    dims: CredentialTracesRow.shape.dims.optional(),
+    counts: z.object({ events: count }).strict(),
+    sample: z.string().max(400).default(""),
+  })
   .strict()
   .describe("Credential errors one app logged in this bin, of one class, with a sample message");
 const StartupRow = z
-  .object({ series: seriesRef.optional(), dims: HostStartupRow.shape.dims.optional(), counts: z.object({ events: count }).strict(), sample: z.string().max(400).default("") })
+  .object({
+    series: seriesRef.optional(),
+    dims: HostStartupRow.shape.dims.optional(),
+    counts: z.object({ events: count }).strict(),
+    sample: z.string().max(400).default(""),
+  })
   .strict()
   .describe("Trigger listeners of one function that failed to start in this bin");
 
@@ -106,7 +136,11 @@ const DiagnosticSetting = z
     name,
     workspaceId: z.string().optional(),
     logAnalyticsDestinationType: z.enum(["Dedicated"]).nullable().optional(),
-    logs: z.array(z.object({ category: z.string().optional(), categoryGroup: z.string().optional(), enabled: z.boolean() }).strict()),
+    logs: z.array(
+      z
+        .object({ category: z.string().optional(), categoryGroup: z.string().optional(), enabled: z.boolean() })
+        .strict(),
+    ),
   })
   .strict();
 
@@ -114,7 +148,9 @@ const DiagnosticSetting = z
 const ControlPlaneSnapshot = z
   .object({
     at: instant,
-    vaults: z.array(z.object({ id: z.string().min(1), properties: z.record(z.string(), z.unknown()).optional() }).strict()).default([]),
+    vaults: z
+      .array(z.object({ id: z.string().min(1), properties: z.record(z.string(), z.unknown()).optional() }).strict())
+      .default([]),
     roleAssignments: z.array(RoleAssignment).default([]),
     roleDefinitions: z.array(RoleDefinition).default([]),
     diagnosticSettings: z
@@ -124,7 +160,14 @@ const ControlPlaneSnapshot = z
   })
   .strict();
 
-export const PROBE_OUTCOMES = ["ok", "identity-not-found", "invalid-audience", "endpoint-unreachable", "endpoint-timeout", "endpoint-error"] as const;
+export const PROBE_OUTCOMES = [
+  "ok",
+  "identity-not-found",
+  "invalid-audience",
+  "endpoint-unreachable",
+  "endpoint-timeout",
+  "endpoint-error",
+] as const;
 export type ProbeOutcomeName = (typeof PROBE_OUTCOMES)[number];
 
 /** How the managed-identity token endpoint answers for one identity from `at` on. */
@@ -132,7 +175,10 @@ const Probe = z
   .object({
     at: instant,
     clientId: z.string().regex(/^[0-9a-f-]{36}$/i, "expected a client ID (GUID)"),
-    audience: z.string().optional().describe("only token requests for this resource, e.g. https://vault.azure.net; all when absent"),
+    audience: z
+      .string()
+      .optional()
+      .describe("only token requests for this resource, e.g. https://vault.azure.net; all when absent"),
     outcome: z.enum(PROBE_OUTCOMES),
   })
   .strict();
@@ -164,7 +210,11 @@ export const SEVERITIES = ["SEV-1", "SEV-2", "SEV-3", "SEV-4"] as const;
 const TruthIncident = z
   .object({
     name,
-    cause: instant.optional().describe("when the change that caused it was made, when that is known and before onset (a role deleted, a vault switched): a detection from then on is about this incident"),
+    cause: instant
+      .optional()
+      .describe(
+        "when the change that caused it was made, when that is known and before onset (a role deleted, a vault switched): a detection from then on is about this incident",
+      ),
     onset: instant.describe("when the first failing request happened"),
     recovered: instant.describe("when the last failing request happened (access works again)"),
     hypothesis: z.enum(HYPOTHESES).describe("the playbooks' cause; none for load (429) that is no access fault"),
@@ -186,9 +236,23 @@ export const ScenarioFile = z
     tickMinutes: z.number().int().min(1).max(60).default(5).describe("minutes between ticks: the timer's schedule"),
     workspace: z
       .object({
-        tables: z.array(z.string().min(1)).min(1).default(["AzureDiagnostics", "AzureActivity"]).describe("tables with data; a signal whose table is missing is unavailable"),
-        ingestionDelayMinutes: z.number().int().min(0).max(60).default(3).describe("a bin's rows become visible this long after the bin ends"),
-        resourceId: z.string().default("/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-monitor/providers/Microsoft.OperationalInsights/workspaces/law-vaultwatch"),
+        tables: z
+          .array(z.string().min(1))
+          .min(1)
+          .default(["AzureDiagnostics", "AzureActivity"])
+          .describe("tables with data; a signal whose table is missing is unavailable"),
+        ingestionDelayMinutes: z
+          .number()
+          .int()
+          .min(0)
+          .max(60)
+          .default(3)
+          .describe("a bin's rows become visible this long after the bin ends"),
+        resourceId: z
+          .string()
+          .default(
+            "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-monitor/providers/Microsoft.OperationalInsights/workspaces/law-vaultwatch",
+          ),
       })
       .strict()
       .prefault({}),
@@ -198,7 +262,11 @@ export const ScenarioFile = z
     activity: z.array(Activity).default([]),
     controlPlane: z.array(ControlPlaneSnapshot).default([]),
     probes: z.array(Probe).default([]),
-    truth: z.object({ incidents: z.array(TruthIncident).default([]) }).strict().optional().describe("ground truth for scoring; the monitor never reads it"),
+    truth: z
+      .object({ incidents: z.array(TruthIncident).default([]) })
+      .strict()
+      .optional()
+      .describe("ground truth for scoring; the monitor never reads it"),
   })
   .strict();
 

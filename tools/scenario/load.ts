@@ -1,8 +1,18 @@
 import type { z } from "zod";
 import type { SignalRow } from "../../src/core/signals/signal-set.js";
 import {
-  APP_SIGNAL_TABLES, DEP_COUNTS, KV_COUNTS, ROW_SIGNALS, SCENARIO_BIN_MINUTES, ScenarioFile,
-  type ActivitySpec, type ControlPlaneSnapshotSpec, type ParsedScenarioFile, type ProbeSpec, type RowSignal, type TruthIncidentSpec,
+  APP_SIGNAL_TABLES,
+  DEP_COUNTS,
+  KV_COUNTS,
+  ROW_SIGNALS,
+  SCENARIO_BIN_MINUTES,
+  ScenarioFile,
+  type ActivitySpec,
+  type ControlPlaneSnapshotSpec,
+  type ParsedScenarioFile,
+  type ProbeSpec,
+  type RowSignal,
+  type TruthIncidentSpec,
 } from "./format.js";
 
 /** The rows of one bin, in the signal model's shapes, merged per dims as Kusto would group them. */
@@ -60,7 +70,11 @@ export function parseScenario(text: string, source = "scenario"): LoadedScenario
     throw new ScenarioError(source, [`$: not JSON: ${(error as Error).message}`]);
   }
   const parsed = ScenarioFile.safeParse(raw);
-  if (!parsed.success) throw new ScenarioError(source, parsed.error.issues.map((i) => `${jsonPath(i.path)}: ${messageOf(i)}`));
+  if (!parsed.success)
+    throw new ScenarioError(
+      source,
+      parsed.error.issues.map((i) => `${jsonPath(i.path)}: ${messageOf(i)}`),
+    );
   const problems: string[] = [];
   const world = toWorld(parsed.data, problems);
   if (problems.length > 0) throw new ScenarioError(source, problems);
@@ -79,31 +93,54 @@ export function jsonPath(path: readonly PropertyKey[]): string {
 function messageOf(issue: z.core.$ZodIssue): string {
   if (issue.code === "unrecognized_keys") {
     const replayOwned = issue.keys.filter((k) => REPLAY_OWNED.has(k));
-    if (replayOwned.length > 0) return `${replayOwned.join(", ")}: the replay sets this itself (stand-in endpoints, identities and secrets); remove it`;
+    if (replayOwned.length > 0)
+      return `${replayOwned.join(", ")}: the replay sets this itself (stand-in endpoints, identities and secrets); remove it`;
     return `unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => JSON.stringify(k)).join(", ")}`;
   }
   return issue.message;
 }
 
 const REPLAY_OWNED = new Set([
-  "LOG_ANALYTICS_WORKSPACE_ID", "LOG_ANALYTICS_ENDPOINT", "LOG_ANALYTICS_WORKSPACE_RESOURCE_ID", "STATE_TABLE_ENDPOINT", "STATE_STORAGE_CONNECTION_STRING",
-  "STATE_TABLE_PREFIX", "TEAMS_WEBHOOK_URL", "EMAIL_ENDPOINT", "EMAIL_SENDER", "EMAIL_RECIPIENTS", "PAGERDUTY_ROUTING_KEY", "PAGERDUTY_URL",
-  "AZURE_CLIENT_ID", "MONITOR_SCHEDULE", "ARM_ENDPOINT", "IDENTITY_ENDPOINT", "QUERY_TIMEOUT_SECONDS", "HEALTH_STALE_AFTER_MINUTES",
+  "LOG_ANALYTICS_WORKSPACE_ID",
+  "LOG_ANALYTICS_ENDPOINT",
+  "LOG_ANALYTICS_WORKSPACE_RESOURCE_ID",
+  "STATE_TABLE_ENDPOINT",
+  "STATE_STORAGE_CONNECTION_STRING",
+  "STATE_TABLE_PREFIX",
+  "TEAMS_WEBHOOK_URL",
+  "EMAIL_ENDPOINT",
+  "EMAIL_SENDER",
+  "EMAIL_RECIPIENTS",
+  "PAGERDUTY_ROUTING_KEY",
+  "PAGERDUTY_URL",
+  "AZURE_CLIENT_ID",
+  "MONITOR_SCHEDULE",
+  "ARM_ENDPOINT",
+  "IDENTITY_ENDPOINT",
+  "QUERY_TIMEOUT_SECONDS",
+  "HEALTH_STALE_AFTER_MINUTES",
 ]);
 
 function toWorld(f: ParsedScenarioFile, problems: string[]): ScenarioWorld {
   const at = (path: PropertyKey[], message: string) => problems.push(`${jsonPath(path)}: ${message}`);
   if (f.end.getTime() <= f.start.getTime()) at(["end"], "expected a time after start");
-  if (f.end.getTime() - f.start.getTime() > MAX_SPAN_DAYS * 86_400_000) at(["end"], `expected at most ${MAX_SPAN_DAYS} days after start`);
+  if (f.end.getTime() - f.start.getTime() > MAX_SPAN_DAYS * 86_400_000)
+    at(["end"], `expected at most ${MAX_SPAN_DAYS} days after start`);
 
   const tables = new Set(f.workspace.tables);
   const bins = new Map<number, BinRows>();
   f.timeline.forEach((entry, i) => {
     const from = entry.at.getTime();
-    if (from % BIN_MS !== 0) at(["timeline", i, "at"], `expected the start of a ${SCENARIO_BIN_MINUTES}-minute bin (minutes divisible by ${SCENARIO_BIN_MINUTES}, no seconds)`);
+    if (from % BIN_MS !== 0)
+      at(
+        ["timeline", i, "at"],
+        `expected the start of a ${SCENARIO_BIN_MINUTES}-minute bin (minutes divisible by ${SCENARIO_BIN_MINUTES}, no seconds)`,
+      );
     const until = entry.until?.getTime() ?? from + BIN_MS;
-    if (entry.until && (until <= from || until % BIN_MS !== 0)) at(["timeline", i, "until"], `expected a ${SCENARIO_BIN_MINUTES}-minute boundary after at`);
-    if (until - from > MAX_SPAN_DAYS * 86_400_000) return at(["timeline", i, "until"], `expected at most ${MAX_SPAN_DAYS} days after at`);
+    if (entry.until && (until <= from || until % BIN_MS !== 0))
+      at(["timeline", i, "until"], `expected a ${SCENARIO_BIN_MINUTES}-minute boundary after at`);
+    if (until - from > MAX_SPAN_DAYS * 86_400_000)
+      return at(["timeline", i, "until"], `expected at most ${MAX_SPAN_DAYS} days after at`);
     for (const signal of ROW_SIGNALS) {
       entry[signal].forEach((row, j) => {
         const path = ["timeline", i, signal, j];
@@ -113,20 +150,28 @@ function toWorld(f: ParsedScenarioFile, problems: string[]): ScenarioWorld {
         if (!tables.has(table)) at(path, `the workspace has no ${table} table: add it to workspace.tables`);
         const counts = countsOf(signal, row.counts as Record<string, number | undefined>, path, at);
         if (!counts) return;
-        for (let t = from; t < until; t += BIN_MS) add(bins, t, signal, dims, counts, "sample" in row ? row.sample : undefined);
+        for (let t = from; t < until; t += BIN_MS)
+          add(bins, t, signal, dims, counts, "sample" in row ? row.sample : undefined);
       });
     }
   });
 
   f.controlPlane.forEach((s, i) => {
-    if (s.vaults.length === 0 && s.roleAssignments.length === 0) at(["controlPlane", i], "expected vaults or roleAssignments: an empty snapshot hides every vault");
+    if (s.vaults.length === 0 && s.roleAssignments.length === 0)
+      at(["controlPlane", i], "expected vaults or roleAssignments: an empty snapshot hides every vault");
   });
   const hasCp = f.settings.CONTROL_PLANE_CONFIG !== undefined;
   const firstCp = Math.min(...f.controlPlane.map((s) => s.at.getTime()));
-  if (hasCp && !(firstCp <= f.start.getTime())) at(["controlPlane"], "CONTROL_PLANE_CONFIG is set: expected a snapshot at or before start, so Resource Manager has something to show");
+  if (hasCp && !(firstCp <= f.start.getTime()))
+    at(
+      ["controlPlane"],
+      "CONTROL_PLANE_CONFIG is set: expected a snapshot at or before start, so Resource Manager has something to show",
+    );
   f.truth?.incidents.forEach((t, i) => {
-    if (t.recovered.getTime() <= t.onset.getTime()) at(["truth", "incidents", i, "recovered"], "expected a time after onset");
-    if (t.cause && t.cause.getTime() > t.onset.getTime()) at(["truth", "incidents", i, "cause"], "expected a time at or before onset");
+    if (t.recovered.getTime() <= t.onset.getTime())
+      at(["truth", "incidents", i, "recovered"], "expected a time after onset");
+    if (t.cause && t.cause.getTime() > t.onset.getTime())
+      at(["truth", "incidents", i, "cause"], "expected a time at or before onset");
   });
 
   const binStarts = [...bins.keys()].sort((a, b) => a - b);
@@ -148,7 +193,13 @@ function toWorld(f: ParsedScenarioFile, problems: string[]): ScenarioWorld {
 
 type Row = { series?: string | undefined; dims?: unknown };
 
-function dimsOf(f: ParsedScenarioFile, signal: RowSignal, row: Row, path: PropertyKey[], at: (p: PropertyKey[], m: string) => void): Record<string, unknown> | undefined {
+function dimsOf(
+  f: ParsedScenarioFile,
+  signal: RowSignal,
+  row: Row,
+  path: PropertyKey[],
+  at: (p: PropertyKey[], m: string) => void,
+): Record<string, unknown> | undefined {
   if ((row.series === undefined) === (row.dims === undefined)) {
     at(path, "expected exactly one of series (a name from `series`) or dims");
     return undefined;
@@ -156,7 +207,10 @@ function dimsOf(f: ParsedScenarioFile, signal: RowSignal, row: Row, path: Proper
   if (row.dims !== undefined) return row.dims as Record<string, unknown>;
   const s = f.series[row.series!];
   if (!s) {
-    at([...path, "series"], `no series named ${JSON.stringify(row.series)}${Object.keys(f.series).length ? `; known: ${Object.keys(f.series).join(", ")}` : ""}`);
+    at(
+      [...path, "series"],
+      `no series named ${JSON.stringify(row.series)}${Object.keys(f.series).length ? `; known: ${Object.keys(f.series).join(", ")}` : ""}`,
+    );
     return undefined;
   }
   if (s.signal !== signal) {
@@ -167,20 +221,32 @@ function dimsOf(f: ParsedScenarioFile, signal: RowSignal, row: Row, path: Proper
 }
 
 /** Fills the counts in: missing ones are 0, a missing total is the sum of the status counts. */
-function countsOf(signal: RowSignal, given: Record<string, number | undefined>, path: PropertyKey[], at: (p: PropertyKey[], m: string) => void): Record<string, number> | undefined {
+function countsOf(
+  signal: RowSignal,
+  given: Record<string, number | undefined>,
+  path: PropertyKey[],
+  at: (p: PropertyKey[], m: string) => void,
+): Record<string, number> | undefined {
   const keys = signal === "kv-requests" ? KV_COUNTS : signal === "dependency-calls" ? DEP_COUNTS : ["events"];
   const counts = Object.fromEntries(keys.map((k) => [k, given[k] ?? 0]));
   if (signal === "credential-traces" || signal === "host-startup") return counts;
   const parts = keys.filter((k) => k !== "total").reduce((n, k) => n + counts[k]!, 0);
-  if (given["total"] === undefined) counts["total"] = parts;
-  else if (parts > counts["total"]!) {
-    at([...path, "counts"], `the status counts add up to ${parts}, more than total ${counts["total"]}`);
+  if (given.total === undefined) counts.total = parts;
+  else if (parts > counts.total!) {
+    at([...path, "counts"], `the status counts add up to ${parts}, more than total ${counts.total}`);
     return undefined;
   }
   return counts;
 }
 
-function add(bins: Map<number, BinRows>, t: number, signal: RowSignal, dims: Record<string, unknown>, counts: Record<string, number>, sample: string | undefined): void {
+function add(
+  bins: Map<number, BinRows>,
+  t: number,
+  signal: RowSignal,
+  dims: Record<string, unknown>,
+  counts: Record<string, number>,
+  sample: string | undefined,
+): void {
   let b = bins.get(t);
   if (!b) {
     b = { "kv-requests": [], "dependency-calls": [], "credential-traces": [], "host-startup": [] };
@@ -193,7 +259,12 @@ function add(bins: Map<number, BinRows>, t: number, signal: RowSignal, dims: Rec
     for (const [k, v] of Object.entries(counts)) same.counts[k] = (same.counts[k] ?? 0) + v;
     return;
   }
-  rows.push({ binStart: new Date(t), dims, counts: { ...counts }, ...(sample !== undefined ? { sample } : {}) } as (typeof rows)[number]);
+  rows.push({
+    binStart: new Date(t),
+    dims,
+    counts: { ...counts },
+    ...(sample !== undefined ? { sample } : {}),
+  } as (typeof rows)[number]);
 }
 
 function settingsOf(s: ParsedScenarioFile["settings"]): Record<string, string> {

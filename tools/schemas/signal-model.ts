@@ -14,15 +14,17 @@ export function signalModelJsonSchema(): Record<string, unknown> {
       unrepresentable: "any",
       override: (ctx) => {
         if ((ctx.zodSchema as { _zod: { def: { type: string } } })._zod.def.type === "date") {
-          ctx.jsonSchema["type"] = "string";
-          ctx.jsonSchema["format"] = "date-time";
+          ctx.jsonSchema.type = "string";
+          ctx.jsonSchema.format = "date-time";
         }
       },
     });
-  const defs = Object.fromEntries(SIGNAL_NAMES.map((name) => {
-    const { $schema: _, ...rest } = toJson(SIGNAL_ROWS[name]) as Record<string, unknown>;
-    return [name, rest];
-  }));
+  const defs = Object.fromEntries(
+    SIGNAL_NAMES.map((name) => {
+      const { $schema: _, ...rest } = toJson(SIGNAL_ROWS[name]) as Record<string, unknown>;
+      return [name, rest];
+    }),
+  );
   return {
     $schema: "https://json-schema.org/draft/2020-12/schema",
     $id: `urn:vaultwatch:signal-model:v${SIGNAL_MODEL_VERSION}`,

@@ -84,17 +84,33 @@ export async function startAcsStandIn(o: AcsStandInOptions = {}): Promise<AcsSta
   const queues: Record<AcsRoute, AcsFault[]> = { send: [], poll: [] };
 
   const server = createServer((req, res) => {
-    void handle(req, res).catch((error: unknown) => send(res, 500, { error: { code: "StandInError", message: String(error) } }));
+    void handle(req, res).catch((error: unknown) =>
+      send(res, 500, { error: { code: "StandInError", message: String(error) } }),
+    );
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", "http://standin");
     const body = await readBody(req);
     const route: AcsRoute | undefined =
-      req.method === "POST" && url.pathname === "/emails:send" ? "send" : req.method === "GET" && /^\/emails\/operations\/[^/]+$/.test(url.pathname) ? "poll" : undefined;
+      req.method === "POST" && url.pathname === "/emails:send"
+        ? "send"
+        : req.method === "GET" && /^\/emails\/operations\/[^/]+$/.test(url.pathname)
+          ? "poll"
+          : undefined;
     const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1];
-    const operationId = route === "poll" ? decodeURIComponent(url.pathname.split("/").pop() ?? "") : header(req, "operation-id");
-    const record = (status: number) => requests.push({ route: route ?? "unknown", method: req.method ?? "", path: url.pathname, status, operationId, token, at: new Date() });
+    const operationId =
+      route === "poll" ? decodeURIComponent(url.pathname.split("/").pop() ?? "") : header(req, "operation-id");
+    const record = (status: number) =>
+      requests.push({
+        route: route ?? "unknown",
+        method: req.method ?? "",
+        path: url.pathname,
+        status,
+        operationId,
+        token,
+        at: new Date(),
+      });
     const answer = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
       record(status);
       send(res, status, payload, headers);
@@ -112,7 +128,14 @@ export async function startAcsStandIn(o: AcsStandInOptions = {}): Promise<AcsSta
       return answer(fault.status, fault.body ?? error(codeFor(fault.status), `injected ${fault.status}`), headers);
     }
     if (!token) return answer(401, error("Unauthorized", "Authorization header with a bearer token is required."));
-    if (!url.searchParams.get("api-version")) return answer(400, error("MissingApiVersionParameter", "The api-version query parameter (?api-version=) is required for all requests."));
+    if (!url.searchParams.get("api-version"))
+      return answer(
+        400,
+        error(
+          "MissingApiVersionParameter",
+          "The api-version query parameter (?api-version=) is required for all requests.",
+        ),
+      );
 
     if (route === "poll") {
       const op = operations.get(operationId ?? "");
@@ -124,7 +147,8 @@ export async function startAcsStandIn(o: AcsStandInOptions = {}): Promise<AcsSta
       return answer(200, { id: op.id, status: op.final, ...(op.error ? { error: op.error } : {}) });
     }
 
-    if (operationId !== undefined && !GUID.test(operationId)) return answer(400, error("InvalidOperationId", "The Operation-Id header must be a GUID."));
+    if (operationId !== undefined && !GUID.test(operationId))
+      return answer(400, error("InvalidOperationId", "The Operation-Id header must be a GUID."));
     const existing = operationId ? operations.get(operationId) : undefined;
     if (existing) return accepted(existing);
 
@@ -137,10 +161,18 @@ export async function startAcsStandIn(o: AcsStandInOptions = {}): Promise<AcsSta
     const invalid = validate(message);
     if (invalid) return answer(400, error(invalid.code, invalid.message));
 
-    const op: Operation = { id: operationId ?? randomUUID(), final: "Succeeded", error: undefined, pollsLeft: runningPolls };
+    const op: Operation = {
+      id: operationId ?? randomUUID(),
+      final: "Succeeded",
+      error: undefined,
+      pollsLeft: runningPolls,
+    };
     if (fault?.kind === "operation-failed") {
       op.final = "Failed";
-      op.error = { code: fault.code ?? "EmailDroppedAllRecipientsSuppressed", message: fault.message ?? "Message was dropped because all recipients were suppressed." };
+      op.error = {
+        code: fault.code ?? "EmailDroppedAllRecipientsSuppressed",
+        message: fault.message ?? "Message was dropped because all recipients were suppressed.",
+      };
     } else if (fault?.kind === "operation-canceled") {
       op.final = "Canceled";
     }
@@ -165,7 +197,8 @@ export async function startAcsStandIn(o: AcsStandInOptions = {}): Promise<AcsSta
     requests,
     faults: {
       inject(fault, times = 1) {
-        const route: AcsRoute = fault.kind === "status" || fault.kind === "delay" || fault.kind === "drop" ? (fault.on ?? "send") : "send";
+        const route: AcsRoute =
+          fault.kind === "status" || fault.kind === "delay" || fault.kind === "drop" ? (fault.on ?? "send") : "send";
         for (let i = 0; i < times; i++) queues[route].push(fault);
       },
       clear() {
@@ -187,7 +220,13 @@ function error(code: string, message: string) {
 }
 
 function codeFor(status: number): string {
-  return status === 429 ? "TooManyRequests" : status === 503 ? "ServiceUnavailable" : status >= 500 ? "InternalServerError" : "BadRequest";
+  return status === 429
+    ? "TooManyRequests"
+    : status === 503
+      ? "ServiceUnavailable"
+      : status >= 500
+        ? "InternalServerError"
+        : "BadRequest";
 }
 
 type Address = { address?: unknown };
@@ -198,31 +237,36 @@ function addresses(list: unknown): string[] {
 
 /** The checks the service makes before it accepts a message. */
 function validate(m: Record<string, unknown>): { code: string; message: string } | undefined {
-  const recipients = (m["recipients"] ?? {}) as Record<string, unknown>;
-  const content = (m["content"] ?? {}) as Record<string, unknown>;
-  const all = [...addresses(recipients["to"]), ...addresses(recipients["cc"]), ...addresses(recipients["bcc"])];
-  if (typeof m["senderAddress"] !== "string" || !m["senderAddress"].includes("@")) return { code: "InvalidSenderAddress", message: "senderAddress is required and must be an email address." };
-  if (all.length === 0) return { code: "EmptyRecipients", message: "At least one recipient (to, cc or bcc) is required." };
+  const recipients = (m.recipients ?? {}) as Record<string, unknown>;
+  const content = (m.content ?? {}) as Record<string, unknown>;
+  const all = [...addresses(recipients.to), ...addresses(recipients.cc), ...addresses(recipients.bcc)];
+  if (typeof m.senderAddress !== "string" || !m.senderAddress.includes("@"))
+    return { code: "InvalidSenderAddress", message: "senderAddress is required and must be an email address." };
+  if (all.length === 0)
+    return { code: "EmptyRecipients", message: "At least one recipient (to, cc or bcc) is required." };
   const bad = all.find((a) => !/^[^@\s]+@[^@\s]+$/.test(a));
-  if (bad !== undefined) return { code: "InvalidEmailAddress", message: `The recipient address '${bad}' is not a valid email address.` };
-  if (typeof content["subject"] !== "string" || content["subject"] === "") return { code: "EmptySubject", message: "content.subject is required." };
-  if (typeof content["plainText"] !== "string" && typeof content["html"] !== "string") return { code: "EmptyContent", message: "content.plainText or content.html is required." };
+  if (bad !== undefined)
+    return { code: "InvalidEmailAddress", message: `The recipient address '${bad}' is not a valid email address.` };
+  if (typeof content.subject !== "string" || content.subject === "")
+    return { code: "EmptySubject", message: "content.subject is required." };
+  if (typeof content.plainText !== "string" && typeof content.html !== "string")
+    return { code: "EmptyContent", message: "content.plainText or content.html is required." };
   return undefined;
 }
 
 function emailOf(operationId: string, m: Record<string, unknown>): AcsEmail {
-  const recipients = (m["recipients"] ?? {}) as Record<string, unknown>;
-  const content = m["content"] as Record<string, unknown>;
+  const recipients = (m.recipients ?? {}) as Record<string, unknown>;
+  const content = m.content as Record<string, unknown>;
   return {
     operationId,
     at: new Date(),
-    senderAddress: m["senderAddress"] as string,
-    to: addresses(recipients["to"]),
-    cc: addresses(recipients["cc"]),
-    bcc: addresses(recipients["bcc"]),
-    subject: content["subject"] as string,
-    plainText: typeof content["plainText"] === "string" ? content["plainText"] : undefined,
-    html: typeof content["html"] === "string" ? content["html"] : undefined,
-    headers: (m["headers"] ?? {}) as Record<string, string>,
+    senderAddress: m.senderAddress as string,
+    to: addresses(recipients.to),
+    cc: addresses(recipients.cc),
+    bcc: addresses(recipients.bcc),
+    subject: content.subject as string,
+    plainText: typeof content.plainText === "string" ? content.plainText : undefined,
+    html: typeof content.html === "string" ? content.html : undefined,
+    headers: (m.headers ?? {}) as Record<string, string>,
   };
 }

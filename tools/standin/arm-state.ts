@@ -54,7 +54,14 @@ export interface ArmState {
 }
 
 export function emptyArmState(): ArmState {
-  return { roleAssignments: [], roleDefinitions: [], vaults: [], diagnosticSettings: {}, readerScopes: undefined, pageSize: 100 };
+  return {
+    roleAssignments: [],
+    roleDefinitions: [],
+    vaults: [],
+    diagnosticSettings: {},
+    readerScopes: undefined,
+    pageSize: 100,
+  };
 }
 
 const TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";
@@ -112,7 +119,14 @@ export function roleDefinitionBody(d: StandInRoleDefinition, scope: string): unk
       type: d.roleType ?? "CustomRole",
       description: "",
       assignableScopes: ["/"],
-      permissions: [{ actions: d.actions ?? [], notActions: d.notActions ?? [], dataActions: d.dataActions ?? [], notDataActions: d.notDataActions ?? [] }],
+      permissions: [
+        {
+          actions: d.actions ?? [],
+          notActions: d.notActions ?? [],
+          dataActions: d.dataActions ?? [],
+          notDataActions: d.notDataActions ?? [],
+        },
+      ],
       createdOn: "2025-06-01T10:00:00.0000000Z",
       updatedOn: "2025-06-01T10:00:00.0000000Z",
     },
@@ -130,8 +144,15 @@ export function diagnosticSettingBody(vaultId: string, s: StandInDiagnosticSetti
       workspaceId: s.workspaceId ?? null,
       eventHubAuthorizationRuleId: s.eventHubAuthorizationRuleId ?? null,
       eventHubName: null,
-      metrics: [{ timeGrain: null, category: "AllMetrics", enabled: false, retentionPolicy: { enabled: false, days: 0 } }],
-      logs: s.logs.map((l) => ({ category: l.category ?? null, categoryGroup: l.categoryGroup ?? null, enabled: l.enabled, retentionPolicy: { enabled: false, days: 0 } })),
+      metrics: [
+        { timeGrain: null, category: "AllMetrics", enabled: false, retentionPolicy: { enabled: false, days: 0 } },
+      ],
+      logs: s.logs.map((l) => ({
+        category: l.category ?? null,
+        categoryGroup: l.categoryGroup ?? null,
+        enabled: l.enabled,
+        retentionPolicy: { enabled: false, days: 0 },
+      })),
       logAnalyticsDestinationType: s.logAnalyticsDestinationType ?? null,
     },
   };

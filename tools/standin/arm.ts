@@ -2,7 +2,15 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { randomUUID } from "node:crypto";
 import { ArmFaultPlan, type ArmEndpoint, type ArmFault } from "./arm-faults.js";
-import { authorizationFailed, diagnosticSettingBody, emptyArmState, roleAssignmentBody, roleDefinitionBody, vaultBody, type ArmState } from "./arm-state.js";
+import {
+  authorizationFailed,
+  diagnosticSettingBody,
+  emptyArmState,
+  roleAssignmentBody,
+  roleDefinitionBody,
+  vaultBody,
+  type ArmState,
+} from "./arm-state.js";
 import { applyTransportFault, closeServer, readBody, send } from "./http.js";
 
 export interface ArmStandInOptions {
@@ -68,7 +76,9 @@ export async function startArmStandIn(o: ArmStandInOptions = {}): Promise<ArmSta
   const objectId = o.callerObjectId ?? "5e1f3a7c-9b2d-4c6e-8f0a-2b4c6d8e0f1a";
 
   const server = createServer((req, res) => {
-    void handle(req, res).catch((error: unknown) => send(res, 500, { error: { code: "StandInError", message: String(error) } }));
+    void handle(req, res).catch((error: unknown) =>
+      send(res, 500, { error: { code: "StandInError", message: String(error) } }),
+    );
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -87,7 +97,12 @@ export async function startArmStandIn(o: ArmStandInOptions = {}): Promise<ArmSta
       });
     if (!route) {
       record(404);
-      return send(res, 404, { error: { code: "NoRegisteredProviderFound", message: `the ARM stand-in has no route for ${req.method} ${url.pathname}` } });
+      return send(res, 404, {
+        error: {
+          code: "NoRegisteredProviderFound",
+          message: `the ARM stand-in has no route for ${req.method} ${url.pathname}`,
+        },
+      });
     }
     const fault = faults.take(route.endpoint, url.pathname);
     if (await applyTransportFault(fault, req, res, record)) return;
@@ -97,21 +112,44 @@ export async function startArmStandIn(o: ArmStandInOptions = {}): Promise<ArmSta
   }
 
   function faulted(fault: ArmFault | undefined, route: Route): Answer | undefined {
-    if (fault?.kind === "forbidden") return { status: 403, body: authorizationFailed(clientId, objectId, route.action, route.scope) };
+    if (fault?.kind === "forbidden")
+      return { status: 403, body: authorizationFailed(clientId, objectId, route.action, route.scope) };
     if (fault?.kind !== "status") return undefined;
-    const headers: Record<string, string> = fault.retryAfterSeconds !== undefined ? { "retry-after": String(fault.retryAfterSeconds) } : {};
+    const headers: Record<string, string> =
+      fault.retryAfterSeconds !== undefined ? { "retry-after": String(fault.retryAfterSeconds) } : {};
     const code = fault.status === 429 ? "TooManyRequests" : fault.status >= 500 ? "InternalServerError" : "BadRequest";
-    return { status: fault.status, body: fault.body ?? { error: { code, message: `injected ${fault.status}` } }, headers };
+    return {
+      status: fault.status,
+      body: fault.body ?? { error: { code, message: `injected ${fault.status}` } },
+      headers,
+    };
   }
 
   function guarded(req: IncomingMessage, url: URL, body: string, route: Route): Answer {
     if (!/^Bearer \S+$/.test(req.headers.authorization ?? "")) {
-      return { status: 401, body: { error: { code: "AuthenticationFailed", message: "Authentication failed. The 'Authorization' header is missing." } } };
+      return {
+        status: 401,
+        body: {
+          error: {
+            code: "AuthenticationFailed",
+            message: "Authentication failed. The 'Authorization' header is missing.",
+          },
+        },
+      };
     }
     if (!url.searchParams.get("api-version")) {
-      return { status: 400, body: { error: { code: "MissingApiVersionParameter", message: "The api-version query parameter (?api-version=) is required for all requests." } } };
+      return {
+        status: 400,
+        body: {
+          error: {
+            code: "MissingApiVersionParameter",
+            message: "The api-version query parameter (?api-version=) is required for all requests.",
+          },
+        },
+      };
     }
-    if (route.endpoint !== "resourceGraph" && !canRead(route.scope)) return { status: 403, body: authorizationFailed(clientId, objectId, route.action, route.scope) };
+    if (route.endpoint !== "resourceGraph" && !canRead(route.scope))
+      return { status: 403, body: authorizationFailed(clientId, objectId, route.action, route.scope) };
     return route.answer(url, body);
   }
 
@@ -125,23 +163,52 @@ export async function startArmStandIn(o: ArmStandInOptions = {}): Promise<ArmSta
     if (method === "GET" && (m = /^(\/.*)?\/providers\/Microsoft\.Authorization\/roleAssignments$/i.exec(p))) {
       const scope = m[1] ?? "/";
       if (scope.startsWith("//")) return undefined;
-      return { endpoint: "roleAssignments", scope, action: READ_ASSIGNMENTS, answer: (url) => listAssignments(scope, url) };
+      return {
+        endpoint: "roleAssignments",
+        scope,
+        action: READ_ASSIGNMENTS,
+        answer: (url) => listAssignments(scope, url),
+      };
     }
     if (method === "GET" && (m = /^(\/.*)?\/providers\/Microsoft\.Authorization\/roleDefinitions\/([^/]+)$/i.exec(p))) {
       const scope = m[1] ?? "/";
       const guid = (m[2] ?? "").toLowerCase();
       if (scope.startsWith("//")) return undefined;
-      return { endpoint: "roleDefinitions", scope, action: "Microsoft.Authorization/roleDefinitions/read", answer: () => roleDefinition(scope, guid) };
+      return {
+        endpoint: "roleDefinitions",
+        scope,
+        action: "Microsoft.Authorization/roleDefinitions/read",
+        answer: () => roleDefinition(scope, guid),
+      };
     }
-    if (method === "GET" && (m = /^(\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.KeyVault\/vaults\/[^/]+)\/providers\/Microsoft\.Insights\/diagnosticSettings$/i.exec(p))) {
+    if (
+      method === "GET" &&
+      (m =
+        /^(\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.KeyVault\/vaults\/[^/]+)\/providers\/Microsoft\.Insights\/diagnosticSettings$/i.exec(
+          p,
+        ))
+    ) {
       const vault = m[1] ?? "";
-      return { endpoint: "diagnosticSettings", scope: vault, action: "microsoft.insights/diagnosticSettings/read", answer: () => diagnosticSettings(vault) };
+      return {
+        endpoint: "diagnosticSettings",
+        scope: vault,
+        action: "microsoft.insights/diagnosticSettings/read",
+        answer: () => diagnosticSettings(vault),
+      };
     }
-    if (method === "GET" && /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.KeyVault\/vaults\/[^/]+$/i.test(p)) {
+    if (
+      method === "GET" &&
+      /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.KeyVault\/vaults\/[^/]+$/i.test(p)
+    ) {
       return { endpoint: "vaults", scope: p, action: "Microsoft.KeyVault/vaults/read", answer: () => vault(p) };
     }
     if (method === "POST" && /^\/providers\/Microsoft\.ResourceGraph\/resources$/i.test(p)) {
-      return { endpoint: "resourceGraph", scope: "/", action: "Microsoft.ResourceGraph/resources/read", answer: (_url, body) => resourceGraph(body) };
+      return {
+        endpoint: "resourceGraph",
+        scope: "/",
+        action: "Microsoft.ResourceGraph/resources/read",
+        answer: (_url, body) => resourceGraph(body),
+      };
     }
     return undefined;
   }
@@ -150,7 +217,10 @@ export async function startArmStandIn(o: ArmStandInOptions = {}): Promise<ArmSta
     const filter = url.searchParams.get("$filter") ?? "";
     const principal = /^principalId eq '([^']+)'$/i.exec(filter.trim())?.[1]?.toLowerCase();
     if (filter && !principal && !/^atScope\(\)$/i.test(filter.trim())) {
-      return { status: 400, body: { error: { code: "UnsupportedQuery", message: `the ARM stand-in does not support $filter=${filter}` } } };
+      return {
+        status: 400,
+        body: { error: { code: "UnsupportedQuery", message: `the ARM stand-in does not support $filter=${filter}` } },
+      };
     }
     // principalId eq: at, above and below the scope; atScope(): at and above; none: at, above and below.
     const matching = state.roleAssignments.filter((a) => {
@@ -159,18 +229,33 @@ export async function startArmStandIn(o: ArmStandInOptions = {}): Promise<ArmSta
     });
     const skip = Number(url.searchParams.get("$skipToken") ?? "0");
     const page = matching.slice(skip, skip + state.pageSize);
-    const next = skip + state.pageSize < matching.length ? new URL(`https://management.azure.com${url.pathname}${url.search}`) : undefined;
+    const next =
+      skip + state.pageSize < matching.length
+        ? new URL(`https://management.azure.com${url.pathname}${url.search}`)
+        : undefined;
     next?.searchParams.set("$skipToken", String(skip + state.pageSize));
     const sub = /^\/subscriptions\/([^/]+)/i.exec(scope)?.[1] ?? "00000000-0000-0000-0000-000000000000";
     return {
       status: 200,
-      body: { value: page.map((a) => roleAssignmentBody(a, (a.name ??= randomUUID()), sub)), ...(next ? { nextLink: next.toString() } : {}) },
+      body: {
+        value: page.map((a) => roleAssignmentBody(a, (a.name ??= randomUUID()), sub)),
+        ...(next ? { nextLink: next.toString() } : {}),
+      },
     };
   }
 
   function roleDefinition(scope: string, guid: string): Answer {
     const d = state.roleDefinitions.find((r) => r.guid.toLowerCase() === guid);
-    if (!d) return { status: 404, body: { error: { code: "RoleDefinitionDoesNotExist", message: `The specified role definition with ID '${guid}' does not exist.` } } };
+    if (!d)
+      return {
+        status: 404,
+        body: {
+          error: {
+            code: "RoleDefinitionDoesNotExist",
+            message: `The specified role definition with ID '${guid}' does not exist.`,
+          },
+        },
+      };
     return { status: 200, body: roleDefinitionBody(d, scope) };
   }
 
@@ -181,7 +266,12 @@ export async function startArmStandIn(o: ArmStandInOptions = {}): Promise<ArmSta
       const [, , , , rg, , , , name] = path.split("/");
       return {
         status: 404,
-        body: { error: { code: "ResourceNotFound", message: `The Resource 'Microsoft.KeyVault/vaults/${name}' under resource group '${rg}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix` } },
+        body: {
+          error: {
+            code: "ResourceNotFound",
+            message: `The Resource 'Microsoft.KeyVault/vaults/${name}' under resource group '${rg}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`,
+          },
+        },
       };
     }
     return { status: 200, body: vaultBody(v) };
@@ -190,20 +280,33 @@ export async function startArmStandIn(o: ArmStandInOptions = {}): Promise<ArmSta
   function diagnosticSettings(vaultPath: string): Answer {
     const id = vaultPath.toLowerCase();
     if (!state.vaults.some((v) => v.id.toLowerCase() === id)) {
-      return { status: 404, body: { error: { code: "ResourceNotFound", message: `The Resource '${vaultPath}' was not found.` } } };
+      return {
+        status: 404,
+        body: { error: { code: "ResourceNotFound", message: `The Resource '${vaultPath}' was not found.` } },
+      };
     }
-    return { status: 200, body: { value: (state.diagnosticSettings[id] ?? []).map((s) => diagnosticSettingBody(vaultPath, s)) } };
+    return {
+      status: 200,
+      body: { value: (state.diagnosticSettings[id] ?? []).map((s) => diagnosticSettingBody(vaultPath, s)) },
+    };
   }
 
   function resourceGraph(text: string): Answer {
-    let q: { subscriptions?: string[]; query?: string; options?: { $top?: number; $skipToken?: string; resultFormat?: string } };
+    let q: {
+      subscriptions?: string[];
+      query?: string;
+      options?: { $top?: number; $skipToken?: string; resultFormat?: string };
+    };
     try {
       q = JSON.parse(text) as typeof q;
     } catch {
       return { status: 400, body: { error: { code: "BadRequest", message: "The request body is not JSON" } } };
     }
     if (!/type\s*=~\s*'microsoft\.keyvault\/vaults'/i.test(q.query ?? "")) {
-      return { status: 400, body: { error: { code: "BadRequest", message: "the ARM stand-in answers only the Key Vault discovery query" } } };
+      return {
+        status: 400,
+        body: { error: { code: "BadRequest", message: "the ARM stand-in answers only the Key Vault discovery query" } },
+      };
     }
     const subs = new Set((q.subscriptions ?? []).map((s) => s.toLowerCase()));
     // Resource Graph shows only what the caller may read: no error for the rest.
@@ -220,7 +323,14 @@ export async function startArmStandIn(o: ArmStandInOptions = {}): Promise<ArmSta
     const more = skip + top < rows.length;
     return {
       status: 200,
-      body: { totalRecords: rows.length, count: page.length, resultTruncated: "false", ...(more ? { $skipToken: String(skip + top) } : {}), data: page, facets: [] },
+      body: {
+        totalRecords: rows.length,
+        count: page.length,
+        resultTruncated: "false",
+        ...(more ? { $skipToken: String(skip + top) } : {}),
+        data: page,
+        facets: [],
+      },
       headers: { "x-ms-user-quota-remaining": "14", "x-ms-user-quota-resets-after": "00:00:05" },
     };
   }
@@ -246,10 +356,14 @@ function norm(s: string): string {
 function atOrAbove(scope: string, target: string): boolean {
   const s = norm(scope);
   const t = norm(target);
-  return s === "/" || s === t || t.startsWith(`${s}/`) || (/^\/providers\/microsoft\.management\/managementgroups\/[^/]+$/.test(s) && t.startsWith("/subscriptions/"));
+  return (
+    s === "/" ||
+    s === t ||
+    t.startsWith(`${s}/`) ||
+    (/^\/providers\/microsoft\.management\/managementgroups\/[^/]+$/.test(s) && t.startsWith("/subscriptions/"))
+  );
 }
 
 function below(scope: string, target: string): boolean {
   return norm(scope).startsWith(`${norm(target)}/`);
 }
-

@@ -33,7 +33,12 @@ export function sleep(ms: number, res: ServerResponse): Promise<void> {
  * Applies the transport part of an injected fault: close the connection unanswered, or hold the
  * request. True when nothing more should be sent (dropped, or the client gave up while held).
  */
-export async function applyTransportFault(fault: { kind: string; ms?: number } | undefined, req: IncomingMessage, res: ServerResponse, record: (status: number) => void): Promise<boolean> {
+export async function applyTransportFault(
+  fault: { kind: string; ms?: number } | undefined,
+  req: IncomingMessage,
+  res: ServerResponse,
+  record: (status: number) => void,
+): Promise<boolean> {
   if (fault?.kind === "drop") {
     record(0);
     req.socket.destroy();

@@ -63,23 +63,33 @@ export async function startPagerDutyStandIn(o: { routingKey?: string; port?: num
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = new URL(req.url ?? "/", "http://standin").pathname;
     const body = await readBody(req);
-    if (req.method !== "POST" || path !== "/v2/enqueue") return send(res, 404, { status: "not found", message: `no route for ${req.method} ${path}` });
+    if (req.method !== "POST" || path !== "/v2/enqueue")
+      return send(res, 404, { status: "not found", message: `no route for ${req.method} ${path}` });
     const bytes = Buffer.byteLength(body);
     let parsed: Record<string, unknown> | undefined;
     try {
       const value: unknown = JSON.parse(body);
-      parsed = value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+      parsed =
+        value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
     } catch {
       parsed = undefined;
     }
-    const record = (status: number, errors: string[] = []) => events.push({ at: new Date(), status, bytes, event: parsed, errors });
+    const record = (status: number, errors: string[] = []) =>
+      events.push({ at: new Date(), status, bytes, event: parsed, errors });
 
     const fault = queue.shift();
     if (await applyTransportFault(fault, req, res, (status) => record(status))) return;
     if (fault?.kind === "status") {
       record(fault.status);
-      const headers: Record<string, string> = fault.retryAfterSeconds !== undefined ? { "retry-after": String(fault.retryAfterSeconds) } : {};
-      const text = fault.status === 429 ? { status: "throttle event", message: "Requests for this service are arriving too quickly. Please retry later." } : { status: "error", message: `injected ${fault.status}` };
+      const headers: Record<string, string> =
+        fault.retryAfterSeconds !== undefined ? { "retry-after": String(fault.retryAfterSeconds) } : {};
+      const text =
+        fault.status === 429
+          ? {
+              status: "throttle event",
+              message: "Requests for this service are arriving too quickly. Please retry later.",
+            }
+          : { status: "error", message: `injected ${fault.status}` };
       return send(res, fault.status, fault.body ?? text, headers);
     }
 
@@ -98,7 +108,10 @@ export async function startPagerDutyStandIn(o: { routingKey?: string; port?: num
       record(400, errors);
       return send(res, 400, { ...INVALID, errors });
     }
-    const dedupKey = typeof parsed.dedup_key === "string" && parsed.dedup_key !== "" ? parsed.dedup_key : randomBytes(16).toString("hex");
+    const dedupKey =
+      typeof parsed.dedup_key === "string" && parsed.dedup_key !== ""
+        ? parsed.dedup_key
+        : randomBytes(16).toString("hex");
     apply(String(parsed.event_action), dedupKey, parsed.payload as Record<string, unknown> | undefined);
     record(202);
     send(res, 202, { status: "success", message: "Event processed", dedup_key: dedupKey });
@@ -107,25 +120,34 @@ export async function startPagerDutyStandIn(o: { routingKey?: string; port?: num
   function validate(e: Record<string, unknown>): string[] {
     const errors: string[] = [];
     const key = e.routing_key;
-    if (typeof key !== "string" || key.length !== 32) errors.push("Length of 'routing_key' is incorrect (should be 32 characters)");
+    if (typeof key !== "string" || key.length !== 32)
+      errors.push("Length of 'routing_key' is incorrect (should be 32 characters)");
     else if (key !== routingKey) errors.push("Invalid routing key");
     const action = e.event_action;
     if (typeof action !== "string" || action === "") errors.push("'event_action' is missing or blank");
-    else if (!ACTIONS.includes(action)) errors.push("'event_action' is invalid (must be one of the following: 'trigger', 'acknowledge' or 'resolve')");
+    else if (!ACTIONS.includes(action))
+      errors.push("'event_action' is invalid (must be one of the following: 'trigger', 'acknowledge' or 'resolve')");
     const dedup = e.dedup_key;
     if (dedup !== undefined && typeof dedup !== "string") errors.push("'dedup_key' must be a string");
-    if (typeof dedup === "string" && dedup.length > MAX_DEDUP_KEY) errors.push(`'dedup_key' is too long (maximum is ${MAX_DEDUP_KEY} characters)`);
-    if ((action === "acknowledge" || action === "resolve") && (typeof dedup !== "string" || dedup === "")) errors.push("'dedup_key' is missing or blank");
+    if (typeof dedup === "string" && dedup.length > MAX_DEDUP_KEY)
+      errors.push(`'dedup_key' is too long (maximum is ${MAX_DEDUP_KEY} characters)`);
+    if ((action === "acknowledge" || action === "resolve") && (typeof dedup !== "string" || dedup === ""))
+      errors.push("'dedup_key' is missing or blank");
     if (action === "trigger") {
       const p = e.payload;
       if (!p || typeof p !== "object") errors.push("'payload' is missing or blank");
       else {
         const payload = p as Record<string, unknown>;
         for (const field of ["summary", "source"]) {
-          if (typeof payload[field] !== "string" || payload[field] === "") errors.push(`'payload.${field}' is missing or blank`);
+          if (typeof payload[field] !== "string" || payload[field] === "")
+            errors.push(`'payload.${field}' is missing or blank`);
         }
-        if (typeof payload.severity !== "string" || payload.severity === "") errors.push("'payload.severity' is missing or blank");
-        else if (!SEVERITIES.includes(payload.severity)) errors.push("'payload.severity' is invalid (must be one of the following: 'critical', 'warning', 'error' or 'info')");
+        if (typeof payload.severity !== "string" || payload.severity === "")
+          errors.push("'payload.severity' is missing or blank");
+        else if (!SEVERITIES.includes(payload.severity))
+          errors.push(
+            "'payload.severity' is invalid (must be one of the following: 'critical', 'warning', 'error' or 'info')",
+          );
       }
     }
     return errors;

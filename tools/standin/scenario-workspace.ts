@@ -4,7 +4,18 @@ import { SCENARIO_BIN_MINUTES } from "../scenario/format.js";
 import type { BinRows, ScenarioWorld } from "../scenario/load.js";
 import type { SignalRow } from "../../src/core/signals/signal-set.js";
 import { WINDOW_MINUTES } from "../../src/core/slo/windows.js";
-import { badRequest, changesRows, coverageRow, dataRow, parseWindow, periodsIn, tablesAnswer, type QueryAnswer, type Window, type Workspace } from "./workspace.js";
+import {
+  badRequest,
+  changesRows,
+  coverageRow,
+  dataRow,
+  parseWindow,
+  periodsIn,
+  tablesAnswer,
+  type QueryAnswer,
+  type Window,
+  type Workspace,
+} from "./workspace.js";
 
 const MINUTE = 60_000;
 const BIN = SCENARIO_BIN_MINUTES * MINUTE;
@@ -37,24 +48,37 @@ export class ScenarioWorkspace implements Workspace {
   answer(query: string, timespan: string | undefined): QueryAnswer {
     if (!timespan) return badRequest("BadArgumentError", "the request has no timespan");
     if (query.startsWith(TABLES_MARKER)) return tablesAnswer([...this.#tables]);
-    if (!query.startsWith(SIGNALS_MARKER)) return badRequest("SemanticError", "the scenario workspace answers only vaultwatch's own queries");
+    if (!query.startsWith(SIGNALS_MARKER))
+      return badRequest("SemanticError", "the scenario workspace answers only vaultwatch's own queries");
     const w = parseWindow(query);
-    if (!w) return badRequest("SyntaxError", "the query does not declare windowStart/windowEnd/priorStart/changesStart/historyStart");
+    if (!w)
+      return badRequest(
+        "SyntaxError",
+        "the query does not declare windowStart/windowEnd/priorStart/changesStart/historyStart",
+      );
     const rows: unknown[][] = [];
     for (const [, signal, table, kind] of query.matchAll(/^\/\/ leg: (\S+) (\S+) (data|coverage)$/gm)) {
-      if (!this.#tables.has(table!)) return badRequest("SemanticError", `'${table}' could not be resolved: the workspace has no table of that name`);
+      if (!this.#tables.has(table!))
+        return badRequest("SemanticError", `'${table}' could not be resolved: the workspace has no table of that name`);
       const k = kind as "data" | "coverage";
       if (signal === "changes") rows.push(...changesRows(this.#world.activity, k, w, this.#delay));
-      else if (signal === "kv-requests") rows.push(...this.#perBin("kv-requests", table!, k, w, (r) => (r.dims as { source: string }).source === table));
-      else if (signal === "dependency-calls" || signal === "credential-traces" || signal === "host-startup") rows.push(...this.#perBin(signal, table!, k, w, () => true));
+      else if (signal === "kv-requests")
+        rows.push(...this.#perBin("kv-requests", table!, k, w, (r) => (r.dims as { source: string }).source === table));
+      else if (signal === "dependency-calls" || signal === "credential-traces" || signal === "host-startup")
+        rows.push(...this.#perBin(signal, table!, k, w, () => true));
       else if (signal === "kv-history" && KV_TABLES.has(table!)) rows.push(...this.#history(table!, k, w));
-      else if ((signal === "slo-windows" || signal === "slo-period") && KV_TABLES.has(table!)) rows.push(...this.#kvSlo(signal, table!, k, w, periodsIn(query)));
-      else if (signal === "slo-windows" || signal === "slo-period") rows.push(...this.#dependencySlo(signal, table!, k, w, periodsIn(query)));
+      else if ((signal === "slo-windows" || signal === "slo-period") && KV_TABLES.has(table!))
+        rows.push(...this.#kvSlo(signal, table!, k, w, periodsIn(query)));
+      else if (signal === "slo-windows" || signal === "slo-period")
+        rows.push(...this.#dependencySlo(signal, table!, k, w, periodsIn(query)));
       // Invocations are not part of scenario format v1: the table answers, with no rows.
       else if (signal === "invocations") rows.push(...(k === "coverage" ? [coverageRow(signal, table!, 0, w)] : []));
       else return badRequest("SemanticError", `the scenario workspace has no rows for ${signal} in ${table}`);
     }
-    return { status: 200, body: { tables: [{ name: "PrimaryResult", columns: LEG_COLUMNS.map(([name, type]) => ({ name, type })), rows }] } };
+    return {
+      status: 200,
+      body: { tables: [{ name: "PrimaryResult", columns: LEG_COLUMNS.map(([name, type]) => ({ name, type })), rows }] },
+    };
   }
 
   /** Bins that overlap [from, windowEnd) and are already visible at windowEnd. */
@@ -68,14 +92,20 @@ export class ScenarioWorkspace implements Workspace {
     }
   }
 
-  #perBin<S extends keyof BinRows>(signal: S, table: string, kind: "data" | "coverage", w: Window, keep: (r: BinRows[S][number]) => boolean): unknown[][] {
+  #perBin<S extends keyof BinRows>(
+    signal: S,
+    table: string,
+    kind: "data" | "coverage",
+    w: Window,
+    keep: (r: BinRows[S][number]) => boolean,
+  ): unknown[][] {
     const out: unknown[][] = [];
     let events = 0;
     for (const [t, bin] of this.#bins(w.windowStart, w)) {
       for (const r of bin[signal] as BinRows[S][number][]) {
         if (!keep(r)) continue;
         const counts = r.counts as Record<string, number>;
-        events += counts["total"] ?? counts["events"] ?? 0;
+        events += counts.total ?? counts.events ?? 0;
         const row = dataRow(signal, t, r.dims as Record<string, unknown>, counts);
         if ("sample" in r) row[5] = r.sample;
         out.push(row);
@@ -86,7 +116,10 @@ export class ScenarioWorkspace implements Workspace {
 
   /** Hourly denials, throttles and requests per caller and vault, summed from the 5-minute rows. */
   #history(table: string, kind: "data" | "coverage", w: Window): unknown[][] {
-    const groups = new Map<string, { hour: number; dims: Record<string, string>; counts: { denied: number; throttled: number; total: number } }>();
+    const groups = new Map<
+      string,
+      { hour: number; dims: Record<string, string>; counts: { denied: number; throttled: number; total: number } }
+    >();
     let events = 0;
     for (const [t, bin] of this.#bins(w.historyStart, w)) {
       for (const r of bin["kv-requests"]) {
@@ -107,22 +140,43 @@ export class ScenarioWorkspace implements Workspace {
   }
 
   /** Bad (401, 403, 429) and total requests per identity and vault over each span ending at the window's end. */
-  #kvSlo(signal: "slo-windows" | "slo-period", table: string, kind: "data" | "coverage", w: Window, periods: number[]): unknown[][] {
+  #kvSlo(
+    signal: "slo-windows" | "slo-period",
+    table: string,
+    kind: "data" | "coverage",
+    w: Window,
+    periods: number[],
+  ): unknown[][] {
     return this.#slo(signal, table, kind, w, periods, (bin) =>
       bin["kv-requests"]
         .filter((r) => r.dims.source === table)
         .map((r) => {
           const { operation: _, ...dims } = r.dims;
-          return { dims: { subject: "identity-vault", ...dims }, bad: denied(r) + r.counts.throttled, total: r.counts.total };
+          return {
+            dims: { subject: "identity-vault", ...dims },
+            bad: denied(r) + r.counts.throttled,
+            total: r.counts.total,
+          };
         }),
     );
   }
 
   /** Failed and total calls per app and target, for app→dependency SLOs. */
-  #dependencySlo(signal: "slo-windows" | "slo-period", table: string, kind: "data" | "coverage", w: Window, periods: number[]): unknown[][] {
+  #dependencySlo(
+    signal: "slo-windows" | "slo-period",
+    table: string,
+    kind: "data" | "coverage",
+    w: Window,
+    periods: number[],
+  ): unknown[][] {
     return this.#slo(signal, table, kind, w, periods, (bin) =>
       bin["dependency-calls"].map((r) => ({
-        dims: { subject: "app-dependency", appRoleName: r.dims.appRoleName, targetKind: r.dims.targetKind, target: r.dims.target },
+        dims: {
+          subject: "app-dependency",
+          appRoleName: r.dims.appRoleName,
+          targetKind: r.dims.targetKind,
+          target: r.dims.target,
+        },
         bad: r.counts.total - r.counts.succeeded,
         total: r.counts.total,
       })),
@@ -148,7 +202,15 @@ export class ScenarioWorkspace implements Workspace {
         const key = JSON.stringify(r.dims);
         let g = groups.get(key);
         if (!g) {
-          g = { dims: r.dims, counts: Object.fromEntries(spans.flatMap(([n]) => [[`bad${n}`, 0], [`total${n}`, 0]])) };
+          g = {
+            dims: r.dims,
+            counts: Object.fromEntries(
+              spans.flatMap(([n]) => [
+                [`bad${n}`, 0],
+                [`total${n}`, 0],
+              ]),
+            ),
+          };
           groups.set(key, g);
         }
         for (const [n, minutes] of spans) {

@@ -87,21 +87,45 @@ export async function startStandIn(o: StandInOptions): Promise<StandIn> {
     const url = new URL(req.url ?? "/", "http://standin");
     const body = await readBody(req);
     const endpoint = route(req.method ?? "GET", url.pathname);
-    const record = (status: number) => requests.push({ endpoint: endpoint ?? "unknown", method: req.method ?? "", path: url.pathname, status, at: new Date() });
+    const record = (status: number) =>
+      requests.push({
+        endpoint: endpoint ?? "unknown",
+        method: req.method ?? "",
+        path: url.pathname,
+        status,
+        at: new Date(),
+      });
     if (!endpoint) {
       record(404);
-      return send(res, 404, { error: { code: "NotFound", message: `the stand-in has no route for ${req.method} ${url.pathname}` } });
+      return send(res, 404, {
+        error: { code: "NotFound", message: `the stand-in has no route for ${req.method} ${url.pathname}` },
+      });
     }
-    const outcome = endpoint === "identity" ? o.tokenOutcome?.(url.searchParams.get("client_id") ?? undefined, url.searchParams.get("resource") ?? "") : undefined;
-    const fault = faults.take(endpoint) ?? (outcome ? tokenFault(outcome, url.searchParams.get("resource") ?? "", o.tokenTimeoutMs ?? 15_000) : undefined);
+    const outcome =
+      endpoint === "identity"
+        ? o.tokenOutcome?.(url.searchParams.get("client_id") ?? undefined, url.searchParams.get("resource") ?? "")
+        : undefined;
+    const fault =
+      faults.take(endpoint) ??
+      (outcome ? tokenFault(outcome, url.searchParams.get("resource") ?? "", o.tokenTimeoutMs ?? 15_000) : undefined);
     if (await applyTransportFault(fault, req, res, record)) return;
     if (fault?.kind === "status") {
       record(fault.status);
-      const headers: Record<string, string> = fault.retryAfterSeconds !== undefined ? { "retry-after": String(fault.retryAfterSeconds) } : {};
-      return send(res, fault.status, fault.body ?? { error: { code: statusCode(fault.status), message: `injected ${fault.status}` } }, headers);
+      const headers: Record<string, string> =
+        fault.retryAfterSeconds !== undefined ? { "retry-after": String(fault.retryAfterSeconds) } : {};
+      return send(
+        res,
+        fault.status,
+        fault.body ?? { error: { code: statusCode(fault.status), message: `injected ${fault.status}` } },
+        headers,
+      );
     }
     const answer =
-      endpoint === "identity" ? identity(req, url, outcome === "ok") : endpoint === "logAnalytics" ? logAnalytics(req, url, body, fault) : teams(url, body);
+      endpoint === "identity"
+        ? identity(req, url, outcome === "ok")
+        : endpoint === "logAnalytics"
+          ? logAnalytics(req, url, body, fault)
+          : teams(url, body);
     record(answer.status);
     send(res, answer.status, answer.body, answer.headers);
   }
@@ -113,8 +137,20 @@ export async function startStandIn(o: StandInOptions): Promise<StandIn> {
     const resource = url.searchParams.get("resource");
     const clientId = url.searchParams.get("client_id");
     if (!resource) return { status: 400, body: { statusCode: 400, message: "The resource parameter is required." } };
-    if (!anyClient && o.managedIdentityClientId && clientId && clientId.toLowerCase() !== o.managedIdentityClientId.toLowerCase()) {
-      return { status: 400, body: { statusCode: 400, message: "Unable to load the proper Managed Identity.", correlationId: randomBytes(8).toString("hex") } };
+    if (
+      !anyClient &&
+      o.managedIdentityClientId &&
+      clientId &&
+      clientId.toLowerCase() !== o.managedIdentityClientId.toLowerCase()
+    ) {
+      return {
+        status: 400,
+        body: {
+          statusCode: 400,
+          message: "Unable to load the proper Managed Identity.",
+          correlationId: randomBytes(8).toString("hex"),
+        },
+      };
     }
     const token = `standin.${randomBytes(18).toString("base64url")}`;
     issued.set(token, resource.replace(/\/$/, ""));
@@ -134,15 +170,29 @@ export async function startStandIn(o: StandInOptions): Promise<StandIn> {
     const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1];
     const audience = token ? issued.get(token) : undefined;
     if (!audience) {
-      return { status: 401, body: { error: { code: "InvalidAuthenticationToken", message: "Valid authentication was not provided" } } };
+      return {
+        status: 401,
+        body: { error: { code: "InvalidAuthenticationToken", message: "Valid authentication was not provided" } },
+      };
     }
     if (audience !== LOG_ANALYTICS_RESOURCE) {
-      return { status: 401, body: { error: { code: "InvalidAuthenticationTokenAudience", message: `The access token has the wrong audience ${audience}` } } };
+      return {
+        status: 401,
+        body: {
+          error: {
+            code: "InvalidAuthenticationTokenAudience",
+            message: `The access token has the wrong audience ${audience}`,
+          },
+        },
+      };
     }
     // Classic Application Insights is queried by resource ID (/v1/subscriptions/.../components/x/query).
     const workspace = /^\/v1\/workspaces\/([^/]+)\/query$/.exec(url.pathname)?.[1];
     if (workspace !== undefined && workspace.toLowerCase() !== o.workspaceId.toLowerCase()) {
-      return { status: 404, body: { error: { code: "WorkspaceNotFoundError", message: `The workspace ${workspace} could not be found` } } };
+      return {
+        status: 404,
+        body: { error: { code: "WorkspaceNotFoundError", message: `The workspace ${workspace} could not be found` } },
+      };
     }
     let parsed: { query?: string; timespan?: string };
     try {
@@ -176,22 +226,51 @@ export async function startStandIn(o: StandInOptions): Promise<StandIn> {
 
   function teams(url: URL, body: string): Answer {
     if (url.searchParams.get("sig") !== teamsSignature) {
-      return { status: 401, body: { error: { code: "DirectApiInvalidAuthorizationSignature", message: "The provided signature is not valid." } } };
+      return {
+        status: 401,
+        body: {
+          error: { code: "DirectApiInvalidAuthorizationSignature", message: "The provided signature is not valid." },
+        },
+      };
     }
     const bytes = Buffer.byteLength(body);
-    if (bytes > TEAMS_LIMIT) return { status: 413, body: { error: { code: "RequestEntityTooLarge", message: "Request Entity too large" } } };
-    let message: { type?: string; attachments?: { contentType?: string; content?: { type?: string; version?: string } }[] };
+    if (bytes > TEAMS_LIMIT)
+      return { status: 413, body: { error: { code: "RequestEntityTooLarge", message: "Request Entity too large" } } };
+    let message: {
+      type?: string;
+      attachments?: { contentType?: string; content?: { type?: string; version?: string } }[];
+    };
     try {
       message = JSON.parse(body) as typeof message;
     } catch {
-      return { status: 400, body: { error: { code: "InvalidRequestContent", message: "The request content is not valid JSON." } } };
+      return {
+        status: 400,
+        body: { error: { code: "InvalidRequestContent", message: "The request content is not valid JSON." } },
+      };
     }
     const card = message.attachments?.[0];
-    if (message.type !== "message" || card?.contentType !== "application/vnd.microsoft.card.adaptive" || card.content?.type !== "AdaptiveCard") {
-      return { status: 400, body: { error: { code: "InvalidRequestContent", message: "Expected a message with an Adaptive Card attachment." } } };
+    if (
+      message.type !== "message" ||
+      card?.contentType !== "application/vnd.microsoft.card.adaptive" ||
+      card.content?.type !== "AdaptiveCard"
+    ) {
+      return {
+        status: 400,
+        body: {
+          error: { code: "InvalidRequestContent", message: "Expected a message with an Adaptive Card attachment." },
+        },
+      };
     }
     if (Number(card.content.version) > 1.5) {
-      return { status: 400, body: { error: { code: "InvalidRequestContent", message: `Teams renders Adaptive Cards up to 1.5, got ${card.content.version}.` } } };
+      return {
+        status: 400,
+        body: {
+          error: {
+            code: "InvalidRequestContent",
+            message: `Teams renders Adaptive Cards up to 1.5, got ${card.content.version}.`,
+          },
+        },
+      };
     }
     teamsPosts.push({ at: new Date(), body: message, bytes });
     return { status: 202, body: "" };
@@ -227,7 +306,6 @@ function route(method: string, path: string): Endpoint | undefined {
   return undefined;
 }
 
-
 /** How the token endpoint answers: a scenario's probe outcomes. */
 export type TokenOutcome = ProbeOutcomeName;
 
@@ -236,15 +314,30 @@ function tokenFault(outcome: TokenOutcome, resource: string, timeoutMs: number):
     case "ok":
       return undefined;
     case "identity-not-found":
-      return { kind: "status", status: 400, body: { statusCode: 400, message: "Unable to load the proper Managed Identity." } };
+      return {
+        kind: "status",
+        status: 400,
+        body: { statusCode: 400, message: "Unable to load the proper Managed Identity." },
+      };
     case "invalid-audience":
-      return { kind: "status", status: 400, body: { statusCode: 400, message: `AADSTS500011: The resource principal named ${resource} was not found in the tenant.` } };
+      return {
+        kind: "status",
+        status: 400,
+        body: {
+          statusCode: 400,
+          message: `AADSTS500011: The resource principal named ${resource} was not found in the tenant.`,
+        },
+      };
     case "endpoint-unreachable":
       return { kind: "drop" };
     case "endpoint-timeout":
       return { kind: "delay", ms: timeoutMs };
     case "endpoint-error":
-      return { kind: "status", status: 500, body: { statusCode: 500, message: "An unexpected error occurred while fetching the AAD Token." } };
+      return {
+        kind: "status",
+        status: 500,
+        body: { statusCode: 500, message: "An unexpected error occurred while fetching the AAD Token." },
+      };
   }
 }
 

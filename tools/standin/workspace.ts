@@ -75,19 +75,28 @@ export class SimulatedWorkspace implements Workspace {
   answer(query: string, timespan: string | undefined): QueryAnswer {
     if (!timespan) return badRequest("BadArgumentError", "the request has no timespan");
     if (query.startsWith(TABLES_MARKER)) return tablesAnswer([...this.#tables]);
-    if (!query.startsWith(SIGNALS_MARKER)) return badRequest("SemanticError", "the simulated workspace answers only vaultwatch's own queries");
+    if (!query.startsWith(SIGNALS_MARKER))
+      return badRequest("SemanticError", "the simulated workspace answers only vaultwatch's own queries");
     const w = parseWindow(query);
-    if (!w) return badRequest("SyntaxError", "the query does not declare windowStart/windowEnd/priorStart/changesStart");
+    if (!w)
+      return badRequest("SyntaxError", "the query does not declare windowStart/windowEnd/priorStart/changesStart");
     const rows: unknown[][] = [];
     for (const [, signal, table, kind] of query.matchAll(/^\/\/ leg: (\S+) (\S+) (data|coverage)$/gm)) {
-      if (!this.#tables.has(table!)) return badRequest("SemanticError", `'${table}' could not be resolved: the workspace has no table of that name`);
-      if (signal === "kv-requests" && KV_TABLES.has(table!)) rows.push(...this.#kv(table!, kind as "data" | "coverage", w));
-      else if (signal === "kv-history" && KV_TABLES.has(table!)) rows.push(...this.#history(table!, kind as "data" | "coverage", w));
-      else if ((signal === "slo-windows" || signal === "slo-period") && KV_TABLES.has(table!)) rows.push(...this.#slo(signal, table!, kind as "data" | "coverage", w, periodsIn(query)));
+      if (!this.#tables.has(table!))
+        return badRequest("SemanticError", `'${table}' could not be resolved: the workspace has no table of that name`);
+      if (signal === "kv-requests" && KV_TABLES.has(table!))
+        rows.push(...this.#kv(table!, kind as "data" | "coverage", w));
+      else if (signal === "kv-history" && KV_TABLES.has(table!))
+        rows.push(...this.#history(table!, kind as "data" | "coverage", w));
+      else if ((signal === "slo-windows" || signal === "slo-period") && KV_TABLES.has(table!))
+        rows.push(...this.#slo(signal, table!, kind as "data" | "coverage", w, periodsIn(query)));
       else if (signal === "changes") rows.push(...this.#changes(kind as "data" | "coverage", w));
       else return badRequest("SemanticError", `the simulated workspace has no events for ${signal} in ${table}`);
     }
-    return { status: 200, body: { tables: [{ name: "PrimaryResult", columns: LEG_COLUMNS.map(([name, type]) => ({ name, type })), rows }] } };
+    return {
+      status: 200,
+      body: { tables: [{ name: "PrimaryResult", columns: LEG_COLUMNS.map(([name, type]) => ({ name, type })), rows }] },
+    };
   }
 
   #visibleUntil(w: Window): number {
@@ -95,7 +104,10 @@ export class SimulatedWorkspace implements Workspace {
   }
 
   #kv(table: string, kind: "data" | "coverage", w: Window): unknown[][] {
-    const groups = new Map<string, { binStart: number; dims: Record<string, string>; counts: Record<string, number> }>();
+    const groups = new Map<
+      string,
+      { binStart: number; dims: Record<string, string>; counts: Record<string, number> }
+    >();
     let events = 0;
     const until = Math.min(w.windowEnd, this.#visibleUntil(w));
     for (let t = Math.ceil(w.windowStart / MINUTE) * MINUTE; t + MINUTE <= until; t += MINUTE) {
@@ -104,13 +116,31 @@ export class SimulatedWorkspace implements Workspace {
         events += e.count;
         const binStart = Math.floor(t / (5 * MINUTE)) * 5 * MINUTE;
         const dims = {
-          vaultResourceId: e.vaultResourceId.toLowerCase(), callerObjectId: e.callerObjectId.toLowerCase(), callerAppId: e.callerAppId.toLowerCase(),
-          callerResourceId: e.callerResourceId, operation: e.operation, source: table,
+          vaultResourceId: e.vaultResourceId.toLowerCase(),
+          callerObjectId: e.callerObjectId.toLowerCase(),
+          callerAppId: e.callerAppId.toLowerCase(),
+          callerResourceId: e.callerResourceId,
+          operation: e.operation,
+          source: table,
         };
         const key = `${binStart}|${Object.values(dims).join("|")}`;
         let g = groups.get(key);
         if (!g) {
-          g = { binStart, dims, counts: { total: 0, succeeded: 0, unauthorized: 0, forbiddenRbac: 0, forbiddenPolicy: 0, forbiddenFirewall: 0, forbiddenOther: 0, throttled: 0, other: 0 } };
+          g = {
+            binStart,
+            dims,
+            counts: {
+              total: 0,
+              succeeded: 0,
+              unauthorized: 0,
+              forbiddenRbac: 0,
+              forbiddenPolicy: 0,
+              forbiddenFirewall: 0,
+              forbiddenOther: 0,
+              throttled: 0,
+              other: 0,
+            },
+          };
           groups.set(key, g);
         }
         const c = g.counts as Record<string, number>;
@@ -118,7 +148,10 @@ export class SimulatedWorkspace implements Workspace {
         add("total");
         if (e.status >= 200 && e.status <= 299) add("succeeded");
         else if (e.status === 401) add("unauthorized");
-        else if (e.status === 403) add(e.denial === "firewall" ? "forbiddenFirewall" : e.denial === "policy" ? "forbiddenPolicy" : "forbiddenRbac");
+        else if (e.status === 403)
+          add(
+            e.denial === "firewall" ? "forbiddenFirewall" : e.denial === "policy" ? "forbiddenPolicy" : "forbiddenRbac",
+          );
         else if (e.status === 429) add("throttled");
         else add("other");
       }
@@ -131,14 +164,23 @@ export class SimulatedWorkspace implements Workspace {
   #history(table: string, kind: "data" | "coverage", w: Window): unknown[][] {
     const HOUR = 60 * MINUTE;
     const until = Math.min(w.windowEnd, this.#visibleUntil(w));
-    const groups = new Map<string, { binStart: number; dims: Record<string, string>; counts: { denied: number; throttled: number; total: number } }>();
+    const groups = new Map<
+      string,
+      { binStart: number; dims: Record<string, string>; counts: { denied: number; throttled: number; total: number } }
+    >();
     let events = 0;
     for (let t = Math.ceil(w.historyStart / MINUTE) * MINUTE; t + MINUTE <= until; t += MINUTE) {
       for (const e of this.#traffic.eventsForMinute(new Date(t))) {
         if (e.operation === "Authentication" && e.status === 401) continue;
         events += e.count;
         const binStart = Math.floor(t / HOUR) * HOUR;
-        const dims = { vaultResourceId: e.vaultResourceId.toLowerCase(), callerObjectId: e.callerObjectId.toLowerCase(), callerAppId: e.callerAppId.toLowerCase(), callerResourceId: e.callerResourceId, source: table };
+        const dims = {
+          vaultResourceId: e.vaultResourceId.toLowerCase(),
+          callerObjectId: e.callerObjectId.toLowerCase(),
+          callerAppId: e.callerAppId.toLowerCase(),
+          callerResourceId: e.callerResourceId,
+          source: table,
+        };
         const key = `${binStart}|${Object.values(dims).join("|")}`;
         const g = groups.get(key) ?? { binStart, dims, counts: { denied: 0, throttled: 0, total: 0 } };
         groups.set(key, g);
@@ -152,11 +194,15 @@ export class SimulatedWorkspace implements Workspace {
   }
 
   /** Window or period sums per vault and caller: bad = 401, 403, 429 or 5xx. */
-  #slo(signal: "slo-windows" | "slo-period", table: string, kind: "data" | "coverage", w: Window, periods: number[]): unknown[][] {
+  #slo(
+    signal: "slo-windows" | "slo-period",
+    table: string,
+    kind: "data" | "coverage",
+    w: Window,
+    periods: number[],
+  ): unknown[][] {
     const spans: [string, number][] =
-      signal === "slo-windows"
-        ? Object.entries(WINDOW_MINUTES)
-        : periods.map((d) => [`${d}d`, d * 1440]);
+      signal === "slo-windows" ? Object.entries(WINDOW_MINUTES) : periods.map((d) => [`${d}d`, d * 1440]);
     const longest = Math.max(...spans.map(([, m]) => m));
     const until = Math.min(w.windowEnd, this.#visibleUntil(w));
     const groups = new Map<string, { dims: Record<string, string>; counts: Record<string, number> }>();
@@ -166,11 +212,26 @@ export class SimulatedWorkspace implements Workspace {
       for (const e of this.#traffic.eventsForMinute(new Date(t))) {
         if (e.operation === "Authentication" && e.status === 401) continue;
         events += e.count;
-        const dims = { subject: "identity-vault", vaultResourceId: e.vaultResourceId.toLowerCase(), callerObjectId: e.callerObjectId.toLowerCase(), callerAppId: e.callerAppId.toLowerCase(), callerResourceId: e.callerResourceId, source: table };
+        const dims = {
+          subject: "identity-vault",
+          vaultResourceId: e.vaultResourceId.toLowerCase(),
+          callerObjectId: e.callerObjectId.toLowerCase(),
+          callerAppId: e.callerAppId.toLowerCase(),
+          callerResourceId: e.callerResourceId,
+          source: table,
+        };
         const key = Object.values(dims).join("|");
         let g = groups.get(key);
         if (!g) {
-          g = { dims, counts: Object.fromEntries(spans.flatMap(([n]) => [[`bad${n}`, 0], [`total${n}`, 0]])) };
+          g = {
+            dims,
+            counts: Object.fromEntries(
+              spans.flatMap(([n]) => [
+                [`bad${n}`, 0],
+                [`total${n}`, 0],
+              ]),
+            ),
+          };
           groups.set(key, g);
         }
         const bad = e.status === 401 || e.status === 403 || e.status === 429 || e.status >= 500;
@@ -204,16 +265,42 @@ export class FixtureWorkspace implements Workspace {
 }
 
 /** AzureActivity records as the changes leg returns them: visible `delayMinutes` after they happen. */
-export function changesRows(activity: readonly ActivityEvent[], kind: "data" | "coverage", w: Window, delayMinutes: number): unknown[][] {
-  const seen = activity.filter((a) => a.at.getTime() >= w.changesStart && a.at.getTime() < w.windowEnd && a.at.getTime() + delayMinutes * MINUTE <= w.windowEnd);
+export function changesRows(
+  activity: readonly ActivityEvent[],
+  kind: "data" | "coverage",
+  w: Window,
+  delayMinutes: number,
+): unknown[][] {
+  const seen = activity.filter(
+    (a) =>
+      a.at.getTime() >= w.changesStart &&
+      a.at.getTime() < w.windowEnd &&
+      a.at.getTime() + delayMinutes * MINUTE <= w.windowEnd,
+  );
   if (kind === "coverage") return [coverageRow("changes", "AzureActivity", seen.length, w)];
   return seen.map((a) => {
     const op = a.operation.toLowerCase();
-    const kindOf = op.endsWith("roleassignments/write") ? "role-assignment-write" : op.endsWith("roleassignments/delete") ? "role-assignment-delete" : op.endsWith("accesspolicies/write") ? "vault-access-policy-write" : op === "microsoft.keyvault/vaults/write" ? "vault-write" : "app-identity-change";
+    const kindOf = op.endsWith("roleassignments/write")
+      ? "role-assignment-write"
+      : op.endsWith("roleassignments/delete")
+        ? "role-assignment-delete"
+        : op.endsWith("accesspolicies/write")
+          ? "vault-access-policy-write"
+          : op === "microsoft.keyvault/vaults/write"
+            ? "vault-write"
+            : "app-identity-change";
     const row = dataRow(
       "changes",
       Math.floor(a.at.getTime() / (5 * MINUTE)) * 5 * MINUTE,
-      { kind: kindOf, operation: op, scope: a.scope.toLowerCase(), principalId: a.principalId, roleDefinitionId: a.roleDefinitionId.toLowerCase(), caller: a.caller, status: "Succeeded" },
+      {
+        kind: kindOf,
+        operation: op,
+        scope: a.scope.toLowerCase(),
+        principalId: a.principalId,
+        roleDefinitionId: a.roleDefinitionId.toLowerCase(),
+        caller: a.caller,
+        status: "Succeeded",
+      },
       { events: 1 },
     );
     row[6] = a.at.toISOString();
@@ -232,7 +319,10 @@ export interface Window {
 
 /** The SLO periods a query's period legs ask for (the `BadNd` columns of its slo-period legs). */
 export function periodsIn(query: string): number[] {
-  const periodLegs = query.split("// leg: ").filter((leg) => leg.startsWith("slo-period ")).join("\n");
+  const periodLegs = query
+    .split("// leg: ")
+    .filter((leg) => leg.startsWith("slo-period "))
+    .join("\n");
   return [...new Set([...periodLegs.matchAll(/\bBad(\d+)d = /g)].map((m) => Number(m[1])))];
 }
 
@@ -241,29 +331,75 @@ export function parseWindow(query: string): Window | undefined {
     const m = new RegExp(`^let ${name} = datetime\\(([^)]+)\\);$`, "m").exec(query);
     return m ? Date.parse(m[1]!) : NaN;
   };
-  const w = { windowStart: read("windowStart"), windowEnd: read("windowEnd"), priorStart: read("priorStart"), changesStart: read("changesStart"), historyStart: read("historyStart") };
+  const w = {
+    windowStart: read("windowStart"),
+    windowEnd: read("windowEnd"),
+    priorStart: read("priorStart"),
+    changesStart: read("changesStart"),
+    historyStart: read("historyStart"),
+  };
   return Object.values(w).some(Number.isNaN) ? undefined : w;
 }
 
-export function dataRow(signal: string, binStart: number, dims: Record<string, unknown>, counts: Record<string, number>): unknown[] {
+export function dataRow(
+  signal: string,
+  binStart: number,
+  dims: Record<string, unknown>,
+  counts: Record<string, number>,
+): unknown[] {
   // Dynamic columns travel as JSON text in the REST response.
-  return [signal, "data", new Date(binStart).toISOString(), JSON.stringify(dims), JSON.stringify(counts), "", null, null];
+  return [
+    signal,
+    "data",
+    new Date(binStart).toISOString(),
+    JSON.stringify(dims),
+    JSON.stringify(counts),
+    "",
+    null,
+    null,
+  ];
 }
 
 export function coverageRow(signal: string, table: string, events: number, w: Window): unknown[] {
-  return [signal, "coverage", new Date(w.windowStart).toISOString(), JSON.stringify({ table }), JSON.stringify({ events }), "", new Date(w.windowStart).toISOString(), new Date(w.windowEnd).toISOString()];
+  return [
+    signal,
+    "coverage",
+    new Date(w.windowStart).toISOString(),
+    JSON.stringify({ table }),
+    JSON.stringify({ events }),
+    "",
+    new Date(w.windowStart).toISOString(),
+    new Date(w.windowEnd).toISOString(),
+  ];
 }
 
 export function tablesAnswer(tables: string[]): QueryAnswer {
   return {
     status: 200,
-    body: { tables: [{ name: "PrimaryResult", columns: [{ name: "SourceTable", type: "string" }, { name: "Events", type: "long" }], rows: tables.map((t) => [t, 1]) }] },
+    body: {
+      tables: [
+        {
+          name: "PrimaryResult",
+          columns: [
+            { name: "SourceTable", type: "string" },
+            { name: "Events", type: "long" },
+          ],
+          rows: tables.map((t) => [t, 1]),
+        },
+      ],
+    },
   };
 }
 
 export function badRequest(innerCode: string, message: string): QueryAnswer {
   return {
     status: 400,
-    body: { error: { code: "BadArgumentError", message: "The request had some invalid properties", innererror: { code: innerCode, message } } },
+    body: {
+      error: {
+        code: "BadArgumentError",
+        message: "The request had some invalid properties",
+        innererror: { code: innerCode, message },
+      },
+    },
   };
 }

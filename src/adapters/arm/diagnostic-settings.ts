@@ -1,4 +1,9 @@
-import { bearerTokenAuthenticationPolicy, createDefaultHttpClient, createPipelineFromOptions, createPipelineRequest } from "@azure/core-rest-pipeline";
+import {
+  bearerTokenAuthenticationPolicy,
+  createDefaultHttpClient,
+  createPipelineFromOptions,
+  createPipelineRequest,
+} from "@azure/core-rest-pipeline";
 import { normalizeId } from "../../core/controlplane/arm-ids.js";
 import type { ArmRead, DiagnosticSettingsReader } from "../../core/controlplane/ports.js";
 import type { DiagnosticSettingView } from "../../core/controlplane/views.js";
@@ -27,8 +32,13 @@ interface SettingJson {
  */
 export function createDiagnosticSettingsReader(o: ArmAdapterOptions): DiagnosticSettingsReader {
   const options = coreClientOptions(o);
-  const pipeline = createPipelineFromOptions({ retryOptions: options.retryOptions, userAgentOptions: { userAgentPrefix: "vaultwatch" } });
-  pipeline.addPolicy(bearerTokenAuthenticationPolicy({ credential: o.credential, scopes: `${endpointOf(o)}/.default` }));
+  const pipeline = createPipelineFromOptions({
+    retryOptions: options.retryOptions,
+    userAgentOptions: { userAgentPrefix: "vaultwatch" },
+  });
+  pipeline.addPolicy(
+    bearerTokenAuthenticationPolicy({ credential: o.credential, scopes: `${endpointOf(o)}/.default` }),
+  );
   // "perRetry", as the SDK clients place additionalPolicies: the traffic log sees every attempt.
   for (const p of options.additionalPolicies) pipeline.addPolicy(p.policy, { afterPhase: "Retry" });
   const http = o.httpClient ?? createDefaultHttpClient();
@@ -37,18 +47,32 @@ export function createDiagnosticSettingsReader(o: ArmAdapterOptions): Diagnostic
     async list(resourceId): Promise<ArmRead<DiagnosticSettingView[]>> {
       const id = normalizeId(resourceId);
       const url = `${endpointOf(o)}${id}/providers/Microsoft.Insights/diagnosticSettings?api-version=${DIAGNOSTIC_SETTINGS_API_VERSION}`;
-      const answered = await armRead(o, id, (abortSignal) => pipeline.sendRequest(http, createPipelineRequest({ url, method: "GET", abortSignal })));
+      const answered = await armRead(o, id, (abortSignal) =>
+        pipeline.sendRequest(http, createPipelineRequest({ url, method: "GET", abortSignal })),
+      );
       if (!answered.ok) return answered;
       const res = answered.value;
       if (res.status !== 200) {
         const { code, message } = armErrorBody(res.bodyAsText ?? undefined);
-        return { ok: false, failure: fromStatus(res.status, code, message, id, retryAfter({ get: (n) => res.headers.get(n) ?? undefined })) };
+        return {
+          ok: false,
+          failure: fromStatus(
+            res.status,
+            code,
+            message,
+            id,
+            retryAfter({ get: (n) => res.headers.get(n) ?? undefined }),
+          ),
+        };
       }
       try {
         const body = JSON.parse(res.bodyAsText ?? "") as { value?: SettingJson[] };
         return { ok: true, value: (body.value ?? []).map(toView) };
       } catch {
-        return { ok: false, failure: { kind: "unexpected", status: res.status, message: "the diagnostic settings answer is not JSON" } };
+        return {
+          ok: false,
+          failure: { kind: "unexpected", status: res.status, message: "the diagnostic settings answer is not JSON" },
+        };
       }
     },
   };
@@ -57,13 +81,19 @@ export function createDiagnosticSettingsReader(o: ArmAdapterOptions): Diagnostic
 function toView(s: SettingJson): DiagnosticSettingView {
   const p = s.properties ?? {};
   const audit = (p.logs ?? []).some(
-    (l) => l.enabled === true && ((l.category ?? "").toLowerCase() === "auditevent" || ["audit", "alllogs"].includes((l.categoryGroup ?? "").toLowerCase())),
+    (l) =>
+      l.enabled === true &&
+      ((l.category ?? "").toLowerCase() === "auditevent" ||
+        ["audit", "alllogs"].includes((l.categoryGroup ?? "").toLowerCase())),
   );
   return {
     name: s.name ?? "(unnamed)",
     workspaceId: p.workspaceId ? normalizeId(p.workspaceId) : undefined,
     sendsAuditEvent: audit,
-    destinationType: (p.logAnalyticsDestinationType ?? "").toLowerCase() === "dedicated" ? "Dedicated" : "AzureDiagnostics",
-    otherDestinations: [p.storageAccountId, p.eventHubAuthorizationRuleId, p.marketplacePartnerId].filter((d): d is string => !!d),
+    destinationType:
+      (p.logAnalyticsDestinationType ?? "").toLowerCase() === "dedicated" ? "Dedicated" : "AzureDiagnostics",
+    otherDestinations: [p.storageAccountId, p.eventHubAuthorizationRuleId, p.marketplacePartnerId].filter(
+      (d): d is string => !!d,
+    ),
   };
 }

@@ -16,22 +16,42 @@ export function classifyArmError(error: unknown, scope: string): ArmFailure {
     response?: { headers?: { get(name: string): string | undefined } };
   };
   const message = typeof e.message === "string" ? e.message : String(error);
-  if (e.name === "AbortError" || e.name === "TimeoutError") return { kind: "timeout", message: `no answer in time (${message})` };
-  if (e.name === "CredentialUnavailableError" || e.name === "AuthenticationError" || e.name === "AggregateAuthenticationError") {
+  if (e.name === "AbortError" || e.name === "TimeoutError")
+    return { kind: "timeout", message: `no answer in time (${message})` };
+  if (
+    e.name === "CredentialUnavailableError" ||
+    e.name === "AuthenticationError" ||
+    e.name === "AggregateAuthenticationError"
+  ) {
     return { kind: "credential", message: `the monitor could not get an ARM token: ${message.split("\n")[0]}`, error };
   }
-  if (typeof e.statusCode === "number") return fromStatus(e.statusCode, e.code, message, scope, retryAfter(e.response?.headers));
-  if (e.name === "RestError" || /ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|socket hang up|REQUEST_SEND_ERROR/i.test(`${e.code ?? ""} ${message}`)) {
+  if (typeof e.statusCode === "number")
+    return fromStatus(e.statusCode, e.code, message, scope, retryAfter(e.response?.headers));
+  if (
+    e.name === "RestError" ||
+    /ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|socket hang up|REQUEST_SEND_ERROR/i.test(`${e.code ?? ""} ${message}`)
+  ) {
     return { kind: "unavailable", status: undefined, message };
   }
   return { kind: "unexpected", status: undefined, message };
 }
 
 /** The same classification for an answer that did not throw (a raw pipeline response). */
-export function fromStatus(status: number, code: string | undefined, message: string, scope: string, retryAfterSeconds: number | undefined): ArmFailure {
+export function fromStatus(
+  status: number,
+  code: string | undefined,
+  message: string,
+  scope: string,
+  retryAfterSeconds: number | undefined,
+): ArmFailure {
   if (status === 403) {
     const m = /perform action '([^']+)' over scope '([^']+)'/i.exec(message);
-    return { kind: "forbidden", scope: m?.[2] ?? scope, action: m?.[1], message: code ? `${code}: ${message}` : message };
+    return {
+      kind: "forbidden",
+      scope: m?.[2] ?? scope,
+      action: m?.[1],
+      message: code ? `${code}: ${message}` : message,
+    };
   }
   if (status === 404) return { kind: "not-found", message: code ? `${code}: ${message}` : message };
   if (status === 429) return { kind: "throttled", retryAfterSeconds, message };

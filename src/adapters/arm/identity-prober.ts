@@ -37,7 +37,7 @@ export function createIdentityProber(o: IdentityProberOptions): IdentityProber {
   };
 
   return {
-    endpointConfigured: Boolean(o.env["IDENTITY_ENDPOINT"] || o.env["MSI_ENDPOINT"]),
+    endpointConfigured: Boolean(o.env.IDENTITY_ENDPOINT || o.env.MSI_ENDPOINT),
     async probe(clientId, scope): Promise<ProbeOutcome> {
       const deadline = Symbol("deadline");
       let timer: NodeJS.Timeout | undefined;
@@ -48,7 +48,8 @@ export function createIdentityProber(o: IdentityProberOptions): IdentityProber {
             timer = setTimeout(() => resolve(deadline), o.timeoutMs);
           }),
         ]);
-        if (raced === deadline) return { ok: false, error: new Error(`no token within ${o.timeoutMs} ms`), timedOut: true };
+        if (raced === deadline)
+          return { ok: false, error: new Error(`no token within ${o.timeoutMs} ms`), timedOut: true };
         const key = `${clientId ?? "system-assigned"}|${scope}`;
         const cached = lastExpiry.get(key) === raced.expiresOnTimestamp;
         lastExpiry.set(key, raced.expiresOnTimestamp);

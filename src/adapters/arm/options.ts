@@ -38,7 +38,11 @@ export function coreClientOptions(o: ArmAdapterOptions) {
 }
 
 /** Runs one read under its deadline and turns any failure into our union. */
-export async function armRead<T>(o: ArmAdapterOptions, scope: string, call: (abortSignal: AbortSignal) => Promise<T>): Promise<ArmRead<T>> {
+export async function armRead<T>(
+  o: ArmAdapterOptions,
+  scope: string,
+  call: (abortSignal: AbortSignal) => Promise<T>,
+): Promise<ArmRead<T>> {
   try {
     return { ok: true, value: await call(AbortSignal.timeout(o.timeoutMs ?? DEFAULT_TIMEOUT_MS)) };
   } catch (error) {

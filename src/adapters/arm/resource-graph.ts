@@ -7,7 +7,8 @@ import { armRead, endpointOf, type ArmAdapterOptions } from "./options.js";
 import { RETRY_AFTER_KEPT } from "./traffic.js";
 
 /** The one query discovery runs; the ARM stand-in recognizes it by its type filter. */
-export const DISCOVERY_QUERY = "resources | where type =~ 'microsoft.keyvault/vaults' | project id, name, resourceGroup, subscriptionId | order by id asc";
+export const DISCOVERY_QUERY =
+  "resources | where type =~ 'microsoft.keyvault/vaults' | project id, name, resourceGroup, subscriptionId | order by id asc";
 
 /** Resource Graph's guidance: group subscriptions, fewer than 300 per query. */
 const SUBSCRIPTIONS_PER_QUERY = 300;
@@ -43,14 +44,23 @@ export function createVaultDiscovery(o: ArmAdapterOptions): VaultDiscovery {
           let skipToken: string | undefined;
           do {
             const page = await client.resources(
-              { subscriptions, query: DISCOVERY_QUERY, options: { top: PAGE, resultFormat: "objectArray", ...(skipToken ? { skipToken } : {}) } },
+              {
+                subscriptions,
+                query: DISCOVERY_QUERY,
+                options: { top: PAGE, resultFormat: "objectArray", ...(skipToken ? { skipToken } : {}) },
+              },
               // The same object at run time; ms-rest-js declares its own DOM-flavoured AbortSignalLike.
               { abortSignal: abortSignal as unknown as NonNullable<MsRequest["abortSignal"]> },
             );
             for (const row of (page.data ?? []) as Record<string, unknown>[]) {
-              const id = typeof row["id"] === "string" ? normalizeId(row["id"]) : undefined;
+              const id = typeof row.id === "string" ? normalizeId(row.id) : undefined;
               if (!id) continue;
-              out.push({ id, name: String(row["name"] ?? "").toLowerCase(), resourceGroup: String(row["resourceGroup"] ?? "").toLowerCase(), subscriptionId: String(row["subscriptionId"] ?? "").toLowerCase() });
+              out.push({
+                id,
+                name: String(row.name ?? "").toLowerCase(),
+                resourceGroup: String(row.resourceGroup ?? "").toLowerCase(),
+                subscriptionId: String(row.subscriptionId ?? "").toLowerCase(),
+              });
             }
             skipToken = page.skipToken ?? undefined;
           } while (skipToken);
@@ -91,7 +101,10 @@ function retrying(o: ArmAdapterOptions): Factory {
             if (wait !== undefined) response.headers.set(RETRY_AFTER_KEPT, String(wait));
             return response;
           }
-          const transient = error !== undefined ? !isAbort(error) : status !== undefined && status >= 500 && status !== 501 && status !== 505;
+          const transient =
+            error !== undefined
+              ? !isAbort(error)
+              : status !== undefined && status >= 500 && status !== 501 && status !== 505;
           if (transient && attempt < maxRetries) {
             // 1 s, then 2 s: enough for a blip, short against the read's deadline.
             await sleep(1000 * 2 ** attempt, request.abortSignal);

@@ -30,7 +30,10 @@ export function createRoleAssignmentReader(o: ArmAdapterOptions): RoleAssignment
       return armRead(o, scope, async (abortSignal) => {
         const out: RoleAssignmentView[] = [];
         // The URL template is "/{scope}/providers/...": a scope with its leading slash gives "//subscriptions".
-        const pages = client(scope).roleAssignments.listForScope(relative(scope), { filter: `principalId eq '${principalId}'`, abortSignal });
+        const pages = client(scope).roleAssignments.listForScope(relative(scope), {
+          filter: `principalId eq '${principalId}'`,
+          abortSignal,
+        });
         for await (const ra of pages) out.push(toView(ra));
         return out;
       });
@@ -41,7 +44,9 @@ export function createRoleAssignmentReader(o: ArmAdapterOptions): RoleAssignment
       const known = builtInRole(guid) ?? roles.get(guid);
       if (known) return { ok: true, value: known };
       // Read at the vault's scope: Reader there is enough, where reading at the subscription may not be.
-      const read = await armRead(o, scope, (abortSignal) => client(scope).roleDefinitions.get(relative(scope), guid, { abortSignal }));
+      const read = await armRead(o, scope, (abortSignal) =>
+        client(scope).roleDefinitions.get(relative(scope), guid, { abortSignal }),
+      );
       if (!read.ok) return read;
       const info = toRoleInfo(guid, read.value);
       roles.set(guid, info);

@@ -1,4 +1,4 @@
-import { odata, TableClient, type TableEntityResult } from "@azure/data-tables";
+import { odata, type TableClient, type TableEntityResult } from "@azure/data-tables";
 import { createHash } from "node:crypto";
 import { z } from "zod";
 import type { SnapshotStore, StoredSnapshot } from "../../core/controlplane/ports.js";
@@ -24,7 +24,9 @@ export function createVaultSnapshotStore(table: TableClient): SnapshotStore {
       await ensure();
       const snapshots = new Map<string, StoredSnapshot>();
       const unreadable: string[] = [];
-      for await (const e of table.listEntities<Record<string, unknown>>({ queryOptions: { filter: odata`PartitionKey eq ${PARTITION}` } })) {
+      for await (const e of table.listEntities<Record<string, unknown>>({
+        queryOptions: { filter: odata`PartitionKey eq ${PARTITION}` },
+      })) {
         const value = fromEntity(e);
         if (value) snapshots.set(value.vaultResourceId, { value, etag: e.etag });
         else unreadable.push(`${e.partitionKey}/${e.rowKey}`);
@@ -89,7 +91,12 @@ const Changes = z.array(
     since: isoDate,
   }),
 );
-const Entity = z.object({ vaultResourceId: z.string(), takenAt: z.date(), configParts: z.number().int().min(1), recentChanges: z.string() });
+const Entity = z.object({
+  vaultResourceId: z.string(),
+  takenAt: z.date(),
+  configParts: z.number().int().min(1),
+  recentChanges: z.string(),
+});
 
 function fromEntity(e: TableEntityResult<Record<string, unknown>>): VaultSnapshot | undefined {
   const row = Entity.safeParse(e);
@@ -102,7 +109,11 @@ function fromEntity(e: TableEntityResult<Record<string, unknown>>): VaultSnapsho
   return {
     vaultResourceId: row.data.vaultResourceId,
     takenAt: row.data.takenAt,
-    config: { ...config.data, softDeleteRetentionDays: config.data.softDeleteRetentionDays, accessPolicies: config.data.accessPolicies.map((p) => ({ ...p, applicationId: p.applicationId })) },
+    config: {
+      ...config.data,
+      softDeleteRetentionDays: config.data.softDeleteRetentionDays,
+      accessPolicies: config.data.accessPolicies.map((p) => ({ ...p, applicationId: p.applicationId })),
+    },
     recentChanges: changes.data,
   };
 }

@@ -22,7 +22,8 @@ export class ArmTrafficLog implements ArmTraffic {
   /** Records one answer, or an attempt that got none (status undefined). */
   record(method: string, url: string, status: number | undefined, retryAfterSeconds: number | undefined): void {
     this.#requests++;
-    if (status === 429) this.#throttled.push({ at: new Date(), request: `${method} ${new URL(url).pathname}`, retryAfterSeconds });
+    if (status === 429)
+      this.#throttled.push({ at: new Date(), request: `${method} ${new URL(url).pathname}`, retryAfterSeconds });
   }
 
   drain(): { requests: number; throttled: ThrottleObservation[] } {

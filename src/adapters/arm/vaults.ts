@@ -13,14 +13,20 @@ export function createVaultReader(o: ArmAdapterOptions): VaultReader {
   return {
     async read(vaultId): Promise<ArmRead<VaultConfig>> {
       const ref = parseVaultId(vaultId);
-      if (!ref) return { ok: false, failure: { kind: "unexpected", status: undefined, message: `not a Key Vault resource ID: ${vaultId}` } };
+      if (!ref)
+        return {
+          ok: false,
+          failure: { kind: "unexpected", status: undefined, message: `not a Key Vault resource ID: ${vaultId}` },
+        };
       let client = clients.get(ref.subscriptionId);
       if (!client) {
         client = new KeyVaultManagementClient(o.credential, ref.subscriptionId, coreClientOptions(o));
         clients.set(ref.subscriptionId, client);
       }
       const c = client;
-      const read = await armRead(o, ref.id, (abortSignal) => c.vaults.get(ref.resourceGroup, ref.name, { abortSignal }));
+      const read = await armRead(o, ref.id, (abortSignal) =>
+        c.vaults.get(ref.resourceGroup, ref.name, { abortSignal }),
+      );
       return read.ok ? { ok: true, value: toVaultConfig(read.value) } : read;
     },
   };

@@ -14,7 +14,6 @@ import { classifyProbeFailure, probeFinding, type ProbeCause } from "../../core/
 import { builtInRole, type RoleInfo } from "../../core/controlplane/roles.js";
 import type { RoleAssignmentView, VaultConfig } from "../../core/controlplane/views.js";
 
-
 export interface ControlPlaneInput {
   now: Date;
   /** Last snapshots by lower-case vault ID. */
@@ -70,12 +69,22 @@ interface Monitored {
  * and each (scope, principal) is listed once. A read that fails decides nothing about its vault:
  * the vault's status says unknown and a monitor problem says why.
  */
-export async function checkControlPlane(deps: ControlPlaneDeps, config: ControlPlaneConfig, input: ControlPlaneInput): Promise<ControlPlaneReport> {
+export async function checkControlPlane(
+  deps: ControlPlaneDeps,
+  config: ControlPlaneConfig,
+  input: ControlPlaneInput,
+): Promise<ControlPlaneReport> {
   const { now } = input;
   const findings: ControlPlaneFinding[] = [];
   const problems: ControlPlaneFinding[] = [];
   const gaveUp: string[] = [];
-  const ctx = (scope: string, reading: string): ReadContext => ({ scope, reading, monitorIdentity: deps.monitorIdentity, endpointConfigured: deps.prober.endpointConfigured, now });
+  const ctx = (scope: string, reading: string): ReadContext => ({
+    scope,
+    reading,
+    monitorIdentity: deps.monitorIdentity,
+    endpointConfigured: deps.prober.endpointConfigured,
+    now,
+  });
   const failed = (r: ArmRead<unknown>, c: ReadContext) => {
     if (r.ok) return;
     if (r.failure.kind === "throttled") gaveUp.push(`${c.reading} on ${c.scope}`);
@@ -89,14 +98,26 @@ export async function checkControlPlane(deps: ControlPlaneDeps, config: ControlP
   const configs = new Map<string, VaultConfig>();
   // Each worker keeps its vault's results, so the report lists vaults in config order however the reads interleave.
   const perVault = await mapLimit(vaults, config.concurrency, async ({ ref, source }) => {
-    const status: VaultStatus = { vaultResourceId: ref.id, source, config: "unknown", permissionModel: undefined, coverage: "unknown", auditTable: undefined };
+    const status: VaultStatus = {
+      vaultResourceId: ref.id,
+      source,
+      config: "unknown",
+      permissionModel: undefined,
+      coverage: "unknown",
+      auditTable: undefined,
+    };
     const found: ControlPlaneFinding[] = [];
     let snapshot: VaultSnapshot | undefined;
     const read = await deps.vaults.read(ref.id);
     if (read.ok) {
       configs.set(ref.id, read.value);
       Object.assign(status, { config: "read", permissionModel: read.value.permissionModel });
-      const drift = diffVault(input.previousSnapshots.get(ref.id), read.value, { vaultId: ref.id, now, activity: input.activity, reportForMinutes: config.driftReportMinutes });
+      const drift = diffVault(input.previousSnapshots.get(ref.id), read.value, {
+        vaultId: ref.id,
+        now,
+        activity: input.activity,
+        reportForMinutes: config.driftReportMinutes,
+      });
       snapshot = drift.snapshot;
       found.push(...drift.findings);
     } else if (read.failure.kind === "not-found") {
@@ -145,7 +166,10 @@ async function monitoredVaults(
   failed: (r: ArmRead<unknown>, c: ReadContext) => void,
   ctx: (scope: string, reading: string) => ReadContext,
 ): Promise<Monitored[]> {
-  const listed = [...config.vaults.map((v) => v.resourceId), ...config.principals.flatMap((p) => p.expect.map((e) => e.vault))];
+  const listed = [
+    ...config.vaults.map((v) => v.resourceId),
+    ...config.principals.flatMap((p) => p.expect.map((e) => e.vault)),
+  ];
   const out = new Map<string, Monitored>();
   for (const id of listed) {
     const ref = parseVaultId(id);
@@ -167,7 +191,9 @@ async function monitoredVaults(
         hypothesis: undefined,
         severityHint: "SEV-4",
         summary: `discovery found no vaults in ${subs.length === 1 ? `subscription ${subs[0]}` : `${subs.length} subscriptions`}`,
-        evidence: ["Resource Graph shows only what the monitor can read: no vaults, or no Reader on these subscriptions"],
+        evidence: [
+          "Resource Graph shows only what the monitor can read: no vaults, or no Reader on these subscriptions",
+        ],
         observedAt: now,
       }),
     );
@@ -186,7 +212,9 @@ async function monitoredVaults(
         hypothesis: undefined,
         severityHint: "SEV-4",
         summary: `discovery found ${discovered.length} vaults besides the listed ones; this tick checks the first ${max}`,
-        evidence: [`raise discovery.maxVaults above ${discovered.length} to check them all (two ARM reads per vault per tick)`],
+        evidence: [
+          `raise discovery.maxVaults above ${discovered.length} to check them all (two ARM reads per vault per tick)`,
+        ],
         observedAt: now,
       }),
     );
@@ -205,7 +233,9 @@ async function checkAccess(
   ctx: (scope: string, reading: string) => ReadContext,
 ): Promise<ControlPlaneFinding[]> {
   const refs = new Map(vaults.map((v) => [v.ref.id, v.ref]));
-  const pairs = config.principals.flatMap((p) => [...new Set(p.expect.map((e) => e.vault))].map((vault) => ({ p, vault })));
+  const pairs = config.principals.flatMap((p) =>
+    [...new Set(p.expect.map((e) => e.vault))].map((vault) => ({ p, vault })),
+  );
   const listings = new OncePerKey<ArmRead<RoleAssignmentView[]>>();
   const list = (vault: string, id: string, p: PrincipalConfig) =>
     listings.get(`${vault}|${id}`, async () => {
@@ -228,7 +258,9 @@ async function checkAccess(
     const vaultConfig = configs.get(vault);
     const here = await listed(p, vault);
     if (!ref || !vaultConfig || !here) continue;
-    const elsewhere = (await Promise.all(pairs.filter((o) => o.p === p && o.vault !== vault).map((o) => listed(p, o.vault)))).flatMap((a) => a ?? []);
+    const elsewhere = (
+      await Promise.all(pairs.filter((o) => o.p === p && o.vault !== vault).map((o) => listed(p, o.vault)))
+    ).flatMap((a) => a ?? []);
     out.push(
       ...compareAccess({
         principal: p,
@@ -272,11 +304,19 @@ async function resolveRoles(
   return roles;
 }
 
-async function runProbes(deps: ControlPlaneDeps, config: ControlPlaneConfig, now: Date): Promise<{ results: ProbeResult[]; findings: ControlPlaneFinding[] }> {
+async function runProbes(
+  deps: ControlPlaneDeps,
+  config: ControlPlaneConfig,
+  now: Date,
+): Promise<{ results: ProbeResult[]; findings: ControlPlaneFinding[] }> {
   const own = deps.monitorIdentity;
   const identities = [{ identity: own, monitorOwn: true }];
   for (const p of config.principals) {
-    if (p.clientId && p.clientId !== own.clientId?.toLowerCase() && !identities.some((i) => i.identity.clientId === p.clientId)) {
+    if (
+      p.clientId &&
+      p.clientId !== own.clientId?.toLowerCase() &&
+      !identities.some((i) => i.identity.clientId === p.clientId)
+    ) {
       identities.push({ identity: { name: p.name, clientId: p.clientId }, monitorOwn: false });
     }
   }
@@ -287,11 +327,29 @@ async function runProbes(deps: ControlPlaneDeps, config: ControlPlaneConfig, now
     for (const scope of config.audiences) {
       const outcome = await deps.prober.probe(identity.clientId, scope);
       if (outcome.ok) {
-        results.push({ identity: identity.name, clientId: identity.clientId, scope, ok: true, cached: outcome.cached, cause: undefined });
+        results.push({
+          identity: identity.name,
+          clientId: identity.clientId,
+          scope,
+          ok: true,
+          cached: outcome.cached,
+          cause: undefined,
+        });
         continue;
       }
-      const k = classifyProbeFailure(outcome.error, { endpointConfigured: deps.prober.endpointConfigured, timedOut: outcome.timedOut, timeoutSeconds: config.probeTimeoutSeconds });
-      results.push({ identity: identity.name, clientId: identity.clientId, scope, ok: false, cached: undefined, cause: k.cause });
+      const k = classifyProbeFailure(outcome.error, {
+        endpointConfigured: deps.prober.endpointConfigured,
+        timedOut: outcome.timedOut,
+        timeoutSeconds: config.probeTimeoutSeconds,
+      });
+      results.push({
+        identity: identity.name,
+        clientId: identity.clientId,
+        scope,
+        ok: false,
+        cached: undefined,
+        cause: k.cause,
+      });
       findings.push(probeFinding({ identity, scope }, k, now, monitorOwn));
     }
   }
@@ -305,7 +363,10 @@ function vaultMissing(ref: VaultRef, message: string, now: Date): ControlPlaneFi
     hypothesis: undefined,
     severityHint: "SEV-2",
     summary: `vault ${ref.name} does not exist (ARM answered 404)`,
-    evidence: [message.split("\n")[0] ?? "", "deleted, moved, or a typo in the configured resource ID; every caller of it fails"],
+    evidence: [
+      message.split("\n")[0] ?? "",
+      "deleted, moved, or a typo in the configured resource ID; every caller of it fails",
+    ],
     observedAt: now,
   });
 }

@@ -3,7 +3,11 @@
  * output. ARM refills 25 read tokens a second per subscription and principal (bucket of 250), so a
  * handful in flight keeps a tick well inside it while not serializing a long vault list.
  */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+export async function mapLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const out = new Array<R>(items.length);
   let next = 0;
   const worker = async () => {

@@ -25,7 +25,12 @@ export interface ControlPlaneTick {
  * they are passed only when that signal answered. A failure is reported, never thrown: the
  * Key Vault evaluation goes on without control-plane facts.
  */
-export async function checkControlPlaneForTick(cp: ControlPlane, now: Date, changes: readonly SignalRow<"changes">[] | undefined, log: Logger): Promise<ControlPlaneTick> {
+export async function checkControlPlaneForTick(
+  cp: ControlPlane,
+  now: Date,
+  changes: readonly SignalRow<"changes">[] | undefined,
+  log: Logger,
+): Promise<ControlPlaneTick> {
   try {
     const report = await runControlPlaneCheck(cp.deps, cp.config, now, changes);
     for (const p of report.monitorProblems) log.warn(`control plane: ${p.summary}`);
@@ -79,9 +84,20 @@ export function controlPlaneHealth(t: ControlPlaneTick): ControlPlaneHealth {
   return {
     checkedAt: r?.checkedAt,
     problem: t.problem,
-    findings: (r?.findings ?? []).map((f) => ({ kind: f.kind, summary: f.summary, severity: f.severityHint, hypothesis: f.hypothesis, vaultResourceId: f.subject.vaultResourceId })),
+    findings: (r?.findings ?? []).map((f) => ({
+      kind: f.kind,
+      summary: f.summary,
+      severity: f.severityHint,
+      hypothesis: f.hypothesis,
+      vaultResourceId: f.subject.vaultResourceId,
+    })),
     monitorProblems: (r?.monitorProblems ?? []).map((p) => p.summary),
-    vaults: (r?.vaults ?? []).map((v) => ({ vaultResourceId: v.vaultResourceId, config: v.config, coverage: v.coverage, permissionModel: v.permissionModel })),
+    vaults: (r?.vaults ?? []).map((v) => ({
+      vaultResourceId: v.vaultResourceId,
+      config: v.config,
+      coverage: v.coverage,
+      permissionModel: v.permissionModel,
+    })),
     armRequests: r?.armRequests ?? 0,
     probesFailed: (r?.probes ?? []).filter((p) => !p.ok).length,
   };
@@ -103,5 +119,9 @@ export function checkOf(t: ControlPlaneTick | undefined, config: ControlPlaneCon
     role: f.subject.role,
     workspace: config.workspaces[0],
   }));
-  return { findings, readVaults: r.vaults.filter((v) => v.config === "read").map((v) => v.vaultResourceId), clean: r.monitorProblems.length === 0 };
+  return {
+    findings,
+    readVaults: r.vaults.filter((v) => v.config === "read").map((v) => v.vaultResourceId),
+    clean: r.monitorProblems.length === 0,
+  };
 }

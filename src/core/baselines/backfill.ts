@@ -19,7 +19,8 @@ export function pointsBySeries(rows: Iterable<BackfillRow>): Map<string, CountPo
   let i = 0;
   for (const row of rows) {
     const at = row.at instanceof Date ? row.at : new Date(row.at);
-    if (Number.isNaN(at.getTime())) throw new RangeError(`backfill row ${i} (${row.seriesKey}): "at" is not a valid time: ${String(row.at)}`);
+    if (Number.isNaN(at.getTime()))
+      throw new RangeError(`backfill row ${i} (${row.seriesKey}): "at" is not a valid time: ${String(row.at)}`);
     let bins = bySeries.get(row.seriesKey);
     if (!bins) bySeries.set(row.seriesKey, (bins = new Map()));
     const same = bins.get(at.getTime());
@@ -32,6 +33,10 @@ export function pointsBySeries(rows: Iterable<BackfillRow>): Map<string, CountPo
     i++;
   }
   const out = new Map<string, CountPoint[]>();
-  for (const [key, bins] of bySeries) out.set(key, [...bins.values()].sort((a, b) => a.at.getTime() - b.at.getTime()));
+  for (const [key, bins] of bySeries)
+    out.set(
+      key,
+      [...bins.values()].sort((a, b) => a.at.getTime() - b.at.getTime()),
+    );
   return out;
 }

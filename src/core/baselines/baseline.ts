@@ -87,13 +87,7 @@ export const DEFAULT_BASELINE_OPTIONS: BaselineOptions = Object.freeze({
  *   outages are detected and removed from learning", §5.1);
  * - `typicalCalls`: median calls per kept bin, which sets the resolution floor (gates.ts `testedRatio`).
  */
-export type SlotRow = [
-  slot: number,
-  expectedRatio: number,
-  samples: number,
-  outliers: number,
-  typicalCalls: number,
-];
+export type SlotRow = [slot: number, expectedRatio: number, samples: number, outliers: number, typicalCalls: number];
 
 /** A learned baseline. Plain JSON: `JSON.parse(JSON.stringify(b))` is an equal baseline. */
 export interface Baseline {
@@ -165,7 +159,15 @@ interface Judged {
 
 export type BaselineVerdict =
   /** Not enough learned history to judge: an outcome of its own, never "normal". */
-  | { kind: "cold"; seriesKey: string | undefined; reason: string; samples: number; needed: number; historyDays: number; neededDays: number }
+  | {
+      kind: "cold";
+      seriesKey: string | undefined;
+      reason: string;
+      samples: number;
+      needed: number;
+      historyDays: number;
+      neededDays: number;
+    }
   /** No calls in the observed window: nothing to judge, and not evidence of health. */
   | { kind: "no-traffic"; seriesKey: string; reason: string }
   | ({ kind: "normal" } & Judged)

@@ -117,6 +117,7 @@ export function overdispersedUpperTail(k: number, n: number, p: number, sigma: n
   checkTailArguments(k, n, p);
   const mu = Math.log(p) - (sigma * sigma) / 2;
   let sum = 0;
-  for (let i = 0; i < Z_GRID.length; i++) sum += Z_WEIGHTS[i]! * binomialUpperTail(k, n, Math.min(1, Math.exp(mu + sigma * Z_GRID[i]!)));
+  for (let i = 0; i < Z_GRID.length; i++)
+    sum += Z_WEIGHTS[i]! * binomialUpperTail(k, n, Math.min(1, Math.exp(mu + sigma * Z_GRID[i]!)));
   return Math.min(1, sum / Z_TOTAL);
 }

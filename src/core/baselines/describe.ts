@@ -15,7 +15,8 @@ export function describe(v: BaselineVerdict, what = "failures"): string {
     case "normal": {
       const slot = v.basis.seasonality === "flat" ? "across all hours" : `for ${v.basis.slot}`;
       const head = `${what} at ${percent(v.observedRatio)} vs a usual ${percent(v.expectedRatio)} ${slot}`;
-      if (v.kind === "anomalous") return `${head} (${pText(v.pValue)}; ${count(v.failures)} of ${count(v.total)} calls)`;
+      if (v.kind === "anomalous")
+        return `${head} (${pText(v.pValue)}; ${count(v.failures)} of ${count(v.total)} calls)`;
       return `${head}: within normal (${v.reasons[0] ?? "no condition failed"})`;
     }
   }

@@ -83,9 +83,21 @@ export function conditions(m: Measures, o: BaselineOptions): Conditions {
 export const allHold = (c: Conditions): boolean => Object.values(c).every(Boolean);
 
 /** Whether a window would page — the tail computed only when the cheap conditions all hold. */
-export function wouldPage(tested: number, spread: number, failures: number, total: number, o: BaselineOptions): boolean {
+export function wouldPage(
+  tested: number,
+  spread: number,
+  failures: number,
+  total: number,
+  o: BaselineOptions,
+): boolean {
   const cheap = conditions(measureCheap(tested, spread, failures, total), o);
-  return cheap.enoughFailures && cheap.aboveAbsoluteFloor && cheap.enoughLift && cheap.beyondSpread && allHold(conditions(measure(tested, spread, failures, total), o));
+  return (
+    cheap.enoughFailures &&
+    cheap.aboveAbsoluteFloor &&
+    cheap.enoughLift &&
+    cheap.beyondSpread &&
+    allHold(conditions(measure(tested, spread, failures, total), o))
+  );
 }
 
 /** One sentence per condition, in the order above: those that held, and those that did not. */
@@ -94,7 +106,11 @@ export function explain(m: Measures, c: Conditions, o: BaselineOptions): { met: 
   const failed: string[] = [];
   const say = (ok: boolean, yes: string, no: string) => (ok ? met.push(yes) : failed.push(no));
   const failures = `${count(m.failures)} failure${m.failures === 1 ? "" : "s"}`;
-  say(c.enoughFailures, `${failures} (at least ${o.minFailures})`, `${failures}, fewer than the ${o.minFailures} needed`);
+  say(
+    c.enoughFailures,
+    `${failures} (at least ${o.minFailures})`,
+    `${failures}, fewer than the ${o.minFailures} needed`,
+  );
   say(
     c.aboveAbsoluteFloor,
     `${percent(m.observedRatio)} is at or above the ${percent(o.absoluteRatioFloor)} floor`,
@@ -105,7 +121,15 @@ export function explain(m: Measures, c: Conditions, o: BaselineOptions): { met: 
     `${times(m.lift)} the expected ${percent(m.tested)} (at least ${times(o.relativeLift)})`,
     `${times(m.lift)} the expected ${percent(m.tested)}, below the ${times(o.relativeLift)} lift needed`,
   );
-  say(c.beyondSpread, `robust z ${m.z.toFixed(1)}, beyond the usual hour-to-hour variation (at least ${o.minRobustZ})`, `robust z ${m.z.toFixed(1)}, within the usual hour-to-hour variation (needs ${o.minRobustZ})`);
-  say(c.improbable, `${pText(m.pValue)} under the expected ratio and its usual variation (at most ${o.maxPValue})`, `${pText(m.pValue)}, not improbable enough (needs at most ${o.maxPValue})`);
+  say(
+    c.beyondSpread,
+    `robust z ${m.z.toFixed(1)}, beyond the usual hour-to-hour variation (at least ${o.minRobustZ})`,
+    `robust z ${m.z.toFixed(1)}, within the usual hour-to-hour variation (needs ${o.minRobustZ})`,
+  );
+  say(
+    c.improbable,
+    `${pText(m.pValue)} under the expected ratio and its usual variation (at most ${o.maxPValue})`,
+    `${pText(m.pValue)}, not improbable enough (needs at most ${o.maxPValue})`,
+  );
   return { met, failed };
 }

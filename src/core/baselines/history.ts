@@ -12,9 +12,13 @@ export const DAY_MS = 86_400_000;
 
 function checkPoint(p: CountPoint, i: number): void {
   const where = `point ${i}`;
-  if (!(p.at instanceof Date) || Number.isNaN(p.at.getTime())) throw new RangeError(`${where}: "at" is not a valid date`);
+  if (!(p.at instanceof Date) || Number.isNaN(p.at.getTime()))
+    throw new RangeError(`${where}: "at" is not a valid date`);
   const when = `${where} (${p.at.toISOString()})`;
-  for (const [name, v] of [["failures", p.failures], ["total", p.total]] as const) {
+  for (const [name, v] of [
+    ["failures", p.failures],
+    ["total", p.total],
+  ] as const) {
     if (!Number.isFinite(v) || v < 0) throw new RangeError(`${when}: ${name} must be a finite count ≥ 0, got ${v}`);
   }
   if (p.failures > p.total) throw new RangeError(`${when}: ${p.failures} failures exceed the ${p.total} calls`);
@@ -47,7 +51,8 @@ export function checkWindows(exclude: readonly ExcludedWindow[]): void {
     const to = w.to.getTime();
     if (Number.isNaN(from) || Number.isNaN(to)) throw new RangeError(`excluded window ${i}: invalid date`);
     // An inverted window would silently exclude nothing and let an incident be learned.
-    if (from >= to) throw new RangeError(`excluded window ${i}: from ${w.from.toISOString()} is not before to ${w.to.toISOString()}`);
+    if (from >= to)
+      throw new RangeError(`excluded window ${i}: from ${w.from.toISOString()} is not before to ${w.to.toISOString()}`);
   });
 }
 
@@ -56,7 +61,13 @@ export function checkWindows(exclude: readonly ExcludedWindow[]): void {
  * about a failure ratio), complete by `now` (a bin still filling is not history), within the
  * horizon, and touching no excluded window (a bin that overlaps an incident at all is dropped).
  */
-export function learnable(bins: Iterable<Bin>, exclude: readonly ExcludedWindow[], now: Date, binMinutes: number, horizonDays: number): Bin[] {
+export function learnable(
+  bins: Iterable<Bin>,
+  exclude: readonly ExcludedWindow[],
+  now: Date,
+  binMinutes: number,
+  horizonDays: number,
+): Bin[] {
   const binMs = binMinutes * MINUTE_MS;
   const end = now.getTime();
   const start = end - horizonDays * DAY_MS;
@@ -80,7 +91,8 @@ export function encodeHistory(bins: readonly Bin[]): Baseline["history"] {
 
 export function decodeHistory(b: Baseline): Bin[] {
   const { steps, failures, totals } = b.history;
-  if (steps.length !== failures.length || steps.length !== totals.length) throw new RangeError(`baseline ${b.seriesKey}: history arrays differ in length`);
+  if (steps.length !== failures.length || steps.length !== totals.length)
+    throw new RangeError(`baseline ${b.seriesKey}: history arrays differ in length`);
   if (steps.length === 0) return [];
   if (b.firstAt === null) throw new RangeError(`baseline ${b.seriesKey}: history without firstAt`);
   let index = Date.parse(b.firstAt) / (b.binMinutes * MINUTE_MS);

@@ -3,7 +3,16 @@
  * See model.ts for the shapes and judge.ts / gates.ts for the statistics.
  */
 export { DEFAULT_BASELINE_OPTIONS } from "./baseline.js";
-export type { Baseline, BaselineOptions, BaselineVerdict, CountPoint, ExcludedWindow, Seasonality, SlotRow, VerdictBasis } from "./baseline.js";
+export type {
+  Baseline,
+  BaselineOptions,
+  BaselineVerdict,
+  CountPoint,
+  ExcludedWindow,
+  Seasonality,
+  SlotRow,
+  VerdictBasis,
+} from "./baseline.js";
 export { learnBaseline, updateBaseline } from "./learn.js";
 export { learnedPoints } from "./history.js";
 export { judge, type Observation } from "./judge.js";

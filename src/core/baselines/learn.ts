@@ -1,5 +1,14 @@
 import { testedRatio, wouldPage } from "./gates.js";
-import { checkWindows, DAY_MS, decodeHistory, encodeHistory, learnable, MINUTE_MS, toBins, type Bin } from "./history.js";
+import {
+  checkWindows,
+  DAY_MS,
+  decodeHistory,
+  encodeHistory,
+  learnable,
+  MINUTE_MS,
+  toBins,
+  type Bin,
+} from "./history.js";
 import type { Baseline, BaselineOptions, CountPoint, ExcludedWindow, Seasonality, SlotRow } from "./baseline.js";
 import { resolveOptions } from "./options.js";
 import { extraBinomialLogSpread, median, robustLogSpread } from "./robust.js";
@@ -9,7 +18,10 @@ import { PATTERNS, slotOf } from "./seasons.js";
 const round = (x: number) => Number(x.toPrecision(6));
 
 /** The finest pattern `historyDays` supports (Azure/Datadog: weekly after 3 weeks; daily after 3 days). */
-export function supportedPattern(historyDays: number, o: Pick<BaselineOptions, "weeksForWeekly" | "daysForDaily">): Seasonality {
+export function supportedPattern(
+  historyDays: number,
+  o: Pick<BaselineOptions, "weeksForWeekly" | "daysForDaily">,
+): Seasonality {
   if (historyDays >= o.weeksForWeekly * 7) return "hour-of-week";
   if (historyDays >= o.daysForDaily) return "hour-of-day";
   return "flat";
@@ -40,7 +52,12 @@ const ratioOfSums = (bins: readonly Bin[]) => {
  * The bins at or below a slot's median always stay: they cannot clear the relative lift over a
  * guess at least as high as the median.
  */
-function learnPattern(pattern: Seasonality, bins: readonly Bin[], binMs: number, o: BaselineOptions): { rows: SlotRow[]; spread: number } {
+function learnPattern(
+  pattern: Seasonality,
+  bins: readonly Bin[],
+  binMs: number,
+  o: BaselineOptions,
+): { rows: SlotRow[]; spread: number } {
   const bySlot = new Map<number, Bin[]>();
   for (const b of bins) {
     const slot = slotOf(pattern, b.index * binMs);
@@ -50,7 +67,11 @@ function learnPattern(pattern: Seasonality, bins: readonly Bin[], binMs: number,
   }
   const slots = [...bySlot.entries()]
     .sort(([a], [b]) => a - b)
-    .map(([slot, list]) => ({ slot, bins: list, guess: testedRatio(median(list.map((b) => b.failures / b.total)), median(list.map((b) => b.total))) }));
+    .map(([slot, list]) => ({
+      slot,
+      bins: list,
+      guess: testedRatio(median(list.map((b) => b.failures / b.total)), median(list.map((b) => b.total))),
+    }));
 
   const keep = (spread: number) =>
     slots.map(({ slot, bins: list, guess }) => {
@@ -59,11 +80,20 @@ function learnPattern(pattern: Seasonality, bins: readonly Bin[], binMs: number,
       const kept = unflagged.length > 0 ? unflagged : list;
       return { slot, kept, total: list.length, expected: ratioOfSums(kept) };
     });
-  const spreadOf = (learned: ReturnType<typeof keep>) => extraBinomialLogSpread(learned.flatMap((s) => s.kept.map((b) => ({ ...b, expected: s.expected }))));
+  const spreadOf = (learned: ReturnType<typeof keep>) =>
+    extraBinomialLogSpread(learned.flatMap((s) => s.kept.map((b) => ({ ...b, expected: s.expected }))));
 
   const first = keep(robustLogSpread(slots.flatMap((s) => s.bins.map((b) => ({ ...b, expected: s.guess })))));
   const learned = keep(spreadOf(first));
-  const rows = learned.map(({ slot, kept, total, expected }): SlotRow => [slot, round(expected), total, total - kept.length, median(kept.map((b) => b.total))]);
+  const rows = learned.map(
+    ({ slot, kept, total, expected }): SlotRow => [
+      slot,
+      round(expected),
+      total,
+      total - kept.length,
+      median(kept.map((b) => b.total)),
+    ],
+  );
   return { rows, spread: round(spreadOf(learned)) };
 }
 
@@ -77,7 +107,8 @@ function learnFrom(seriesKey: string, bins: readonly Bin[], now: Date, o: Baseli
   const slots: Record<Seasonality, SlotRow[]> = { "hour-of-week": [], "hour-of-day": [], flat: [] };
   const spread: Record<Seasonality, number> = { "hour-of-week": 0, "hour-of-day": 0, flat: 0 };
   if (bins.length > 0) {
-    for (const pattern of PATTERNS.slice(from)) ({ rows: slots[pattern], spread: spread[pattern] } = learnPattern(pattern, bins, binMs, o));
+    for (const pattern of PATTERNS.slice(from))
+      ({ rows: slots[pattern], spread: spread[pattern] } = learnPattern(pattern, bins, binMs, o));
   }
   return {
     version: 1,
@@ -101,10 +132,21 @@ function learnFrom(seriesKey: string, bins: readonly Bin[], now: Date, o: Baseli
  * so verdicts start at once instead of after days of waiting. Points in `exclude` windows, older
  * than the horizon or ending after `now` are not learned; several points in one bin add up.
  */
-export function learnBaseline(seriesKey: string, points: readonly CountPoint[], exclude: readonly ExcludedWindow[], now: Date, o: Partial<BaselineOptions> = {}): Baseline {
+export function learnBaseline(
+  seriesKey: string,
+  points: readonly CountPoint[],
+  exclude: readonly ExcludedWindow[],
+  now: Date,
+  o: Partial<BaselineOptions> = {},
+): Baseline {
   const opts = resolveOptions(o);
   checkWindows(exclude);
-  return learnFrom(seriesKey, learnable(toBins(points, opts.binMinutes).values(), exclude, now, opts.binMinutes, opts.horizonDays), now, opts);
+  return learnFrom(
+    seriesKey,
+    learnable(toBins(points, opts.binMinutes).values(), exclude, now, opts.binMinutes, opts.horizonDays),
+    now,
+    opts,
+  );
 }
 
 /**
@@ -114,10 +156,18 @@ export function learnBaseline(seriesKey: string, points: readonly CountPoint[], 
  * declared after the fact is removed from what was learned. Equal to learning from all the points
  * at once when no bin is given twice.
  */
-export function updateBaseline(b: Baseline, newPoints: readonly CountPoint[], exclude: readonly ExcludedWindow[], now: Date, o: Partial<BaselineOptions> = {}): Baseline {
+export function updateBaseline(
+  b: Baseline,
+  newPoints: readonly CountPoint[],
+  exclude: readonly ExcludedWindow[],
+  now: Date,
+  o: Partial<BaselineOptions> = {},
+): Baseline {
   if (b.version !== 1) throw new RangeError(`baseline ${b.seriesKey}: unknown version ${String(b.version)}`);
   if (o.binMinutes !== undefined && o.binMinutes !== b.binMinutes) {
-    throw new RangeError(`baseline ${b.seriesKey} has ${b.binMinutes}-minute bins; relearn it to change to ${o.binMinutes}`);
+    throw new RangeError(
+      `baseline ${b.seriesKey} has ${b.binMinutes}-minute bins; relearn it to change to ${o.binMinutes}`,
+    );
   }
   const opts = resolveOptions({ ...o, binMinutes: b.binMinutes });
   checkWindows(exclude);

@@ -89,7 +89,8 @@ export function momentLogSpread(items: readonly Residual[]): number {
   const usable = items.filter((i) => i.expected > 0);
   if (usable.length === 0) return 0;
   let excess = 0;
-  for (const { failures, total, expected: p } of usable) excess += ((failures / total - p) ** 2 - (p * (1 - p)) / total) / (p * p);
+  for (const { failures, total, expected: p } of usable)
+    excess += ((failures / total - p) ** 2 - (p * (1 - p)) / total) / (p * p);
   return Math.sqrt(Math.log1p(Math.max(0, excess / usable.length)));
 }
 

@@ -4,7 +4,10 @@
  */
 const PATTERNS: [RegExp, string][] = [
   // Connection strings and keys: AccountKey=..., SharedAccessKey=..., Password=...
-  [/\b(AccountKey|SharedAccessKey|SharedAccessSignature|Password|Pwd|client_secret|ClientSecret)=([^;&\s"']+)/gi, "$1=<redacted>"],
+  [
+    /\b(AccountKey|SharedAccessKey|SharedAccessSignature|Password|Pwd|client_secret|ClientSecret)=([^;&\s"']+)/gi,
+    "$1=<redacted>",
+  ],
   // SAS and Workflows signatures in URLs.
   [/([?&](?:sig|code|token|access_token)=)[^&\s"']+/gi, "$1<redacted>"],
   // Bearer tokens and bare JWTs.

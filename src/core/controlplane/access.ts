@@ -1,8 +1,25 @@
 import { describeChange, roleDeletions, type ActivityChange } from "./activity.js";
-import { describeScope, isAtOrAbove, isBelow, normalizeId, resourceGroupScope, subscriptionScope, type VaultRef } from "./arm-ids.js";
+import {
+  describeScope,
+  isAtOrAbove,
+  isBelow,
+  normalizeId,
+  resourceGroupScope,
+  subscriptionScope,
+  type VaultRef,
+} from "./arm-ids.js";
 import { finding, type ControlPlaneFinding } from "./findings.js";
 import type { AccessExpectation } from "./config.js";
-import { coversData, dataBeyond, grantingOperations, POLICY_NEEDS, READ_PERMISSIONS, roleByName, type PolicyCategory, type RoleInfo } from "./roles.js";
+import {
+  coversData,
+  dataBeyond,
+  grantingOperations,
+  POLICY_NEEDS,
+  READ_PERMISSIONS,
+  roleByName,
+  type PolicyCategory,
+  type RoleInfo,
+} from "./roles.js";
 import type { AccessPolicyView, RoleAssignmentView, VaultConfig } from "./views.js";
 
 export interface AccessInput {
@@ -35,14 +52,23 @@ interface Placed {
 export function compareAccess(i: AccessInput): ControlPlaneFinding[] {
   const place = (a: RoleAssignmentView): Placed => {
     const role = i.roles.get(a.roleGuid);
-    return { a, role, label: `${role?.name ?? `role ${a.roleGuid}`} at ${describeScope(a.scope)}${a.condition ? " (with a condition vaultwatch does not evaluate)" : ""}` };
+    return {
+      a,
+      role,
+      label: `${role?.name ?? `role ${a.roleGuid}`} at ${describeScope(a.scope)}${a.condition ? " (with a condition vaultwatch does not evaluate)" : ""}`,
+    };
   };
   const all = i.assignments.map(place);
   const effective = all.filter((p) => !isBelow(p.a.scope, i.vault.id));
   const below = all.filter((p) => isBelow(p.a.scope, i.vault.id));
-  const elsewhere = i.elsewhere.filter((a) => !isAtOrAbove(a.scope, i.vault.id) && !isBelow(a.scope, i.vault.id)).map(place);
+  const elsewhere = i.elsewhere
+    .filter((a) => !isAtOrAbove(a.scope, i.vault.id) && !isBelow(a.scope, i.vault.id))
+    .map(place);
   const policy = i.config.accessPolicies.find((p) => p.objectId === i.principal.objectId);
-  const base = { subject: { vaultResourceId: i.vault.id, principal: { name: i.principal.name, objectId: i.principal.objectId } }, observedAt: i.now };
+  const base = {
+    subject: { vaultResourceId: i.vault.id, principal: { name: i.principal.name, objectId: i.principal.objectId } },
+    observedAt: i.now,
+  };
   const rbac = i.config.permissionModel === "rbac";
   const model = rbac ? "the vault uses Azure RBAC" : "the vault uses access policies";
   const out: ControlPlaneFinding[] = [];
@@ -59,7 +85,11 @@ export function compareAccess(i: AccessInput): ControlPlaneFinding[] {
       continue;
     }
     // Access is not granted in the model the vault uses. Granted in the other one: H4.
-    const otherModel = rbac ? (policyGap.length === 0 ? [`the access policy for ${i.principal.name} (${formatPolicy(policy)}) is ignored`] : []) : viaRbac.map((p) => `${p.label} does not apply`);
+    const otherModel = rbac
+      ? policyGap.length === 0
+        ? [`the access policy for ${i.principal.name} (${formatPolicy(policy)}) is ignored`]
+        : []
+      : viaRbac.map((p) => `${p.label} does not apply`);
     if (otherModel.length > 0) {
       out.push(
         finding({
@@ -110,8 +140,18 @@ export function compareAccess(i: AccessInput): ControlPlaneFinding[] {
 }
 
 /** A satisfying role placed above the scope the config asks for reaches more than this vault. */
-function scopeCheck(exp: AccessExpectation, viaRbac: Placed[], i: AccessInput, base: { observedAt: Date; subject: ControlPlaneFinding["subject"] }): ControlPlaneFinding[] {
-  const allowed = exp.scope === "vault" ? i.vault.id : exp.scope === "resource-group" ? resourceGroupScope(i.vault) : subscriptionScope(i.vault);
+function scopeCheck(
+  exp: AccessExpectation,
+  viaRbac: Placed[],
+  i: AccessInput,
+  base: { observedAt: Date; subject: ControlPlaneFinding["subject"] },
+): ControlPlaneFinding[] {
+  const allowed =
+    exp.scope === "vault"
+      ? i.vault.id
+      : exp.scope === "resource-group"
+        ? resourceGroupScope(i.vault)
+        : subscriptionScope(i.vault);
   if (viaRbac.some((p) => isAtOrAbove(allowed, p.a.scope))) return [];
   return [
     finding({
@@ -127,10 +167,22 @@ function scopeCheck(exp: AccessExpectation, viaRbac: Placed[], i: AccessInput, b
 }
 
 function missingRoleEvidence(i: AccessInput, effective: Placed[], needed: RoleInfo): string[] {
-  const held = effective.filter((p) => p.role).map((p) => `holds ${p.label}, which does not grant what ${needed.name} does`);
-  const unresolved = effective.filter((p) => !p.role).map((p) => `role ${p.a.roleGuid} at ${describeScope(p.a.scope)} could not be read`);
-  const deleted = roleDeletions(i.activity, i.vault.id, [i.principal.objectId, ...i.principal.groupObjectIds], needed.guid).map((c) => `AzureActivity: role assignment deleted by ${describeChange(c)}`);
-  const none = effective.length === 0 ? [`no role assignment for ${i.principal.name} (${i.principal.objectId}) at or above vault ${i.vault.name}`] : [];
+  const held = effective
+    .filter((p) => p.role)
+    .map((p) => `holds ${p.label}, which does not grant what ${needed.name} does`);
+  const unresolved = effective
+    .filter((p) => !p.role)
+    .map((p) => `role ${p.a.roleGuid} at ${describeScope(p.a.scope)} could not be read`);
+  const deleted = roleDeletions(
+    i.activity,
+    i.vault.id,
+    [i.principal.objectId, ...i.principal.groupObjectIds],
+    needed.guid,
+  ).map((c) => `AzureActivity: role assignment deleted by ${describeChange(c)}`);
+  const none =
+    effective.length === 0
+      ? [`no role assignment for ${i.principal.name} (${i.principal.objectId}) at or above vault ${i.vault.name}`]
+      : [];
   return ["the vault uses Azure RBAC", ...none, ...held, ...unresolved, ...deleted];
 }
 
@@ -139,7 +191,9 @@ function missingPolicyEvidence(i: AccessInput, policy: AccessPolicyView | undefi
     .filter((c) => c.dims.kind === "vault-access-policy-write" || c.dims.kind === "vault-write")
     .filter((c) => normalizeId(c.dims.scope) === i.vault.id || isBelow(c.dims.scope, i.vault.id))
     .map((c) => `AzureActivity: vault or its access policies changed by ${describeChange(c)}`);
-  const state = policy ? `the access policy for ${i.principal.name} lacks ${gap.join(", ")}` : `the vault has no access policy for ${i.principal.name} (${i.principal.objectId})`;
+  const state = policy
+    ? `the access policy for ${i.principal.name} lacks ${gap.join(", ")}`
+    : `the vault has no access policy for ${i.principal.name} (${i.principal.objectId})`;
   return ["the vault uses access policies", state, ...changes];
 }
 
@@ -156,11 +210,18 @@ function policyMissing(policy: AccessPolicyView | undefined, role: AccessExpecta
 
 function formatPolicy(p: AccessPolicyView | undefined): string {
   if (!p) return "none";
-  const parts = (["secrets", "keys", "certificates"] as const).filter((c) => p[c].length > 0).map((c) => `${c}: ${p[c].join(", ")}`);
+  const parts = (["secrets", "keys", "certificates"] as const)
+    .filter((c) => p[c].length > 0)
+    .map((c) => `${c}: ${p[c].join(", ")}`);
   return parts.join("; ") || "no permissions";
 }
 
-function overBroad(i: AccessInput, effective: Placed[], policy: AccessPolicyView | undefined, base: { observedAt: Date; subject: ControlPlaneFinding["subject"] }): ControlPlaneFinding[] {
+function overBroad(
+  i: AccessInput,
+  effective: Placed[],
+  policy: AccessPolicyView | undefined,
+  base: { observedAt: Date; subject: ControlPlaneFinding["subject"] },
+): ControlPlaneFinding[] {
   const neededRoles = i.expectations.map((e) => roleByName(e.role));
   const enough = i.expectations.map((e) => e.role).join(" and ");
   const out: ControlPlaneFinding[] = [];
@@ -179,14 +240,19 @@ function overBroad(i: AccessInput, effective: Placed[], policy: AccessPolicyView
         severityHint: granting.length > 0 ? "SEV-3" : "SEV-4",
         summary: `${i.principal.name} holds ${p.role.name} at ${describeScope(p.a.scope)} where ${enough} is enough`,
         evidence: [
-          ...(granting.length > 0 ? [`${p.role.name} allows ${granting.join(", ")}: it can grant itself any access to the vault`] : []),
+          ...(granting.length > 0
+            ? [`${p.role.name} allows ${granting.join(", ")}: it can grant itself any access to the vault`]
+            : []),
           ...(beyond.length > 0 ? [`${p.role.name} also allows ${beyond.join(", ")}`] : []),
         ],
       }),
     );
   }
   if (i.config.permissionModel === "access-policies" && policy) {
-    const extra = policyExtras(policy, i.expectations.map((e) => e.role));
+    const extra = policyExtras(
+      policy,
+      i.expectations.map((e) => e.role),
+    );
     if (extra.length > 0) {
       out.push(
         finding({

@@ -28,12 +28,20 @@ export function utc(d: Date): string {
 /** "alice@contoso.com at 2026-11-23 01:00 UTC (microsoft.keyvault/vaults/write)" */
 export function describeChange(c: ActivityChange): string {
   const who = c.dims.caller || "an unnamed caller";
-  const times = c.counts.events > 1 ? `${c.counts.events} times between ${utc(c.firstAt)} and ${utc(c.lastAt)}` : `at ${utc(c.lastAt)}`;
+  const times =
+    c.counts.events > 1
+      ? `${c.counts.events} times between ${utc(c.firstAt)} and ${utc(c.lastAt)}`
+      : `at ${utc(c.lastAt)}`;
   return `${who} ${times} (${c.dims.operation})`;
 }
 
 /** Vault writes and access-policy writes on `vaultId` whose events fall in [from, to]. */
-export function vaultWritesBetween(activity: readonly ActivityChange[], vaultId: string, from: Date, to: Date): ActivityChange[] {
+export function vaultWritesBetween(
+  activity: readonly ActivityChange[],
+  vaultId: string,
+  from: Date,
+  to: Date,
+): ActivityChange[] {
   const id = normalizeId(vaultId);
   return activity.filter(
     (c) =>
@@ -45,7 +53,12 @@ export function vaultWritesBetween(activity: readonly ActivityChange[], vaultId:
 }
 
 /** Role-assignment deletions that could have removed `roleGuid` from one of `principalIds` on `vaultId`. */
-export function roleDeletions(activity: readonly ActivityChange[], vaultId: string, principalIds: readonly string[], roleGuid: string): ActivityChange[] {
+export function roleDeletions(
+  activity: readonly ActivityChange[],
+  vaultId: string,
+  principalIds: readonly string[],
+  roleGuid: string,
+): ActivityChange[] {
   const principals = new Set(principalIds.map((p) => p.toLowerCase()));
   return activity.filter(
     (c) =>

@@ -3,8 +3,10 @@
  * lower-case IDs (as the signal model's `vaultResourceId` does). Pure string work, no I/O.
  */
 
-const VAULT_ID = /^\/subscriptions\/([0-9a-f-]{36})\/resourcegroups\/([^/]+)\/providers\/microsoft\.keyvault\/vaults\/([^/]+)$/i;
-const WORKSPACE_ID = /^\/subscriptions\/[0-9a-f-]{36}\/resourcegroups\/[^/]+\/providers\/microsoft\.operationalinsights\/workspaces\/[^/]+$/i;
+const VAULT_ID =
+  /^\/subscriptions\/([0-9a-f-]{36})\/resourcegroups\/([^/]+)\/providers\/microsoft\.keyvault\/vaults\/([^/]+)$/i;
+const WORKSPACE_ID =
+  /^\/subscriptions\/[0-9a-f-]{36}\/resourcegroups\/[^/]+\/providers\/microsoft\.operationalinsights\/workspaces\/[^/]+$/i;
 
 export interface VaultRef {
   /** Lower-case ARM resource ID. */
@@ -25,7 +27,12 @@ export function parseVaultId(id: string): VaultRef | undefined {
   const m = VAULT_ID.exec(id.trim().replace(/\/+$/, ""));
   if (!m) return undefined;
   const [, subscriptionId = "", resourceGroup = "", name = ""] = m;
-  return { id: normalizeId(id), subscriptionId: subscriptionId.toLowerCase(), resourceGroup: resourceGroup.toLowerCase(), name: name.toLowerCase() };
+  return {
+    id: normalizeId(id),
+    subscriptionId: subscriptionId.toLowerCase(),
+    resourceGroup: resourceGroup.toLowerCase(),
+    name: name.toLowerCase(),
+  };
 }
 
 export function isVaultId(id: string): boolean {

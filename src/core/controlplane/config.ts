@@ -18,11 +18,17 @@ const guid = z
   .transform((s) => s.toLowerCase());
 const vaultId = z
   .string({ error: "expected a Key Vault resource ID" })
-  .refine(isVaultId, "expected a Key Vault resource ID: /subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.KeyVault/vaults/<name>")
+  .refine(
+    isVaultId,
+    "expected a Key Vault resource ID: /subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.KeyVault/vaults/<name>",
+  )
   .transform(normalizeId);
 const workspaceId = z
   .string({ error: "expected a workspace resource ID" })
-  .refine(isWorkspaceId, "expected a Log Analytics workspace resource ID: /subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.OperationalInsights/workspaces/<name>")
+  .refine(
+    isWorkspaceId,
+    "expected a Log Analytics workspace resource ID: /subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.OperationalInsights/workspaces/<name>",
+  )
   .transform(normalizeId);
 
 /** The token audiences vaultwatch probes by name; any other https audience may be given as a URL. */
@@ -100,12 +106,15 @@ export type ControlPlaneConfig = z.infer<typeof Config>;
 export type PrincipalConfig = ControlPlaneConfig["principals"][number];
 export type AccessExpectation = PrincipalConfig["expect"][number];
 
-export type ConfigResult = { ok: true; config: ControlPlaneConfig; warnings: string[] } | { ok: false; errors: string[]; warnings: string[] };
+export type ConfigResult =
+  | { ok: true; config: ControlPlaneConfig; warnings: string[] }
+  | { ok: false; errors: string[]; warnings: string[] };
 
 /** Validates a parsed config object. */
 export function parseControlPlaneConfig(raw: unknown): ConfigResult {
   const parsed = Config.safeParse(raw);
-  if (!parsed.success) return { ok: false, errors: parsed.error.issues.map((i) => `${pathOf(i.path)}: ${i.message}`), warnings: [] };
+  if (!parsed.success)
+    return { ok: false, errors: parsed.error.issues.map((i) => `${pathOf(i.path)}: ${i.message}`), warnings: [] };
   const config = parsed.data;
   const errors: string[] = [];
   const warnings: string[] = [];
@@ -139,5 +148,10 @@ export function parseControlPlaneConfigText(text: string): ConfigResult {
 }
 
 function pathOf(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((out, p) => (typeof p === "number" ? `${out}[${p}]` : out ? `${out}.${String(p)}` : String(p)), "") || "(config)";
+  return (
+    path.reduce<string>(
+      (out, p) => (typeof p === "number" ? `${out}[${p}]` : out ? `${out}.${String(p)}` : String(p)),
+      "",
+    ) || "(config)"
+  );
 }

@@ -11,27 +11,53 @@ export type CoverageVerdict =
  * A vault is covered when one of its diagnostic settings sends AuditEvent to a workspace the
  * monitor reads. Anything else is a blind spot: its denials would never reach an alert.
  */
-export function assessCoverage(settings: readonly DiagnosticSettingView[], workspaces: readonly string[]): CoverageVerdict {
+export function assessCoverage(
+  settings: readonly DiagnosticSettingView[],
+  workspaces: readonly string[],
+): CoverageVerdict {
   const read = new Set(workspaces.map(normalizeId));
   const audit = settings.filter((s) => s.sendsAuditEvent);
   const hit = audit.find((s) => s.workspaceId && read.has(s.workspaceId));
   if (hit?.workspaceId) {
-    return { status: "covered", workspace: hit.workspaceId, table: hit.destinationType === "Dedicated" ? "AZKVAuditLogs" : "AzureDiagnostics", setting: hit.name };
+    return {
+      status: "covered",
+      workspace: hit.workspaceId,
+      table: hit.destinationType === "Dedicated" ? "AZKVAuditLogs" : "AzureDiagnostics",
+      setting: hit.name,
+    };
   }
-  if (settings.length === 0) return { status: "blind-spot", reason: "it has no diagnostic setting, so its AuditEvent goes nowhere" };
-  if (audit.length === 0) return { status: "blind-spot", reason: `its diagnostic settings (${settings.map((s) => s.name).join(", ")}) do not send the AuditEvent category` };
-  const elsewhere = audit.filter((s) => s.workspaceId).map((s) => `${s.name} -> workspace ${lastSegment(s.workspaceId ?? "")}`);
+  if (settings.length === 0)
+    return { status: "blind-spot", reason: "it has no diagnostic setting, so its AuditEvent goes nowhere" };
+  if (audit.length === 0)
+    return {
+      status: "blind-spot",
+      reason: `its diagnostic settings (${settings.map((s) => s.name).join(", ")}) do not send the AuditEvent category`,
+    };
+  const elsewhere = audit
+    .filter((s) => s.workspaceId)
+    .map((s) => `${s.name} -> workspace ${lastSegment(s.workspaceId ?? "")}`);
   if (elsewhere.length > 0) {
     return {
       status: "blind-spot",
       reason: `it sends AuditEvent to a workspace vaultwatch does not read (${elsewhere.join(", ")}); vaultwatch reads ${[...read].map(lastSegment).join(", ")}`,
     };
   }
-  return { status: "blind-spot", reason: `it sends AuditEvent only to ${audit.flatMap((s) => s.otherDestinations).map(lastSegment).join(", ")}, which vaultwatch does not read` };
+  return {
+    status: "blind-spot",
+    reason: `it sends AuditEvent only to ${audit
+      .flatMap((s) => s.otherDestinations)
+      .map(lastSegment)
+      .join(", ")}, which vaultwatch does not read`,
+  };
 }
 
 /** The finding for a blind spot; undefined when covered. */
-export function blindSpotFinding(vaultId: string, verdict: CoverageVerdict, now: Date, discovered: boolean): ControlPlaneFinding | undefined {
+export function blindSpotFinding(
+  vaultId: string,
+  verdict: CoverageVerdict,
+  now: Date,
+  discovered: boolean,
+): ControlPlaneFinding | undefined {
   if (verdict.status === "covered") return undefined;
   return finding({
     kind: "blind-spot",

@@ -49,11 +49,22 @@ const ASPECTS: Record<DriftAspect, { hypothesis: Hypothesis | undefined; severit
  * and when (from AzureActivity), and the snapshot to keep. The first snapshot is a baseline and
  * reports nothing.
  */
-export function diffVault(previous: VaultSnapshot | undefined, current: VaultConfig, i: DriftInput): { snapshot: VaultSnapshot; findings: ControlPlaneFinding[] } {
-  const fresh = previous ? changesBetween(previous.config, current).map((c) => ({ ...c, detectedAt: i.now, since: previous.takenAt })) : [];
+export function diffVault(
+  previous: VaultSnapshot | undefined,
+  current: VaultConfig,
+  i: DriftInput,
+): { snapshot: VaultSnapshot; findings: ControlPlaneFinding[] } {
+  const fresh = previous
+    ? changesBetween(previous.config, current).map((c) => ({ ...c, detectedAt: i.now, since: previous.takenAt }))
+    : [];
   const keepAfter = i.now.getTime() - i.reportForMinutes * 60_000;
   const recent = [...(previous?.recentChanges ?? []).filter((c) => c.detectedAt.getTime() > keepAfter), ...fresh];
-  const snapshot: VaultSnapshot = { vaultResourceId: i.vaultId, takenAt: i.now, config: current, recentChanges: recent };
+  const snapshot: VaultSnapshot = {
+    vaultResourceId: i.vaultId,
+    takenAt: i.now,
+    config: current,
+    recentChanges: recent,
+  };
   const byAspect = new Map<DriftAspect, VaultChange[]>();
   for (const c of recent) byAspect.set(c.aspect, [...(byAspect.get(c.aspect) ?? []), c]);
   const name = lastSegment(i.vaultId);
@@ -65,7 +76,12 @@ export function diffVault(previous: VaultSnapshot | undefined, current: VaultCon
       hypothesis: ASPECTS[aspect].hypothesis,
       severityHint: ASPECTS[aspect].severity,
       summary: `the ${ASPECTS[aspect].what} of vault ${name} changed`,
-      evidence: [...changes.map((c) => `${c.field}: ${c.before} -> ${c.after} (between ${utc(c.since)} and ${utc(c.detectedAt)})`), ...attribution(changes, i)],
+      evidence: [
+        ...changes.map(
+          (c) => `${c.field}: ${c.before} -> ${c.after} (between ${utc(c.since)} and ${utc(c.detectedAt)})`,
+        ),
+        ...attribution(changes, i),
+      ],
       observedAt: i.now,
     }),
   );
@@ -77,7 +93,8 @@ function attribution(changes: VaultChange[], i: DriftInput): string[] {
   const from = new Date(Math.min(...changes.map((c) => c.since.getTime())) - CLOCK_SKEW_MS);
   const to = new Date(Math.max(...changes.map((c) => c.detectedAt.getTime())) + CLOCK_SKEW_MS);
   const writes = vaultWritesBetween(i.activity, i.vaultId, from, to);
-  if (writes.length === 0) return ["who: not in AzureActivity yet (the activity log reaches the workspace 3-20 minutes late)"];
+  if (writes.length === 0)
+    return ["who: not in AzureActivity yet (the activity log reaches the workspace 3-20 minutes late)"];
   return writes.map((w) => `changed by ${describeChange(w)}`);
 }
 
@@ -100,14 +117,21 @@ export function changesBetween(a: VaultConfig, b: VaultConfig): Omit<VaultChange
   cmp("recovery", "purge protection", a.purgeProtection, b.purgeProtection);
   const ids = [...new Set([...a.accessPolicies, ...b.accessPolicies].map((p) => p.objectId))].sort();
   for (const id of ids) {
-    cmp("access-policies", `access policy for ${id}`, policyText(a.accessPolicies.find((p) => p.objectId === id)), policyText(b.accessPolicies.find((p) => p.objectId === id)));
+    cmp(
+      "access-policies",
+      `access policy for ${id}`,
+      policyText(a.accessPolicies.find((p) => p.objectId === id)),
+      policyText(b.accessPolicies.find((p) => p.objectId === id)),
+    );
   }
   return out;
 }
 
 function policyText(p: AccessPolicyView | undefined): string {
   if (!p) return "none";
-  return (["secrets", "keys", "certificates", "storage"] as const).map((c) => `${c}: ${p[c].length > 0 ? [...p[c]].sort().join(", ") : "-"}`).join("; ");
+  return (["secrets", "keys", "certificates", "storage"] as const)
+    .map((c) => `${c}: ${p[c].length > 0 ? [...p[c]].sort().join(", ") : "-"}`)
+    .join("; ");
 }
 
 function show(v: unknown): string {

@@ -23,7 +23,14 @@ export const TARGET_KINDS = [
   "blind-spot",
   "probe-failed",
 ] as const;
-export const MONITOR_KINDS = ["monitor-lacks-access", "monitor-token-failed", "arm-throttled", "arm-unavailable", "discovery-empty", "discovery-truncated"] as const;
+export const MONITOR_KINDS = [
+  "monitor-lacks-access",
+  "monitor-token-failed",
+  "arm-throttled",
+  "arm-unavailable",
+  "discovery-empty",
+  "discovery-truncated",
+] as const;
 
 export type TargetKind = (typeof TARGET_KINDS)[number];
 export type MonitorKind = (typeof MONITOR_KINDS)[number];
@@ -57,7 +64,16 @@ export interface ControlPlaneFinding {
 export function finding(f: Omit<ControlPlaneFinding, "id"> & { idParts?: string[] }): ControlPlaneFinding {
   const { idParts, ...rest } = f;
   const s = f.subject;
-  const parts = idParts ?? [s.vaultResourceId, s.principal?.objectId, s.identity?.clientId ?? s.identity?.name, s.audience, s.role, s.scope].filter((p): p is string => !!p);
+  const parts =
+    idParts ??
+    [
+      s.vaultResourceId,
+      s.principal?.objectId,
+      s.identity?.clientId ?? s.identity?.name,
+      s.audience,
+      s.role,
+      s.scope,
+    ].filter((p): p is string => !!p);
   return { id: [f.kind, ...parts].join("|"), ...rest };
 }
 

@@ -36,8 +36,17 @@ export function armFailureProblem(f: ArmFailure, c: ReadContext): ControlPlaneFi
         observedAt: c.now,
       });
     case "credential": {
-      const k = classifyProbeFailure(f.error, { endpointConfigured: c.endpointConfigured, timedOut: false, timeoutSeconds: 0 });
-      return probeFinding({ identity: c.monitorIdentity, scope: "https://management.azure.com/.default" }, k, c.now, true);
+      const k = classifyProbeFailure(f.error, {
+        endpointConfigured: c.endpointConfigured,
+        timedOut: false,
+        timeoutSeconds: 0,
+      });
+      return probeFinding(
+        { identity: c.monitorIdentity, scope: "https://management.azure.com/.default" },
+        k,
+        c.now,
+        true,
+      );
     }
     case "unavailable":
     case "timeout":
@@ -48,7 +57,10 @@ export function armFailureProblem(f: ArmFailure, c: ReadContext): ControlPlaneFi
         hypothesis: undefined,
         severityHint: "SEV-3",
         summary: `ARM did not answer the monitor's reads on ${where}`,
-        evidence: [`${c.reading}: ${f.kind}${"status" in f && f.status ? ` ${f.status}` : ""}, ${clip(f.message)}`, "what these reads would show is unknown this tick, not healthy"],
+        evidence: [
+          `${c.reading}: ${f.kind}${"status" in f && f.status ? ` ${f.status}` : ""}, ${clip(f.message)}`,
+          "what these reads would show is unknown this tick, not healthy",
+        ],
         observedAt: c.now,
       });
     case "throttled":
@@ -61,7 +73,12 @@ export function armFailureProblem(f: ArmFailure, c: ReadContext): ControlPlaneFi
  * One problem for the tick's throttling: SEV-4 when every throttled read was retried after
  * Retry-After and answered, SEV-3 when some gave up (those checks are unknown this tick).
  */
-export function throttlingProblem(observed: readonly ThrottleObservation[], gaveUp: readonly string[], requests: number, now: Date): ControlPlaneFinding | undefined {
+export function throttlingProblem(
+  observed: readonly ThrottleObservation[],
+  gaveUp: readonly string[],
+  requests: number,
+  now: Date,
+): ControlPlaneFinding | undefined {
   if (observed.length === 0 && gaveUp.length === 0) return undefined;
   const waits = observed.map((o) => o.retryAfterSeconds).filter((s): s is number => s !== undefined);
   return finding({

@@ -35,41 +35,99 @@ export interface RoleInfo {
 
 const KV = "Microsoft.KeyVault/vaults";
 
-function builtIn(guid: string, name: string, p: Partial<Pick<RoleInfo, "actions" | "notActions" | "dataActions" | "notDataActions">>): RoleInfo {
-  return { guid, name, actions: p.actions ?? [], notActions: p.notActions ?? [], dataActions: p.dataActions ?? [], notDataActions: p.notDataActions ?? [], builtIn: true };
+function builtIn(
+  guid: string,
+  name: string,
+  p: Partial<Pick<RoleInfo, "actions" | "notActions" | "dataActions" | "notDataActions">>,
+): RoleInfo {
+  return {
+    guid,
+    name,
+    actions: p.actions ?? [],
+    notActions: p.notActions ?? [],
+    dataActions: p.dataActions ?? [],
+    notDataActions: p.notDataActions ?? [],
+    builtIn: true,
+  };
 }
 
 const BUILT_IN: RoleInfo[] = [
-  builtIn("00482a5a-887f-4fb3-b363-3b7fe8e74483", "Key Vault Administrator", { actions: [`${KV}/*/read`], dataActions: [`${KV}/*`] }),
-  builtIn("b86a8fe4-44ce-4948-aee5-eccb2c155cd7", "Key Vault Secrets Officer", { actions: [`${KV}/*/read`], dataActions: [`${KV}/secrets/*`] }),
-  builtIn("4633458b-17de-408a-b874-0445c86b69e6", "Key Vault Secrets User", { dataActions: [`${KV}/secrets/getSecret/action`, `${KV}/secrets/readMetadata/action`] }),
+  builtIn("00482a5a-887f-4fb3-b363-3b7fe8e74483", "Key Vault Administrator", {
+    actions: [`${KV}/*/read`],
+    dataActions: [`${KV}/*`],
+  }),
+  builtIn("b86a8fe4-44ce-4948-aee5-eccb2c155cd7", "Key Vault Secrets Officer", {
+    actions: [`${KV}/*/read`],
+    dataActions: [`${KV}/secrets/*`],
+  }),
+  builtIn("4633458b-17de-408a-b874-0445c86b69e6", "Key Vault Secrets User", {
+    dataActions: [`${KV}/secrets/getSecret/action`, `${KV}/secrets/readMetadata/action`],
+  }),
   builtIn("a4417e6f-fecd-4de8-b567-7b0420556985", "Key Vault Certificates Officer", {
     actions: [`${KV}/*/read`],
     dataActions: [`${KV}/certificatecas/*`, `${KV}/certificates/*`, `${KV}/certificatecontacts/write`],
   }),
   builtIn("db79e9a7-68ee-4b58-9aeb-b90e7c24fcba", "Key Vault Certificate User", {
-    dataActions: [`${KV}/certificates/read`, `${KV}/secrets/getSecret/action`, `${KV}/secrets/readMetadata/action`, `${KV}/keys/read`],
+    dataActions: [
+      `${KV}/certificates/read`,
+      `${KV}/secrets/getSecret/action`,
+      `${KV}/secrets/readMetadata/action`,
+      `${KV}/keys/read`,
+    ],
   }),
-  builtIn("14b46e9e-c2b7-41b4-b07b-48a6ebf60603", "Key Vault Crypto Officer", { actions: [`${KV}/*/read`], dataActions: [`${KV}/keys/*`, `${KV}/keyrotationpolicies/*`] }),
+  builtIn("14b46e9e-c2b7-41b4-b07b-48a6ebf60603", "Key Vault Crypto Officer", {
+    actions: [`${KV}/*/read`],
+    dataActions: [`${KV}/keys/*`, `${KV}/keyrotationpolicies/*`],
+  }),
   builtIn("12338af0-0e69-4776-bea7-57ae8d297424", "Key Vault Crypto User", {
-    dataActions: ["read", "update/action", "backup/action", "encrypt/action", "decrypt/action", "wrap/action", "unwrap/action", "sign/action", "verify/action"].map((a) => `${KV}/keys/${a}`),
+    dataActions: [
+      "read",
+      "update/action",
+      "backup/action",
+      "encrypt/action",
+      "decrypt/action",
+      "wrap/action",
+      "unwrap/action",
+      "sign/action",
+      "verify/action",
+    ].map((a) => `${KV}/keys/${a}`),
   }),
   builtIn("e147488a-f6f5-4113-8e2d-b22465e65bf6", "Key Vault Crypto Service Encryption User", {
     dataActions: [`${KV}/keys/read`, `${KV}/keys/wrap/action`, `${KV}/keys/unwrap/action`],
   }),
-  builtIn("21090545-7ca7-4776-b22c-e363652d74d2", "Key Vault Reader", { actions: [`${KV}/*/read`], dataActions: [`${KV}/*/read`, `${KV}/secrets/readMetadata/action`] }),
-  builtIn("8b54135c-b56d-4d72-a534-26097cfdc8d8", "Key Vault Data Access Administrator", {
-    actions: ["Microsoft.Authorization/roleAssignments/write", "Microsoft.Authorization/roleAssignments/delete", "*/read"],
+  builtIn("21090545-7ca7-4776-b22c-e363652d74d2", "Key Vault Reader", {
+    actions: [`${KV}/*/read`],
+    dataActions: [`${KV}/*/read`, `${KV}/secrets/readMetadata/action`],
   }),
-  builtIn("f25e0fa2-a7c8-4377-a976-54943a77a395", "Key Vault Contributor", { actions: ["Microsoft.KeyVault/*"], notActions: ["Microsoft.KeyVault/locations/deletedVaults/purge/action"] }),
+  builtIn("8b54135c-b56d-4d72-a534-26097cfdc8d8", "Key Vault Data Access Administrator", {
+    actions: [
+      "Microsoft.Authorization/roleAssignments/write",
+      "Microsoft.Authorization/roleAssignments/delete",
+      "*/read",
+    ],
+  }),
+  builtIn("f25e0fa2-a7c8-4377-a976-54943a77a395", "Key Vault Contributor", {
+    actions: ["Microsoft.KeyVault/*"],
+    notActions: ["Microsoft.KeyVault/locations/deletedVaults/purge/action"],
+  }),
   builtIn("8e3af657-a8ff-443c-a75c-2fe8c4bcb635", "Owner", { actions: ["*"] }),
   builtIn("b24988ac-6180-42a0-ab88-20f7382dd24c", "Contributor", {
     actions: ["*"],
-    notActions: ["Microsoft.Authorization/*/Delete", "Microsoft.Authorization/*/Write", "Microsoft.Authorization/elevateAccess/Action"],
+    notActions: [
+      "Microsoft.Authorization/*/Delete",
+      "Microsoft.Authorization/*/Write",
+      "Microsoft.Authorization/elevateAccess/Action",
+    ],
   }),
-  builtIn("18d7d88d-d35e-4fb5-a5c3-7773b7da4fd7", "User Access Administrator", { actions: ["*/read", "Microsoft.Authorization/*"] }),
+  builtIn("18d7d88d-d35e-4fb5-a5c3-7773b7da4fd7", "User Access Administrator", {
+    actions: ["*/read", "Microsoft.Authorization/*"],
+  }),
   builtIn("f58310d9-a9f6-439a-9e8d-f62e7b41a168", "Role Based Access Control Administrator", {
-    actions: ["Microsoft.Authorization/roleAssignments/write", "Microsoft.Authorization/roleAssignments/delete", "*/read"],
+    actions: [
+      "Microsoft.Authorization/roleAssignments/write",
+      "Microsoft.Authorization/roleAssignments/delete",
+      "*/read",
+    ],
   }),
   builtIn("acdd72a7-3385-48ef-bd42-f606fba81ae7", "Reader", { actions: ["*/read"] }),
 ];
@@ -90,7 +148,13 @@ export function roleByName(name: ExpectableRole): RoleInfo {
 
 /** Azure operation patterns: `*` matches any run of characters, case-insensitively. */
 function matches(pattern: string, operation: string): boolean {
-  const re = new RegExp(`^${pattern.split("*").map((p) => p.replace(/[.+?^${}()|[\]\\/]/g, "\\$&")).join(".*")}$`, "i");
+  const re = new RegExp(
+    `^${pattern
+      .split("*")
+      .map((p) => p.replace(/[.+?^${}()|[\]\\/]/g, "\\$&"))
+      .join(".*")}$`,
+    "i",
+  );
   return re.test(operation);
 }
 
@@ -123,7 +187,11 @@ export function dataBeyond(role: RoleInfo, needed: RoleInfo[]): string[] {
 }
 
 /** Operations that hand out access: whoever may do one can give itself any data role or policy. */
-const GRANTING_OPERATIONS = ["Microsoft.Authorization/roleAssignments/write", "Microsoft.KeyVault/vaults/accessPolicies/write", "Microsoft.KeyVault/vaults/write"];
+const GRANTING_OPERATIONS = [
+  "Microsoft.Authorization/roleAssignments/write",
+  "Microsoft.KeyVault/vaults/accessPolicies/write",
+  "Microsoft.KeyVault/vaults/write",
+];
 
 /** The access-granting operations `role` allows (Owner, User Access Administrator, Contributor in access-policy mode, ...). */
 export function grantingOperations(role: RoleInfo): string[] {

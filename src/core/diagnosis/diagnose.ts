@@ -3,8 +3,14 @@ import { type Rule, UNKNOWN, writePhase } from "./rules/rule.js";
 import { RULES } from "./rules/index.js";
 import { FIRM_DISPROOF, LIKELY_SCORE } from "./rules/thresholds.js";
 import {
-  type Diagnosis, type DiagnosisInput, HYPOTHESIS_IDS, HYPOTHESIS_TITLES, type HypothesisId, type HypothesisVerdict,
-  type Propagation, type Verdict,
+  type Diagnosis,
+  type DiagnosisInput,
+  HYPOTHESIS_IDS,
+  HYPOTHESIS_TITLES,
+  type HypothesisId,
+  type HypothesisVerdict,
+  type Propagation,
+  type Verdict,
 } from "./rules/types.js";
 import { addMinutes, minutesFrom, plural, utc } from "./rules/words.js";
 
@@ -33,11 +39,13 @@ const VERDICT_ORDER: Record<Verdict, number> = { likely: 0, possible: 1, unknown
 export function diagnose(input: DiagnosisInput): Diagnosis {
   const facts = gatherFacts(input);
   const judged = HYPOTHESIS_IDS.map((id) => judge(id, facts));
-  judged.sort((a, b) =>
-    Number(b.outranks) - Number(a.outranks)
-    || VERDICT_ORDER[a.verdict.verdict] - VERDICT_ORDER[b.verdict.verdict]
-    || b.verdict.score - a.verdict.score
-    || HYPOTHESIS_IDS.indexOf(a.verdict.id) - HYPOTHESIS_IDS.indexOf(b.verdict.id));
+  judged.sort(
+    (a, b) =>
+      Number(b.outranks) - Number(a.outranks) ||
+      VERDICT_ORDER[a.verdict.verdict] - VERDICT_ORDER[b.verdict.verdict] ||
+      b.verdict.score - a.verdict.score ||
+      HYPOTHESIS_IDS.indexOf(a.verdict.id) - HYPOTHESIS_IDS.indexOf(b.verdict.id),
+  );
   const top = judged[0]!;
   const propagation = top.verdict.id === "H3" ? propagationOf(facts) : undefined;
   return {
@@ -65,7 +73,12 @@ function judge(id: HypothesisId, f: Facts): Judged {
       if (rule.effect === "confirms") confirmationUnknown = true;
       else disproofUnknown = true;
     } else if (outcome !== undefined) {
-      (rule.effect === "confirms" ? confirming : disproving).push({ rule: rule.id, text: outcome, weight: rule.weight, outranks: rule.outranks === true });
+      (rule.effect === "confirms" ? confirming : disproving).push({
+        rule: rule.id,
+        text: outcome,
+        weight: rule.weight,
+        outranks: rule.outranks === true,
+      });
     }
   }
   const strongestFirst = (a: Evidence, b: Evidence) => Number(b.outranks) - Number(a.outranks) || b.weight - a.weight;
@@ -80,7 +93,10 @@ function judge(id: HypothesisId, f: Facts): Judged {
     disproving,
     outranks: verdict === "likely" && confirming.some((e) => e.outranks),
     verdict: {
-      id, title: HYPOTHESIS_TITLES[id], verdict, score,
+      id,
+      title: HYPOTHESIS_TITLES[id],
+      verdict,
+      score,
       confirming: confirming.map((e) => e.text),
       disproving: disproving.map((e) => e.text),
       unchecked: [...unchecked].map(([reason, checks]) => `not checked ${reason}: ${checks.join(", ")}`),
@@ -121,7 +137,7 @@ function decidedBy(top: Judged, all: readonly Judged[], f: Facts): string {
 /** Set only when propagation is the leading explanation and its window is still open. */
 function propagationOf(f: Facts): Propagation | undefined {
   const w = writePhase(f);
-  if (!w || w.phase !== "inside-window") return undefined;
+  if (w?.phase !== "inside-window") return undefined;
   const retestAt = addMinutes(w.write.at, f.propagationMinutes);
   return {
     changeAt: w.write.at,

@@ -1,3 +1,11 @@
 export { diagnose, summarize, topHypothesis } from "./diagnose.js";
 export { HYPOTHESIS_IDS, HYPOTHESIS_TITLES } from "./rules/types.js";
-export type { Diagnosis, DiagnosisInput, HypothesisId, HypothesisVerdict, KvCounts, Propagation, Verdict } from "./rules/types.js";
+export type {
+  Diagnosis,
+  DiagnosisInput,
+  HypothesisId,
+  HypothesisVerdict,
+  KvCounts,
+  Propagation,
+  Verdict,
+} from "./rules/types.js";

@@ -16,10 +16,15 @@ export function isFlapping(i: Pick<Incident, "changes">, now: Date, flap: Lifecy
  * threshold for letting go: otherwise a pattern a little slower than the window would be let go
  * between two relapses and page again on the next one.
  */
-export function flappingAfter(prev: Pick<Incident, "changes" | "flapping"> | undefined, changes: readonly Date[], now: Date, flap: LifecyclePolicy["flap"]): boolean {
+export function flappingAfter(
+  prev: Pick<Incident, "changes" | "flapping"> | undefined,
+  changes: readonly Date[],
+  now: Date,
+  flap: LifecyclePolicy["flap"],
+): boolean {
   if (recent(changes, now, flap).length >= flap.changes) return true;
   // The switch being recorded now does not count here: it would keep an hour-quiet incident held.
-  return prev !== undefined && prev.flapping && recent(prev.changes, now, flap).length > 0;
+  return prev?.flapping === true && recent(prev.changes, now, flap).length > 0;
 }
 
 /** Records a switch at `now`, forgetting the ones that fell out of the window. */

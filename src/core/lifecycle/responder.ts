@@ -8,15 +8,26 @@ export type ResponderResult =
   | { result: "rejected"; reason: string; responder: Responder };
 
 /** Applies a responder event as the table says; `by` and `note` are kept for acknowledgements. */
-export function respond(current: Responder, event: ResponderEvent, by: string, now: Date, note?: string): ResponderResult {
+export function respond(
+  current: Responder,
+  event: ResponderEvent,
+  by: string,
+  now: Date,
+  note?: string,
+): ResponderResult {
   const move = RESPONDER_LIFECYCLE[current.state][event];
   if (move.result === "rejected") return { result: "rejected", reason: move.reason, responder: current };
   if (move.result === "unchanged") return { result: "unchanged", responder: current };
-  if (move.to === "new") return { result: "changed", responder: { state: "new", by: undefined, at: undefined, note: undefined } };
+  if (move.to === "new")
+    return { result: "changed", responder: { state: "new", by: undefined, at: undefined, note: undefined } };
   // The system closing it keeps who acknowledged it: the record shows who was on it. A person
   // closing it is recorded instead, with their reason.
-  if (move.to === "closed" && event !== "close") return { result: "changed", responder: { ...current, state: "closed" } };
-  return { result: "changed", responder: { state: move.to, by, at: now, note, ...(event === "close" ? { closedByHand: true } : {}) } };
+  if (move.to === "closed" && event !== "close")
+    return { result: "changed", responder: { ...current, state: "closed" } };
+  return {
+    result: "changed",
+    responder: { state: move.to, by, at: now, note, ...(event === "close" ? { closedByHand: true } : {}) },
+  };
 }
 
 export type AckOutcome =
@@ -26,7 +37,8 @@ export type AckOutcome =
 
 /** An acknowledgement from the API. Pending incidents were never announced, so nobody can ack them. */
 export function acknowledge(incident: Incident, by: string, now: Date, note?: string): AckOutcome {
-  if (incident.state === "pending") return { status: "rejected", reason: "the incident is pending: it has not fired yet" };
+  if (incident.state === "pending")
+    return { status: "rejected", reason: "the incident is pending: it has not fired yet" };
   const r = respond(incident.responder, "ack", by, now, note);
   if (r.result === "rejected") return { status: "rejected", reason: r.reason };
   if (r.result === "unchanged") return { status: "already-acknowledged", incident };
@@ -42,11 +54,27 @@ export type CloseOutcome = { status: "closed"; incident: Incident } | { status: 
  * rule still fires on the next tick, that tick opens a new episode, and a resolution left for it
  * to plan would never be sent (PagerDuty would keep the old alert open).
  */
-export function closeByHand(incident: Incident, by: string, now: Date, note: string, policy: NotifyPolicy): CloseOutcome {
-  if (incident.state === "pending") return { status: "rejected", reason: "the incident is pending: it has not fired yet" };
+export function closeByHand(
+  incident: Incident,
+  by: string,
+  now: Date,
+  note: string,
+  policy: NotifyPolicy,
+): CloseOutcome {
+  if (incident.state === "pending")
+    return { status: "rejected", reason: "the incident is pending: it has not fired yet" };
   const r = respond(incident.responder, "close", by, now, note);
-  if (r.result !== "changed") return { status: "rejected", reason: r.result === "rejected" ? r.reason : "the incident is already closed" };
-  const closed: Incident = { ...incident, state: "resolved", resolvedAt: now, conditionFiring: false, flapping: false, responder: r.responder, updatedAt: now };
+  if (r.result !== "changed")
+    return { status: "rejected", reason: r.result === "rejected" ? r.reason : "the incident is already closed" };
+  const closed: Incident = {
+    ...incident,
+    state: "resolved",
+    resolvedAt: now,
+    conditionFiring: false,
+    flapping: false,
+    responder: r.responder,
+    updatedAt: now,
+  };
   // Resolutions are announced even while muted, so the mute it had is kept as it was.
   return { status: "closed", incident: planNotices(closed, now, policy, incident.mutedBy) };
 }

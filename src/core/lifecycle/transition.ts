@@ -36,7 +36,13 @@ export function stateOf(prev: Incident | undefined): SystemState {
 }
 
 /** Applies one evaluation to one fingerprint's incident, as the table says. */
-export function transition(prev: Incident | undefined, ev: Evaluation, now: Date, canResolve: boolean, policy: LifecyclePolicy): Transition {
+export function transition(
+  prev: Incident | undefined,
+  ev: Evaluation,
+  now: Date,
+  canResolve: boolean,
+  policy: LifecyclePolicy,
+): Transition {
   const event = conditionEvent(ev, canResolve);
   const { action } = SYSTEM_LIFECYCLE[stateOf(prev)][event];
   const unchanged: Transition = { next: prev, changed: false, action };
@@ -45,13 +51,28 @@ export function transition(prev: Incident | undefined, ev: Evaluation, now: Date
     case "wait":
       return unchanged;
     case "open":
-      return ev.kind === "firing" ? { next: promote(open(prev, ev, now, policy), now, policy), changed: true, action } : unchanged;
+      return ev.kind === "firing"
+        ? { next: promote(open(prev, ev, now, policy), now, policy), changed: true, action }
+        : unchanged;
     case "update":
-      return ev.kind === "firing" && prev ? { next: promote(update(prev, ev, now, policy), now, policy), changed: true, action } : unchanged;
+      return ev.kind === "firing" && prev
+        ? { next: promote(update(prev, ev, now, policy), now, policy), changed: true, action }
+        : unchanged;
     case "settle":
       return prev ? settle(prev, ev, now, policy) : unchanged;
     case "discard":
-      return prev ? { next: close(prev, now, ev, prev.conditionFiring ? noteChange(prev.changes, now, policy.flap) : prev.changes), changed: true, action } : unchanged;
+      return prev
+        ? {
+            next: close(
+              prev,
+              now,
+              ev,
+              prev.conditionFiring ? noteChange(prev.changes, now, policy.flap) : prev.changes,
+            ),
+            changed: true,
+            action,
+          }
+        : unchanged;
     case "resolve": {
       if (!prev) return unchanged;
       const switched = prev.conditionFiring;
@@ -61,15 +82,26 @@ export function transition(prev: Incident | undefined, ev: Evaluation, now: Date
       // would add none, the window would empty while the pattern goes on, and paging would resume.
       if (flappingAfter(prev, changes, now, policy.flap)) {
         if (!switched && prev.flapping) return unchanged;
-        return { next: { ...prev, conditionFiring: false, changes, flapping: true, updatedAt: now }, changed: true, action };
+        return {
+          next: { ...prev, conditionFiring: false, changes, flapping: true, updatedAt: now },
+          changed: true,
+          action,
+        };
       }
       return { next: close(prev, now, ev, changes), changed: true, action };
     }
   }
 }
 
-function open(prev: Incident | undefined, ev: Extract<Evaluation, { kind: "firing" }>, now: Date, policy: LifecyclePolicy): Incident {
-  const responder: Responder = prev ? respond(prev.responder, "system-reopened", "vaultwatch", now).responder : { state: "new", by: undefined, at: undefined, note: undefined };
+function open(
+  prev: Incident | undefined,
+  ev: Extract<Evaluation, { kind: "firing" }>,
+  now: Date,
+  policy: LifecyclePolicy,
+): Incident {
+  const responder: Responder = prev
+    ? respond(prev.responder, "system-reopened", "vaultwatch", now).responder
+    : { state: "new", by: undefined, at: undefined, note: undefined };
   const changes = noteChange(prev?.changes ?? [], now, policy.flap);
   const opened: Incident = {
     id: ev.fingerprint ?? fingerprint(ev.rule, ev.key),
@@ -93,7 +125,14 @@ function open(prev: Incident | undefined, ev: Extract<Evaluation, { kind: "firin
     lastFiringAt: now,
     conditionFiring: true,
     changes,
-    notified: { state: undefined, severity: undefined, at: undefined, acknowledged: false, unacknowledgedAt: undefined, pagedAt: undefined },
+    notified: {
+      state: undefined,
+      severity: undefined,
+      at: undefined,
+      acknowledged: false,
+      unacknowledgedAt: undefined,
+      pagedAt: undefined,
+    },
     mutedBy: undefined,
     // Undelivered notices of an earlier episode stay queued ahead of the new one.
     outbox: prev?.outbox ?? [],
@@ -102,15 +141,25 @@ function open(prev: Incident | undefined, ev: Extract<Evaluation, { kind: "firin
   return { ...opened, flapping: isFlapping(opened, now, policy.flap) };
 }
 
-function update(prev: Incident, ev: Extract<Evaluation, { kind: "firing" }>, now: Date, policy: LifecyclePolicy): Incident {
+function update(
+  prev: Incident,
+  ev: Extract<Evaluation, { kind: "firing" }>,
+  now: Date,
+  policy: LifecyclePolicy,
+): Incident {
   // A role change just before the failures: re-test after the propagation window before
   // escalating (the playbooks' "wait 5-10 minutes, then re-test"), rather than paging louder.
-  const waiting = ev.diagnosis?.propagation !== undefined && now.getTime() < ev.diagnosis.propagation.retestAt.getTime();
+  const waiting =
+    ev.diagnosis?.propagation !== undefined && now.getTime() < ev.diagnosis.propagation.retestAt.getTime();
   const escalates = moreSevere(ev.severity, prev.severity) && !waiting;
   const changes = prev.conditionFiring ? prev.changes : noteChange(prev.changes, now, policy.flap);
   const next: Incident = {
     ...prev,
-    key: { ...prev.key, callerResourceId: prev.key.callerResourceId || ev.key.callerResourceId, callerAppId: prev.key.callerAppId || ev.key.callerAppId },
+    key: {
+      ...prev.key,
+      callerResourceId: prev.key.callerResourceId || ev.key.callerResourceId,
+      callerAppId: prev.key.callerAppId || ev.key.callerAppId,
+    },
     severity: escalates ? ev.severity : prev.severity,
     severityReason: escalates ? ev.severityReason : prev.severityReason,
     triggers: ev.triggers,
@@ -129,10 +178,15 @@ function update(prev: Incident, ev: Extract<Evaluation, { kind: "firing" }>, now
 function settle(prev: Incident, ev: Evaluation, now: Date, policy: LifecyclePolicy): Transition {
   const lastFailureAt = "counts" in ev ? later(prev.lastFailureAt, ev.counts.lastFailureAt) : prev.lastFailureAt;
   const flipped = prev.conditionFiring;
-  if (!flipped && lastFailureAt?.getTime() === prev.lastFailureAt?.getTime()) return { next: prev, changed: false, action: "settle" };
+  if (!flipped && lastFailureAt?.getTime() === prev.lastFailureAt?.getTime())
+    return { next: prev, changed: false, action: "settle" };
   const changes = flipped ? noteChange(prev.changes, now, policy.flap) : prev.changes;
   const next: Incident = { ...prev, lastFailureAt, conditionFiring: false, changes, updatedAt: now };
-  return { next: { ...next, flapping: flappingAfter(prev, changes, now, policy.flap) }, changed: true, action: "settle" };
+  return {
+    next: { ...next, flapping: flappingAfter(prev, changes, now, policy.flap) },
+    changed: true,
+    action: "settle",
+  };
 }
 
 /** `changes` already holds the switch this resolution makes, if it makes one. */

@@ -74,7 +74,14 @@ export type Trigger =
   /** Far outside what the series normally does for this time of day and week. */
   | { kind: "baseline"; expectedRatio: number; observedRatio: number; pValue: number; text: string }
   /** A control-plane finding: role or vault drift, a blind spot, a failed token probe. */
-  | { kind: "control-plane"; finding: string; summary: string; evidence: string[]; role?: string | undefined; workspace?: string | undefined }
+  | {
+      kind: "control-plane";
+      finding: string;
+      summary: string;
+      evidence: string[];
+      role?: string | undefined;
+      workspace?: string | undefined;
+    }
   /** An app's dependency calls failing without an answer: timeouts, connection failures, 5xx. */
   | { kind: "network"; app: string; failures: number; total: number; targets: string[] }
   /** The monitor cannot read its workspace or get its own token. */
@@ -119,6 +126,13 @@ export type Evaluation =
   /** Failures below the threshold, or stopped too recently to call it recovered. */
   | { kind: "settling"; rule: RuleId; key: SeriesKey; counts: WindowCounts; fingerprint?: string | undefined }
   /** No failures for the whole confirmation period while calls kept succeeding. */
-  | { kind: "recovered"; rule: RuleId; key: SeriesKey; counts: WindowCounts; successesInConfirmation: number; fingerprint?: string | undefined }
+  | {
+      kind: "recovered";
+      rule: RuleId;
+      key: SeriesKey;
+      counts: WindowCounts;
+      successesInConfirmation: number;
+      fingerprint?: string | undefined;
+    }
   /** No requests at all in the confirmation period: recovery cannot be confirmed. */
   | { kind: "no-traffic"; rule: RuleId; key: SeriesKey; fingerprint?: string | undefined };

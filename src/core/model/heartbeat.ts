@@ -27,7 +27,13 @@ export interface ControlPlaneHealth {
   /** Why the check could not run at all. */
   problem: string | undefined;
   /** About vaults and identities: role drift, vault drift, blind spots, failed probes. */
-  findings: { kind: string; summary: string; severity: Severity; hypothesis: string | undefined; vaultResourceId: string | undefined }[];
+  findings: {
+    kind: string;
+    summary: string;
+    severity: Severity;
+    hypothesis: string | undefined;
+    vaultResourceId: string | undefined;
+  }[];
   /** About the monitor itself: missing Reader, ARM throttling, its own token. */
   monitorProblems: string[];
   vaults: { vaultResourceId: string; config: string; coverage: string; permissionModel: string | undefined }[];

@@ -12,9 +12,18 @@ export interface ArmName {
 
 /** Parses `/subscriptions/{s}/resourceGroups/{rg}/providers/{ns}/{type}/{name}`; undefined otherwise. */
 export function parseArmId(id: string): ArmName | undefined {
-  const m = /^\/subscriptions\/([^/]+)\/resourcegroups\/([^/]+)\/providers\/([^/]+)\/([^/]+)\/([^/]+)$/i.exec(id.trim());
+  const m = /^\/subscriptions\/([^/]+)\/resourcegroups\/([^/]+)\/providers\/([^/]+)\/([^/]+)\/([^/]+)$/i.exec(
+    id.trim(),
+  );
   if (!m) return undefined;
-  const [, subscriptionId, resourceGroup, provider, type, name] = m as unknown as [string, string, string, string, string, string];
+  const [, subscriptionId, resourceGroup, provider, type, name] = m as unknown as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
   return { id: id.trim(), subscriptionId, resourceGroup, provider, type, name };
 }
 
@@ -28,7 +37,8 @@ export interface VaultName {
 /** Names a vault from its resource ID; falls back to the raw ID when it does not parse. */
 export function vaultName(vaultResourceId: string): VaultName {
   const arm = parseArmId(vaultResourceId);
-  if (!arm) return { id: vaultResourceId, name: vaultResourceId || "(unknown vault)", resourceGroup: "", subscriptionId: "" };
+  if (!arm)
+    return { id: vaultResourceId, name: vaultResourceId || "(unknown vault)", resourceGroup: "", subscriptionId: "" };
   return { id: arm.id, name: arm.name, resourceGroup: arm.resourceGroup, subscriptionId: arm.subscriptionId };
 }
 
@@ -52,11 +62,27 @@ export interface CallerName {
 export function callerName(key: SeriesKey): CallerName {
   const base = { objectId: key.callerObjectId, appId: key.callerAppId, resourceId: key.callerResourceId };
   const arm = key.callerResourceId ? parseArmId(key.callerResourceId) : undefined;
-  if (arm && arm.provider.toLowerCase() === "microsoft.managedidentity" && arm.type.toLowerCase() === "userassignedidentities") {
-    return { ...base, kind: "user-assigned", name: arm.name, label: `${arm.name} (user-assigned identity)`, host: undefined };
+  if (
+    arm &&
+    arm.provider.toLowerCase() === "microsoft.managedidentity" &&
+    arm.type.toLowerCase() === "userassignedidentities"
+  ) {
+    return {
+      ...base,
+      kind: "user-assigned",
+      name: arm.name,
+      label: `${arm.name} (user-assigned identity)`,
+      host: undefined,
+    };
   }
   if (arm) {
-    return { ...base, kind: "system-assigned", name: arm.name, label: `${arm.name} (system-assigned identity of ${arm.type})`, host: arm };
+    return {
+      ...base,
+      kind: "system-assigned",
+      name: arm.name,
+      label: `${arm.name} (system-assigned identity of ${arm.type})`,
+      host: arm,
+    };
   }
   if (key.callerObjectId) {
     return { ...base, kind: "principal", name: undefined, label: `principal ${key.callerObjectId}`, host: undefined };

@@ -33,17 +33,27 @@ export function severityFor(i: Impact): SeverityDecision {
   const blocked = share >= 90;
   if (i.rule === "kv-throttled") {
     // Throttled calls are retried by the SDKs (1-2-4-8-16 s backoff), so 429s alone rarely block.
-    if (share >= 50) return { severity: "SEV-2", reason: `${Math.round(share)}% of calls throttled: retries are not keeping up` };
-    if (share < 5 && i.hasFallback) return { severity: "SEV-4", reason: "a little throttling, covered by the app's fallback" };
+    if (share >= 50)
+      return { severity: "SEV-2", reason: `${Math.round(share)}% of calls throttled: retries are not keeping up` };
+    if (share < 5 && i.hasFallback)
+      return { severity: "SEV-4", reason: "a little throttling, covered by the app's fallback" };
     return { severity: "SEV-3", reason: "throttling with retries succeeding" };
   }
-  if (blocked && i.critical && !i.hasFallback) return { severity: "SEV-1", reason: "a critical path is blocked by auth errors and has no fallback" };
+  if (blocked && i.critical && !i.hasFallback)
+    return { severity: "SEV-1", reason: "a critical path is blocked by auth errors and has no fallback" };
   if (blocked && i.critical) return { severity: "SEV-2", reason: "a critical path is blocked, but a fallback exists" };
   if (blocked) return { severity: "SEV-2", reason: "the caller has lost access (not marked critical)" };
   if (share >= 25) return { severity: "SEV-2", reason: `${Math.round(share)}% of calls denied right now` };
   if (i.sloAction === "page") return { severity: "SEV-2", reason: "the error budget is burning at a paging rate" };
-  if (share < 5 && i.hasFallback && i.sloAction !== "ticket") return { severity: "SEV-4", reason: "a few denials, covered by the app's fallback" };
-  return { severity: "SEV-3", reason: i.sloAction === "ticket" ? "the error budget is burning at a ticket rate" : "intermittent denials, retries mostly succeeding" };
+  if (share < 5 && i.hasFallback && i.sloAction !== "ticket")
+    return { severity: "SEV-4", reason: "a few denials, covered by the app's fallback" };
+  return {
+    severity: "SEV-3",
+    reason:
+      i.sloAction === "ticket"
+        ? "the error budget is burning at a ticket rate"
+        : "intermittent denials, retries mostly succeeding",
+  };
 }
 
 /** The response each severity expects: how fast and how. */

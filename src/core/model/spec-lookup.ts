@@ -8,7 +8,13 @@ export function appFor(key: SeriesKey, spec: MonitorSpec, legacyCritical: readon
   const app = spec.apps.find((a) => a.identities.some((i) => ids.has(i.toLowerCase())));
   if (app) return app;
   // CRITICAL_IDENTITIES predates the spec: a listed identity is a critical app without fallback.
-  if (legacyCritical.some((c) => ids.has(c.toLowerCase()))) return { name: callerName(key).name ?? key.callerObjectId, identities: [...ids], critical: true, hasFallback: false };
+  if (legacyCritical.some((c) => ids.has(c.toLowerCase())))
+    return {
+      name: callerName(key).name ?? key.callerObjectId,
+      identities: [...ids],
+      critical: true,
+      hasFallback: false,
+    };
   return undefined;
 }
 
@@ -20,7 +26,8 @@ export function sloFor(key: SeriesKey, spec: MonitorSpec): Extract<SloSpecV1, { 
     (s): s is Extract<SloSpecV1, { kind: "identity-vault" }> =>
       s.kind === "identity-vault" &&
       ids.has(s.identity.toLowerCase()) &&
-      (s.vault.toLowerCase() === vault.name.toLowerCase() || s.vault.toLowerCase() === key.vaultResourceId.toLowerCase()),
+      (s.vault.toLowerCase() === vault.name.toLowerCase() ||
+        s.vault.toLowerCase() === key.vaultResourceId.toLowerCase()),
   );
 }
 

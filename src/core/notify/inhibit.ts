@@ -56,7 +56,12 @@ export const INHIBIT_RULES: readonly InhibitRule[] = [
  * its symptoms together would leave on-call told nothing. And a source inhibits a page only when
  * it is a page itself, so inhibition can move a page to its cause but never turn it into a ticket.
  */
-export function inhibitionFor(target: IncidentSnapshot, active: readonly Incident[], spec: MonitorSpec, rules: readonly InhibitRule[] = INHIBIT_RULES): string | undefined {
+export function inhibitionFor(
+  target: IncidentSnapshot,
+  active: readonly Incident[],
+  spec: MonitorSpec,
+  rules: readonly InhibitRule[] = INHIBIT_RULES,
+): string | undefined {
   const t = labelsOf(target, spec);
   for (const rule of rules) {
     if (!rule.target(t)) continue;
@@ -66,7 +71,8 @@ export function inhibitionFor(target: IncidentSnapshot, active: readonly Inciden
       if (isPage(target.severity) && !isPage(source.severity)) continue;
       const s = labelsOf(source, spec);
       if (!rule.source(s) || rule.target(s)) continue; // no self-inhibition
-      if (rule.equal.every((k) => s[k] !== undefined && s[k] !== "" && s[k] === t[k])) return `inhibited by incident ${source.id} (${rule.name}): ${rule.because}`;
+      if (rule.equal.every((k) => s[k] !== undefined && s[k] !== "" && s[k] === t[k]))
+        return `inhibited by incident ${source.id} (${rule.name}): ${rule.because}`;
     }
   }
   return undefined;

@@ -33,7 +33,15 @@ export function planNotices(incident: Incident, now: Date, policy: NotifyPolicy,
   const clocked = isPage(incident.severity) || policy.ackTimeoutMinutes[incident.severity] !== undefined;
   if (n.state !== "firing") {
     kinds.push({ kind: "opened", detail: "" });
-    Object.assign(n, { state: "firing", severity: incident.severity, at: now, acknowledged: false, unacknowledgedAt: undefined, pagedAt: clocked ? now : undefined, channels: [] });
+    Object.assign(n, {
+      state: "firing",
+      severity: incident.severity,
+      at: now,
+      acknowledged: false,
+      unacknowledgedAt: undefined,
+      pagedAt: clocked ? now : undefined,
+      channels: [],
+    });
   } else {
     if (n.severity === undefined || moreSevere(incident.severity, n.severity)) {
       kinds.push({ kind: "escalated", detail: `-${incident.severity}` });
@@ -46,11 +54,15 @@ export function planNotices(incident: Incident, now: Date, policy: NotifyPolicy,
     }
     if (!acked) {
       const timeout = policy.ackTimeoutMinutes[incident.severity];
-      const overdue = timeout !== undefined && n.pagedAt !== undefined && now.getTime() - n.pagedAt.getTime() >= timeout * 60_000;
+      const overdue =
+        timeout !== undefined && n.pagedAt !== undefined && now.getTime() - n.pagedAt.getTime() >= timeout * 60_000;
       if (overdue && n.unacknowledgedAt === undefined) {
         kinds.push({ kind: "unacknowledged", detail: "" });
         n.unacknowledgedAt = now;
-      } else if (n.at !== undefined && now.getTime() - n.at.getTime() >= policy.repeatMinutes[incident.severity] * 60_000) {
+      } else if (
+        n.at !== undefined &&
+        now.getTime() - n.at.getTime() >= policy.repeatMinutes[incident.severity] * 60_000
+      ) {
         kinds.push({ kind: "repeated", detail: `-${now.getTime().toString(36)}` });
         n.at = now;
       }
@@ -62,7 +74,13 @@ export function planNotices(incident: Incident, now: Date, policy: NotifyPolicy,
 /** Follow-ups close or update what a firing notice opened, so they reach every channel it reached. */
 const FOLLOW_UPS: readonly NotificationKind[] = ["acknowledged", "resolved"];
 
-function withNotices(incident: Incident, notified: Notified, kinds: { kind: NotificationKind; detail: string }[], now: Date, policy: NotifyPolicy): Incident {
+function withNotices(
+  incident: Incident,
+  notified: Notified,
+  kinds: { kind: NotificationKind; detail: string }[],
+  now: Date,
+  policy: NotifyPolicy,
+): Incident {
   if (kinds.length === 0) return incident;
   const snapshot = snapshotOf(incident);
   const dedupKey = `vaultwatch-${incident.id}-${incident.episode}`;

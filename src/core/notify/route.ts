@@ -7,7 +7,9 @@ import type { NotifyPolicy } from "../model/notify-policy.js";
  * configured is left, it goes to every configured channel.
  */
 export function channelsFor(kind: NotificationKind, severity: Severity, policy: NotifyPolicy): ChannelName[] {
-  const route = policy.routes.find((r) => (!r.kinds || r.kinds.includes(kind)) && (!r.severities || r.severities.includes(severity)));
+  const route = policy.routes.find(
+    (r) => (!r.kinds || r.kinds.includes(kind)) && (!r.severities || r.severities.includes(severity)),
+  );
   const chosen = (route?.channels ?? []).filter((c) => policy.channels.includes(c));
   return chosen.length > 0 ? [...new Set(chosen)] : [...policy.channels];
 }

@@ -40,7 +40,8 @@ export function silenceStatus(s: Silence, now: Date): SilenceStatus {
 }
 
 export function silenceMatches(m: SilenceMatchers, labels: Labels): boolean {
-  const eq = (a: string | undefined, ...bs: (string | undefined)[]) => a === undefined || bs.some((b) => b !== undefined && b !== "" && b.toLowerCase() === a.toLowerCase());
+  const eq = (a: string | undefined, ...bs: (string | undefined)[]) =>
+    a === undefined || bs.some((b) => b !== undefined && b !== "" && b.toLowerCase() === a.toLowerCase());
   return (
     (m.rule === undefined || m.rule === labels.rule) &&
     eq(m.vault, labels.vault, labels.vaultName) &&
@@ -51,7 +52,12 @@ export function silenceMatches(m: SilenceMatchers, labels: Labels): boolean {
 }
 
 /** The first active silence that matches the incident, if any. */
-export function silenceFor(incident: IncidentSnapshot, silences: readonly Silence[], now: Date, spec: MonitorSpec): Silence | undefined {
+export function silenceFor(
+  incident: IncidentSnapshot,
+  silences: readonly Silence[],
+  now: Date,
+  spec: MonitorSpec,
+): Silence | undefined {
   const labels = labelsOf(incident, spec);
   return silences.find((s) => silenceStatus(s, now) === "active" && silenceMatches(s.matchers, labels));
 }

@@ -58,7 +58,6 @@ export type DeliveryResult =
       retryAfterMs?: number | undefined;
     };
 
-
 /** One notification channel: Teams, email, PagerDuty. Each renders the notice its own way. */
 export interface NotificationChannel {
   readonly name: ChannelName;

@@ -1,7 +1,14 @@
 import type { Leg } from "./signals/leg.js";
 import type { SignalWindow } from "./signals-query.js";
 import type { MappedRows } from "../signals/from-rows.js";
-import { SIGNAL_MODEL_VERSION, SIGNAL_NAMES, type SignalName, type SignalResult, type SignalSet, type SignalRow } from "../signals/signal-set.js";
+import {
+  SIGNAL_MODEL_VERSION,
+  SIGNAL_NAMES,
+  type SignalName,
+  type SignalResult,
+  type SignalSet,
+  type SignalRow,
+} from "../signals/signal-set.js";
 import type { SignalPlan } from "./plan.js";
 
 /** One request's outcome, with the legs it carried. */
@@ -16,10 +23,21 @@ export interface QueryRun {
  * Decides each signal's status from what was planned and what came back. Unknown is never ok: a
  * failed request fails its signals, a partial one or malformed rows degrade them.
  */
-export function assembleSignalSet(window: SignalWindow, plan: SignalPlan, runs: readonly QueryRun[], requests: number): SignalSet {
+export function assembleSignalSet(
+  window: SignalWindow,
+  plan: SignalPlan,
+  runs: readonly QueryRun[],
+  requests: number,
+): SignalSet {
   const signals = {} as { [K in SignalName]: SignalResult<K> };
   for (const name of SIGNAL_NAMES) {
-    const result: SignalResult<SignalName> = { status: "no-data", rows: [], problem: undefined, malformedRows: 0, coverage: {} };
+    const result: SignalResult<SignalName> = {
+      status: "no-data",
+      rows: [],
+      problem: undefined,
+      malformedRows: 0,
+      coverage: {},
+    };
     const unavailable = plan.unavailable[name];
     const run = runs.find((r) => r.legs.some((l) => l.signal === name));
     const notAsked = plan.notAsked[name];
@@ -39,7 +57,8 @@ export function assembleSignalSet(window: SignalWindow, plan: SignalPlan, runs: 
       const events = Object.values(result.coverage).reduce((a, b) => a + b, 0);
       const problems: string[] = [];
       if (run.status === "partial") problems.push(run.problem ?? "partial result");
-      if (result.malformedRows > 0) problems.push(`${result.malformedRows} malformed row(s) (first: ${mapped.malformed[name].first})`);
+      if (result.malformedRows > 0)
+        problems.push(`${result.malformedRows} malformed row(s) (first: ${mapped.malformed[name].first})`);
       if (Object.keys(result.coverage).length === 0) problems.push("the query returned no coverage row for it");
       if (problems.length > 0) {
         result.status = "degraded";
@@ -51,7 +70,13 @@ export function assembleSignalSet(window: SignalWindow, plan: SignalPlan, runs: 
     (signals as Record<SignalName, SignalResult<SignalName>>)[name] = result;
   }
   signals["kv-requests"].rows = preferResourceSpecific(signals["kv-requests"].rows);
-  return { modelVersion: SIGNAL_MODEL_VERSION, windowStart: window.windowStart, windowEnd: window.windowEnd, requests, signals };
+  return {
+    modelVersion: SIGNAL_MODEL_VERSION,
+    windowStart: window.windowStart,
+    windowEnd: window.windowEnd,
+    requests,
+    signals,
+  };
 }
 
 /**
@@ -59,6 +84,8 @@ export function assembleSignalSet(window: SignalWindow, plan: SignalPlan, runs: 
  * would be counted twice; keep the resource-specific rows for such a vault.
  */
 export function preferResourceSpecific(rows: SignalRow<"kv-requests">[]): SignalRow<"kv-requests">[] {
-  const inResourceSpecific = new Set(rows.filter((r) => r.dims.source === "AZKVAuditLogs").map((r) => r.dims.vaultResourceId));
+  const inResourceSpecific = new Set(
+    rows.filter((r) => r.dims.source === "AZKVAuditLogs").map((r) => r.dims.vaultResourceId),
+  );
   return rows.filter((r) => r.dims.source === "AZKVAuditLogs" || !inResourceSpecific.has(r.dims.vaultResourceId));
 }

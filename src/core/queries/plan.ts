@@ -37,21 +37,29 @@ const missing = (table: string) => `no ${table} data in the workspace in the las
  * Chooses the legs for the tables the workspace has, given the configuration. Pure. Period sums
  * (the whole SLO period) are only asked when `withPeriod`: the source refreshes them hourly.
  */
-export function planSignals(config: SignalConfig, tables: ReadonlySet<string>, withPeriod = true, withHistory = false): SignalPlan {
+export function planSignals(
+  config: SignalConfig,
+  tables: ReadonlySet<string>,
+  withPeriod = true,
+  withHistory = false,
+): SignalPlan {
   const bin = kqlMinutes(config.binMinutes);
   const workspaceLegs: Leg[] = [];
   const appInsightsLegs: Leg[] = [];
   const unavailable: Partial<Record<SignalName, string>> = {};
   const notAsked: Partial<Record<SignalName, string>> = {};
   if (!withHistory) notAsked["kv-history"] = "not read this tick (history is read hourly)";
-  if (!withPeriod && config.sloPeriods.length > 0) notAsked["slo-period"] = "not read this tick (period sums are read hourly)";
+  if (!withPeriod && config.sloPeriods.length > 0)
+    notAsked["slo-period"] = "not read this tick (period sums are read hourly)";
 
-  const kvTables: KeyVaultAuditTable[] = config.keyVaultAuditTable === "auto" ? ["AZKVAuditLogs", "AzureDiagnostics"] : [config.keyVaultAuditTable];
+  const kvTables: KeyVaultAuditTable[] =
+    config.keyVaultAuditTable === "auto" ? ["AZKVAuditLogs", "AzureDiagnostics"] : [config.keyVaultAuditTable];
   const kvPresent = kvTables.filter((t) => tables.has(t));
   for (const t of kvPresent) workspaceLegs.push(kvRequestsLeg(t, bin));
   if (withHistory) for (const t of kvPresent) workspaceLegs.push(kvHistoryLeg(t));
   if (kvPresent.length === 0) {
-    unavailable["kv-requests"] = `${missing(kvTables.join(" or "))}: does each vault have a diagnostic setting sending AuditEvent here?`;
+    unavailable["kv-requests"] =
+      `${missing(kvTables.join(" or "))}: does each vault have a diagnostic setting sending AuditEvent here?`;
   }
 
   const ai = config.appInsights;
@@ -84,9 +92,11 @@ export function planSignals(config: SignalConfig, tables: ReadonlySet<string>, w
   }
 
   if (tables.has("FunctionAppLogs")) workspaceLegs.push(hostStartupLeg(bin));
-  else unavailable["host-startup"] = `${missing("FunctionAppLogs")}: add a diagnostic setting for FunctionAppLogs on the function apps`;
+  else
+    unavailable["host-startup"] =
+      `${missing("FunctionAppLogs")}: add a diagnostic setting for FunctionAppLogs on the function apps`;
   if (tables.has("AzureActivity")) workspaceLegs.push(changesLeg(bin));
-  else unavailable["changes"] = `${missing("AzureActivity")}: export the subscription's activity log to this workspace`;
+  else unavailable.changes = `${missing("AzureActivity")}: export the subscription's activity log to this workspace`;
 
   return { workspaceLegs, appInsightsLegs, unavailable, notAsked };
 }

@@ -23,7 +23,16 @@ export interface SignalWindow {
 
 /** The earliest start any leg reads: the query API's timespan must cover it. */
 export function earliest(w: SignalWindow): Date {
-  return new Date(Math.min(w.windowStart.getTime(), w.priorStart.getTime(), w.changesStart.getTime(), w.sloStart.getTime(), w.periodStart.getTime(), w.historyStart.getTime()));
+  return new Date(
+    Math.min(
+      w.windowStart.getTime(),
+      w.priorStart.getTime(),
+      w.changesStart.getTime(),
+      w.sloStart.getTime(),
+      w.periodStart.getTime(),
+      w.historyStart.getTime(),
+    ),
+  );
 }
 
 /**
@@ -52,12 +61,24 @@ export function renderSignalsQuery(legs: readonly Leg[], w: SignalWindow): strin
 }
 
 /** Tables whose presence decides which legs a workspace gets. */
-export const DETECTED_TABLES = ["AzureDiagnostics", "AZKVAuditLogs", "AppDependencies", "AppTraces", "AppRequests", "FunctionAppLogs", "AzureActivity"] as const;
+export const DETECTED_TABLES = [
+  "AzureDiagnostics",
+  "AZKVAuditLogs",
+  "AppDependencies",
+  "AppTraces",
+  "AppRequests",
+  "FunctionAppLogs",
+  "AzureActivity",
+] as const;
 
 /**
  * Which of the tables have data in the query's timespan. `isfuzzy` lets a union name tables the
  * workspace may not have; it is used on plain table references only, where it is documented.
  */
 export function renderTablesQuery(): string {
-  return [TABLES_MARKER, `union isfuzzy=true withsource = SourceTable ${DETECTED_TABLES.join(", ")}`, "| summarize Events = count() by SourceTable"].join("\n");
+  return [
+    TABLES_MARKER,
+    `union isfuzzy=true withsource = SourceTable ${DETECTED_TABLES.join(", ")}`,
+    "| summarize Events = count() by SourceTable",
+  ].join("\n");
 }

@@ -27,7 +27,12 @@ export interface Banner {
 }
 
 export function escapeHtml(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
+  return text
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;")
+    .replace(/'/g, "&#39;");
 }
 
 /** Only plain https links become anchors; anything else (javascript:, data:) is shown as text. */
@@ -40,28 +45,48 @@ export function safeHref(href: string): string | undefined {
 }
 
 const FONT = "font-family:Segoe UI,Helvetica,Arial,sans-serif;font-size:14px;line-height:1.45;color:#201f1e";
-const PRE = "margin:4px 0 8px 0;padding:8px 10px;background:#f3f2f1;border:1px solid #e1dfdd;border-radius:3px;font-family:Consolas,Menlo,monospace;font-size:12px;line-height:1.4;white-space:pre-wrap;word-break:break-all";
+const PRE =
+  "margin:4px 0 8px 0;padding:8px 10px;background:#f3f2f1;border:1px solid #e1dfdd;border-radius:3px;font-family:Consolas,Menlo,monospace;font-size:12px;line-height:1.4;white-space:pre-wrap;word-break:break-all";
 
 export function toHtml(banner: Banner, blocks: readonly Block[]): string {
   const e = escapeHtml;
+  // biome-ignore lint/suspicious/useIterableCallbackReturn: the switch covers every Block kind (checked by tsc).
   const body = blocks.map((b) => {
     switch (b.kind) {
       case "heading":
         return `<h2 style="margin:20px 0 6px 0;font-size:16px;border-bottom:1px solid #e1dfdd;padding-bottom:4px">${e(b.text)}</h2>`;
       case "paragraph": {
-        const tone = b.tone === "warning" ? "color:#8a3707;font-weight:600" : b.tone === "muted" ? "color:#605e5c;font-size:12px" : "";
+        const tone =
+          b.tone === "warning"
+            ? "color:#8a3707;font-weight:600"
+            : b.tone === "muted"
+              ? "color:#605e5c;font-size:12px"
+              : "";
         return `<p style="margin:6px 0;${tone}">${e(b.text)}</p>`;
       }
       case "facts":
         return `<table role="presentation" cellpadding="0" cellspacing="0" style="border-collapse:collapse;margin:4px 0">${b.rows
-          .map(([k, v]) => `<tr><td style="padding:2px 12px 2px 0;color:#605e5c;vertical-align:top;white-space:nowrap">${e(k)}</td><td style="padding:2px 0;vertical-align:top">${e(v)}</td></tr>`)
+          .map(
+            ([k, v]) =>
+              `<tr><td style="padding:2px 12px 2px 0;color:#605e5c;vertical-align:top;white-space:nowrap">${e(k)}</td><td style="padding:2px 0;vertical-align:top">${e(v)}</td></tr>`,
+          )
           .join("")}</table>`;
       case "items": {
         const tag = b.ordered ? "ol" : "ul";
         const items = b.items.map((i) => {
           const text = i.strong ? `<strong>${e(i.text)}</strong>` : e(i.text);
-          const notes = (i.notes ?? []).map((n) => `<div style="margin:2px 0 0 0;font-size:13px;color:${n.sign === "+" ? "#201f1e" : "#605e5c"}">${n.sign === "+" ? "+" : "&minus;"} ${e(n.text)}</div>`).join("");
-          const code = (i.code ?? []).map((c) => `<div style="margin:6px 0 0 0;font-size:12px;color:#605e5c">${e(c.label)}</div><pre style="${PRE}">${e(c.text)}</pre>`).join("");
+          const notes = (i.notes ?? [])
+            .map(
+              (n) =>
+                `<div style="margin:2px 0 0 0;font-size:13px;color:${n.sign === "+" ? "#201f1e" : "#605e5c"}">${n.sign === "+" ? "+" : "&minus;"} ${e(n.text)}</div>`,
+            )
+            .join("");
+          const code = (i.code ?? [])
+            .map(
+              (c) =>
+                `<div style="margin:6px 0 0 0;font-size:12px;color:#605e5c">${e(c.label)}</div><pre style="${PRE}">${e(c.text)}</pre>`,
+            )
+            .join("");
           return `<li style="margin:6px 0">${text}${notes}${code}</li>`;
         });
         return `<${tag} style="margin:4px 0;padding-left:22px">${items.join("")}</${tag}>`;

@@ -2,7 +2,16 @@ import type { IncidentSnapshot, Notice, Responder, Severity } from "../model/ind
 import type { NoticeContent } from "./notice-content.js";
 import { callerName, vaultName, type CallerName, type VaultName } from "../model/names.js";
 import { RESPONSE } from "../model/severity.js";
-import { clock, closedByHandSentence, failureSentence, listOf, minutesBetween, percent, RULE_TITLE, triggerSentence } from "./words.js";
+import {
+  clock,
+  closedByHandSentence,
+  failureSentence,
+  listOf,
+  minutesBetween,
+  percent,
+  RULE_TITLE,
+  triggerSentence,
+} from "./words.js";
 import { toHtml, toText, type Banner, type Block } from "./email-blocks.js";
 
 export interface RenderedEmail {
@@ -11,7 +20,12 @@ export interface RenderedEmail {
   html: string;
 }
 
-const COLOR: Record<Severity, string> = { "SEV-1": "#a4262c", "SEV-2": "#c43e1c", "SEV-3": "#8a6100", "SEV-4": "#605e5c" };
+const COLOR: Record<Severity, string> = {
+  "SEV-1": "#a4262c",
+  "SEV-2": "#c43e1c",
+  "SEV-3": "#8a6100",
+  "SEV-4": "#605e5c",
+};
 const RESOLVED_COLOR = "#107c10";
 
 /** Renders a notice as an email: a subject that says what changed, and the same body as HTML and text. */
@@ -40,7 +54,9 @@ export function emailSubject(notice: Notice): string {
     resolved: s.responder.closedByHand ? `CLOSED by ${s.responder.by ?? "someone"}: ` : "RESOLVED: ",
   };
   // One header line: a name typed into the acknowledge API must not add header lines.
-  return `[${s.severity}] ${prefix[notice.kind]}${RULE_TITLE[s.rule]}: ${aboutOf(s)}`.replace(/[\u0000-\u001f\u007f]+/g, " ").slice(0, 250);
+  return `[${s.severity}] ${prefix[notice.kind]}${RULE_TITLE[s.rule]}: ${aboutOf(s)}`
+    .replace(/[\u0000-\u001f\u007f]+/g, " ")
+    .slice(0, 250);
 }
 
 /** Who and where in a few words: "id-app on kv-app", "app orders", "the monitor itself". */
@@ -67,7 +83,8 @@ function statusLine(n: Notice): string {
       return responderSentence(s.responder);
     case "resolved":
       // The reason is in the body, under "Closed by hand".
-      if (s.responder.closedByHand) return `Closed by hand by ${s.responder.by ?? "someone"} at ${clock(s.responder.at ?? n.decidedAt)}.`;
+      if (s.responder.closedByHand)
+        return `Closed by hand by ${s.responder.by ?? "someone"} at ${clock(s.responder.at ?? n.decidedAt)}.`;
       return `Resolved at ${clock(s.resolvedAt ?? n.decidedAt)} after ${minutesBetween(s.openedAt, s.resolvedAt ?? n.decidedAt)} minutes.`;
   }
 }
@@ -94,11 +111,22 @@ function body(n: Notice, content: NoticeContent, vault: VaultName, caller: Calle
         ? "The control-plane check no longer finds it."
         : "The condition has cleared.";
     const byHand = closedByHandSentence(n);
-    blocks.push({ kind: "heading", text: byHand ? "Closed by hand" : "Recovery" }, { kind: "paragraph", text: `${byHand ?? recovery} ${span}` });
+    blocks.push(
+      { kind: "heading", text: byHand ? "Closed by hand" : "Recovery" },
+      { kind: "paragraph", text: `${byHand ?? recovery} ${span}` },
+    );
   } else {
-    blocks.push({ kind: "paragraph", text: requests ? `${caller.label}: ${failureSentence(s, w)}.` : `${failureSentence(s, w)}.` });
+    blocks.push({
+      kind: "paragraph",
+      text: requests ? `${caller.label}: ${failureSentence(s, w)}.` : `${failureSentence(s, w)}.`,
+    });
   }
-  if (s.flapping) blocks.push({ kind: "paragraph", tone: "warning", text: "Flapping: the condition keeps coming and going, so the incident is held open." });
+  if (s.flapping)
+    blocks.push({
+      kind: "paragraph",
+      tone: "warning",
+      text: "Flapping: the condition keeps coming and going, so the incident is held open.",
+    });
 
   blocks.push({ kind: "heading", text: "Severity" });
   blocks.push({
@@ -110,11 +138,21 @@ function body(n: Notice, content: NoticeContent, vault: VaultName, caller: Calle
   });
 
   const where: [string, string][] = [];
-  if (s.key.vaultResourceId) where.push(["Vault", vault.name], ["Resource group", vault.resourceGroup || "-"], ["Subscription", vault.subscriptionId || "-"]);
+  if (s.key.vaultResourceId)
+    where.push(
+      ["Vault", vault.name],
+      ["Resource group", vault.resourceGroup || "-"],
+      ["Subscription", vault.subscriptionId || "-"],
+    );
   if (s.key.app) where.push(["App", s.key.app]);
   if (caller.objectId || caller.appId || caller.resourceId) {
-    where.push(["Identity", caller.name ?? caller.label], ["Object ID", caller.objectId || "-"], ["App (client) ID", caller.appId || "-"]);
-    if (caller.host) where.push(["Runs in", `${caller.host.name} (${caller.host.type}, resource group ${caller.host.resourceGroup})`]);
+    where.push(
+      ["Identity", caller.name ?? caller.label],
+      ["Object ID", caller.objectId || "-"],
+      ["App (client) ID", caller.appId || "-"],
+    );
+    if (caller.host)
+      where.push(["Runs in", `${caller.host.name} (${caller.host.type}, resource group ${caller.host.resourceGroup})`]);
     if (caller.resourceId) where.push(["Identity resource", caller.resourceId]);
   }
   if (requests) where.push(["Operations", listOf(s.counts.operations)]);
@@ -124,7 +162,12 @@ function body(n: Notice, content: NoticeContent, vault: VaultName, caller: Calle
     const c = s.counts;
     const rows: [string, string][] = [
       ["Failures", `${c.failures} of ${c.total} requests (${percent(c.failurePercent)}) in the last ${w} minutes`],
-      ...(resolved ? [] : ([["Right now", `${percent(c.currentFailurePercent)} of calls failing in the latest bin`]] as [string, string][])),
+      ...(resolved
+        ? []
+        : ([["Right now", `${percent(c.currentFailurePercent)} of calls failing in the latest bin`]] as [
+            string,
+            string,
+          ][])),
       ["Peak", `${s.peakFailures} failures in one window`],
       [
         "Status codes",
@@ -145,14 +188,18 @@ function body(n: Notice, content: NoticeContent, vault: VaultName, caller: Calle
   if (!resolved && s.diagnosis) {
     const d = s.diagnosis;
     blocks.push({ kind: "heading", text: "Likely cause" });
-    if (d.propagation) blocks.push({ kind: "paragraph", tone: "warning", text: `Propagation window: ${d.propagation.text}` });
+    if (d.propagation)
+      blocks.push({ kind: "paragraph", tone: "warning", text: `Propagation window: ${d.propagation.text}` });
     blocks.push({
       kind: "items",
       ordered: true,
       items: d.top.map((h, i) => ({
         text: `${h.id} ${h.title} (${h.verdict})`,
         strong: i === 0,
-        notes: [...h.confirming.map((t) => ({ sign: "+" as const, text: t })), ...h.disproving.map((t) => ({ sign: "-" as const, text: t }))],
+        notes: [
+          ...h.confirming.map((t) => ({ sign: "+" as const, text: t })),
+          ...h.disproving.map((t) => ({ sign: "-" as const, text: t })),
+        ],
       })),
     });
     blocks.push({ kind: "paragraph", text: `Decided by: ${d.decidedBy}` });
@@ -174,8 +221,14 @@ function body(n: Notice, content: NoticeContent, vault: VaultName, caller: Calle
   }
 
   const links: Block[] = [];
-  if (content.evidenceLink) links.push({ kind: "link", text: "Open the evidence query in Log Analytics", href: content.evidenceLink });
-  if (vault.subscriptionId) links.push({ kind: "link", text: "Open the vault in the Azure portal", href: `https://portal.azure.com/#resource${vault.id}/overview` });
+  if (content.evidenceLink)
+    links.push({ kind: "link", text: "Open the evidence query in Log Analytics", href: content.evidenceLink });
+  if (vault.subscriptionId)
+    links.push({
+      kind: "link",
+      text: "Open the vault in the Azure portal",
+      href: `https://portal.azure.com/#resource${vault.id}/overview`,
+    });
   if (links.length > 0) blocks.push({ kind: "heading", text: "Evidence" }, ...links);
 
   blocks.push({ kind: "heading", text: "Responder" });

@@ -17,7 +17,9 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 /** An untrusted value as one line of literal Markdown text. */
 export function escapeMarkdown(text: string): string {
   const flat = wellFormed(text).replace(CONTROL, " ").replace(INLINE, "\\$&");
-  return flat.replace(BLOCK_START, (_, space: string, marker: string) => (/^\d/.test(marker) ? `${space}${marker}\\` : `${space}\\${marker}`));
+  return flat.replace(BLOCK_START, (_, space: string, marker: string) =>
+    /^\d/.test(marker) ? `${space}${marker}\\` : `${space}\\${marker}`,
+  );
 }
 
 /**

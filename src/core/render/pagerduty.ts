@@ -79,7 +79,13 @@ export function renderPagerDutyEvent(notice: Notice, content: NoticeContent): Pa
   const dedup_key = dedupKey(notice.dedupKey);
   if (action !== "trigger") return { event_action: action, dedup_key };
 
-  const event: PagerDutyTriggerEvent = { event_action: "trigger", dedup_key, payload: payload(notice, content), links: links(notice, content), client: CLIENT };
+  const event: PagerDutyTriggerEvent = {
+    event_action: "trigger",
+    dedup_key,
+    payload: payload(notice, content),
+    links: links(notice, content),
+    client: CLIENT,
+  };
   const bytes = eventBytes(event);
   if (bytes <= PAGERDUTY_MAX_EVENT_BYTES) return event;
   // As Alertmanager does: keep the alert (summary, severity, links), drop the details.
@@ -117,7 +123,10 @@ function payload(notice: Notice, content: NoticeContent): PagerDutyPayload {
   const what = failureSentence(s, content.windowMinutes);
   const identity = identityOf(notice);
   const who = identity && identity.name !== source ? ` for ${identity.label}` : "";
-  const summary = cutText(`${s.severity}${KIND_NOTE[notice.kind] ?? ""}: ${RULE_TITLE[s.rule]} on ${source}${who}: ${what}`, PAGERDUTY_MAX_SUMMARY_CHARS);
+  const summary = cutText(
+    `${s.severity}${KIND_NOTE[notice.kind] ?? ""}: ${RULE_TITLE[s.rule]} on ${source}${who}: ${what}`,
+    PAGERDUTY_MAX_SUMMARY_CHARS,
+  );
   const p: PagerDutyPayload = {
     summary,
     source,
@@ -135,7 +144,8 @@ function payload(notice: Notice, content: NoticeContent): PagerDutyPayload {
 function identityOf(notice: Notice): { name: string; label: string } | undefined {
   const s = notice.snapshot;
   const caller = callerName(s.key);
-  if (isRequestRule(s.rule) || caller.objectId || caller.resourceId) return { name: caller.name ?? caller.label, label: caller.label };
+  if (isRequestRule(s.rule) || caller.objectId || caller.resourceId)
+    return { name: caller.name ?? caller.label, label: caller.label };
   if (s.key.app) return { name: s.key.app, label: s.key.app };
   return undefined;
 }
@@ -157,8 +167,17 @@ function details(notice: Notice, content: NoticeContent, what: string): Record<s
     severity: s.severity,
     severity_reason: s.severityReason,
     expected_response: RESPONSE[s.severity],
-    vault: s.key.vaultResourceId ? { name: vault.name, resource_group: vault.resourceGroup || undefined, resource_id: vault.id } : undefined,
-    identity: identity ? { label: identity.label, object_id: caller.objectId || undefined, app_id: caller.appId || undefined, resource_id: caller.resourceId || undefined } : undefined,
+    vault: s.key.vaultResourceId
+      ? { name: vault.name, resource_group: vault.resourceGroup || undefined, resource_id: vault.id }
+      : undefined,
+    identity: identity
+      ? {
+          label: identity.label,
+          object_id: caller.objectId || undefined,
+          app_id: caller.appId || undefined,
+          resource_id: caller.resourceId || undefined,
+        }
+      : undefined,
     opened_at: s.openedAt.toISOString(),
     flapping: s.flapping,
   };
@@ -186,12 +205,30 @@ function details(notice: Notice, content: NoticeContent, what: string): Record<s
     d.likely_cause = {
       summary: dx.summary,
       decided_by: dx.decidedBy,
-      propagation: dx.propagation ? { retest_at: dx.propagation.retestAt.toISOString(), text: dx.propagation.text } : undefined,
-      hypotheses: dx.top.map((h) => ({ id: h.id, title: h.title, verdict: h.verdict, confirming: h.confirming, disproving: h.disproving })),
+      propagation: dx.propagation
+        ? { retest_at: dx.propagation.retestAt.toISOString(), text: dx.propagation.text }
+        : undefined,
+      hypotheses: dx.top.map((h) => ({
+        id: h.id,
+        title: h.title,
+        verdict: h.verdict,
+        confirming: h.confirming,
+        disproving: h.disproving,
+      })),
     };
   }
-  d.runbook = content.steps.map((step, i) => ({ step: i + 1, title: step.title, command: step.command, kql: step.kql }));
-  d.responder = { state: s.responder.state, by: s.responder.by, at: s.responder.at?.toISOString(), note: s.responder.note };
+  d.runbook = content.steps.map((step, i) => ({
+    step: i + 1,
+    title: step.title,
+    command: step.command,
+    kql: step.kql,
+  }));
+  d.responder = {
+    state: s.responder.state,
+    by: s.responder.by,
+    at: s.responder.at?.toISOString(),
+    note: s.responder.note,
+  };
   if (content.evidenceLink) d.evidence = content.evidenceLink;
   return d;
 }
@@ -200,6 +237,10 @@ function links(notice: Notice, content: NoticeContent): PagerDutyLink[] {
   const out: PagerDutyLink[] = [];
   if (content.evidenceLink) out.push({ href: content.evidenceLink, text: "Evidence query in Log Analytics" });
   const vault = vaultName(notice.snapshot.key.vaultResourceId);
-  if (vault.subscriptionId) out.push({ href: `https://portal.azure.com/#resource${vault.id}/overview`, text: `Key Vault ${vault.name} in the Azure portal` });
+  if (vault.subscriptionId)
+    out.push({
+      href: `https://portal.azure.com/#resource${vault.id}/overview`,
+      text: `Key Vault ${vault.name} in the Azure portal`,
+    });
   return out;
 }

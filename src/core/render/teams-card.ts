@@ -2,7 +2,20 @@ import type { Notice } from "../model/index.js";
 import type { RunbookStep } from "../runbook/runbook.js";
 import { callerName, vaultName } from "../model/names.js";
 import { RESPONSE } from "../model/severity.js";
-import { clock, closedByHandSentence, cutText, failureSentence, KIND_PREFIX, lifecycleNote, listOf, minutesBetween, percent, RULE_TITLE, subjectOf, triggerSentence } from "./words.js";
+import {
+  clock,
+  closedByHandSentence,
+  cutText,
+  failureSentence,
+  KIND_PREFIX,
+  lifecycleNote,
+  listOf,
+  minutesBetween,
+  percent,
+  RULE_TITLE,
+  subjectOf,
+  triggerSentence,
+} from "./words.js";
 import { escapeCode, escapeMarkdown } from "./markdown.js";
 
 /**
@@ -60,7 +73,13 @@ function* ladder(stepCount: number): Generator<Limits> {
  * `maxBytes` as posted (for any `maxBytes` from 1 KB up). What does not fit is left out and the
  * card says so.
  */
-export function renderTeamsMessage(n: Notice, steps: readonly RunbookStep[], windowMinutes: number, evidenceLink?: string | undefined, maxBytes = TEAMS_MAX_BYTES): TeamsMessage {
+export function renderTeamsMessage(
+  n: Notice,
+  steps: readonly RunbookStep[],
+  windowMinutes: number,
+  evidenceLink?: string | undefined,
+  maxBytes = TEAMS_MAX_BYTES,
+): TeamsMessage {
   const fits = (m: TeamsMessage) => messageBytes(m) <= maxBytes;
   for (const limits of ladder(steps.length)) {
     const message = envelope(card(n, steps, windowMinutes, evidenceLink, limits, maxBytes));
@@ -85,7 +104,10 @@ export function messageBytes(message: TeamsMessage): number {
 }
 
 function envelope(content: Element): TeamsMessage {
-  return { type: "message", attachments: [{ contentType: "application/vnd.microsoft.card.adaptive", contentUrl: null, content }] };
+  return {
+    type: "message",
+    attachments: [{ contentType: "application/vnd.microsoft.card.adaptive", contentUrl: null, content }],
+  };
 }
 
 /** What one rendering left out, so the card can say it. */
@@ -112,13 +134,24 @@ class Cuts {
   }
 
   leftOutAnything(): boolean {
-    return this.shortened + this.hypotheses + this.evidence + this.triggers + this.queries + this.commands + this.steps + this.links > 0;
+    return (
+      this.shortened +
+        this.hypotheses +
+        this.evidence +
+        this.triggers +
+        this.queries +
+        this.commands +
+        this.steps +
+        this.links >
+      0
+    );
   }
 
   /** One sentence naming each kind of thing left out, and where the whole of it is. */
   note(incidentId: string): string {
     const parts: string[] = [];
-    const add = (count: number, one: string, many: string) => count > 0 && parts.push(`${count} ${count === 1 ? one : many}`);
+    const add = (count: number, one: string, many: string) =>
+      count > 0 && parts.push(`${count} ${count === 1 ? one : many}`);
     add(this.hypotheses, "hypothesis", "hypotheses");
     add(this.evidence, "evidence line", "evidence lines");
     add(this.triggers, "reason it fired", "reasons it fired");
@@ -128,7 +161,10 @@ class Cuts {
     add(this.links, "portal link (too long)", "portal links (too long)");
     const limit = `Teams' ${kilobytes(this.maxBytes)} message limit`;
     const left = parts.length > 0 ? `Left out to fit ${limit}: ${parts.join(", ")}.` : `Shortened to fit ${limit}.`;
-    const cut = this.shortened > 0 ? ` ${this.shortened} long ${this.shortened === 1 ? "value was" : "values were"} cut short (they end in …).` : "";
+    const cut =
+      this.shortened > 0
+        ? ` ${this.shortened} long ${this.shortened === 1 ? "value was" : "values were"} cut short (they end in …).`
+        : "";
     return `${left}${cut} The whole incident is at GET /api/incidents/${escapeMarkdown(cutText(incidentId, 200))} on vaultwatch; email and PagerDuty notices, where configured, carry the full runbook.`;
   }
 }
@@ -137,7 +173,14 @@ function kilobytes(bytes: number): string {
   return `${Math.floor(bytes / 1024)} KB`;
 }
 
-function card(n: Notice, steps: readonly RunbookStep[], windowMinutes: number, evidenceLink: string | undefined, limits: Limits, maxBytes: number): Element {
+function card(
+  n: Notice,
+  steps: readonly RunbookStep[],
+  windowMinutes: number,
+  evidenceLink: string | undefined,
+  limits: Limits,
+  maxBytes: number,
+): Element {
   const s = n.snapshot;
   const cuts = new Cuts(limits, maxBytes);
   const vault = vaultName(s.key.vaultResourceId);
@@ -145,13 +188,21 @@ function card(n: Notice, steps: readonly RunbookStep[], windowMinutes: number, e
   const resolved = n.kind === "resolved";
   const controlPlane = s.rule === "control-plane" || s.rule === "network" || s.rule === "monitor";
   const summary = resolved
-    ? closedByHandSentence(n) ?? (controlPlane
-      ? `It is no longer found. Open for ${minutesBetween(s.openedAt, s.resolvedAt ?? n.decidedAt)} minutes.`
-      : `${caller.label} has had no failures since ${clock(s.lastFailureAt)} and ${s.counts.succeeded} successful calls in the last ${windowMinutes} minutes. Open for ${minutesBetween(s.openedAt, s.resolvedAt ?? n.decidedAt)} minutes.`)
+    ? (closedByHandSentence(n) ??
+      (controlPlane
+        ? `It is no longer found. Open for ${minutesBetween(s.openedAt, s.resolvedAt ?? n.decidedAt)} minutes.`
+        : `${caller.label} has had no failures since ${clock(s.lastFailureAt)} and ${s.counts.succeeded} successful calls in the last ${windowMinutes} minutes. Open for ${minutesBetween(s.openedAt, s.resolvedAt ?? n.decidedAt)} minutes.`))
     : `${controlPlane ? "" : `${caller.label}: `}${failureSentence(s, windowMinutes)}.${lifecycleNote(n)}`;
 
   const facts: [string, string][] = [
-    ["Severity", cuts.text(resolved ? `${s.severity} (resolved)` : `${s.severity}: ${s.severityReason}. Expected response: ${RESPONSE[s.severity]}`)],
+    [
+      "Severity",
+      cuts.text(
+        resolved
+          ? `${s.severity} (resolved)`
+          : `${s.severity}: ${s.severityReason}. Expected response: ${RESPONSE[s.severity]}`,
+      ),
+    ],
     ["Vault", cuts.text(vault.resourceGroup ? `${vault.name} (resource group ${vault.resourceGroup})` : vault.name)],
     ["Identity", caller.objectId ? cuts.text(caller.label) : "-"],
     ["Object ID", caller.objectId ? cuts.text(caller.objectId) : "-"],
@@ -159,7 +210,10 @@ function card(n: Notice, steps: readonly RunbookStep[], windowMinutes: number, e
       ? [["Finding", cuts.text(listOf(s.triggers.map((t) => (t.kind === "control-plane" ? t.finding : t.kind))))]]
       : [
           ["App ID", caller.appId ? cuts.text(caller.appId) : "-"],
-          ["Failures", `${s.counts.failures} of ${s.counts.total} (${percent(s.counts.failurePercent)}); peak ${s.peakFailures}`],
+          [
+            "Failures",
+            `${s.counts.failures} of ${s.counts.total} (${percent(s.counts.failurePercent)}); peak ${s.peakFailures}`,
+          ],
           ["Operations", cuts.text(listOf(s.counts.operations))],
           ["First failure", clock(s.counts.firstFailureAt)],
         ]) as [string, string][]),
@@ -182,30 +236,80 @@ function card(n: Notice, steps: readonly RunbookStep[], windowMinutes: number, e
   if (!resolved && s.diagnosis) {
     const d = s.diagnosis;
     body.push({ type: "TextBlock", text: "Likely cause", weight: "Bolder", separator: true, spacing: "Medium" });
-    if (d.propagation) body.push({ type: "TextBlock", text: `Propagation window: ${cuts.text(d.propagation.text)}`, wrap: true, color: "Warning", weight: "Bolder" });
+    if (d.propagation)
+      body.push({
+        type: "TextBlock",
+        text: `Propagation window: ${cuts.text(d.propagation.text)}`,
+        wrap: true,
+        color: "Warning",
+        weight: "Bolder",
+      });
     const shown = d.top.slice(0, limits.hypotheses);
     cuts.hypotheses += d.top.length - shown.length;
     shown.forEach((h, i) => {
-      body.push({ type: "TextBlock", text: `${i + 1}. ${cuts.text(`${h.id} ${h.title} (${h.verdict})`)}`, wrap: true, weight: i === 0 ? "Bolder" : "Default", spacing: "Small" });
+      body.push({
+        type: "TextBlock",
+        text: `${i + 1}. ${cuts.text(`${h.id} ${h.title} (${h.verdict})`)}`,
+        wrap: true,
+        weight: i === 0 ? "Bolder" : "Default",
+        spacing: "Small",
+      });
       const confirming = h.confirming.slice(0, limits.evidence);
       const disproving = h.disproving.slice(0, Math.max(0, limits.evidence - confirming.length));
-      for (const c of confirming) body.push({ type: "TextBlock", text: `+ ${cuts.text(c)}`, wrap: true, spacing: "None", size: "Small" });
-      for (const c of disproving) body.push({ type: "TextBlock", text: `- ${cuts.text(c)}`, wrap: true, spacing: "None", size: "Small", isSubtle: true });
+      for (const c of confirming)
+        body.push({ type: "TextBlock", text: `+ ${cuts.text(c)}`, wrap: true, spacing: "None", size: "Small" });
+      for (const c of disproving)
+        body.push({
+          type: "TextBlock",
+          text: `- ${cuts.text(c)}`,
+          wrap: true,
+          spacing: "None",
+          size: "Small",
+          isSubtle: true,
+        });
       const hidden = h.confirming.length + h.disproving.length - confirming.length - disproving.length;
       if (hidden > 0) {
         cuts.evidence += hidden;
-        body.push({ type: "TextBlock", text: `(${hidden} more evidence ${hidden === 1 ? "line" : "lines"} left out)`, wrap: true, spacing: "None", size: "Small", isSubtle: true });
+        body.push({
+          type: "TextBlock",
+          text: `(${hidden} more evidence ${hidden === 1 ? "line" : "lines"} left out)`,
+          wrap: true,
+          spacing: "None",
+          size: "Small",
+          isSubtle: true,
+        });
       }
     });
-    if (cuts.hypotheses > 0) body.push({ type: "TextBlock", text: `(${cuts.hypotheses} more ${cuts.hypotheses === 1 ? "hypothesis" : "hypotheses"} left out)`, wrap: true, spacing: "Small", isSubtle: true });
-    body.push({ type: "TextBlock", text: `Decided by: ${cuts.text(d.decidedBy)}`, wrap: true, isSubtle: true, size: "Small" });
+    if (cuts.hypotheses > 0)
+      body.push({
+        type: "TextBlock",
+        text: `(${cuts.hypotheses} more ${cuts.hypotheses === 1 ? "hypothesis" : "hypotheses"} left out)`,
+        wrap: true,
+        spacing: "Small",
+        isSubtle: true,
+      });
+    body.push({
+      type: "TextBlock",
+      text: `Decided by: ${cuts.text(d.decidedBy)}`,
+      wrap: true,
+      isSubtle: true,
+      size: "Small",
+    });
   }
   if (!resolved && s.triggers.length > 0) {
     body.push({ type: "TextBlock", text: "Why it fired", weight: "Bolder", separator: true, spacing: "Medium" });
     const shown = s.triggers.slice(0, limits.triggers);
-    for (const t of shown) body.push({ type: "TextBlock", text: `- ${cuts.text(triggerSentence(t))}`, wrap: true, spacing: "Small" });
+    for (const t of shown)
+      body.push({ type: "TextBlock", text: `- ${cuts.text(triggerSentence(t))}`, wrap: true, spacing: "Small" });
     cuts.triggers += s.triggers.length - shown.length;
-    if (cuts.triggers > 0) body.push({ type: "TextBlock", text: `(${cuts.triggers} more left out)`, wrap: true, spacing: "Small", isSubtle: true });
+    if (cuts.triggers > 0)
+      body.push({
+        type: "TextBlock",
+        text: `(${cuts.triggers} more left out)`,
+        wrap: true,
+        spacing: "Small",
+        isSubtle: true,
+      });
   }
   if (!resolved && steps.length > 0) {
     const kept = steps.slice(0, limits.steps);
@@ -217,19 +321,46 @@ function card(n: Notice, steps: readonly RunbookStep[], windowMinutes: number, e
         const command = shownCode(step.command, limits.code, () => cuts.commands++);
         const kql = limits.kql ? shownCode(step.kql, limits.code, () => cuts.queries++) : undefined;
         if (!limits.kql && step.kql) cuts.queries++;
-        if (command) body.push({ type: "TextBlock", text: escapeCode(command), wrap: true, fontType: "Monospace", size: "Small", spacing: "None" });
-        if (kql) body.push({ type: "TextBlock", text: escapeCode(kql), wrap: true, fontType: "Monospace", size: "Small", spacing: command ? "Default" : "None" });
+        if (command)
+          body.push({
+            type: "TextBlock",
+            text: escapeCode(command),
+            wrap: true,
+            fontType: "Monospace",
+            size: "Small",
+            spacing: "None",
+          });
+        if (kql)
+          body.push({
+            type: "TextBlock",
+            text: escapeCode(kql),
+            wrap: true,
+            fontType: "Monospace",
+            size: "Small",
+            spacing: command ? "Default" : "None",
+          });
       });
     }
     const missing: string[] = [];
     if (kept.length === 0) missing.push(`the runbook (${steps.length} ${steps.length === 1 ? "step" : "steps"})`);
     else if (cuts.steps > 0) missing.push(`${cuts.steps} more ${cuts.steps === 1 ? "step" : "steps"}`);
-    if (cuts.queries > 0) missing.push(`the Log Analytics ${cuts.queries === 1 ? "query" : "queries"} of ${cuts.queries === 1 ? "1 step" : `${cuts.queries} steps`} shown${evidenceLink ? " (the evidence link opens the main one)" : ""}`);
-    if (cuts.commands > 0) missing.push(`${cuts.commands} ${cuts.commands === 1 ? "command" : "commands"} too long to show`);
-    if (missing.length > 0) body.push({ type: "TextBlock", text: `Left out to fit Teams' message size limit: ${missing.join("; ")}.`, isSubtle: true, wrap: true });
+    if (cuts.queries > 0)
+      missing.push(
+        `the Log Analytics ${cuts.queries === 1 ? "query" : "queries"} of ${cuts.queries === 1 ? "1 step" : `${cuts.queries} steps`} shown${evidenceLink ? " (the evidence link opens the main one)" : ""}`,
+      );
+    if (cuts.commands > 0)
+      missing.push(`${cuts.commands} ${cuts.commands === 1 ? "command" : "commands"} too long to show`);
+    if (missing.length > 0)
+      body.push({
+        type: "TextBlock",
+        text: `Left out to fit Teams' message size limit: ${missing.join("; ")}.`,
+        isSubtle: true,
+        wrap: true,
+      });
   }
   const actions = links(s, evidenceLink, cuts);
-  if (cuts.leftOutAnything()) body.push({ type: "TextBlock", text: cuts.note(s.id), isSubtle: true, wrap: true, separator: true, size: "Small" });
+  if (cuts.leftOutAnything())
+    body.push({ type: "TextBlock", text: cuts.note(s.id), isSubtle: true, wrap: true, separator: true, size: "Small" });
   return adaptiveCard(body, actions);
 }
 
@@ -246,7 +377,9 @@ function headline(n: Notice, cuts: Cuts): string {
   // The acknowledger's name is typed into the API; a long one must not push the vault out of the headline.
   const by = s.responder.by === undefined ? undefined : cutText(s.responder.by, Math.min(cuts.limits.text, 80));
   const prefix = KIND_PREFIX[n.kind]({ ...s, responder: { ...s.responder, by } });
-  const where = s.key.vaultResourceId ? ` on ${cutText(vaultName(s.key.vaultResourceId).name, Math.min(cuts.limits.text, 200))}` : `: ${cutText(subjectOf(s), Math.min(cuts.limits.text, 200))}`;
+  const where = s.key.vaultResourceId
+    ? ` on ${cutText(vaultName(s.key.vaultResourceId).name, Math.min(cuts.limits.text, 200))}`
+    : `: ${cutText(subjectOf(s), Math.min(cuts.limits.text, 200))}`;
   return cuts.text(`${prefix}${RULE_TITLE[s.rule]}${where}`, ALL);
 }
 
@@ -263,7 +396,8 @@ function links(s: Notice["snapshot"], evidenceLink: string | undefined, cuts: Cu
   };
   if (evidenceLink) add("Open the evidence query", evidenceLink);
   const vault = vaultName(s.key.vaultResourceId);
-  if (vault.subscriptionId) add("Open the vault in the portal", `https://portal.azure.com/#resource${vault.id}/overview`);
+  if (vault.subscriptionId)
+    add("Open the vault in the portal", `https://portal.azure.com/#resource${vault.id}/overview`);
   return actions;
 }
 
@@ -279,9 +413,18 @@ function adaptiveCard(body: Element[], actions: Element[]): Element {
 }
 
 /** Who, where and how bad, each value cut short: what on-call needs to find the rest. */
-function minimalCard(n: Notice, windowMinutes: number, evidenceLink: string | undefined, withLinks: boolean, maxBytes: number): Element {
+function minimalCard(
+  n: Notice,
+  windowMinutes: number,
+  evidenceLink: string | undefined,
+  withLinks: boolean,
+  maxBytes: number,
+): Element {
   const s = n.snapshot;
-  const cuts = new Cuts({ text: 200, code: 0, evidence: 0, hypotheses: 0, triggers: 0, kql: false, steps: 0 }, maxBytes);
+  const cuts = new Cuts(
+    { text: 200, code: 0, evidence: 0, hypotheses: 0, triggers: 0, kql: false, steps: 0 },
+    maxBytes,
+  );
   const vault = vaultName(s.key.vaultResourceId);
   const caller = callerName(s.key);
   const resolved = n.kind === "resolved";
@@ -294,7 +437,10 @@ function minimalCard(n: Notice, windowMinutes: number, evidenceLink: string | un
     ["Incident", cuts.text(s.id)],
   ];
   const actions = withLinks ? links(s, evidenceLink, cuts) : [];
-  const dropped = cuts.links > 0 || (!withLinks && (evidenceLink || vault.subscriptionId)) ? " The portal links did not fit either." : "";
+  const dropped =
+    cuts.links > 0 || (!withLinks && (evidenceLink || vault.subscriptionId))
+      ? " The portal links did not fit either."
+      : "";
   const body: Element[] = [
     {
       type: "Container",
@@ -302,7 +448,17 @@ function minimalCard(n: Notice, windowMinutes: number, evidenceLink: string | un
       bleed: true,
       items: [{ type: "TextBlock", text: headline(n, cuts), weight: "Bolder", size: "Medium", wrap: true }],
     },
-    { type: "TextBlock", text: cuts.text(resolved ? (closedByHandSentence(n) ?? `Resolved after ${minutesBetween(s.openedAt, s.resolvedAt ?? n.decidedAt)} minutes.`) : `${failureSentence(s, windowMinutes)}.`, 300), wrap: true },
+    {
+      type: "TextBlock",
+      text: cuts.text(
+        resolved
+          ? (closedByHandSentence(n) ??
+              `Resolved after ${minutesBetween(s.openedAt, s.resolvedAt ?? n.decidedAt)} minutes.`)
+          : `${failureSentence(s, windowMinutes)}.`,
+        300,
+      ),
+      wrap: true,
+    },
     { type: "FactSet", facts: facts.map(([title, value]) => ({ title, value })) },
     {
       type: "TextBlock",
@@ -318,11 +474,23 @@ function minimalCard(n: Notice, windowMinutes: number, evidenceLink: string | un
 function bareCard(n: Notice): Element {
   const s = n.snapshot;
   const id = escapeMarkdown(cutText(s.id, 60));
-  const where = s.key.vaultResourceId ? ` on ${escapeMarkdown(cutText(vaultName(s.key.vaultResourceId).name, 60))}` : "";
+  const where = s.key.vaultResourceId
+    ? ` on ${escapeMarkdown(cutText(vaultName(s.key.vaultResourceId).name, 60))}`
+    : "";
   return adaptiveCard(
     [
-      { type: "TextBlock", text: `${s.severity} ${n.kind}: ${RULE_TITLE[s.rule]}${where}`, weight: "Bolder", size: "Medium", wrap: true },
-      { type: "TextBlock", text: `The details were too large for a Teams message and were left out. Open GET /api/incidents/${id} on vaultwatch.`, wrap: true },
+      {
+        type: "TextBlock",
+        text: `${s.severity} ${n.kind}: ${RULE_TITLE[s.rule]}${where}`,
+        weight: "Bolder",
+        size: "Medium",
+        wrap: true,
+      },
+      {
+        type: "TextBlock",
+        text: `The details were too large for a Teams message and were left out. Open GET /api/incidents/${id} on vaultwatch.`,
+        wrap: true,
+      },
     ],
     [],
   );

@@ -22,12 +22,21 @@ export function renderText(n: Notice, steps: readonly RunbookStep[], windowMinut
     if (s.rule === "control-plane") {
       lines.push(`  recovery   the control-plane check no longer finds it`);
     } else {
-      lines.push(`  recovery   no failures since ${clock(s.lastFailureAt)}; ${s.counts.succeeded} successful calls in the last ${windowMinutes} minutes`);
+      lines.push(
+        `  recovery   no failures since ${clock(s.lastFailureAt)}; ${s.counts.succeeded} successful calls in the last ${windowMinutes} minutes`,
+      );
       lines.push(`  peak       ${s.peakFailures} failures in one window`);
     }
     return lines.join("\n");
   }
-  const verb = { opened: "ALERT", escalated: "ESCALATED", unacknowledged: "NOT ACKNOWLEDGED", repeated: "STILL FIRING", acknowledged: "ACKNOWLEDGED", resolved: "RESOLVED" }[n.kind];
+  const verb = {
+    opened: "ALERT",
+    escalated: "ESCALATED",
+    unacknowledged: "NOT ACKNOWLEDGED",
+    repeated: "STILL FIRING",
+    acknowledged: "ACKNOWLEDGED",
+    resolved: "RESOLVED",
+  }[n.kind];
   lines.push(`== ${s.severity} ${verb} ${clock(n.decidedAt)}  ${title}  (incident ${s.id}) ==`);
   if (n.kind === "acknowledged") {
     lines.push(`  by         ${s.responder.by ?? "-"}${s.responder.note ? `: ${s.responder.note}` : ""}`);
@@ -36,7 +45,9 @@ export function renderText(n: Notice, steps: readonly RunbookStep[], windowMinut
   lines.push(...where);
   lines.push(`  what       ${failureSentence(s, windowMinutes)}`);
   if (s.rule !== "control-plane") {
-    lines.push(`  since      first failures in the 5-minute bin from ${clock(s.counts.firstFailureAt)}; operations ${listOf(s.counts.operations)}`);
+    lines.push(
+      `  since      first failures in the 5-minute bin from ${clock(s.counts.firstFailureAt)}; operations ${listOf(s.counts.operations)}`,
+    );
   }
   for (const t of s.triggers) lines.push(`  why        ${triggerSentence(t)}`);
   if (s.diagnosis) {

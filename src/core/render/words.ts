@@ -66,8 +66,12 @@ export function triggerSentence(t: Trigger): string {
     case "threshold":
       return `${t.failures} failures (${percent(t.failurePercent)}) are above the static floor${t.baseline === "cold" ? " (the baseline is still learning)" : ""}`;
     case "slo": {
-      const budget = t.budgetRemaining === undefined ? "" : `; ${percent(Math.max(0, t.budgetRemaining) * 100)} of the budget left`;
-      const exhaust = t.hoursToExhaustion === undefined ? "" : `, gone in ${t.hoursToExhaustion < 1 ? `${Math.round(t.hoursToExhaustion * 60)} minutes` : `${t.hoursToExhaustion.toFixed(1)} hours`} at this rate`;
+      const budget =
+        t.budgetRemaining === undefined ? "" : `; ${percent(Math.max(0, t.budgetRemaining) * 100)} of the budget left`;
+      const exhaust =
+        t.hoursToExhaustion === undefined
+          ? ""
+          : `, gone in ${t.hoursToExhaustion < 1 ? `${Math.round(t.hoursToExhaustion * 60)} minutes` : `${t.hoursToExhaustion.toFixed(1)} hours`} at this rate`;
       return `SLO ${t.slo}: ${t.tier} (${t.action}) — burning ${t.longBurn.toFixed(1)}x over ${t.longWindow} and ${t.shortBurn.toFixed(1)}x over ${t.shortWindow}, above ${t.burnThreshold.toFixed(1)}x${budget}${exhaust}`;
     }
     case "baseline":
@@ -114,7 +118,8 @@ export function closedByHandSentence(n: Pick<Notice, "decidedAt" | "snapshot">):
 export function lifecycleNote(n: Pick<Notice, "kind" | "decidedAt" | "snapshot">): string {
   const s = n.snapshot;
   const parts: string[] = [];
-  if (n.kind === "unacknowledged") parts.push(`Nobody has acknowledged it in ${minutesBetween(s.openedAt, n.decidedAt)} minutes.`);
+  if (n.kind === "unacknowledged")
+    parts.push(`Nobody has acknowledged it in ${minutesBetween(s.openedAt, n.decidedAt)} minutes.`);
   if (n.kind === "repeated") parts.push(`Still firing after ${minutesBetween(s.openedAt, n.decidedAt)} minutes.`);
   if (n.kind === "acknowledged" && s.responder.note) parts.push(`Note: ${s.responder.note}`);
   if (s.flapping) parts.push("It keeps coming and going, so it is held open rather than paged again.");

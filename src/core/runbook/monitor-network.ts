@@ -15,13 +15,17 @@ export function monitorSteps(): RunbookStep[] {
     },
     {
       title: "Check the monitor's identity still holds Log Analytics Reader on the workspace",
-      command: "az role assignment list --assignee <AZURE_CLIENT_ID> --all --query \"[?roleDefinitionName=='Log Analytics Reader'].scope\" --output table",
+      command:
+        "az role assignment list --assignee <AZURE_CLIENT_ID> --all --query \"[?roleDefinitionName=='Log Analytics Reader'].scope\" --output table",
     },
     {
       title: "Read the monitor's own errors (token, throttling, timeouts) from its invocation logs",
       kql: monitorKql(),
     },
-    { title: "Check Azure Service Health for Log Analytics or Entra ID incidents in the workspace's region; vault incidents stay muted until the monitor reads again" },
+    {
+      title:
+        "Check Azure Service Health for Log Analytics or Entra ID incidents in the workspace's region; vault incidents stay muted until the monitor reads again",
+    },
   ];
 }
 
@@ -41,20 +45,29 @@ export function networkKql(app: string, range?: TimeRange): string {
  * Only the host can go into nslookup; the rest would become shell syntax or a wrong name.
  */
 export function hostOf(target: string): string | undefined {
-  const rest = target.trim().replace(/^[A-Za-z][A-Za-z0-9+.-]*:\/\//, "").replace(/^[^/@\s]*@/, "");
+  const rest = target
+    .trim()
+    .replace(/^[A-Za-z][A-Za-z0-9+.-]*:\/\//, "")
+    .replace(/^[^/@\s]*@/, "");
   const ipv6 = /^\[([0-9A-Fa-f:.]+)\]/.exec(rest);
   if (ipv6) return ipv6[1]!.includes(":") ? ipv6[1] : undefined;
   const host = /^[A-Za-z0-9_.-]+/.exec(rest)?.[0].replace(/\.$/, "");
   if (!host || host.length > 253) return undefined;
   const labels = host.split(".");
-  return labels.every((l) => l.length > 0 && l.length <= 63 && !l.startsWith("-") && !l.endsWith("-")) ? host : undefined;
+  return labels.every((l) => l.length > 0 && l.length <= 63 && !l.startsWith("-") && !l.endsWith("-"))
+    ? host
+    : undefined;
 }
 
 export function networkSteps(incident: IncidentSnapshot): RunbookStep[] {
   const t = incident.triggers.find((x) => x.kind === "network");
   const app = incident.key.app ?? "<app>";
-  const hosts = [...new Set((t?.kind === "network" ? t.targets : []).map(hostOf).filter((h): h is string => h !== undefined))];
-  const vaults = [...new Set(hosts.filter((h) => h.toLowerCase().endsWith(".vault.azure.net")).map((h) => h.split(".")[0]!))];
+  const hosts = [
+    ...new Set((t?.kind === "network" ? t.targets : []).map(hostOf).filter((h): h is string => h !== undefined)),
+  ];
+  const vaults = [
+    ...new Set(hosts.filter((h) => h.toLowerCase().endsWith(".vault.azure.net")).map((h) => h.split(".")[0]!)),
+  ];
   const steps: RunbookStep[] = [
     {
       title: `See which calls of ${app} fail without an answer, by target and result code`,
@@ -62,12 +75,23 @@ export function networkSteps(incident: IncidentSnapshot): RunbookStep[] {
     },
     {
       title: `Resolve the targets from ${app}'s network (Kudu console or a VM in the same VNet): a public address where a private endpoint is expected is a DNS problem`,
-      command: hosts.length > 0 ? hosts.slice(0, 3).map((h) => `nslookup ${shellQuote(h)}`).join(" && ") : "nslookup <target host>",
+      command:
+        hosts.length > 0
+          ? hosts
+              .slice(0, 3)
+              .map((h) => `nslookup ${shellQuote(h)}`)
+              .join(" && ")
+          : "nslookup <target host>",
     },
   ];
   for (const v of vaults.slice(0, 2)) {
-    steps.push({ title: `Check ${v}'s firewall and private endpoints`, command: `az keyvault show --name ${shellQuote(v)} --query "{publicNetworkAccess:properties.publicNetworkAccess, defaultAction:properties.networkAcls.defaultAction, privateEndpoints:properties.privateEndpointConnections[].id}" --output json` });
+    steps.push({
+      title: `Check ${v}'s firewall and private endpoints`,
+      command: `az keyvault show --name ${shellQuote(v)} --query "{publicNetworkAccess:properties.publicNetworkAccess, defaultAction:properties.networkAcls.defaultAction, privateEndpoints:properties.privateEndpointConnections[].id}" --output json`,
+    });
   }
-  steps.push({ title: `Check Azure Service Health for the targets' region; ${app}'s auth incidents stay muted while this one fires (they are symptoms)` });
+  steps.push({
+    title: `Check Azure Service Health for the targets' region; ${app}'s auth incidents stay muted while this one fires (they are symptoms)`,
+  });
   return steps;
 }

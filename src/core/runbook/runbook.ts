@@ -51,7 +51,8 @@ export function runbookFor(incident: IncidentSnapshot): RunbookStep[] {
   const scope = shellQuote(vault.id);
   const steps: RunbookStep[] = [];
 
-  if (incident.rule === "control-plane") return controlPlaneSteps(incident, vault, caller.objectId || "<object-id>", oid, rg);
+  if (incident.rule === "control-plane")
+    return controlPlaneSteps(incident, vault, caller.objectId || "<object-id>", oid, rg);
   if (incident.rule === "monitor") return monitorSteps();
   if (incident.rule === "network") return networkSteps(incident);
 
@@ -65,7 +66,8 @@ export function runbookFor(incident: IncidentSnapshot): RunbookStep[] {
       command: `az monitor metrics list --resource ${scope} --metric ServiceApiResult --filter "StatusCode eq '429'" --interval PT5M --output table`,
     });
     steps.push({
-      title: "Cache secrets in the app instead of reading the vault per request (read at startup, refresh on a timer); SDKs back off 1-2-4-8-16 s on 429",
+      title:
+        "Cache secrets in the app instead of reading the vault per request (read at startup, refresh on a timer); SDKs back off 1-2-4-8-16 s on 429",
     });
     return steps;
   }
@@ -75,7 +77,8 @@ export function runbookFor(incident: IncidentSnapshot): RunbookStep[] {
     // 401: the token is missing, expired or for the wrong audience (H1, H5 in the playbooks).
     steps.push(identityCheck(caller));
     steps.push({
-      title: "Check the app requests tokens for the Key Vault audience (https://vault.azure.net/.default), not ARM or a custom scope",
+      title:
+        "Check the app requests tokens for the Key Vault audience (https://vault.azure.net/.default), not ARM or a custom scope",
       kql: `AppTraces\n| where TimeGenerated > ago(2h)\n| where Message has_any ("AADSTS500011", "invalid audience", "ManagedIdentityCredential")\n| project TimeGenerated, AppRoleName, SeverityLevel, Message\n| order by TimeGenerated desc\n| take 50`,
     });
   }
@@ -142,11 +145,19 @@ function policyPermissions(operations: readonly string[]): string {
  * A query an operator can paste into Log Analytics to watch this caller on this vault: over the
  * last hour, or over `range` when it is to show what happened during an incident.
  */
-export function verificationKql(incident: Pick<IncidentSnapshot, "key">, auditTable: KeyVaultAuditTable, focus: "denied" | "throttled", range?: TimeRange): string {
+export function verificationKql(
+  incident: Pick<IncidentSnapshot, "key">,
+  auditTable: KeyVaultAuditTable,
+  focus: "denied" | "throttled",
+  range?: TimeRange,
+): string {
   const vaultId = kqlString(incident.key.vaultResourceId);
   const oid = kqlString(incident.key.callerObjectId);
   if (auditTable === "AZKVAuditLogs") {
-    const measure = focus === "denied" ? "Denied = countif(HttpStatusCode in (401, 403))" : "Throttled = countif(HttpStatusCode == 429)";
+    const measure =
+      focus === "denied"
+        ? "Denied = countif(HttpStatusCode in (401, 403))"
+        : "Throttled = countif(HttpStatusCode == 429)";
     return [
       "AZKVAuditLogs",
       timeFilter(range),
@@ -156,7 +167,10 @@ export function verificationKql(incident: Pick<IncidentSnapshot, "key">, auditTa
       "| order by TimeGenerated asc",
     ].join("\n");
   }
-  const measure = focus === "denied" ? "Denied = countif(httpStatusCode_d in (401, 403))" : "Throttled = countif(httpStatusCode_d == 429)";
+  const measure =
+    focus === "denied"
+      ? "Denied = countif(httpStatusCode_d in (401, 403))"
+      : "Throttled = countif(httpStatusCode_d == 429)";
   return [
     "AzureDiagnostics",
     timeFilter(range),
@@ -172,7 +186,13 @@ export function verificationKql(incident: Pick<IncidentSnapshot, "key">, auditTa
  * Steps for a control-plane finding, by kind: what to look at, then the least change that fixes it.
  * `principal` is for reading, `oid` and `rg` are already shell words.
  */
-function controlPlaneSteps(incident: IncidentSnapshot, vault: ReturnType<typeof vaultName>, principal: string, oid: string, rg: string): RunbookStep[] {
+function controlPlaneSteps(
+  incident: IncidentSnapshot,
+  vault: ReturnType<typeof vaultName>,
+  principal: string,
+  oid: string,
+  rg: string,
+): RunbookStep[] {
   const t = incident.triggers.find((x) => x.kind === "control-plane");
   const kind = t?.kind === "control-plane" ? t.finding : "";
   const role = (t?.kind === "control-plane" && t.role) || "Key Vault Secrets User";
@@ -186,43 +206,80 @@ function controlPlaneSteps(incident: IncidentSnapshot, vault: ReturnType<typeof 
     title: `See who changed ${vault.name} or its role assignments, and when`,
     command: `az monitor activity-log list --resource-group ${rg} --offset 24h --query "[?contains(operationName.value, 'roleAssignments') || contains(operationName.value, 'Microsoft.KeyVault/vaults')].{time:eventTimestamp, operation:operationName.value, caller:caller}" --output table`,
   };
-  const grant = (r: string) => `az role assignment create --assignee-object-id ${oid} --assignee-principal-type ServicePrincipal --role ${shellQuote(r)} --scope ${scope}`;
+  const grant = (r: string) =>
+    `az role assignment create --assignee-object-id ${oid} --assignee-principal-type ServicePrincipal --role ${shellQuote(r)} --scope ${scope}`;
   switch (kind) {
     case "role-missing":
     case "role-wrong-scope":
-      return [list, { title: `Grant ${role} at the vault scope (not Administrator), then allow 5-10 minutes for propagation`, command: grant(role) }, history];
+      return [
+        list,
+        {
+          title: `Grant ${role} at the vault scope (not Administrator), then allow 5-10 minutes for propagation`,
+          command: grant(role),
+        },
+        history,
+      ];
     case "role-over-broad":
       return [
         list,
-        { title: "Grant the least role the caller needs at the vault scope first", command: grant("Key Vault Secrets User") },
-        { title: `Then remove the broad role (${role}) once the narrow one works`, command: `az role assignment delete --assignee ${oid} --role ${shellQuote(role)} --scope ${scope}` },
+        {
+          title: "Grant the least role the caller needs at the vault scope first",
+          command: grant("Key Vault Secrets User"),
+        },
+        {
+          title: `Then remove the broad role (${role}) once the narrow one works`,
+          command: `az role assignment delete --assignee ${oid} --role ${shellQuote(role)} --scope ${scope}`,
+        },
       ];
     case "permission-model-mismatch":
       return [
-        { title: `Confirm ${vault.name}'s permission model`, command: `az keyvault show --name ${name} --resource-group ${rg} --query "{rbac:properties.enableRbacAuthorization, policies:length(properties.accessPolicies)}" --output json` },
+        {
+          title: `Confirm ${vault.name}'s permission model`,
+          command: `az keyvault show --name ${name} --resource-group ${rg} --query "{rbac:properties.enableRbacAuthorization, policies:length(properties.accessPolicies)}" --output json`,
+        },
         list,
-        { title: "Grant access in the model the vault uses (RBAC shown; use az keyvault set-policy for access policies)", command: grant(role) },
+        {
+          title:
+            "Grant access in the model the vault uses (RBAC shown; use az keyvault set-policy for access policies)",
+          command: grant(role),
+        },
       ];
     case "blind-spot": {
-      const workspace = t?.kind === "control-plane" && t.workspace ? shellQuote(t.workspace) : "<workspace resource ID>";
+      const workspace =
+        t?.kind === "control-plane" && t.workspace ? shellQuote(t.workspace) : "<workspace resource ID>";
       return [
-        { title: `Send ${vault.name}'s AuditEvent to the workspace vaultwatch reads (resource-specific tables)`, command: `az monitor diagnostic-settings create --name vaultwatch-audit --resource ${scope} --workspace ${workspace} --export-to-resource-specific true --logs '[{"category":"AuditEvent","enabled":true}]'` },
-        { title: "Check the vault's diagnostic settings", command: `az monitor diagnostic-settings list --resource ${scope} --output table` },
+        {
+          title: `Send ${vault.name}'s AuditEvent to the workspace vaultwatch reads (resource-specific tables)`,
+          command: `az monitor diagnostic-settings create --name vaultwatch-audit --resource ${scope} --workspace ${workspace} --export-to-resource-specific true --logs '[{"category":"AuditEvent","enabled":true}]'`,
+        },
+        {
+          title: "Check the vault's diagnostic settings",
+          command: `az monitor diagnostic-settings list --resource ${scope} --output table`,
+        },
       ];
     }
     case "vault-missing":
       return [
-        { title: `Look for ${vault.name} among deleted vaults (soft delete keeps it recoverable)`, command: `az keyvault list-deleted --resource-type vault --query ${deletedVaultQuery(vault.name)} --output table` },
+        {
+          title: `Look for ${vault.name} among deleted vaults (soft delete keeps it recoverable)`,
+          command: `az keyvault list-deleted --resource-type vault --query ${deletedVaultQuery(vault.name)} --output table`,
+        },
         history,
       ];
     case "probe-failed":
       return [
-        { title: `Check that the identity ${principal} exists and is attached to the app that uses it`, command: `az ad sp show --id ${oid} --query "{name:displayName, appId:appId, type:servicePrincipalType}" --output json` },
+        {
+          title: `Check that the identity ${principal} exists and is attached to the app that uses it`,
+          command: `az ad sp show --id ${oid} --query "{name:displayName, appId:appId, type:servicePrincipalType}" --output json`,
+        },
         { title: "Check the token audience the app requests: https://vault.azure.net/.default for Key Vault" },
       ];
     default:
       return [
-        { title: `Compare ${vault.name}'s configuration with what is expected`, command: `az keyvault show --name ${name} --resource-group ${rg} --query "{rbac:properties.enableRbacAuthorization, publicNetworkAccess:properties.publicNetworkAccess, defaultAction:properties.networkAcls.defaultAction, purgeProtection:properties.enablePurgeProtection}" --output json` },
+        {
+          title: `Compare ${vault.name}'s configuration with what is expected`,
+          command: `az keyvault show --name ${name} --resource-group ${rg} --query "{rbac:properties.enableRbacAuthorization, publicNetworkAccess:properties.publicNetworkAccess, defaultAction:properties.networkAcls.defaultAction, purgeProtection:properties.enablePurgeProtection}" --output json`,
+        },
         history,
       ];
   }

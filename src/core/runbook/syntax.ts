@@ -19,7 +19,9 @@ export function shellQuote(value: string): string {
 
 /** The time filter of a runbook query: the last hour for a query run now, or a fixed range for evidence. */
 export function timeFilter(range: TimeRange | undefined): string {
-  return range ? `| where TimeGenerated between (${kqlDatetime(range.start)} .. ${kqlDatetime(range.end)})` : "| where TimeGenerated > ago(1h)";
+  return range
+    ? `| where TimeGenerated between (${kqlDatetime(range.start)} .. ${kqlDatetime(range.end)})`
+    : "| where TimeGenerated > ago(1h)";
 }
 
 /**

@@ -16,7 +16,8 @@ export interface MappedRows {
   unknown: number;
 }
 
-const isSignal = (s: unknown): s is SignalName => typeof s === "string" && (SIGNAL_NAMES as readonly string[]).includes(s);
+const isSignal = (s: unknown): s is SignalName =>
+  typeof s === "string" && (SIGNAL_NAMES as readonly string[]).includes(s);
 
 const emptyBy = <T>(make: () => T) => Object.fromEntries(SIGNAL_NAMES.map((n) => [n, make()])) as Record<SignalName, T>;
 
@@ -43,14 +44,18 @@ export function mapSignalRows(table: RawTable): MappedRows {
     const dims = get(row, "Dims") as Record<string, unknown> | null;
     const counts = get(row, "Counts") as Record<string, unknown> | null;
     if (get(row, "RowKind") === "coverage") {
-      const tableName = typeof dims?.["table"] === "string" ? dims["table"] : "?";
-      const events = Number(counts?.["events"]);
+      const tableName = typeof dims?.table === "string" ? dims.table : "?";
+      const events = Number(counts?.events);
       out.coverage[signal][tableName] = (out.coverage[signal][tableName] ?? 0) + (Number.isFinite(events) ? events : 0);
       return;
     }
     const sample = get(row, "Sample");
     const candidate = {
-      binStart: get(row, "BinStart"), dims, counts, firstAt: get(row, "FirstAt"), lastAt: get(row, "LastAt"),
+      binStart: get(row, "BinStart"),
+      dims,
+      counts,
+      firstAt: get(row, "FirstAt"),
+      lastAt: get(row, "LastAt"),
       sample: typeof sample === "string" ? scrubSample(sample) : sample,
     };
     const parsed = SIGNAL_ROWS[signal].safeParse(candidate);

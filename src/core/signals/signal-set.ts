@@ -7,7 +7,17 @@ import { z } from "zod";
  */
 export const SIGNAL_MODEL_VERSION = 2;
 
-export const SIGNAL_NAMES = ["kv-requests", "dependency-calls", "credential-traces", "invocations", "host-startup", "changes", "slo-windows", "slo-period", "kv-history"] as const;
+export const SIGNAL_NAMES = [
+  "kv-requests",
+  "dependency-calls",
+  "credential-traces",
+  "invocations",
+  "host-startup",
+  "changes",
+  "slo-windows",
+  "slo-period",
+  "kv-history",
+] as const;
 export type SignalName = (typeof SIGNAL_NAMES)[number];
 
 const count = z.number().int().nonnegative();
@@ -43,7 +53,16 @@ export const KvRequestsRow = z.object({
     })
     // The status classes split the requests: together they can never exceed the total.
     .refine(
-      (c) => c.succeeded + c.unauthorized + c.forbiddenRbac + c.forbiddenPolicy + c.forbiddenFirewall + c.forbiddenOther + c.throttled + c.other <= c.total,
+      (c) =>
+        c.succeeded +
+          c.unauthorized +
+          c.forbiddenRbac +
+          c.forbiddenPolicy +
+          c.forbiddenFirewall +
+          c.forbiddenOther +
+          c.throttled +
+          c.other <=
+        c.total,
       "the status counts add up to more than total",
     ),
 });
@@ -71,7 +90,12 @@ export const DependencyCallsRow = z.object({
   }),
 });
 
-export const CREDENTIAL_ERROR_CLASSES = ["mi-unavailable", "uami-not-found", "chain-exhausted", "invalid-audience"] as const;
+export const CREDENTIAL_ERROR_CLASSES = [
+  "mi-unavailable",
+  "uami-not-found",
+  "chain-exhausted",
+  "invalid-audience",
+] as const;
 
 /** Credential errors an app logged, per class, with one sample message. */
 export const CredentialTracesRow = z.object({
@@ -107,7 +131,13 @@ export const HostStartupRow = z.object({
 export const ChangesRow = z.object({
   binStart: z.date(),
   dims: z.object({
-    kind: z.enum(["role-assignment-write", "role-assignment-delete", "vault-write", "vault-access-policy-write", "app-identity-change"]),
+    kind: z.enum([
+      "role-assignment-write",
+      "role-assignment-delete",
+      "vault-write",
+      "vault-access-policy-write",
+      "app-identity-change",
+    ]),
     operation: text,
     scope: text,
     principalId: text,
@@ -130,16 +160,30 @@ const SloSubject = z.discriminatedUnion("subject", [
     callerResourceId: text,
     source: z.enum(["AzureDiagnostics", "AZKVAuditLogs"]),
   }),
-  z.object({ subject: z.literal("app-dependency"), appRoleName: text, targetKind: z.enum(["keyvault", "storage", "servicebus", "other"]), target: text }),
+  z.object({
+    subject: z.literal("app-dependency"),
+    appRoleName: text,
+    targetKind: z.enum(["keyvault", "storage", "servicebus", "other"]),
+    target: text,
+  }),
 ]);
 
-const windowPair = <W extends string>(w: W) => ({ [`bad${w}`]: count, [`total${w}`]: count }) as Record<`bad${W}` | `total${W}`, typeof count>;
+const windowPair = <W extends string>(w: W) =>
+  ({ [`bad${w}`]: count, [`total${w}`]: count }) as Record<`bad${W}` | `total${W}`, typeof count>;
 
 /** Bad and total events over each alerting window ending at the tick (binStart = window end). */
 export const SloWindowsRow = z.object({
   binStart: z.date(),
   dims: SloSubject,
-  counts: z.object({ ...windowPair("5m"), ...windowPair("30m"), ...windowPair("1h"), ...windowPair("2h"), ...windowPair("6h"), ...windowPair("1d"), ...windowPair("3d") }),
+  counts: z.object({
+    ...windowPair("5m"),
+    ...windowPair("30m"),
+    ...windowPair("1h"),
+    ...windowPair("2h"),
+    ...windowPair("6h"),
+    ...windowPair("1d"),
+    ...windowPair("3d"),
+  }),
 });
 
 /** Bad and total events over each configured SLO period, e.g. bad30d / total30d (refreshed hourly). */

@@ -52,7 +52,12 @@ export type SloEvaluation =
  * threshold, each window has enough events, and the Wilson lower bound of the long window's error
  * ratio is still above the threshold ratio. Page tiers come first: the most urgent fired tier wins.
  */
-export function evaluateSlo(slo: SloSpec, counts: WindowCounts, period?: { bad: number; total: number }, guards: Guards = DEFAULT_GUARDS): SloEvaluation {
+export function evaluateSlo(
+  slo: SloSpec,
+  counts: WindowCounts,
+  period?: { bad: number; total: number },
+  guards: Guards = DEFAULT_GUARDS,
+): SloEvaluation {
   const budget = 1 - slo.objective / 100;
   const ratio = (w: WindowName) => (counts[w].total === 0 ? 0 : counts[w].bad / counts[w].total);
   if (Object.values(counts).every((c) => c.total === 0)) {
@@ -75,14 +80,31 @@ export function evaluateSlo(slo: SloSpec, counts: WindowCounts, period?: { bad: 
         heldBack = `not significant at ${guards.confidence * 100}% confidence with ${long.total} requests`;
       }
     }
-    return { tier: tier.name, action: tier.action, burnThreshold, longBurn, shortBurn, fired: burning && heldBack === undefined, heldBack };
+    return {
+      tier: tier.name,
+      action: tier.action,
+      burnThreshold,
+      longBurn,
+      shortBurn,
+      fired: burning && heldBack === undefined,
+      heldBack,
+    };
   });
   const budgetRemaining = period && period.total > 0 ? 1 - period.bad / (period.total * budget) : undefined;
   const hourBurn = ratio("1h") / budget;
   // At burn b, the whole budget lasts period / b; what remains lasts that times the remainder.
   const hoursToExhaustion =
-    budgetRemaining !== undefined && hourBurn > 1 ? Math.max(0, (budgetRemaining * slo.periodDays * 24) / hourBurn) : undefined;
-  return { kind: "evaluated", slo: slo.name, fired: tiers.find((t) => t.fired), tiers, budgetRemaining, hoursToExhaustion };
+    budgetRemaining !== undefined && hourBurn > 1
+      ? Math.max(0, (budgetRemaining * slo.periodDays * 24) / hourBurn)
+      : undefined;
+  return {
+    kind: "evaluated",
+    slo: slo.name,
+    fired: tiers.find((t) => t.fired),
+    tiers,
+    budgetRemaining,
+    hoursToExhaustion,
+  };
 }
 
 /**
@@ -102,9 +124,14 @@ export function wilsonLower(bad: number, total: number, confidence: number): num
 /** Inverse standard normal CDF (Acklam's rational approximation; relative error < 1.2e-9). */
 export function normalQuantile(p: number): number {
   if (p <= 0 || p >= 1) throw new RangeError(`normalQuantile needs 0 < p < 1, got ${p}`);
-  const a = [-39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716, 2.506628277459239];
+  const a = [
+    -39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716, 2.506628277459239,
+  ];
   const b = [-54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572];
-  const c = [-0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
+  const c = [
+    -0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968,
+    2.938163982698783,
+  ];
   const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
   const [a0, a1, a2, a3, a4, a5] = a as [number, number, number, number, number, number];
   const [b0, b1, b2, b3, b4] = b as [number, number, number, number, number];
@@ -118,12 +145,16 @@ export function normalQuantile(p: number): number {
   if (p > 1 - low) return -normalQuantile(1 - p);
   const q = p - 0.5;
   const r = q * q;
-  return ((((((a0 * r + a1) * r + a2) * r + a3) * r + a4) * r + a5) * q) / (((((b0 * r + b1) * r + b2) * r + b3) * r + b4) * r + 1);
+  return (
+    ((((((a0 * r + a1) * r + a2) * r + a3) * r + a4) * r + a5) * q) /
+    (((((b0 * r + b1) * r + b2) * r + b3) * r + b4) * r + 1)
+  );
 }
 
 /** Tiers that can never fire for an objective: their burn exceeds the maximum possible. */
 export function unreachableTiers(slo: SloSpec): { tier: Tier["name"]; needed: number; possible: number }[] {
   const possible = maxBurn(slo.objective);
-  return TIERS.map((t) => ({ tier: t.name, needed: burnFactor(t, slo.periodDays), possible })).filter((t) => t.needed > t.possible);
+  return TIERS.map((t) => ({ tier: t.name, needed: burnFactor(t, slo.periodDays), possible })).filter(
+    (t) => t.needed > t.possible,
+  );
 }
-

@@ -58,7 +58,13 @@ const Spec = z
   .object({
     apiVersion: z.literal(MONITOR_SPEC_VERSION, { error: `expected "${MONITOR_SPEC_VERSION}"` }),
     apps: z.array(App).default([]),
-    slos: z.array(z.discriminatedUnion("kind", [IdentityVaultSlo, AppDependencySlo], { error: 'expected kind "identity-vault" or "app-dependency"' })).default([]),
+    slos: z
+      .array(
+        z.discriminatedUnion("kind", [IdentityVaultSlo, AppDependencySlo], {
+          error: 'expected kind "identity-vault" or "app-dependency"',
+        }),
+      )
+      .default([]),
     guards: z
       .object({
         minEventsPerWindow: z.number().int().min(1).default(20),
@@ -74,7 +80,9 @@ export type MonitorSpec = z.infer<typeof Spec>;
 export type AppSpec = z.infer<typeof App>;
 export type SloSpecV1 = MonitorSpec["slos"][number];
 
-export type SpecResult = { ok: true; spec: MonitorSpec; warnings: string[] } | { ok: false; errors: string[]; warnings: string[] };
+export type SpecResult =
+  | { ok: true; spec: MonitorSpec; warnings: string[] }
+  | { ok: false; errors: string[]; warnings: string[] };
 
 /** An empty spec: no apps marked, no SLOs. */
 export const EMPTY_SPEC: MonitorSpec = Spec.parse({ apiVersion: MONITOR_SPEC_VERSION });
@@ -117,12 +125,19 @@ function ratioWarnings(raw: unknown): string[] {
   if (!Array.isArray(slos)) return [];
   return slos.flatMap((s, i) => {
     const o = (s as { objective?: unknown } | null)?.objective;
-    return typeof o === "number" && o > 0 && o < 1 ? [`slos[${i}].objective: ${o} looks like a ratio; did you mean ${round(o * 100)}?`] : [];
+    return typeof o === "number" && o > 0 && o < 1
+      ? [`slos[${i}].objective: ${o} looks like a ratio; did you mean ${round(o * 100)}?`]
+      : [];
   });
 }
 
 function pathOf(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((out, p) => (typeof p === "number" ? `${out}[${p}]` : out ? `${out}.${String(p)}` : String(p)), "") || "(spec)";
+  return (
+    path.reduce<string>(
+      (out, p) => (typeof p === "number" ? `${out}[${p}]` : out ? `${out}.${String(p)}` : String(p)),
+      "",
+    ) || "(spec)"
+  );
 }
 
 function round(n: number): number {

@@ -9,7 +9,11 @@ const NO_STORE = { "cache-control": "no-store" };
 export function createHealthHandler(getRuntime: () => Runtime) {
   return async function health(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
     if (request.method !== "GET") {
-      return { status: 405, headers: { ...NO_STORE, allow: "GET" }, jsonBody: { error: `method ${request.method} is not allowed; use GET` } };
+      return {
+        status: 405,
+        headers: { ...NO_STORE, allow: "GET" },
+        jsonBody: { error: `method ${request.method} is not allowed; use GET` },
+      };
     }
     let rt: Runtime;
     try {
@@ -26,7 +30,11 @@ export function createHealthHandler(getRuntime: () => Runtime) {
     } catch (error) {
       const reason = `the state store could not be read: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`;
       context.error(`health: ${reason}`);
-      return { status: 503, headers: NO_STORE, jsonBody: { status: "degraded", checkedAt: rt.clock().toISOString(), reasons: [reason] } };
+      return {
+        status: 503,
+        headers: NO_STORE,
+        jsonBody: { status: "degraded", checkedAt: rt.clock().toISOString(), reasons: [reason] },
+      };
     }
   };
 }

@@ -7,7 +7,17 @@ import { acknowledge, closeByHand } from "../../core/lifecycle/responder.js";
 import { isActive } from "../../core/model/incidents.js";
 import { callerName, vaultName } from "../../core/model/names.js";
 import { appFor } from "../../core/model/spec-lookup.js";
-import { AckBody, CloseBody, endpoint, IncidentsQuery, incidentIdOf, NO_STORE, parseBody, parseQuery, plain } from "../http/requests.js";
+import {
+  AckBody,
+  CloseBody,
+  endpoint,
+  IncidentsQuery,
+  incidentIdOf,
+  NO_STORE,
+  parseBody,
+  parseQuery,
+  plain,
+} from "../http/requests.js";
 import type { HttpHandler } from "../http/requests.js";
 import type { z } from "zod";
 
@@ -31,7 +41,13 @@ export function summarize(i: Incident, spec: MonitorSpec) {
     },
     openedAt: i.openedAt.toISOString(),
     resolvedAt: i.resolvedAt?.toISOString() ?? null,
-    responder: { state: i.responder.state, by: i.responder.by ?? null, at: i.responder.at?.toISOString() ?? null, note: i.responder.note ?? null, closedByHand: i.responder.closedByHand === true },
+    responder: {
+      state: i.responder.state,
+      by: i.responder.by ?? null,
+      at: i.responder.at?.toISOString() ?? null,
+      note: i.responder.note ?? null,
+      closedByHand: i.responder.closedByHand === true,
+    },
     mutedBy: i.mutedBy ?? null,
     flapping: i.flapping,
     hypothesis: top ? { id: top.id, title: top.title } : null,
@@ -50,21 +66,39 @@ export function detail(i: Incident): unknown {
     mutedBy: i.mutedBy,
     diagnosis: i.diagnosis,
     responder: { state: r.state, by: r.by, at: r.at, note: r.note, closedByHand: r.closedByHand === true },
-    notified: { state: n.state, severity: n.severity, at: n.at, acknowledged: n.acknowledged, pagedAt: n.pagedAt, unacknowledgedAt: n.unacknowledgedAt },
+    notified: {
+      state: n.state,
+      severity: n.severity,
+      at: n.at,
+      acknowledged: n.acknowledged,
+      pagedAt: n.pagedAt,
+      unacknowledgedAt: n.unacknowledgedAt,
+    },
   });
 }
 
 /** Active first, then the most severe, then the newest. */
 function byUrgency(a: Incident, b: Incident): number {
-  return Number(isActive(b)) - Number(isActive(a)) || SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || b.openedAt.getTime() - a.openedAt.getTime();
+  return (
+    Number(isActive(b)) - Number(isActive(a)) ||
+    SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] ||
+    b.openedAt.getTime() - a.openedAt.getTime()
+  );
 }
 
 const ok = (jsonBody: unknown, status = 200): HttpResponseInit => ({ status, headers: NO_STORE, jsonBody });
-const notFound = (id: string): HttpResponseInit => ({ status: 404, headers: NO_STORE, jsonBody: { error: `no incident ${id}` } });
+const notFound = (id: string): HttpResponseInit => ({
+  status: 404,
+  headers: NO_STORE,
+  jsonBody: { error: `no incident ${id}` },
+});
 const unreadable = (id: string): HttpResponseInit => ({
   status: 503,
   headers: NO_STORE,
-  jsonBody: { error: "unavailable", reason: `incident ${id} is stored but its record cannot be read (it does not match the expected format)` },
+  jsonBody: {
+    error: "unavailable",
+    reason: `incident ${id} is stored but its record cannot be read (it does not match the expected format)`,
+  },
 });
 
 /** GET /api/incidents, GET /api/incidents/{id}, POST /api/incidents/{id}/ack. */
@@ -94,18 +128,28 @@ export function createIncidentsHandlers(getRuntime: () => Runtime) {
 
   const ack = responderAction(getRuntime, "incident-ack", "acknowledged", AckBody, (incident, { by, note }, now) => {
     const o = acknowledge(incident, by, now, note);
-    return o.status === "rejected" ? o : { status: o.status === "acknowledged" ? "changed" : "unchanged", said: o.status, incident: o.incident };
+    return o.status === "rejected"
+      ? o
+      : { status: o.status === "acknowledged" ? "changed" : "unchanged", said: o.status, incident: o.incident };
   });
-  const close = responderAction(getRuntime, "incident-close", "closed", CloseBody, (incident, { by, note }, now, policy) => {
-    const o = closeByHand(incident, by, now, note, policy.notify);
-    return o.status === "rejected" ? o : { status: "changed", said: o.status, incident: o.incident };
-  });
+  const close = responderAction(
+    getRuntime,
+    "incident-close",
+    "closed",
+    CloseBody,
+    (incident, { by, note }, now, policy) => {
+      const o = closeByHand(incident, by, now, note, policy.notify);
+      return o.status === "rejected" ? o : { status: "changed", said: o.status, incident: o.incident };
+    },
+  );
 
   return { list, get, ack, close };
 }
 
 /** What a responder action decided: `said` is the answer's status ("acknowledged", "already-acknowledged", "closed"). */
-type ResponderDecision = { status: "rejected"; reason: string } | { status: "changed" | "unchanged"; said: string; incident: Incident };
+type ResponderDecision =
+  | { status: "rejected"; reason: string }
+  | { status: "changed" | "unchanged"; said: string; incident: Incident };
 
 /**
  * POST /api/incidents/{id}/<action>: read, decide in the core, write with the read's ETag. The timer
@@ -132,7 +176,11 @@ function responderAction<B extends { by: string }>(
       const d = decide(found.stored.value, body.value, rt.clock(), rt.policy);
       if (d.status === "rejected") {
         context.log(`${name} ${id.value}: refused for ${by}: ${d.reason}`);
-        return { status: 409, headers: NO_STORE, jsonBody: { error: `incident ${id.value} cannot be ${participle}: ${d.reason}`, reason: d.reason } };
+        return {
+          status: 409,
+          headers: NO_STORE,
+          jsonBody: { error: `incident ${id.value} cannot be ${participle}: ${d.reason}`, reason: d.reason },
+        };
       }
       const answer = ok({ status: d.said, incident: summarize(d.incident, rt.policy.spec) });
       if (d.status === "unchanged") {
@@ -146,6 +194,10 @@ function responderAction<B extends { by: string }>(
       }
       context.warn(`${name} ${id.value}: the incident changed meanwhile (attempt ${attempt} of ${RESPONDER_ATTEMPTS})`);
     }
-    return { status: 409, headers: NO_STORE, jsonBody: { error: `incident ${id.value} changed concurrently, try again` } };
+    return {
+      status: 409,
+      headers: NO_STORE,
+      jsonBody: { error: `incident ${id.value} changed concurrently, try again` },
+    };
   });
 }

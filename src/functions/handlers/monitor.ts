@@ -7,7 +7,8 @@ import { contextLogger } from "./logger.js";
 export function createMonitorHandler(getRuntime: () => Runtime) {
   return async function monitor(timer: Timer, context: InvocationContext): Promise<void> {
     const log = contextLogger(context);
-    if (timer.isPastDue) log.warn("the timer is past due (the host was down or busy); this tick still reads its full window");
+    if (timer.isPastDue)
+      log.warn("the timer is past due (the host was down or busy); this tick still reads its full window");
     let rt: Runtime;
     try {
       rt = getRuntime();

@@ -2,7 +2,15 @@ import { randomUUID } from "node:crypto";
 import type { HttpResponseInit } from "@azure/functions";
 import type { Runtime } from "../../app/runtime.js";
 import { silenceStatus, type Silence, type SilenceStatus } from "../../core/notify/silence.js";
-import { endpoint, NO_STORE, parseBody, parseQuery, silenceBody, silenceIdOf, SilencesQuery } from "../http/requests.js";
+import {
+  endpoint,
+  NO_STORE,
+  parseBody,
+  parseQuery,
+  silenceBody,
+  silenceIdOf,
+  SilencesQuery,
+} from "../http/requests.js";
 
 /** Reads and saves of one expiry: the first try and three retries after ETag conflicts. */
 const EXPIRE_ATTEMPTS = 4;
@@ -25,7 +33,11 @@ export function silenceJson(s: Silence, now: Date) {
   };
 }
 
-const notFound = (id: string): HttpResponseInit => ({ status: 404, headers: NO_STORE, jsonBody: { error: `no silence ${id}` } });
+const notFound = (id: string): HttpResponseInit => ({
+  status: 404,
+  headers: NO_STORE,
+  jsonBody: { error: `no silence ${id}` },
+});
 
 /** POST /api/silences, GET /api/silences, DELETE /api/silences/{id}. */
 export function createSilencesHandlers(getRuntime: () => Runtime) {
@@ -40,14 +52,21 @@ export function createSilencesHandlers(getRuntime: () => Runtime) {
       return { status: 409, headers: NO_STORE, jsonBody: { error: `silence ${silence.id} exists already, try again` } };
     }
     const view = silenceJson(silence, now);
-    context.log(`silence-create ${silence.id}: ${view.status} from ${view.startsAt} to ${view.endsAt}, by ${silence.createdBy}`);
+    context.log(
+      `silence-create ${silence.id}: ${view.status} from ${view.startsAt} to ${view.endsAt}, by ${silence.createdBy}`,
+    );
     return { status: 201, headers: { ...NO_STORE, location: `/api/silences/${silence.id}` }, jsonBody: view };
   });
 
   const list = endpoint("silences", "GET", getRuntime, async (rt, request, context) => {
     const q = parseQuery(request, SilencesQuery);
     if (!q.ok) return q.response;
-    const wanted: readonly SilenceStatus[] = q.value.status === undefined ? ["active", "scheduled"] : q.value.status === "all" ? ["active", "scheduled", "expired"] : [q.value.status];
+    const wanted: readonly SilenceStatus[] =
+      q.value.status === undefined
+        ? ["active", "scheduled"]
+        : q.value.status === "all"
+          ? ["active", "scheduled", "expired"]
+          : [q.value.status];
     const now = rt.clock();
     const read = await rt.silences.list();
     const silences = read.silences
@@ -67,19 +86,30 @@ export function createSilencesHandlers(getRuntime: () => Runtime) {
       const found = await rt.silences.get(id.value);
       if (found.status === "missing") return notFound(id.value);
       if (found.status === "unreadable") {
-        return { status: 503, headers: NO_STORE, jsonBody: { error: "unavailable", reason: `silence ${id.value} is stored but its record cannot be read` } };
+        return {
+          status: 503,
+          headers: NO_STORE,
+          jsonBody: { error: "unavailable", reason: `silence ${id.value} is stored but its record cannot be read` },
+        };
       }
       const current = found.stored.value;
-      if (silenceStatus(current, now) === "expired") return { status: 200, headers: NO_STORE, jsonBody: silenceJson(current, now) };
+      if (silenceStatus(current, now) === "expired")
+        return { status: 200, headers: NO_STORE, jsonBody: silenceJson(current, now) };
       const expired: Silence = { ...current, expiredAt: now };
       const saved = await rt.silences.save(expired, found.stored.etag);
       if (saved.status === "saved") {
         context.log(`silence-expire ${id.value}: expired at ${now.toISOString()}`);
         return { status: 200, headers: NO_STORE, jsonBody: silenceJson(expired, now) };
       }
-      context.warn(`silence-expire ${id.value}: the silence changed while expiring it (attempt ${attempt} of ${EXPIRE_ATTEMPTS})`);
+      context.warn(
+        `silence-expire ${id.value}: the silence changed while expiring it (attempt ${attempt} of ${EXPIRE_ATTEMPTS})`,
+      );
     }
-    return { status: 409, headers: NO_STORE, jsonBody: { error: `silence ${id.value} changed concurrently, try again` } };
+    return {
+      status: 409,
+      headers: NO_STORE,
+      jsonBody: { error: `silence ${id.value} changed concurrently, try again` },
+    };
   });
 
   return { create, list, expire };

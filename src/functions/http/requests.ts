@@ -54,12 +54,19 @@ function parseWith<T>(schema: z.ZodType<T>, input: unknown): Parsed<T> {
 /** Reads the body as JSON and validates it. Not JSON (or empty) → 400 before any field is checked. */
 export async function parseBody<T>(request: HttpRequest, schema: z.ZodType<T>): Promise<Parsed<T>> {
   const text = await request.text();
-  if (text.trim() === "") return { ok: false, response: { status: 400, headers: NO_STORE, jsonBody: { error: "the body is empty; expected a JSON object" } } };
+  if (text.trim() === "")
+    return {
+      ok: false,
+      response: { status: 400, headers: NO_STORE, jsonBody: { error: "the body is empty; expected a JSON object" } },
+    };
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch {
-    return { ok: false, response: { status: 400, headers: NO_STORE, jsonBody: { error: "the body is not valid JSON" } } };
+    return {
+      ok: false,
+      response: { status: 400, headers: NO_STORE, jsonBody: { error: "the body is not valid JSON" } },
+    };
   }
   return parseWith(schema, json);
 }
@@ -75,16 +82,23 @@ export function parseQuery<T>(request: HttpRequest, schema: z.ZodType<T>): Parse
 
 /** Incident IDs are fingerprints: 16 hex digits. */
 export function incidentIdOf(request: HttpRequest): Parsed<string> {
-  const id = request.params["id"] ?? "";
+  const id = request.params.id ?? "";
   if (/^[0-9a-f]{16}$/i.test(id)) return { ok: true, value: id.toLowerCase() };
-  return { ok: false, response: badRequest([`id: expected an incident ID of 16 hex digits (got ${JSON.stringify(id.slice(0, 40))})`]) };
+  return {
+    ok: false,
+    response: badRequest([`id: expected an incident ID of 16 hex digits (got ${JSON.stringify(id.slice(0, 40))})`]),
+  };
 }
 
 /** Silence IDs are UUIDs. */
 export function silenceIdOf(request: HttpRequest): Parsed<string> {
-  const id = request.params["id"] ?? "";
-  if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return { ok: true, value: id.toLowerCase() };
-  return { ok: false, response: badRequest([`id: expected a silence ID (a UUID) (got ${JSON.stringify(id.slice(0, 40))})`]) };
+  const id = request.params.id ?? "";
+  if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id))
+    return { ok: true, value: id.toLowerCase() };
+  return {
+    ok: false,
+    response: badRequest([`id: expected a silence ID (a UUID) (got ${JSON.stringify(id.slice(0, 40))})`]),
+  };
 }
 
 // ---- bodies and queries ------------------------------------------------------------------------
@@ -118,7 +132,13 @@ export const CloseBody = z.strictObject({
 });
 export type CloseBody = z.infer<typeof CloseBody>;
 
-const RULES = ["kv-auth-denied", "kv-throttled", "control-plane", "network", "monitor"] as const satisfies readonly RuleId[];
+const RULES = [
+  "kv-auth-denied",
+  "kv-throttled",
+  "control-plane",
+  "network",
+  "monitor",
+] as const satisfies readonly RuleId[];
 const SEVERITIES = ["SEV-1", "SEV-2", "SEV-3", "SEV-4"] as const satisfies readonly Severity[];
 
 const matcherText = (what: string) => text(what, 1, 200).optional();
@@ -131,7 +151,9 @@ export const SilenceMatchersBody = z
     identity: matcherText("an identity's object ID, client ID or name"),
     app: matcherText("an app name of the monitor spec"),
     severities: z
-      .array(z.enum(SEVERITIES, { error: `expected one of ${SEVERITIES.join(", ")}` }), { error: "expected a list of severities" })
+      .array(z.enum(SEVERITIES, { error: `expected one of ${SEVERITIES.join(", ")}` }), {
+        error: "expected a list of severities",
+      })
       .min(1, "expected at least one severity (leave the field out to match any)")
       .transform((s) => [...new Set(s)].sort())
       .optional(),
@@ -139,14 +161,22 @@ export const SilenceMatchersBody = z
   .superRefine((m, ctx) => {
     const given = Object.values(m).filter((v) => v !== undefined);
     if (given.length === 0) {
-      ctx.addIssue({ code: "custom", message: "needs at least one of rule, vault, identity, app, severities: a silence without matchers would mute every incident" });
+      ctx.addIssue({
+        code: "custom",
+        message:
+          "needs at least one of rule, vault, identity, app, severities: a silence without matchers would mute every incident",
+      });
     } else if (given.length === 1 && m.severities?.length === SEVERITIES.length) {
-      ctx.addIssue({ code: "custom", path: ["severities"], message: "lists every severity, which alone would mute every incident; add rule, vault, identity or app" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["severities"],
+        message: "lists every severity, which alone would mute every incident; add rule, vault, identity or app",
+      });
     }
   });
 
-const isoDateTime = z
-  .iso.datetime({ offset: true, error: "expected an ISO 8601 date-time with a time zone, e.g. 2026-11-20T22:00:00Z" })
+const isoDateTime = z.iso
+  .datetime({ offset: true, error: "expected an ISO 8601 date-time with a time zone, e.g. 2026-11-20T22:00:00Z" })
   .transform((s) => new Date(s));
 
 export const MAX_SILENCE_DAYS = 30;
@@ -173,14 +203,25 @@ export function silenceBody(now: Date): z.ZodType<SilenceRequest> {
     .transform((b, ctx) => {
       const startsAt = b.startsAt ?? now;
       if ((b.endsAt === undefined) === (b.duration === undefined)) {
-        ctx.addIssue({ code: "custom", path: [b.endsAt ? "duration" : "endsAt"], message: "give exactly one of endsAt and duration" });
+        ctx.addIssue({
+          code: "custom",
+          path: [b.endsAt ? "duration" : "endsAt"],
+          message: "give exactly one of endsAt and duration",
+        });
         return z.NEVER;
       }
       const endsAt = b.endsAt ?? new Date(startsAt.getTime() + (b.duration ?? 0));
       const field = b.endsAt ? "endsAt" : "duration";
-      if (endsAt.getTime() <= startsAt.getTime()) ctx.addIssue({ code: "custom", path: [field], message: `must end after startsAt (${startsAt.toISOString()})` });
-      else if (endsAt.getTime() <= now.getTime()) ctx.addIssue({ code: "custom", path: [field], message: `must end in the future (now is ${now.toISOString()})` });
-      else if (endsAt.getTime() - startsAt.getTime() > MAX_SILENCE_DAYS * DAY_MS) ctx.addIssue({ code: "custom", path: [field], message: `a silence lasts at most ${MAX_SILENCE_DAYS} days` });
+      if (endsAt.getTime() <= startsAt.getTime())
+        ctx.addIssue({ code: "custom", path: [field], message: `must end after startsAt (${startsAt.toISOString()})` });
+      else if (endsAt.getTime() <= now.getTime())
+        ctx.addIssue({
+          code: "custom",
+          path: [field],
+          message: `must end in the future (now is ${now.toISOString()})`,
+        });
+      else if (endsAt.getTime() - startsAt.getTime() > MAX_SILENCE_DAYS * DAY_MS)
+        ctx.addIssue({ code: "custom", path: [field], message: `a silence lasts at most ${MAX_SILENCE_DAYS} days` });
       const { rule, vault, identity, app, severities } = b.matchers;
       const matchers: SilenceMatchers = {
         ...(rule ? { rule } : {}),
@@ -209,7 +250,9 @@ export const IncidentsQuery = z.strictObject({
 export type IncidentsQuery = z.infer<typeof IncidentsQuery>;
 
 export const SilencesQuery = z.strictObject({
-  status: z.enum(["active", "scheduled", "expired", "all"], { error: "expected active, scheduled, expired or all" }).optional(),
+  status: z
+    .enum(["active", "scheduled", "expired", "all"], { error: "expected active, scheduled, expired or all" })
+    .optional(),
 });
 export type SilencesQuery = z.infer<typeof SilencesQuery>;
 
@@ -225,10 +268,19 @@ export function oneLine(error: unknown): string {
  * Runs `body` for an allowed method with a runtime. Settings problems answer 503 "misconfigured";
  * anything the store throws answers 503 with a one-line reason: the API never answers 500.
  */
-export function endpoint(name: string, method: "GET" | "POST" | "DELETE", getRuntime: () => Runtime, body: (rt: Runtime, request: HttpRequest, context: InvocationContext) => Promise<HttpResponseInit>): HttpHandler {
+export function endpoint(
+  name: string,
+  method: "GET" | "POST" | "DELETE",
+  getRuntime: () => Runtime,
+  body: (rt: Runtime, request: HttpRequest, context: InvocationContext) => Promise<HttpResponseInit>,
+): HttpHandler {
   return async (request, context) => {
     if (request.method !== method) {
-      return { status: 405, headers: { ...NO_STORE, allow: method }, jsonBody: { error: `method ${request.method} is not allowed; use ${method}` } };
+      return {
+        status: 405,
+        headers: { ...NO_STORE, allow: method },
+        jsonBody: { error: `method ${request.method} is not allowed; use ${method}` },
+      };
     }
     let rt: Runtime;
     try {

@@ -16,7 +16,9 @@ describe("splitting a backfill query's rows into series", () => {
       { at: new Date("2025-03-02T00:00:00Z"), failures: 2, total: 20 },
       { at: new Date("2025-03-02T01:00:00Z"), failures: 4, total: 40 },
     ]);
-    expect(bySeries.get("kv-a|id-2|denials")).toEqual([{ at: new Date("2025-03-02T00:00:00Z"), failures: 0, total: 5 }]);
+    expect(bySeries.get("kv-a|id-2|denials")).toEqual([
+      { at: new Date("2025-03-02T00:00:00Z"), failures: 0, total: 5 },
+    ]);
   });
 
   it("does not alias the caller's dates", () => {
@@ -27,7 +29,9 @@ describe("splitting a backfill query's rows into series", () => {
   });
 
   it("throws on a row whose time does not parse, naming the row and series", () => {
-    expect(() => pointsBySeries([{ seriesKey: "kv-a|id-1|denials", at: "yesterday", failures: 0, total: 1 }])).toThrow('row 0 (kv-a|id-1|denials): "at" is not a valid time');
+    expect(() => pointsBySeries([{ seriesKey: "kv-a|id-1|denials", at: "yesterday", failures: 0, total: 1 }])).toThrow(
+      'row 0 (kv-a|id-1|denials): "at" is not a valid time',
+    );
   });
 
   it("feeds each series straight into learning", () => {

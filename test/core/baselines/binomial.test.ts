@@ -82,20 +82,29 @@ describe("the binomial upper tail", () => {
 
   it("takes ln Γ from the Lanczos series to within 1e-12 of summed logs", () => {
     const lf = logFactorials(3000);
-    for (const n of [1, 2, 5, 10, 171, 2999]) expect(Math.abs(logGamma(n + 1) - lf[n]!)).toBeLessThan(1e-12 * Math.max(1, lf[n]!));
+    for (const n of [1, 2, 5, 10, 171, 2999])
+      expect(Math.abs(logGamma(n + 1) - lf[n]!)).toBeLessThan(1e-12 * Math.max(1, lf[n]!));
     expect(logGamma(0.5)).toBeCloseTo(Math.log(Math.sqrt(Math.PI)), 13);
   });
 });
 
 describe("the tail with hour-to-hour variation (binomial mixed over a log-normal ratio)", () => {
   it("is the binomial tail when there is no variation", () => {
-    for (const [k, n, p] of [[4, 2000, 0.001], [100, 2000, 0.001], [3, 5, 0.2]] as const) {
+    for (const [k, n, p] of [
+      [4, 2000, 0.001],
+      [100, 2000, 0.001],
+      [3, 5, 0.2],
+    ] as const) {
       expect(overdispersedUpperTail(k, n, p, 0)).toBe(binomialUpperTail(k, n, p));
     }
   });
 
   it("keeps the mean: the tails summed over k ≥ 1 give E[X] = n·p", () => {
-    for (const [n, p, sigma] of [[50, 0.02, 0.5], [2000, 0.001, 1], [100, 0.1, 0.25]] as const) {
+    for (const [n, p, sigma] of [
+      [50, 0.02, 0.5],
+      [2000, 0.001, 1],
+      [100, 0.1, 0.25],
+    ] as const) {
       let mean = 0;
       for (let k = 1; k <= n; k++) mean += overdispersedUpperTail(k, n, p, sigma);
       expect(mean / (n * p)).toBeCloseTo(1, 2);

@@ -8,13 +8,26 @@ describe("cold baselines and empty windows are outcomes of their own, never norm
   it.each([
     ["there is no baseline at all", undefined, "no baseline has been learned"],
     ["the baseline learned nothing", learnBaseline("s", [], [], endOf(14)), "0 learned bins over 0 days"],
-    ["there are 2 days of history (Azure: 3 days)", learnBaseline("s", steady(2, 2000, 0.001, 1), [], endOf(2)), "48 learned bins over 2 days; verdicts need 30 bins over 3 days"],
+    [
+      "there are 2 days of history (Azure: 3 days)",
+      learnBaseline("s", steady(2, 2000, 0.001, 1), [], endOf(2)),
+      "48 learned bins over 2 days; verdicts need 30 bins over 3 days",
+    ],
     [
       "there are 5 days but only 25 bins with calls (Azure: 30 samples)",
-      learnBaseline("s", generate(T0, 5 * 24, { calls: (at) => (at.getUTCHours() < 5 ? 2000 : 0), ratio: () => 0.001 }, 2), [], endOf(5)),
+      learnBaseline(
+        "s",
+        generate(T0, 5 * 24, { calls: (at) => (at.getUTCHours() < 5 ? 2000 : 0), ratio: () => 0.001 }, 2),
+        [],
+        endOf(5),
+      ),
       "25 learned bins",
     ],
-    ["every bin fell inside an incident window", learnBaseline("s", steady(14, 2000, 0.001, 3), [{ from: T0, to: endOf(14) }], endOf(14)), "0 learned bins"],
+    [
+      "every bin fell inside an incident window",
+      learnBaseline("s", steady(14, 2000, 0.001, 3), [{ from: T0, to: endOf(14) }], endOf(14)),
+      "0 learned bins",
+    ],
   ])("when %s", (_, baseline, reason) => {
     const v = judge(baseline, healthyWindow);
     expect(v.kind).toBe("cold");
@@ -36,7 +49,10 @@ describe("cold baselines and empty windows are outcomes of their own, never norm
 
   it("answers no-traffic, not normal, for a window without calls", () => {
     const b = learnBaseline("s", steady(14, 2000, 0.001, 5), [], endOf(14));
-    expect(judge(b, { failures: 0, total: 0, at: hoursAfter(endOf(14), 1) })).toMatchObject({ kind: "no-traffic", seriesKey: "s" });
+    expect(judge(b, { failures: 0, total: 0, at: hoursAfter(endOf(14), 1) })).toMatchObject({
+      kind: "no-traffic",
+      seriesKey: "s",
+    });
   });
 
   it("is cold for every observation while history is short, whatever the series (generated)", () => {
@@ -44,7 +60,12 @@ describe("cold baselines and empty windows are outcomes of their own, never norm
     for (let i = 0; i < 40; i++) {
       const hours = 1 + Math.floor(rand() * (3 * 24 - 1)); // under 3 days
       const calls = [10, 100, 2000][i % 3]!;
-      const b = learnBaseline("s", generate(T0, hours, { calls: () => calls, ratio: () => rand() * 0.05 }, 100 + i), [], hoursAfter(T0, hours));
+      const b = learnBaseline(
+        "s",
+        generate(T0, hours, { calls: () => calls, ratio: () => rand() * 0.05 }, 100 + i),
+        [],
+        hoursAfter(T0, hours),
+      );
       for (const failures of [0, 1, Math.floor(calls / 2), calls]) {
         expect(judge(b, { failures, total: calls, at: hoursAfter(T0, hours + 1) }).kind).toBe("cold");
       }
@@ -59,7 +80,11 @@ describe("first run: learning from one backfill", () => {
   });
 
   it("does not learn a bin still filling at `now`, nor a bin from the future", () => {
-    const points = [...steady(4, 100, 0.01, 7), { at: hoursAfter(endOf(4), 0), failures: 50, total: 60 }, { at: hoursAfter(endOf(4), 5), failures: 9, total: 9 }];
+    const points = [
+      ...steady(4, 100, 0.01, 7),
+      { at: hoursAfter(endOf(4), 0), failures: 50, total: 60 },
+      { at: hoursAfter(endOf(4), 5), failures: 9, total: 9 },
+    ];
     const now = new Date(endOf(4).getTime() + 30 * 60_000); // half-way through the first bin after the backfill
     const b = learnBaseline("s", points, [], now);
     expect(b.samples).toBe(4 * 24);

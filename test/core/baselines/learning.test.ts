@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { judge, learnBaseline, learnedPoints, updateBaseline, type CountPoint } from "../../../src/core/baselines/index.js";
+import {
+  judge,
+  learnBaseline,
+  learnedPoints,
+  updateBaseline,
+  type CountPoint,
+} from "../../../src/core/baselines/index.js";
 import { DAY, endOf, hoursAfter, steady, sundayBatch, T0 } from "./series.js";
 
 /** Six hours at 60% denials in the middle of day 5. */
@@ -18,7 +24,12 @@ describe("incident windows", () => {
   });
 
   it("drop every bin they touch, even partly", () => {
-    const b = learnBaseline("s", healthy, [{ from: new Date(incidentFrom.getTime() + 59 * 60_000), to: new Date(incidentFrom.getTime() + 61 * 60_000) }], endOf(14));
+    const b = learnBaseline(
+      "s",
+      healthy,
+      [{ from: new Date(incidentFrom.getTime() + 59 * 60_000), to: new Date(incidentFrom.getTime() + 61 * 60_000) }],
+      endOf(14),
+    );
     expect(b.samples).toBe(14 * 24 - 2);
   });
 
@@ -43,7 +54,8 @@ describe("updates", () => {
     const first = all.slice(0, 14 * 24);
     const rest = all.slice(14 * 24);
     let b = learnBaseline("s", first, [], endOf(14));
-    for (let day = 14; day < 28; day++) b = updateBaseline(b, rest.slice((day - 14) * 24, (day - 13) * 24), [], endOf(day + 1));
+    for (let day = 14; day < 28; day++)
+      b = updateBaseline(b, rest.slice((day - 14) * 24, (day - 13) * 24), [], endOf(day + 1));
     expect(b).toEqual(learnBaseline("s", all, [], endOf(28)));
   });
 
@@ -56,7 +68,8 @@ describe("updates", () => {
 
   it("keep memory bounded: bins older than the horizon are dropped", () => {
     let b = learnBaseline("s", steady(14, 2000, 0.001, 63), [], endOf(14));
-    for (let day = 14; day < 100; day++) b = updateBaseline(b, steady(1, 2000, 0.001, 1000 + day, new Date(T0.getTime() + day * DAY)), [], endOf(day + 1));
+    for (let day = 14; day < 100; day++)
+      b = updateBaseline(b, steady(1, 2000, 0.001, 1000 + day, new Date(T0.getTime() + day * DAY)), [], endOf(day + 1));
     expect(b.samples).toBe(42 * 24);
     expect(b.firstAt).toBe(new Date(endOf(100).getTime() - 42 * DAY).toISOString());
     expect(JSON.stringify(b).length).toBeLessThan(30_000);
@@ -84,7 +97,12 @@ describe("persistence", () => {
     ["42 days of hourly points (the full horizon, weekly pattern)", 42, 2000, 0.001, 20_000],
     ["42 days at 1.44 million calls an hour, 20% failing (seven-digit counts)", 42, 1_440_000, 0.2, 30_000],
   ])("stays small for %s", (_, days, calls, ratio, limit) => {
-    const b = learnBaseline("kv-orders-prod|7d4c2a91-3f5e-4b8a-9c61-0e2f5a7b8c93|denials", steady(days, calls, ratio, 72), [], endOf(days));
+    const b = learnBaseline(
+      "kv-orders-prod|7d4c2a91-3f5e-4b8a-9c61-0e2f5a7b8c93|denials",
+      steady(days, calls, ratio, 72),
+      [],
+      endOf(days),
+    );
     expect(JSON.stringify(b).length).toBeLessThan(limit);
   });
 
@@ -103,7 +121,11 @@ describe("persistence", () => {
 
   it("learns 15-minute bins when asked, with the same hourly seasons", () => {
     const quarter = 15 * 60_000;
-    const rows = Array.from({ length: 4 * 24 * 4 }, (_, i) => ({ at: new Date(T0.getTime() + i * quarter), failures: 0, total: 50 }));
+    const rows = Array.from({ length: 4 * 24 * 4 }, (_, i) => ({
+      at: new Date(T0.getTime() + i * quarter),
+      failures: 0,
+      total: 50,
+    }));
     const b = learnBaseline("s", rows, [], endOf(4), { binMinutes: 15 });
     expect(b.samples).toBe(4 * 24 * 4);
     expect(b.slots["hour-of-day"]).toHaveLength(24);

@@ -30,8 +30,14 @@ describe("the playbook's 0.1% → 0.2% and 0.1% → 5%", () => {
   it("says why the 0.2% hour is quiet and why the 5% hour fires", () => {
     const quiet = judge(busy, { failures: 4, total: 2000, at: tuesday });
     const loud = judge(busy, { failures: 100, total: 2000, at: tuesday });
-    if (quiet.kind !== "normal" || loud.kind !== "anomalous") throw new Error(`unexpected ${quiet.kind} / ${loud.kind}`);
-    expect(quiet.reasons).toEqual(expect.arrayContaining([expect.stringContaining("below the 1% floor"), expect.stringContaining("fewer than the 5 needed")]));
+    if (quiet.kind !== "normal" || loud.kind !== "anomalous")
+      throw new Error(`unexpected ${quiet.kind} / ${loud.kind}`);
+    expect(quiet.reasons).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining("below the 1% floor"),
+        expect.stringContaining("fewer than the 5 needed"),
+      ]),
+    );
     expect(loud.pValue).toBeLessThan(1e-6);
     expect(loud.lift).toBeGreaterThan(30);
   });
@@ -62,6 +68,7 @@ describe("low traffic", () => {
   });
 
   it("does not page on a whole day of single failures at 10 calls an hour", () => {
-    for (let h = 0; h < 24; h++) expect(judge(quietSeries, { failures: 1, total: 10, at: hoursAfter(next, h) }).kind).toBe("normal");
+    for (let h = 0; h < 24; h++)
+      expect(judge(quietSeries, { failures: 1, total: 10, at: hoursAfter(next, h) }).kind).toBe("normal");
   });
 });

@@ -10,15 +10,24 @@ const pick = <T>(rand: () => number, xs: readonly T[]): T => xs[Math.floor(rand(
 const someRatio = (rand: () => number) => Math.exp(Math.log(0.0005) + rand() * (Math.log(0.2) - Math.log(0.0005)));
 
 /** A generated healthy series: its own volume, ratio, daily swing in traffic and a noisier hour. */
-function someSeries(rand: () => number, days: number, seed: number): { points: CountPoint[]; calls: number; ratio: number } {
+function someSeries(
+  rand: () => number,
+  days: number,
+  seed: number,
+): { points: CountPoint[]; calls: number; ratio: number } {
   const calls = pick(rand, VOLUMES);
   const ratio = someRatio(rand);
   const swing = 0.5 + rand();
   const noisyHour = Math.floor(rand() * 24);
-  const points = generate(T0, days * 24, {
-    calls: (at) => Math.max(1, calls * (1 + 0.4 * swing * Math.sin((at.getUTCHours() / 24) * 2 * Math.PI))),
-    ratio: (at) => Math.min(1, at.getUTCHours() === noisyHour ? ratio * 2 : ratio),
-  }, seed);
+  const points = generate(
+    T0,
+    days * 24,
+    {
+      calls: (at) => Math.max(1, calls * (1 + 0.4 * swing * Math.sin((at.getUTCHours() / 24) * 2 * Math.PI))),
+      ratio: (at) => Math.min(1, at.getUTCHours() === noisyHour ? ratio * 2 : ratio),
+    },
+    seed,
+  );
   return { points, calls, ratio };
 }
 
@@ -60,10 +69,17 @@ describe("properties over generated series", () => {
       const touches = (p: CountPoint) => p.at.getTime() < to.getTime() && from.getTime() < p.at.getTime() + 3_600_000;
       const incident = (seed: number) => {
         const r = prng(seed);
-        return points.map((p) => (touches(p) ? { at: p.at, total: p.total * (1 + Math.floor(r() * 5)), failures: p.total } : p));
+        return points.map((p) =>
+          touches(p) ? { at: p.at, total: p.total * (1 + Math.floor(r() * 5)), failures: p.total } : p,
+        );
       };
       const exclude = [{ from, to }];
-      const clean = learnBaseline("s", points.filter((p) => !touches(p)), [], endOf(days));
+      const clean = learnBaseline(
+        "s",
+        points.filter((p) => !touches(p)),
+        [],
+        endOf(days),
+      );
       const a = learnBaseline("s", incident(1), exclude, endOf(days));
       const b = learnBaseline("s", incident(2), exclude, endOf(days));
       expect(a).toEqual(clean);
@@ -80,7 +96,9 @@ describe("properties over generated series", () => {
       const unit = weekly ? 7 : 1;
       const { points } = someSeries(rand, unit, 4000 + i);
       const repeated = (times: number) =>
-        Array.from({ length: times }, (_, t) => points.map((p) => ({ ...p, at: new Date(p.at.getTime() + t * unit * DAY) }))).flat();
+        Array.from({ length: times }, (_, t) =>
+          points.map((p) => ({ ...p, at: new Date(p.at.getTime() + t * unit * DAY) })),
+        ).flat();
       const lengths = weekly ? [3, 4, 5, 6] : [3, 5, 8, 13, 20];
       const observations = Array.from({ length: 8 }, () => {
         const total = pick(rand, VOLUMES);
@@ -89,7 +107,9 @@ describe("properties over generated series", () => {
       let previous: BaselineVerdict[] | undefined;
       for (const times of lengths) {
         const b = learnBaseline("s", repeated(times), [], endOf(times * unit));
-        const verdicts = observations.map((x) => judge(b, { failures: x.failures, total: x.total, at: hoursAfter(endOf(times * unit), x.hour) }));
+        const verdicts = observations.map((x) =>
+          judge(b, { failures: x.failures, total: x.total, at: hoursAfter(endOf(times * unit), x.hour) }),
+        );
         verdicts.forEach((v, j) => {
           const now = judged(v);
           const before = previous?.[j];
@@ -111,7 +131,12 @@ describe("properties over generated series", () => {
       const days = 3 + Math.floor(rand() * 40);
       const calls = pick(rand, VOLUMES);
       const ratio = someRatio(rand);
-      const b = learnBaseline("s", generate(T0, days * 24, { calls: () => calls, ratio: () => ratio }, 5000 + i), [], endOf(days));
+      const b = learnBaseline(
+        "s",
+        generate(T0, days * 24, { calls: () => calls, ratio: () => ratio }, 5000 + i),
+        [],
+        endOf(days),
+      );
       for (let j = 0; j < 24; j++) {
         const at = hoursAfter(endOf(days), Math.floor(rand() * 168));
         expect(judge(b, { failures: Math.floor(2 * ratio * calls), total: calls, at }).kind).toBe("normal");
@@ -131,8 +156,23 @@ describe("properties over generated series", () => {
     for (let i = 0; i < 30; i++) {
       const calls = [100, 2000, 20_000][i % 3]!;
       const ratio = 0.005 * (1 + (i % 5));
-      const b = learnBaseline("s", generate(T0, 28 * 24, { calls: () => calls, ratio: () => Math.min(1, ratio * Math.exp(0.5 * normal())) }, 7000 + i), [], endOf(28));
-      const healthy = generate(endOf(28), 168, { calls: () => calls, ratio: () => Math.min(1, ratio * Math.exp(0.5 * normal())) }, 8000 + i);
+      const b = learnBaseline(
+        "s",
+        generate(
+          T0,
+          28 * 24,
+          { calls: () => calls, ratio: () => Math.min(1, ratio * Math.exp(0.5 * normal())) },
+          7000 + i,
+        ),
+        [],
+        endOf(28),
+      );
+      const healthy = generate(
+        endOf(28),
+        168,
+        { calls: () => calls, ratio: () => Math.min(1, ratio * Math.exp(0.5 * normal())) },
+        8000 + i,
+      );
       for (const x of healthy) {
         windows++;
         if (judge(b, x).kind === "anomalous") anomalous++;
@@ -148,7 +188,12 @@ describe("properties over generated series", () => {
       const days = 3 + Math.floor(rand() * 40);
       const calls = pick(rand, VOLUMES);
       const ratio = Math.min(someRatio(rand), 0.05);
-      const b = learnBaseline("s", generate(T0, days * 24, { calls: () => calls, ratio: () => ratio }, 6000 + i), [], endOf(days));
+      const b = learnBaseline(
+        "s",
+        generate(T0, days * 24, { calls: () => calls, ratio: () => ratio }, 6000 + i),
+        [],
+        endOf(days),
+      );
       const at = hoursAfter(endOf(days), Math.floor(rand() * 168));
       expect(judge(b, { failures: calls, total: calls, at }).kind).toBe("anomalous");
     }

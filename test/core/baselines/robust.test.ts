@@ -39,7 +39,8 @@ describe("the extra-binomial log spread", () => {
     ["100 calls at 2%, where a log count is mostly sampling noise", 100, 0.02],
   ])("recovers a log-normal hour-to-hour swing of σ = 0.5 at %s", (_, calls, ratio) => {
     const rand = prng(2);
-    const swing = () => ratio * Math.exp(0.5 * Math.sqrt(-2 * Math.log(Math.max(rand(), 1e-12))) * Math.cos(2 * Math.PI * rand()));
+    const swing = () =>
+      ratio * Math.exp(0.5 * Math.sqrt(-2 * Math.log(Math.max(rand(), 1e-12))) * Math.cos(2 * Math.PI * rand()));
     const spread = extraBinomialLogSpread(bins(500, calls, swing, 3));
     expect(spread).toBeGreaterThan(0.4);
     expect(spread).toBeLessThan(0.6);

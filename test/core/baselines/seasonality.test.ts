@@ -2,26 +2,35 @@ import { describe, expect, it } from "vitest";
 import { describe as sentence, judge, learnBaseline, type BaselineVerdict } from "../../../src/core/baselines/index.js";
 import { DAY, endOf, generate, hoursAfter, sundayBatch, T0 } from "./series.js";
 
-const reasonsOf = (v: BaselineVerdict) => (v.kind === "normal" || v.kind === "anomalous" ? v.reasons.join("\n") : v.reason);
+const reasonsOf = (v: BaselineVerdict) =>
+  v.kind === "normal" || v.kind === "anomalous" ? v.reasons.join("\n") : v.reason;
 
 /** The first Sunday 02:00 and Tuesday 14:00 UTC after `days` of history from T0 (a Sunday). */
 const sundayNight = (days: number) => hoursAfter(new Date(T0.getTime() + Math.ceil(days / 7) * 7 * DAY), 2);
-const tuesdayAfternoon = (days: number) => hoursAfter(new Date(T0.getTime() + Math.ceil(days / 7) * 7 * DAY), 2 * 24 + 14);
+const tuesdayAfternoon = (days: number) =>
+  hoursAfter(new Date(T0.getTime() + Math.ceil(days / 7) * 7 * DAY), 2 * 24 + 14);
 
 describe("a Sunday 02:00 batch job that errs at 5%", () => {
   const batch = { failures: 100, total: 2000 };
 
-  it.each([21, 28, 42])("with %i days of history: quiet at Sunday 02:00, pages at the same ratio on a Tuesday afternoon", (days) => {
-    const b = learnBaseline("s", sundayBatch(days, 2000, 0.001, 0.05, days), [], endOf(days));
-    expect(b.seasonality).toBe("hour-of-week");
-    const sunday = judge(b, { ...batch, at: sundayNight(days) });
-    const tuesday = judge(b, { ...batch, at: tuesdayAfternoon(days) });
-    expect(sunday.kind).toBe("normal");
-    expect(tuesday.kind).toBe("anomalous");
-    expect(reasonsOf(sunday)).toContain("hour-of-week pattern");
-    expect(sentence(sunday, "denials")).toMatch(/^denials at 5% vs a usual [45](\.\d)?% for Sundays 02:00 UTC: within normal/);
-    expect(sentence(tuesday, "denials")).toMatch(/^denials at 5% vs a usual 0\.\d+% .*\(p < 1e-6; 100 of 2,000 calls\)$/);
-  });
+  it.each([21, 28, 42])(
+    "with %i days of history: quiet at Sunday 02:00, pages at the same ratio on a Tuesday afternoon",
+    (days) => {
+      const b = learnBaseline("s", sundayBatch(days, 2000, 0.001, 0.05, days), [], endOf(days));
+      expect(b.seasonality).toBe("hour-of-week");
+      const sunday = judge(b, { ...batch, at: sundayNight(days) });
+      const tuesday = judge(b, { ...batch, at: tuesdayAfternoon(days) });
+      expect(sunday.kind).toBe("normal");
+      expect(tuesday.kind).toBe("anomalous");
+      expect(reasonsOf(sunday)).toContain("hour-of-week pattern");
+      expect(sentence(sunday, "denials")).toMatch(
+        /^denials at 5% vs a usual [45](\.\d)?% for Sundays 02:00 UTC: within normal/,
+      );
+      expect(sentence(tuesday, "denials")).toMatch(
+        /^denials at 5% vs a usual 0\.\d+% .*\(p < 1e-6; 100 of 2,000 calls\)$/,
+      );
+    },
+  );
 
   it("with 14 days falls back to hour-of-day, so the Sunday batch pages too, and says why", () => {
     const b = learnBaseline("s", sundayBatch(14, 2000, 0.001, 0.05, 14), [], endOf(14));
@@ -48,7 +57,12 @@ describe("a Sunday 02:00 batch job that errs at 5%", () => {
 });
 
 describe("a nightly job that errs at 5% every day at 02:00", () => {
-  const nightly = generate(T0, 14 * 24, { calls: () => 2000, ratio: (at) => (at.getUTCHours() === 2 ? 0.05 : 0.001) }, 21);
+  const nightly = generate(
+    T0,
+    14 * 24,
+    { calls: () => 2000, ratio: (at) => (at.getUTCHours() === 2 ? 0.05 : 0.001) },
+    21,
+  );
   const b = learnBaseline("s", nightly, [], endOf(14));
 
   it.each([
@@ -62,7 +76,16 @@ describe("a nightly job that errs at 5% every day at 02:00", () => {
 describe("thin slots", () => {
   it("fall back to the coarser pattern, and say so", () => {
     // Traffic on Mondays 10:00 only in the last of three weeks: that hour-of-week slot has one bin.
-    const points = generate(T0, 21 * 24, { calls: (at) => (at.getUTCDay() === 1 && at.getUTCHours() === 10 && at.getTime() < T0.getTime() + 14 * DAY ? 0 : 500), ratio: () => 0.002 }, 31);
+    const points = generate(
+      T0,
+      21 * 24,
+      {
+        calls: (at) =>
+          at.getUTCDay() === 1 && at.getUTCHours() === 10 && at.getTime() < T0.getTime() + 14 * DAY ? 0 : 500,
+        ratio: () => 0.002,
+      },
+      31,
+    );
     const b = learnBaseline("s", points, [], endOf(21));
     const monday = hoursAfter(endOf(21), 24 + 10);
     const v = judge(b, { failures: 1, total: 500, at: monday });
@@ -73,7 +96,12 @@ describe("thin slots", () => {
 
   it("never lower the expectation below the coarser pattern's: a slot that came out low by chance cannot page on noise", () => {
     // One Wednesday 09:00 slot happens to have had no failures; every other hour runs at 2%.
-    const points = generate(T0, 21 * 24, { calls: () => 500, ratio: (at) => (at.getUTCDay() === 3 && at.getUTCHours() === 9 ? 0 : 0.02) }, 41);
+    const points = generate(
+      T0,
+      21 * 24,
+      { calls: () => 500, ratio: (at) => (at.getUTCDay() === 3 && at.getUTCHours() === 9 ? 0 : 0.02) },
+      41,
+    );
     const b = learnBaseline("s", points, [], endOf(21));
     const v = judge(b, { failures: 20, total: 500, at: hoursAfter(endOf(21), 3 * 24 + 9) });
     if (v.kind !== "normal") throw new Error(v.kind);

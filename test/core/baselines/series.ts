@@ -29,7 +29,7 @@ export function binomialDraw(n: number, p: number, rand: () => number): number {
   if (p <= 0 || n === 0) return 0;
   if (p >= 1) return n;
   const q = 1 - p;
-  let pmf = Math.pow(q, n);
+  let pmf = q ** n;
   if (pmf > 1e-200 && n * p < 200) {
     const u = rand();
     let cdf = pmf;
@@ -71,7 +71,13 @@ export function steady(days: number, calls: number, ratio: number, seed: number,
 }
 
 /** A Sunday 02:00 UTC batch job errs at `batchRatio`; every other hour at `ratio`. */
-export function sundayBatch(days: number, calls: number, ratio: number, batchRatio: number, seed: number): CountPoint[] {
+export function sundayBatch(
+  days: number,
+  calls: number,
+  ratio: number,
+  batchRatio: number,
+  seed: number,
+): CountPoint[] {
   const isBatch = (at: Date) => at.getUTCDay() === 0 && at.getUTCHours() === 2;
   return generate(T0, days * 24, { calls: () => calls, ratio: (at) => (isBatch(at) ? batchRatio : ratio) }, seed);
 }

@@ -22,17 +22,40 @@ export const APP = "func-orders";
 export const at = (hhmm: string) => new Date(`2026-04-05T${hhmm}:00Z`);
 export const plus = (d: Date, minutes: number) => new Date(d.getTime() + minutes * 60_000);
 
-export const BASE_SIGNALS = ["kv-requests", "dependency-calls", "credential-traces", "invocations", "host-startup", "changes"] as const satisfies readonly SignalName[];
+export const BASE_SIGNALS = [
+  "kv-requests",
+  "dependency-calls",
+  "credential-traces",
+  "invocations",
+  "host-startup",
+  "changes",
+] as const satisfies readonly SignalName[];
 
 export const ALL_OK: Partial<Record<SignalName, SignalStatus>> = Object.fromEntries(BASE_SIGNALS.map((s) => [s, "ok"]));
 
 export function kvCounts(o: Partial<KvCounts> = {}): KvCounts {
   const c: KvCounts = {
-    total: 0, succeeded: 0, unauthorized: 0, forbiddenRbac: 0, forbiddenPolicy: 0, forbiddenFirewall: 0, forbiddenOther: 0, throttled: 0,
-    firstFailureAt: undefined, lastFailureAt: undefined, ...o,
+    total: 0,
+    succeeded: 0,
+    unauthorized: 0,
+    forbiddenRbac: 0,
+    forbiddenPolicy: 0,
+    forbiddenFirewall: 0,
+    forbiddenOther: 0,
+    throttled: 0,
+    firstFailureAt: undefined,
+    lastFailureAt: undefined,
+    ...o,
   };
   if (o.total === undefined) {
-    c.total = c.succeeded + c.unauthorized + c.forbiddenRbac + c.forbiddenPolicy + c.forbiddenFirewall + c.forbiddenOther + c.throttled;
+    c.total =
+      c.succeeded +
+      c.unauthorized +
+      c.forbiddenRbac +
+      c.forbiddenPolicy +
+      c.forbiddenFirewall +
+      c.forbiddenOther +
+      c.throttled;
   }
   return c;
 }
@@ -48,12 +71,17 @@ const OPERATIONS: Record<ChangeKind, string> = {
 };
 
 /** A change as the changes signal maps it: scope and principal lower-cased, as the query does. */
-export function aChange(kind: ChangeKind, when: Date, o: { scope?: string; principalId?: string; caller?: string; roleDefinitionId?: string; lastAt?: Date } = {}): SignalRow<"changes"> {
+export function aChange(
+  kind: ChangeKind,
+  when: Date,
+  o: { scope?: string; principalId?: string; caller?: string; roleDefinitionId?: string; lastAt?: Date } = {},
+): SignalRow<"changes"> {
   const isRole = kind === "role-assignment-write" || kind === "role-assignment-delete";
   return {
     binStart: when,
     dims: {
-      kind, operation: OPERATIONS[kind],
+      kind,
+      operation: OPERATIONS[kind],
       scope: (o.scope ?? (kind === "app-identity-change" ? SITE_ID : VAULT_ID)).toLowerCase(),
       principalId: (o.principalId ?? (isRole ? ORDERS.objectId : "")).toLowerCase(),
       roleDefinitionId: (o.roleDefinitionId ?? (isRole ? SECRETS_USER : "")).toLowerCase(),
@@ -66,23 +94,63 @@ export function aChange(kind: ChangeKind, when: Date, o: { scope?: string; princ
   };
 }
 
-export function aTrace(errorClass: SignalRow<"credential-traces">["dims"]["errorClass"], events: number, when: Date, sample = ""): SignalRow<"credential-traces"> {
+export function aTrace(
+  errorClass: SignalRow<"credential-traces">["dims"]["errorClass"],
+  events: number,
+  when: Date,
+  sample = "",
+): SignalRow<"credential-traces"> {
   return { binStart: when, dims: { appRoleName: APP, errorClass }, counts: { events }, sample };
 }
 
-export function aDependency(o: Partial<SignalRow<"dependency-calls">["counts"]>, dims: Partial<SignalRow<"dependency-calls">["dims"]> = {}, when = at("01:00")): SignalRow<"dependency-calls"> {
-  const counts = { total: 0, succeeded: 0, unauthorized: 0, forbidden: 0, throttled: 0, timeouts: 0, connectionFailures: 0, serverErrors: 0, otherFailures: 0, ...o };
+export function aDependency(
+  o: Partial<SignalRow<"dependency-calls">["counts"]>,
+  dims: Partial<SignalRow<"dependency-calls">["dims"]> = {},
+  when = at("01:00"),
+): SignalRow<"dependency-calls"> {
+  const counts = {
+    total: 0,
+    succeeded: 0,
+    unauthorized: 0,
+    forbidden: 0,
+    throttled: 0,
+    timeouts: 0,
+    connectionFailures: 0,
+    serverErrors: 0,
+    otherFailures: 0,
+    ...o,
+  };
   if (o.total === undefined) {
-    counts.total = counts.succeeded + counts.unauthorized + counts.forbidden + counts.throttled + counts.timeouts + counts.connectionFailures + counts.serverErrors + counts.otherFailures;
+    counts.total =
+      counts.succeeded +
+      counts.unauthorized +
+      counts.forbidden +
+      counts.throttled +
+      counts.timeouts +
+      counts.connectionFailures +
+      counts.serverErrors +
+      counts.otherFailures;
   }
   return {
     binStart: when,
-    dims: { appRoleName: APP, target: "kv-orders-prod.vault.azure.net", dependencyType: "Azure Key Vault", targetKind: "keyvault", ...dims },
+    dims: {
+      appRoleName: APP,
+      target: "kv-orders-prod.vault.azure.net",
+      dependencyType: "Azure Key Vault",
+      targetKind: "keyvault",
+      ...dims,
+    },
     counts,
   };
 }
 
-export function aStartupFailure(functionName: string, events: number, when: Date, sample: string, authRelated = true): SignalRow<"host-startup"> {
+export function aStartupFailure(
+  functionName: string,
+  events: number,
+  when: Date,
+  sample: string,
+  authRelated = true,
+): SignalRow<"host-startup"> {
   return { binStart: when, dims: { appName: APP, functionName, authRelated }, counts: { events }, sample };
 }
 

@@ -1,12 +1,26 @@
 import { describe, expect, it } from "vitest";
-import { evaluateSlo, normalQuantile, unreachableTiers, wilsonLower, type WindowCounts } from "../../../src/core/slo/burn-rate.js";
+import {
+  evaluateSlo,
+  normalQuantile,
+  unreachableTiers,
+  wilsonLower,
+  type WindowCounts,
+} from "../../../src/core/slo/burn-rate.js";
 import { burnFactor, TIERS, WINDOW_NAMES, type WindowName } from "../../../src/core/slo/windows.js";
 
 const SLO = { name: "orders-secrets", objective: 99.9, periodDays: 30 };
 
 /** Counts with the given error ratio per window, at `perMinute` requests a minute. */
 function counts(ratios: Partial<Record<WindowName, number>>, perMinute = 100): WindowCounts {
-  const minutes: Record<WindowName, number> = { "5m": 5, "30m": 30, "1h": 60, "2h": 120, "6h": 360, "1d": 1440, "3d": 4320 };
+  const minutes: Record<WindowName, number> = {
+    "5m": 5,
+    "30m": 30,
+    "1h": 60,
+    "2h": 120,
+    "6h": 360,
+    "1d": 1440,
+    "3d": 4320,
+  };
   return Object.fromEntries(
     WINDOW_NAMES.map((w) => {
       const total = minutes[w] * perMinute;
@@ -27,8 +41,16 @@ describe("multiwindow, multi-burn-rate alerting for a 99.9% SLO over 30 days", (
     ["a 6x burn over both 6h and 30m pages slow", { "6h": 0.007, "30m": 0.007 }, "page-slow"],
     ["a 3x burn over both 1d and 2h opens a ticket", { "1d": 0.0035, "2h": 0.0035 }, "ticket-fast"],
     ["a 1x burn over both 3d and 6h opens a ticket", { "3d": 0.0012, "6h": 0.0012 }, "ticket-slow"],
-    ["a burn just under every threshold stays quiet", { "1h": 0.014, "5m": 0.014, "6h": 0.0059, "30m": 0.0059, "1d": 0.0029, "2h": 0.0029, "3d": 0.00099 }, undefined],
-    ["the most urgent tier wins when several burn", { "1h": 0.05, "5m": 0.05, "6h": 0.05, "30m": 0.05, "1d": 0.05, "2h": 0.05 }, "page-fast"],
+    [
+      "a burn just under every threshold stays quiet",
+      { "1h": 0.014, "5m": 0.014, "6h": 0.0059, "30m": 0.0059, "1d": 0.0029, "2h": 0.0029, "3d": 0.00099 },
+      undefined,
+    ],
+    [
+      "the most urgent tier wins when several burn",
+      { "1h": 0.05, "5m": 0.05, "6h": 0.05, "30m": 0.05, "1d": 0.05, "2h": 0.05 },
+      "page-fast",
+    ],
   ] as const)("%s", (_, ratios, tier) => {
     expect(fired(counts(ratios))).toBe(tier);
   });
@@ -41,7 +63,13 @@ describe("multiwindow, multi-burn-rate alerting for a 99.9% SLO over 30 days", (
 
   it("says which window pair fired and the burn over each", () => {
     const e = evaluateSlo(SLO, counts({ "1h": 0.03, "5m": 0.05 }));
-    expect(e.kind === "evaluated" && e.fired).toMatchObject({ tier: "page-fast", action: "page", burnThreshold: expect.closeTo(14.4, 6), longBurn: expect.closeTo(30, 6), shortBurn: expect.closeTo(50, 6) });
+    expect(e.kind === "evaluated" && e.fired).toMatchObject({
+      tier: "page-fast",
+      action: "page",
+      burnThreshold: expect.closeTo(14.4, 6),
+      longBurn: expect.closeTo(30, 6),
+      shortBurn: expect.closeTo(50, 6),
+    });
   });
 
   it("reports budget remaining and the hours until it runs out at the current burn", () => {
@@ -72,27 +100,41 @@ describe("low-traffic guards", () => {
     c["1h"] = { bad: 3, total: 150 };
     c["5m"] = { bad: 1, total: 25 };
     const e = evaluateSlo(SLO, c);
-    expect(e.kind === "evaluated" && e.tiers[0]).toMatchObject({ fired: false, heldBack: expect.stringContaining("not significant at 98% confidence") });
+    expect(e.kind === "evaluated" && e.tiers[0]).toMatchObject({
+      fired: false,
+      heldBack: expect.stringContaining("not significant at 98% confidence"),
+    });
   });
 
   it("report no requests at all as no-data, never as healthy", () => {
-    expect(evaluateSlo(SLO, counts({}, 0))).toEqual({ kind: "no-data", slo: "orders-secrets", reason: "no requests in any window" });
+    expect(evaluateSlo(SLO, counts({}, 0))).toEqual({
+      kind: "no-data",
+      slo: "orders-secrets",
+      reason: "no requests in any window",
+    });
   });
 });
 
 describe("invariants", () => {
   const rand = seeded(7);
   const randomCounts = (): WindowCounts =>
-    Object.fromEntries(WINDOW_NAMES.map((w) => {
-      const total = Math.floor(rand() * 5000);
-      return [w, { total, bad: Math.floor(rand() * rand() * total * 0.1) }];
-    })) as WindowCounts;
+    Object.fromEntries(
+      WINDOW_NAMES.map((w) => {
+        const total = Math.floor(rand() * 5000);
+        return [w, { total, bad: Math.floor(rand() * rand() * total * 0.1) }];
+      }),
+    ) as WindowCounts;
 
   it("more failures at the same traffic never silence a tier that fired", () => {
     for (let i = 0; i < 500; i++) {
       const c = randomCounts();
       const before = evaluateSlo(SLO, c);
-      const worse = Object.fromEntries(WINDOW_NAMES.map((w) => [w, { total: c[w].total, bad: Math.min(c[w].total, c[w].bad + Math.floor(rand() * 50)) }])) as WindowCounts;
+      const worse = Object.fromEntries(
+        WINDOW_NAMES.map((w) => [
+          w,
+          { total: c[w].total, bad: Math.min(c[w].total, c[w].bad + Math.floor(rand() * 50)) },
+        ]),
+      ) as WindowCounts;
       const after = evaluateSlo(SLO, worse);
       if (before.kind !== "evaluated" || after.kind !== "evaluated") continue;
       before.tiers.forEach((t, k) => {
@@ -105,7 +147,9 @@ describe("invariants", () => {
     for (let i = 0; i < 500; i++) {
       const c = randomCounts();
       const before = evaluateSlo(SLO, c);
-      const healthier = Object.fromEntries(WINDOW_NAMES.map((w) => [w, { total: c[w].total + Math.floor(rand() * 5000), bad: c[w].bad }])) as WindowCounts;
+      const healthier = Object.fromEntries(
+        WINDOW_NAMES.map((w) => [w, { total: c[w].total + Math.floor(rand() * 5000), bad: c[w].bad }]),
+      ) as WindowCounts;
       const after = evaluateSlo(SLO, healthier);
       if (before.kind !== "evaluated" || after.kind !== "evaluated") continue;
       before.tiers.forEach((t, k) => {

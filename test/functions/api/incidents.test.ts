@@ -21,7 +21,11 @@ const BASE = "http://localhost:7071/api/incidents";
 
 function context() {
   const logs: [string, string][] = [];
-  const ctx = new InvocationContext({ invocationId: "5d2f7a3e-1b4c-4e8f-9a6d-2c3b4a5e6f70", functionName: "incidents", logHandler: (level, ...args) => logs.push([level, args.join(" ")]) });
+  const ctx = new InvocationContext({
+    invocationId: "5d2f7a3e-1b4c-4e8f-9a6d-2c3b4a5e6f70",
+    functionName: "incidents",
+    logHandler: (level, ...args) => logs.push([level, args.join(" ")]),
+  });
   return { ctx, logs };
 }
 
@@ -44,11 +48,58 @@ async function runtimeWith(...incidents: Incident[]): Promise<Runtime> {
   return rt;
 }
 
-const OTHER_KEY = { ...KEY, callerObjectId: "aaaaaaaa-0000-0000-0000-000000000002", callerAppId: "bbbbbbbb-0000-0000-0000-000000000002", callerResourceId: "" };
-const firing = anIncident({ diagnosis: { top: [{ id: "H1", title: "The role assignment was removed", verdict: "likely", confirming: ["a role deletion at 00:58"], disproving: [] }], decidedBy: "a role deletion at 00:58", propagation: undefined, summary: "H1" } });
-const minor = anIncident({ id: fingerprint("kv-throttled", OTHER_KEY), rule: "kv-throttled", key: OTHER_KEY, severity: "SEV-3", openedAt: at(20), mutedBy: "silence 6f1c…", outbox: [] });
-const resolved = anIncident({ id: fingerprint("kv-auth-denied", OTHER_KEY), key: OTHER_KEY, severity: "SEV-1", state: "resolved", openedAt: at(-300), resolvedAt: at(-200), responder: { state: "closed", by: undefined, at: undefined, note: undefined } });
-const pending = anIncident({ id: "00000000000000aa", state: "pending", notified: { state: undefined, severity: undefined, at: undefined, acknowledged: false, pagedAt: undefined, unacknowledgedAt: undefined } });
+const OTHER_KEY = {
+  ...KEY,
+  callerObjectId: "aaaaaaaa-0000-0000-0000-000000000002",
+  callerAppId: "bbbbbbbb-0000-0000-0000-000000000002",
+  callerResourceId: "",
+};
+const firing = anIncident({
+  diagnosis: {
+    top: [
+      {
+        id: "H1",
+        title: "The role assignment was removed",
+        verdict: "likely",
+        confirming: ["a role deletion at 00:58"],
+        disproving: [],
+      },
+    ],
+    decidedBy: "a role deletion at 00:58",
+    propagation: undefined,
+    summary: "H1",
+  },
+});
+const minor = anIncident({
+  id: fingerprint("kv-throttled", OTHER_KEY),
+  rule: "kv-throttled",
+  key: OTHER_KEY,
+  severity: "SEV-3",
+  openedAt: at(20),
+  mutedBy: "silence 6f1c…",
+  outbox: [],
+});
+const resolved = anIncident({
+  id: fingerprint("kv-auth-denied", OTHER_KEY),
+  key: OTHER_KEY,
+  severity: "SEV-1",
+  state: "resolved",
+  openedAt: at(-300),
+  resolvedAt: at(-200),
+  responder: { state: "closed", by: undefined, at: undefined, note: undefined },
+});
+const pending = anIncident({
+  id: "00000000000000aa",
+  state: "pending",
+  notified: {
+    state: undefined,
+    severity: undefined,
+    at: undefined,
+    acknowledged: false,
+    pagedAt: undefined,
+    unacknowledgedAt: undefined,
+  },
+});
 
 describe("GET /api/incidents", () => {
   it("lists the active incidents, most severe first, each with what on-call scans for", async () => {
@@ -57,7 +108,7 @@ describe("GET /api/incidents", () => {
     expect(res.status).toBe(200);
     expect(res.headers).toMatchObject({ "cache-control": "no-store" });
     const body = res.jsonBody as { incidents: Record<string, unknown>[]; unreadable: string[]; truncated: boolean };
-    expect(body.incidents.map((i) => i["id"])).toEqual([firing.id, minor.id]);
+    expect(body.incidents.map((i) => i.id)).toEqual([firing.id, minor.id]);
     expect(body.incidents[0]).toEqual({
       id: firing.id,
       rule: "kv-auth-denied",
@@ -72,7 +123,11 @@ describe("GET /api/incidents", () => {
       hypothesis: { id: "H1", title: "The role assignment was removed" },
       pendingNotices: 0,
     });
-    expect(body.incidents[1]).toMatchObject({ severity: "SEV-3", mutedBy: "silence 6f1c…", subject: { identity: "principal aaaaaaaa-0000-0000-0000-000000000002" } });
+    expect(body.incidents[1]).toMatchObject({
+      severity: "SEV-3",
+      mutedBy: "silence 6f1c…",
+      subject: { identity: "principal aaaaaaaa-0000-0000-0000-000000000002" },
+    });
     expect(body).toMatchObject({ unreadable: [], truncated: false });
   });
 
@@ -80,7 +135,9 @@ describe("GET /api/incidents", () => {
     const rt = await runtimeWith(resolved, minor, firing);
     const handlers = createIncidentsHandlers(() => rt);
     const all = await handlers.list(request("GET", "?state=all&code=the-function-key"), context().ctx);
-    expect((all.jsonBody as { incidents: { id: string; state: string }[] }).incidents.map((i) => [i.id, i.state])).toEqual([
+    expect(
+      (all.jsonBody as { incidents: { id: string; state: string }[] }).incidents.map((i) => [i.id, i.state]),
+    ).toEqual([
       [firing.id, "firing"],
       [minor.id, "firing"],
       [resolved.id, "resolved"],
@@ -91,10 +148,19 @@ describe("GET /api/incidents", () => {
 
   it("refuses a bad state, limit or unknown parameter with 400 naming it", async () => {
     const list = createIncidentsHandlers(() => stack.runtime()).list;
-    expect((await list(request("GET", "?limit=0"), context().ctx)).jsonBody).toEqual({ error: "invalid request", problems: ["limit: expected a whole number from 1 to 500"] });
+    expect((await list(request("GET", "?limit=0"), context().ctx)).jsonBody).toEqual({
+      error: "invalid request",
+      problems: ["limit: expected a whole number from 1 to 500"],
+    });
     expect((await list(request("GET", "?limit=501"), context().ctx)).status).toBe(400);
-    expect((await list(request("GET", "?state=open"), context().ctx)).jsonBody).toEqual({ error: "invalid request", problems: ["state: expected active or all"] });
-    expect((await list(request("GET", "?severity=SEV-1"), context().ctx)).jsonBody).toEqual({ error: "invalid request", problems: ["severity: unknown field"] });
+    expect((await list(request("GET", "?state=open"), context().ctx)).jsonBody).toEqual({
+      error: "invalid request",
+      problems: ["state: expected active or all"],
+    });
+    expect((await list(request("GET", "?severity=SEV-1"), context().ctx)).jsonBody).toEqual({
+      error: "invalid request",
+      problems: ["severity: unknown field"],
+    });
   });
 
   it("names records it cannot read instead of failing the list", async () => {
@@ -109,7 +175,10 @@ describe("GET /api/incidents", () => {
 describe("GET /api/incidents/{id}", () => {
   it("answers the full incident with dates as ISO strings", async () => {
     const rt = await runtimeWith(firing);
-    const res = await createIncidentsHandlers(() => rt).get(request("GET", `/${firing.id}`, { id: firing.id }), context().ctx);
+    const res = await createIncidentsHandlers(() => rt).get(
+      request("GET", `/${firing.id}`, { id: firing.id }),
+      context().ctx,
+    );
     expect(res.status).toBe(200);
     expect(res.jsonBody).toMatchObject({
       id: firing.id,
@@ -130,29 +199,56 @@ describe("GET /api/incidents/{id}", () => {
     const missing = await get(request("GET", "/0123456789abcdef", { id: "0123456789abcdef" }), context().ctx);
     expect(missing).toMatchObject({ status: 404, jsonBody: { error: "no incident 0123456789abcdef" } });
     const bad = await get(request("GET", "/kv-app", { id: "kv-app" }), context().ctx);
-    expect(bad).toMatchObject({ status: 400, jsonBody: { error: "invalid request", problems: ['id: expected an incident ID of 16 hex digits (got "kv-app")'] } });
+    expect(bad).toMatchObject({
+      status: 400,
+      jsonBody: { error: "invalid request", problems: ['id: expected an incident ID of 16 hex digits (got "kv-app")'] },
+    });
   });
 
   it("answers 503 with the reason for a record it cannot read", async () => {
     const rt = await runtimeWith(firing);
     await breakRecord(rt, firing);
-    const res = await createIncidentsHandlers(() => rt).get(request("GET", `/${firing.id}`, { id: firing.id }), context().ctx);
+    const res = await createIncidentsHandlers(() => rt).get(
+      request("GET", `/${firing.id}`, { id: firing.id }),
+      context().ctx,
+    );
     expect(res.status).toBe(503);
-    expect(res.jsonBody).toEqual({ error: "unavailable", reason: `incident ${firing.id} is stored but its record cannot be read (it does not match the expected format)` });
+    expect(res.jsonBody).toEqual({
+      error: "unavailable",
+      reason: `incident ${firing.id} is stored but its record cannot be read (it does not match the expected format)`,
+    });
   });
 });
 
 describe("POST /api/incidents/{id}/ack", () => {
-  const ack = (rt: Runtime, id: string, body: string) => createIncidentsHandlers(() => rt).ack(request("POST", `/${id}/ack`, { id, body }), context().ctx);
+  const ack = (rt: Runtime, id: string, body: string) =>
+    createIncidentsHandlers(() => rt).ack(request("POST", `/${id}/ack`, { id, body }), context().ctx);
 
   it("records who acknowledged it, when, and their note", async () => {
     const rt = await runtimeWith(firing);
     const { ctx, logs } = context();
-    const res = await createIncidentsHandlers(() => rt).ack(request("POST", `/${firing.id}/ack`, { id: firing.id, body: JSON.stringify({ by: "  alice ", note: "rolling back the role change" }) }), ctx);
+    const res = await createIncidentsHandlers(() => rt).ack(
+      request("POST", `/${firing.id}/ack`, {
+        id: firing.id,
+        body: JSON.stringify({ by: "  alice ", note: "rolling back the role change" }),
+      }),
+      ctx,
+    );
     expect(res.status).toBe(200);
-    expect(res.jsonBody).toMatchObject({ status: "acknowledged", incident: { id: firing.id, responder: { state: "acknowledged", by: "alice", at: NOW.toISOString(), note: "rolling back the role change" } } });
+    expect(res.jsonBody).toMatchObject({
+      status: "acknowledged",
+      incident: {
+        id: firing.id,
+        responder: { state: "acknowledged", by: "alice", at: NOW.toISOString(), note: "rolling back the role change" },
+      },
+    });
     const stored = await rt.store.get(firing.id);
-    expect(stored.status === "found" && stored.stored.value.responder).toEqual({ state: "acknowledged", by: "alice", at: NOW, note: "rolling back the role change" });
+    expect(stored.status === "found" && stored.stored.value.responder).toEqual({
+      state: "acknowledged",
+      by: "alice",
+      at: NOW,
+      note: "rolling back the role change",
+    });
     expect(logs).toEqual([["information", `incident-ack ${firing.id}: acknowledged by alice`]]);
   });
 
@@ -161,7 +257,10 @@ describe("POST /api/incidents/{id}/ack", () => {
     await ack(rt, firing.id, JSON.stringify({ by: "alice" }));
     const again = await ack(rt, firing.id, JSON.stringify({ by: "bob", note: "on it too" }));
     expect(again.status).toBe(200);
-    expect(again.jsonBody).toMatchObject({ status: "already-acknowledged", incident: { responder: { state: "acknowledged", by: "alice", note: null } } });
+    expect(again.jsonBody).toMatchObject({
+      status: "already-acknowledged",
+      incident: { responder: { state: "acknowledged", by: "alice", note: null } },
+    });
     const stored = await rt.store.get(firing.id);
     expect(stored.status === "found" && stored.stored.value.responder.by).toBe("alice");
   });
@@ -169,7 +268,13 @@ describe("POST /api/incidents/{id}/ack", () => {
   it("refuses a resolved or a pending incident with 409 and the reason", async () => {
     const rt = await runtimeWith(resolved, pending);
     const r = await ack(rt, resolved.id, JSON.stringify({ by: "alice" }));
-    expect(r).toMatchObject({ status: 409, jsonBody: { error: `incident ${resolved.id} cannot be acknowledged: the incident is already resolved`, reason: "the incident is already resolved" } });
+    expect(r).toMatchObject({
+      status: 409,
+      jsonBody: {
+        error: `incident ${resolved.id} cannot be acknowledged: the incident is already resolved`,
+        reason: "the incident is already resolved",
+      },
+    });
     const p = await ack(rt, pending.id, JSON.stringify({ by: "alice" }));
     expect(p).toMatchObject({ status: 409, jsonBody: { reason: "the incident is pending: it has not fired yet" } });
     const stored = await rt.store.get(pending.id);
@@ -178,7 +283,10 @@ describe("POST /api/incidents/{id}/ack", () => {
 
   it("answers 404 for an unknown incident and 400 for a bad ID", async () => {
     const rt = await runtimeWith();
-    expect(await ack(rt, "0123456789abcdef", JSON.stringify({ by: "alice" }))).toMatchObject({ status: 404, jsonBody: { error: "no incident 0123456789abcdef" } });
+    expect(await ack(rt, "0123456789abcdef", JSON.stringify({ by: "alice" }))).toMatchObject({
+      status: 404,
+      jsonBody: { error: "no incident 0123456789abcdef" },
+    });
     expect((await ack(rt, "0123", JSON.stringify({ by: "alice" }))).status).toBe(400);
   });
 
@@ -186,11 +294,26 @@ describe("POST /api/incidents/{id}/ack", () => {
     const rt = await runtimeWith(firing);
     expect((await ack(rt, firing.id, "by=alice")).jsonBody).toEqual({ error: "the body is not valid JSON" });
     expect((await ack(rt, firing.id, "")).jsonBody).toEqual({ error: "the body is empty; expected a JSON object" });
-    expect((await ack(rt, firing.id, JSON.stringify({ note: "x" }))).jsonBody).toEqual({ error: "invalid request", problems: ["by: missing; expected a name of 1-100 characters"] });
-    expect((await ack(rt, firing.id, JSON.stringify({ by: "   " }))).jsonBody).toEqual({ error: "invalid request", problems: ["by: expected a name of 1-100 characters"] });
-    expect((await ack(rt, firing.id, JSON.stringify({ by: "alice", priority: "high" }))).jsonBody).toEqual({ error: "invalid request", problems: ["priority: unknown field"] });
-    expect((await ack(rt, firing.id, JSON.stringify({ by: "alice", note: "x".repeat(501) }))).jsonBody).toEqual({ error: "invalid request", problems: ["note: expected a note of 0-500 characters"] });
-    expect((await ack(rt, firing.id, JSON.stringify(["alice"]))).jsonBody).toEqual({ error: "invalid request", problems: ["(body): Invalid input: expected object, received array"] });
+    expect((await ack(rt, firing.id, JSON.stringify({ note: "x" }))).jsonBody).toEqual({
+      error: "invalid request",
+      problems: ["by: missing; expected a name of 1-100 characters"],
+    });
+    expect((await ack(rt, firing.id, JSON.stringify({ by: "   " }))).jsonBody).toEqual({
+      error: "invalid request",
+      problems: ["by: expected a name of 1-100 characters"],
+    });
+    expect((await ack(rt, firing.id, JSON.stringify({ by: "alice", priority: "high" }))).jsonBody).toEqual({
+      error: "invalid request",
+      problems: ["priority: unknown field"],
+    });
+    expect((await ack(rt, firing.id, JSON.stringify({ by: "alice", note: "x".repeat(501) }))).jsonBody).toEqual({
+      error: "invalid request",
+      problems: ["note: expected a note of 0-500 characters"],
+    });
+    expect((await ack(rt, firing.id, JSON.stringify(["alice"]))).jsonBody).toEqual({
+      error: "invalid request",
+      problems: ["(body): Invalid input: expected object, received array"],
+    });
     const stored = await rt.store.get(firing.id);
     expect(stored.status === "found" && stored.stored.value.responder.state).toBe("new");
   });
@@ -205,46 +328,93 @@ describe("POST /api/incidents/{id}/ack", () => {
         if (!raced && found.status === "found") {
           raced = true;
           // The timer's tick: more failures, saved with the ETag it read.
-          expect((await rt.store.save({ ...found.stored.value, peakFailures: 140 }, found.stored.etag)).status).toBe("saved");
+          expect((await rt.store.save({ ...found.stored.value, peakFailures: 140 }, found.stored.etag)).status).toBe(
+            "saved",
+          );
         }
         return found;
       },
     };
     const { ctx, logs } = context();
-    const res = await createIncidentsHandlers(() => ({ ...rt, store: racing })).ack(request("POST", `/${firing.id}/ack`, { id: firing.id, body: JSON.stringify({ by: "alice" }) }), ctx);
+    const res = await createIncidentsHandlers(() => ({ ...rt, store: racing })).ack(
+      request("POST", `/${firing.id}/ack`, { id: firing.id, body: JSON.stringify({ by: "alice" }) }),
+      ctx,
+    );
     expect(res).toMatchObject({ status: 200, jsonBody: { status: "acknowledged" } });
     const stored = await rt.store.get(firing.id);
-    expect(stored.status === "found" && [stored.stored.value.responder.by, stored.stored.value.peakFailures]).toEqual(["alice", 140]);
+    expect(stored.status === "found" && [stored.stored.value.responder.by, stored.stored.value.peakFailures]).toEqual([
+      "alice",
+      140,
+    ]);
     expect(logs.map(([level]) => level)).toEqual(["warning", "information"]);
   });
 
   it("gives up with 409 when the incident keeps changing", async () => {
     const rt = await runtimeWith(firing);
     const busy: StateStore = { ...rt.store, save: async () => ({ status: "conflict" }) };
-    const res = await createIncidentsHandlers(() => ({ ...rt, store: busy })).ack(request("POST", `/${firing.id}/ack`, { id: firing.id, body: JSON.stringify({ by: "alice" }) }), context().ctx);
-    expect(res).toMatchObject({ status: 409, jsonBody: { error: `incident ${firing.id} changed concurrently, try again` } });
+    const res = await createIncidentsHandlers(() => ({ ...rt, store: busy })).ack(
+      request("POST", `/${firing.id}/ack`, { id: firing.id, body: JSON.stringify({ by: "alice" }) }),
+      context().ctx,
+    );
+    expect(res).toMatchObject({
+      status: 409,
+      jsonBody: { error: `incident ${firing.id} changed concurrently, try again` },
+    });
   });
 });
 
 describe("POST /api/incidents/{id}/close", () => {
-  const close = (rt: Runtime, id: string, body: string) => createIncidentsHandlers(() => rt).close(request("POST", `/${id}/close`, { id, body }), context().ctx);
+  const close = (rt: Runtime, id: string, body: string) =>
+    createIncidentsHandlers(() => rt).close(request("POST", `/${id}/close`, { id, body }), context().ctx);
 
   it("resolves the incident, recording who closed it and why, with the resolution queued for the next tick to send", async () => {
     const rt = await runtimeWith(firing);
     const { ctx, logs } = context();
     const body = JSON.stringify({ by: "sam", note: "orders-v1 was retired; its identity no longer calls kv-app" });
-    const res = await createIncidentsHandlers(() => rt).close(request("POST", `/${firing.id}/close`, { id: firing.id, body }), ctx);
-    expect(res).toMatchObject({ status: 200, jsonBody: { status: "closed", incident: { id: firing.id, state: "resolved", resolvedAt: NOW.toISOString(), responder: { state: "closed", by: "sam", closedByHand: true } } } });
+    const res = await createIncidentsHandlers(() => rt).close(
+      request("POST", `/${firing.id}/close`, { id: firing.id, body }),
+      ctx,
+    );
+    expect(res).toMatchObject({
+      status: 200,
+      jsonBody: {
+        status: "closed",
+        incident: {
+          id: firing.id,
+          state: "resolved",
+          resolvedAt: NOW.toISOString(),
+          responder: { state: "closed", by: "sam", closedByHand: true },
+        },
+      },
+    });
     const stored = await rt.store.get(firing.id);
-    expect(stored.status === "found" && stored.stored.value).toMatchObject({ state: "resolved", resolvedAt: NOW, responder: { state: "closed", by: "sam", at: NOW, note: "orders-v1 was retired; its identity no longer calls kv-app", closedByHand: true } });
-    expect(stored.status === "found" && stored.stored.value.outbox.map((n) => `${n.kind}→${n.channel}`)).toEqual(["resolved→teams"]);
+    expect(stored.status === "found" && stored.stored.value).toMatchObject({
+      state: "resolved",
+      resolvedAt: NOW,
+      responder: {
+        state: "closed",
+        by: "sam",
+        at: NOW,
+        note: "orders-v1 was retired; its identity no longer calls kv-app",
+        closedByHand: true,
+      },
+    });
+    expect(stored.status === "found" && stored.stored.value.outbox.map((n) => `${n.kind}→${n.channel}`)).toEqual([
+      "resolved→teams",
+    ]);
     expect(logs).toEqual([["information", `incident-close ${firing.id}: closed by sam`]]);
   });
 
   it("refuses a resolved or a pending incident with 409 and the reason, and a second close of the same incident", async () => {
     const rt = await runtimeWith(firing, resolved, pending);
-    expect(await close(rt, resolved.id, JSON.stringify({ by: "sam", note: "done" }))).toMatchObject({ status: 409, jsonBody: { error: `incident ${resolved.id} cannot be closed: the incident is already resolved` } });
-    expect(await close(rt, pending.id, JSON.stringify({ by: "sam", note: "done" }))).toMatchObject({ status: 409, jsonBody: { reason: "the incident is pending: it has not fired yet" } });
+    expect(await close(rt, resolved.id, JSON.stringify({ by: "sam", note: "done" }))).toMatchObject({
+      status: 409,
+      jsonBody: { error: `incident ${resolved.id} cannot be closed: the incident is already resolved` },
+    });
+    expect(await close(rt, pending.id, JSON.stringify({ by: "sam", note: "done" }))).toMatchObject({
+      status: 409,
+      jsonBody: { reason: "the incident is pending: it has not fired yet" },
+    });
     expect((await close(rt, firing.id, JSON.stringify({ by: "sam", note: "done" }))).status).toBe(200);
     expect((await close(rt, firing.id, JSON.stringify({ by: "kim", note: "done too" }))).status).toBe(409);
     const stored = await rt.store.get(firing.id);
@@ -253,8 +423,14 @@ describe("POST /api/incidents/{id}/close", () => {
 
   it("needs a reason: closing by hand resolves what the evaluations did not", async () => {
     const rt = await runtimeWith(firing);
-    expect((await close(rt, firing.id, JSON.stringify({ by: "sam" }))).jsonBody).toEqual({ error: "invalid request", problems: ["note: missing; expected a reason of 1-500 characters"] });
-    expect((await close(rt, firing.id, JSON.stringify({ by: "sam", note: "  " }))).jsonBody).toEqual({ error: "invalid request", problems: ["note: expected a reason of 1-500 characters"] });
+    expect((await close(rt, firing.id, JSON.stringify({ by: "sam" }))).jsonBody).toEqual({
+      error: "invalid request",
+      problems: ["note: missing; expected a reason of 1-500 characters"],
+    });
+    expect((await close(rt, firing.id, JSON.stringify({ by: "sam", note: "  " }))).jsonBody).toEqual({
+      error: "invalid request",
+      problems: ["note: expected a reason of 1-500 characters"],
+    });
     const stored = await rt.store.get(firing.id);
     expect(stored.status === "found" && stored.stored.value.state).toBe("firing");
   });
@@ -263,8 +439,15 @@ describe("POST /api/incidents/{id}/close", () => {
 describe("every incidents endpoint", () => {
   it("refuses other methods with 405 and the allowed one", async () => {
     const h = createIncidentsHandlers(() => stack.runtime());
-    expect(await h.list(request("DELETE", ""), context().ctx)).toMatchObject({ status: 405, headers: { allow: "GET" }, jsonBody: { error: "method DELETE is not allowed; use GET" } });
-    expect(await h.ack(request("GET", `/${firing.id}/ack`, { id: firing.id }), context().ctx)).toMatchObject({ status: 405, headers: { allow: "POST" } });
+    expect(await h.list(request("DELETE", ""), context().ctx)).toMatchObject({
+      status: 405,
+      headers: { allow: "GET" },
+      jsonBody: { error: "method DELETE is not allowed; use GET" },
+    });
+    expect(await h.ack(request("GET", `/${firing.id}/ack`, { id: firing.id }), context().ctx)).toMatchObject({
+      status: 405,
+      headers: { allow: "POST" },
+    });
   });
 
   it("answers 503 'misconfigured' with the settings problems", async () => {
@@ -272,20 +455,43 @@ describe("every incidents endpoint", () => {
     const res = await createIncidentsHandlers(() => {
       throw new SettingsError(["TEAMS_WEBHOOK_URL: expected the Teams Workflows webhook URL (missing)"]);
     }).list(request("GET", ""), ctx);
-    expect(res).toMatchObject({ status: 503, jsonBody: { error: "misconfigured", reasons: ["TEAMS_WEBHOOK_URL: expected the Teams Workflows webhook URL (missing)"] } });
+    expect(res).toMatchObject({
+      status: 503,
+      jsonBody: {
+        error: "misconfigured",
+        reasons: ["TEAMS_WEBHOOK_URL: expected the Teams Workflows webhook URL (missing)"],
+      },
+    });
     expect(logs).toEqual([["error", expect.stringContaining("TEAMS_WEBHOOK_URL")]]);
   });
 
   it("answers 503 with a one-line reason when the store fails", async () => {
     const rt = stack.runtime();
-    const down: StateStore = { ...rt.store, get: () => Promise.reject(new Error("connect ECONNREFUSED 127.0.0.1:10002\n    at TCPConnectWrap.afterConnect")) };
-    const res = await createIncidentsHandlers(() => ({ ...rt, store: down })).ack(request("POST", `/${firing.id}/ack`, { id: firing.id, body: JSON.stringify({ by: "alice" }) }), context().ctx);
-    expect(res).toMatchObject({ status: 503, jsonBody: { error: "unavailable", reason: "the state store could not be read or written: connect ECONNREFUSED 127.0.0.1:10002" } });
+    const down: StateStore = {
+      ...rt.store,
+      get: () => Promise.reject(new Error("connect ECONNREFUSED 127.0.0.1:10002\n    at TCPConnectWrap.afterConnect")),
+    };
+    const res = await createIncidentsHandlers(() => ({ ...rt, store: down })).ack(
+      request("POST", `/${firing.id}/ack`, { id: firing.id, body: JSON.stringify({ by: "alice" }) }),
+      context().ctx,
+    );
+    expect(res).toMatchObject({
+      status: 503,
+      jsonBody: {
+        error: "unavailable",
+        reason: "the state store could not be read or written: connect ECONNREFUSED 127.0.0.1:10002",
+      },
+    });
   });
 });
 
 /** Overwrites an incident's row with one the store cannot parse (a hand edit, an older schema). */
 async function breakRecord(rt: Runtime, incident: Incident): Promise<void> {
-  const table = TableClient.fromConnectionString(inject("tableConnectionString"), `${prefixes.get(rt)}Incidents`, { allowInsecureConnection: true });
-  await table.upsertEntity({ partitionKey: incident.rule, rowKey: incident.id, state: "firing", counts: "not json" }, "Replace");
+  const table = TableClient.fromConnectionString(inject("tableConnectionString"), `${prefixes.get(rt)}Incidents`, {
+    allowInsecureConnection: true,
+  });
+  await table.upsertEntity(
+    { partitionKey: incident.rule, rowKey: incident.id, state: "firing", counts: "not json" },
+    "Replace",
+  );
 }

@@ -18,7 +18,11 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{1
 
 function context() {
   const logs: [string, string][] = [];
-  const ctx = new InvocationContext({ invocationId: "7a1e3c5b-2d4f-4a6b-8c9d-0e1f2a3b4c5d", functionName: "silences", logHandler: (level, ...args) => logs.push([level, args.join(" ")]) });
+  const ctx = new InvocationContext({
+    invocationId: "7a1e3c5b-2d4f-4a6b-8c9d-0e1f2a3b4c5d",
+    functionName: "silences",
+    logHandler: (level, ...args) => logs.push([level, args.join(" ")]),
+  });
   return { ctx, logs };
 }
 
@@ -27,7 +31,12 @@ const request = (method: string, path: string, o: { id?: string; body?: unknown 
     method,
     url: `${BASE}${path}`,
     ...(o.id !== undefined ? { params: { id: o.id } } : {}),
-    ...(o.body !== undefined ? { body: { string: typeof o.body === "string" ? o.body : JSON.stringify(o.body) }, headers: { "content-type": "application/json" } } : {}),
+    ...(o.body !== undefined
+      ? {
+          body: { string: typeof o.body === "string" ? o.body : JSON.stringify(o.body) },
+          headers: { "content-type": "application/json" },
+        }
+      : {}),
   });
 
 /** A runtime on tables of its own whose clock the case moves. */
@@ -36,7 +45,12 @@ function runtime(): { rt: Runtime; clock: { now: Date } } {
   return { rt: stack.runtime({ clock: () => clock.now }, { STATE_TABLE_PREFIX: freshPrefix() }), clock };
 }
 
-const deploy = { matchers: { vault: "kv-app", rule: "kv-auth-denied" }, duration: "2h", createdBy: "alice", comment: "rotating the app's role assignments" };
+const deploy = {
+  matchers: { vault: "kv-app", rule: "kv-auth-denied" },
+  duration: "2h",
+  createdBy: "alice",
+  comment: "rotating the app's role assignments",
+};
 
 interface SilenceView {
   id: string;
@@ -68,45 +82,113 @@ describe("POST /api/silences", () => {
     const stored = await rt.silences.get(body.id);
     expect(stored.status === "found" && stored.stored.value.endsAt).toEqual(at(150));
     // Names and times only: the comment stays out of the log.
-    expect(logs).toEqual([["information", `silence-create ${body.id}: active from ${NOW.toISOString()} to ${at(150).toISOString()}, by alice`]]);
+    expect(logs).toEqual([
+      [
+        "information",
+        `silence-create ${body.id}: active from ${NOW.toISOString()} to ${at(150).toISOString()}, by alice`,
+      ],
+    ]);
   });
 
   it("schedules a maintenance window that starts later", async () => {
     const { rt } = runtime();
     const res = await createSilencesHandlers(() => rt).create(
-      request("POST", "", { body: { matchers: { app: "orders", severities: ["SEV-3", "SEV-2"] }, startsAt: "2026-11-20T22:00:00Z", endsAt: "2026-11-21T00:00:00+01:00", createdBy: "bob", comment: "vault migration" } }),
+      request("POST", "", {
+        body: {
+          matchers: { app: "orders", severities: ["SEV-3", "SEV-2"] },
+          startsAt: "2026-11-20T22:00:00Z",
+          endsAt: "2026-11-21T00:00:00+01:00",
+          createdBy: "bob",
+          comment: "vault migration",
+        },
+      }),
       context().ctx,
     );
     expect(res.status).toBe(201);
-    expect(res.jsonBody).toMatchObject({ status: "scheduled", matchers: { app: "orders", severities: ["SEV-2", "SEV-3"] }, startsAt: "2026-11-20T22:00:00.000Z", endsAt: "2026-11-20T23:00:00.000Z" });
+    expect(res.jsonBody).toMatchObject({
+      status: "scheduled",
+      matchers: { app: "orders", severities: ["SEV-2", "SEV-3"] },
+      startsAt: "2026-11-20T22:00:00.000Z",
+      endsAt: "2026-11-20T23:00:00.000Z",
+    });
   });
 
   it("refuses a silence that would mute everything, with the reason", async () => {
     const { rt } = runtime();
     const create = createSilencesHandlers(() => rt).create;
     const empty = await create(request("POST", "", { body: { ...deploy, matchers: {} } }), context().ctx);
-    expect(empty).toMatchObject({ status: 400, jsonBody: { error: "invalid request", problems: [expect.stringMatching(/^matchers: needs at least one of rule, vault, identity, app, severities: a silence without matchers would mute every incident$/)] } });
-    const everySeverity = await create(request("POST", "", { body: { ...deploy, matchers: { severities: ["SEV-1", "SEV-2", "SEV-3", "SEV-4"] } } }), context().ctx);
-    expect(everySeverity.jsonBody).toEqual({ error: "invalid request", problems: ["matchers.severities: lists every severity, which alone would mute every incident; add rule, vault, identity or app"] });
+    expect(empty).toMatchObject({
+      status: 400,
+      jsonBody: {
+        error: "invalid request",
+        problems: [
+          expect.stringMatching(
+            /^matchers: needs at least one of rule, vault, identity, app, severities: a silence without matchers would mute every incident$/,
+          ),
+        ],
+      },
+    });
+    const everySeverity = await create(
+      request("POST", "", { body: { ...deploy, matchers: { severities: ["SEV-1", "SEV-2", "SEV-3", "SEV-4"] } } }),
+      context().ctx,
+    );
+    expect(everySeverity.jsonBody).toEqual({
+      error: "invalid request",
+      problems: [
+        "matchers.severities: lists every severity, which alone would mute every incident; add rule, vault, identity or app",
+      ],
+    });
     expect((await rt.silences.list()).silences).toEqual([]);
   });
 
   it("refuses times that make no sense, naming the field", async () => {
     const { rt } = runtime();
-    const create = async (body: unknown) => (await createSilencesHandlers(() => rt).create(request("POST", "", { body }), context().ctx)).jsonBody;
+    const create = async (body: unknown) =>
+      (await createSilencesHandlers(() => rt).create(request("POST", "", { body }), context().ctx)).jsonBody;
     const { duration: _, ...noEnd } = deploy;
-    expect(await create({ ...noEnd, startsAt: "2026-11-20T03:00:00Z", endsAt: "2026-11-20T02:00:00Z" })).toEqual({ error: "invalid request", problems: ["endsAt: must end after startsAt (2026-11-20T03:00:00.000Z)"] });
-    expect(await create({ ...noEnd, startsAt: "2026-11-19T03:00:00Z", endsAt: "2026-11-19T04:00:00Z" })).toEqual({ error: "invalid request", problems: ["endsAt: must end in the future (now is 2026-11-20T01:30:00.000Z)"] });
-    expect(await create({ ...deploy, duration: "31d" })).toEqual({ error: "invalid request", problems: ["duration: a silence lasts at most 30 days"] });
-    expect(await create({ ...deploy, endsAt: "2026-11-20T05:00:00Z" })).toEqual({ error: "invalid request", problems: ["duration: give exactly one of endsAt and duration"] });
-    expect(await create(noEnd)).toEqual({ error: "invalid request", problems: ["endsAt: give exactly one of endsAt and duration"] });
-    expect(await create({ ...deploy, duration: "2 hours" })).toEqual({ error: "invalid request", problems: ['duration: expected a duration such as "90s", "15m", "4h" or "1d"'] });
-    expect(await create({ ...noEnd, endsAt: "tomorrow" })).toEqual({ error: "invalid request", problems: ["endsAt: expected an ISO 8601 date-time with a time zone, e.g. 2026-11-20T22:00:00Z"] });
+    expect(await create({ ...noEnd, startsAt: "2026-11-20T03:00:00Z", endsAt: "2026-11-20T02:00:00Z" })).toEqual({
+      error: "invalid request",
+      problems: ["endsAt: must end after startsAt (2026-11-20T03:00:00.000Z)"],
+    });
+    expect(await create({ ...noEnd, startsAt: "2026-11-19T03:00:00Z", endsAt: "2026-11-19T04:00:00Z" })).toEqual({
+      error: "invalid request",
+      problems: ["endsAt: must end in the future (now is 2026-11-20T01:30:00.000Z)"],
+    });
+    expect(await create({ ...deploy, duration: "31d" })).toEqual({
+      error: "invalid request",
+      problems: ["duration: a silence lasts at most 30 days"],
+    });
+    expect(await create({ ...deploy, endsAt: "2026-11-20T05:00:00Z" })).toEqual({
+      error: "invalid request",
+      problems: ["duration: give exactly one of endsAt and duration"],
+    });
+    expect(await create(noEnd)).toEqual({
+      error: "invalid request",
+      problems: ["endsAt: give exactly one of endsAt and duration"],
+    });
+    expect(await create({ ...deploy, duration: "2 hours" })).toEqual({
+      error: "invalid request",
+      problems: ['duration: expected a duration such as "90s", "15m", "4h" or "1d"'],
+    });
+    expect(await create({ ...noEnd, endsAt: "tomorrow" })).toEqual({
+      error: "invalid request",
+      problems: ["endsAt: expected an ISO 8601 date-time with a time zone, e.g. 2026-11-20T22:00:00Z"],
+    });
   });
 
   it("refuses bad matchers, missing names and unknown fields, naming each", async () => {
     const { rt } = runtime();
-    const res = await createSilencesHandlers(() => rt).create(request("POST", "", { body: { matchers: { rule: "kv-slow", severities: ["SEV-9"], vaults: "kv-app" }, duration: "1h", comment: "", reason: "x" } }), context().ctx);
+    const res = await createSilencesHandlers(() => rt).create(
+      request("POST", "", {
+        body: {
+          matchers: { rule: "kv-slow", severities: ["SEV-9"], vaults: "kv-app" },
+          duration: "1h",
+          comment: "",
+          reason: "x",
+        },
+      }),
+      context().ctx,
+    );
     expect(res.status).toBe(400);
     expect((res.jsonBody as { problems: string[] }).problems.sort()).toEqual([
       "comment: expected a comment of 1-500 characters",
@@ -116,7 +198,10 @@ describe("POST /api/silences", () => {
       "matchers.vaults: unknown field",
       "reason: unknown field",
     ]);
-    expect((await createSilencesHandlers(() => rt).create(request("POST", "", { body: "{matchers:" }), context().ctx)).jsonBody).toEqual({ error: "the body is not valid JSON" });
+    expect(
+      (await createSilencesHandlers(() => rt).create(request("POST", "", { body: "{matchers:" }), context().ctx))
+        .jsonBody,
+    ).toEqual({ error: "the body is not valid JSON" });
   });
 });
 
@@ -125,13 +210,19 @@ describe("GET /api/silences and DELETE /api/silences/{id}", () => {
     const { rt, clock } = runtime();
     const h = createSilencesHandlers(() => rt);
     const active = (await h.create(request("POST", "", { body: deploy }), context().ctx)).jsonBody as SilenceView;
-    const window = (await h.create(request("POST", "", { body: { ...deploy, startsAt: at(600).toISOString() } }), context().ctx)).jsonBody as SilenceView;
+    const window = (
+      await h.create(request("POST", "", { body: { ...deploy, startsAt: at(600).toISOString() } }), context().ctx)
+    ).jsonBody as SilenceView;
     clock.now = at(-60);
     // Created an hour ago for 30 minutes: over by now.
-    const over = (await h.create(request("POST", "", { body: { ...deploy, duration: "30m" } }), context().ctx)).jsonBody as SilenceView;
+    const over = (await h.create(request("POST", "", { body: { ...deploy, duration: "30m" } }), context().ctx))
+      .jsonBody as SilenceView;
     clock.now = NOW;
 
-    const list = async (query: string) => ((await h.list(request("GET", query), context().ctx)).jsonBody as { silences: SilenceView[] }).silences.map((s) => [s.id, s.status]);
+    const list = async (query: string) =>
+      ((await h.list(request("GET", query), context().ctx)).jsonBody as { silences: SilenceView[] }).silences.map(
+        (s) => [s.id, s.status],
+      );
     expect(await list("")).toEqual([
       [active.id, "active"],
       [window.id, "scheduled"],
@@ -139,7 +230,10 @@ describe("GET /api/silences and DELETE /api/silences/{id}", () => {
     expect(await list("?status=scheduled")).toEqual([[window.id, "scheduled"]]);
     expect(await list("?status=expired")).toEqual([[over.id, "expired"]]);
     expect(await list("?status=all&code=the-function-key")).toHaveLength(3);
-    expect((await h.list(request("GET", "?status=muted"), context().ctx)).jsonBody).toEqual({ error: "invalid request", problems: ["status: expected active, scheduled, expired or all"] });
+    expect((await h.list(request("GET", "?status=muted"), context().ctx)).jsonBody).toEqual({
+      error: "invalid request",
+      problems: ["status: expected active, scheduled, expired or all"],
+    });
   });
 
   it("expires a silence now and keeps its record, listed with status=all", async () => {
@@ -149,12 +243,21 @@ describe("GET /api/silences and DELETE /api/silences/{id}", () => {
 
     const res = await h.expire(request("DELETE", `/${created.id}`, { id: created.id }), context().ctx);
     expect(res.status).toBe(200);
-    expect(res.jsonBody).toMatchObject({ id: created.id, status: "expired", expiredAt: NOW.toISOString(), endsAt: at(150).toISOString(), createdBy: "alice" });
+    expect(res.jsonBody).toMatchObject({
+      id: created.id,
+      status: "expired",
+      expiredAt: NOW.toISOString(),
+      endsAt: at(150).toISOString(),
+      createdBy: "alice",
+    });
 
     const listed = await h.list(request("GET", ""), context().ctx);
     expect(listed.jsonBody).toMatchObject({ silences: [] });
     const all = await h.list(request("GET", "?status=all"), context().ctx);
-    expect(all.jsonBody).toMatchObject({ silences: [{ id: created.id, status: "expired", comment: "rotating the app's role assignments" }], unreadable: [] });
+    expect(all.jsonBody).toMatchObject({
+      silences: [{ id: created.id, status: "expired", comment: "rotating the app's role assignments" }],
+      unreadable: [],
+    });
 
     // Again: nothing to do, same answer.
     const again = await h.expire(request("DELETE", `/${created.id}`, { id: created.id }), context().ctx);
@@ -164,7 +267,9 @@ describe("GET /api/silences and DELETE /api/silences/{id}", () => {
   it("cancels a maintenance window before it starts", async () => {
     const { rt } = runtime();
     const h = createSilencesHandlers(() => rt);
-    const window = (await h.create(request("POST", "", { body: { ...deploy, startsAt: at(600).toISOString() } }), context().ctx)).jsonBody as SilenceView;
+    const window = (
+      await h.create(request("POST", "", { body: { ...deploy, startsAt: at(600).toISOString() } }), context().ctx)
+    ).jsonBody as SilenceView;
     const res = await h.expire(request("DELETE", `/${window.id}`, { id: window.id }), context().ctx);
     expect(res.jsonBody).toMatchObject({ status: "expired" });
     expect((await h.list(request("GET", "?status=scheduled"), context().ctx)).jsonBody).toMatchObject({ silences: [] });
@@ -174,13 +279,21 @@ describe("GET /api/silences and DELETE /api/silences/{id}", () => {
     const { rt } = runtime();
     const expire = createSilencesHandlers(() => rt).expire;
     const unknown = "3f2b8c1e-5d4a-4e6f-9a7b-1c2d3e4f5a6b";
-    expect(await expire(request("DELETE", `/${unknown}`, { id: unknown }), context().ctx)).toMatchObject({ status: 404, jsonBody: { error: `no silence ${unknown}` } });
-    expect(await expire(request("DELETE", "/kv-app", { id: "kv-app" }), context().ctx)).toMatchObject({ status: 400, jsonBody: { problems: ['id: expected a silence ID (a UUID) (got "kv-app")'] } });
+    expect(await expire(request("DELETE", `/${unknown}`, { id: unknown }), context().ctx)).toMatchObject({
+      status: 404,
+      jsonBody: { error: `no silence ${unknown}` },
+    });
+    expect(await expire(request("DELETE", "/kv-app", { id: "kv-app" }), context().ctx)).toMatchObject({
+      status: 400,
+      jsonBody: { problems: ['id: expected a silence ID (a UUID) (got "kv-app")'] },
+    });
   });
 
   it("expires it even when someone else wrote the silence between the read and the write", async () => {
     const { rt } = runtime();
-    const created = (await createSilencesHandlers(() => rt).create(request("POST", "", { body: deploy }), context().ctx)).jsonBody as SilenceView;
+    const created = (
+      await createSilencesHandlers(() => rt).create(request("POST", "", { body: deploy }), context().ctx)
+    ).jsonBody as SilenceView;
     let raced = false;
     const racing: SilenceStore = {
       ...rt.silences,
@@ -188,22 +301,43 @@ describe("GET /api/silences and DELETE /api/silences/{id}", () => {
         const found = await rt.silences.get(id);
         if (!raced && found.status === "found") {
           raced = true;
-          expect((await rt.silences.save({ ...found.stored.value, comment: "extended by bob" }, found.stored.etag)).status).toBe("saved");
+          expect(
+            (await rt.silences.save({ ...found.stored.value, comment: "extended by bob" }, found.stored.etag)).status,
+          ).toBe("saved");
         }
         return found;
       },
     };
-    const res = await createSilencesHandlers(() => ({ ...rt, silences: racing })).expire(request("DELETE", `/${created.id}`, { id: created.id }), context().ctx);
+    const res = await createSilencesHandlers(() => ({ ...rt, silences: racing })).expire(
+      request("DELETE", `/${created.id}`, { id: created.id }),
+      context().ctx,
+    );
     expect(res).toMatchObject({ status: 200, jsonBody: { status: "expired", comment: "extended by bob" } });
   });
 
   it("refuses other methods with 405 and answers 503 when the store fails", async () => {
     const { rt } = runtime();
     const h = createSilencesHandlers(() => rt);
-    expect(await h.expire(request("POST", "/x", { id: "x" }), context().ctx)).toMatchObject({ status: 405, headers: { allow: "DELETE" } });
-    expect(await h.create(request("PUT", ""), context().ctx)).toMatchObject({ status: 405, headers: { allow: "POST" } });
-    const down: SilenceStore = { ...rt.silences, list: () => Promise.reject(new Error("getaddrinfo ENOTFOUND stvaultwatch.table.core.windows.net")) };
+    expect(await h.expire(request("POST", "/x", { id: "x" }), context().ctx)).toMatchObject({
+      status: 405,
+      headers: { allow: "DELETE" },
+    });
+    expect(await h.create(request("PUT", ""), context().ctx)).toMatchObject({
+      status: 405,
+      headers: { allow: "POST" },
+    });
+    const down: SilenceStore = {
+      ...rt.silences,
+      list: () => Promise.reject(new Error("getaddrinfo ENOTFOUND stvaultwatch.table.core.windows.net")),
+    };
     const res = await createSilencesHandlers(() => ({ ...rt, silences: down })).list(request("GET", ""), context().ctx);
-    expect(res).toMatchObject({ status: 503, jsonBody: { error: "unavailable", reason: "the state store could not be read or written: getaddrinfo ENOTFOUND stvaultwatch.table.core.windows.net" } });
+    expect(res).toMatchObject({
+      status: 503,
+      jsonBody: {
+        error: "unavailable",
+        reason:
+          "the state store could not be read or written: getaddrinfo ENOTFOUND stvaultwatch.table.core.windows.net",
+      },
+    });
   });
 });

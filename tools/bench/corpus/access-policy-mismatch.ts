@@ -9,7 +9,11 @@ const PORTAL = IDENTITIES.portal;
 const KV = VAULTS.billing;
 
 /** An access policy that lets a principal read secrets (az keyvault set-policy --secret-permissions get list). */
-const readSecrets = (objectId: string) => ({ tenantId: TENANT, objectId, permissions: { secrets: ["get", "list"], keys: [], certificates: [] } });
+const readSecrets = (objectId: string) => ({
+  tenantId: TENANT,
+  objectId,
+  permissions: { secrets: ["get", "list"], keys: [], certificates: [] },
+});
 
 /**
  * Functions playbook H4 and the "Verify Before Switching" warning; Key Vault troubleshooting
@@ -38,7 +42,13 @@ export function accessPolicyMismatch(): ScenarioFileInput {
     billingList: tm.kvSeries("billing-list", KV, BILLING, "SecretList"),
     portalGet: tm.kvSeries("portal-get", KV, PORTAL, "SecretGet"),
     billingKvCalls: tm.dependencySeries("billing-to-kv", BILLING.name, KV.host, "Azure Key Vault", "keyvault"),
-    billingBlobCalls: tm.dependencySeries("billing-to-blob", BILLING.name, "stbillingprod.blob.core.windows.net", "Azure blob", "storage"),
+    billingBlobCalls: tm.dependencySeries(
+      "billing-to-blob",
+      BILLING.name,
+      "stbillingprod.blob.core.windows.net",
+      "Azure blob",
+      "storage",
+    ),
     portalKvCalls: tm.dependencySeries("portal-to-kv", PORTAL.name, KV.host, "Azure Key Vault", "keyvault"),
   };
   for (const t of binsBetween(historyFrom, end)) {
@@ -53,7 +63,11 @@ export function accessPolicyMismatch(): ScenarioFileInput {
     tm.kv(t, series.billingList, { succeeded: list.ok, forbiddenRbac: list.failed });
     const portal = healthy(portalGet, t);
     tm.kv(t, series.portalGet, portal);
-    tm.dependency(t, series.billingKvCalls, { succeeded: get.ok + list.ok, forbidden: get.failed + list.failed, otherFailures: notFound });
+    tm.dependency(t, series.billingKvCalls, {
+      succeeded: get.ok + list.ok,
+      forbidden: get.failed + list.failed,
+      otherFailures: notFound,
+    });
     tm.dependency(t, series.billingBlobCalls, { succeeded: Math.round(requests(billingGet, t) * 0.6) });
     tm.dependency(t, series.portalKvCalls, { succeeded: portal.succeeded ?? 0 });
   }
@@ -77,11 +91,24 @@ export function accessPolicyMismatch(): ScenarioFileInput {
         { name: PORTAL.name, identities: [PORTAL], critical: true, hasFallback: false },
       ]),
       // The migration plan listed app-portal's role; func-billing was left out of it, hence no expectation.
-      CONTROL_PLANE_CONFIG: controlPlaneConfig([KV], [{ identity: PORTAL, expect: [KV] }, { identity: BILLING, expect: [] }]),
+      CONTROL_PLANE_CONFIG: controlPlaneConfig(
+        [KV],
+        [
+          { identity: PORTAL, expect: [KV] },
+          { identity: BILLING, expect: [] },
+        ],
+      ),
     },
     telemetry: tm,
-    activity: [vaultWrite(switched, KV, "platform-team@contoso.com"), vaultWrite(reverted, KV, "platform-team@contoso.com")],
-    controlPlane: [snapshot(historyFrom, onPolicies, grants), snapshot(switched, onRbac, grants), snapshot(reverted, onPolicies, grants)],
+    activity: [
+      vaultWrite(switched, KV, "platform-team@contoso.com"),
+      vaultWrite(reverted, KV, "platform-team@contoso.com"),
+    ],
+    controlPlane: [
+      snapshot(historyFrom, onPolicies, grants),
+      snapshot(switched, onRbac, grants),
+      snapshot(reverted, onPolicies, grants),
+    ],
     incidents: [
       truth({
         name: "billing-policy-ignored-after-rbac-switch",

@@ -14,7 +14,9 @@ export function main(root = process.cwd()): void {
     mkdirSync(dirname(file), { recursive: true });
     const text = renderScenario(s);
     writeFileSync(file, text);
-    process.stdout.write(`${scenarioPath(s.name)}: ${(s.timeline ?? []).length} bins, ${(text.length / 1024).toFixed(0)} KiB\n`);
+    process.stdout.write(
+      `${scenarioPath(s.name)}: ${(s.timeline ?? []).length} bins, ${(text.length / 1024).toFixed(0)} KiB\n`,
+    );
   }
 }
 

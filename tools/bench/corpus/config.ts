@@ -18,7 +18,12 @@ export interface AppEntry {
 export function monitorConfig(apps: AppEntry[]): Record<string, unknown> {
   return {
     apiVersion: "vaultwatch/v1",
-    apps: apps.map((a) => ({ name: a.name, identities: a.identities.map((i) => i.name), critical: a.critical, hasFallback: a.hasFallback })),
+    apps: apps.map((a) => ({
+      name: a.name,
+      identities: a.identities.map((i) => i.name),
+      critical: a.critical,
+      hasFallback: a.hasFallback,
+    })),
   };
 }
 
@@ -51,7 +56,11 @@ export interface Grant {
 }
 
 /** What Resource Manager shows from `at` on: the vaults (with property overrides) and Secrets User grants. */
-export function snapshot(at: number, vaults: { vault: Vault; properties?: Record<string, unknown> }[], grants: Grant[]): SnapshotInput {
+export function snapshot(
+  at: number,
+  vaults: { vault: Vault; properties?: Record<string, unknown> }[],
+  grants: Grant[],
+): SnapshotInput {
   return {
     at: iso(at),
     vaults: vaults.map((v) => ({ id: v.vault.id, ...(v.properties ? { properties: v.properties } : {}) })),
@@ -65,7 +74,13 @@ export function snapshot(at: number, vaults: { vault: Vault; properties?: Record
 }
 
 /** A Key Vault Secrets User assignment written or deleted on a vault, as AzureActivity records it. */
-export function roleChange(at: number, kind: "write" | "delete", v: Vault, principalId: string, caller: string): ActivityInput {
+export function roleChange(
+  at: number,
+  kind: "write" | "delete",
+  v: Vault,
+  principalId: string,
+  caller: string,
+): ActivityInput {
   return {
     at: iso(at),
     operation: `Microsoft.Authorization/roleAssignments/${kind}`,
@@ -86,9 +101,16 @@ export function vaultWrite(at: number, v: Vault, caller: string): ActivityInput 
   return { at: iso(at), operation: "Microsoft.KeyVault/vaults/write", scope: v.id, caller };
 }
 
-export function truth(t: Omit<TruthInput, "cause" | "onset" | "recovered"> & { cause?: number; onset: number; recovered: number }): TruthInput {
+export function truth(
+  t: Omit<TruthInput, "cause" | "onset" | "recovered"> & { cause?: number; onset: number; recovered: number },
+): TruthInput {
   const { cause, ...rest } = t;
-  return { ...rest, ...(cause !== undefined ? { cause: iso(cause) } : {}), onset: iso(t.onset), recovered: iso(t.recovered) };
+  return {
+    ...rest,
+    ...(cause !== undefined ? { cause: iso(cause) } : {}),
+    onset: iso(t.onset),
+    recovered: iso(t.recovered),
+  };
 }
 
 /** The common frame of a corpus scenario: format, schema link, workspace, telemetry. */

@@ -52,7 +52,13 @@ export function detachedUami(): ScenarioFileInput {
     anonymousGet: tm.kvSeries("anonymous-get", KV, undefined),
     portalGet: tm.kvSeries("portal-get", KV, PORTAL),
     paymentsKv: tm.dependencySeries("payments-to-kv", APP, KV.host, "Azure Key Vault", "keyvault"),
-    paymentsBus: tm.dependencySeries("payments-to-servicebus", APP, "sb-payments-prod.servicebus.windows.net", "Azure Service Bus", "servicebus"),
+    paymentsBus: tm.dependencySeries(
+      "payments-to-servicebus",
+      APP,
+      "sb-payments-prod.servicebus.windows.net",
+      "Azure Service Bus",
+      "servicebus",
+    ),
     paymentsPsp: tm.dependencySeries("payments-to-psp", APP, "api.psp.contoso-payments.net", "HTTP", "other"),
     notFound: tm.traceSeries("payments-uami-not-found", APP, "uami-not-found"),
     listener: tm.startupSeries("payments-listener", APP, TRIGGER),
@@ -92,7 +98,10 @@ export function detachedUami(): ScenarioFileInput {
       ]),
     },
     telemetry: tm,
-    activity: [siteIdentityWrite(detached, SITE, "platform-pipeline@contoso.com"), siteIdentityWrite(reattached, SITE, "oncall@contoso.com")],
+    activity: [
+      siteIdentityWrite(detached, SITE, "platform-pipeline@contoso.com"),
+      siteIdentityWrite(reattached, SITE, "oncall@contoso.com"),
+    ],
     incidents: [
       truth({
         name: "payments-uami-detached",

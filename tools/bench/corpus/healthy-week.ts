@@ -1,6 +1,32 @@
 import type { ScenarioFileInput } from "../../scenario/format.js";
-import { APP_TABLES, controlPlaneConfig, monitorConfig, roleChange, scenario, siteIdentityWrite, snapshot, type Grant } from "./config.js";
-import { BIN, binsBetween, DAY, HOUR, IDENTITIES, MINUTE, OFFICE, SHOPPING, siteId, sparse, unit, utc, VAULTS, type DailyShape, type Identity, type Vault } from "./shared.js";
+import {
+  APP_TABLES,
+  controlPlaneConfig,
+  monitorConfig,
+  roleChange,
+  scenario,
+  siteIdentityWrite,
+  snapshot,
+  type Grant,
+} from "./config.js";
+import {
+  BIN,
+  binsBetween,
+  DAY,
+  HOUR,
+  IDENTITIES,
+  MINUTE,
+  OFFICE,
+  SHOPPING,
+  siteId,
+  sparse,
+  unit,
+  utc,
+  VAULTS,
+  type DailyShape,
+  type Identity,
+  type Vault,
+} from "./shared.js";
 import { Telemetry } from "./timeline.js";
 import { healthy, type Caller } from "./traffic.js";
 
@@ -43,7 +69,8 @@ export function healthyWeek(): ScenarioFileInput {
     const r = restarts.find((x) => x.app === app && t >= x.at - (x.at % BIN) && t < x.at - (x.at % BIN) + 2 * BIN);
     return !r ? 1 : t < r.at - (r.at % BIN) + BIN ? 3 : 1.8;
   };
-  const restartedIn = (app: Restart["app"], t: number) => restarts.some((r) => r.app === app && r.at >= t && r.at < t + BIN);
+  const restartedIn = (app: Restart["app"], t: number) =>
+    restarts.some((r) => r.app === app && r.at >= t && r.at < t + BIN);
 
   const callers = {
     orders: { key: "orders/kv-orders-prod", peak: 240, shape: SHOPPING },
@@ -70,7 +97,13 @@ export function healthyWeek(): ScenarioFileInput {
     anonBilling: kv("anonymous-billing", VAULTS.billing, undefined),
     anonPortal: kv("anonymous-portal", VAULTS.portal, undefined),
     ordersKv: tm.dependencySeries("orders-to-kv", "func-orders", VAULTS.orders.host, "Azure Key Vault", "keyvault"),
-    ordersBus: tm.dependencySeries("orders-to-servicebus", "func-orders", "sb-orders-prod.servicebus.windows.net", "Azure Service Bus", "servicebus"),
+    ordersBus: tm.dependencySeries(
+      "orders-to-servicebus",
+      "func-orders",
+      "sb-orders-prod.servicebus.windows.net",
+      "Azure Service Bus",
+      "servicebus",
+    ),
     portalKv: tm.dependencySeries("portal-to-kv", PORTAL.name, VAULTS.portal.host, "Azure Key Vault", "keyvault"),
   };
 
@@ -95,11 +128,13 @@ export function healthyWeek(): ScenarioFileInput {
     tm.dependency(t, s.portalKv, { succeeded: portal.succeeded, otherFailures: portal.other });
 
     tm.kv(t, s.reports, { succeeded: reportsCalls(t) });
-    if (t >= reportsOnPortalGranted + 20 * MINUTE) tm.kv(t, s.reportsOnPortal, { succeeded: sparse(callers.reportsOnPortal.key, t, 0.5 * officeHours(t)) });
+    if (t >= reportsOnPortalGranted + 20 * MINUTE)
+      tm.kv(t, s.reportsOnPortal, { succeeded: sparse(callers.reportsOnPortal.key, t, 0.5 * officeHours(t)) });
 
     // A client's first call after a cold start goes out before its token is ready: a few 401s
     // with no caller per restart (the token-less challenge itself is left out by the query).
-    const benign = (app: Restart["app"]) => (restartedIn(app, t) ? 2 + Math.floor(unit(`${app}/benign-401`, t) * 4) : 0);
+    const benign = (app: Restart["app"]) =>
+      restartedIn(app, t) ? 2 + Math.floor(unit(`${app}/benign-401`, t) * 4) : 0;
     tm.kv(t, s.anonOrders, { unauthorized: benign("orders") });
     tm.kv(t, s.anonBilling, { unauthorized: benign("billing") });
     tm.kv(t, s.anonPortal, { unauthorized: benign("portal") });
@@ -146,7 +181,11 @@ export function healthyWeek(): ScenarioFileInput {
       roleChange(canaryGranted, "write", VAULTS.orders, CANARY.objectId, "platform-team@contoso.com"),
       roleChange(reportsOnPortalGranted, "write", VAULTS.portal, REPORTS.objectId, "reports-team@contoso.com"),
     ],
-    controlPlane: [snapshot(historyFrom, shown, grants), snapshot(canaryGranted, shown, withCanary), snapshot(reportsOnPortalGranted, shown, withReportsOnPortal)],
+    controlPlane: [
+      snapshot(historyFrom, shown, grants),
+      snapshot(canaryGranted, shown, withCanary),
+      snapshot(reportsOnPortalGranted, shown, withReportsOnPortal),
+    ],
     incidents: [],
   });
 }

@@ -54,7 +54,10 @@ export function lowTrafficApp(): ScenarioFileInput {
     tm.kv(t, s.portalGet, healthy(portal, t));
   }
 
-  const grants = [{ vault: KV, principalId: REPORTS.objectId }, { vault: VAULTS.portal, principalId: PORTAL.objectId }];
+  const grants = [
+    { vault: KV, principalId: REPORTS.objectId },
+    { vault: VAULTS.portal, principalId: PORTAL.objectId },
+  ];
   const vaults = [{ vault: KV }, { vault: VAULTS.portal }];
   return scenario({
     name: "low-traffic-app",
@@ -69,10 +72,13 @@ export function lowTrafficApp(): ScenarioFileInput {
         { name: REPORTS.name, identities: [REPORTS], critical: false, hasFallback: false },
         { name: PORTAL.name, identities: [PORTAL], critical: true, hasFallback: false },
       ]),
-      CONTROL_PLANE_CONFIG: controlPlaneConfig([KV, VAULTS.portal], [
-        { identity: REPORTS, expect: [KV] },
-        { identity: PORTAL, expect: [VAULTS.portal] },
-      ]),
+      CONTROL_PLANE_CONFIG: controlPlaneConfig(
+        [KV, VAULTS.portal],
+        [
+          { identity: REPORTS, expect: [KV] },
+          { identity: PORTAL, expect: [VAULTS.portal] },
+        ],
+      ),
     },
     telemetry: tm,
     activity: [
@@ -81,7 +87,11 @@ export function lowTrafficApp(): ScenarioFileInput {
     ],
     controlPlane: [
       snapshot(historyFrom, vaults, grants),
-      snapshot(deleted, vaults, grants.filter((g) => g.principalId !== REPORTS.objectId)),
+      snapshot(
+        deleted,
+        vaults,
+        grants.filter((g) => g.principalId !== REPORTS.objectId),
+      ),
       snapshot(regranted, vaults, grants),
     ],
     incidents: [

@@ -58,7 +58,11 @@ export function miEndpointUnreachable(): ScenarioFileInput {
     // Dropped packets end as connection failures, the slower ones as timeouts.
     const attempts = 2 * failed;
     const timeouts = Math.round(attempts * 0.3);
-    tm.dependency(t, s.ledgerImds, { succeeded: sparse(`${ledger.key}/imds`, t, 0.25), connectionFailures: attempts - timeouts, timeouts });
+    tm.dependency(t, s.ledgerImds, {
+      succeeded: sparse(`${ledger.key}/imds`, t, 0.25),
+      connectionFailures: attempts - timeouts,
+      timeouts,
+    });
     tm.dependency(t, s.ledgerSql, { succeeded: 2 * ok });
     tm.trace(t, s.miUnavailable, failed, MI_UNAVAILABLE);
     tm.kv(t, s.billingGet, healthy(billing, t));

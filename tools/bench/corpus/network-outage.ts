@@ -38,8 +38,20 @@ export function networkOutage(): ScenarioFileInput {
     ordersGet: tm.kvSeries("orders-get", KV, ORDERS),
     billingGet: tm.kvSeries("billing-get", KV, BILLING),
     ordersKv: tm.dependencySeries("orders-to-kv", APP, KV.host, "Azure Key Vault", "keyvault"),
-    ordersBus: tm.dependencySeries("orders-to-servicebus", APP, "sb-orders-prod.servicebus.windows.net", "Azure Service Bus", "servicebus"),
-    ordersBlob: tm.dependencySeries("orders-to-blob", APP, "stordersprod.blob.core.windows.net", "Azure blob", "storage"),
+    ordersBus: tm.dependencySeries(
+      "orders-to-servicebus",
+      APP,
+      "sb-orders-prod.servicebus.windows.net",
+      "Azure Service Bus",
+      "servicebus",
+    ),
+    ordersBlob: tm.dependencySeries(
+      "orders-to-blob",
+      APP,
+      "stordersprod.blob.core.windows.net",
+      "Azure blob",
+      "storage",
+    ),
   };
   for (const t of binsBetween(historyFrom, end)) {
     const n = requests(orders, t);
@@ -88,7 +100,11 @@ export function networkOutage(): ScenarioFileInput {
  * about 2.5 times. Of the attempts without an answer 55% time out, 40% fail to connect and 5% get
  * a 502/503 from the firewall. `forbidden` answered calls were refused by the vault.
  */
-function calls(n: number, lost: number, forbidden: number): Required<Pick<DependencyCounts, "succeeded" | "forbidden" | "timeouts" | "connectionFailures" | "serverErrors">> {
+function calls(
+  n: number,
+  lost: number,
+  forbidden: number,
+): Required<Pick<DependencyCounts, "succeeded" | "forbidden" | "timeouts" | "connectionFailures" | "serverErrors">> {
   const unanswered = Math.round(n * lost * 2.5);
   const timeouts = Math.round(unanswered * 0.55);
   const serverErrors = Math.round(unanswered * 0.05);

@@ -55,10 +55,13 @@ export function rbacRemoval(): ScenarioFileInput {
     tables: AUDIT_TABLES,
     settings: {
       CRITICAL_IDENTITIES: [ORDERS.name],
-      CONTROL_PLANE_CONFIG: controlPlaneConfig([KV], [
-        { identity: ORDERS, expect: [KV] },
-        { identity: BILLING, expect: [KV] },
-      ]),
+      CONTROL_PLANE_CONFIG: controlPlaneConfig(
+        [KV],
+        [
+          { identity: ORDERS, expect: [KV] },
+          { identity: BILLING, expect: [KV] },
+        ],
+      ),
     },
     telemetry: tm,
     activity: [
@@ -67,7 +70,11 @@ export function rbacRemoval(): ScenarioFileInput {
     ],
     controlPlane: [
       snapshot(historyFrom, vaults, granted),
-      snapshot(at("01:00"), vaults, granted.filter((g) => g.principalId !== ORDERS.objectId)),
+      snapshot(
+        at("01:00"),
+        vaults,
+        granted.filter((g) => g.principalId !== ORDERS.objectId),
+      ),
       snapshot(restored, vaults, granted),
     ],
     incidents: [

@@ -12,11 +12,26 @@ export function renderScenario(s: ScenarioFileInput): string {
 }
 
 function field(key: string, v: unknown): string {
-  if (Array.isArray(v)) return lines(v.map((e) => JSON.stringify(e)), "[", "]");
-  if (key === "series") return lines(Object.entries(v as Record<string, unknown>).map(([k, s]) => `${JSON.stringify(k)}: ${JSON.stringify(s)}`), "{", "}");
+  if (Array.isArray(v))
+    return lines(
+      v.map((e) => JSON.stringify(e)),
+      "[",
+      "]",
+    );
+  if (key === "series")
+    return lines(
+      Object.entries(v as Record<string, unknown>).map(([k, s]) => `${JSON.stringify(k)}: ${JSON.stringify(s)}`),
+      "{",
+      "}",
+    );
   if (key === "truth") {
     const incidents = (v as { incidents?: unknown[] }).incidents ?? [];
-    return `{\n    "incidents": ${lines(incidents.map((e) => JSON.stringify(e)), "[", "]", "  ")}\n  }`;
+    return `{\n    "incidents": ${lines(
+      incidents.map((e) => JSON.stringify(e)),
+      "[",
+      "]",
+      "  ",
+    )}\n  }`;
   }
   return JSON.stringify(v, null, 2).replace(/\n/g, "\n  ");
 }

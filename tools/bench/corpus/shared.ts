@@ -16,7 +16,8 @@ export const ROLE = {
 } as const;
 
 /** The role definition ID as AzureActivity records it in a role assignment's body. */
-export const roleDefinitionId = (guid: string) => `/subscriptions/${SUBSCRIPTION}/providers/Microsoft.Authorization/roleDefinitions/${guid}`;
+export const roleDefinitionId = (guid: string) =>
+  `/subscriptions/${SUBSCRIPTION}/providers/Microsoft.Authorization/roleDefinitions/${guid}`;
 
 export interface Vault {
   name: string;
@@ -27,7 +28,11 @@ export interface Vault {
 }
 
 export function vault(resourceGroup: string, name: string): Vault {
-  return { name, id: `/subscriptions/${SUBSCRIPTION}/resourceGroups/${resourceGroup}/providers/Microsoft.KeyVault/vaults/${name}`, host: `${name}.vault.azure.net` };
+  return {
+    name,
+    id: `/subscriptions/${SUBSCRIPTION}/resourceGroups/${resourceGroup}/providers/Microsoft.KeyVault/vaults/${name}`,
+    host: `${name}.vault.azure.net`,
+  };
 }
 
 export const VAULTS = {
@@ -53,33 +58,91 @@ export interface Identity {
 
 function userAssigned(resourceGroup: string, name: string, objectId: string, clientId: string): Identity {
   return {
-    name, objectId, clientId, kind: "user-assigned",
+    name,
+    objectId,
+    clientId,
+    kind: "user-assigned",
     resourceId: `/subscriptions/${SUBSCRIPTION}/resourcegroups/${resourceGroup}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${name}`,
   };
 }
 
 function systemAssigned(resourceGroup: string, site: string, objectId: string, clientId: string): Identity {
-  return { name: site, objectId, clientId, kind: "system-assigned", resourceId: `/subscriptions/${SUBSCRIPTION}/resourcegroups/${resourceGroup}/providers/Microsoft.Web/sites/${site}` };
+  return {
+    name: site,
+    objectId,
+    clientId,
+    kind: "system-assigned",
+    resourceId: `/subscriptions/${SUBSCRIPTION}/resourcegroups/${resourceGroup}/providers/Microsoft.Web/sites/${site}`,
+  };
 }
 
 // Object and client IDs are fixed GUIDs, so regenerating the corpus never changes them.
 export const IDENTITIES = {
-  orders: userAssigned("rg-orders-prod", "id-func-orders", "7d4c2a91-3f5e-4b8a-9c61-0e2f5a7b8c93", "c1f0e6d2-8a4b-4c3e-9f7a-2b5d6e8f0a14"),
-  orders2026: userAssigned("rg-orders-prod", "id-func-orders-2026", "0d7f3b9e-4a2c-4c8e-9b6d-5a7c9e1f3b18", "f8b0d2e4-6c8e-4a1b-b3d5-8e0a2c4e6f29"),
-  ordersCanary: userAssigned("rg-orders-prod", "id-func-orders-canary", "1e8a4c0f-5b3d-4d9f-a7c1-6b8d0f2a4c30", "0a2c4e6f-7d9f-4b1c-8e3a-9f1b3d5f7a41"),
-  billing: systemAssigned("rg-billing-prod", "func-billing", "2e9b7c4d-6a1f-4e3b-8d5c-9f0a1b2c3d4e", "5f6a7b8c-9d0e-4f1a-2b3c-4d5e6f7a8b9c"),
-  portal: systemAssigned("rg-portal-prod", "app-portal", "9a3e5c71-2b4d-4f6e-8a0c-1d3f5b7e9a20", "3c5e7a91-4b6d-4e8f-9a1c-2e4f6a8c0b31"),
-  notify: userAssigned("rg-shared-prod", "id-func-notify", "41b7d2e8-6c3a-4f95-b0d1-8e2a4c6f9b13", "8e1f3a5c-7b9d-4c2e-a4f6-0b8d2e4a6c57"),
-  ledger: userAssigned("rg-ledger-prod", "id-ledger-sync", "5c8a1e3f-9d2b-4a6c-8e0f-3b5d7a9c1e42", "b2d4f6a8-1c3e-4b5d-9f7a-6e8c0a2d4f63"),
-  reports: systemAssigned("rg-reports-prod", "func-reports", "6e2c9a4b-1f3d-4b7e-a5c8-2d4f6b8e0a74", "d4f6b8e0-3a5c-4d7e-8f1b-5c7e9a1b3d85"),
-  payments: userAssigned("rg-payments-prod", "id-func-payments", "8f4a2c6e-3b1d-4e9a-b7c5-4f6a8c0e2b96", "e6a8c0e2-5b7d-4f9a-a1c3-7d9f1b3d5e07"),
+  orders: userAssigned(
+    "rg-orders-prod",
+    "id-func-orders",
+    "7d4c2a91-3f5e-4b8a-9c61-0e2f5a7b8c93",
+    "c1f0e6d2-8a4b-4c3e-9f7a-2b5d6e8f0a14",
+  ),
+  orders2026: userAssigned(
+    "rg-orders-prod",
+    "id-func-orders-2026",
+    "0d7f3b9e-4a2c-4c8e-9b6d-5a7c9e1f3b18",
+    "f8b0d2e4-6c8e-4a1b-b3d5-8e0a2c4e6f29",
+  ),
+  ordersCanary: userAssigned(
+    "rg-orders-prod",
+    "id-func-orders-canary",
+    "1e8a4c0f-5b3d-4d9f-a7c1-6b8d0f2a4c30",
+    "0a2c4e6f-7d9f-4b1c-8e3a-9f1b3d5f7a41",
+  ),
+  billing: systemAssigned(
+    "rg-billing-prod",
+    "func-billing",
+    "2e9b7c4d-6a1f-4e3b-8d5c-9f0a1b2c3d4e",
+    "5f6a7b8c-9d0e-4f1a-2b3c-4d5e6f7a8b9c",
+  ),
+  portal: systemAssigned(
+    "rg-portal-prod",
+    "app-portal",
+    "9a3e5c71-2b4d-4f6e-8a0c-1d3f5b7e9a20",
+    "3c5e7a91-4b6d-4e8f-9a1c-2e4f6a8c0b31",
+  ),
+  notify: userAssigned(
+    "rg-shared-prod",
+    "id-func-notify",
+    "41b7d2e8-6c3a-4f95-b0d1-8e2a4c6f9b13",
+    "8e1f3a5c-7b9d-4c2e-a4f6-0b8d2e4a6c57",
+  ),
+  ledger: userAssigned(
+    "rg-ledger-prod",
+    "id-ledger-sync",
+    "5c8a1e3f-9d2b-4a6c-8e0f-3b5d7a9c1e42",
+    "b2d4f6a8-1c3e-4b5d-9f7a-6e8c0a2d4f63",
+  ),
+  reports: systemAssigned(
+    "rg-reports-prod",
+    "func-reports",
+    "6e2c9a4b-1f3d-4b7e-a5c8-2d4f6b8e0a74",
+    "d4f6b8e0-3a5c-4d7e-8f1b-5c7e9a1b3d85",
+  ),
+  payments: userAssigned(
+    "rg-payments-prod",
+    "id-func-payments",
+    "8f4a2c6e-3b1d-4e9a-b7c5-4f6a8c0e2b96",
+    "e6a8c0e2-5b7d-4f9a-a1c3-7d9f1b3d5e07",
+  ),
 } as const;
 
 /** An Entra ID group that holds a vault role for its members (stale-token-identity-swap). */
-export const ORDERS_READERS_GROUP = { name: "grp-kv-orders-readers", objectId: "3a9c5e1b-7d4f-4a2e-8c6b-0e2a4c6e8a52" } as const;
+export const ORDERS_READERS_GROUP = {
+  name: "grp-kv-orders-readers",
+  objectId: "3a9c5e1b-7d4f-4a2e-8c6b-0e2a4c6e8a52",
+} as const;
 
 /** An App Service / Functions site: the resource an identity change is written to. */
-export const siteId = (resourceGroup: string, site: string) => `/subscriptions/${SUBSCRIPTION}/resourceGroups/${resourceGroup}/providers/Microsoft.Web/sites/${site}`;
+export const siteId = (resourceGroup: string, site: string) =>
+  `/subscriptions/${SUBSCRIPTION}/resourceGroups/${resourceGroup}/providers/Microsoft.Web/sites/${site}`;
 
 // ---------------------------------------------------------------------------------------------
 // Time

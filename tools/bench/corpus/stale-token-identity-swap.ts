@@ -1,6 +1,25 @@
 import type { ScenarioFileInput } from "../../scenario/format.js";
-import { APP_TABLES, controlPlaneConfig, monitorConfig, scenario, siteIdentityWrite, snapshot, truth } from "./config.js";
-import { between, binShare, binsBetween, IDENTITIES, MINUTE, ORDERS_READERS_GROUP, SHOPPING, siteId, utc, VAULTS } from "./shared.js";
+import {
+  APP_TABLES,
+  controlPlaneConfig,
+  monitorConfig,
+  scenario,
+  siteIdentityWrite,
+  snapshot,
+  truth,
+} from "./config.js";
+import {
+  between,
+  binShare,
+  binsBetween,
+  IDENTITIES,
+  MINUTE,
+  ORDERS_READERS_GROUP,
+  SHOPPING,
+  siteId,
+  utc,
+  VAULTS,
+} from "./shared.js";
 import { Telemetry } from "./timeline.js";
 import { requests, split, type Caller } from "./traffic.js";
 
@@ -38,7 +57,13 @@ export function staleTokenIdentitySwap(): ScenarioFileInput {
     oldGet: tm.kvSeries("orders-get", KV, OLD),
     newGet: tm.kvSeries("orders-2026-get", KV, NEW),
     ordersKv: tm.dependencySeries("orders-to-kv", APP, KV.host, "Azure Key Vault", "keyvault"),
-    ordersBus: tm.dependencySeries("orders-to-servicebus", APP, "sb-orders-prod.servicebus.windows.net", "Azure Service Bus", "servicebus"),
+    ordersBus: tm.dependencySeries(
+      "orders-to-servicebus",
+      APP,
+      "sb-orders-prod.servicebus.windows.net",
+      "Azure Service Bus",
+      "servicebus",
+    ),
   };
   for (const t of binsBetween(historyFrom, end)) {
     const n = requests(orders, t);
@@ -68,10 +93,13 @@ export function staleTokenIdentitySwap(): ScenarioFileInput {
     tables: APP_TABLES,
     settings: {
       MONITOR_CONFIG: monitorConfig([{ name: APP, identities: [OLD, NEW], critical: true, hasFallback: false }]),
-      CONTROL_PLANE_CONFIG: controlPlaneConfig([KV], [
-        { identity: OLD, expect: [KV] },
-        { identity: NEW, expect: [KV], groupObjectIds: [ORDERS_READERS_GROUP.objectId] },
-      ]),
+      CONTROL_PLANE_CONFIG: controlPlaneConfig(
+        [KV],
+        [
+          { identity: OLD, expect: [KV] },
+          { identity: NEW, expect: [KV], groupObjectIds: [ORDERS_READERS_GROUP.objectId] },
+        ],
+      ),
     },
     telemetry: tm,
     activity: [siteIdentityWrite(swapped, SITE, "platform-pipeline@contoso.com")],

@@ -39,7 +39,8 @@ export function throttlingHotPath(): ScenarioFileInput {
 
   // Per minute: reads wanted, the limit's share of them served, the rest throttled and retried.
   const minute = (ms: number) => {
-    const pages = PAGE_VIEWS_PER_MINUTE * daily(ms, OFFICE) * (0.95 + 0.1 * unit("portal/pages", Math.floor(ms / MINUTE)));
+    const pages =
+      PAGE_VIEWS_PER_MINUTE * daily(ms, OFFICE) * (0.95 + 0.1 * unit("portal/pages", Math.floor(ms / MINUTE)));
     const wanted = uncached(ms) * pages * READS_PER_PAGE + (1 - uncached(ms)) * (requests(cached, ms) / 5);
     // Key Vault enforces the limit over sliding 10-second windows, so a saturated minute serves a
     // little under the nominal limit.
@@ -48,7 +49,9 @@ export function throttlingHotPath(): ScenarioFileInput {
     const throttled = (wanted - served) * 2.5;
     return { served, throttled };
   };
-  const throttledMinutes = binsBetween(historyFrom, end).flatMap((t) => [0, 1, 2, 3, 4].map((m) => t + m * MINUTE)).filter((ms) => minute(ms).throttled >= 1);
+  const throttledMinutes = binsBetween(historyFrom, end)
+    .flatMap((t) => [0, 1, 2, 3, 4].map((m) => t + m * MINUTE))
+    .filter((ms) => minute(ms).throttled >= 1);
 
   const tm = new Telemetry();
   const s = {

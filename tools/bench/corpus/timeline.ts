@@ -48,8 +48,17 @@ export class Telemetry {
     });
   }
 
-  dependencySeries(name: string, app: string, target: string, dependencyType: string, targetKind: "keyvault" | "storage" | "servicebus" | "other"): string {
-    return this.#define(name, { signal: "dependency-calls", dims: { appRoleName: app, target, dependencyType, targetKind } });
+  dependencySeries(
+    name: string,
+    app: string,
+    target: string,
+    dependencyType: string,
+    targetKind: "keyvault" | "storage" | "servicebus" | "other",
+  ): string {
+    return this.#define(name, {
+      signal: "dependency-calls",
+      dims: { appRoleName: app, target, dependencyType, targetKind },
+    });
   }
 
   traceSeries(name: string, app: string, errorClass: TraceClass): string {

@@ -41,7 +41,13 @@ export function wrongAudience(): ScenarioFileInput {
     notifyGet: tm.kvSeries("notify-get", KV, NOTIFY),
     portalGet: tm.kvSeries("portal-get", KV, PORTAL),
     notifyKv: tm.dependencySeries("notify-to-kv", APP, KV.host, "Azure Key Vault", "keyvault"),
-    notifyEmail: tm.dependencySeries("notify-to-acs", APP, "acs-notify-prod.europe.communication.azure.com", "HTTP", "other"),
+    notifyEmail: tm.dependencySeries(
+      "notify-to-acs",
+      APP,
+      "acs-notify-prod.europe.communication.azure.com",
+      "HTTP",
+      "other",
+    ),
     portalKv: tm.dependencySeries("portal-to-kv", PORTAL.name, KV.host, "Azure Key Vault", "keyvault"),
     audience: tm.traceSeries("notify-invalid-audience", APP, "invalid-audience"),
   };

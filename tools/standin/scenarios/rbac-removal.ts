@@ -46,7 +46,14 @@ export interface Scenario {
     workspaceResourceId: string;
     vaultResourceId: string;
     /** The role assignment the incident is about, and when it is missing. */
-    assignment: { principalId: string; principalName: string; roleDefinitionGuid: string; role: string; removedAt: Date; restoredAt: Date };
+    assignment: {
+      principalId: string;
+      principalName: string;
+      roleDefinitionGuid: string;
+      role: string;
+      removedAt: Date;
+      restoredAt: Date;
+    };
   };
 }
 
@@ -66,8 +73,14 @@ export function rbacRemovalScenario(day: Date): Scenario {
       const n = Math.floor(t / MINUTE);
       const events: AuditEvent[] = [];
       const orders = (status: number, count: number): AuditEvent => ({
-        minute, vaultResourceId: VAULT_ID, callerObjectId: ORDERS.objectId, callerAppId: ORDERS.appId,
-        callerResourceId: ORDERS.resourceId, operation: "SecretGet", status, count,
+        minute,
+        vaultResourceId: VAULT_ID,
+        callerObjectId: ORDERS.objectId,
+        callerAppId: ORDERS.appId,
+        callerResourceId: ORDERS.resourceId,
+        operation: "SecretGet",
+        status,
+        count,
       });
       const base = 20 + jitter(n, 5);
       if (t >= removed && t < restored) {
@@ -82,16 +95,37 @@ export function rbacRemovalScenario(day: Date): Scenario {
         events.push(orders(200, base));
       }
       events.push({
-        minute, vaultResourceId: VAULT_ID, callerObjectId: BILLING.objectId, callerAppId: BILLING.appId,
-        callerResourceId: BILLING.resourceId, operation: "SecretGet", status: 200, count: 6 + jitter(n + 7, 3),
+        minute,
+        vaultResourceId: VAULT_ID,
+        callerObjectId: BILLING.objectId,
+        callerAppId: BILLING.appId,
+        callerResourceId: BILLING.resourceId,
+        operation: "SecretGet",
+        status: 200,
+        count: 6 + jitter(n + 7, 3),
       });
       // The first call of an SDK client carries no token and gets 401 with a challenge: benign.
-      events.push({ minute, vaultResourceId: VAULT_ID, callerObjectId: "", callerAppId: "", callerResourceId: "", operation: "Authentication", status: 401, count: 2 });
+      events.push({
+        minute,
+        vaultResourceId: VAULT_ID,
+        callerObjectId: "",
+        callerAppId: "",
+        callerResourceId: "",
+        operation: "Authentication",
+        status: 401,
+        count: 2,
+      });
       // A secret that does not exist yet: 404s are not an access problem.
       if (n % 7 === 0) {
         events.push({
-          minute, vaultResourceId: VAULT_ID, callerObjectId: BILLING.objectId, callerAppId: BILLING.appId,
-          callerResourceId: BILLING.resourceId, operation: "SecretGet", status: 404, count: 1,
+          minute,
+          vaultResourceId: VAULT_ID,
+          callerObjectId: BILLING.objectId,
+          callerAppId: BILLING.appId,
+          callerResourceId: BILLING.resourceId,
+          operation: "SecretGet",
+          status: 404,
+          count: 1,
         });
       }
       return events;
@@ -106,14 +140,38 @@ export function rbacRemovalScenario(day: Date): Scenario {
     controlPlane: {
       workspaceResourceId: `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg-monitor/providers/Microsoft.OperationalInsights/workspaces/law-vaultwatch`,
       vaultResourceId: VAULT_ID,
-      assignment: { principalId: ORDERS.objectId, principalName: ORDERS.name, roleDefinitionGuid: "4633458b-17de-408a-b874-0445c86b69e6", role: "Key Vault Secrets User", removedAt: at(1, 0), restoredAt: at(1, 14) },
+      assignment: {
+        principalId: ORDERS.objectId,
+        principalName: ORDERS.name,
+        roleDefinitionGuid: "4633458b-17de-408a-b874-0445c86b69e6",
+        role: "Key Vault Secrets User",
+        removedAt: at(1, 0),
+        restoredAt: at(1, 14),
+      },
     },
     activity: [
-      { at: at(1, 0), operation: "Microsoft.Authorization/roleAssignments/delete", scope: VAULT_ID, principalId: ORDERS.objectId, roleDefinitionId: SECRETS_USER, caller: "deploy-pipeline@contoso.com" },
-      { at: at(1, 14), operation: "Microsoft.Authorization/roleAssignments/write", scope: VAULT_ID, principalId: ORDERS.objectId, roleDefinitionId: SECRETS_USER, caller: "oncall@contoso.com" },
+      {
+        at: at(1, 0),
+        operation: "Microsoft.Authorization/roleAssignments/delete",
+        scope: VAULT_ID,
+        principalId: ORDERS.objectId,
+        roleDefinitionId: SECRETS_USER,
+        caller: "deploy-pipeline@contoso.com",
+      },
+      {
+        at: at(1, 14),
+        operation: "Microsoft.Authorization/roleAssignments/write",
+        scope: VAULT_ID,
+        principalId: ORDERS.objectId,
+        roleDefinitionId: SECRETS_USER,
+        caller: "oncall@contoso.com",
+      },
     ],
     moments: [
-      { at: at(1, 0), text: `role assignment "Key Vault Secrets User" for ${ORDERS.name} on kv-orders-prod is deleted (AzureActivity: Microsoft.Authorization/roleAssignments/delete by deploy-pipeline)` },
+      {
+        at: at(1, 0),
+        text: `role assignment "Key Vault Secrets User" for ${ORDERS.name} on kv-orders-prod is deleted (AzureActivity: Microsoft.Authorization/roleAssignments/delete by deploy-pipeline)`,
+      },
       { at: at(1, 3), text: `${ORDERS.name} gets its first 403 from kv-orders-prod (SecretGet)` },
       { at: at(1, 14), text: `the role assignment is restored; propagation takes a few minutes` },
       { at: at(1, 20), text: `the last 403: ${ORDERS.name} reads its secrets again` },

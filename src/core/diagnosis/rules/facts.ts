@@ -1,7 +1,16 @@
 import type { SignalName, SignalRow } from "../../signals/signal-set.js";
 import { CHANGE_BEFORE_ONSET_MINUTES, DEFAULT_PROPAGATION_MINUTES, ONSET_BIN_MINUTES } from "./thresholds.js";
 import type { DiagnosisInput, KvCounts } from "./types.js";
-import { addMinutes, callerWords, lastSegment, normalizeId, onsetWords, roleAssignmentWords, scopeWords, unknownSignal } from "./words.js";
+import {
+  addMinutes,
+  callerWords,
+  lastSegment,
+  normalizeId,
+  onsetWords,
+  roleAssignmentWords,
+  scopeWords,
+  unknownSignal,
+} from "./words.js";
 import { isKnown as statusKnown } from "../../signals/signal-set.js";
 
 /**
@@ -166,13 +175,20 @@ function traceFacts(rows: readonly SignalRow<"credential-traces">[]): TraceFacts
   const of = (cls: SignalRow<"credential-traces">["dims"]["errorClass"]): TraceClass => {
     const mine = rows.filter((r) => r.dims.errorClass === cls && r.counts.events > 0);
     const first = [...mine].sort((a, b) => a.binStart.getTime() - b.binStart.getTime())[0];
-    return { events: mine.reduce((n, r) => n + r.counts.events, 0), firstAt: first?.binStart, sample: first?.sample ?? "" };
+    return {
+      events: mine.reduce((n, r) => n + r.counts.events, 0),
+      firstAt: first?.binStart,
+      sample: first?.sample ?? "",
+    };
   };
   const miUnavailable = of("mi-unavailable");
   const uamiNotFound = of("uami-not-found");
   const chainExhausted = of("chain-exhausted");
   return {
-    miUnavailable, uamiNotFound, chainExhausted, invalidAudience: of("invalid-audience"),
+    miUnavailable,
+    uamiNotFound,
+    chainExhausted,
+    invalidAudience: of("invalid-audience"),
     identityErrors: miUnavailable.events + uamiNotFound.events + chainExhausted.events,
   };
 }
@@ -186,8 +202,11 @@ function dependencyFacts(all: readonly SignalRow<"dependency-calls">[]): Depende
   const connectionFailures = sum((r) => r.counts.connectionFailures);
   const serverErrors = sum((r) => r.counts.serverErrors);
   return {
-    target: targets.length === 1 ? targets[0]! : targets.length === 0 ? "its dependencies" : `${targets.length} targets`,
-    timeouts, connectionFailures, serverErrors,
+    target:
+      targets.length === 1 ? targets[0]! : targets.length === 0 ? "its dependencies" : `${targets.length} targets`,
+    timeouts,
+    connectionFailures,
+    serverErrors,
     network: timeouts + connectionFailures + serverErrors,
     auth: sum((r) => r.counts.unauthorized + r.counts.forbidden),
   };
@@ -226,11 +245,15 @@ function changeFacts(input: DiagnosisInput, vaultName: string, apps: readonly st
   // A deletion or a configuration change counts from its first event, a role write from its last:
   // the propagation clock starts at the last write.
   const change = (r: SignalRow<"changes">, at: Date): Change => ({
-    at, by: r.dims.caller || "an unknown caller", scope: scopeWords(r.dims.scope, input.vaultResourceId, vaultName),
+    at,
+    by: r.dims.caller || "an unknown caller",
+    scope: scopeWords(r.dims.scope, input.vaultResourceId, vaultName),
     role: roleAssignmentWords(r.dims.roleDefinitionId),
   });
-  const inLookBack = (at: Date) => onset !== undefined && at.getTime() >= addMinutes(onset, -CHANGE_BEFORE_ONSET_MINUTES).getTime();
-  const beforeOnset = (at: Date) => onset !== undefined && inLookBack(at) && at.getTime() <= addMinutes(onset, ONSET_BIN_MINUTES).getTime();
+  const inLookBack = (at: Date) =>
+    onset !== undefined && at.getTime() >= addMinutes(onset, -CHANGE_BEFORE_ONSET_MINUTES).getTime();
+  const beforeOnset = (at: Date) =>
+    onset !== undefined && inLookBack(at) && at.getTime() <= addMinutes(onset, ONSET_BIN_MINUTES).getTime();
   const earliest = (kind: SignalRow<"changes">["dims"]["kind"], relevant: (r: SignalRow<"changes">) => boolean) =>
     input.changes
       .filter((r) => r.dims.kind === kind && relevant(r) && beforeOnset(r.firstAt))
@@ -240,11 +263,16 @@ function changeFacts(input: DiagnosisInput, vaultName: string, apps: readonly st
   const roleRows = input.changes.filter((r) => forCaller(r) && coversVault(r));
   const deleted = earliest("role-assignment-delete", (r) => forCaller(r) && coversVault(r));
   const write = roleRows
-    .filter((r) => r.dims.kind === "role-assignment-write" && inLookBack(r.lastAt) && r.lastAt.getTime() <= now.getTime())
+    .filter(
+      (r) => r.dims.kind === "role-assignment-write" && inLookBack(r.lastAt) && r.lastAt.getTime() <= now.getTime(),
+    )
     .sort((a, b) => b.lastAt.getTime() - a.lastAt.getTime())[0];
   const latestRoleWrite = write ? change(write, write.lastAt) : undefined;
-  const writeIsRestore = latestRoleWrite !== undefined && onset !== undefined &&
-    (latestRoleWrite.at.getTime() > onset.getTime() || (deleted !== undefined && latestRoleWrite.at.getTime() > deleted.at.getTime()));
+  const writeIsRestore =
+    latestRoleWrite !== undefined &&
+    onset !== undefined &&
+    (latestRoleWrite.at.getTime() > onset.getTime() ||
+      (deleted !== undefined && latestRoleWrite.at.getTime() > deleted.at.getTime()));
 
   return {
     roleDeletedBeforeOnset: deleted,
@@ -253,6 +281,8 @@ function changeFacts(input: DiagnosisInput, vaultName: string, apps: readonly st
     identityChangedBeforeOnset: earliest("app-identity-change", onCallersApp),
     vaultWrittenBeforeOnset: earliest("vault-write", onVault),
     accessPoliciesWrittenBeforeOnset: earliest("vault-access-policy-write", onVault),
-    anyRoleChange: roleRows.some((r) => r.dims.kind === "role-assignment-write" || r.dims.kind === "role-assignment-delete"),
+    anyRoleChange: roleRows.some(
+      (r) => r.dims.kind === "role-assignment-write" || r.dims.kind === "role-assignment-delete",
+    ),
   };
 }

@@ -8,4 +8,12 @@ import { H6_RULES } from "./network.js";
 import { THROTTLING_RULES } from "./throttling.js";
 
 /** The whole evidence table, one file per hypothesis. */
-export const RULES: readonly Rule[] = [...H1_RULES, ...H2_RULES, ...H3_RULES, ...H4_RULES, ...H5_RULES, ...H6_RULES, ...THROTTLING_RULES];
+export const RULES: readonly Rule[] = [
+  ...H1_RULES,
+  ...H2_RULES,
+  ...H3_RULES,
+  ...H4_RULES,
+  ...H5_RULES,
+  ...H6_RULES,
+  ...THROTTLING_RULES,
+];

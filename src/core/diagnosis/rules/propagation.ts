@@ -6,18 +6,29 @@ import { addMinutes, beforeOnset, minutesFrom, plural, utc } from "./words.js";
 
 export const H3_RULES: Rule[] = [
   {
-    id: "role-written-inside-propagation-window", hypothesis: "H3", effect: "confirms", weight: 5, reads: ["changes", "kv-requests"],
+    id: "role-written-inside-propagation-window",
+    hypothesis: "H3",
+    effect: "confirms",
+    weight: 5,
+    reads: ["changes", "kv-requests"],
     checks: "role writes inside the propagation window",
     test: (f) => {
       const p = phaseIs(f, "inside-window");
       if (p === UNKNOWN || !p) return p;
       const w = writePhase(f)!;
-      const when = !f.changes!.writeIsRestore && f.kv!.onsetAt ? `${beforeOnset(w.write.at, f.kv!.onsetAt, f.kv!.onset)} and ` : "";
+      const when =
+        !f.changes!.writeIsRestore && f.kv!.onsetAt
+          ? `${beforeOnset(w.write.at, f.kv!.onsetAt, f.kv!.onset)} and `
+          : "";
       return `${w.words}, ${when}${plural(minutesFrom(w.write.at, f.now), "minute")} ago: inside the ${f.propagationMinutes}-minute propagation window, re-test at ${utc(addMinutes(w.write.at, f.propagationMinutes))}`;
     },
   },
   {
-    id: "failures-stopped-inside-window", hypothesis: "H3", effect: "confirms", weight: 3, reads: ["changes", "kv-requests"],
+    id: "failures-stopped-inside-window",
+    hypothesis: "H3",
+    effect: "confirms",
+    weight: 3,
+    reads: ["changes", "kv-requests"],
     checks: "failures stopping inside the propagation window",
     test: (f) => {
       const p = phaseIs(f, "stopped-inside");
@@ -27,7 +38,11 @@ export const H3_RULES: Rule[] = [
     },
   },
   {
-    id: "failures-past-window", hypothesis: "H3", effect: "confirms", weight: 1, reads: ["changes", "kv-requests"],
+    id: "failures-past-window",
+    hypothesis: "H3",
+    effect: "confirms",
+    weight: 1,
+    reads: ["changes", "kv-requests"],
     checks: "failures continuing just past the propagation window",
     test: (f) => {
       const p = phaseIs(f, "past-window");
@@ -37,12 +52,20 @@ export const H3_RULES: Rule[] = [
     },
   },
   {
-    id: "identity-changed-before-onset", hypothesis: "H3", effect: "confirms", weight: 3, reads: ["changes", "kv-requests"],
+    id: "identity-changed-before-onset",
+    hypothesis: "H3",
+    effect: "confirms",
+    weight: 3,
+    reads: ["changes", "kv-requests"],
     checks: "identity changes on the app before the failures",
     test: (f) => changeBeforeOnset(f, f.changes?.identityChangedBeforeOnset, (c) => `identity of ${c.scope} changed`),
   },
   {
-    id: "identity-changed-tokens-still-issued", hypothesis: "H3", effect: "confirms", weight: 1, reads: ["changes", "kv-requests", "credential-traces"],
+    id: "identity-changed-tokens-still-issued",
+    hypothesis: "H3",
+    effect: "confirms",
+    weight: 1,
+    reads: ["changes", "kv-requests", "credential-traces"],
     checks: "token acquisition after the identity change",
     test: (f) => {
       if (!f.changes || !f.kv) return UNKNOWN;
@@ -54,7 +77,11 @@ export const H3_RULES: Rule[] = [
     },
   },
   {
-    id: "failures-outlast-propagation", hypothesis: "H3", effect: "disproves", weight: 4, reads: ["changes", "kv-requests"],
+    id: "failures-outlast-propagation",
+    hypothesis: "H3",
+    effect: "disproves",
+    weight: 4,
+    reads: ["changes", "kv-requests"],
     checks: "failures continuing long after a role write",
     test: (f) => {
       const p = phaseIs(f, "outlasted");
@@ -64,7 +91,11 @@ export const H3_RULES: Rule[] = [
     },
   },
   {
-    id: "no-role-write-or-identity-change", hypothesis: "H3", effect: "disproves", weight: 2, reads: ["changes", "kv-requests"],
+    id: "no-role-write-or-identity-change",
+    hypothesis: "H3",
+    effect: "disproves",
+    weight: 2,
+    reads: ["changes", "kv-requests"],
     checks: "role writes and identity changes around the failures",
     test: (f) => {
       if (!f.changes || !f.kv) return UNKNOWN;
@@ -75,14 +106,20 @@ export const H3_RULES: Rule[] = [
   {
     // Only a stale token after an identity change is in question here; a role write's propagation
     // does not depend on the app's tokens.
-    id: "no-token-to-go-stale", hypothesis: "H3", effect: "disproves", weight: 3, reads: ["changes", "kv-requests", "credential-traces"],
+    id: "no-token-to-go-stale",
+    hypothesis: "H3",
+    effect: "disproves",
+    weight: 3,
+    reads: ["changes", "kv-requests", "credential-traces"],
     checks: "identity errors in the app's traces after its identity changed",
     test: (f) => {
       if (!f.changes || !f.kv) return UNKNOWN;
       if (!f.changes.identityChangedBeforeOnset || !f.kv.onsetAt) return undefined;
       if (!f.traces) return UNKNOWN;
       const errors = f.traces.uamiNotFound.events + f.traces.miUnavailable.events;
-      return errors > 0 ? `${f.app} gets no token at all (${plural(errors, "identity error")} in its traces): there is no cached token to go stale` : undefined;
+      return errors > 0
+        ? `${f.app} gets no token at all (${plural(errors, "identity error")} in its traces): there is no cached token to go stale`
+        : undefined;
     },
   },
 ];

@@ -5,30 +5,59 @@ import { minutesFrom, partOf, plural, utc } from "./words.js";
 
 export const H2_RULES: Rule[] = [
   {
-    id: "role-deleted-before-onset", hypothesis: "H2", effect: "confirms", weight: 4, reads: ["changes", "kv-requests"],
+    id: "role-deleted-before-onset",
+    hypothesis: "H2",
+    effect: "confirms",
+    weight: 4,
+    reads: ["changes", "kv-requests"],
     checks: "role assignments deleted before the failures",
-    test: (f) => changeBeforeOnset(f, f.changes?.roleDeletedBeforeOnset, (c) => `${c.role} for ${f.caller} on ${c.scope} deleted`),
+    test: (f) =>
+      changeBeforeOnset(f, f.changes?.roleDeletedBeforeOnset, (c) => `${c.role} for ${f.caller} on ${c.scope} deleted`),
   },
   {
-    id: "rbac-denials-dominate", hypothesis: "H2", effect: "confirms", weight: 2, reads: ["kv-requests"],
+    id: "rbac-denials-dominate",
+    hypothesis: "H2",
+    effect: "confirms",
+    weight: 2,
+    reads: ["kv-requests"],
     checks: "the share of RBAC denials",
-    test: (f) => !f.kv ? UNKNOWN : dominates(f.kv.counts.forbiddenRbac, f.kv.denials)
-      ? `${partOf(f.kv.counts.forbiddenRbac, f.kv.denials, "denial")} were RBAC denials (isRbacAuthorized=false)` : undefined,
+    test: (f) =>
+      !f.kv
+        ? UNKNOWN
+        : dominates(f.kv.counts.forbiddenRbac, f.kv.denials)
+          ? `${partOf(f.kv.counts.forbiddenRbac, f.kv.denials, "denial")} were RBAC denials (isRbacAuthorized=false)`
+          : undefined,
   },
   {
-    id: "no-required-role", hypothesis: "H2", effect: "confirms", weight: 3, reads: [],
+    id: "no-required-role",
+    hypothesis: "H2",
+    effect: "confirms",
+    weight: 3,
+    reads: [],
     checks: "the caller's role assignments",
-    test: (f) => f.access.hasRequiredRole === false && f.access.roleAtWrongScope !== true
-      ? `${f.caller} holds no role that grants the action on ${f.vaultName} or a parent scope (control-plane check)` : undefined,
+    test: (f) =>
+      f.access.hasRequiredRole === false && f.access.roleAtWrongScope !== true
+        ? `${f.caller} holds no role that grants the action on ${f.vaultName} or a parent scope (control-plane check)`
+        : undefined,
   },
   {
-    id: "role-at-wrong-scope", hypothesis: "H2", effect: "confirms", weight: 3, reads: [],
+    id: "role-at-wrong-scope",
+    hypothesis: "H2",
+    effect: "confirms",
+    weight: 3,
+    reads: [],
     checks: "the scope of the caller's role assignments",
-    test: (f) => f.access.roleAtWrongScope === true
-      ? `${f.caller} holds the role only at a scope that does not cover ${f.vaultName} (control-plane check)` : undefined,
+    test: (f) =>
+      f.access.roleAtWrongScope === true
+        ? `${f.caller} holds the role only at a scope that does not cover ${f.vaultName} (control-plane check)`
+        : undefined,
   },
   {
-    id: "denied-after-role-write", hypothesis: "H2", effect: "confirms", weight: 2, reads: ["changes", "kv-requests"],
+    id: "denied-after-role-write",
+    hypothesis: "H2",
+    effect: "confirms",
+    weight: 2,
+    reads: ["changes", "kv-requests"],
     checks: "denials continuing after a role write",
     test: (f) => {
       const p = phaseIs(f, "past-window", "outlasted");
@@ -38,7 +67,11 @@ export const H2_RULES: Rule[] = [
     },
   },
   {
-    id: "role-restored", hypothesis: "H2", effect: "disproves", weight: 4, reads: ["changes", "kv-requests"],
+    id: "role-restored",
+    hypothesis: "H2",
+    effect: "disproves",
+    weight: 4,
+    reads: ["changes", "kv-requests"],
     checks: "role assignments restored during the failures",
     test: (f) => {
       const p = phaseIs(f, "inside-window", "stopped-inside");
@@ -47,15 +80,25 @@ export const H2_RULES: Rule[] = [
     },
   },
   {
-    id: "role-present", hypothesis: "H2", effect: "disproves", weight: 4, reads: [],
+    id: "role-present",
+    hypothesis: "H2",
+    effect: "disproves",
+    weight: 4,
+    reads: [],
     checks: "the caller's role assignments",
-    test: (f) => f.access.hasRequiredRole === true && f.access.roleAtWrongScope !== true
-      ? `${f.caller} holds the required role on ${f.vaultName} or a parent scope (control-plane check)` : undefined,
+    test: (f) =>
+      f.access.hasRequiredRole === true && f.access.roleAtWrongScope !== true
+        ? `${f.caller} holds the required role on ${f.vaultName} or a parent scope (control-plane check)`
+        : undefined,
   },
   {
     // Playbook: "no RBAC denials and no role changes" weakens H2. A single RBAC denial settles it
     // without the change log.
-    id: "no-rbac-denials-no-role-change", hypothesis: "H2", effect: "disproves", weight: 3, reads: ["kv-requests", "changes"],
+    id: "no-rbac-denials-no-role-change",
+    hypothesis: "H2",
+    effect: "disproves",
+    weight: 3,
+    reads: ["kv-requests", "changes"],
     checks: "RBAC denials and role changes for the caller",
     test: (f) => {
       if (!f.kv) return UNKNOWN;

@@ -59,10 +59,13 @@ export function writePhase(f: Facts): { phase: WritePhase; write: Change; lastAt
   const words = `${write.role} for ${f.caller} on ${write.scope} ${f.changes.writeIsRestore ? "restored" : "written"} at ${utc(write.at)} by ${write.by}`;
   const windowEnd = addMinutes(write.at, f.propagationMinutes);
   const phase: WritePhase =
-    f.now.getTime() < windowEnd.getTime() ? "inside-window"
-    : lastAt.getTime() <= windowEnd.getTime() ? "stopped-inside"
-    : minutesFrom(write.at, lastAt) <= PROPAGATION_GIVE_UP_MINUTES ? "past-window"
-    : "outlasted";
+    f.now.getTime() < windowEnd.getTime()
+      ? "inside-window"
+      : lastAt.getTime() <= windowEnd.getTime()
+        ? "stopped-inside"
+        : minutesFrom(write.at, lastAt) <= PROPAGATION_GIVE_UP_MINUTES
+          ? "past-window"
+          : "outlasted";
   return { phase, write, lastAt, words };
 }
 

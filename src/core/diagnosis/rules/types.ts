@@ -48,7 +48,11 @@ export interface DiagnosisInput {
   /** Why a signal is not ok (the signal's `problem`), quoted when its evidence is unknown. */
   signalProblems?: Partial<Record<SignalName, string>>;
   /** Optional control-plane facts. */
-  vault?: { enableRbacAuthorization?: boolean; publicNetworkAccess?: "Enabled" | "Disabled"; defaultAction?: "Allow" | "Deny" };
+  vault?: {
+    enableRbacAuthorization?: boolean;
+    publicNetworkAccess?: "Enabled" | "Disabled";
+    defaultAction?: "Allow" | "Deny";
+  };
   access?: { hasRequiredRole?: boolean; roleAtWrongScope?: boolean; hasAccessPolicy?: boolean };
   /** Minutes allowed for RBAC propagation; default 10 (playbook: "wait 5-10 min"). */
   propagationMinutes?: number;

@@ -45,7 +45,11 @@ const SIGNAL_WORDS: Partial<Record<SignalName, string>> = {
 };
 
 /** "(credential traces unavailable: no AppTraces data)". */
-export function unknownSignal(signal: SignalName, status: SignalStatus | undefined, problem: string | undefined): string {
+export function unknownSignal(
+  signal: SignalName,
+  status: SignalStatus | undefined,
+  problem: string | undefined,
+): string {
   const state = status ?? "not reported";
   return `(${SIGNAL_WORDS[signal] ?? signal} ${state}${problem ? `: ${problem}` : ""})`;
 }

@@ -28,7 +28,15 @@ export function changesLeg(binMinutes: string): Leg {
       `| summarize Events = count(), First = min(TimeGenerated), Last = max(TimeGenerated) by BinStart = bin(TimeGenerated, ${binMinutes}), Kind, Op, Scope, PrincipalId, RoleDefinitionId, Caller, ActivityStatusValue`,
       project(
         "changes",
-        { kind: "Kind", operation: "Op", scope: "Scope", principalId: "PrincipalId", roleDefinitionId: "RoleDefinitionId", caller: "Caller", status: "ActivityStatusValue" },
+        {
+          kind: "Kind",
+          operation: "Op",
+          scope: "Scope",
+          principalId: "PrincipalId",
+          roleDefinitionId: "RoleDefinitionId",
+          caller: "Caller",
+          status: "ActivityStatusValue",
+        },
         { events: "Events" },
         { firstAt: "First", lastAt: "Last" },
       ),

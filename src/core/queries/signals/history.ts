@@ -18,7 +18,13 @@ export function kvHistoryLeg(table: KeyVaultAuditTable): Leg {
       "    by BinStart = bin(TimeGenerated, 1h), VaultResourceId = tolower(_ResourceId), CallerObjectId, CallerAppId, CallerResourceId",
       project(
         "kv-history",
-        { vaultResourceId: "VaultResourceId", callerObjectId: "CallerObjectId", callerAppId: "CallerAppId", callerResourceId: "CallerResourceId", source: `"${table}"` },
+        {
+          vaultResourceId: "VaultResourceId",
+          callerObjectId: "CallerObjectId",
+          callerAppId: "CallerAppId",
+          callerResourceId: "CallerResourceId",
+          source: `"${table}"`,
+        },
         { denied: "Denied", throttled: "Throttled", total: "Total" },
       ),
     ].join("\n"),

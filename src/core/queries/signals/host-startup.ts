@@ -1,7 +1,8 @@
 import type { Leg } from "./leg.js";
 import { project } from "./leg.js";
 
-const AUTH_HINTS = '("401", "403", "Unauthorized", "Forbidden", "AuthorizationPermissionMismatch", "AuthenticationFailed", "ManagedIdentityCredential", "CredentialUnavailable", "AuthorizationFailure")';
+const AUTH_HINTS =
+  '("401", "403", "Unauthorized", "Forbidden", "AuthorizationPermissionMismatch", "AuthenticationFailed", "ManagedIdentityCredential", "CredentialUnavailable", "AuthorizationFailure")';
 
 /** Trigger listeners that could not start (FunctionAppLogs), flagged when the text hints at auth. */
 export function hostStartupLeg(binMinutes: string): Leg {
@@ -17,7 +18,12 @@ export function hostStartupLeg(binMinutes: string): Leg {
     aggregate: [
       `| extend AuthRelated = Message has_any ${AUTH_HINTS} or ExceptionMessage has_any ${AUTH_HINTS}`,
       `| summarize Events = count(), Sample = take_any(substring(strcat(Message, " ", ExceptionMessage), 0, 400)) by BinStart = bin(TimeGenerated, ${binMinutes}), AppName, FunctionName, AuthRelated`,
-      project("host-startup", { appName: "AppName", functionName: "FunctionName", authRelated: "AuthRelated" }, { events: "Events" }, { sample: "Sample" }),
+      project(
+        "host-startup",
+        { appName: "AppName", functionName: "FunctionName", authRelated: "AuthRelated" },
+        { events: "Events" },
+        { sample: "Sample" },
+      ),
     ].join("\n"),
   };
 }

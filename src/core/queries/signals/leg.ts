@@ -31,8 +31,16 @@ export const LEG_COLUMNS = [
 ] as const;
 
 /** The tail that projects aggregated columns onto LEG_COLUMNS. */
-export function project(signal: SignalName, dims: Record<string, string>, counts: Record<string, string>, extra: { sample?: string; firstAt?: string; lastAt?: string; binStart?: string } = {}): string {
-  const bag = (fields: Record<string, string>) => `bag_pack(${Object.entries(fields).map(([k, v]) => `"${k}", ${v}`).join(", ")})`;
+export function project(
+  signal: SignalName,
+  dims: Record<string, string>,
+  counts: Record<string, string>,
+  extra: { sample?: string; firstAt?: string; lastAt?: string; binStart?: string } = {},
+): string {
+  const bag = (fields: Record<string, string>) =>
+    `bag_pack(${Object.entries(fields)
+      .map(([k, v]) => `"${k}", ${v}`)
+      .join(", ")})`;
   return [
     `| project Signal = "${signal}", RowKind = "data", BinStart = ${extra.binStart ?? "BinStart"},`,
     `    Dims = ${bag(dims)},`,

@@ -37,8 +37,12 @@ const periodCounts = (periods: readonly number[], bad: string, total: string): [
 };
 
 const KV_DIMS = (table: KeyVaultAuditTable) => ({
-  subject: '"identity-vault"', vaultResourceId: "VaultResourceId", callerObjectId: "CallerObjectId", callerAppId: "CallerAppId",
-  callerResourceId: "CallerResourceId", source: `"${table}"`,
+  subject: '"identity-vault"',
+  vaultResourceId: "VaultResourceId",
+  callerObjectId: "CallerObjectId",
+  callerAppId: "CallerAppId",
+  callerResourceId: "CallerResourceId",
+  source: `"${table}"`,
 });
 const KV_BY = "by VaultResourceId = tolower(_ResourceId), CallerObjectId, CallerAppId, CallerResourceId";
 const KV_BAD = "| extend Bad = Status in (401, 403, 429) or Status >= 500, Age = windowEnd - TimeGenerated";
@@ -50,7 +54,13 @@ export function kvSloWindowsLeg(table: KeyVaultAuditTable): Leg {
     signal: "slo-windows",
     table,
     source: kvSource(table, "sloStart"),
-    aggregate: [KV_BAD, "| summarize", lines.join(",\n"), `    ${KV_BY}`, project("slo-windows", KV_DIMS(table), counts, { binStart: "windowEnd" })].join("\n"),
+    aggregate: [
+      KV_BAD,
+      "| summarize",
+      lines.join(",\n"),
+      `    ${KV_BY}`,
+      project("slo-windows", KV_DIMS(table), counts, { binStart: "windowEnd" }),
+    ].join("\n"),
   };
 }
 
@@ -61,11 +71,22 @@ export function kvSloPeriodLeg(table: KeyVaultAuditTable, periods: readonly numb
     signal: "slo-period",
     table,
     source: kvSource(table, "periodStart"),
-    aggregate: [KV_BAD, "| summarize", lines.join(",\n"), `    ${KV_BY}`, project("slo-period", KV_DIMS(table), counts, { binStart: "windowEnd" })].join("\n"),
+    aggregate: [
+      KV_BAD,
+      "| summarize",
+      lines.join(",\n"),
+      `    ${KV_BY}`,
+      project("slo-period", KV_DIMS(table), counts, { binStart: "windowEnd" }),
+    ].join("\n"),
   };
 }
 
-const DEP_DIMS = { subject: '"app-dependency"', appRoleName: "AppRoleName", targetKind: "TargetKind", target: "Target" };
+const DEP_DIMS = {
+  subject: '"app-dependency"',
+  appRoleName: "AppRoleName",
+  targetKind: "TargetKind",
+  target: "Target",
+};
 const DEP_BY = "by AppRoleName, TargetKind, Target";
 const DEP_BAD = '| extend Bad = Failure != "", Age = windowEnd - When';
 
@@ -76,7 +97,13 @@ export function dependencySloWindowsLeg(mode: AppInsightsMode): Leg {
     signal: "slo-windows",
     table: mode === "classic" ? "dependencies" : "AppDependencies",
     source: dependencySource(mode, "sloStart"),
-    aggregate: [DEP_BAD, "| summarize", lines.join(",\n"), `    ${DEP_BY}`, project("slo-windows", DEP_DIMS, counts, { binStart: "windowEnd" })].join("\n"),
+    aggregate: [
+      DEP_BAD,
+      "| summarize",
+      lines.join(",\n"),
+      `    ${DEP_BY}`,
+      project("slo-windows", DEP_DIMS, counts, { binStart: "windowEnd" }),
+    ].join("\n"),
   };
 }
 
@@ -87,7 +114,13 @@ export function dependencySloPeriodLeg(mode: AppInsightsMode, periods: readonly 
     signal: "slo-period",
     table: mode === "classic" ? "dependencies" : "AppDependencies",
     source: dependencySource(mode, "periodStart"),
-    aggregate: [DEP_BAD, "| summarize", lines.map((l) => l.replaceAll("TimeGenerated", "When")).join(",\n"), `    ${DEP_BY}`, project("slo-period", DEP_DIMS, counts, { binStart: "windowEnd" })].join("\n"),
+    aggregate: [
+      DEP_BAD,
+      "| summarize",
+      lines.map((l) => l.replaceAll("TimeGenerated", "When")).join(",\n"),
+      `    ${DEP_BY}`,
+      project("slo-period", DEP_DIMS, counts, { binStart: "windowEnd" }),
+    ].join("\n"),
   };
 }
 
