@@ -37,7 +37,7 @@ module.exports = {
     },
     {
       name: "app-uses-ports-not-adapters",
-      comment: "src/app reaches the outside world through the ports in src/core/ports.ts, never an adapter or an SDK.",
+      comment: "src/app reaches the outside world through the ports in src/core/ports/, never an adapter or an SDK.",
       severity: "error",
       from: { path: "^src/app/" },
       to: { path: "^(src/(adapters|config|functions)/|src/composition\\.ts$|@azure/)" },

@@ -1,3 +1,3 @@
 #!/usr/bin/env node
-// The `vaultwatch` command, from the build (`npm run build` writes dist/).
+// The `vaultwatch` command, from the tools build (`npm run build:tools` writes dist/tools).
 require("../dist/tools/cli/main.js").run();

@@ -9,16 +9,14 @@ import { createSignalSource } from "./adapters/log-analytics.js";
 import { createTableStateStore } from "./adapters/table-store.js";
 import { createTeamsWebhook } from "./adapters/teams-webhook.js";
 import { createTableBaselineStore } from "./adapters/baseline-store.js";
-import { createBaselineKeeper } from "./app/baselines.js";
-import { createControlPlaneDeps } from "./adapters/arm/control-plane-deps.js";
 import type { Runtime } from "./app/runtime.js";
 import { createTableSilenceStore } from "./adapters/silence-store.js";
 import { createAcsEmailChannel } from "./adapters/acs-email.js";
+import type { Sleep } from "./adapters/retry.js";
+import { createControlPlaneDeps } from "./adapters/arm/control-plane-deps.js";
 import { createPagerDutyChannel } from "./adapters/pagerduty.js";
-import { DEFAULT_DELIVERY, type DeliveryOptions } from "./app/deliver.js";
-
-/** Kusto bin size for the request signal: fine enough to see onset, coarse enough to stay small. */
-export const BIN_MINUTES = 5;
+import { DEFAULT_DELIVERY, type DeliveryOptions } from "./app/delivery/deliver.js";
+import { BIN_MINUTES } from "./core/signals/bin.js";
 
 /** Seams for the local replay and the tests; production passes none. */
 export interface RuntimeOverrides {
@@ -32,6 +30,8 @@ export interface RuntimeOverrides {
   clock?: () => Date;
   /** In-tick retry timing; tests shorten the waits. */
   delivery?: DeliveryOptions;
+  /** How the ACS email channel waits between polls and for its deadline; tests pass one that records. */
+  emailSleep?: Sleep;
 }
 
 /** The composition root: the one place settings become clients. */
@@ -82,7 +82,7 @@ export function createRuntime(
       clientTimeoutMs: (settings.queryTimeoutSeconds + 15) * 1000,
     }),
     store: createTableStateStore(incidents, monitor),
-    baselines: createBaselineKeeper(createTableBaselineStore(baselines)),
+    baselines: createTableBaselineStore(baselines),
     controlPlane: settings.controlPlane
       ? {
           config: settings.controlPlane,
@@ -106,6 +106,7 @@ export function createRuntime(
               ...settings.email,
               credential,
               ...(overrides.emailHttpClient ? { httpClient: overrides.emailHttpClient } : {}),
+              ...(overrides.emailSleep ? { sleep: overrides.emailSleep } : {}),
             }),
           ]
         : []),

@@ -1,11 +1,13 @@
 import { createHash } from "node:crypto";
-import { EmailClient, type EmailMessage } from "@azure/communication-email";
+import type { EmailMessage } from "@azure/communication-email";
 import type { TokenCredential } from "@azure/core-auth";
 import { isRestError, type HttpClient, type RestError } from "@azure/core-rest-pipeline";
 import type { DeliveryResult, FailureReason, NotificationChannel, NoticeContent } from "../core/ports/ports.js";
 import type { Notice } from "../core/model/index.js";
+import { deliveryFailureReason } from "../core/notify/backoff.js";
 import { renderEmail } from "../core/render/email.js";
-import { retryAfterMs as readRetryAfter } from "./retry-after.js";
+import { failureOfError, isCredentialError, retryAfterMs, type HeaderBag } from "./http-failure.js";
+import { realSleep, type Sleep } from "./retry.js";
 
 export interface AcsEmailOptions {
   /** The Communication Services resource, e.g. https://acs-vaultwatch.communication.azure.com */
@@ -18,7 +20,10 @@ export interface AcsEmailOptions {
   httpClient?: HttpClient;
   /** The whole send, polling included. */
   timeoutMs?: number;
+  /** Between polls of the operation, unless the service's Retry-After asks for another wait. */
   pollIntervalMs?: number;
+  /** Waits between polls and for the deadline; the real clock unless a test records them. */
+  sleep?: Sleep;
 }
 
 /** Fixed namespace for the name-based Operation-Id (RFC 9562 version 5). */
@@ -47,7 +52,10 @@ export function operationIdFor(noticeId: string, sender: string, recipients: rea
 export function createAcsEmailChannel(o: AcsEmailOptions): NotificationChannel {
   const timeoutMs = o.timeoutMs ?? 30_000;
   const pollIntervalMs = o.pollIntervalMs ?? 1_000;
+  const sleep = o.sleep ?? realSleep;
   const host = new URL(o.endpoint).host;
+  // Required on first use: a monitor without email never loads the ACS SDK (cold start).
+  const { EmailClient } = require("@azure/communication-email") as typeof import("@azure/communication-email");
   const client = new EmailClient(o.endpoint, o.credential, {
     ...(o.httpClient ? { httpClient: o.httpClient } : {}),
     retryOptions: { maxRetries: 0 },
@@ -69,34 +77,42 @@ export function createAcsEmailChannel(o: AcsEmailOptions): NotificationChannel {
       };
       const operationId = operationIdFor(notice.id, o.sender, o.recipients);
       const deadline = new AbortController();
-      let last: { status: number; body: unknown } | undefined;
+      let last: { status: number; body: unknown; headers: HeaderBag } | undefined;
       const work = (async (): Promise<DeliveryResult> => {
+        // beginSend posts the message and polls once.
         const poller = await client.beginSend(message, {
           operationId,
-          updateIntervalInMs: pollIntervalMs,
           abortSignal: deadline.signal,
           onResponse: (raw) => {
-            last = { status: raw.status, body: raw.parsedBody };
+            last = { status: raw.status, body: raw.parsedBody, headers: raw.headers };
           },
         });
-        await poller.pollUntilDone({ abortSignal: deadline.signal });
+        // Polled here rather than by pollUntilDone, whose waits run on core-lro's own timer. As
+        // there, a poll's Retry-After replaces the interval (core-lro src/http/operation.ts).
+        while (!poller.isDone()) {
+          await sleep(retryAfterMs(last?.headers) ?? pollIntervalMs, deadline.signal);
+          // Throws at Failed or Canceled; `classify` reads the service's error from the last poll.
+          await poller.poll({ abortSignal: deadline.signal });
+        }
         return { ok: true, status: last?.status ?? 200 };
       })().catch((error: unknown) =>
         classify(error, deadline.signal.aborted, last, `${where} (operation ${operationId})`, timeoutMs),
       );
 
       // Race the deadline too, in case a step (a token request) does not honour the abort signal.
-      let timer: NodeJS.Timeout | undefined;
-      const timedOut = new Promise<DeliveryResult>((resolve) => {
-        timer = setTimeout(() => {
+      const settled = new AbortController();
+      const timedOut = sleep(timeoutMs, settled.signal).then(
+        () => {
           deadline.abort();
-          resolve(timeout(`${where} (operation ${operationId})`, timeoutMs));
-        }, timeoutMs);
-      });
+          return timeout(`${where} (operation ${operationId})`, timeoutMs);
+        },
+        // The send settled first and cancelled this wait; the race is decided already.
+        () => work,
+      );
       try {
         return await Promise.race([work, timedOut]);
       } finally {
-        clearTimeout(timer);
+        settled.abort();
       }
     },
   };
@@ -138,11 +154,7 @@ function classify(
     const reason: FailureReason = /^failed$/i.test(op.status) ? "client" : "server";
     return { ok: false, reason, status: undefined, message: redact(`${where} ended ${op.status}: ${detail}`) };
   }
-  if (
-    e.name === "AuthenticationError" ||
-    e.name === "CredentialUnavailableError" ||
-    e.name === "AggregateAuthenticationError"
-  ) {
+  if (isCredentialError(error)) {
     return {
       ok: false,
       reason: "client",
@@ -154,10 +166,11 @@ function classify(
 }
 
 function fromStatus(error: RestError, where: string): DeliveryResult {
+  const failure = failureOfError(error);
   const status = error.statusCode as number;
-  const reason: FailureReason =
-    status === 429 ? "throttled" : status === 408 ? "timeout" : status >= 500 ? "server" : "client";
-  const retryAfterMs = readRetryAfter(error.response?.headers);
+  // An unreadable success (a status below 400) is the answer's fault, not worth a quick retry.
+  const reason: FailureReason = failure ? deliveryFailureReason(failure) : "client";
+  const retryAfterMs = failure?.retryAfterMs;
   const code = error.code && error.code !== "REQUEST_SEND_ERROR" ? `${error.code}: ` : "";
   const text = `${where} answered ${status}${retryAfterMs !== undefined ? ` (retry after ${retryAfterMs} ms)` : ""}: ${code}${error.message}`;
   return { ok: false, reason, status, message: redact(text), ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };

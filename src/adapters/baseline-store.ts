@@ -43,7 +43,7 @@ export function createTableBaselineStore(table: TableClient): BaselineStore {
         await table.upsertEntity({ partitionKey: "meta", rowKey: "history", historyReadAt: at }, "Replace");
       } catch (error) {
         if (!isRestError(error)) throw error;
-        throw new Error(`could not record the baseline history time: ${error.message}`);
+        throw new Error(`could not record the baseline history time: ${error.message}`, { cause: error });
       }
     },
   };

@@ -2,6 +2,7 @@ import type { TableEntityResult } from "@azure/data-tables";
 import { z } from "zod";
 import type { Heartbeat } from "../core/model/index.js";
 import { safeJson } from "./json.js";
+import { SIGNAL_ROWS, type WorkspaceMemo } from "../core/signals/signal-set.js";
 import { optionalIsoDate, Severity } from "./incident-entity.js";
 
 /** The monitor's heartbeat as one Tables row (`monitor`/`heartbeat`), nested parts as JSON. */
@@ -17,6 +18,7 @@ const HeartbeatEntity = z.object({
   slos: z.string().default("[]"),
   requests: z.number().default(0),
   controlPlane: z.string().default("null"),
+  memo: z.string().default("{}"),
 });
 
 const ControlPlaneJson = z
@@ -107,7 +109,48 @@ export function heartbeatToEntity(h: Heartbeat) {
     signals: JSON.stringify(h.signals),
     slos: JSON.stringify(h.slos),
     controlPlane: JSON.stringify(h.controlPlane ?? null),
+    memo: memoToJson(h.memo),
   };
+}
+
+/**
+ * A string property holds at most 32K characters (learn.microsoft.com/rest/api/storageservices/
+ * understanding-the-table-service-data-model): period sums that would not fit are left out and
+ * simply read again on the next tick.
+ */
+const MEMO_MAX_CHARS = 30_000;
+
+function memoToJson(memo: WorkspaceMemo | undefined): string {
+  if (!memo) return "{}";
+  const whole = JSON.stringify(memo);
+  return whole.length <= MEMO_MAX_CHARS ? whole : JSON.stringify({ tables: memo.tables });
+}
+
+const MemoJson = z.object({
+  tables: z.object({ at: z.coerce.date(), names: z.array(z.string()) }).optional(),
+  period: z
+    .object({
+      at: z.coerce.date(),
+      result: z.object({
+        status: z.enum(["ok", "no-data", "unavailable", "degraded", "failed"]),
+        rows: z.array(z.looseObject({ binStart: z.coerce.date() }).pipe(SIGNAL_ROWS["slo-period"])),
+        problem: z
+          .string()
+          .optional()
+          .nullable()
+          .transform((v) => v ?? undefined),
+        malformedRows: z.number(),
+        coverage: z.record(z.string(), z.number()),
+      }),
+    })
+    .optional(),
+});
+
+/** A memo that does not parse is no memo: the next tick lists the tables and reads the sums again. */
+function memoFromJson(text: string): WorkspaceMemo | undefined {
+  const parsed = MemoJson.safeParse(safeJson(text));
+  if (!parsed.success || (!parsed.data.tables && !parsed.data.period)) return undefined;
+  return parsed.data;
 }
 
 /** Undefined when the row does not parse; a nested part that does not parse reads as empty. */
@@ -123,5 +166,6 @@ export function heartbeatFromEntity(e: TableEntityResult<Record<string, unknown>
     signals: signals.success ? signals.data : {},
     slos: slos.success ? slos.data : [],
     controlPlane: controlPlane.success ? controlPlane.data : undefined,
+    memo: memoFromJson(parsed.data.memo),
   };
 }

@@ -1,7 +1,18 @@
 import type { TableEntityResult } from "@azure/data-tables";
 import { z } from "zod";
-import type { Incident, PendingNotification, WindowCounts } from "../core/model/index.js";
+import type { Incident } from "../core/model/index.js";
+import {
+  countsFromRecord,
+  countsRecord,
+  notificationFromRecord,
+  notificationRecord,
+  type NotificationRecord,
+  subjectFromRecord,
+  subjectRecord,
+} from "../core/model/incident-record.js";
+import { QUERY_FAILURE_REASONS } from "../core/signals/query-failure.js";
 import { safeJson } from "./json.js";
+import { KEY_VAULT_AUDIT_TABLES } from "../core/signals/signal-set.js";
 
 /**
  * An incident as one Tables row: PartitionKey = rule, RowKey = fingerprint, indexed copies of the
@@ -37,7 +48,7 @@ const KeyJson = z.object({
   callerObjectId: z.string(),
   callerAppId: z.string(),
   callerResourceId: z.string(),
-  auditTable: z.enum(["AzureDiagnostics", "AZKVAuditLogs"]),
+  auditTable: z.enum(KEY_VAULT_AUDIT_TABLES),
   app: z
     .string()
     .optional()
@@ -107,7 +118,12 @@ const TriggerJson = z.discriminatedUnion("kind", [
     total: z.number(),
     targets: z.array(z.string()),
   }),
-  z.object({ kind: z.literal("monitor"), problem: z.string(), source: z.enum(["workspace", "token"]).optional() }),
+  z.object({
+    kind: z.literal("monitor"),
+    problem: z.string(),
+    source: z.enum(["workspace", "token"]).optional(),
+    cause: z.enum(QUERY_FAILURE_REASONS).optional(),
+  }),
 ]);
 
 const optionalText = z
@@ -233,6 +249,7 @@ const IncidentEntity = z.object({
 });
 
 export function toEntity(i: Incident) {
+  const key = subjectRecord(i.subject);
   return {
     partitionKey: i.rule,
     rowKey: i.id,
@@ -248,12 +265,12 @@ export function toEntity(i: Incident) {
     deliveredCount: i.deliveredCount,
     pending: i.outbox.length,
     // Indexed copies of the key for filters and Storage Explorer; the JSON copy is authoritative.
-    vaultResourceId: i.key.vaultResourceId,
-    callerObjectId: i.key.callerObjectId,
+    vaultResourceId: key.vaultResourceId,
+    callerObjectId: key.callerObjectId,
     responderState: i.responder.state,
-    key: JSON.stringify(i.key),
-    counts: JSON.stringify(i.counts),
-    outbox: JSON.stringify(i.outbox),
+    key: JSON.stringify(key),
+    counts: JSON.stringify(countsRecord(i.counts)),
+    outbox: JSON.stringify(i.outbox.map(notificationRecord)),
     triggers: JSON.stringify(i.triggers),
     severityReason: i.severityReason,
     diagnosis: JSON.stringify(i.diagnosis ?? null),
@@ -310,7 +327,7 @@ export function fromEntity(e: TableEntityResult<Record<string, unknown>>): Incid
   return {
     id: p.rowKey,
     rule: p.partitionKey,
-    key: key.data,
+    subject: subjectFromRecord(p.partitionKey, key.data),
     state: p.state,
     severity: p.severity,
     openedAt: p.openedAt,
@@ -320,10 +337,11 @@ export function fromEntity(e: TableEntityResult<Record<string, unknown>>): Incid
     occurrence: p.occurrence,
     peakFailures: p.peakFailures,
     deliveredCount: p.deliveredCount,
-    counts: counts.data as WindowCounts,
-    outbox: (outbox.data as PendingNotification[]).map((n) =>
-      n.dedupKey ? n : { ...n, dedupKey: `vaultwatch-${p.rowKey}-${l.episode}` },
-    ),
+    counts: countsFromRecord(counts.data),
+    outbox: (outbox.data as NotificationRecord[]).map((r) => {
+      const n = notificationFromRecord(r);
+      return n.dedupKey ? n : { ...n, dedupKey: `vaultwatch-${p.rowKey}-${l.episode}` };
+    }),
     triggers: triggers.data,
     severityReason: p.severityReason,
     diagnosis: diagnosis.data,

@@ -19,6 +19,10 @@ import {
   type SignalSet,
 } from "../core/signals/signal-set.js";
 import { planSignals, type SignalConfig } from "../core/queries/plan.js";
+import { queryFailureOf, type QueryFailure } from "../core/signals/query-failure.js";
+import { LONGEST_WINDOW, WINDOW_MINUTES } from "../core/slo/windows.js";
+import { failureOfError, isCredentialError } from "./http-failure.js";
+import { HOUR_MS, MINUTE_MS } from "../core/common/duration.js";
 
 export interface SignalSourceOptions {
   client: LogsQueryClient;
@@ -35,8 +39,9 @@ export interface SignalSourceOptions {
 }
 
 type Outcome =
-  | { status: "complete" | "partial"; table: RawTable | undefined; problem: string | undefined }
-  | { status: "failed"; problem: string };
+  | { status: "complete"; table: RawTable | undefined; problem: undefined }
+  | { status: "partial"; table: RawTable | undefined; problem: string; failure: QueryFailure }
+  | { status: "failed"; problem: string; failure: QueryFailure };
 
 /**
  * Fetches every signal of a workspace through `LogsQueryClient`: normally one request per tick
@@ -44,11 +49,8 @@ type Outcome =
  * classic Application Insights when configured.
  */
 export function createSignalSource(o: SignalSourceOptions): SignalSource {
-  const ttlMs = (o.detectEveryMinutes ?? 60) * 60_000;
-  let detected: { at: number; tables: Set<string> } | undefined;
-  // Period sums read up to 90 days: refreshed hourly, reused (and said to be that old) in between.
-  let period: { at: number; result: SignalSet["signals"]["slo-period"] } | undefined;
-  const stale = (at: number, now: Date) => now.getTime() - at >= ttlMs || now.getTime() < at;
+  const ttlMs = (o.detectEveryMinutes ?? 60) * MINUTE_MS;
+  const stale = (at: Date, now: Date) => now.getTime() - at.getTime() >= ttlMs || now.getTime() < at.getTime();
 
   const run = async (
     query: string,
@@ -72,13 +74,16 @@ export function createSignalSource(o: SignalSourceOptions): SignalSource {
       if (result.status === LogsQueryResultStatus.Success)
         return { status: "complete", table: raw(result.tables[0]), problem: undefined };
       const why = `${result.partialError.code}: ${result.partialError.message}`;
+      const problem = `the workspace returned a partial result (${why})`;
       return {
         status: "partial",
         table: raw(result.partialTables[0]),
-        problem: `the workspace returned a partial result (${why})`,
+        problem,
+        failure: { reason: "partial", message: problem },
       };
     } catch (error) {
-      return { status: "failed", problem: describeQueryError(error) };
+      const failure = queryFailure(error);
+      return { status: "failed", problem: failure.message, failure };
     }
   };
 
@@ -92,25 +97,48 @@ export function createSignalSource(o: SignalSourceOptions): SignalSource {
       { startTime: earliest(window), endTime: window.windowEnd },
       target,
     );
-    if (outcome.status === "failed") return { legs, status: "failed", problem: outcome.problem, mapped: undefined };
-    if (!outcome.table) return { legs, status: "failed", problem: "the query returned no table", mapped: undefined };
-    return { legs, status: outcome.status, problem: outcome.problem, mapped: mapSignalRows(outcome.table) };
+    if (outcome.status === "failed")
+      return { legs, status: "failed", problem: outcome.problem, failure: outcome.failure, mapped: undefined };
+    if (!outcome.table) {
+      const problem = "the query returned no table";
+      return { legs, status: "failed", problem, failure: { reason: "malformed", message: problem }, mapped: undefined };
+    }
+    return {
+      legs,
+      status: outcome.status,
+      problem: outcome.problem,
+      failure: outcome.status === "partial" ? outcome.failure : undefined,
+      mapped: mapSignalRows(outcome.table),
+    };
   };
 
   return {
+    /**
+     * Reuses what `wants.memo` remembers while it is fresh (the tables listed within the hour, the
+     * SLO period sums read within the hour) and returns in `memo` what the next fetch may reuse:
+     * the source itself keeps nothing between calls.
+     */
     async fetch(now, wants = {}) {
       const historyHours = wants.historyHours ?? 0;
+      const memo = wants.memo ?? {};
       const window = windowFor(now, o.config, o.lookbackMinutes, historyHours);
       let requests = 0;
-      if (!detected || stale(detected.at, now)) {
+      let tables = memo.tables && !stale(memo.tables.at, now) ? memo.tables : undefined;
+      if (!tables) {
         requests++;
         const outcome = await run(renderTablesQuery(), { duration: "P1D", endTime: now }, { workspace: o.workspaceId });
         if (outcome.status === "failed")
-          return failedSet(window, `finding the workspace's tables failed: ${outcome.problem}`, requests);
-        detected = { at: now.getTime(), tables: tablesWithData(outcome.table) };
+          return failedSet(
+            window,
+            `finding the workspace's tables failed: ${outcome.problem}`,
+            outcome.failure,
+            requests,
+          );
+        tables = { at: now, names: [...tablesWithData(outcome.table)] };
       }
-      const withPeriod = o.config.sloPeriods.length > 0 && (!period || stale(period.at, now));
-      const plan = planSignals(o.config, detected.tables, withPeriod, historyHours > 0);
+      const period = memo.period && !stale(memo.period.at, now) ? memo.period : undefined;
+      const withPeriod = o.config.sloPeriods.length > 0 && !period;
+      const plan = planSignals(o.config, new Set(tables.names), withPeriod, historyHours > 0);
       const runs: QueryRun[] = [];
       if (plan.workspaceLegs.length > 0) {
         requests++;
@@ -120,13 +148,15 @@ export function createSignalSource(o: SignalSourceOptions): SignalSource {
         requests++;
         runs.push(await runLegs(plan.appInsightsLegs, window, { resource: o.config.appInsights.resourceId }));
       }
-      // A table that disappeared since detection fails the query: look again next tick.
-      if (runs.some((r) => r.status === "failed")) detected = undefined;
       const set = assembleSignalSet(window, plan, runs, requests);
       const fresh = set.signals["slo-period"];
-      if (withPeriod && isKnown(fresh.status)) period = { at: now.getTime(), result: fresh };
+      let nextPeriod = period;
+      if (withPeriod && isKnown(fresh.status)) nextPeriod = { at: now, result: fresh };
       // Between hourly reads the period sums are the last ones read.
-      else if (!withPeriod && period) set.signals["slo-period"] = period.result;
+      else if (period) set.signals["slo-period"] = period.result;
+      // A table that disappeared since it was listed fails the query: list them again next tick.
+      const failed = runs.some((r) => r.status === "failed");
+      set.memo = { tables: failed ? undefined : tables, period: nextPeriod };
       return set;
     },
   };
@@ -134,15 +164,15 @@ export function createSignalSource(o: SignalSourceOptions): SignalSource {
 
 /** The window every leg reads at `now`. */
 export function windowFor(now: Date, config: SignalConfig, lookbackMinutes: number, historyHours = 0): SignalWindow {
-  const at = (minutesBack: number) => new Date(now.getTime() - minutesBack * 60_000);
+  const at = (minutesBack: number) => new Date(now.getTime() - minutesBack * MINUTE_MS);
   const windowStart = at(lookbackMinutes);
   return {
     windowStart,
     windowEnd: now,
-    priorStart: new Date(windowStart.getTime() - config.priorHours * 3_600_000),
+    priorStart: new Date(windowStart.getTime() - config.priorHours * HOUR_MS),
     changesStart: at(config.changesMinutes),
-    // The longest alerting window (3 days) and the longest SLO period.
-    sloStart: at(3 * 24 * 60),
+    // The longest alerting window (slo/windows.ts) and the longest SLO period.
+    sloStart: at(WINDOW_MINUTES[LONGEST_WINDOW]),
     periodStart: at(Math.max(0, ...config.sloPeriods) * 24 * 60),
     historyStart: at(historyHours * 60),
   };
@@ -162,11 +192,12 @@ function tablesWithData(table: RawTable | undefined): Set<string> {
   return out;
 }
 
-function failedSet(window: SignalWindow, problem: string, requests: number): SignalSet {
+function failedSet(window: SignalWindow, problem: string, failure: QueryFailure, requests: number): SignalSet {
   const failed = (): SignalResult<SignalName> => ({
     status: "failed",
     rows: [],
     problem,
+    failure: { ...failure, message: problem },
     malformedRows: 0,
     coverage: {},
   });
@@ -203,6 +234,17 @@ function innermost(details: unknown): string | undefined {
   return message;
 }
 
+/**
+ * Why a query threw, by the shared HTTP classification: a 403 (a missing Log Analytics Reader
+ * role), a 429 and a 5xx each get their own reason, so the core can tell them apart.
+ */
+export function queryFailure(error: unknown): QueryFailure {
+  const message = describeQueryError(error);
+  if (isCredentialError(error)) return { reason: "unauthorized", message };
+  const failure = failureOfError(error);
+  return failure ? queryFailureOf(failure, message) : { reason: "malformed", message };
+}
+
 /** One line an operator can act on; no token or secret ever appears in SDK error text. */
 export function describeQueryError(error: unknown): string {
   if (isRestError(error)) {
@@ -220,13 +262,8 @@ export function describeQueryError(error: unknown): string {
   if (error instanceof Error) {
     if (error.name === "AbortError" || error.name === "TimeoutError")
       return `the Log Analytics query timed out (${error.message})`;
-    if (
-      error.name === "CredentialUnavailableError" ||
-      error.name === "AuthenticationError" ||
-      error.name === "AggregateAuthenticationError"
-    ) {
+    if (isCredentialError(error))
       return `the monitor could not get a token for Log Analytics: ${error.message.split("\n")[0]}`;
-    }
     return `${error.name}: ${error.message.split("\n")[0]}`;
   }
   return String(error);

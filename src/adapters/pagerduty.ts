@@ -2,7 +2,8 @@ import type { Secret } from "../core/common/secret.js";
 import type { Notice } from "../core/model/index.js";
 import type { DeliveryResult, NoticeContent, NotificationChannel } from "../core/ports/ports.js";
 import { PAGERDUTY_ENQUEUE_URL, renderPagerDutyEvent } from "../core/render/pagerduty.js";
-import { retryAfterMs as readRetryAfter } from "./retry-after.js";
+import { deliveryFailureReason } from "../core/notify/backoff.js";
+import { failureOfResponse } from "./http-failure.js";
 
 export interface PagerDutyChannelOptions {
   /** The Events API v2 enqueue endpoint; the real one unless a test points elsewhere. */
@@ -55,9 +56,10 @@ export function createPagerDutyChannel({
       const body = await response.text().catch(() => "");
       if (response.ok) return { ok: true, status: response.status };
       const status = response.status;
-      const reason = status === 429 ? "throttled" : status === 408 ? "timeout" : status >= 500 ? "server" : "client";
+      const failure = failureOfResponse(status, response.headers);
+      const reason = deliveryFailureReason(failure);
       const retryAfter = response.headers.get("retry-after");
-      const retryAfterMs = readRetryAfter(response.headers);
+      const retryAfterMs = failure.retryAfterMs;
       const text = `POST ${where} (${event.event_action} ${event.dedup_key}) answered ${status}${retryAfter ? ` (Retry-After ${retryAfter})` : ""}${explain(body, (t) => routingKey.scrub(t))}`;
       return {
         ok: false,

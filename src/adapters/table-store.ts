@@ -1,36 +1,20 @@
 import { odata, type TableClient, type TableEntityResult } from "@azure/data-tables";
 import { isRestError } from "@azure/core-rest-pipeline";
 import type { Incident } from "../core/model/index.js";
-import type { SaveResult, StateStore, Stored } from "../core/ports/ports.js";
+import type { StateStore, Stored } from "../core/ports/ports.js";
+import { conditionalWrite } from "./conditional-write.js";
 import { ensureTables } from "./ensure-tables.js";
 import { fromEntity, toEntity } from "./incident-entity.js";
 import { heartbeatFromEntity, heartbeatToEntity } from "./heartbeat-entity.js";
 
 /**
  * Incidents and the heartbeat in Azure Tables. Writes are conditional on the ETag read (or create
- * when there is none), so two overlapping runs can never both win the same change. The row
- * layouts are in incident-entity.ts and heartbeat-entity.ts.
+ * when there is none), so two overlapping runs can never both win the same change. A create that
+ * finds the row taken is a conflict: whether an earlier episode may be replaced is the caller's
+ * decision, not the store's. The row layouts are in incident-entity.ts and heartbeat-entity.ts.
  */
 export function createTableStateStore(incidents: TableClient, monitor: TableClient): StateStore {
   const ready = ensureTables(incidents, monitor);
-
-  async function takeOver(incident: Incident): Promise<SaveResult> {
-    try {
-      const existing = await incidents.getEntity<Record<string, unknown>>(incident.rule, incident.id);
-      const old = fromEntity(existing);
-      if (old?.state !== "resolved" || old.outbox.length > 0) return { status: "conflict" };
-      const next = {
-        ...incident,
-        occurrence: old.occurrence + 1,
-        deliveredCount: old.deliveredCount + incident.deliveredCount,
-      };
-      const response = await incidents.updateEntity(toEntity(next), "Replace", { etag: existing.etag });
-      return { status: "saved", etag: response.etag ?? "" };
-    } catch (error) {
-      if (isRestError(error) && (error.statusCode === 404 || error.statusCode === 412)) return { status: "conflict" };
-      throw error;
-    }
-  }
 
   return {
     async loadActive(since) {
@@ -63,21 +47,7 @@ export function createTableStateStore(incidents: TableClient, monitor: TableClie
 
     async save(incident, etag) {
       await ready();
-      const entity = toEntity(incident);
-      try {
-        const response =
-          etag === undefined
-            ? await incidents.createEntity(entity)
-            : await incidents.updateEntity(entity, "Replace", { etag });
-        return { status: "saved", etag: response.etag ?? "" } satisfies SaveResult;
-      } catch (error) {
-        // 409 on create: a record exists that was not loaded, which is a finished episode older
-        // than the flap window. Take it over (keeping its count) unless it still holds notices.
-        if (etag === undefined && isRestError(error) && error.statusCode === 409) return takeOver(incident);
-        // 412: someone updated it since we read it.
-        if (isRestError(error) && error.statusCode === 412) return { status: "conflict" };
-        throw error;
-      }
+      return conditionalWrite(incidents, toEntity(incident), etag);
     },
 
     async loadHeartbeat() {

@@ -1,7 +1,8 @@
 import type { Secret } from "../core/common/secret.js";
 import { renderTeamsMessage } from "../core/render/teams-card.js";
 import type { DeliveryResult, NotificationChannel } from "../core/ports/ports.js";
-import { retryAfterMs as readRetryAfter } from "./retry-after.js";
+import { deliveryFailureReason } from "../core/notify/backoff.js";
+import { failureOfResponse } from "./http-failure.js";
 
 export interface TeamsWebhookOptions {
   url: Secret;
@@ -46,22 +47,15 @@ export function createTeamsWebhook({ url, timeoutMs = 10_000 }: TeamsWebhookOpti
       // signature straddling the cut would otherwise leave its beginning behind.
       const body = url.scrub(await response.text().catch(() => "")).slice(0, 300);
       if (response.ok) return { ok: true, status: response.status };
-      const reason =
-        response.status === 429
-          ? "throttled"
-          : response.status === 408
-            ? "timeout"
-            : response.status >= 500
-              ? "server"
-              : "client";
+      const failure = failureOfResponse(response.status, response.headers);
       const retryAfter = response.headers.get("retry-after");
       const text = `POST ${url.toString()} answered ${response.status}${retryAfter ? ` (Retry-After ${retryAfter})` : ""}${body ? `: ${body}` : ""}`;
       return {
         ok: false,
-        reason,
+        reason: deliveryFailureReason(failure),
         status: response.status,
         message: url.scrub(text),
-        retryAfterMs: readRetryAfter(response.headers),
+        retryAfterMs: failure.retryAfterMs,
       };
     },
   };

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { durationMs } from "../core/common/duration.js";
+import { durationMs, MINUTE_MS } from "../core/common/duration.js";
+import { formatIssues, issuePath } from "../core/common/zod-issues.js";
 import type { ChannelName, Severity } from "../core/model/index.js";
 import {
   DEFAULT_LIFECYCLE,
@@ -18,7 +19,7 @@ const KINDS = ["opened", "escalated", "unacknowledged", "repeated", "acknowledge
 const CHANNELS = ["teams", "email", "pagerduty"] as const;
 
 // Minutes, as the policies count them.
-const duration = durationMs.transform((ms) => ms / 60_000);
+const duration = durationMs.transform((ms) => ms / MINUTE_MS);
 
 const perSeverity = <T extends z.ZodType>(value: T) =>
   z.strictObject({
@@ -64,14 +65,14 @@ export function parseNotifyConfig(text: string | undefined, configured: readonly
   if (!parsed.success)
     return {
       ok: false,
-      errors: parsed.error.issues.map((i) => `at ${i.path.length ? i.path.join(".") : "(root)"}: ${i.message}`),
+      errors: formatIssues(parsed.error.issues, { whole: "(config)" }),
     };
   const c = parsed.data;
   // A route naming a channel that is not configured is a typo or a missing setting, not a wish.
   const errors = (c.routes ?? []).flatMap((r, i) =>
     r.channels
       .filter((ch) => !configured.includes(ch))
-      .map((ch) => `at routes.${i}.channels: ${ch} is not configured (${SETTING_OF[ch]} is not set)`),
+      .map((ch) => `${issuePath(["routes", i, "channels"])}: ${ch} is not configured (${SETTING_OF[ch]} is not set)`),
   );
   if (errors.length > 0) return { ok: false, errors };
   const merge = <T>(

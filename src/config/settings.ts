@@ -8,6 +8,8 @@ import type { ControlPlaneConfig } from "../core/controlplane/config.js";
 import type { ChannelName } from "../core/model/index.js";
 import type { LifecyclePolicy, NotifyPolicy } from "../core/model/notify-policy.js";
 import { parseNotifyConfig } from "./notify-config.js";
+import { formatIssues } from "../core/common/zod-issues.js";
+import { KEY_VAULT_AUDIT_TABLES } from "../core/signals/signal-set.js";
 
 /**
  * Application settings, read from the environment (Function App settings in Azure,
@@ -112,7 +114,7 @@ const EnvSchema = z
     LOG_ANALYTICS_WORKSPACE_ID: guid("the Log Analytics workspace ID"),
     LOG_ANALYTICS_ENDPOINT: optional(httpsUrl("the Log Analytics query endpoint including /v1", false)),
     KEYVAULT_AUDIT_TABLE: optional(
-      z.enum(["auto", "AzureDiagnostics", "AZKVAuditLogs"], {
+      z.enum(["auto", ...KEY_VAULT_AUDIT_TABLES], {
         error:
           "expected auto, AzureDiagnostics (diagnostic setting in Azure diagnostics mode) or AZKVAuditLogs (resource-specific mode)",
       }),
@@ -257,8 +259,12 @@ const EnvSchema = z
 /** A settings problem, with one line per offending setting and no secret values. */
 export class SettingsError extends Error {
   override readonly name = "SettingsError";
-  constructor(readonly problems: string[]) {
-    super(`Invalid vaultwatch settings:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+  /** `cause`: the zod error the problems were read from, when there was one. */
+  constructor(
+    readonly problems: string[],
+    options?: ErrorOptions,
+  ) {
+    super(`Invalid vaultwatch settings:\n${problems.map((p) => `  - ${p}`).join("\n")}`, options);
   }
 }
 
@@ -266,14 +272,18 @@ export class SettingsError extends Error {
 export function loadSettings(env: Record<string, string | undefined>): Settings {
   const parsed = EnvSchema.safeParse(env);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => {
-      const name = String(issue.path[0] ?? "(settings)");
-      const raw = env[name];
-      const missing = raw === undefined || raw.trim() === "";
-      const shown = missing ? "missing" : SECRET_SETTINGS.has(name) ? "value hidden" : `got ${JSON.stringify(raw)}`;
-      return `${name}: ${issue.message} (${shown})`;
+    const problems = formatIssues(parsed.error.issues, {
+      whole: "(settings)",
+      // The value as set, unless it is a secret: enough to spot a typo without leaking a key.
+      message: (issue) => {
+        const name = String(issue.path[0]);
+        const raw = env[name];
+        const missing = raw === undefined || raw.trim() === "";
+        const shown = missing ? "missing" : SECRET_SETTINGS.has(name) ? "value hidden" : `got ${JSON.stringify(raw)}`;
+        return `${issue.message} (${shown})`;
+      },
     });
-    throw new SettingsError([...new Set(problems)]);
+    throw new SettingsError(problems, { cause: parsed.error });
   }
   const e = parsed.data;
   const spec = parseMonitorSpec(e.MONITOR_CONFIG);

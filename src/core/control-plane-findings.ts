@@ -1,17 +1,19 @@
-import type { ControlPlaneFindingInput, Evaluation, Incident, SeriesKey, WindowCounts } from "./model/index.js";
+import type {
+  ControlPlaneFindingInput,
+  ControlPlaneSubject,
+  Evaluation,
+  Incident,
+  WindowCounts,
+} from "./model/index.js";
+import { vaultOf } from "./model/subject.js";
 import { digest64 } from "./common/hash.js";
+import { emptyCounts } from "./signals/request-counts.js";
 import { HYPOTHESIS_TITLES, type HypothesisId } from "./diagnosis/index.js";
 import { isMonitorKind, type FindingKind } from "./controlplane/findings.js";
 
+/** The counts of a finding that is not about requests: none. */
 export const NO_COUNTS: WindowCounts = {
-  total: 0,
-  succeeded: 0,
-  unauthorized: 0,
-  forbidden: 0,
-  forbiddenRbac: 0,
-  forbiddenPolicy: 0,
-  forbiddenFirewall: 0,
-  throttled: 0,
+  ...emptyCounts(),
   failures: 0,
   failurePercent: 0,
   currentFailurePercent: 0,
@@ -32,13 +34,11 @@ export interface ControlPlaneCheck {
 /** The incident ID of a control-plane finding: its own stable ID, digested. */
 export const controlPlaneFingerprint = (findingId: string) => digest64(`control-plane|${findingId}`);
 
-function keyOf(f: ControlPlaneFindingInput): SeriesKey {
+function subjectOf(f: ControlPlaneFindingInput): ControlPlaneSubject {
   return {
-    vaultResourceId: (f.vaultResourceId ?? "").toLowerCase(),
-    callerObjectId: (f.principal ?? "").toLowerCase(),
-    callerAppId: "",
-    callerResourceId: "",
-    auditTable: "AzureDiagnostics",
+    kind: "control-plane",
+    vaultResourceId: f.vaultResourceId ? f.vaultResourceId.toLowerCase() : undefined,
+    principal: f.principal ? f.principal.toLowerCase() : undefined,
   };
 }
 
@@ -65,7 +65,7 @@ export function evaluateControlPlane(
     out.push({
       kind: "firing",
       rule: "control-plane",
-      key: keyOf(f),
+      subject: subjectOf(f),
       counts: NO_COUNTS,
       severity: f.severity,
       severityReason: f.summary,
@@ -103,12 +103,13 @@ export function evaluateControlPlane(
     if (i.rule !== "control-plane" || i.state === "resolved" || seen.has(i.id)) continue;
     // Absent is only "fixed" when this check could see: the vault was read (or, for findings about
     // no vault, the check had no trouble of its own). Otherwise nothing is known.
-    const couldSee = i.key.vaultResourceId ? read.has(i.key.vaultResourceId) : check.clean;
+    const vault = vaultOf(i.subject);
+    const couldSee = vault ? read.has(vault) : check.clean;
     if (!couldSee) continue;
     out.push({
       kind: "recovered",
       rule: "control-plane",
-      key: i.key,
+      subject: i.subject,
       counts: NO_COUNTS,
       successesInConfirmation: 0,
       fingerprint: i.id,

@@ -1,5 +1,5 @@
 import { diagnose, summarize, type Diagnosis, type DiagnosisInput } from "./diagnosis/index.js";
-import type { DiagnosisSummary, Evaluation, Policy } from "./model/index.js";
+import type { CallerOnVault, DiagnosisSummary, Evaluation, Policy } from "./model/index.js";
 import { callerName } from "./model/names.js";
 import { appFor } from "./model/spec-lookup.js";
 import type { SignalName, SignalRow, SignalStatus } from "./signals/signal-set.js";
@@ -38,14 +38,14 @@ const APP_SIGNALS = ["dependency-calls", "credential-traces", "host-startup"] as
  * app a system-assigned identity belongs to. When that app is not known, its evidence is unknown.
  */
 export function diagnoseFinding(
-  ev: Extract<Evaluation, { kind: "firing" }>,
+  ev: Extract<Evaluation<CallerOnVault>, { kind: "firing" }>,
   now: Date,
   policy: Policy,
   evidence: Evidence,
 ): DiagnosisSummary {
-  const caller = callerName(ev.key);
+  const caller = callerName(ev.subject);
   const app =
-    appFor(ev.key, policy.spec, policy.criticalIdentities)?.name ??
+    appFor(ev.subject, policy.spec, policy.criticalIdentities)?.name ??
     (caller.host?.type.toLowerCase() === "sites" ? caller.host.name : undefined);
   const status = { ...evidence.status };
   const problems = { ...evidence.problems };
@@ -59,30 +59,22 @@ export function diagnoseFinding(
       problems[s] = `the app that calls with ${caller.label} is not known: list it under apps in MONITOR_CONFIG`;
     }
   }
-  const c = ev.counts;
   const d = diagnose({
     now,
-    kv: {
-      total: c.total,
-      succeeded: c.succeeded,
-      unauthorized: c.unauthorized,
-      forbiddenRbac: c.forbiddenRbac,
-      forbiddenPolicy: c.forbiddenPolicy,
-      forbiddenFirewall: c.forbiddenFirewall,
-      forbiddenOther: Math.max(0, c.forbidden - c.forbiddenRbac - c.forbiddenPolicy - c.forbiddenFirewall),
-      throttled: c.throttled,
-      firstFailureAt: c.firstFailureAt,
-      lastFailureAt: c.lastFailureAt,
+    kv: ev.counts,
+    vaultResourceId: ev.subject.vaultResourceId,
+    caller: {
+      objectId: ev.subject.callerObjectId,
+      appId: ev.subject.callerAppId,
+      resourceId: ev.subject.callerResourceId,
     },
-    vaultResourceId: ev.key.vaultResourceId,
-    caller: { objectId: ev.key.callerObjectId, appId: ev.key.callerAppId, resourceId: ev.key.callerResourceId },
     dependencyCalls: mine(evidence.dependencyCalls),
     credentialTraces: mine(evidence.credentialTraces),
     hostStartup: mine(evidence.hostStartup),
     changes: [...evidence.changes],
     signalStatus: { ...status, "kv-requests": "ok" },
     signalProblems: problems,
-    ...controlPlaneInput(evidence.controlPlane, ev.key.vaultResourceId, ev.key.callerObjectId),
+    ...controlPlaneInput(evidence.controlPlane, ev.subject.vaultResourceId, ev.subject.callerObjectId),
   });
   return toSummary(d);
 }

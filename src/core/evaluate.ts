@@ -1,5 +1,6 @@
 import type {
   BaselineOpinion,
+  CallerOnVault,
   Evaluation,
   KvRequestBin,
   Policy,
@@ -9,6 +10,10 @@ import type {
   WindowCounts,
 } from "./model/index.js";
 import { seriesId } from "./model/signals.js";
+import { callerOnVault } from "./model/subject.js";
+import { fingerprint } from "./model/incidents.js";
+import { addCounts, deniedOf, emptyCounts } from "./signals/request-counts.js";
+import { MINUTE_MS } from "./common/duration.js";
 import { severityFor } from "./model/severity.js";
 
 export { seriesId };
@@ -20,13 +25,14 @@ export const RULES: readonly RequestRuleId[] = ["kv-auth-denied", "kv-throttled"
 
 /** The failures each rule counts in a bin. */
 const FAILURES: Record<RequestRuleId, (b: KvRequestBin) => number> = {
-  "kv-auth-denied": (b) => b.unauthorized + b.forbidden,
-  "kv-throttled": (b) => b.throttled,
+  "kv-auth-denied": (b) => deniedOf(b.counts),
+  "kv-throttled": (b) => b.counts.throttled,
 };
 
 export interface Series {
   id: string;
-  key: SeriesKey;
+  /** The caller on the vault: what its evaluations are about. */
+  key: CallerOnVault;
   bins: KvRequestBin[];
 }
 
@@ -42,13 +48,13 @@ export function groupSeries(rows: readonly KvRequestBin[]): Series[] {
     if (!s) {
       s = {
         id,
-        key: {
+        key: callerOnVault({
           vaultResourceId: row.vaultResourceId.toLowerCase(),
           callerObjectId: row.callerObjectId.toLowerCase(),
           callerAppId: row.callerAppId.toLowerCase(),
           callerResourceId: row.callerResourceId,
           auditTable: row.auditTable,
-        },
+        }),
         bins: [],
       };
       byId.set(id, s);
@@ -64,19 +70,9 @@ export function groupSeries(rows: readonly KvRequestBin[]): Series[] {
 
 /** Rows of one caller that differ only in a logged attribute describe the same bin. */
 function mergeInto(target: KvRequestBin, row: KvRequestBin): void {
-  target.total += row.total;
-  target.succeeded += row.succeeded;
-  target.unauthorized += row.unauthorized;
-  target.forbidden += row.forbidden;
-  target.forbiddenRbac += row.forbiddenRbac;
-  target.forbiddenPolicy += row.forbiddenPolicy;
-  target.forbiddenFirewall += row.forbiddenFirewall;
-  target.throttled += row.throttled;
-  target.other += row.other;
+  target.counts = addCounts(target.counts, row.counts);
   target.operations = [...new Set([...target.operations, ...row.operations])];
 }
-
-const MINUTE = 60_000;
 
 /**
  * Calls that carried no token (no object or app ID in the log). An SDK client's first calls after
@@ -100,7 +96,7 @@ function failingBins(
 ): number {
   return bins.filter(
     (b) =>
-      b.binStart.getTime() + binMinutes * MINUTE > from.getTime() &&
+      b.binStart.getTime() + binMinutes * MINUTE_MS > from.getTime() &&
       b.binStart.getTime() <= to.getTime() &&
       FAILURES[rule](b) > 0,
   ).length;
@@ -115,54 +111,42 @@ export function countWindow(
   binMinutes: number,
 ): WindowCounts {
   const failuresOf = FAILURES[rule];
-  const counts: WindowCounts = {
-    total: 0,
-    succeeded: 0,
-    unauthorized: 0,
-    forbidden: 0,
-    forbiddenRbac: 0,
-    forbiddenPolicy: 0,
-    forbiddenFirewall: 0,
-    throttled: 0,
-    failures: 0,
-    failurePercent: 0,
-    currentFailurePercent: 0,
-    operations: [],
-    firstFailureAt: undefined,
-    lastFailureAt: undefined,
-  };
+  let requests = emptyCounts();
+  let failures = 0;
+  let currentFailurePercent = 0;
+  let firstFailureAt: Date | undefined;
+  let lastFailureAt: Date | undefined;
   const ops = new Set<string>();
   let latestStart = -Infinity;
   for (const b of bins) {
     const start = b.binStart.getTime();
-    const end = start + binMinutes * MINUTE;
+    const end = start + binMinutes * MINUTE_MS;
     if (end <= from.getTime() || start > to.getTime()) continue;
-    counts.total += b.total;
-    counts.succeeded += b.succeeded;
-    counts.unauthorized += b.unauthorized;
-    counts.forbidden += b.forbidden;
-    counts.forbiddenRbac += b.forbiddenRbac;
-    counts.forbiddenPolicy += b.forbiddenPolicy;
-    counts.forbiddenFirewall += b.forbiddenFirewall;
-    counts.throttled += b.throttled;
-    const failures = failuresOf(b);
-    counts.failures += failures;
-    if (b.total > 0 && start >= latestStart) {
+    requests = addCounts(requests, b.counts);
+    const binFailures = failuresOf(b);
+    failures += binFailures;
+    if (b.counts.total > 0 && start >= latestStart) {
       // Bins are unique per series, so the latest one with requests is the current share.
       latestStart = start;
-      counts.currentFailurePercent = (failures / b.total) * 100;
+      currentFailurePercent = (binFailures / b.counts.total) * 100;
     }
-    if (failures > 0) {
+    if (binFailures > 0) {
       for (const o of b.operations) ops.add(o);
-      if (!counts.firstFailureAt || start < counts.firstFailureAt.getTime()) counts.firstFailureAt = new Date(start);
+      if (!firstFailureAt || start < firstFailureAt.getTime()) firstFailureAt = new Date(start);
       const lastAt = Math.min(end, to.getTime());
-      if (!counts.lastFailureAt || lastAt > counts.lastFailureAt.getTime()) counts.lastFailureAt = new Date(lastAt);
+      if (!lastFailureAt || lastAt > lastFailureAt.getTime()) lastFailureAt = new Date(lastAt);
     }
   }
-  // A ratio of sums over the window, never an average of per-bin ratios.
-  counts.failurePercent = counts.total === 0 ? 0 : (counts.failures / counts.total) * 100;
-  counts.operations = [...ops].sort();
-  return counts;
+  return {
+    ...requests,
+    failures,
+    // A ratio of sums over the window, never an average of per-bin ratios.
+    failurePercent: requests.total === 0 ? 0 : (failures / requests.total) * 100,
+    currentFailurePercent,
+    operations: [...ops].sort(),
+    firstFailureAt,
+    lastFailureAt,
+  };
 }
 
 /** What else is known about a series this tick, besides its own bins. */
@@ -185,10 +169,11 @@ export function evaluate(
   now: Date,
   policy: Policy,
   context: SeriesContext = {},
-): Evaluation {
-  const windowFrom = new Date(now.getTime() - policy.windowMinutes * MINUTE);
+): Evaluation<CallerOnVault> {
+  const windowFrom = new Date(now.getTime() - policy.windowMinutes * MINUTE_MS);
   const counts = countWindow(rule, series.bins, windowFrom, now, policy.binMinutes);
   const key = series.key;
+  const id = fingerprint(rule, key);
   const triggers: Trigger[] = [];
 
   const baseline = context.baseline;
@@ -247,22 +232,30 @@ export function evaluate(
     return {
       kind: "firing",
       rule,
-      key,
+      subject: key,
+      fingerprint: id,
       counts,
       severity: decision.severity,
       severityReason: decision.reason,
       triggers,
     };
   }
-  const confirmFrom = new Date(now.getTime() - policy.resolveAfterMinutes * MINUTE);
+  const confirmFrom = new Date(now.getTime() - policy.resolveAfterMinutes * MINUTE_MS);
   const confirm = countWindow(rule, series.bins, confirmFrom, now, policy.binMinutes);
   if (confirm.total === 0)
     return isTokenless(key)
-      ? { kind: "recovered", rule, key, counts, successesInConfirmation: 0 }
-      : { kind: "no-traffic", rule, key };
+      ? { kind: "recovered", rule, subject: key, fingerprint: id, counts, successesInConfirmation: 0 }
+      : { kind: "no-traffic", rule, subject: key, fingerprint: id };
   // Recovery needs evidence, not silence: calls succeeding and none failing for the whole period.
   if (confirm.failures === 0 && confirm.succeeded > 0) {
-    return { kind: "recovered", rule, key, counts, successesInConfirmation: confirm.succeeded };
+    return {
+      kind: "recovered",
+      rule,
+      subject: key,
+      fingerprint: id,
+      counts,
+      successesInConfirmation: confirm.succeeded,
+    };
   }
-  return { kind: "settling", rule, key, counts };
+  return { kind: "settling", rule, subject: key, fingerprint: id, counts };
 }

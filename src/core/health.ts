@@ -1,6 +1,8 @@
 import type { Evaluation, Heartbeat, Incident, SignalHealth } from "./model/index.js";
 import { callerName, vaultName } from "./model/names.js";
-import { RULE_TITLE, subjectOf } from "./render/words.js";
+import { callerOf, vaultOf } from "./model/subject.js";
+import { RULE_TITLE, subjectWords } from "./render/words.js";
+import { monitorFix } from "./monitor-findings.js";
 
 export type HealthStatus = "healthy" | "unhealthy" | "degraded";
 
@@ -77,8 +79,9 @@ export function assessHealth({ now, heartbeat, incidents, staleAfterMinutes, liv
   const fresh = age !== null && age <= staleAfterMinutes * 60;
 
   for (const i of open) {
+    const fix = monitorFix(i);
     reasons.push(
-      `${i.severity} ${RULE_TITLE[i.rule]}: ${subjectOf(i)}${i.responder.state === "acknowledged" ? ` (acknowledged by ${i.responder.by})` : ""}${i.mutedBy ? ` (muted: ${i.mutedBy})` : ""}`,
+      `${i.severity} ${RULE_TITLE[i.rule]}: ${subjectWords(i)}${fix ? ` (${fix})` : ""}${i.responder.state === "acknowledged" ? ` (acknowledged by ${i.responder.by})` : ""}${i.mutedBy ? ` (muted: ${i.mutedBy})` : ""}`,
     );
   }
   let degraded = false;
@@ -195,10 +198,10 @@ export function assessHealth({ now, heartbeat, incidents, staleAfterMinutes, liv
     controlPlane: cp ?? null,
     targets: [
       ...open.map((i) => ({
-        vault: vaultName(i.key.vaultResourceId).name,
-        vaultResourceId: i.key.vaultResourceId,
-        identity: callerName(i.key).label,
-        objectId: i.key.callerObjectId,
+        vault: vaultName(vaultOf(i.subject)).name,
+        vaultResourceId: vaultOf(i.subject) ?? "",
+        identity: callerName(callerOf(i.subject)).label,
+        objectId: callerOf(i.subject)?.callerObjectId ?? "",
         status: "failing" as const,
         problem: RULE_TITLE[i.rule],
         severity: i.severity,
@@ -221,20 +224,22 @@ const LIVE_STATUS = { firing: "failing", settling: "recovering", recovered: "ok"
  * reports: per target, the worst of its rules now.
  */
 function liveTargetsOf(evaluations: readonly Evaluation[], open: readonly Incident[]): TargetHealth[] {
-  const reported = new Set(open.map((i) => `${i.key.vaultResourceId}|${i.key.callerObjectId}`));
+  const reported = new Set(open.map((i) => `${vaultOf(i.subject) ?? ""}|${callerOf(i.subject)?.callerObjectId ?? ""}`));
   const rank = { failing: 3, recovering: 2, "no-traffic": 1, ok: 0 };
   const byTarget = new Map<string, TargetHealth>();
   for (const e of evaluations) {
-    if ((e.rule !== "kv-auth-denied" && e.rule !== "kv-throttled") || !e.key.vaultResourceId) continue;
-    const id = `${e.key.vaultResourceId}|${e.key.callerObjectId}`;
+    const s = e.subject;
+    if ((e.rule !== "kv-auth-denied" && e.rule !== "kv-throttled") || s.kind !== "caller-on-vault") continue;
+    if (!s.vaultResourceId) continue;
+    const id = `${s.vaultResourceId}|${s.callerObjectId}`;
     if (reported.has(id)) continue;
     const status = LIVE_STATUS[e.kind];
     const counts = "counts" in e ? e.counts : undefined;
     const t: TargetHealth = {
-      vault: vaultName(e.key.vaultResourceId).name,
-      vaultResourceId: e.key.vaultResourceId,
-      identity: callerName(e.key).label,
-      objectId: e.key.callerObjectId,
+      vault: vaultName(s.vaultResourceId).name,
+      vaultResourceId: s.vaultResourceId,
+      identity: callerName(s).label,
+      objectId: s.callerObjectId,
       status,
       problem: status === "ok" ? "no failures" : RULE_TITLE[e.rule],
       severity: e.kind === "firing" ? e.severity : null,

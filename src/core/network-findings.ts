@@ -1,23 +1,14 @@
-import type { Evaluation, Incident, Policy, SeriesKey, Severity, WindowCounts } from "./model/index.js";
+import type { Evaluation, Incident, Policy, Severity, WindowCounts } from "./model/index.js";
+import { appOf } from "./model/subject.js";
 import type { SignalRow } from "./signals/signal-set.js";
 import { digest64 } from "./common/hash.js";
 import { NO_COUNTS } from "./control-plane-findings.js";
 import { HYPOTHESIS_TITLES } from "./diagnosis/index.js";
+import { MINUTE_MS } from "./common/duration.js";
 
 type Row = SignalRow<"dependency-calls">;
 
 export const networkFingerprint = (app: string) => digest64(`network|${app.toLowerCase()}`);
-
-function keyOf(app: string): SeriesKey {
-  return {
-    vaultResourceId: "",
-    callerObjectId: "",
-    callerAppId: "",
-    callerResourceId: "",
-    auditTable: "AzureDiagnostics",
-    app,
-  };
-}
 
 interface AppWindow {
   total: number;
@@ -53,7 +44,7 @@ export function evaluateNetwork(
   now: Date,
   policy: Policy,
 ): Evaluation[] {
-  const window = sum(rows, new Date(now.getTime() - policy.windowMinutes * 60_000), now);
+  const window = sum(rows, new Date(now.getTime() - policy.windowMinutes * MINUTE_MS), now);
   const out: Evaluation[] = [];
   const fired = new Set<string>();
   for (const [app, a] of window) {
@@ -66,7 +57,7 @@ export function evaluateNetwork(
     out.push({
       kind: "firing",
       rule: "network",
-      key: keyOf(app),
+      subject: { kind: "app", app },
       counts: countsOf(a),
       severity,
       severityReason: spec?.critical
@@ -83,22 +74,22 @@ export function evaluateNetwork(
     });
   }
   // Recovery needs calls that got answers for the whole confirmation period, as for the vault rules.
-  const confirmation = sum(rows, new Date(now.getTime() - policy.resolveAfterMinutes * 60_000), now);
+  const confirmation = sum(rows, new Date(now.getTime() - policy.resolveAfterMinutes * MINUTE_MS), now);
   for (const i of incidents) {
     if (i.rule !== "network" || i.state === "resolved" || fired.has(i.id)) continue;
-    const app = i.key.app ?? "";
+    const app = appOf(i.subject) ?? "";
     const c = confirmation.get(app);
-    if (!c || c.total === 0) out.push({ kind: "no-traffic", rule: "network", key: i.key, fingerprint: i.id });
+    if (!c || c.total === 0) out.push({ kind: "no-traffic", rule: "network", subject: i.subject, fingerprint: i.id });
     else if (c.network === 0)
       out.push({
         kind: "recovered",
         rule: "network",
-        key: i.key,
+        subject: i.subject,
         counts: countsOf(c),
         successesInConfirmation: c.total,
         fingerprint: i.id,
       });
-    else out.push({ kind: "settling", rule: "network", key: i.key, counts: countsOf(c), fingerprint: i.id });
+    else out.push({ kind: "settling", rule: "network", subject: i.subject, counts: countsOf(c), fingerprint: i.id });
   }
   return out;
 }

@@ -1,6 +1,7 @@
 import { gzipSync } from "node:zlib";
 import type { Notice } from "./model/index.js";
 import { evidenceKql, type TimeRange } from "./runbook/runbook.js";
+import { MINUTE_MS } from "./common/duration.js";
 
 const WORKSPACE_ID =
   /^\/subscriptions\/[^/]+\/resourcegroups\/[^/]+\/providers\/microsoft\.operationalinsights\/workspaces\/[^/]+$/i;
@@ -48,9 +49,9 @@ export function evidenceWindow(notice: Pick<Notice, "decidedAt" | "snapshot">, w
   const s = notice.snapshot;
   const first = Math.min(s.openedAt.getTime(), s.counts.firstFailureAt?.getTime() ?? Number.POSITIVE_INFINITY);
   const last = (s.resolvedAt ?? notice.decidedAt).getTime();
-  const minute = 60_000;
-  const start = Math.floor((first - Math.max(LEAD_MINUTES, 2 * windowMinutes) * minute) / minute) * minute;
-  const end = Math.ceil((Math.max(last, first) + Math.max(MARGIN_MINUTES, windowMinutes) * minute) / minute) * minute;
+  const start = Math.floor((first - Math.max(LEAD_MINUTES, 2 * windowMinutes) * MINUTE_MS) / MINUTE_MS) * MINUTE_MS;
+  const end =
+    Math.ceil((Math.max(last, first) + Math.max(MARGIN_MINUTES, windowMinutes) * MINUTE_MS) / MINUTE_MS) * MINUTE_MS;
   return { start: new Date(start), end: new Date(end) };
 }
 

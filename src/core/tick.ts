@@ -1,5 +1,4 @@
 import type {
-  BaselineOpinion,
   Evaluation,
   Incident,
   KvRequestBin,
@@ -22,13 +21,8 @@ import { sloFor } from "./model/spec-lookup.js";
 import { periodCountsOf, reportSlos, rowsFor, windowCountsOf, type SloReport } from "./slo-report.js";
 import { diagnoseFinding, type Evidence } from "./diagnose-finding.js";
 import { evaluateControlPlane, type ControlPlaneCheck } from "./control-plane-findings.js";
-
-/** Judges a series' window against its learned baseline; undefined when it has none. */
-export type BaselineJudge = (
-  seriesId: string,
-  rule: RequestRuleId,
-  observed: { failures: number; total: number; at: Date },
-) => BaselineOpinion | undefined;
+import { judgeWith, type Baseline } from "./baselines/index.js";
+import { MINUTE_MS } from "./common/duration.js";
 
 export interface TickInput {
   now: Date;
@@ -39,7 +33,8 @@ export interface TickInput {
   /** SLO window and period sums, when SLOs are configured and their signals answered. */
   sloWindows?: readonly SignalRow<"slo-windows">[] | undefined;
   sloPeriod?: readonly SignalRow<"slo-period">[] | undefined;
-  baselines?: BaselineJudge | undefined;
+  /** The learned baselines by `<rule>|<series>`; a series without one is judged by the static floor. */
+  baselines?: ReadonlyMap<string, Baseline> | undefined;
   /** The other signals' rows and statuses, for diagnosing what fires and for the network rule. */
   evidence?: Evidence | undefined;
   /** Findings of this tick's control-plane check; undefined when it is off or did not run. */
@@ -130,7 +125,7 @@ function muteOf(
 }
 
 export function incidentIdOf(ev: Evaluation): string {
-  return ev.fingerprint ?? fingerprint(ev.rule, ev.key);
+  return ev.fingerprint;
 }
 
 /** The Key Vault request rules over every caller-and-vault series. */
@@ -139,22 +134,23 @@ function evaluateVaults(
   rows: readonly KvRequestBin[],
 ): { evaluations: Evaluation[]; seriesObserved: number } {
   const series = groupSeries(rows);
+  const judge = baselines ? judgeWith(baselines) : undefined;
   const evaluations: Evaluation[] = [];
   const seen = new Set<string>();
   for (const s of series) {
     const slo = sloContext(s.key, policy, sloWindows, sloPeriod);
     for (const rule of RULES) {
       const context: SeriesContext = { slo };
-      if (baselines) {
+      if (judge) {
         // The same window the rule counts, so the baseline judges exactly what the floor would.
         const c = countWindow(
           rule,
           s.bins,
-          new Date(now.getTime() - policy.windowMinutes * 60_000),
+          new Date(now.getTime() - policy.windowMinutes * MINUTE_MS),
           now,
           policy.binMinutes,
         );
-        context.baseline = baselines(s.id, rule, { failures: c.failures, total: c.total, at: now });
+        context.baseline = judge(s.id, rule, { failures: c.failures, total: c.total, at: now });
       }
       const judged = evaluate(rule, s, now, policy, context);
       evaluations.push(
@@ -169,12 +165,12 @@ function evaluateVaults(
   // not recovery (reported as such by the health check), except for calls without a token, which
   // can never succeed (see isTokenless in evaluate.ts).
   for (const incident of incidents) {
-    if (!RULES.includes(incident.rule as RequestRuleId)) continue;
+    if (!RULES.includes(incident.rule as RequestRuleId) || incident.subject.kind !== "caller-on-vault") continue;
     if (!isActive(incident) || seen.has(incident.id)) continue;
     // Judged like any series, with no bins: `evaluate` decides what silence means for this caller.
     const quiet = evaluate(
       incident.rule as RequestRuleId,
-      { id: incident.id, key: incident.key, bins: [] },
+      { id: incident.id, key: incident.subject, bins: [] },
       now,
       policy,
     );
@@ -188,7 +184,7 @@ function matchesIdentity(
   identity: string,
 ): boolean {
   if (d.callerObjectId === identity || d.callerAppId === identity) return true;
-  const name = callerName({ vaultResourceId: "", auditTable: "AzureDiagnostics", ...d }).name;
+  const name = callerName(d).name;
   return name !== undefined && name.toLowerCase() === identity;
 }
 

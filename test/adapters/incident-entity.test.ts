@@ -31,6 +31,18 @@ describe("the incident row layout", () => {
     ]);
   });
 
+  it("keeps why the workspace query failed, so the runbook still leads with the fix on a later tick", () => {
+    const monitor = anIncident({
+      rule: "monitor",
+      triggers: [
+        { kind: "monitor", problem: "the workspace query failed: 403", source: "workspace", cause: "forbidden" },
+      ],
+    });
+    expect(stored(monitor)?.triggers).toEqual([
+      { kind: "monitor", problem: "the workspace query failed: 403", source: "workspace", cause: "forbidden" },
+    ]);
+  });
+
   it("reads records written before either was kept", () => {
     const legacy = anIncident({
       rule: "monitor",

@@ -1,3 +1,4 @@
+import type { WorkspaceMemo } from "../../src/core/signals/signal-set.js";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { LogsQueryClient } from "@azure/monitor-query-logs";
 import { ManagedIdentityCredential } from "@azure/identity";
@@ -48,6 +49,18 @@ function source(
   });
 }
 
+/** Fetches as the tick does: each call reuses what the previous one said may be reused. */
+function ticking(s: ReturnType<typeof source>) {
+  let memo: WorkspaceMemo | undefined;
+  return {
+    async fetch(now: Date) {
+      const set = await s.fetch(now, { memo });
+      memo = set.memo;
+      return set;
+    },
+  };
+}
+
 const laRequests = () => stack.standIn.requests.filter((r) => r.endpoint === "logAnalytics");
 
 describe("the signal source through LogsQueryClient", () => {
@@ -82,7 +95,7 @@ describe("the signal source through LogsQueryClient", () => {
   });
 
   it("learns the workspace's tables once, then costs one request per tick", async () => {
-    const s = source();
+    const s = ticking(source());
     const requests = [];
     for (const minute of [20, 21, 22, 23]) requests.push((await s.fetch(at(minute))).requests);
     expect(requests).toEqual([2, 1, 1, 1]);
@@ -114,7 +127,7 @@ describe("the signal source through LogsQueryClient", () => {
   });
 
   it("rides out a 429 with Retry-After through the client's own retry", async () => {
-    const s = source();
+    const s = ticking(source());
     await s.fetch(at(19));
     stack.standIn.requests.length = 0;
     stack.standIn.faults.inject("logAnalytics", { kind: "status", status: 429, retryAfterSeconds: 1 });
@@ -124,7 +137,7 @@ describe("the signal source through LogsQueryClient", () => {
   });
 
   it("fails every signal when the query keeps failing, saying why, and re-learns the tables next tick", async () => {
-    const s = source();
+    const s = ticking(source());
     await s.fetch(at(19));
     stack.standIn.faults.inject("logAnalytics", { kind: "status", status: 503, retryAfterSeconds: 0 }, 3);
     const set = await s.fetch(at(20));
@@ -151,18 +164,46 @@ describe("the signal source through LogsQueryClient", () => {
     expect(set.signals["kv-requests"].problem).toContain("needs Log Analytics Reader on the workspace");
   });
 
+  it("tells a 403, a 429 and a 5xx from the query endpoint apart, so the core can branch on them", async () => {
+    const failures = [];
+    for (const status of [403, 429, 503]) {
+      const s = ticking(source());
+      await s.fetch(at(19));
+      // As often as the client tries (maxRetries 2); Retry-After 0 keeps its retries immediate.
+      stack.standIn.faults.inject("logAnalytics", { kind: "status", status, retryAfterSeconds: 0 }, 3);
+      const kv = (await s.fetch(at(20))).signals["kv-requests"];
+      expect(kv.status).toBe("failed");
+      expect(kv.failure?.message).toBe(kv.problem);
+      failures.push(kv.failure);
+      stack.standIn.faults.clear();
+    }
+    expect(failures).toMatchObject([
+      { reason: "forbidden", status: 403 },
+      { reason: "throttled", status: 429 },
+      { reason: "server", status: 503 },
+    ]);
+  });
+
+  it("says why the tables could not be listed, too: the first query of a workspace", async () => {
+    stack.standIn.faults.inject("logAnalytics", { kind: "status", status: 403 });
+    const set = await source().fetch(at(20));
+    for (const signal of Object.values(set.signals)) expect(signal.failure).toMatchObject({ reason: "forbidden" });
+    expect(set.signals["kv-requests"].failure?.message).toMatch(/^finding the workspace's tables failed: /);
+  });
+
   it("keeps the rows of a partial result but marks the signals degraded", async () => {
-    const s = source();
+    const s = ticking(source());
     await s.fetch(at(19));
     stack.standIn.faults.inject("logAnalytics", { kind: "partial" });
     const kv = (await s.fetch(at(20))).signals["kv-requests"];
     expect(kv.status).toBe("degraded");
     expect(kv.rows.length).toBeGreaterThan(0);
     expect(kv.problem).toContain("PartialError");
+    expect(kv.failure).toMatchObject({ reason: "partial" });
   });
 
   it("counts malformed rows and names the first, instead of reading them as zero", async () => {
-    const s = source();
+    const s = ticking(source());
     await s.fetch(at(19));
     stack.standIn.faults.inject("logAnalytics", { kind: "malformed-rows" });
     const kv = (await s.fetch(at(20))).signals["kv-requests"];
@@ -180,7 +221,7 @@ describe("the signal source through LogsQueryClient", () => {
 
   it("reads SLO window sums every tick and period sums once an hour, reusing them in between", async () => {
     const bodies: string[] = [];
-    const s = source({ config: { sloPeriods: [1] }, sendRequest: (b) => bodies.push(b) });
+    const s = ticking(source({ config: { sloPeriods: [1] }, sendRequest: (b) => bodies.push(b) }));
     const first = await s.fetch(at(20));
     const windows = first.signals["slo-windows"].rows[0]!;
     expect(windows.dims).toMatchObject({

@@ -1,3 +1,4 @@
+import { testClock } from "../fixtures/sleep.js";
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
 import { HttpRequest, InvocationContext } from "@azure/functions";
 import { TableClient } from "@azure/data-tables";
@@ -7,13 +8,13 @@ import { rbacRemovalScenario, ORDERS } from "../../tools/standin/scenarios/rbac-
 import { startAcsStandIn, type AcsStandIn } from "../../tools/standin/acs.js";
 import { startPagerDutyStandIn, type PagerDutyStandIn } from "../../tools/standin/pagerduty.js";
 import { redirectTo } from "../../tools/standin/redirect.js";
-import { DEFAULT_DELIVERY } from "../../src/app/deliver.js";
+import { createMemoryState, type MemoryState } from "../../tools/standin/memory-state.js";
 import { runTick } from "../../src/app/run-tick.js";
 import { checkHealth } from "../../src/app/check-health.js";
 import { createIncidentsHandlers } from "../../src/functions/handlers/incidents.js";
 import type { Runtime } from "../../src/app/runtime.js";
 import { freshPrefix, startStack, recordingLogger, type Stack } from "../harness/stack.js";
-import { headlines, manualClock, replay } from "../harness/replay.js";
+import { headlines, manualClock, replay, type ManualClock } from "../harness/replay.js";
 
 /**
  * The RBAC-removal incident through every channel at once: Teams, ACS email (with the monitor's
@@ -60,22 +61,29 @@ beforeEach(() => {
   pd.faults.clear();
 });
 
-const FAST = {
-  ...DEFAULT_DELIVERY,
-  retryDelayMs: 5,
-  sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, Math.min(ms, 20))),
-};
-
 /**
- * A runtime with state of its own. Each test mails its own address: the same scenario gives the
- * same notice IDs, and ACS treats a repeated Operation-Id as the message it already sent.
+ * A runtime with state of its own: in memory, unless the test looks at the stored rows (`tables`).
+ * Each test mails its own address: the same scenario gives the same notice IDs, and ACS treats a
+ * repeated Operation-Id as the message it already sent. The delivery step's waits between tries
+ * pass on the test's clock at once.
  */
-function runtime(clock: ReturnType<typeof manualClock>, extra: Record<string, string> = {}): Runtime {
+function runtime(
+  clock: ManualClock,
+  extra: Record<string, string> = {},
+  state: MemoryState | "tables" = createMemoryState(),
+): Runtime {
   const prefix = freshPrefix();
-  return stack.runtime(
-    { clock: clock.now, emailHttpClient: redirectTo(acs.url), delivery: FAST },
+  const rt = stack.runtime(
+    {
+      clock: clock.now,
+      emailHttpClient: redirectTo(acs.url),
+      delivery: clock.delivery(),
+      // ACS polls pass at once; its 30 s deadline is held, so only a real answer settles a send.
+      emailSleep: testClock(30_000).sleep,
+    },
     { STATE_TABLE_PREFIX: prefix, EMAIL_RECIPIENTS: `oncall+${prefix}@contoso.com`, ...extra },
   );
+  return state === "tables" ? rt : { ...rt, store: state.store, silences: state.silences, baselines: state.baselines };
 }
 
 const pdActions = () => pd.events.filter((e) => e.status === 202).map((e) => String(e.event?.event_action));
@@ -203,8 +211,9 @@ describe("the incident pipeline across Teams, email and PagerDuty", () => {
   it("keeps an email whose ACS operation ended Failed queued with the service's reason, and sends it once the recipients are fixed", async () => {
     const clock = manualClock(scenario.start);
     const prefix = freshPrefix();
+    const state = createMemoryState();
     const suppressed = `oncall+${prefix}@contoso.com`;
-    const rt = runtime(clock, { STATE_TABLE_PREFIX: prefix, EMAIL_RECIPIENTS: suppressed });
+    const rt = runtime(clock, { EMAIL_RECIPIENTS: suppressed }, state);
     const log = recordingLogger();
     await replay([rt], clock, t("01:05"), log);
     acs.faults.inject({ kind: "operation-failed" });
@@ -224,7 +233,7 @@ describe("the incident pipeline across Teams, email and PagerDuty", () => {
 
     // ACS keeps a Failed operation under its Operation-Id; new recipients make it a new operation.
     const fixed = `oncall+${prefix}-fixed@contoso.com`;
-    const rt2 = runtime(clock, { STATE_TABLE_PREFIX: prefix, EMAIL_RECIPIENTS: fixed });
+    const rt2 = runtime(clock, { EMAIL_RECIPIENTS: fixed }, state);
     await replay([rt2], clock, t("01:37"), log);
     expect(acs.sent.map((m) => m.subject.replace(/:.*/, ""))).toEqual([
       expect.stringMatching(/^\[SEV-2\]/),
@@ -327,7 +336,7 @@ describe("the incident pipeline across Teams, email and PagerDuty", () => {
   it("keeps no part of the routing key when PagerDuty's error echoes it across the excerpt's cut", async () => {
     const clock = manualClock(scenario.start);
     const prefix = freshPrefix();
-    const rt = runtime(clock, { STATE_TABLE_PREFIX: prefix });
+    const rt = runtime(clock, { STATE_TABLE_PREFIX: prefix }, "tables");
     const log = recordingLogger();
     await replay([rt], clock, t("01:05"), log);
     // PagerDuty's reason is cut at 500 characters; the key starts ten before the cut.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { baselineKey } from "../../src/app/baselines.js";
+import { baselineKey } from "../../src/core/baselines/index.js";
 import { learnBaseline } from "../../src/core/baselines/index.js";
 import { seriesId } from "../../src/core/evaluate.js";
 import { parseScenario } from "../../tools/scenario/load.js";

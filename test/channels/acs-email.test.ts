@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ManagedIdentityCredential } from "@azure/identity";
 import type { TokenCredential } from "@azure/core-auth";
+import type { PipelineRequest, PipelineResponse } from "@azure/core-rest-pipeline";
 import type { DeliveryResult } from "../../src/core/ports/ports.js";
 import { createAcsEmailChannel, operationIdFor } from "../../src/adapters/acs-email.js";
 import { startAcsStandIn, type AcsStandIn } from "../../tools/standin/acs.js";
@@ -8,6 +9,7 @@ import { startStandIn, type StandIn } from "../../tools/standin/server.js";
 import { SimulatedWorkspace } from "../../tools/standin/workspace.js";
 import { redirectTo } from "../../tools/standin/redirect.js";
 import { aContent, aNotice } from "../fixtures/notices.js";
+import { testClock, type TestClock } from "../fixtures/sleep.js";
 
 const CLIENT_ID = "0b5c7d9e-2f4a-4b6c-8d0e-1a3b5c7d9f2e";
 const SENDER = "DoNotReply@alerts.contoso.com";
@@ -44,18 +46,44 @@ afterAll(async () => {
   await acs.close();
   await identity.close();
 });
-beforeEach(() => acs.faults.clear());
+/** The send's deadline, as the channel's default. */
+const DEADLINE_MS = 30_000;
 
-const channel = (o: { timeoutMs?: number; recipients?: string[] } = {}) =>
-  createAcsEmailChannel({
+// Waits between polls are recorded, not sat through; the deadline passes only when a test says.
+let clock: TestClock;
+beforeEach(() => {
+  acs.faults.clear();
+  clock = testClock(DEADLINE_MS);
+});
+
+/**
+ * `onRequest` sees each request to ACS as it goes out (after the redirect), and may change the
+ * answer: the deadline tests let it pass while a request is out.
+ */
+const channel = (
+  o: {
+    recipients?: string[];
+    onRequest?: (request: PipelineRequest) => void;
+    onResponse?: (request: PipelineRequest, response: PipelineResponse) => void;
+  } = {},
+) => {
+  const redirect = redirectTo(acs.url);
+  return createAcsEmailChannel({
     endpoint: acs.endpoint,
     credential,
     sender: SENDER,
     recipients: o.recipients ?? RECIPIENTS,
-    httpClient: redirectTo(acs.url),
-    pollIntervalMs: 10,
-    ...(o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {}),
+    httpClient: {
+      async sendRequest(request) {
+        o.onRequest?.(request);
+        const response = await redirect.sendRequest(request);
+        o.onResponse?.(request, response);
+        return response;
+      },
+    },
+    sleep: clock.sleep,
   });
+};
 
 /** A notice nobody has sent yet, so each case starts from a fresh Operation-Id. */
 let counter = 0;
@@ -98,10 +126,21 @@ describe("email through Azure Communication Services with a managed identity", (
     expect(sends).toHaveLength(1);
     expect(tokens).toContain(sends[0]!.token);
     expect(identity.requests.some((r) => r.endpoint === "identity" && r.status === 200)).toBe(true);
-    // It polled the operation to its end rather than trusting the 202.
+    // It polled the operation to its end rather than trusting the 202: Running, a second's wait, Succeeded.
     expect(
       acs.requests.filter((r) => r.route === "poll" && r.operationId === email.operationId).length,
     ).toBeGreaterThanOrEqual(2);
+    expect(clock.waits).toEqual([1000]);
+  });
+
+  it("waits between polls as long as the service's Retry-After asks", async () => {
+    const { result } = await sendFresh({
+      onResponse: (request, response) => {
+        if (request.method === "GET") response.headers.set("retry-after", "5");
+      },
+    });
+    expect(result).toMatchObject({ ok: true });
+    expect(clock.waits).toEqual([5000]);
   });
 
   it("sends the same notice only once when it is sent again (Operation-Id derived from the notice)", async () => {
@@ -146,10 +185,11 @@ describe("email through Azure Communication Services with a managed identity", (
 
   it("does not wait out a long Retry-After inside the send: the outbox retries later", async () => {
     acs.faults.inject({ kind: "status", status: 429, retryAfterSeconds: 3600 }, 2);
-    const started = Date.now();
-    const { result } = await sendFresh({ timeoutMs: 5_000 });
+    const before = acs.requests.length;
+    const { result } = await sendFresh();
     expect(result).toMatchObject({ ok: false, reason: "throttled", retryAfterMs: 3_600_000 });
-    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(clock.waits).toEqual([]);
+    expect(acs.requests.slice(before).map((r) => r.status)).toEqual([429]);
   });
 
   it.each([500, 503])("reads %i as a server failure", async (status) => {
@@ -204,19 +244,20 @@ describe("email through Azure Communication Services with a managed identity", (
 
   it("gives up at the deadline when the service does not answer, without hanging", async () => {
     acs.faults.inject({ kind: "delay", ms: 10_000 });
-    const started = Date.now();
-    const { result } = await sendFresh({ timeoutMs: 300 });
+    const { result, newEmails } = await sendFresh({
+      onRequest: (request) => request.method === "POST" && clock.expire(),
+    });
     expect(result).toMatchObject({ ok: false, reason: "timeout" });
-    expect(Date.now() - started).toBeLessThan(5_000);
+    if (!result.ok) expect(result.message).toContain(`no final answer within ${DEADLINE_MS} ms`);
+    expect(newEmails).toEqual([]);
     expectNoSecrets(result);
   });
 
   it("gives up at the deadline when polling stalls, without hanging", async () => {
     acs.faults.inject({ kind: "delay", ms: 10_000, on: "poll" });
-    const started = Date.now();
-    const { result } = await sendFresh({ timeoutMs: 300 });
+    const { result } = await sendFresh({ onRequest: (request) => request.method === "GET" && clock.expire() });
     expect(result).toMatchObject({ ok: false, reason: "timeout" });
-    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(clock.waits).toEqual([]);
   });
 
   it("reads a dropped connection as a network failure", async () => {

@@ -3,7 +3,7 @@ import { renderEmail } from "../../src/core/render/email.js";
 import { escapeHtml } from "../../src/core/render/email-blocks.js";
 import type { DiagnosisSummary, NotificationKind } from "../../src/core/model/index.js";
 import { aContent, aNotice } from "../fixtures/notices.js";
-import { at, KEY, VAULT } from "../fixtures/incidents.js";
+import { at, KEY, SUBJECT, VAULT } from "../fixtures/incidents.js";
 
 const diagnosis: DiagnosisSummary = {
   top: [
@@ -130,7 +130,7 @@ describe("the alert email", () => {
     const { email } = rendered(
       "acknowledged",
       {
-        key: { ...KEY, callerResourceId: KEY.callerResourceId.replace("id-app", "id-<em>&co") },
+        subject: { ...SUBJECT, callerResourceId: KEY.callerResourceId.replace("id-app", "id-<em>&co") },
         responder: { state: "acknowledged", by: hostile, at: at(15), note: `looking "now" ${hostile}` },
         diagnosis: { ...diagnosis, decidedBy: hostile },
       },

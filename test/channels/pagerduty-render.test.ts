@@ -8,7 +8,7 @@ import {
 } from "../../src/core/render/pagerduty.js";
 import type { NotificationKind, Severity } from "../../src/core/model/index.js";
 import { aContent, aNotice } from "../fixtures/notices.js";
-import { KEY } from "../fixtures/incidents.js";
+import { KEY, SUBJECT } from "../fixtures/incidents.js";
 
 function trigger(e: PagerDutyEvent): PagerDutyTriggerEvent {
   if (e.event_action !== "trigger") throw new Error(`expected a trigger, got ${e.event_action}`);
@@ -88,7 +88,7 @@ describe("the PagerDuty event", () => {
     const e = trigger(
       render("opened", {
         rule: "control-plane",
-        key: { ...KEY, callerObjectId: "", callerAppId: "", callerResourceId: "" },
+        subject: { kind: "control-plane", vaultResourceId: KEY.vaultResourceId, principal: undefined },
         triggers: [
           {
             kind: "control-plane",
@@ -137,8 +137,8 @@ describe("the PagerDuty event", () => {
 
   it("cuts a long summary to 1024 characters with an ellipsis, without splitting a character", () => {
     const emojiVault = {
-      key: {
-        ...KEY,
+      subject: {
+        ...SUBJECT,
         vaultResourceId: `/subscriptions/s/resourcegroups/rg/providers/microsoft.keyvault/vaults/${"🔑".repeat(700)}`,
       },
     };

@@ -125,6 +125,11 @@ describe("the PagerDuty channel", () => {
     expect(failure(await send("opened"))).toMatchObject({ reason: "server", status: 503 });
   });
 
+  it.each([501, 505])("reads %i as not worth retrying soon, as the Azure SDK does", async (status) => {
+    pd.faults.inject({ kind: "status", status });
+    expect(failure(await send("opened"))).toMatchObject({ reason: "client", status });
+  });
+
   it("gives up on an endpoint that does not answer in time, and returns", async () => {
     pd.faults.inject({ kind: "delay", ms: 10_000 });
     const hung = new Promise<"hung">((resolve) => setTimeout(() => resolve("hung"), 8_000).unref());

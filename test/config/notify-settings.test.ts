@@ -78,17 +78,17 @@ describe("notification settings", () => {
     ["{not json", /^NOTIFY_CONFIG is not valid JSON/],
     [
       JSON.stringify({ repeat: { "SEV-2": "2 hours" } }),
-      /^NOTIFY_CONFIG at repeat\.SEV-2: expected a duration such as "90s", "15m", "4h" or "1d"$/,
+      /^NOTIFY_CONFIG repeat\["SEV-2"\]: expected a duration such as "90s", "15m", "4h" or "1d"$/,
     ],
     [
       JSON.stringify({ routes: [{ channels: ["pagerduty"] }] }),
-      /^NOTIFY_CONFIG at routes\.0\.channels: pagerduty is not configured \(PAGERDUTY_ROUTING_KEY is not set\)$/,
+      /^NOTIFY_CONFIG routes\[0\]\.channels: pagerduty is not configured \(PAGERDUTY_ROUTING_KEY is not set\)$/,
     ],
     [
       JSON.stringify({ routes: [{ channels: [] }] }),
-      /^NOTIFY_CONFIG at routes\.0\.channels: a route needs at least one channel$/,
+      /^NOTIFY_CONFIG routes\[0\]\.channels: a route needs at least one channel$/,
     ],
-    [JSON.stringify({ repeats: {} }), /^NOTIFY_CONFIG at \(root\): .*repeats/],
+    [JSON.stringify({ repeats: {} }), /^NOTIFY_CONFIG \(config\): .*repeats/],
   ])("reject a bad NOTIFY_CONFIG with the JSON path: %s", (text, message) => {
     const problems = problemsOf({ ...good, NOTIFY_CONFIG: text });
     expect(problems).toHaveLength(1);

@@ -5,6 +5,8 @@ import { createDiagnosticSettingsReader } from "../../src/adapters/arm/diagnosti
 import { createVaultDiscovery } from "../../src/adapters/arm/resource-graph.js";
 import type { ArmEndpoint } from "../../tools/standin/arm-faults.js";
 import { emptyArmState } from "../../tools/standin/arm-state.js";
+import { redirectTo } from "../../tools/standin/redirect.js";
+import { testClock } from "../fixtures/sleep.js";
 import { armId, startArmHarness, type ArmHarness } from "./harness.js";
 import { ORDERS_OID, OTHER_VAULT, RG, ROLE, SUB, VAULT, WORKSPACE } from "./fixtures.js";
 
@@ -39,6 +41,7 @@ beforeEach(() => {
   h.arm.requests.length = 0;
   h.arm.faults.clear();
   h.traffic.drain();
+  h.clock.waits.length = 0;
 });
 
 describe("reading role assignments with @azure/arm-authorization", () => {
@@ -269,6 +272,7 @@ describe("ARM throttling", () => {
       const r = await read(h);
       expect(r.ok).toBe(true);
       expect(h.arm.requests.filter((q) => q.endpoint === endpoint).map((q) => q.status)).toEqual([429, 200]);
+      expect(h.clock.waits).toEqual([1000]);
       const traffic = h.traffic.drain();
       expect(traffic.throttled).toHaveLength(1);
       expect(traffic.throttled[0]?.retryAfterSeconds).toBe(1);
@@ -282,6 +286,7 @@ describe("ARM throttling", () => {
       const r = await read(h);
       expect(r).toMatchObject({ ok: false, failure: { kind: "throttled", retryAfterSeconds: 300 } });
       expect(h.arm.requests.filter((q) => q.endpoint === endpoint)).toHaveLength(1);
+      expect(h.clock.waits).toEqual([]);
     },
   );
 });
@@ -312,17 +317,37 @@ describe("ARM failing", () => {
     const r = await createVaultReader(h.options).read(VAULT);
     expect(r.ok).toBe(true);
     expect(h.arm.requests.map((q) => q.status)).toEqual([0, 503, 200]);
+    // No Retry-After: 1 s, then 2 s.
+    expect(h.clock.waits).toEqual([1000, 2000]);
   });
 
   it("reports a 500 that outlasts the retries as ARM unavailable", async () => {
     h.arm.faults.inject("diagnosticSettings", { kind: "status", status: 500 }, 3);
     const r = await createDiagnosticSettingsReader(h.options).list(VAULT);
     expect(r).toMatchObject({ ok: false, failure: { kind: "unavailable", status: 500 } });
+    expect(h.arm.requests.map((q) => q.status)).toEqual([500, 500, 500]);
+    expect(h.clock.waits).toEqual([1000, 2000]);
+  });
+
+  it.each([501, 505])("does not retry a %i, which the Azure SDK does not retry either", async (status) => {
+    h.arm.faults.inject("vaults", { kind: "status", status }, 3);
+    const r = await createVaultReader(h.options).read(VAULT);
+    expect(r).toMatchObject({ ok: false, failure: { kind: "unavailable", status } });
+    expect(h.arm.requests.map((q) => q.status)).toEqual([status]);
+    expect(h.clock.waits).toEqual([]);
   });
 
   it("gives up on a read that gets no answer within its deadline", async () => {
     h.arm.faults.inject("vaults", { kind: "delay", ms: 5_000 });
-    const r = await createVaultReader({ ...h.options, timeoutMs: 300 }).read(VAULT);
+    // The deadline passes while the request is out.
+    const clock = testClock(300);
+    const redirect = redirectTo(h.arm.url);
+    const r = await createVaultReader({
+      ...h.options,
+      timeoutMs: 300,
+      sleep: clock.sleep,
+      httpClient: { sendRequest: (request) => (clock.expire(), redirect.sendRequest(request)) },
+    }).read(VAULT);
     expect(r).toMatchObject({ ok: false, failure: { kind: "timeout" } });
   });
 });

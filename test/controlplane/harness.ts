@@ -5,6 +5,7 @@ import type { ArmState } from "../../tools/standin/arm-state.js";
 import { redirectTo } from "../../tools/standin/redirect.js";
 import type { ArmAdapterOptions } from "../../src/adapters/arm/options.js";
 import { ArmTrafficLog } from "../../src/adapters/arm/traffic.js";
+import { testClock, type TestClock } from "../fixtures/sleep.js";
 
 /** The monitor's user-assigned identity, the one the token stand-in knows. */
 export const MONITOR_CLIENT_ID = "0b5c7d9e-2f4a-4b6c-8d0e-1a3b5c7d9f2e";
@@ -13,6 +14,8 @@ export interface ArmHarness {
   tokens: StandIn;
   arm: ArmStandIn;
   traffic: ArmTrafficLog;
+  /** The waits between retries the adapters asked for; none is sat through. */
+  clock: TestClock;
   /** What the composition root would pass every ARM adapter, pointed at the stand-in. */
   options: ArmAdapterOptions;
   close(): Promise<void>;
@@ -21,8 +24,8 @@ export interface ArmHarness {
 /**
  * The ARM adapters as in Azure, against local stand-ins: the real ManagedIdentityCredential gets
  * its ARM token from the token stand-in (IDENTITY_ENDPOINT), the real ARM clients reach the ARM
- * stand-in through the redirecting HttpClient. The credential keeps its endpoint in static fields:
- * one harness per test file.
+ * stand-in through the redirecting HttpClient. Waits between retries are recorded, not sat through.
+ * The credential keeps its endpoint in static fields: one harness per test file.
  */
 export async function startArmHarness(state: Partial<ArmState> = {}): Promise<ArmHarness> {
   const tokens = await startStandIn({
@@ -36,12 +39,22 @@ export async function startArmHarness(state: Partial<ArmState> = {}): Promise<Ar
   process.env.IDENTITY_HEADER = tokens.identityHeader;
   const arm = await startArmStandIn({ state, callerClientId: MONITOR_CLIENT_ID });
   const traffic = new ArmTrafficLog();
+  // The reads' deadline (timeoutMs below) is held: it passes only when a test says so.
+  const clock = testClock(15_000);
   const credential = new ManagedIdentityCredential({ clientId: MONITOR_CLIENT_ID, retryOptions: { maxRetries: 0 } });
   return {
     tokens,
     arm,
     traffic,
-    options: { credential, httpClient: redirectTo(arm.url), traffic, maxRetries: 2, timeoutMs: 15_000 },
+    clock,
+    options: {
+      credential,
+      httpClient: redirectTo(arm.url),
+      traffic,
+      maxRetries: 2,
+      timeoutMs: 15_000,
+      sleep: clock.sleep,
+    },
     close: async () => {
       await arm.close();
       await tokens.close();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { evaluate, groupSeries } from "../../src/core/evaluate.js";
 import type { KvRequestBin } from "../../src/core/model/index.js";
-import { aBin, aPolicy, at, KEY } from "../fixtures/incidents.js";
+import { aBin, aPolicy, at, KEY, SUBJECT } from "../fixtures/incidents.js";
 
 const series = (...bins: KvRequestBin[]) => groupSeries(bins)[0]!;
 
@@ -26,7 +26,7 @@ describe("the threshold rule", () => {
       "recovered",
     ],
   ] as const)("%s", (_, bins, kind) => {
-    const s = bins.length ? series(...bins) : { id: "x", key: KEY, bins: [] };
+    const s = bins.length ? series(...bins) : { id: "x", key: SUBJECT, bins: [] };
     expect(evaluate("kv-auth-denied", s, at(15), aPolicy()).kind).toBe(kind);
   });
 
@@ -158,7 +158,7 @@ describe("grouping rows into series", () => {
     const [s, ...rest] = groupSeries(rows);
     expect(rest).toHaveLength(0);
     expect(s!.bins).toHaveLength(1);
-    expect(s!.bins[0]).toMatchObject({ total: 12, succeeded: 5, forbidden: 7 });
+    expect(s!.bins[0]!.counts).toMatchObject({ total: 12, succeeded: 5, forbiddenRbac: 7 });
     expect(s!.key.callerResourceId).toBe(KEY.callerResourceId);
   });
 

@@ -5,16 +5,9 @@ import { evidenceKql, runbookFor } from "../../src/core/runbook/runbook.js";
 import { evidenceWindow } from "../../src/core/portal-link.js";
 import { snapshotOf } from "../../src/core/model/incidents.js";
 import type { Incident, IncidentSnapshot } from "../../src/core/model/index.js";
-import { anIncident, at, KEY, someCounts } from "../fixtures/incidents.js";
+import { anIncident, at, KEY, SUBJECT, someCounts } from "../fixtures/incidents.js";
 
 const RANGE = { start: at(-60), end: at(40) };
-const noVault = {
-  vaultResourceId: "",
-  callerObjectId: "",
-  callerAppId: "",
-  callerResourceId: "",
-  auditTable: "AzureDiagnostics" as const,
-};
 const snap = (o: Partial<Incident> = {}): IncidentSnapshot => snapshotOf(anIncident(o));
 
 describe("the evidence query of an incident", () => {
@@ -30,7 +23,9 @@ describe("the evidence query of an incident", () => {
   });
 
   it("reads the table the vault's audit events are in, and counts 429s for throttling", () => {
-    expect(evidenceKql(snap({ key: { ...KEY, auditTable: "AZKVAuditLogs" } }), RANGE)).toMatch(/^AZKVAuditLogs\n/);
+    expect(evidenceKql(snap({ subject: { ...SUBJECT, auditTable: "AZKVAuditLogs" } }), RANGE)).toMatch(
+      /^AZKVAuditLogs\n/,
+    );
     expect(evidenceKql(snap({ rule: "kv-throttled" }), RANGE)).toContain(
       "Throttled = countif(httpStatusCode_d == 429)",
     );
@@ -39,12 +34,15 @@ describe("the evidence query of an incident", () => {
   it("is the app's dependency calls for a network incident and the monitor's own errors for the monitor", () => {
     const network = snap({
       rule: "network",
-      key: { ...noVault, app: "orders" },
+      subject: { kind: "app", app: "orders" },
       triggers: [{ kind: "network", app: "orders", failures: 3, total: 4, targets: ["kv-app.vault.azure.net"] }],
     });
     expect(evidenceKql(network, RANGE)).toMatch(/^AppDependencies\n[\s\S]*AppRoleName == "orders"/);
     expect(
-      evidenceKql(snap({ rule: "monitor", key: noVault, triggers: [{ kind: "monitor", problem: "401" }] }), RANGE),
+      evidenceKql(
+        snap({ rule: "monitor", subject: { kind: "monitor" }, triggers: [{ kind: "monitor", problem: "401" }] }),
+        RANGE,
+      ),
     ).toMatch(/^FunctionAppLogs\n/);
   });
 
@@ -62,7 +60,7 @@ describe("the evidence query of an incident", () => {
 
   it("is none, rather than an error, when a name cannot be written as a KQL literal", () => {
     expect(
-      evidenceKql(snap({ key: { ...KEY, vaultResourceId: `${KEY.vaultResourceId}\u0000` } }), RANGE),
+      evidenceKql(snap({ subject: { ...SUBJECT, vaultResourceId: `${KEY.vaultResourceId}\u0000` } }), RANGE),
     ).toBeUndefined();
   });
 
@@ -103,12 +101,19 @@ describe("every evidence query, checked by the Kusto language service", () => {
     "RBAC denials": snap(),
     "401s": snap({ counts: someCounts({ unauthorized: 80, forbidden: 10 }) }),
     throttling: snap({ rule: "kv-throttled" }),
-    "resource-specific mode": snap({ key: { ...KEY, auditTable: "AZKVAuditLogs" } }),
-    "resource-specific throttling": snap({ rule: "kv-throttled", key: { ...KEY, auditTable: "AZKVAuditLogs" } }),
-    "the monitor": snap({ rule: "monitor", key: noVault, triggers: [{ kind: "monitor", problem: "401" }] }),
+    "resource-specific mode": snap({ subject: { ...SUBJECT, auditTable: "AZKVAuditLogs" } }),
+    "resource-specific throttling": snap({
+      rule: "kv-throttled",
+      subject: { ...SUBJECT, auditTable: "AZKVAuditLogs" },
+    }),
+    "the monitor": snap({
+      rule: "monitor",
+      subject: { kind: "monitor" },
+      triggers: [{ kind: "monitor", problem: "401" }],
+    }),
     "a network outage": snap({
       rule: "network",
-      key: { ...noVault, app: 'orders"app' },
+      subject: { kind: "app", app: 'orders"app' },
       triggers: [{ kind: "network", app: 'orders"app', failures: 30, total: 40, targets: ["kv-app.vault.azure.net"] }],
     }),
   };

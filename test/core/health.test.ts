@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { assessHealth } from "../../src/core/health.js";
 import type { Evaluation, Heartbeat } from "../../src/core/model/index.js";
 import { aNotice } from "../fixtures/notices.js";
-import { anIncident, at, KEY, someCounts } from "../fixtures/incidents.js";
+import { anIncident, at, SUBJECT, someCounts } from "../fixtures/incidents.js";
 
 const beat = (o: Partial<Heartbeat> = {}): Heartbeat => ({
   tickAt: at(0),
@@ -51,7 +51,8 @@ describe("health", () => {
         ? {
             kind,
             rule: "kv-auth-denied",
-            key: { ...KEY, callerObjectId },
+            subject: { ...SUBJECT, callerObjectId },
+            fingerprint: callerObjectId,
             counts: someCounts(),
             severity: "SEV-2",
             severityReason: "",
@@ -60,7 +61,8 @@ describe("health", () => {
         : {
             kind,
             rule: "kv-auth-denied",
-            key: { ...KEY, callerObjectId },
+            subject: { ...SUBJECT, callerObjectId },
+            fingerprint: callerObjectId,
             counts: someCounts({ failures: 0 }),
             successesInConfirmation: 10,
           };

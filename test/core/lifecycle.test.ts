@@ -16,12 +16,16 @@ import {
 import { planNotices } from "../../src/core/notify/plan.js";
 import { DEFAULT_LIFECYCLE, DEFAULT_NOTIFY } from "../../src/core/model/notify-policy.js";
 import type { Evaluation, Incident, Responder } from "../../src/core/model/index.js";
-import { anIncident, at, KEY, someCounts } from "../fixtures/incidents.js";
+import { anIncident, at, SUBJECT, someCounts } from "../fixtures/incidents.js";
+
+/** The incident every evaluation below speaks for: the fixture incident's. */
+const ID = anIncident().id;
 
 const firing = (severity: Incident["severity"] = "SEV-2"): Evaluation => ({
   kind: "firing",
   rule: "kv-auth-denied",
-  key: KEY,
+  subject: SUBJECT,
+  fingerprint: ID,
   counts: someCounts(),
   severity,
   severityReason: "test",
@@ -30,17 +34,19 @@ const firing = (severity: Incident["severity"] = "SEV-2"): Evaluation => ({
 const recovered: Evaluation = {
   kind: "recovered",
   rule: "kv-auth-denied",
-  key: KEY,
+  subject: SUBJECT,
+  fingerprint: ID,
   counts: someCounts({ failures: 0, forbidden: 0, succeeded: 80 }),
   successesInConfirmation: 80,
 };
 const settling: Evaluation = {
   kind: "settling",
   rule: "kv-auth-denied",
-  key: KEY,
+  subject: SUBJECT,
+  fingerprint: ID,
   counts: someCounts({ lastFailureAt: at(12) }),
 };
-const noTraffic: Evaluation = { kind: "no-traffic", rule: "kv-auth-denied", key: KEY };
+const noTraffic: Evaluation = { kind: "no-traffic", rule: "kv-auth-denied", subject: SUBJECT, fingerprint: ID };
 const EVENT: Record<ConditionEvent, Evaluation> = {
   fire: firing("SEV-3"),
   clear: settling,

@@ -54,13 +54,7 @@ describe("inhibition", () => {
     rule: "monitor",
     severity: "SEV-3",
     triggers: [{ kind: "monitor", problem: "the workspace query failed" }],
-    key: {
-      vaultResourceId: "",
-      callerObjectId: "",
-      callerAppId: "",
-      callerResourceId: "",
-      auditTable: "AzureDiagnostics",
-    },
+    subject: { kind: "monitor" },
   });
   const spec = {
     ...EMPTY_SPEC,
@@ -70,14 +64,7 @@ describe("inhibition", () => {
     anIncident({
       id: networkFingerprint(app),
       rule: "network",
-      key: {
-        vaultResourceId: "",
-        callerObjectId: "",
-        callerAppId: "",
-        callerResourceId: "",
-        auditTable: "AzureDiagnostics",
-        app,
-      },
+      subject: { kind: "app", app },
     });
 
   const ticket = anIncident({ severity: "SEV-3" });

@@ -4,7 +4,7 @@ import { renderText } from "../../src/core/render/text.js";
 import { runbookFor } from "../../src/core/runbook/runbook.js";
 import type { Notice, NotificationKind } from "../../src/core/model/index.js";
 import { aNotice } from "../fixtures/notices.js";
-import { type anIncident, at, KEY, someCounts } from "../fixtures/incidents.js";
+import { type anIncident, at, KEY, SUBJECT, someCounts } from "../fixtures/incidents.js";
 
 function notice(kind: NotificationKind, o: Parameters<typeof anIncident>[0] = {}): Notice {
   return { ...aNotice(kind, o), decidedAt: at(20) };
@@ -71,8 +71,8 @@ describe("the Teams alert card", () => {
 
   it("shows names, notes and log samples as text, not as Markdown links or formatting", () => {
     const n = notice("acknowledged", {
-      key: {
-        ...KEY,
+      subject: {
+        ...SUBJECT,
         callerResourceId:
           "/subscriptions/s/resourceGroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id_[app](https:%2F%2Fevil.example)",
       },
@@ -123,7 +123,7 @@ describe("the Teams alert card", () => {
   it("keeps a name from the logs from turning a runbook query into a link", () => {
     const n = notice("opened", {
       rule: "network",
-      key: { ...KEY, vaultResourceId: "", app: "orders[x](https://evil.example)" },
+      subject: { kind: "app", app: "orders[x](https://evil.example)" },
       triggers: [
         {
           kind: "network",

@@ -5,8 +5,8 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { runbookFor, shellQuote } from "../../src/core/runbook/runbook.js";
 import { hostOf } from "../../src/core/runbook/monitor-network.js";
-import type { Incident, SeriesKey } from "../../src/core/model/index.js";
-import { anIncident, KEY, someCounts } from "../fixtures/incidents.js";
+import type { CallerOnVault, Incident } from "../../src/core/model/index.js";
+import { anIncident, SUBJECT, someCounts } from "../fixtures/incidents.js";
 
 /**
  * Runbook commands carry names from logs and token claims. Each must reach its command as one
@@ -52,7 +52,7 @@ describe("network targets in nslookup", () => {
   it("looks up only the host of a SQL target, never a pipe into the database name", () => {
     const incident = anIncident({
       rule: "network",
-      key: { ...KEY, vaultResourceId: "", app: "orders" },
+      subject: { kind: "app", app: "orders" },
       triggers: [
         {
           kind: "network",
@@ -71,7 +71,7 @@ describe("network targets in nslookup", () => {
   it("falls back to a placeholder when no target has a usable host", () => {
     const incident = anIncident({
       rule: "network",
-      key: { ...KEY, vaultResourceId: "", app: "orders" },
+      subject: { kind: "app", app: "orders" },
       triggers: [{ kind: "network", app: "orders", failures: 3, total: 4, targets: ["|||"] }],
     });
     expect(runbookFor(incident)[1]!.command).toBe("nslookup <target host>");
@@ -93,8 +93,8 @@ function hostileIncidents(payload: string): [string, Incident, string[]][] {
   // ARM segments cannot hold "/", so the payloads stand in for whole segments.
   const seg = payload.replace(/\//g, "");
   const vault = `/subscriptions/sub${seg}/resourceGroups/rg${seg}/providers/Microsoft.KeyVault/vaults/kv${seg}`;
-  const key: SeriesKey = {
-    ...KEY,
+  const key: CallerOnVault = {
+    ...SUBJECT,
     vaultResourceId: vault,
     callerObjectId: `oid${seg}`,
     callerResourceId: `/subscriptions/s/resourceGroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id${seg}`,
@@ -103,7 +103,7 @@ function hostileIncidents(payload: string): [string, Incident, string[]][] {
   const controlPlane = (finding: string): Incident =>
     anIncident({
       rule: "control-plane",
-      key,
+      subject: { kind: "control-plane", vaultResourceId: vault, principal: key.callerObjectId },
       triggers: [
         {
           kind: "control-plane",
@@ -117,15 +117,19 @@ function hostileIncidents(payload: string): [string, Incident, string[]][] {
     });
   const expected = [`kv${seg}`, `rg${seg}`, `oid${seg}`, vault];
   return [
-    ["403 denials", anIncident({ key }), expected],
+    ["403 denials", anIncident({ subject: key }), expected],
     [
       "401 denials",
-      anIncident({ key, counts: someCounts({ unauthorized: 80, forbidden: 10 }) }),
+      anIncident({ subject: key, counts: someCounts({ unauthorized: 80, forbidden: 10 }) }),
       [...expected, key.callerResourceId],
     ],
-    ["throttling", anIncident({ rule: "kv-throttled", key }), [vault]],
-    ["a system-assigned identity", anIncident({ key: { ...key, callerResourceId: site } }), [`func${seg}`, `rg${seg}`]],
-    ["an unknown principal", anIncident({ key: { ...key, callerResourceId: "" } }), [`oid${seg}`]],
+    ["throttling", anIncident({ rule: "kv-throttled", subject: key }), [vault]],
+    [
+      "a system-assigned identity",
+      anIncident({ subject: { ...key, callerResourceId: site } }),
+      [`func${seg}`, `rg${seg}`],
+    ],
+    ["an unknown principal", anIncident({ subject: { ...key, callerResourceId: "" } }), [`oid${seg}`]],
     ...Object.entries({
       "role-missing": [`oid${seg}`, vault, `Role ${seg}`],
       "role-over-broad": [`oid${seg}`, vault, `Role ${seg}`],
@@ -139,7 +143,7 @@ function hostileIncidents(payload: string): [string, Incident, string[]][] {
       "a network outage",
       anIncident({
         rule: "network",
-        key: { ...key, vaultResourceId: "", app: `app${seg}` },
+        subject: { kind: "app", app: `app${seg}` },
         triggers: [
           { kind: "network", app: "a", failures: 3, total: 4, targets: [`kv${seg}.vault.azure.net`, `h${seg}`] },
         ],

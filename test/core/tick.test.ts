@@ -2,11 +2,11 @@ import { describe, expect, it } from "vitest";
 import { decideTick } from "../../src/core/tick.js";
 import type { Silence } from "../../src/core/notify/silence.js";
 import type { Incident, KvRequestBin, Policy } from "../../src/core/model/index.js";
-import { aBin, anIncident, aPolicy, at } from "../fixtures/incidents.js";
+import { aBin, anIncident, aPolicy, at, type BinCase, SUBJECT } from "../fixtures/incidents.js";
 import { networkOutageEvidence, ordersPolicy } from "../fixtures/network.js";
 
 /** What a caller's requests looked like in the 5-minute bin starting at `start`; undefined: none. */
-type Traffic = (start: number) => Partial<KvRequestBin> | undefined;
+type Traffic = (start: number) => BinCase | undefined;
 
 /**
  * Runs decideTick every 5 minutes from `from` to `to`, as the timer does: each tick reads the bins
@@ -119,7 +119,11 @@ describe("a tick's decisions", () => {
       evidence: networkOutageEvidence(),
     });
     const byRule = new Map(d.changed.map((i) => [i.rule, i]));
-    expect(byRule.get("network")).toMatchObject({ state: "firing", severity: "SEV-1", key: { app: "orders" } });
+    expect(byRule.get("network")).toMatchObject({
+      state: "firing",
+      severity: "SEV-1",
+      subject: { kind: "app", app: "orders" },
+    });
     expect(byRule.get("network")!.outbox.map((n) => n.kind)).toEqual(["opened"]);
     expect(byRule.get("kv-auth-denied")).toMatchObject({ state: "firing", outbox: [] });
     expect(byRule.get("kv-auth-denied")!.mutedBy).toMatch(/network-outage/);
@@ -200,7 +204,7 @@ describe("a tick's decisions", () => {
 
   it("resolve an incident about calls without a token once they stop, and only from a complete result", () => {
     const tokenless = anIncident({
-      key: { ...anIncident().key, callerObjectId: "", callerAppId: "", callerResourceId: "" },
+      subject: { ...SUBJECT, callerObjectId: "", callerAppId: "", callerResourceId: "" },
     });
     const quiet = decideTick({
       now: at(60),
@@ -220,10 +224,10 @@ describe("a tick's decisions", () => {
 });
 
 describe("notices over hours of ticks", () => {
-  const steady: Partial<KvRequestBin> = { succeeded: 40 };
+  const steady: BinCase = { succeeded: 40 };
   // Half the calls denied for one bin: the rule fires for the three ticks the bin is in the window,
   // then the confirmation period sees only successes and the incident recovers.
-  const burst: Partial<KvRequestBin> = { forbidden: 20, succeeded: 20 };
+  const burst: BinCase = { forbidden: 20, succeeded: 20 };
   const bursts =
     (every: number, last: number): Traffic =>
     (start) =>
@@ -256,7 +260,7 @@ describe("notices over hours of ticks", () => {
 });
 
 describe("repeats, acknowledgement timeouts and mutes over hours of ticks", () => {
-  const denied = (forbidden: number, succeeded: number): Partial<KvRequestBin> => ({ forbidden, succeeded });
+  const denied = (forbidden: number, succeeded: number): BinCase => ({ forbidden, succeeded });
 
   it.each([
     // A tenth of the calls denied, retries mostly succeeding: SEV-3, after its 5 pending minutes.

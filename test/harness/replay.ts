@@ -1,37 +1,48 @@
 import type { Runtime } from "../../src/app/runtime.js";
 import { runTick, type TickReport } from "../../src/app/run-tick.js";
+import { DEFAULT_DELIVERY, type DeliveryOptions } from "../../src/app/delivery/options.js";
 import type { Logger } from "../../src/core/ports/ports.js";
 
 /**
- * A clock the test moves by hand. `flow(rate)` lets it also run on its own at `rate` times real
- * time (0 stops it again), for runs whose real slowness must show on the monitor's clock.
+ * The monitor's time under the test's control: nothing moves unless the test says so, so no test
+ * waits in real time and every run sees the same times. `now` is the monitor's clock;
+ * `monotonicMs` is what the delivery step measures its budget and dates its claims with.
+ * - `advance(minutes)` moves both between ticks.
+ * - `elapse(ms)` lets time pass within a tick (a slow query, a slow write), on both.
+ * - `sleep(ms)`, the delivery step's wait between tries, is over at once and moves the monotonic
+ *   reading only: as before this clock was controlled, a simulated clock stands still within a
+ *   tick and the delivery step adds what elapsed (deliver.ts, `tickClock`).
  */
 export function manualClock(start: Date) {
-  let base = start.getTime();
-  let rate = 0;
-  let since = performance.now();
-  const now = () => new Date(base + (performance.now() - since) * rate);
+  let wall = start.getTime();
+  let monotonic = 0;
+  const sleep = async (ms: number) => {
+    monotonic += ms;
+  };
+  const monotonicMs = () => monotonic;
   return {
-    now,
+    now: () => new Date(wall),
+    monotonicMs,
+    sleep,
     advance(minutes: number) {
-      base = now().getTime() + minutes * 60_000;
-      since = performance.now();
+      wall += minutes * 60_000;
+      monotonic += minutes * 60_000;
     },
-    flow(next: number) {
-      base = now().getTime();
-      since = performance.now();
-      rate = next;
+    elapse(ms: number) {
+      wall += ms;
+      monotonic += ms;
+    },
+    /** Delivery options (the production schedule unless `o` says otherwise) that wait on this clock. */
+    delivery(o: Partial<DeliveryOptions> = {}): DeliveryOptions {
+      return { ...DEFAULT_DELIVERY, ...o, sleep, monotonicMs };
     },
   };
 }
 
+export type ManualClock = ReturnType<typeof manualClock>;
+
 /** Runs one tick per simulated minute from `clock`'s time until `until`, collecting reports. */
-export async function replay(
-  runtimes: Runtime[],
-  clock: ReturnType<typeof manualClock>,
-  until: Date,
-  log: Logger,
-): Promise<TickReport[]> {
+export async function replay(runtimes: Runtime[], clock: ManualClock, until: Date, log: Logger): Promise<TickReport[]> {
   const reports: TickReport[] = [];
   while (clock.now().getTime() < until.getTime()) {
     clock.advance(1);

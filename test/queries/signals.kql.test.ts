@@ -12,7 +12,7 @@ import { planSignals, type SignalConfig } from "../../src/core/queries/plan.js";
 import { runbookFor, verificationKql } from "../../src/core/runbook/runbook.js";
 import { kqlMinutes, KqlParameterError, kqlString } from "../../src/core/queries/kql.js";
 import { SimulatedWorkspace } from "../../tools/standin/workspace.js";
-import { anIncident, at, KEY } from "../fixtures/incidents.js";
+import { anIncident, at, KEY, SUBJECT, someCounts } from "../fixtures/incidents.js";
 import { steadyTraffic } from "../fixtures/traffic.js";
 
 const window: SignalWindow = {
@@ -162,32 +162,26 @@ describe("what the Key Vault leg counts", () => {
 describe("runbook queries, checked by the Kusto language service", () => {
   it.each(["AzureDiagnostics", "AZKVAuditLogs"] as const)("the %s verification queries are valid", (auditTable) => {
     for (const focus of ["denied", "throttled"] as const) {
-      const result = analyze(
-        verificationKql(anIncident({ key: { ...KEY, auditTable } }), auditTable, focus),
-        globalsFor(WORKSPACE_FULL),
-      );
+      const result = analyze(verificationKql({ ...KEY, auditTable }, focus), globalsFor(WORKSPACE_FULL));
       expect(result.errors).toEqual([]);
     }
   });
 });
 
 describe("every KQL step of every runbook, checked by the Kusto language service", () => {
-  const noVault = {
-    vaultResourceId: "",
-    callerObjectId: "",
-    callerAppId: "",
-    callerResourceId: "",
-    auditTable: "AzureDiagnostics" as const,
-  };
   const cases = {
     "RBAC denials": anIncident(),
-    "401s": anIncident({ counts: { ...anIncident().counts, unauthorized: 80, forbidden: 10 } }),
+    "401s": anIncident({ counts: someCounts({ unauthorized: 80, forbidden: 10 }) }),
     throttling: anIncident({ rule: "kv-throttled" }),
-    "resource-specific mode": anIncident({ key: { ...KEY, auditTable: "AZKVAuditLogs" } }),
-    "the monitor": anIncident({ rule: "monitor", key: noVault, triggers: [{ kind: "monitor", problem: "401" }] }),
+    "resource-specific mode": anIncident({ subject: { ...SUBJECT, auditTable: "AZKVAuditLogs" } }),
+    "the monitor": anIncident({
+      rule: "monitor",
+      subject: { kind: "monitor" },
+      triggers: [{ kind: "monitor", problem: "401" }],
+    }),
     "a network outage": anIncident({
       rule: "network",
-      key: { ...noVault, app: 'orders"app' },
+      subject: { kind: "app", app: 'orders"app' },
       triggers: [{ kind: "network", app: 'orders"app', failures: 30, total: 40, targets: ["kv-app.vault.azure.net"] }],
     }),
   };

@@ -1,8 +1,10 @@
 import { readdirSync, readFileSync } from "node:fs";
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { allScenarios, scenarioPath } from "../../tools/bench/corpus/corpus.js";
 import { renderScenario } from "../../tools/bench/corpus/render.js";
-import { parseScenario, type LoadedScenario } from "../../tools/scenario/load.js";
+import { parseScenario, type LoadedScenario, type ScenarioWorld } from "../../tools/scenario/load.js";
+import { replayScenario, startReplayHost, type ReplayHost } from "../../tools/replay/replay.js";
+import { createMemoryState } from "../../tools/standin/memory-state.js";
 
 /** The benchmark corpus: committed files, the generators behind them, and their ground truth. */
 
@@ -79,4 +81,72 @@ describe("the corpus' ground truth", () => {
       expect(i.recovered.getTime()).toBeLessThanOrEqual(world.end.getTime());
     }
   });
+});
+
+/**
+ * The stretches around each change a scenario makes in Resource Manager (its activity and its
+ * control-plane snapshots after the start): from half an hour before to an hour after, on the
+ * tick grid, overlapping ones merged. Identities that were just granted access start calling
+ * there, and a monitor that pages on something benign most likely does it there.
+ */
+function aroundChanges(world: ScenarioWorld): { start: Date; end: Date }[] {
+  const tick = world.tickMinutes * 60_000;
+  const onGrid = (t: number) => world.start.getTime() + Math.floor((t - world.start.getTime()) / tick) * tick;
+  const changes = [...world.activity.map((a) => a.at), ...world.controlPlane.map((s) => s.at)]
+    .map((d) => d.getTime())
+    .filter((t) => t >= world.start.getTime() && t <= world.end.getTime())
+    .sort((a, b) => a - b);
+  const stretches: { start: number; end: number }[] = [];
+  for (const t of changes) {
+    const start = Math.max(world.start.getTime(), onGrid(t - 30 * 60_000));
+    const end = Math.min(world.end.getTime(), onGrid(t + 60 * 60_000));
+    const last = stretches.at(-1);
+    if (last && start <= last.end) last.end = Math.max(last.end, end);
+    else stretches.push({ start, end });
+  }
+  return stretches.map((s) => ({ start: new Date(s.start), end: new Date(s.end) }));
+}
+
+const quiet = generated.map((s) => s.name).filter((n) => (loadedOf(n).truth?.incidents ?? []).length === 0);
+
+// A whole quiet week replays in most of a minute, which the benchmark does (npm run bench); here
+// each quiet scenario replays the stretches around its changes, with its state in memory.
+describe("the corpus' scenarios without incidents, replayed", () => {
+  let host: ReplayHost;
+  beforeAll(async () => {
+    host = await startReplayHost();
+  });
+  afterAll(async () => {
+    await host.close();
+  });
+
+  it("are the healthy week alone, so far", () => {
+    expect(quiet).toEqual(["healthy-week"]);
+  });
+
+  it.each(quiet)(
+    "%s raises nothing around its changes, as its truth says, on a tick every 5 minutes that sees everything",
+    async (name) => {
+      const { world } = loadedOf(name);
+      const stretches = aroundChanges(world);
+      expect(stretches.length).toBeGreaterThan(0);
+      for (const { start, end } of stretches) {
+        const { lines, ticks } = await replayScenario({ ...world, start, end }, { host, state: createMemoryState() });
+        const at = `${name} from ${start.toISOString()}`;
+        // No incident in the truth: no notice of any kind is allowed, page or ticket.
+        expect(lines, at).toEqual([]);
+        expect(
+          ticks.map((t) => t.at.getTime()),
+          at,
+        ).toEqual(
+          Array.from(
+            { length: (end.getTime() - start.getTime()) / (world.tickMinutes * 60_000) + 1 },
+            (_, k) => start.getTime() + k * world.tickMinutes * 60_000,
+          ),
+        );
+        expect(new Set(ticks.map((t) => t.signal)), at).toEqual(new Set(["complete"]));
+        expect(Math.max(...ticks.map((t) => t.openIncidents)), at).toBe(0);
+      }
+    },
+  );
 });

@@ -3,6 +3,7 @@ import { vaultName } from "../../src/core/model/names.js";
 import { SCENARIO_BIN_MINUTES } from "../scenario/format.js";
 import type { ScenarioWorld } from "../scenario/load.js";
 import type { DetectorRun, Episode } from "./score.js";
+import { forbiddenOf } from "../../src/core/signals/request-counts.js";
 
 /**
  * The two alert rules an Azure team would deploy instead of vaultwatch, evaluated on the same
@@ -15,7 +16,10 @@ const BIN = SCENARIO_BIN_MINUTES * MINUTE;
 
 export type PeerId = "static-403" | "amba-availability";
 
-/** Azure alert severities are 0 (most severe) to 4 (azure-anchors §1.1); vaultwatch's are SEV-1 to SEV-4. */
+/**
+ * Azure alert severities are 0 (most severe) to 4
+ * (learn.microsoft.com/azure/azure-monitor/alerts/alerts-common-schema); vaultwatch's are SEV-1 to SEV-4.
+ */
 export function severityOfAzure(azureSeverity: 0 | 1 | 2 | 3 | 4): Severity {
   return azureSeverity === 0 ? "SEV-1" : azureSeverity === 1 ? "SEV-2" : azureSeverity === 2 ? "SEV-3" : "SEV-4";
 }
@@ -45,7 +49,8 @@ export interface VaultWindow {
  * (a) A static log search alert: `AzureDiagnostics | where ResourceProvider == "MICROSOFT.KEYVAULT"
  * and httpStatusCode_d == 403 | summarize count() by _ResourceId`, count > 10, windowSize PT5M,
  * frequency PT5M, Sev 1, stateful (autoMitigate). A stateful rule at a 5–15 minute frequency
- * resolves after the condition is not met for 3 periods (azure-anchors §1.1). The rule counts 403s
+ * resolves after the condition is not met for 3 periods
+ * (learn.microsoft.com/azure/azure-monitor/alerts/alerts-create-log-alert-rule). The rule counts 403s
  * from whichever audit table the vault logs to (a team writes the query for its own table).
  */
 export const STATIC_403: PeerRule = {
@@ -59,7 +64,8 @@ export const STATIC_403: PeerRule = {
 };
 
 /**
- * (b) AMBA's Key Vault Availability alert (azure-anchors §2.1): metric `Availability`, Average,
+ * (b) AMBA's Key Vault Availability alert (services/KeyVault/vaults/alerts.yaml in
+ * github.com/Azure/azure-monitor-baseline-alerts): metric `Availability`, Average,
  * LessThan 90 %, PT5M window, PT1M frequency, Sev 1, autoMitigate (the ALZ policy's default; a
  * metric alert auto-mitigates after 3 consecutive healthy evaluations). The metric is not in the
  * scenario, so it is approximated from the same rows: (total − throttled) ÷ total. Client errors
@@ -118,7 +124,7 @@ export function vaultWindows(
       const w = out.get(id) ?? { total: 0, forbidden: 0, unauthorized: 0, throttled: 0, other: 0 };
       const c = row.counts;
       w.total += c.total;
-      w.forbidden += c.forbiddenRbac + c.forbiddenPolicy + c.forbiddenFirewall + c.forbiddenOther;
+      w.forbidden += forbiddenOf(c);
       w.unauthorized += c.unauthorized;
       w.throttled += c.throttled;
       w.other += c.other;

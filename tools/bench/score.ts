@@ -9,9 +9,9 @@ import { moreSevere } from "../../src/core/model/severity.js";
 
 /**
  * Scoring a detector against a scenario's ground truth, in the vocabulary of the SRE workbook's
- * alerting chapter (slo-alerting-anchors §1.1): precision, recall, detection time and reset time,
- * plus what only vaultwatch claims to do (name the cause, grade the severity). Pure: replays and
- * peer evaluations come in as data.
+ * alerting chapter (sre.google/workbook/alerting-on-slos/, "Alerting Considerations"): precision,
+ * recall, detection time and reset time, plus what only vaultwatch claims to do (name the cause,
+ * grade the severity). Pure: replays and peer evaluations come in as data.
  */
 
 const MINUTE = 60_000;
@@ -64,7 +64,7 @@ export interface DetectorRun {
   pages: number;
 }
 
-/** A vaultwatch page: a fired or escalated notification at SEV-1 or SEV-2 (notify/policy.ts `isPage`). */
+/** A vaultwatch page: a fired or escalated notification at SEV-1 or SEV-2 (core/model/notify-policy.ts `isPage`). */
 export function isVaultwatchPage(line: NotificationLine): boolean {
   return (line.event === "fired" || line.event === "escalated") && isPage(line.severity);
 }

@@ -1,10 +1,11 @@
-import { baselineKey } from "../../src/app/baselines.js";
+import { baselineKey } from "../../src/core/baselines/index.js";
 import { judge, type Baseline } from "../../src/core/baselines/index.js";
 import { seriesId } from "../../src/core/evaluate.js";
 import type { Severity } from "../../src/core/model/index.js";
 import { SCENARIO_BIN_MINUTES, type TruthIncidentSpec } from "../scenario/format.js";
 import type { ScenarioWorld } from "../scenario/load.js";
 import type { DetectorRun, Episode } from "./score.js";
+import { deniedOf } from "../../src/core/signals/request-counts.js";
 
 /**
  * One SVG timeline per scenario, hand-written (no charting library): Key Vault requests and
@@ -80,7 +81,7 @@ export function timelineBins(
     for (const row of world.bins.get(t)?.["kv-requests"] ?? []) {
       const c = row.counts;
       requests += c.total;
-      denials += c.unauthorized + c.forbiddenRbac + c.forbiddenPolicy + c.forbiddenFirewall + c.forbiddenOther;
+      denials += deniedOf(c);
       if (c.total === 0) continue;
       const series = seriesId(row.dims);
       all.add(series);
@@ -144,7 +145,7 @@ export function timelineOf(
         `(${Math.round(100 * warmRequestShare)} % of requests; cold series left out)`;
   return {
     title: world.name,
-    subtitle: `${iso(world.start)} to ${iso(world.end)} UTC, a tick every ${world.tickMinutes} min, logs visible ${world.workspace.ingestionDelayMinutes} min after each 5-minute bin`,
+    subtitle: `${iso(world.start)} to ${iso(world.end)} UTC, a tick every ${world.tickMinutes} min, logs visible ${world.workspace.ingestionDelayMinutes} min after each ${SCENARIO_BIN_MINUTES}-minute bin`,
     start: world.start,
     end: world.end,
     bins,

@@ -1,10 +1,11 @@
-import { createBaselineKeeper } from "../../src/app/baselines.js";
 import { EMPTY_SPEC } from "../../src/core/spec/monitor-spec.js";
 import { learnBaseline, type Baseline } from "../../src/core/baselines/index.js";
 import { seriesId } from "../../src/core/evaluate.js";
 import type { Incident, KvRequestBin, Policy, SeriesKey } from "../../src/core/model/index.js";
 import { DEFAULT_LIFECYCLE, DEFAULT_NOTIFY } from "../../src/core/model/notify-policy.js";
+import { emptyCounts } from "../../src/core/signals/request-counts.js";
 import { decideTick, type TickInput } from "../../src/core/tick.js";
+import { BIN_MINUTES } from "../../src/core/signals/bin.js";
 
 /**
  * One size of the tick-cost benchmark, in a process of its own so that its peak RSS is its own:
@@ -24,7 +25,7 @@ const CALLS = 40;
 const POLICY: Policy = {
   lifecycle: DEFAULT_LIFECYCLE,
   notify: { ...DEFAULT_NOTIFY, channels: ["teams"] },
-  binMinutes: 5,
+  binMinutes: BIN_MINUTES,
   windowMinutes: 15,
   minFailures: 5,
   minFailurePercent: 5,
@@ -61,15 +62,13 @@ function bin(key: SeriesKey, at: Date, shape: Shape, before: boolean): KvRequest
   return {
     binStart: at,
     ...key,
-    total: CALLS,
-    succeeded: CALLS - forbidden - throttled,
-    unauthorized: 0,
-    forbidden,
-    forbiddenRbac: forbidden,
-    forbiddenPolicy: 0,
-    forbiddenFirewall: 0,
-    throttled,
-    other: 0,
+    counts: {
+      ...emptyCounts(),
+      total: CALLS,
+      succeeded: CALLS - forbidden - throttled,
+      forbiddenRbac: forbidden,
+      throttled,
+    },
     operations: ["SecretGet"],
   };
 }
@@ -117,19 +116,13 @@ async function main(): Promise<void> {
     for (const rule of ["kv-auth-denied", "kv-throttled"])
       baselines.set(`${rule}|${id}`, { ...structuredClone(template), seriesKey: `${rule}|${id}` });
   }
-  const keeper = createBaselineKeeper({
-    load: async () => ({ baselines, historyReadAt: NOW }),
-    save: async () => undefined,
-    saveHistoryReadAt: async () => undefined,
-  });
-  await keeper.historyHours(NOW);
 
   const input: TickInput = {
     now: NOW,
     signal: { status: "complete", rows: rowsAt(n, NOW, false) },
     incidents,
     policy: POLICY,
-    baselines: keeper.judge,
+    baselines,
     evidence: {
       dependencyCalls: [],
       credentialTraces: [],

@@ -17,7 +17,7 @@ export const CORE_EVALUATIONS = 3;
 export interface RequestCost {
   scenario: string;
   ticks: number;
-  /** The first tick backfills 14 days of hourly history for the baselines (app/baselines.ts BACKFILL_HOURS). */
+  /** The first tick backfills 14 days of hourly history for the baselines (core/baselines/absorb.ts BACKFILL_HOURS). */
   firstTick: number;
   /** Mean and highest over every later tick. */
   meanAfterFirst: number | undefined;
@@ -89,7 +89,7 @@ export async function measureCoreCost(
         ["--expose-gc", child, String(n), String(evaluations)],
         { maxBuffer: 1 << 20 },
         (error, so, se) => {
-          if (error) reject(new Error(`tick-cost-child ${n} failed: ${se.trim() || error.message}`));
+          if (error) reject(new Error(`tick-cost-child ${n} failed: ${se.trim() || error.message}`, { cause: error }));
           else resolve(so);
         },
       );

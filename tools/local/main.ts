@@ -5,7 +5,7 @@ import type { Logger } from "../../src/core/ports/ports.js";
 import { createHealthHandler } from "../../src/functions/handlers/health.js";
 import { renderText } from "../../src/core/render/text.js";
 import { runbookFor } from "../../src/core/runbook/runbook.js";
-import { clock } from "../../src/core/render/words.js";
+import { utcTime } from "../../src/core/common/utc.js";
 import { startStandIn, type StandIn } from "../standin/server.js";
 import { SimulatedWorkspace } from "../standin/workspace.js";
 import { redirectTo } from "../standin/redirect.js";
@@ -145,6 +145,7 @@ export async function startLocal(o: LocalOptions): Promise<LocalHandle> {
         code === "EADDRINUSE"
           ? `port ${o.port} is in use (is \`func start\` running?); pass --port <n>`
           : String(error),
+        { cause: error },
       );
     });
     started.push(host);
@@ -160,15 +161,15 @@ export async function startLocal(o: LocalOptions): Promise<LocalHandle> {
         `  state      Azurite Tables, in memory, at ${tables.endpoint}`,
         `  teams      stand-in Workflows webhook; each card it receives is printed below as text`,
         `  health     ${healthUrl}`,
-        `  clock      simulated, starting ${clock(simNow)}; one tick per simulated minute, every ${tickMs} ms`,
+        `  clock      simulated, starting ${utcTime(simNow)}; one tick per simulated minute, every ${tickMs} ms`,
         "",
       ].join("\n"),
     );
 
     const log: Logger = {
       info: () => undefined,
-      warn: (m) => o.write(`  [${clock(simNow)}] warning: ${m}`),
-      error: (m) => o.write(`  [${clock(simNow)}] error: ${m}`),
+      warn: (m) => o.write(`  [${utcTime(simNow)}] warning: ${m}`),
+      error: (m) => o.write(`  [${utcTime(simNow)}] error: ${m}`),
     };
     let stopped = false;
     let resolvedSeen = false;
@@ -182,7 +183,7 @@ export async function startLocal(o: LocalOptions): Promise<LocalHandle> {
         if (stopped) break;
         simNow = new Date(simNow.getTime() + 60_000);
         while (moments[0] && moments[0].at.getTime() <= simNow.getTime()) {
-          o.write(`  [${clock(moments[0].at)}] scenario: ${moments.shift()!.text}`);
+          o.write(`  [${utcTime(moments[0].at)}] scenario: ${moments.shift()!.text}`);
         }
         arm.state.roleAssignments = assignmentPresent(simNow) ? [assignment] : [];
         const report = await runTick(rt, log);
@@ -199,7 +200,7 @@ export async function startLocal(o: LocalOptions): Promise<LocalHandle> {
             byStatus.set(status, [...(byStatus.get(status) ?? []), name]);
           const signals = [...byStatus].map(([status, names]) => `${status}: ${names.join(", ")}`).join("; ");
           o.write(
-            `  [${clock(simNow)}] tick: ${report.seriesObserved} caller(s) watched, ${report.openIncidents} open incident(s); ${report.requests} query request(s); signals ${signals}`,
+            `  [${utcTime(simNow)}] tick: ${report.seriesObserved} caller(s) watched, ${report.openIncidents} open incident(s); ${report.requests} query request(s); signals ${signals}`,
           );
         }
         // Done when something has resolved and nothing is open any more.

@@ -1,5 +1,6 @@
 import type { Notice, NotificationKind, RuleId, Severity } from "../../src/core/model/index.js";
 import { callerName, vaultName } from "../../src/core/model/names.js";
+import { appOf, callerOf, vaultOf } from "../../src/core/model/subject.js";
 
 /** What a replay notification line calls each notice kind (an unacknowledged page is escalated). */
 export const EVENT_OF: Record<NotificationKind, ReplayEvent> = {
@@ -37,7 +38,8 @@ export interface NotificationLine {
 export function notificationLine(n: Notice): NotificationLine {
   const s = n.snapshot;
   const top = s.diagnosis?.top.find((h) => h.verdict === "likely" || h.verdict === "possible");
-  const caller = callerName(s.key);
+  const caller = callerName(callerOf(s.subject));
+  const vault = vaultOf(s.subject);
   return {
     at: n.decidedAt.toISOString(),
     event: EVENT_OF[n.kind],
@@ -47,9 +49,9 @@ export function notificationLine(n: Notice): NotificationLine {
     severity: s.severity,
     hypothesis: top?.id ?? "none",
     verdict: top?.verdict ?? null,
-    vault: s.key.vaultResourceId ? vaultName(s.key.vaultResourceId).name : null,
+    vault: vault ? vaultName(vault).name : null,
     identity: caller.name ?? (caller.objectId || null),
-    app: s.key.app ?? null,
+    app: appOf(s.subject) ?? null,
     summary: s.diagnosis?.summary ?? s.severityReason,
   };
 }

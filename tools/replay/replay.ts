@@ -14,6 +14,8 @@ import { notificationLine, type NotificationLine } from "./line.js";
 import { TableClient } from "@azure/data-tables";
 import { createTableBaselineStore } from "../../src/adapters/baseline-store.js";
 import type { Baseline } from "../../src/core/baselines/index.js";
+import type { Runtime } from "../../src/app/runtime.js";
+import type { MemoryState } from "../standin/memory-state.js";
 
 /** The replay's workspace and the monitor's own user-assigned identity (stand-in values, not secrets). */
 const WORKSPACE_ID = "6d0e4a1b-8c2f-4e3a-9b5d-7f1a2c3e4d5f";
@@ -29,6 +31,11 @@ export interface ReplayOptions {
   log?: Logger;
   /** Azurite and the stand-in, shared by several replays in one process; started (and stopped) for this replay when absent. */
   host?: ReplayHost;
+  /**
+   * Keeps the monitor's state in memory instead of in Azurite's tables: the same ports and write
+   * rules (test/adapters/state-store.contract.test.ts), without a round trip per read and write.
+   */
+  state?: MemoryState;
 }
 
 /** What one tick cost and saw, for the benchmark. */
@@ -44,7 +51,7 @@ export interface TickSummary {
 export interface ReplayResult {
   lines: NotificationLine[];
   ticks: TickSummary[];
-  /** The baselines the monitor had learned by the last tick, by `<rule>|<series>` (app/baselines.ts). */
+  /** The baselines the monitor had learned by the last tick, by `<rule>|<series>` (src/core/baselines/absorb.ts). */
   baselines: Map<string, Baseline>;
 }
 
@@ -112,7 +119,8 @@ const quiet: Logger = { info: () => undefined, warn: () => undefined, error: () 
  * Replays a scenario through the same code the timer function runs: the composition root builds
  * the runtime from settings, and `runTick` runs once per tick of a simulated clock. The Azure SDK
  * clients talk to local stand-ins (the scenario's workspace, the token endpoint, Resource Manager,
- * Teams) and state lives in Azurite. Ground truth is not an input: the world is all it gets.
+ * Teams) and state lives in Azurite (or in memory, with `state`). Ground truth is not an input:
+ * the world is all it gets.
  */
 export async function replayScenario(world: ScenarioWorld, o: ReplayOptions = {}): Promise<ReplayResult> {
   const log = o.log ?? quiet;
@@ -137,15 +145,18 @@ export async function replayScenario(world: ScenarioWorld, o: ReplayOptions = {}
       if (error instanceof SettingsError)
         throw new ScenarioError(
           world.name,
-          error.problems.map((p) => `$.settings.${p}`),
+          // Each problem starts with the setting's name; the "… and N more" line does not.
+          error.problems.map((p) => (p.startsWith("…") ? p : `$.settings.${p}`)),
+          { cause: error },
         );
       throw error;
     }
-    const rt = createRuntime(settings, env, {
+    const built = createRuntime(settings, env, {
       httpClient: redirectTo(standIn.url),
       ...(arm ? { armHttpClient: redirectTo(arm.url) } : {}),
       clock: () => simNow,
     });
+    const rt = o.state ? withState(built, o.state) : built;
 
     const lines: NotificationLine[] = [];
     const ticks: TickSummary[] = [];
@@ -170,12 +181,21 @@ export async function replayScenario(world: ScenarioWorld, o: ReplayOptions = {}
     const table = TableClient.fromConnectionString(tables.connectionString, `${env.STATE_TABLE_PREFIX!}Baselines`, {
       allowInsecureConnection: true,
     });
-    const { baselines } = await createTableBaselineStore(table).load();
+    const { baselines } = await (o.state?.baselines ?? createTableBaselineStore(table)).load();
     return { lines, ticks, baselines };
   } finally {
     await arm?.close().catch(() => undefined);
     if (!o.host) await host.close();
   }
+}
+
+/** `rt` with every store it writes (incidents, silences, baselines, vault snapshots) in `state`. */
+function withState(rt: Runtime, state: MemoryState): Runtime {
+  const controlPlane = rt.controlPlane && {
+    ...rt.controlPlane,
+    deps: { ...rt.controlPlane.deps, snapshots: state.snapshots },
+  };
+  return { ...rt, store: state.store, silences: state.silences, baselines: state.baselines, controlPlane };
 }
 
 /** The app settings the monitor runs with: the stand-ins' endpoints, then the scenario's own. */

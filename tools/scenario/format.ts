@@ -5,6 +5,7 @@ import {
   HostStartupRow,
   KvRequestsRow,
 } from "../../src/core/signals/signal-set.js";
+import { BIN_MINUTES } from "../../src/core/signals/bin.js";
 
 /**
  * The scenario file format, version 1: a world to replay the monitor against (signal rows per
@@ -14,8 +15,8 @@ import {
  */
 export const SCENARIO_FORMAT = "vaultwatch/scenario/v1";
 
-/** The monitor's Kusto bin (composition.ts BIN_MINUTES): timeline entries start on its boundaries. */
-export const SCENARIO_BIN_MINUTES = 5;
+/** The monitor's Kusto bin (core/signals/bin.ts): timeline entries start on its boundaries. */
+export const SCENARIO_BIN_MINUTES = BIN_MINUTES;
 
 const instant = z.iso
   .datetime({ offset: true, error: "expected an ISO 8601 date-time such as 2026-03-02T01:00:00Z" })
@@ -91,7 +92,7 @@ const Series = z.discriminatedUnion(
 
 const TimelineEntry = z
   .object({
-    at: instant.describe("start of the bin these rows belong to, on a 5-minute boundary"),
+    at: instant.describe(`start of the bin these rows belong to, on a ${BIN_MINUTES}-minute boundary`),
     until: instant.optional().describe("repeat the rows in every bin from `at` up to (not including) this time"),
     "kv-requests": z.array(KvRow).default([]),
     "dependency-calls": z.array(DependencyRow).default([]),

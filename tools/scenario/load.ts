@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import { capped, formatIssues, issuePath, type ZodIssue } from "../../src/core/common/zod-issues.js";
 import type { SignalRow } from "../../src/core/signals/signal-set.js";
 import {
   APP_SIGNAL_TABLES,
@@ -49,11 +49,13 @@ export interface LoadedScenario {
 /** A scenario that cannot be replayed; each problem names its JSON path. */
 export class ScenarioError extends Error {
   override readonly name = "ScenarioError";
+  /** `cause`: the parse or validation error the problems were read from, when there was one. */
   constructor(
     readonly source: string,
     readonly problems: string[],
+    options?: ErrorOptions,
   ) {
-    super(`${source} is not a valid scenario:\n${problems.map((p) => `  ${p}`).join("\n")}`);
+    super(`${source} is not a valid scenario:\n${problems.map((p) => `  ${p}`).join("\n")}`, options);
   }
 }
 
@@ -67,30 +69,25 @@ export function parseScenario(text: string, source = "scenario"): LoadedScenario
   try {
     raw = JSON.parse(text);
   } catch (error) {
-    throw new ScenarioError(source, [`$: not JSON: ${(error as Error).message}`]);
+    throw new ScenarioError(source, [`$: not JSON: ${(error as Error).message}`], { cause: error });
   }
   const parsed = ScenarioFile.safeParse(raw);
   if (!parsed.success)
-    throw new ScenarioError(
-      source,
-      parsed.error.issues.map((i) => `${jsonPath(i.path)}: ${messageOf(i)}`),
-    );
+    throw new ScenarioError(source, formatIssues(parsed.error.issues, { root: "$", message: messageOf }), {
+      cause: parsed.error,
+    });
   const problems: string[] = [];
   const world = toWorld(parsed.data, problems);
-  if (problems.length > 0) throw new ScenarioError(source, problems);
+  if (problems.length > 0) throw new ScenarioError(source, capped(problems));
   return { world, truth: parsed.data.truth ? { incidents: parsed.data.truth.incidents } : undefined };
 }
 
 /** `$.timeline[3]["kv-requests"][0].counts.total`: JSONPath, brackets for names that need them. */
 export function jsonPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((out, p) => {
-    if (typeof p === "number") return `${out}[${p}]`;
-    const key = String(p);
-    return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(key) ? `${out}.${key}` : `${out}[${JSON.stringify(key)}]`;
-  }, "$");
+  return issuePath(path, { root: "$" });
 }
 
-function messageOf(issue: z.core.$ZodIssue): string {
+function messageOf(issue: ZodIssue): string {
   if (issue.code === "unrecognized_keys") {
     const replayOwned = issue.keys.filter((k) => REPLAY_OWNED.has(k));
     if (replayOwned.length > 0)

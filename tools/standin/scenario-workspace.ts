@@ -16,6 +16,7 @@ import {
   type Window,
   type Workspace,
 } from "./workspace.js";
+import { deniedOf } from "../../src/core/signals/request-counts.js";
 
 const MINUTE = 60_000;
 const BIN = SCENARIO_BIN_MINUTES * MINUTE;
@@ -226,8 +227,7 @@ export class ScenarioWorkspace implements Workspace {
 }
 
 function denied(r: KvRow): number {
-  const c = r.counts;
-  return c.unauthorized + c.forbiddenRbac + c.forbiddenPolicy + c.forbiddenFirewall + c.forbiddenOther;
+  return deniedOf(r.counts);
 }
 
 /** First index whose value is >= x in a sorted array. */

@@ -30,7 +30,7 @@ export interface ControlPlaneDepsOptions {
 
 /**
  * Every adapter the control-plane check needs, built once per process so that role names stay
- * cached between ticks. Pass the result to runControlPlaneCheck (src/controlplane/record.ts).
+ * cached between ticks. Pass the result to runControlPlaneCheck (src/app/control-plane/record.ts).
  */
 export function createControlPlaneDeps(o: ControlPlaneDepsOptions): ControlPlaneDeps & { snapshots: SnapshotStore } {
   const traffic = new ArmTrafficLog();

@@ -7,8 +7,9 @@ import {
 import { normalizeId } from "../../core/controlplane/arm-ids.js";
 import type { ArmRead, DiagnosticSettingsReader } from "../../core/controlplane/ports.js";
 import type { DiagnosticSettingView } from "../../core/controlplane/views.js";
-import { armErrorBody, fromStatus, retryAfter } from "./errors.js";
-import { armRead, coreClientOptions, endpointOf, type ArmAdapterOptions } from "./options.js";
+import { failureOfResponse } from "../http-failure.js";
+import { armErrorBody, fromStatus } from "./errors.js";
+import { armPolicies, armRead, endpointOf, type ArmAdapterOptions } from "./options.js";
 
 /** Diagnostic Settings - List; the latest version that reports category groups. */
 export const DIAGNOSTIC_SETTINGS_API_VERSION = "2021-05-01-preview";
@@ -31,16 +32,16 @@ interface SettingJson {
  * as the ARM clients, and the same redirecting HttpClient in tests.
  */
 export function createDiagnosticSettingsReader(o: ArmAdapterOptions): DiagnosticSettingsReader {
-  const options = coreClientOptions(o);
   const pipeline = createPipelineFromOptions({
-    retryOptions: options.retryOptions,
+    // The SDK's retry policy is off; ours (armPolicies) follows the same rules.
+    retryOptions: { maxRetries: 0 },
     userAgentOptions: { userAgentPrefix: "vaultwatch" },
   });
   pipeline.addPolicy(
     bearerTokenAuthenticationPolicy({ credential: o.credential, scopes: `${endpointOf(o)}/.default` }),
   );
   // "perRetry", as the SDK clients place additionalPolicies: the traffic log sees every attempt.
-  for (const p of options.additionalPolicies) pipeline.addPolicy(p.policy, { afterPhase: "Retry" });
+  for (const policy of armPolicies(o)) pipeline.addPolicy(policy, { afterPhase: "Sign" });
   const http = o.httpClient ?? createDefaultHttpClient();
 
   return {
@@ -54,16 +55,7 @@ export function createDiagnosticSettingsReader(o: ArmAdapterOptions): Diagnostic
       const res = answered.value;
       if (res.status !== 200) {
         const { code, message } = armErrorBody(res.bodyAsText ?? undefined);
-        return {
-          ok: false,
-          failure: fromStatus(
-            res.status,
-            code,
-            message,
-            id,
-            retryAfter({ get: (n) => res.headers.get(n) ?? undefined }),
-          ),
-        };
+        return { ok: false, failure: fromStatus(failureOfResponse(res.status, res.headers), code, message, id) };
       }
       try {
         const body = JSON.parse(res.bodyAsText ?? "") as { value?: SettingJson[] };

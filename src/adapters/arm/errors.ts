@@ -1,72 +1,44 @@
+import type { HttpFailure } from "../../core/common/http-failure.js";
 import type { ArmFailure } from "../../core/controlplane/ports.js";
-import { RETRY_AFTER_KEPT } from "./traffic.js";
+import { failureOfError, isCredentialError } from "../http-failure.js";
+import { wholeSeconds } from "./traffic.js";
 
 /**
- * Turns whatever an ARM call threw into our own failure union. Works on shape, not class: the
- * core clients throw core-rest-pipeline's RestError, the Resource Graph client (ms-rest-js) its
- * own RestError, and credentials their own errors. Messages keep ARM's text, which never holds a
- * token; the caller scrubs before logging anyway.
+ * Turns whatever an ARM call threw into our own failure union, through the shared HTTP
+ * classification. Works on shape, not class: the core clients throw core-rest-pipeline's
+ * RestError, the Resource Graph client (ms-rest-js) its own RestError, and credentials their own
+ * errors. Messages keep ARM's text, which never holds a token; the caller scrubs before logging
+ * anyway.
  */
 export function classifyArmError(error: unknown, scope: string): ArmFailure {
-  const e = (error ?? {}) as {
-    name?: string;
-    message?: string;
-    statusCode?: number;
-    code?: string;
-    response?: { headers?: { get(name: string): string | undefined } };
-  };
+  const e = (error ?? {}) as { message?: string; statusCode?: number; code?: string };
   const message = typeof e.message === "string" ? e.message : String(error);
-  if (e.name === "AbortError" || e.name === "TimeoutError")
-    return { kind: "timeout", message: `no answer in time (${message})` };
-  if (
-    e.name === "CredentialUnavailableError" ||
-    e.name === "AuthenticationError" ||
-    e.name === "AggregateAuthenticationError"
-  ) {
+  if (isCredentialError(error))
     return { kind: "credential", message: `the monitor could not get an ARM token: ${message.split("\n")[0]}`, error };
-  }
-  if (typeof e.statusCode === "number")
-    return fromStatus(e.statusCode, e.code, message, scope, retryAfter(e.response?.headers));
-  if (
-    e.name === "RestError" ||
-    /ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|socket hang up|REQUEST_SEND_ERROR/i.test(`${e.code ?? ""} ${message}`)
-  ) {
-    return { kind: "unavailable", status: undefined, message };
-  }
-  return { kind: "unexpected", status: undefined, message };
+  const failure = failureOfError(error);
+  if (failure?.status !== undefined) return fromStatus(failure, e.code, message, scope);
+  if (failure?.reason === "timeout") return { kind: "timeout", message: `no answer in time (${message})` };
+  if (failure?.reason === "network") return { kind: "unavailable", status: undefined, message };
+  return { kind: "unexpected", status: e.statusCode, message };
 }
 
 /** The same classification for an answer that did not throw (a raw pipeline response). */
-export function fromStatus(
-  status: number,
-  code: string | undefined,
-  message: string,
-  scope: string,
-  retryAfterSeconds: number | undefined,
-): ArmFailure {
-  if (status === 403) {
-    const m = /perform action '([^']+)' over scope '([^']+)'/i.exec(message);
-    return {
-      kind: "forbidden",
-      scope: m?.[2] ?? scope,
-      action: m?.[1],
-      message: code ? `${code}: ${message}` : message,
-    };
+export function fromStatus(failure: HttpFailure, code: string | undefined, message: string, scope: string): ArmFailure {
+  const coded = code ? `${code}: ${message}` : message;
+  switch (failure.reason) {
+    case "forbidden": {
+      const m = /perform action '([^']+)' over scope '([^']+)'/i.exec(message);
+      return { kind: "forbidden", scope: m?.[2] ?? scope, action: m?.[1], message: coded };
+    }
+    case "not-found":
+      return { kind: "not-found", message: coded };
+    case "throttled":
+      return { kind: "throttled", retryAfterSeconds: wholeSeconds(failure.retryAfterMs), message };
+    case "server":
+      return { kind: "unavailable", status: failure.status, message };
+    default:
+      return { kind: "unexpected", status: failure.status, message: coded };
   }
-  if (status === 404) return { kind: "not-found", message: code ? `${code}: ${message}` : message };
-  if (status === 429) return { kind: "throttled", retryAfterSeconds, message };
-  if (status >= 500) return { kind: "unavailable", status, message };
-  return { kind: "unexpected", status, message: code ? `${code}: ${message}` : message };
-}
-
-/** Retry-After in seconds, from the header ARM sent (or the copy kept when it was too long to wait). */
-export function retryAfter(headers: { get(name: string): string | undefined } | undefined): number | undefined {
-  const raw = headers?.get(RETRY_AFTER_KEPT) ?? headers?.get("retry-after");
-  if (raw === undefined) return undefined;
-  const seconds = Number(raw);
-  if (Number.isFinite(seconds)) return seconds;
-  const date = Date.parse(raw);
-  return Number.isFinite(date) ? Math.max(0, Math.round((date - Date.now()) / 1000)) : undefined;
 }
 
 /** ARM's error body, `{"error":{"code","message"}}`, or the raw text when it is not that. */

@@ -1,10 +1,12 @@
-import { ResourceGraphClient, type ResourceGraphModels } from "@azure/arm-resourcegraph";
+import type { ResourceGraphModels } from "@azure/arm-resourcegraph";
+import { armSdk } from "./lazy-sdk.js";
 import { normalizeId } from "../../core/controlplane/arm-ids.js";
 import type { ArmRead, VaultDiscovery } from "../../core/controlplane/ports.js";
 import type { DiscoveredVault } from "../../core/controlplane/views.js";
 import { msRestHttpClient, type MsHttpClient } from "./ms-rest-bridge.js";
-import { armRead, endpointOf, type ArmAdapterOptions } from "./options.js";
-import { RETRY_AFTER_KEPT } from "./traffic.js";
+import { retryAfterMs } from "../http-failure.js";
+import { sendWithRetries, type AbortSignalLike } from "../retry.js";
+import { armRead, endpointOf, retryOptionsOf, type ArmAdapterOptions } from "./options.js";
 
 /** The one query discovery runs; the ARM stand-in recognizes it by its type filter. */
 export const DISCOVERY_QUERY =
@@ -27,7 +29,7 @@ type MsResponse = Awaited<ReturnType<MsHttpClient["sendRequest"]>>;
  * one tick sends one query per 300 subscriptions and page.
  */
 export function createVaultDiscovery(o: ArmAdapterOptions): VaultDiscovery {
-  const client = new ResourceGraphClient(o.credential, {
+  const client = new (armSdk.resourceGraph().ResourceGraphClient)(o.credential, {
     baseUri: endpointOf(o),
     ...(o.httpClient ? { httpClient: msRestHttpClient(o.httpClient) } : {}),
     // ms-rest-js's own retry waits 30 s and more between attempts; ours honours Retry-After instead.
@@ -72,76 +74,46 @@ export function createVaultDiscovery(o: ArmAdapterOptions): VaultDiscovery {
 }
 
 /**
- * Retries for the ms-rest-js pipeline, innermost (it sees raw answers before they become errors):
- * a 429 after its Retry-After when that is short enough, a 5xx or a dropped connection after a
- * short backoff; every attempt goes to the traffic log.
+ * Retries for the ms-rest-js pipeline, innermost (it sees raw answers before they become errors),
+ * by the same rules as every other ARM read (../retry.ts); every attempt goes to the traffic log.
  */
 function retrying(o: ArmAdapterOptions): Factory {
-  const maxRetries = o.maxRetries ?? 2;
-  const maxWait = o.traffic?.maxWaitSeconds ?? 20;
+  const retry = retryOptionsOf(o);
   return {
     create: (next) => ({
-      async sendRequest(request: MsRequest): Promise<MsResponse> {
-        for (let attempt = 0; ; attempt++) {
-          let response: MsResponse | undefined;
-          let error: unknown;
-          try {
-            response = await next.sendRequest(request.clone());
-          } catch (e) {
-            error = e;
-          }
-          const status = response?.status;
-          const wait = status === 429 ? waitSeconds(response) : undefined;
-          o.traffic?.record(request.method, request.url, status, wait);
-          if (response && status === 429) {
-            if (wait !== undefined && wait <= maxWait && attempt < maxRetries) {
-              await sleep(wait * 1000, request.abortSignal);
-              continue;
+      sendRequest: (request: MsRequest): Promise<MsResponse> =>
+        sendWithRetries(
+          async () => {
+            let response: MsResponse;
+            try {
+              response = await next.sendRequest(request.clone());
+            } catch (error) {
+              o.traffic?.record(request.method, request.url, undefined, undefined);
+              throw error;
             }
-            if (wait !== undefined) response.headers.set(RETRY_AFTER_KEPT, String(wait));
+            if (response.status === 429 && retryAfterMs(response.headers) === undefined) {
+              // Resource Graph may say when with its own header only: written as the standard
+              // one, every later reader (the retry, the failure's Retry-After) sees it.
+              const reset = quotaResetMs(response.headers);
+              if (reset !== undefined) response.headers.set("retry-after-ms", String(reset));
+            }
+            o.traffic?.record(
+              request.method,
+              request.url,
+              response.status,
+              response.status === 429 ? retryAfterMs(response.headers) : undefined,
+            );
             return response;
-          }
-          const transient =
-            error !== undefined
-              ? !isAbort(error)
-              : status !== undefined && status >= 500 && status !== 501 && status !== 505;
-          if (transient && attempt < maxRetries) {
-            // 1 s, then 2 s: enough for a blip, short against the read's deadline.
-            await sleep(1000 * 2 ** attempt, request.abortSignal);
-            continue;
-          }
-          if (error !== undefined || !response) throw error;
-          return response;
-        }
-      },
+          },
+          // The same object at run time; ms-rest-js declares its own AbortSignalLike.
+          { ...retry, signal: request.abortSignal as AbortSignalLike | undefined },
+        ),
     }),
   };
 }
 
-/** Retry-After, else Resource Graph's own quota reset header (hh:mm:ss). */
-function waitSeconds(r: MsResponse | undefined): number | undefined {
-  const after = r?.headers.get("retry-after");
-  if (after !== undefined && Number.isFinite(Number(after))) return Number(after);
-  const reset = /^(\d+):(\d{2}):(\d{2})$/.exec(r?.headers.get("x-ms-user-quota-resets-after") ?? "");
-  return reset ? Number(reset[1]) * 3600 + Number(reset[2]) * 60 + Number(reset[3]) : undefined;
-}
-
-function isAbort(e: unknown): boolean {
-  return (e as { name?: string } | undefined)?.name === "AbortError";
-}
-
-function sleep(ms: number, signal: { aborted: boolean; addEventListener?: unknown } | undefined): Promise<void> {
-  const s = signal as AbortSignal | undefined;
-  return new Promise((resolve, reject) => {
-    if (s?.aborted) return reject(Object.assign(new Error("aborted while waiting to retry"), { name: "AbortError" }));
-    const timer = setTimeout(() => {
-      s?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(Object.assign(new Error("aborted while waiting to retry"), { name: "AbortError" }));
-    };
-    s?.addEventListener("abort", onAbort, { once: true });
-  });
+/** `x-ms-user-quota-resets-after` (hh:mm:ss): when Resource Graph's per-user quota refills. */
+function quotaResetMs(headers: MsResponse["headers"]): number | undefined {
+  const reset = /^(\d+):(\d{2}):(\d{2})$/.exec(headers.get("x-ms-user-quota-resets-after") ?? "");
+  return reset ? (Number(reset[1]) * 3600 + Number(reset[2]) * 60 + Number(reset[3])) * 1000 : undefined;
 }

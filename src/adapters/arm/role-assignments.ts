@@ -1,4 +1,5 @@
-import { AuthorizationManagementClient, type RoleAssignment, type RoleDefinition } from "@azure/arm-authorization";
+import type { AuthorizationManagementClient, RoleAssignment, RoleDefinition } from "@azure/arm-authorization";
+import { armSdk } from "./lazy-sdk.js";
 import { lastSegment, normalizeId } from "../../core/controlplane/arm-ids.js";
 import type { ArmRead, RoleAssignmentReader } from "../../core/controlplane/ports.js";
 import { builtInRole, type RoleInfo } from "../../core/controlplane/roles.js";
@@ -18,7 +19,7 @@ export function createRoleAssignmentReader(o: ArmAdapterOptions): RoleAssignment
     const sub = subscriptionOf(scope) ?? "00000000-0000-0000-0000-000000000000";
     let c = clients.get(sub);
     if (!c) {
-      c = new AuthorizationManagementClient(o.credential, sub, coreClientOptions(o));
+      c = new (armSdk.authorization().AuthorizationManagementClient)(o.credential, sub, coreClientOptions(o));
       clients.set(sub, c);
     }
     return c;

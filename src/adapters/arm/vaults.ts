@@ -1,4 +1,5 @@
-import { KeyVaultManagementClient, type Vault } from "@azure/arm-keyvault";
+import type { KeyVaultManagementClient, Vault } from "@azure/arm-keyvault";
+import { armSdk } from "./lazy-sdk.js";
 import { normalizeId, parseVaultId } from "../../core/controlplane/arm-ids.js";
 import type { ArmRead, VaultReader } from "../../core/controlplane/ports.js";
 import type { VaultConfig } from "../../core/controlplane/views.js";
@@ -20,7 +21,11 @@ export function createVaultReader(o: ArmAdapterOptions): VaultReader {
         };
       let client = clients.get(ref.subscriptionId);
       if (!client) {
-        client = new KeyVaultManagementClient(o.credential, ref.subscriptionId, coreClientOptions(o));
+        client = new (armSdk.keyVault().KeyVaultManagementClient)(
+          o.credential,
+          ref.subscriptionId,
+          coreClientOptions(o),
+        );
         clients.set(ref.subscriptionId, client);
       }
       const c = client;

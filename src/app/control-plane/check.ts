@@ -13,6 +13,7 @@ export type { ControlPlaneDeps };
 import { classifyProbeFailure, probeFinding, type ProbeCause } from "../../core/controlplane/probes.js";
 import { builtInRole, type RoleInfo } from "../../core/controlplane/roles.js";
 import type { RoleAssignmentView, VaultConfig } from "../../core/controlplane/views.js";
+import type { KeyVaultAuditTable } from "../../core/model/signals.js";
 
 export interface ControlPlaneInput {
   now: Date;
@@ -30,7 +31,7 @@ export interface VaultStatus {
   permissionModel: VaultConfig["permissionModel"] | undefined;
   coverage: "covered" | "blind-spot" | "unknown";
   /** The audit table the vault's events land in, when covered. */
-  auditTable: "AzureDiagnostics" | "AZKVAuditLogs" | undefined;
+  auditTable: KeyVaultAuditTable | undefined;
 }
 
 export interface ProbeResult {

@@ -1,7 +1,8 @@
 import type { ControlPlaneDeps } from "./check.js";
 import type { ControlPlaneConfig } from "../../core/controlplane/config.js";
 import type { SnapshotStore } from "../../core/controlplane/ports.js";
-import { runControlPlaneCheck, type RecordedReport } from "./record.js";
+import { previousSnapshots, type LoadedSnapshots } from "./record.js";
+import { checkControlPlane, type ControlPlaneReport } from "./check.js";
 import type { ControlPlaneFindingInput, ControlPlaneHealth } from "../../core/model/index.js";
 import type { ControlPlaneCheck } from "../../core/control-plane-findings.js";
 import type { ControlPlaneFacts } from "../../core/diagnose-finding.js";
@@ -15,24 +16,30 @@ export interface ControlPlane {
 }
 
 export interface ControlPlaneTick {
-  report: RecordedReport | undefined;
+  report: ControlPlaneReport | undefined;
   /** Why the check could not run at all (it never throws into the tick). */
   problem: string | undefined;
 }
 
 /**
- * Runs the control-plane check for a tick. The `changes` rows name who changed a vault and when;
- * they are passed only when that signal answered. A failure is reported, never thrown: the
- * Key Vault evaluation goes on without control-plane facts.
+ * Runs the control-plane check for a tick, reading only: the new snapshots it returns are saved
+ * by the tick's commit step. The `changes` rows name who changed a vault and when; they are passed
+ * only when that signal answered. A failure is reported, never thrown: the Key Vault evaluation
+ * goes on without control-plane facts.
  */
-export async function checkControlPlaneForTick(
+export async function observeControlPlane(
   cp: ControlPlane,
   now: Date,
+  snapshots: LoadedSnapshots,
   changes: readonly SignalRow<"changes">[] | undefined,
   log: Logger,
 ): Promise<ControlPlaneTick> {
   try {
-    const report = await runControlPlaneCheck(cp.deps, cp.config, now, changes);
+    const report = await checkControlPlane(cp.deps, cp.config, {
+      now,
+      previousSnapshots: previousSnapshots(snapshots),
+      activity: changes,
+    });
     for (const p of report.monitorProblems) log.warn(`control plane: ${p.summary}`);
     return { report, problem: undefined };
   } catch (error) {
@@ -47,7 +54,10 @@ export async function checkControlPlaneForTick(
  * principal's access to the vaults it is expected on (present unless a finding says otherwise;
  * unknown for a vault whose configuration could not be read).
  */
-export function factsOf(report: RecordedReport | undefined, config: ControlPlaneConfig): ControlPlaneFacts | undefined {
+export function factsOf(
+  report: ControlPlaneReport | undefined,
+  config: ControlPlaneConfig,
+): ControlPlaneFacts | undefined {
   if (!report) return undefined;
   const vaults: ControlPlaneFacts["vaults"] = {};
   for (const s of report.snapshots) {

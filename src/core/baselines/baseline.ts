@@ -1,6 +1,8 @@
 /**
- * Learned baselines: what "normal" looks like for one series (for example one vault × one caller
- * × one status class, or one app's dependency failures), and the verdict on a new observation.
+ * The baseline's shapes and default options: what "normal" looks like for one series (for example
+ * one vault × one caller × one status class, or one app's dependency failures), and the verdict on
+ * a new observation. learn.ts learns one, judge.ts and gates.ts give the verdict. Sources of the
+ * numbers: docs/reference/slo-alerting.md.
  *
  * Everything here is pure: no I/O, no clock (callers pass `now`), no environment. A `Baseline` is
  * plain JSON so the state store can keep it as one string property (an Azure Tables string
@@ -31,34 +33,40 @@ export interface BaselineOptions {
   binMinutes: number;
   /**
    * Learning horizon: points older than this are dropped, which bounds memory. 42 days = the
-   * "up to 6 weeks" Datadog's anomaly monitors use, and the top of the "3–6 weeks" hour-of-week
-   * history in slo-alerting-anchors §7.
+   * "up to 6 weeks" of history Datadog's anomaly monitors use (docs.datadoghq.com/monitors/types/anomaly/).
    */
   horizonDays: number;
   /**
    * Minimum history before any verdict other than "cold" (Azure dynamic thresholds: no alerts
-   * before 3 days and 30 samples, slo-alerting-anchors §5.1).
+   * before 3 days and 30 samples, learn.microsoft.com/azure/azure-monitor/alerts/alerts-dynamic-thresholds).
    */
   minHistoryDays: number;
   minSamples: number;
-  /** Hour-of-day seasonality only with this many days (Datadog: history ≥ 3× the season, §5.3). */
+  /** Hour-of-day seasonality only with this many days (Datadog's anomaly monitors: history ≥ 3× the season). */
   daysForDaily: number;
-  /** Hour-of-week seasonality only with this many weeks (Azure and Datadog: 3 weeks, §5.1, §5.3). */
+  /** Hour-of-week seasonality only with this many weeks (Azure dynamic thresholds and Datadog: 3 weeks). */
   weeksForWeekly: number;
-  /** A season slot with fewer learned bins than this falls back to the coarser pattern. */
+  /** A slot with fewer learned bins than this falls back to the coarser pattern (chosen: 3, as for the seasons). */
   minSlotSamples: number;
-  /** An anomaly must reach this failure ratio (0–1) whatever the baseline ... */
+  /**
+   * An anomaly must reach this failure ratio (0–1) whatever the baseline ... The floor (1%), lift
+   * (3×) and count (5) are this project's choices, set so the Key Vault guide's example holds:
+   * 0.1% → 0.2% stays quiet, 0.1% → 5% pages (docs/reference/playbooks.md, ADR 0008).
+   */
   absoluteRatioFloor: number;
-  /** ... and this multiple of the expected ratio ... */
+  /** ... and this multiple of the expected ratio (well clear of an ordinary doubling) ... */
   relativeLift: number;
   /** ... and this many failures in the observed window: low counts never page ... */
   minFailures: number;
   /**
-   * ... and lie beyond the slot's usual hour-to-hour variation: robust z at least this
-   * (Iglewicz–Hoaglin 3.5, slo-alerting-anchors §5.6) ...
+   * ... and lie beyond the slot's usual hour-to-hour variation: robust z at least this (the
+   * modified z-score's 3.5: Iglewicz and Hoaglin, How to Detect and Handle Outliers, 1993) ...
    */
   minRobustZ: number;
-  /** ... and be improbable under the expected ratio: binomial upper tail p at most this (§5.7.7: 1e-3). */
+  /**
+   * ... and be improbable under the expected ratio: binomial upper tail p at most this. Chosen:
+   * 1e-3, about one false page in 1,000 hours for a series the model fits (ADR 0008).
+   */
   maxPValue: number;
 }
 
@@ -81,10 +89,10 @@ export const DEFAULT_BASELINE_OPTIONS: BaselineOptions = Object.freeze({
  * One season slot's learned normal, stored as a tuple to keep the JSON small:
  * - `slot`: hour of week (0 = Sunday 00:00 UTC … 167), hour of day (0–23), or 0 for flat;
  * - `expectedRatio`: failures ÷ calls over the slot's bins that were kept (a ratio of sums,
- *   never an average of ratios — slo-alerting-anchors §7);
+ *   never an average of ratios, as the SRE Workbook's recording rules sum before dividing);
  * - `samples`: bins learned from;
- * - `outliers`: bins left out because they would themselves have paged (Azure: "prolonged
- *   outages are detected and removed from learning", §5.1);
+ * - `outliers`: bins left out because they would themselves have paged (Azure dynamic thresholds
+ *   also leave prolonged outages out of what they learn);
  * - `typicalCalls`: median calls per kept bin, which sets the resolution floor (gates.ts `testedRatio`).
  */
 export type SlotRow = [slot: number, expectedRatio: number, samples: number, outliers: number, typicalCalls: number];
@@ -110,7 +118,7 @@ export interface Baseline {
   slots: Record<Seasonality, SlotRow[]>;
   /**
    * Per pattern, the hour-to-hour variation of the failure ratio beyond sampling noise, on a log
-   * scale (σ of ln ratio), pooled over the pattern's slots: from 1.4826 × MAD (the robust σ, §5.6)
+   * scale (σ of ln ratio), pooled over the pattern's slots: from 1.4826 × MAD (the robust σ)
    * or moments, whichever is larger; see robust.ts. 0 for patterns the history does not support.
    */
   spread: Record<Seasonality, number>;

@@ -2,7 +2,7 @@
  * The binomial upper tail P(X ≥ k | n, p), computed exactly through the regularized incomplete
  * beta function: P(X ≥ k) = I_p(k, n − k + 1) for 1 ≤ k ≤ n.
  *
- * Why not an approximation: the Poisson tail (slo-alerting-anchors §5.7.7) is the n → ∞ limit and
+ * Why not an approximation: the Poisson tail is the binomial's limit for large n and small p, and
  * overstates the tail when p is not small (a 10-call bin at 20%), and the normal approximation is
  * worst exactly where alerting looks — far in the upper tail at small counts. The incomplete beta
  * is exact for any n, costs O(√n) continued-fraction steps, and is evaluated in log space so tails
@@ -27,6 +27,7 @@ export function logGamma(x: number): number {
   return 0.5 * Math.log(2 * Math.PI) + (z + 0.5) * Math.log(t) - t + Math.log(sum);
 }
 
+/** Modified Lentz: TINY stands in for a zero denominator; EPSILON is convergence at double precision. */
 const TINY = 1e-300;
 const EPSILON = 1e-15;
 /** Converges in O(√max(a, b)) steps; this covers windows of hundreds of millions of calls. */
@@ -105,12 +106,12 @@ const Z_TOTAL = Z_WEIGHTS.reduce((a, b) => a + b, 0);
  * ln R ~ Normal(ln p − σ²/2, σ²), so that R averages p (the learned ratio of sums).
  *
  * Failure streams are overdispersed — bursts from retry loops, hot hours — so a plain binomial
- * tail at the expected ratio calls ordinary bursts astronomically improbable (slo-alerting-anchors
- * §5.7.7: "bursty/overdispersed error streams violate it → use negative binomial or inflate λ's
- * variance"). This mixes the binomial over a log-normal ratio, which inflates the variance by
- * exactly the learned hour-to-hour spread σ; with σ = 0 it is the binomial tail. The integral is a
- * trapezoid sum over a fixed grid, so it keeps the binomial's monotonicity: more failures never
- * raise it.
+ * tail at the expected ratio calls ordinary bursts astronomically improbable. The standard remedy
+ * for overdispersed counts is a wider variance (a negative binomial, or a mixture; see
+ * docs/reference/slo-alerting.md). This mixes the binomial over a log-normal ratio, which inflates
+ * the variance by exactly the learned hour-to-hour spread σ; with σ = 0 it is the binomial tail.
+ * The integral is a trapezoid sum over a fixed grid, so it keeps the binomial's monotonicity: more
+ * failures never raise it.
  */
 export function overdispersedUpperTail(k: number, n: number, p: number, sigma: number): number {
   if (!(sigma > 0) || k === 0 || p === 0 || p === 1) return binomialUpperTail(k, n, p);

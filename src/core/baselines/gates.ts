@@ -41,8 +41,8 @@ export interface Conditions {
 }
 
 /**
- * An observation is anomalous only when every condition holds (slo-alerting-anchors §7: modified
- * z ≥ 3.5 and a tail p < 1e-3 and an absolute floor and a relative lift; §5.7 minimum count):
+ * An observation is anomalous only when every condition holds (ADR 0008; the sources of the
+ * numbers are in docs/reference/slo-alerting.md):
  * 1. at least `minFailures` failures — low counts never page;
  * 2. a ratio of at least `absoluteRatioFloor` — 0.1% → 0.2% stays quiet however many calls;
  * 3. at least `relativeLift` times the tested ratio;

@@ -1,4 +1,5 @@
 import type { Baseline, CountPoint, ExcludedWindow } from "./baseline.js";
+import { DAY_MS, MINUTE_MS } from "../common/duration.js";
 
 /** One bin of history: `index` counts bins since the Unix epoch (so hourly bins align to UTC hours, as KQL's `bin()` does). */
 export interface Bin {
@@ -7,8 +8,8 @@ export interface Bin {
   total: number;
 }
 
-export const MINUTE_MS = 60_000;
-export const DAY_MS = 86_400_000;
+/** The time units, for the baselines' modules that already take them from here. */
+export { DAY_MS, MINUTE_MS };
 
 function checkPoint(p: CountPoint, i: number): void {
   const where = `point ${i}`;

@@ -1,6 +1,6 @@
 /**
  * Learned baselines per series: learn normal from a backfill, keep it current, judge a window.
- * See model.ts for the shapes and judge.ts / gates.ts for the statistics.
+ * See baseline.ts for the shapes and judge.ts / gates.ts for the statistics.
  */
 export { DEFAULT_BASELINE_OPTIONS } from "./baseline.js";
 export type {
@@ -19,3 +19,13 @@ export { judge, type Observation } from "./judge.js";
 export { describe } from "./describe.js";
 export { pointsBySeries, type BackfillRow } from "./backfill.js";
 export { binomialUpperTail, logBinomialUpperTail, overdispersedUpperTail } from "./binomial.js";
+export {
+  absorbHistory,
+  BACKFILL_HOURS,
+  baselineKey,
+  historyHoursFor,
+  REFRESH_HOURS,
+  type Absorbed,
+  type LearnedBaselines,
+} from "./absorb.js";
+export { judgeWith, type BaselineJudge } from "./opinion.js";

@@ -41,7 +41,7 @@ const ratioOfSums = (bins: readonly Bin[]) => {
  * One pattern's normal: per slot, the ratio of sums of its bins; for the whole pattern, the
  * hour-to-hour spread. An incident nobody excluded must not become normal, so learning drops every
  * bin that would itself have paged (Azure dynamic thresholds remove outages from learning,
- * slo-alerting-anchors §5.1):
+ * learn.microsoft.com/azure/azure-monitor/alerts/alerts-dynamic-thresholds):
  * 1. a robust first guess per slot — the median bin ratio, raised to the resolution floor — and
  *    the MAD-based spread about those guesses (robust.ts), which a minority of incident bins cannot
  *    move; bins that would page against it are set aside;

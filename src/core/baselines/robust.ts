@@ -1,4 +1,4 @@
-/** Robust location and scale (slo-alerting-anchors §5.6). */
+/** Robust location and scale: median and MAD (Iglewicz and Hoaglin, How to Detect and Handle Outliers, 1993). */
 
 /** Scales a MAD to estimate σ for normal data: 1 / 0.6745 = 1.4826 (Iglewicz–Hoaglin). */
 export const MAD_TO_SIGMA = 1.4826;
@@ -30,6 +30,8 @@ export function samplingLogMad(n: number, p: number): number {
   const mean = n * p;
   if (n <= 0 || p <= 0 || p >= 1) return 0;
   if (mean >= 50) return 0.6745 * Math.sqrt((1 - p) / mean);
+  // Counts past the mean plus 12 standard deviations (√mean bounds one) and a margin of 20 for tiny
+  // means carry too little mass to move a median or a MAD: the sum stops there.
   const last = Math.min(n, Math.ceil(mean + 12 * Math.sqrt(mean) + 20));
   const values: { y: number; w: number }[] = [];
   let w = Math.exp(n * Math.log1p(-p));

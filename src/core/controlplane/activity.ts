@@ -1,9 +1,11 @@
+import { utcDateTime } from "../common/utc.js";
 import { isAtOrAbove, isBelow, lastSegment, normalizeId } from "./arm-ids.js";
 
 /**
  * Control-plane changes from AzureActivity, in the shape of the `changes` signal's rows
- * (src/signals/model.ts, ChangesRow): those rows can be passed in as they are. The activity log
- * reaches the workspace 3-20 minutes after the change, so "not found yet" is a normal answer.
+ * (src/core/signals/signal-set.ts, ChangesRow): those rows can be passed in as they are. The
+ * activity log reaches the workspace 3-20 minutes after the change, so "not found yet" is a normal
+ * answer (learn.microsoft.com/azure/azure-monitor/logs/data-ingestion-time).
  */
 export interface ActivityChange {
   dims: {
@@ -20,18 +22,13 @@ export interface ActivityChange {
   lastAt: Date;
 }
 
-/** "2026-11-23 01:00 UTC" */
-export function utc(d: Date): string {
-  return `${d.toISOString().slice(0, 16).replace("T", " ")} UTC`;
-}
-
 /** "alice@contoso.com at 2026-11-23 01:00 UTC (microsoft.keyvault/vaults/write)" */
 export function describeChange(c: ActivityChange): string {
   const who = c.dims.caller || "an unnamed caller";
   const times =
     c.counts.events > 1
-      ? `${c.counts.events} times between ${utc(c.firstAt)} and ${utc(c.lastAt)}`
-      : `at ${utc(c.lastAt)}`;
+      ? `${c.counts.events} times between ${utcDateTime(c.firstAt)} and ${utcDateTime(c.lastAt)}`
+      : `at ${utcDateTime(c.lastAt)}`;
   return `${who} ${times} (${c.dims.operation})`;
 }
 

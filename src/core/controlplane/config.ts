@@ -1,11 +1,13 @@
 import { z } from "zod";
 import { isVaultId, isWorkspaceId, normalizeId } from "./arm-ids.js";
 import { EXPECTABLE_ROLES } from "./roles.js";
+import { formatIssues } from "../common/zod-issues.js";
 
 /**
- * The control-plane configuration: which vaults to watch, which principals should hold which
- * access there, which audiences to probe, and optional discovery. Validation gives path-qualified
- * errors such as `principals[0].expect[1].role: ...`.
+ * The schema of the CONTROL_PLANE_CONFIG app setting (src/config/settings.ts reads the setting and
+ * parses it here): which vaults to watch, which principals should hold which access there, which
+ * audiences to probe, and optional discovery. Validation gives path-qualified errors such as
+ * `principals[0].expect[1].role: ...`.
  */
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -91,9 +93,16 @@ const Config = z
     // zod applies a default as given, without the transform: the default is already in scope form.
     audiences: z.array(audience).default(Object.values(NAMED_AUDIENCES)),
     discovery: Discovery.optional(),
-    /** How long a detected vault change stays reported (the activity log that names who lags 3-20 minutes). */
+    /**
+     * How long a detected vault change stays reported. The activity log that names who made it
+     * lags 3-20 minutes (learn.microsoft.com/azure/azure-monitor/logs/data-ingestion-time); an hour
+     * leaves three times the worst lag to attribute it.
+     */
     driftReportMinutes: z.number().int().min(5).max(1440).default(60),
-    /** ARM reads in flight at once: well under ARM's 25 reads per second refill per subscription. */
+    /**
+     * ARM reads in flight at once: well under ARM's 25 reads per second refill per subscription and
+     * principal (learn.microsoft.com/azure/azure-resource-manager/management/request-limits-and-throttling).
+     */
     concurrency: z.number().int().min(1).max(16).default(4),
     /** Deadline of one ARM read, the client's retries (and any Retry-After wait) included. */
     armTimeoutSeconds: z.number().int().min(5).max(120).default(30),
@@ -114,7 +123,7 @@ export type ConfigResult =
 export function parseControlPlaneConfig(raw: unknown): ConfigResult {
   const parsed = Config.safeParse(raw);
   if (!parsed.success)
-    return { ok: false, errors: parsed.error.issues.map((i) => `${pathOf(i.path)}: ${i.message}`), warnings: [] };
+    return { ok: false, errors: formatIssues(parsed.error.issues, { whole: "(config)" }), warnings: [] };
   const config = parsed.data;
   const errors: string[] = [];
   const warnings: string[] = [];
@@ -145,13 +154,4 @@ export function parseControlPlaneConfigText(text: string): ConfigResult {
     return { ok: false, errors: [`(config): not valid JSON: ${(error as Error).message}`], warnings: [] };
   }
   return parseControlPlaneConfig(raw);
-}
-
-function pathOf(path: readonly PropertyKey[]): string {
-  return (
-    path.reduce<string>(
-      (out, p) => (typeof p === "number" ? `${out}[${p}]` : out ? `${out}.${String(p)}` : String(p)),
-      "",
-    ) || "(config)"
-  );
 }

@@ -1,10 +1,11 @@
 import { lastSegment, normalizeId } from "./arm-ids.js";
 import { finding, type ControlPlaneFinding } from "./findings.js";
 import type { DiagnosticSettingView } from "./views.js";
+import type { KeyVaultAuditTable } from "../model/signals.js";
 
 /** Whether vaultwatch can see a vault's audit log. */
 export type CoverageVerdict =
-  | { status: "covered"; workspace: string; table: "AzureDiagnostics" | "AZKVAuditLogs"; setting: string }
+  | { status: "covered"; workspace: string; table: KeyVaultAuditTable; setting: string }
   | { status: "blind-spot"; reason: string };
 
 /**

@@ -1,7 +1,9 @@
-import { describeChange, utc, vaultWritesBetween, type ActivityChange } from "./activity.js";
+import { utcDateTime } from "../common/utc.js";
+import { describeChange, vaultWritesBetween, type ActivityChange } from "./activity.js";
 import { lastSegment } from "./arm-ids.js";
 import { finding, type ControlPlaneFinding, type Hypothesis, type SeverityHint } from "./findings.js";
 import type { AccessPolicyView, VaultConfig } from "./views.js";
+import { MINUTE_MS } from "../common/duration.js";
 
 export type DriftAspect = "permission-model" | "network" | "access-policies" | "recovery";
 
@@ -34,7 +36,7 @@ export interface DriftInput {
 }
 
 /** Activity events are stamped by ARM, snapshots by the monitor's clock: allow for a little skew. */
-const CLOCK_SKEW_MS = 2 * 60_000;
+const CLOCK_SKEW_MS = 2 * MINUTE_MS;
 
 const ASPECTS: Record<DriftAspect, { hypothesis: Hypothesis | undefined; severity: SeverityHint; what: string }> = {
   // Switching the model drops every grant of the other model at once.
@@ -57,7 +59,7 @@ export function diffVault(
   const fresh = previous
     ? changesBetween(previous.config, current).map((c) => ({ ...c, detectedAt: i.now, since: previous.takenAt }))
     : [];
-  const keepAfter = i.now.getTime() - i.reportForMinutes * 60_000;
+  const keepAfter = i.now.getTime() - i.reportForMinutes * MINUTE_MS;
   const recent = [...(previous?.recentChanges ?? []).filter((c) => c.detectedAt.getTime() > keepAfter), ...fresh];
   const snapshot: VaultSnapshot = {
     vaultResourceId: i.vaultId,
@@ -78,7 +80,8 @@ export function diffVault(
       summary: `the ${ASPECTS[aspect].what} of vault ${name} changed`,
       evidence: [
         ...changes.map(
-          (c) => `${c.field}: ${c.before} -> ${c.after} (between ${utc(c.since)} and ${utc(c.detectedAt)})`,
+          (c) =>
+            `${c.field}: ${c.before} -> ${c.after} (between ${utcDateTime(c.since)} and ${utcDateTime(c.detectedAt)})`,
         ),
         ...attribution(changes, i),
       ],

@@ -3,9 +3,9 @@
  * pipeline; monitor problems say the monitor cannot vouch for something (health reports them as
  * degraded) and never open a vault incident.
  *
- * Hypotheses are the playbooks' (docs/signals.md): H1 identity missing or wrong identity attached,
- * H2 role missing or at the wrong scope, H3 propagation delay or stale token, H4 permission model
- * mismatch, H5 wrong token audience, H6 network or outage masquerading as auth.
+ * Hypotheses are the playbooks' (docs/reference/playbooks.md): H1 identity missing or wrong
+ * identity attached, H2 role missing or at the wrong scope, H3 propagation delay or stale token, H4
+ * permission model mismatch, H5 wrong token audience, H6 network or outage masquerading as auth.
  */
 
 export type Hypothesis = "H1" | "H2" | "H3" | "H4" | "H5" | "H6";

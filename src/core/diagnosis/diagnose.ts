@@ -12,10 +12,12 @@ import {
   type Propagation,
   type Verdict,
 } from "./rules/types.js";
-import { addMinutes, minutesFrom, plural, utc } from "./rules/words.js";
+import { utcTime } from "../common/utc.js";
+import { addMinutes, minutesFrom, plural } from "./rules/words.js";
 
 /**
- * Ranks the playbooks' six hypotheses for one finding from the evidence table in rules/.
+ * Ranks the playbooks' six hypotheses (docs/reference/playbooks.md) for one finding from the
+ * evidence table in rules/.
  * Pure: the clock is `input.now`, and nothing is read but the input.
  */
 
@@ -142,7 +144,7 @@ function propagationOf(f: Facts): Propagation | undefined {
   return {
     changeAt: w.write.at,
     retestAt,
-    text: `${w.words}: inside the ${f.propagationMinutes}-minute propagation window; re-test at ${utc(retestAt)} (in ${plural(minutesFrom(f.now, retestAt), "minute")}) before escalating`,
+    text: `${w.words}: inside the ${f.propagationMinutes}-minute propagation window; re-test at ${utcTime(retestAt)} (in ${plural(minutesFrom(f.now, retestAt), "minute")}) before escalating`,
   };
 }
 

@@ -1,5 +1,6 @@
 import type { Incident } from "../model/index.js";
 import type { LifecyclePolicy } from "../model/notify-policy.js";
+import { MINUTE_MS } from "../common/duration.js";
 
 /**
  * Flap detection, after Nagios' "percent state change" in its simplest form: count the times the
@@ -33,6 +34,6 @@ export function noteChange(changes: readonly Date[], now: Date, flap: LifecycleP
 }
 
 function recent(changes: readonly Date[], now: Date, flap: LifecyclePolicy["flap"]): Date[] {
-  const since = now.getTime() - flap.windowMinutes * 60_000;
+  const since = now.getTime() - flap.windowMinutes * MINUTE_MS;
   return changes.filter((c) => c.getTime() > since);
 }

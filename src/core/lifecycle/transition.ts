@@ -1,10 +1,10 @@
-import type { Evaluation, Incident, Responder } from "../model/index.js";
+import type { Evaluation, Incident, Responder, Subject } from "../model/index.js";
 import type { LifecyclePolicy } from "../model/notify-policy.js";
 import { moreSevere } from "../model/severity.js";
-import { fingerprint } from "../model/incidents.js";
 import { SYSTEM_LIFECYCLE, type ConditionEvent, type SystemAction, type SystemState } from "./table.js";
 import { respond } from "./responder.js";
 import { flappingAfter, isFlapping, noteChange } from "./flapping.js";
+import { MINUTE_MS } from "../common/duration.js";
 
 /** What one evaluation does to an incident: the next state, and whether it must be written. */
 export interface Transition {
@@ -104,9 +104,9 @@ function open(
     : { state: "new", by: undefined, at: undefined, note: undefined };
   const changes = noteChange(prev?.changes ?? [], now, policy.flap);
   const opened: Incident = {
-    id: ev.fingerprint ?? fingerprint(ev.rule, ev.key),
+    id: ev.fingerprint,
     rule: ev.rule,
-    key: ev.key,
+    subject: ev.subject,
     state: "pending",
     severity: ev.severity,
     openedAt: now,
@@ -155,11 +155,7 @@ function update(
   const changes = prev.conditionFiring ? prev.changes : noteChange(prev.changes, now, policy.flap);
   const next: Incident = {
     ...prev,
-    key: {
-      ...prev.key,
-      callerResourceId: prev.key.callerResourceId || ev.key.callerResourceId,
-      callerAppId: prev.key.callerAppId || ev.key.callerAppId,
-    },
+    subject: learnCaller(prev.subject, ev.subject),
     severity: escalates ? ev.severity : prev.severity,
     severityReason: escalates ? ev.severityReason : prev.severityReason,
     triggers: ev.triggers,
@@ -208,7 +204,7 @@ function close(prev: Incident, now: Date, ev: Evaluation, changes: Date[]): Inci
 /** Pending becomes firing once it has held for its severity's pending time (0: at once). */
 function promote(i: Incident, now: Date, policy: LifecyclePolicy): Incident {
   if (i.state !== "pending") return i;
-  const due = i.openedAt.getTime() + policy.pendingMinutes[i.severity] * 60_000;
+  const due = i.openedAt.getTime() + policy.pendingMinutes[i.severity] * MINUTE_MS;
   return now.getTime() >= due ? { ...i, state: "firing" } : i;
 }
 
@@ -216,4 +212,17 @@ function later(a: Date | undefined, b: Date | undefined): Date | undefined {
   if (!a) return b;
   if (!b) return a;
   return a.getTime() >= b.getTime() ? a : b;
+}
+
+/**
+ * A caller's app ID and managed-identity resource ID are not part of its identity and may first be
+ * logged after the incident opened: keep what the incident knew, and learn what it did not.
+ */
+function learnCaller(prev: Subject, next: Subject): Subject {
+  if (prev.kind !== "caller-on-vault" || next.kind !== "caller-on-vault") return prev;
+  return {
+    ...prev,
+    callerResourceId: prev.callerResourceId || next.callerResourceId,
+    callerAppId: prev.callerAppId || next.callerAppId,
+  };
 }

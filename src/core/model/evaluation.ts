@@ -1,4 +1,6 @@
-import type { SeriesKey } from "./signals.js";
+import type { QueryFailureReason } from "./signals.js";
+import type { Subject } from "./subject.js";
+import type { RequestCounts } from "../signals/signal-set.js";
 
 /** Rules, their verdicts and what they rest on: triggers, counts, baselines, diagnosis. */
 
@@ -30,16 +32,8 @@ export interface ControlPlaneFindingInput {
   workspace: string | undefined;
 }
 
-/** The numbers behind a finding, over the evaluation window. */
-export interface WindowCounts {
-  total: number;
-  succeeded: number;
-  unauthorized: number;
-  forbidden: number;
-  forbiddenRbac: number;
-  forbiddenPolicy: number;
-  forbiddenFirewall: number;
-  throttled: number;
+/** The numbers behind a finding, over the evaluation window: the requests summed, and what they mean. */
+export interface WindowCounts extends RequestCounts {
   /** The failures this rule counts (401+403 for auth, 429 for throttling). */
   failures: number;
   failurePercent: number;
@@ -84,8 +78,11 @@ export type Trigger =
     }
   /** An app's dependency calls failing without an answer: timeouts, connection failures, 5xx. */
   | { kind: "network"; app: string; failures: number; total: number; targets: string[] }
-  /** The monitor cannot read its workspace or get its own token. */
-  | { kind: "monitor"; problem: string; source?: MonitorBlindness | undefined };
+  /**
+   * The monitor cannot read its workspace or get its own token. `cause`: why the workspace query
+   * failed (forbidden: the monitor lacks Log Analytics Reader), when the query said.
+   */
+  | { kind: "monitor"; problem: string; source?: MonitorBlindness | undefined; cause?: QueryFailureReason | undefined };
 
 /**
  * What the monitor cannot reach: its workspace (so it cannot judge vaults at all), or only its
@@ -109,30 +106,32 @@ export interface DiagnosisSummary {
   summary: string;
 }
 
-/** The verdict of one rule on one series at one tick. */
-export type Evaluation =
+/**
+ * The verdict of one rule on one subject at one tick. `fingerprint` is the ID of the incident it
+ * speaks for (model/incidents.ts for a series; each other rule digests what identifies its finding).
+ */
+export type Evaluation<S extends Subject = Subject> =
   | {
       kind: "firing";
       rule: RuleId;
-      key: SeriesKey;
+      subject: S;
+      fingerprint: string;
       counts: WindowCounts;
       severity: Severity;
       severityReason: string;
       triggers: Trigger[];
       diagnosis?: DiagnosisSummary | undefined;
-      /** Overrides the series fingerprint (control-plane findings carry their own stable ID). */
-      fingerprint?: string | undefined;
     }
   /** Failures below the threshold, or stopped too recently to call it recovered. */
-  | { kind: "settling"; rule: RuleId; key: SeriesKey; counts: WindowCounts; fingerprint?: string | undefined }
+  | { kind: "settling"; rule: RuleId; subject: S; fingerprint: string; counts: WindowCounts }
   /** No failures for the whole confirmation period while calls kept succeeding. */
   | {
       kind: "recovered";
       rule: RuleId;
-      key: SeriesKey;
+      subject: S;
+      fingerprint: string;
       counts: WindowCounts;
       successesInConfirmation: number;
-      fingerprint?: string | undefined;
     }
   /** No requests at all in the confirmation period: recovery cannot be confirmed. */
-  | { kind: "no-traffic"; rule: RuleId; key: SeriesKey; fingerprint?: string | undefined };
+  | { kind: "no-traffic"; rule: RuleId; subject: S; fingerprint: string };

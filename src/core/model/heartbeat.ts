@@ -1,3 +1,4 @@
+import type { WorkspaceMemo } from "../signals/signal-set.js";
 import type { Severity } from "./evaluation.js";
 import type { SignalOutcome } from "./signals.js";
 
@@ -58,4 +59,6 @@ export interface Heartbeat {
   seriesObserved: number;
   openIncidents: number;
   undelivered: number;
+  /** What the workspace query may reuse next tick (tables listed, SLO period sums). */
+  memo?: WorkspaceMemo | undefined;
 }

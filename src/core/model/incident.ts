@@ -1,5 +1,5 @@
 import type { DiagnosisSummary, RuleId, Severity, Trigger, WindowCounts } from "./evaluation.js";
-import type { SeriesKey } from "./signals.js";
+import type { Subject } from "./subject.js";
 
 /** Incidents: the two lifecycle states, what receivers were told, and the outbox. */
 
@@ -29,8 +29,8 @@ export type ChannelName = "teams" | "email" | "pagerduty";
 
 /**
  * Why a send failed. `throttled`, `server`, `timeout` and `network` are worth retrying soon;
- * `client` (a 4xx other than 408/429) means the request or the configuration is wrong, and is
- * retried only on the slow schedule so that a fixed configuration still delivers it.
+ * `client` (a 4xx other than 408/429, or a 501/505) means the request or the configuration is
+ * wrong, and is retried only on the slow schedule so that a fixed configuration still delivers it.
  */
 export type FailureReason = "throttled" | "server" | "client" | "timeout" | "network";
 
@@ -38,7 +38,8 @@ export type FailureReason = "throttled" | "server" | "client" | "timeout" | "net
 export interface IncidentSnapshot {
   id: string;
   rule: RuleId;
-  key: SeriesKey;
+  /** What it is about: a caller on a vault, an app, a control-plane finding or the monitor. */
+  subject: Subject;
   state: IncidentState;
   severity: Severity;
   /** When this episode was first seen (pending or firing). */

@@ -15,7 +15,7 @@ export function snapshotOf(incident: Incident): IncidentSnapshot {
   const {
     id,
     rule,
-    key,
+    subject,
     state,
     severity,
     openedAt,
@@ -32,7 +32,7 @@ export function snapshotOf(incident: Incident): IncidentSnapshot {
   return {
     id,
     rule,
-    key,
+    subject,
     state,
     severity,
     openedAt,

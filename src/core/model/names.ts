@@ -1,4 +1,4 @@
-import type { SeriesKey } from "./index.js";
+import type { Caller } from "./subject.js";
 
 /** The parts of an ARM resource ID an operator types into `az` commands. */
 export interface ArmName {
@@ -34,11 +34,11 @@ export interface VaultName {
   subscriptionId: string;
 }
 
-/** Names a vault from its resource ID; falls back to the raw ID when it does not parse. */
-export function vaultName(vaultResourceId: string): VaultName {
-  const arm = parseArmId(vaultResourceId);
-  if (!arm)
-    return { id: vaultResourceId, name: vaultResourceId || "(unknown vault)", resourceGroup: "", subscriptionId: "" };
+/** Names a vault from its resource ID; falls back to the raw ID when it does not parse, or to "(unknown vault)". */
+export function vaultName(vaultResourceId: string | undefined): VaultName {
+  const id = vaultResourceId ?? "";
+  const arm = parseArmId(id);
+  if (!arm) return { id, name: id || "(unknown vault)", resourceGroup: "", subscriptionId: "" };
   return { id: arm.id, name: arm.name, resourceGroup: arm.resourceGroup, subscriptionId: arm.subscriptionId };
 }
 
@@ -58,8 +58,15 @@ export interface CallerName {
   host: ArmName | undefined;
 }
 
-/** Describes the caller of a series from the claims Key Vault logged. */
-export function callerName(key: SeriesKey): CallerName {
+/** No caller at all: what a finding about an app, the monitor, or a vault alone names. */
+const NO_CALLER: Caller = { callerObjectId: "", callerAppId: "", callerResourceId: "" };
+
+/**
+ * Describes a caller from the claims Key Vault logged. Undefined (a finding about no caller) reads
+ * as a caller that logged nothing: "calls without a token".
+ */
+export function callerName(caller: Caller | undefined): CallerName {
+  const key = caller ?? NO_CALLER;
   const base = { objectId: key.callerObjectId, appId: key.callerAppId, resourceId: key.callerResourceId };
   const arm = key.callerResourceId ? parseArmId(key.callerResourceId) : undefined;
   if (

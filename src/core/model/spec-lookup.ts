@@ -1,16 +1,22 @@
 import type { AppSpec, MonitorSpec, SloSpecV1 } from "../spec/monitor-spec.js";
-import type { SeriesKey } from "./index.js";
+import type { SeriesKey } from "./signals.js";
+import type { Caller } from "./subject.js";
 import { callerName, vaultName } from "./names.js";
 
 /** The configured app that calls with this identity (by object ID or identity name), if any. */
-export function appFor(key: SeriesKey, spec: MonitorSpec, legacyCritical: readonly string[] = []): AppSpec | undefined {
-  const ids = identityNames(key);
+export function appFor(
+  caller: Caller | undefined,
+  spec: MonitorSpec,
+  legacyCritical: readonly string[] = [],
+): AppSpec | undefined {
+  if (!caller) return undefined;
+  const ids = identityNames(caller);
   const app = spec.apps.find((a) => a.identities.some((i) => ids.has(i.toLowerCase())));
   if (app) return app;
   // CRITICAL_IDENTITIES predates the spec: a listed identity is a critical app without fallback.
   if (legacyCritical.some((c) => ids.has(c.toLowerCase())))
     return {
-      name: callerName(key).name ?? key.callerObjectId,
+      name: callerName(caller).name ?? caller.callerObjectId,
       identities: [...ids],
       critical: true,
       hasFallback: false,
@@ -31,7 +37,7 @@ export function sloFor(key: SeriesKey, spec: MonitorSpec): Extract<SloSpecV1, { 
   );
 }
 
-function identityNames(key: SeriesKey): Set<string> {
+function identityNames(key: Caller): Set<string> {
   const out = new Set<string>();
   if (key.callerObjectId) out.add(key.callerObjectId.toLowerCase());
   if (key.callerAppId) out.add(key.callerAppId.toLowerCase());

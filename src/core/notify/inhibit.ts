@@ -22,8 +22,8 @@ const VAULT_RULES = new Set(["kv-auth-denied", "kv-throttled"]);
 
 export const INHIBIT_RULES: readonly InhibitRule[] = [
   {
-    // A monitor that cannot read its workspace cannot confirm anything it says about vaults: the
-    // playbooks' first check is whether the telemetry itself is flowing.
+    // A monitor that cannot read its workspace cannot confirm anything it says about vaults: its
+    // vault incidents rest on data it can no longer see, so its own incident is the one to act on.
     name: "monitor-blind",
     source: (l) => l.rule === "monitor" && l.blind.includes("workspace"),
     target: (l) => VAULT_RULES.has(l.rule) || l.finding === "blind-spot" || l.finding === "probe-failed",

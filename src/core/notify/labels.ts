@@ -2,6 +2,7 @@ import type { IncidentSnapshot, MonitorBlindness, RuleId, Severity } from "../mo
 import type { MonitorSpec } from "../spec/monitor-spec.js";
 import { callerName, vaultName } from "../model/names.js";
 import { appFor } from "../model/spec-lookup.js";
+import { appOf, callerOf, vaultOf } from "../model/subject.js";
 
 /** What silences and inhibition rules match on, Alertmanager's labels in typed form. */
 export interface Labels {
@@ -22,18 +23,19 @@ export interface Labels {
 }
 
 export function labelsOf(i: IncidentSnapshot, spec: MonitorSpec): Labels {
-  const vault = i.key.vaultResourceId.toLowerCase();
+  const vault = (vaultOf(i.subject) ?? "").toLowerCase();
+  const caller = callerOf(i.subject);
   const finding = i.triggers.find((t) => t.kind === "control-plane");
   return {
     rule: i.rule,
     severity: i.severity,
     vault,
     vaultName: vault ? vaultName(vault).name : undefined,
-    identity: i.key.callerObjectId,
-    identityAppId: i.key.callerAppId,
-    identityName: i.key.callerObjectId || i.key.callerAppId ? callerName(i.key).name : undefined,
+    identity: caller?.callerObjectId ?? "",
+    identityAppId: caller?.callerAppId ?? "",
+    identityName: caller && (caller.callerObjectId || caller.callerAppId) ? callerName(caller).name : undefined,
     // Lower case: app names match case-insensitively everywhere else (the spec lookup, severity).
-    app: (i.key.app ?? appFor(i.key, spec)?.name)?.toLowerCase(),
+    app: (appOf(i.subject) ?? appFor(caller, spec)?.name)?.toLowerCase(),
     finding: finding?.kind === "control-plane" ? finding.finding : undefined,
     // A record from before the source was kept said "workspace" in effect: it muted vault incidents.
     blind: i.triggers.flatMap((t) => (t.kind === "monitor" ? [t.source ?? "workspace"] : [])),

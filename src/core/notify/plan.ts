@@ -3,6 +3,7 @@ import { moreSevere } from "../model/severity.js";
 import { snapshotOf } from "../model/incidents.js";
 import { isPage, type NotifyPolicy } from "../model/notify-policy.js";
 import { channelsFor } from "./route.js";
+import { MINUTE_MS } from "../common/duration.js";
 
 /**
  * Alertmanager's dedup stage for one incident: compares what the incident is now with what
@@ -55,13 +56,13 @@ export function planNotices(incident: Incident, now: Date, policy: NotifyPolicy,
     if (!acked) {
       const timeout = policy.ackTimeoutMinutes[incident.severity];
       const overdue =
-        timeout !== undefined && n.pagedAt !== undefined && now.getTime() - n.pagedAt.getTime() >= timeout * 60_000;
+        timeout !== undefined && n.pagedAt !== undefined && now.getTime() - n.pagedAt.getTime() >= timeout * MINUTE_MS;
       if (overdue && n.unacknowledgedAt === undefined) {
         kinds.push({ kind: "unacknowledged", detail: "" });
         n.unacknowledgedAt = now;
       } else if (
         n.at !== undefined &&
-        now.getTime() - n.at.getTime() >= policy.repeatMinutes[incident.severity] * 60_000
+        now.getTime() - n.at.getTime() >= policy.repeatMinutes[incident.severity] * MINUTE_MS
       ) {
         kinds.push({ kind: "repeated", detail: `-${now.getTime().toString(36)}` });
         n.at = now;

@@ -1,6 +1,6 @@
 import type { ChannelName, FailureReason, Heartbeat, Incident, Notice } from "../model/index.js";
 import type { Silence } from "../notify/silence.js";
-import type { SignalSet } from "../signals/signal-set.js";
+import type { SignalSet, WorkspaceMemo } from "../signals/signal-set.js";
 import type { Baseline } from "../baselines/index.js";
 import type { TeamsMessage } from "../render/teams-card.js";
 import type { NoticeContent } from "../render/notice-content.js";
@@ -10,7 +10,7 @@ export type { NoticeContent };
 /** Knows how to fetch every signal of the workspace for the window that ends at `now`. */
 export interface SignalSource {
   /** `historyHours`: also read that many hours of hourly history for the baselines (0: none). */
-  fetch(now: Date, wants?: { historyHours?: number }): Promise<SignalSet>;
+  fetch(now: Date, wants?: { historyHours?: number; memo?: WorkspaceMemo | undefined }): Promise<SignalSet>;
 }
 
 /** Knows how to keep learned baselines (plain JSON) and when history was last read. */
@@ -38,7 +38,7 @@ export interface StateStore {
   /** For the API: every incident (or the active ones), at most `limit`. */
   list(o: { activeOnly: boolean; limit: number }): Promise<{ incidents: Incident[]; unreadable: string[] }>;
   get(id: string): Promise<Lookup<Incident>>;
-  /** Conditional on `etag`; without one it creates, or takes over a finished record. */
+  /** Conditional on `etag`; without one it creates, and a row that exists already is a conflict. */
   save(incident: Incident, etag: string | undefined): Promise<SaveResult>;
   loadHeartbeat(): Promise<Heartbeat | undefined>;
   saveHeartbeat(heartbeat: Heartbeat): Promise<void>;

@@ -10,12 +10,15 @@ import {
   type SignalRow,
 } from "../signals/signal-set.js";
 import type { SignalPlan } from "./plan.js";
+import type { QueryFailure } from "../signals/query-failure.js";
 
 /** One request's outcome, with the legs it carried. */
 export interface QueryRun {
   legs: readonly Leg[];
   status: "complete" | "partial" | "failed";
   problem: string | undefined;
+  /** Why a partial or failed request fell short; undefined when complete. */
+  failure?: QueryFailure | undefined;
   mapped: MappedRows | undefined;
 }
 
@@ -49,6 +52,7 @@ export function assembleSignalSet(
     } else if (!run || run.status === "failed" || !run.mapped) {
       result.status = "failed";
       result.problem = run?.problem ?? "the signal was not queried";
+      if (run?.failure) result.failure = run.failure;
     } else {
       const mapped = run.mapped;
       result.rows = mapped.rows[name];
@@ -63,6 +67,11 @@ export function assembleSignalSet(
       if (problems.length > 0) {
         result.status = "degraded";
         result.problem = problems.join("; ");
+        // The first problem named is the one to branch on: a partial answer, else unreadable rows.
+        result.failure =
+          run.status === "partial" && run.failure
+            ? { ...run.failure, message: result.problem }
+            : { reason: run.status === "partial" ? "partial" : "malformed", message: result.problem };
       } else {
         result.status = events > 0 ? "ok" : "no-data";
       }

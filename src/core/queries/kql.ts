@@ -1,3 +1,5 @@
+import { MAX_PERIOD_DAYS } from "../spec/monitor-spec.js";
+
 /**
  * The one place values become KQL text. Every parameter a query takes passes through one of these
  * helpers, so configuration can never change a query's shape.
@@ -11,10 +13,15 @@ export function kqlString(value: string): string {
   return `"${value.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
 }
 
+/** The longest timespan a query takes in minutes: the longest SLO period the spec accepts. */
+const MAX_MINUTES = MAX_PERIOD_DAYS * 24 * 60;
+
 /** A KQL timespan literal in whole minutes, e.g. `5m`. */
 export function kqlMinutes(minutes: number): string {
-  if (!Number.isInteger(minutes) || minutes < 1 || minutes > 60 * 24 * 90) {
-    throw new KqlParameterError(`a duration must be a whole number of minutes between 1 and 129600, got ${minutes}`);
+  if (!Number.isInteger(minutes) || minutes < 1 || minutes > MAX_MINUTES) {
+    throw new KqlParameterError(
+      `a duration must be a whole number of minutes between 1 and ${MAX_MINUTES}, got ${minutes}`,
+    );
   }
   return `${minutes}m`;
 }

@@ -2,8 +2,8 @@ import type { IncidentSnapshot, Notice, Responder, Severity } from "../model/ind
 import type { NoticeContent } from "./notice-content.js";
 import { callerName, vaultName, type CallerName, type VaultName } from "../model/names.js";
 import { RESPONSE } from "../model/severity.js";
+import { utcTime } from "../common/utc.js";
 import {
-  clock,
   closedByHandSentence,
   failureSentence,
   listOf,
@@ -13,6 +13,8 @@ import {
   triggerSentence,
 } from "./words.js";
 import { toHtml, toText, type Banner, type Block } from "./email-blocks.js";
+import { forbiddenOf } from "../signals/request-counts.js";
+import { appOf, callerOf, vaultOf } from "../model/subject.js";
 
 export interface RenderedEmail {
   subject: string;
@@ -31,8 +33,8 @@ const RESOLVED_COLOR = "#107c10";
 /** Renders a notice as an email: a subject that says what changed, and the same body as HTML and text. */
 export function renderEmail(notice: Notice, content: NoticeContent): RenderedEmail {
   const s = notice.snapshot;
-  const vault = vaultName(s.key.vaultResourceId);
-  const caller = callerName(s.key);
+  const vault = vaultName(vaultOf(s.subject));
+  const caller = callerName(callerOf(s.subject));
   const banner: Banner = {
     title: `${s.severity} ${RULE_TITLE[s.rule]}: ${aboutOf(s)}`,
     subtitle: statusLine(notice),
@@ -62,9 +64,9 @@ export function emailSubject(notice: Notice): string {
 /** Who and where in a few words: "id-app on kv-app", "app orders", "the monitor itself". */
 function aboutOf(s: IncidentSnapshot): string {
   if (s.rule === "monitor") return "the monitor itself";
-  if (s.rule === "network") return `app ${s.key.app ?? "?"}`;
-  const vault = vaultName(s.key.vaultResourceId).name;
-  const caller = callerName(s.key);
+  if (s.rule === "network") return `app ${appOf(s.subject) ?? "?"}`;
+  const vault = vaultName(vaultOf(s.subject)).name;
+  const caller = callerName(callerOf(s.subject));
   return caller.objectId || caller.appId || caller.resourceId ? `${caller.name ?? caller.label} on ${vault}` : vault;
 }
 
@@ -72,27 +74,27 @@ function statusLine(n: Notice): string {
   const s = n.snapshot;
   switch (n.kind) {
     case "opened":
-      return `Opened ${clock(s.openedAt)}. Expected response: ${RESPONSE[s.severity]}.`;
+      return `Opened ${utcTime(s.openedAt)}. Expected response: ${RESPONSE[s.severity]}.`;
     case "escalated":
-      return `Escalated to ${s.severity} at ${clock(n.decidedAt)}: ${s.severityReason}.`;
+      return `Escalated to ${s.severity} at ${utcTime(n.decidedAt)}: ${s.severityReason}.`;
     case "unacknowledged":
-      return `Nobody has acknowledged this ${s.severity} since ${clock(s.openedAt)}; sent to the escalation route.`;
+      return `Nobody has acknowledged this ${s.severity} since ${utcTime(s.openedAt)}; sent to the escalation route.`;
     case "repeated":
-      return `Still firing at ${clock(n.decidedAt)} and not acknowledged (open since ${clock(s.openedAt)}).`;
+      return `Still firing at ${utcTime(n.decidedAt)} and not acknowledged (open since ${utcTime(s.openedAt)}).`;
     case "acknowledged":
       return responderSentence(s.responder);
     case "resolved":
       // The reason is in the body, under "Closed by hand".
       if (s.responder.closedByHand)
-        return `Closed by hand by ${s.responder.by ?? "someone"} at ${clock(s.responder.at ?? n.decidedAt)}.`;
-      return `Resolved at ${clock(s.resolvedAt ?? n.decidedAt)} after ${minutesBetween(s.openedAt, s.resolvedAt ?? n.decidedAt)} minutes.`;
+        return `Closed by hand by ${s.responder.by ?? "someone"} at ${utcTime(s.responder.at ?? n.decidedAt)}.`;
+      return `Resolved at ${utcTime(s.resolvedAt ?? n.decidedAt)} after ${minutesBetween(s.openedAt, s.resolvedAt ?? n.decidedAt)} minutes.`;
   }
 }
 
 function responderSentence(r: Responder): string {
   if (r.state === "new") return "Not acknowledged yet.";
   const verb = r.state === "acknowledged" ? "Acknowledged" : "Closed";
-  return `${verb} by ${r.by ?? "someone"}${r.at ? ` at ${clock(r.at)}` : ""}${r.note ? `: ${r.note}` : "."}`;
+  return `${verb} by ${r.by ?? "someone"}${r.at ? ` at ${utcTime(r.at)}` : ""}${r.note ? `: ${r.note}` : "."}`;
 }
 
 function body(n: Notice, content: NoticeContent, vault: VaultName, caller: CallerName): Block[] {
@@ -106,7 +108,7 @@ function body(n: Notice, content: NoticeContent, vault: VaultName, caller: Calle
     const openFor = minutesBetween(s.openedAt, s.resolvedAt ?? n.decidedAt);
     const span = `It was open for ${openFor} minutes (${s.openedAt.toISOString()} to ${(s.resolvedAt ?? n.decidedAt).toISOString()}).`;
     const recovery = requests
-      ? `${caller.label} has had no failures since ${clock(s.lastFailureAt)} and ${s.counts.succeeded} successful calls in the last ${w} minutes.`
+      ? `${caller.label} has had no failures since ${utcTime(s.lastFailureAt)} and ${s.counts.succeeded} successful calls in the last ${w} minutes.`
       : s.rule === "control-plane"
         ? "The control-plane check no longer finds it."
         : "The condition has cleared.";
@@ -138,13 +140,14 @@ function body(n: Notice, content: NoticeContent, vault: VaultName, caller: Calle
   });
 
   const where: [string, string][] = [];
-  if (s.key.vaultResourceId)
+  if (vaultOf(s.subject))
     where.push(
       ["Vault", vault.name],
       ["Resource group", vault.resourceGroup || "-"],
       ["Subscription", vault.subscriptionId || "-"],
     );
-  if (s.key.app) where.push(["App", s.key.app]);
+  const app = appOf(s.subject);
+  if (app) where.push(["App", app]);
   if (caller.objectId || caller.appId || caller.resourceId) {
     where.push(
       ["Identity", caller.name ?? caller.label],
@@ -172,11 +175,11 @@ function body(n: Notice, content: NoticeContent, vault: VaultName, caller: Calle
       [
         "Status codes",
         s.rule === "kv-auth-denied"
-          ? `403 x ${c.forbidden} (RBAC ${c.forbiddenRbac}, access policy ${c.forbiddenPolicy}, firewall ${c.forbiddenFirewall}), 401 x ${c.unauthorized}`
+          ? `403 x ${forbiddenOf(c)} (RBAC ${c.forbiddenRbac}, access policy ${c.forbiddenPolicy}, firewall ${c.forbiddenFirewall}), 401 x ${c.unauthorized}`
           : `429 x ${c.throttled}`,
       ],
-      ["First failure", clock(c.firstFailureAt)],
-      ["Last failure", clock(s.lastFailureAt ?? c.lastFailureAt)],
+      ["First failure", utcTime(c.firstFailureAt)],
+      ["Last failure", utcTime(s.lastFailureAt ?? c.lastFailureAt)],
     ];
     blocks.push({ kind: "heading", text: "The numbers" }, { kind: "facts", rows });
   }

@@ -4,6 +4,8 @@ import { callerName, vaultName } from "../model/names.js";
 import { RESPONSE } from "../model/severity.js";
 import { digest64 } from "../common/hash.js";
 import { cutText, failureSentence, RULE_TITLE, triggerSentence } from "./words.js";
+import { forbiddenOf } from "../signals/request-counts.js";
+import { appOf, callerOf, vaultOf } from "../model/subject.js";
 
 /** PagerDuty's Events API v2 endpoint for alert events (PAGERDUTY_URL's default). */
 export const PAGERDUTY_ENQUEUE_URL = "https://events.pagerduty.com/v2/enqueue";
@@ -117,9 +119,9 @@ const KIND_NOTE: Partial<Record<NotificationKind, string>> = {
 
 function payload(notice: Notice, content: NoticeContent): PagerDutyPayload {
   const s = notice.snapshot;
-  const vault = vaultName(s.key.vaultResourceId);
+  const vault = vaultName(vaultOf(s.subject));
   // Network incidents are about an app's calls and may name no vault.
-  const source = s.key.vaultResourceId ? vault.name : (s.key.app ?? vault.name);
+  const source = vaultOf(s.subject) ? vault.name : (appOf(s.subject) ?? vault.name);
   const what = failureSentence(s, content.windowMinutes);
   const identity = identityOf(notice);
   const who = identity && identity.name !== source ? ` for ${identity.label}` : "";
@@ -143,10 +145,11 @@ function payload(notice: Notice, content: NoticeContent): PagerDutyPayload {
 /** Who the alert is about; none for findings about a vault alone (anonymous callers count for request rules). */
 function identityOf(notice: Notice): { name: string; label: string } | undefined {
   const s = notice.snapshot;
-  const caller = callerName(s.key);
+  const caller = callerName(callerOf(s.subject));
   if (isRequestRule(s.rule) || caller.objectId || caller.resourceId)
     return { name: caller.name ?? caller.label, label: caller.label };
-  if (s.key.app) return { name: s.key.app, label: s.key.app };
+  const app = appOf(s.subject);
+  if (app) return { name: app, label: app };
   return undefined;
 }
 
@@ -157,8 +160,8 @@ function isRequestRule(rule: RuleId): boolean {
 function details(notice: Notice, content: NoticeContent, what: string): Record<string, unknown> {
   const s = notice.snapshot;
   const c = s.counts;
-  const vault = vaultName(s.key.vaultResourceId);
-  const caller = callerName(s.key);
+  const vault = vaultName(vaultOf(s.subject));
+  const caller = callerName(callerOf(s.subject));
   const identity = identityOf(notice);
   const d: Record<string, unknown> = {
     what,
@@ -167,7 +170,7 @@ function details(notice: Notice, content: NoticeContent, what: string): Record<s
     severity: s.severity,
     severity_reason: s.severityReason,
     expected_response: RESPONSE[s.severity],
-    vault: s.key.vaultResourceId
+    vault: vaultOf(s.subject)
       ? { name: vault.name, resource_group: vault.resourceGroup || undefined, resource_id: vault.id }
       : undefined,
     identity: identity
@@ -190,7 +193,7 @@ function details(notice: Notice, content: NoticeContent, what: string): Record<s
       failure_percent: c.failurePercent,
       current_failure_percent: c.currentFailurePercent,
       unauthorized_401: c.unauthorized,
-      forbidden_403: c.forbidden,
+      forbidden_403: forbiddenOf(c),
       forbidden_by: { rbac: c.forbiddenRbac, access_policy: c.forbiddenPolicy, firewall: c.forbiddenFirewall },
       throttled_429: c.throttled,
       peak_failures: s.peakFailures,
@@ -236,7 +239,7 @@ function details(notice: Notice, content: NoticeContent, what: string): Record<s
 function links(notice: Notice, content: NoticeContent): PagerDutyLink[] {
   const out: PagerDutyLink[] = [];
   if (content.evidenceLink) out.push({ href: content.evidenceLink, text: "Evidence query in Log Analytics" });
-  const vault = vaultName(notice.snapshot.key.vaultResourceId);
+  const vault = vaultName(vaultOf(notice.snapshot.subject));
   if (vault.subscriptionId)
     out.push({
       href: `https://portal.azure.com/#resource${vault.id}/overview`,

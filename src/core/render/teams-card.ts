@@ -2,8 +2,8 @@ import type { Notice } from "../model/index.js";
 import type { RunbookStep } from "../runbook/runbook.js";
 import { callerName, vaultName } from "../model/names.js";
 import { RESPONSE } from "../model/severity.js";
+import { utcTime } from "../common/utc.js";
 import {
-  clock,
   closedByHandSentence,
   cutText,
   failureSentence,
@@ -13,14 +13,16 @@ import {
   minutesBetween,
   percent,
   RULE_TITLE,
-  subjectOf,
+  subjectWords,
   triggerSentence,
 } from "./words.js";
 import { escapeCode, escapeMarkdown } from "./markdown.js";
+import { appOf, callerOf, vaultOf } from "../model/subject.js";
 
 /**
  * Teams posts through a Workflows webhook ("When a Teams webhook request is received") are
- * limited to about 28 KB, and Teams renders Adaptive Card schema up to 1.5.
+ * limited to about 28 KB (learn.microsoft.com/connectors/teams/), and Teams renders Adaptive Card
+ * schema up to 1.5.
  */
 export const TEAMS_MAX_BYTES = 28 * 1024;
 
@@ -183,15 +185,15 @@ function card(
 ): Element {
   const s = n.snapshot;
   const cuts = new Cuts(limits, maxBytes);
-  const vault = vaultName(s.key.vaultResourceId);
-  const caller = callerName(s.key);
+  const vault = vaultName(vaultOf(s.subject));
+  const caller = callerName(callerOf(s.subject));
   const resolved = n.kind === "resolved";
   const controlPlane = s.rule === "control-plane" || s.rule === "network" || s.rule === "monitor";
   const summary = resolved
     ? (closedByHandSentence(n) ??
       (controlPlane
         ? `It is no longer found. Open for ${minutesBetween(s.openedAt, s.resolvedAt ?? n.decidedAt)} minutes.`
-        : `${caller.label} has had no failures since ${clock(s.lastFailureAt)} and ${s.counts.succeeded} successful calls in the last ${windowMinutes} minutes. Open for ${minutesBetween(s.openedAt, s.resolvedAt ?? n.decidedAt)} minutes.`))
+        : `${caller.label} has had no failures since ${utcTime(s.lastFailureAt)} and ${s.counts.succeeded} successful calls in the last ${windowMinutes} minutes. Open for ${minutesBetween(s.openedAt, s.resolvedAt ?? n.decidedAt)} minutes.`))
     : `${controlPlane ? "" : `${caller.label}: `}${failureSentence(s, windowMinutes)}.${lifecycleNote(n)}`;
 
   const facts: [string, string][] = [
@@ -215,7 +217,7 @@ function card(
             `${s.counts.failures} of ${s.counts.total} (${percent(s.counts.failurePercent)}); peak ${s.peakFailures}`,
           ],
           ["Operations", cuts.text(listOf(s.counts.operations))],
-          ["First failure", clock(s.counts.firstFailureAt)],
+          ["First failure", utcTime(s.counts.firstFailureAt)],
         ]) as [string, string][]),
     ["Opened", s.openedAt.toISOString()],
     ["Incident", cuts.text(s.id)],
@@ -377,15 +379,16 @@ function headline(n: Notice, cuts: Cuts): string {
   // The acknowledger's name is typed into the API; a long one must not push the vault out of the headline.
   const by = s.responder.by === undefined ? undefined : cutText(s.responder.by, Math.min(cuts.limits.text, 80));
   const prefix = KIND_PREFIX[n.kind]({ ...s, responder: { ...s.responder, by } });
-  const where = s.key.vaultResourceId
-    ? ` on ${cutText(vaultName(s.key.vaultResourceId).name, Math.min(cuts.limits.text, 200))}`
-    : `: ${cutText(subjectOf(s), Math.min(cuts.limits.text, 200))}`;
+  const vaultId = vaultOf(s.subject);
+  const where = vaultId
+    ? ` on ${cutText(vaultName(vaultId).name, Math.min(cuts.limits.text, 200))}`
+    : `: ${cutText(subjectWords(s), Math.min(cuts.limits.text, 200))}`;
   return cuts.text(`${prefix}${RULE_TITLE[s.rule]}${where}`, ALL);
 }
 
 function responderText(r: Notice["snapshot"]["responder"]): string {
   if (r.state === "new") return "not acknowledged";
-  return `${r.state}${r.by ? ` by ${r.by}` : ""}${r.at ? ` at ${clock(r.at)}` : ""}${r.note ? `: ${r.note}` : ""}`;
+  return `${r.state}${r.by ? ` by ${r.by}` : ""}${r.at ? ` at ${utcTime(r.at)}` : ""}${r.note ? `: ${r.note}` : ""}`;
 }
 
 function links(s: Notice["snapshot"], evidenceLink: string | undefined, cuts: Cuts): Element[] {
@@ -395,7 +398,7 @@ function links(s: Notice["snapshot"], evidenceLink: string | undefined, cuts: Cu
     else cuts.links++;
   };
   if (evidenceLink) add("Open the evidence query", evidenceLink);
-  const vault = vaultName(s.key.vaultResourceId);
+  const vault = vaultName(vaultOf(s.subject));
   if (vault.subscriptionId)
     add("Open the vault in the portal", `https://portal.azure.com/#resource${vault.id}/overview`);
   return actions;
@@ -425,14 +428,15 @@ function minimalCard(
     { text: 200, code: 0, evidence: 0, hypotheses: 0, triggers: 0, kql: false, steps: 0 },
     maxBytes,
   );
-  const vault = vaultName(s.key.vaultResourceId);
-  const caller = callerName(s.key);
+  const vault = vaultName(vaultOf(s.subject));
+  const caller = callerName(callerOf(s.subject));
+  const app = appOf(s.subject);
   const resolved = n.kind === "resolved";
   const facts: [string, string][] = [
     ["Severity", cuts.text(resolved ? `${s.severity} (resolved)` : `${s.severity}: ${s.severityReason}`)],
     ["Vault", cuts.text(vault.name)],
     ["Identity", caller.objectId || caller.appId || caller.resourceId ? cuts.text(caller.label) : "-"],
-    ...(s.key.app ? ([["App", cuts.text(s.key.app)]] as [string, string][]) : []),
+    ...(app ? ([["App", cuts.text(app)]] as [string, string][]) : []),
     ["Opened", s.openedAt.toISOString()],
     ["Incident", cuts.text(s.id)],
   ];
@@ -474,9 +478,8 @@ function minimalCard(
 function bareCard(n: Notice): Element {
   const s = n.snapshot;
   const id = escapeMarkdown(cutText(s.id, 60));
-  const where = s.key.vaultResourceId
-    ? ` on ${escapeMarkdown(cutText(vaultName(s.key.vaultResourceId).name, 60))}`
-    : "";
+  const vaultId = vaultOf(s.subject);
+  const where = vaultId ? ` on ${escapeMarkdown(cutText(vaultName(vaultId).name, 60))}` : "";
   return adaptiveCard(
     [
       {

@@ -2,13 +2,16 @@ import type { Notice } from "../model/index.js";
 import type { RunbookStep } from "../runbook/runbook.js";
 import { callerName, vaultName } from "../model/names.js";
 import { RESPONSE } from "../model/severity.js";
-import { clock, failureSentence, listOf, minutesBetween, RULE_TITLE, triggerSentence } from "./words.js";
+import { utcTime } from "../common/utc.js";
+import { failureSentence, listOf, minutesBetween, RULE_TITLE, triggerSentence } from "./words.js";
+import { BIN_MINUTES } from "../signals/bin.js";
+import { callerOf, vaultOf } from "../model/subject.js";
 
 /** A notification as plain text, the way on-call reads it in a terminal or an email body. */
 export function renderText(n: Notice, steps: readonly RunbookStep[], windowMinutes: number, maxSteps = 3): string {
   const s = n.snapshot;
-  const vault = vaultName(s.key.vaultResourceId);
-  const caller = callerName(s.key);
+  const vault = vaultName(vaultOf(s.subject));
+  const caller = callerName(callerOf(s.subject));
   const title = RULE_TITLE[s.rule];
   const lines: string[] = [];
   const where = [
@@ -17,13 +20,15 @@ export function renderText(n: Notice, steps: readonly RunbookStep[], windowMinut
   ];
   if (n.kind === "resolved") {
     const openFor = minutesBetween(s.openedAt, s.resolvedAt ?? n.decidedAt);
-    lines.push(`== RESOLVED ${clock(n.decidedAt)}  ${s.severity} ${title}  (open ${openFor} min, incident ${s.id}) ==`);
+    lines.push(
+      `== RESOLVED ${utcTime(n.decidedAt)}  ${s.severity} ${title}  (open ${openFor} min, incident ${s.id}) ==`,
+    );
     lines.push(...where);
     if (s.rule === "control-plane") {
       lines.push(`  recovery   the control-plane check no longer finds it`);
     } else {
       lines.push(
-        `  recovery   no failures since ${clock(s.lastFailureAt)}; ${s.counts.succeeded} successful calls in the last ${windowMinutes} minutes`,
+        `  recovery   no failures since ${utcTime(s.lastFailureAt)}; ${s.counts.succeeded} successful calls in the last ${windowMinutes} minutes`,
       );
       lines.push(`  peak       ${s.peakFailures} failures in one window`);
     }
@@ -37,7 +42,7 @@ export function renderText(n: Notice, steps: readonly RunbookStep[], windowMinut
     acknowledged: "ACKNOWLEDGED",
     resolved: "RESOLVED",
   }[n.kind];
-  lines.push(`== ${s.severity} ${verb} ${clock(n.decidedAt)}  ${title}  (incident ${s.id}) ==`);
+  lines.push(`== ${s.severity} ${verb} ${utcTime(n.decidedAt)}  ${title}  (incident ${s.id}) ==`);
   if (n.kind === "acknowledged") {
     lines.push(`  by         ${s.responder.by ?? "-"}${s.responder.note ? `: ${s.responder.note}` : ""}`);
     return lines.join("\n");
@@ -46,7 +51,7 @@ export function renderText(n: Notice, steps: readonly RunbookStep[], windowMinut
   lines.push(`  what       ${failureSentence(s, windowMinutes)}`);
   if (s.rule !== "control-plane") {
     lines.push(
-      `  since      first failures in the 5-minute bin from ${clock(s.counts.firstFailureAt)}; operations ${listOf(s.counts.operations)}`,
+      `  since      first failures in the ${BIN_MINUTES}-minute bin from ${utcTime(s.counts.firstFailureAt)}; operations ${listOf(s.counts.operations)}`,
     );
   }
   for (const t of s.triggers) lines.push(`  why        ${triggerSentence(t)}`);

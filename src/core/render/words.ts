@@ -1,5 +1,9 @@
 import type { IncidentSnapshot, Notice, NotificationKind, RuleId, Trigger } from "../model/index.js";
 import { callerName, vaultName } from "../model/names.js";
+import { callerOf, vaultOf } from "../model/subject.js";
+import { utcTime } from "../common/utc.js";
+import { forbiddenOf } from "../signals/request-counts.js";
+import { MINUTE_MS } from "../common/duration.js";
 
 export const RULE_TITLE: Record<RuleId, string> = {
   "kv-auth-denied": "Key Vault access denied",
@@ -9,14 +13,8 @@ export const RULE_TITLE: Record<RuleId, string> = {
   monitor: "Monitor cannot read",
 };
 
-/** "01:03 UTC" — on-call reads times in UTC, the same zone as the logs. */
-export function clock(d: Date | undefined): string {
-  if (!d) return "-";
-  return `${d.toISOString().slice(11, 16)} UTC`;
-}
-
 export function minutesBetween(a: Date, b: Date): number {
-  return Math.max(0, Math.round((b.getTime() - a.getTime()) / 60_000));
+  return Math.max(0, Math.round((b.getTime() - a.getTime()) / MINUTE_MS));
 }
 
 export function percent(p: number): string {
@@ -36,7 +34,7 @@ export function failureSentence(s: IncidentSnapshot, windowMinutes: number): str
   if (s.rule === "kv-throttled") {
     return `${c.throttled} of ${c.total} requests throttled (429, ${percent(c.failurePercent)}) in the last ${windowMinutes} minutes`;
   }
-  return `${c.failures} of ${c.total} requests denied (${percent(c.failurePercent)}: 403 x ${c.forbidden}, 401 x ${c.unauthorized}) in the last ${windowMinutes} minutes`;
+  return `${c.failures} of ${c.total} requests denied (${percent(c.failurePercent)}: 403 x ${forbiddenOf(c)}, 401 x ${c.unauthorized}) in the last ${windowMinutes} minutes`;
 }
 
 /** At most `max` items, then "+N more": evidence lists must not grow a message without bound. */
@@ -86,11 +84,13 @@ export function triggerSentence(t: Trigger): string {
 }
 
 /** Who or what an incident is about, in a few words: "id-app on kv-app", "app orders", "the monitor". */
-export function subjectOf(s: Pick<IncidentSnapshot, "rule" | "key">): string {
-  if (s.rule === "monitor") return "the monitor itself";
-  if (s.rule === "network") return `app ${s.key.app ?? "?"}`;
-  const vault = vaultName(s.key.vaultResourceId).name;
-  return s.key.callerObjectId || s.key.callerAppId ? `${callerName(s.key).label} on ${vault}` : vault;
+export function subjectWords(s: Pick<IncidentSnapshot, "subject">): string {
+  const subject = s.subject;
+  if (subject.kind === "monitor") return "the monitor itself";
+  if (subject.kind === "app") return `app ${subject.app}`;
+  const vault = vaultName(vaultOf(subject)).name;
+  const caller = callerOf(subject);
+  return caller && (caller.callerObjectId || caller.callerAppId) ? `${callerName(caller).label} on ${vault}` : vault;
 }
 
 /** How a headline starts for each kind of notice, e.g. "SEV-1 (escalated): ". */
@@ -111,7 +111,7 @@ export function closedByHandSentence(n: Pick<Notice, "decidedAt" | "snapshot">):
   const s = n.snapshot;
   if (!s.responder.closedByHand) return undefined;
   const at = s.responder.at ?? s.resolvedAt ?? n.decidedAt;
-  return `Closed by hand by ${s.responder.by ?? "someone"} at ${clock(at)}${s.responder.note ? `: ${s.responder.note}` : ""}. Open for ${minutesBetween(s.openedAt, at)} minutes; if the rule still fires, a new incident opens.`;
+  return `Closed by hand by ${s.responder.by ?? "someone"} at ${utcTime(at)}${s.responder.note ? `: ${s.responder.note}` : ""}. Open for ${minutesBetween(s.openedAt, at)} minutes; if the rule still fires, a new incident opens.`;
 }
 
 /** What the lifecycle adds to a notice's summary: how long nobody acknowledged it, flapping. */

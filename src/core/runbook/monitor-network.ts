@@ -1,14 +1,18 @@
-import type { IncidentSnapshot } from "../model/index.js";
+import type { IncidentSnapshot, QueryFailureReason } from "../model/index.js";
 import { queryOrNothing, type RunbookStep, shellQuote, timeFilter, type TimeRange } from "./syntax.js";
-import { kqlString } from "../queries/kql.js";
+import { kqlMinutes, kqlString } from "../queries/kql.js";
+import { BIN_MINUTES } from "../signals/bin.js";
+import { appOf } from "../model/subject.js";
 
 /**
  * Steps for the two incidents that are not about one vault: the monitor's own blindness and an
  * app's network outage (playbook H6). Settings the monitor reads appear as <SETTING> placeholders:
  * the operator has them in the Function App's configuration.
  */
-export function monitorSteps(): RunbookStep[] {
+export function monitorSteps(incident: IncidentSnapshot): RunbookStep[] {
+  const cause = incident.triggers.find((t) => t.kind === "monitor" && t.source !== "token");
   return [
+    ...(cause?.kind === "monitor" ? stepsForCause(cause.cause) : []),
     {
       title: "Run a query as the monitor would, to see the error yourself",
       command: `az monitor log-analytics query --workspace <LOG_ANALYTICS_WORKSPACE_ID> --analytics-query "print now()" --output table`,
@@ -29,6 +33,49 @@ export function monitorSteps(): RunbookStep[] {
   ];
 }
 
+/** What to do first when the workspace query said why it failed. */
+function stepsForCause(cause: QueryFailureReason | undefined): RunbookStep[] {
+  switch (cause) {
+    case "forbidden":
+      return [
+        {
+          // Azure RBAC: a new assignment can take up to 10 minutes to take effect
+          // (learn.microsoft.com/azure/role-based-access-control/troubleshooting).
+          title:
+            "The workspace answered 403: grant the monitor's identity Log Analytics Reader on the workspace (it takes effect within about 10 minutes)",
+          command:
+            'az role assignment create --assignee <AZURE_CLIENT_ID> --role "Log Analytics Reader" --scope <LOG_ANALYTICS_WORKSPACE_RESOURCE_ID>',
+        },
+      ];
+    case "unauthorized":
+      return [
+        {
+          title:
+            "The monitor could not authenticate to Log Analytics: check that AZURE_CLIENT_ID names a managed identity assigned to the Function App",
+          command:
+            "az functionapp identity show --name <function-app> --resource-group <resource-group> --query userAssignedIdentities",
+        },
+      ];
+    case "not-found":
+      return [
+        {
+          title:
+            "The workspace answered 404: check that LOG_ANALYTICS_WORKSPACE_ID is the workspace ID (a GUID) of an existing workspace",
+          command: `az monitor log-analytics workspace list --query "[?customerId=='<LOG_ANALYTICS_WORKSPACE_ID>'].id" --output tsv`,
+        },
+      ];
+    case "throttled":
+      return [
+        {
+          title:
+            "The workspace answered 429: the query API allows 200 requests per 30 s per identity; look for other jobs querying as the monitor's identity",
+        },
+      ];
+    default:
+      return [];
+  }
+}
+
 /** The monitor's own warnings and errors, over the last hour or over `range`. */
 export function monitorKql(range?: TimeRange): string {
   return `FunctionAppLogs\n${timeFilter(range)}\n| where FunctionName == "monitor" and Level in ("Warning", "Error")\n| project TimeGenerated, Level, Message\n| order by TimeGenerated desc\n| take 50`;
@@ -36,7 +83,7 @@ export function monitorKql(range?: TimeRange): string {
 
 /** An app's dependency calls by target and result code, over the last hour or over `range`. */
 export function networkKql(app: string, range?: TimeRange): string {
-  return `AppDependencies\n${timeFilter(range)}\n| where AppRoleName == ${kqlString(app)}\n| summarize Calls = count(), Failed = countif(Success == false) by Target, ResultCode, bin(TimeGenerated, 5m)\n| order by TimeGenerated desc`;
+  return `AppDependencies\n${timeFilter(range)}\n| where AppRoleName == ${kqlString(app)}\n| summarize Calls = count(), Failed = countif(Success == false) by Target, ResultCode, bin(TimeGenerated, ${kqlMinutes(BIN_MINUTES)})\n| order by TimeGenerated desc`;
 }
 
 /**
@@ -61,7 +108,7 @@ export function hostOf(target: string): string | undefined {
 
 export function networkSteps(incident: IncidentSnapshot): RunbookStep[] {
   const t = incident.triggers.find((x) => x.kind === "network");
-  const app = incident.key.app ?? "<app>";
+  const app = appOf(incident.subject) ?? "<app>";
   const hosts = [
     ...new Set((t?.kind === "network" ? t.targets : []).map(hostOf).filter((h): h is string => h !== undefined)),
   ];

@@ -1,9 +1,14 @@
-import type { IncidentSnapshot } from "../model/index.js";
-import type { KeyVaultAuditTable } from "../queries/signals/kv-requests.js";
+import type { IncidentSnapshot, SeriesKey } from "../model/index.js";
+import { appOf, callerOf, vaultOf } from "../model/subject.js";
 import { callerName, vaultName } from "../model/names.js";
-import { kqlString } from "../queries/kql.js";
+import { kqlMinutes, kqlString } from "../queries/kql.js";
 import { monitorKql, monitorSteps, networkKql, networkSteps } from "./monitor-network.js";
 import { queryOrNothing, shellQuote, timeFilter, type RunbookStep, type TimeRange } from "./syntax.js";
+import { forbiddenOf } from "../signals/request-counts.js";
+import { BIN_MINUTES } from "../signals/bin.js";
+
+/** The signals' bin in KQL, so that a runbook query counts the way the monitor does. */
+const BIN = kqlMinutes(BIN_MINUTES);
 
 export { shellQuote, type RunbookStep, type TimeRange };
 
@@ -17,11 +22,11 @@ export { shellQuote, type RunbookStep, type TimeRange };
 export function evidenceKql(incident: IncidentSnapshot, range: TimeRange): string | undefined {
   switch (incident.rule) {
     case "kv-auth-denied":
-      return queryOrNothing(() => verificationKql(incident, incident.key.auditTable, "denied", range));
+      return seriesKql(incident, "denied", range);
     case "kv-throttled":
-      return queryOrNothing(() => verificationKql(incident, incident.key.auditTable, "throttled", range));
+      return seriesKql(incident, "throttled", range);
     case "network":
-      return queryOrNothing(() => networkKql(incident.key.app ?? "<app>", range));
+      return queryOrNothing(() => networkKql(appOf(incident.subject) ?? "<app>", range));
     case "monitor":
       return monitorKql(range);
     case "control-plane":
@@ -40,11 +45,13 @@ export function roleFor(operations: readonly string[]): string {
   return "Key Vault Secrets User";
 }
 
-/** Runbook steps for an incident, written from the playbooks, with the real names filled in. */
+/**
+ * Runbook steps for an incident, written from the playbooks (docs/reference/playbooks.md, "Runbook
+ * facts"), with the real names filled in.
+ */
 export function runbookFor(incident: IncidentSnapshot): RunbookStep[] {
-  const auditTable = incident.key.auditTable;
-  const vault = vaultName(incident.key.vaultResourceId);
-  const caller = callerName(incident.key);
+  const vault = vaultName(vaultOf(incident.subject));
+  const caller = callerName(callerOf(incident.subject));
   const oid = caller.objectId ? shellQuote(caller.objectId) : "<object-id>";
   const rg = vault.resourceGroup ? shellQuote(vault.resourceGroup) : "<resource-group>";
   const name = shellQuote(vault.name);
@@ -53,13 +60,13 @@ export function runbookFor(incident: IncidentSnapshot): RunbookStep[] {
 
   if (incident.rule === "control-plane")
     return controlPlaneSteps(incident, vault, caller.objectId || "<object-id>", oid, rg);
-  if (incident.rule === "monitor") return monitorSteps();
+  if (incident.rule === "monitor") return monitorSteps(incident);
   if (incident.rule === "network") return networkSteps(incident);
 
   if (incident.rule === "kv-throttled") {
     steps.push({
       title: `See which operations ${caller.name ?? caller.label} repeats on ${vault.name}`,
-      kql: queryOrNothing(() => verificationKql(incident, auditTable, "throttled")),
+      kql: seriesKql(incident, "throttled"),
     });
     steps.push({
       title: "Check the vault's throttling metric (429s by operation type)",
@@ -72,7 +79,7 @@ export function runbookFor(incident: IncidentSnapshot): RunbookStep[] {
     return steps;
   }
 
-  const mostlyUnauthorized = incident.counts.unauthorized > incident.counts.forbidden;
+  const mostlyUnauthorized = incident.counts.unauthorized > forbiddenOf(incident.counts);
   if (mostlyUnauthorized) {
     // 401: the token is missing, expired or for the wrong audience (H1, H5 in the playbooks).
     steps.push(identityCheck(caller));
@@ -106,7 +113,7 @@ export function runbookFor(incident: IncidentSnapshot): RunbookStep[] {
   });
   steps.push({
     title: "Verify recovery: denials fall to zero while calls succeed (run before closing)",
-    kql: queryOrNothing(() => verificationKql(incident, auditTable, "denied")),
+    kql: seriesKql(incident, "denied"),
   });
   return steps;
 }
@@ -141,19 +148,25 @@ function policyPermissions(operations: readonly string[]): string {
   return parts.join(" ");
 }
 
+/** The verification query of a request rule's incident, in the table its vault logs to. */
+function seriesKql(incident: IncidentSnapshot, focus: "denied" | "throttled", range?: TimeRange): string | undefined {
+  const s = incident.subject;
+  // Request rules are about a caller on a vault; no other subject has its audit events.
+  return s.kind === "caller-on-vault" ? queryOrNothing(() => verificationKql(s, focus, range)) : undefined;
+}
+
 /**
  * A query an operator can paste into Log Analytics to watch this caller on this vault: over the
  * last hour, or over `range` when it is to show what happened during an incident.
  */
 export function verificationKql(
-  incident: Pick<IncidentSnapshot, "key">,
-  auditTable: KeyVaultAuditTable,
+  series: Pick<SeriesKey, "vaultResourceId" | "callerObjectId" | "auditTable">,
   focus: "denied" | "throttled",
   range?: TimeRange,
 ): string {
-  const vaultId = kqlString(incident.key.vaultResourceId);
-  const oid = kqlString(incident.key.callerObjectId);
-  if (auditTable === "AZKVAuditLogs") {
+  const vaultId = kqlString(series.vaultResourceId);
+  const oid = kqlString(series.callerObjectId);
+  if (series.auditTable === "AZKVAuditLogs") {
     const measure =
       focus === "denied"
         ? "Denied = countif(HttpStatusCode in (401, 403))"
@@ -163,7 +176,7 @@ export function verificationKql(
       timeFilter(range),
       `| where _ResourceId =~ ${vaultId}`,
       `| where tostring(Identity.claim.oid) =~ ${oid}`,
-      `| summarize Requests = count(), ${measure}, Operations = make_set(OperationName, 10) by bin(TimeGenerated, 5m)`,
+      `| summarize Requests = count(), ${measure}, Operations = make_set(OperationName, 10) by bin(TimeGenerated, ${BIN})`,
       "| order by TimeGenerated asc",
     ].join("\n");
   }
@@ -177,7 +190,7 @@ export function verificationKql(
     '| where ResourceProvider == "MICROSOFT.KEYVAULT" and Category == "AuditEvent"',
     `| where _ResourceId =~ ${vaultId}`,
     `| where tostring(column_ifexists("identity_claim_oid_g", "")) =~ ${oid}`,
-    `| summarize Requests = count(), ${measure}, Operations = make_set(OperationName, 10) by bin(TimeGenerated, 5m)`,
+    `| summarize Requests = count(), ${measure}, Operations = make_set(OperationName, 10) by bin(TimeGenerated, ${BIN})`,
     "| order by TimeGenerated asc",
   ].join("\n");
 }

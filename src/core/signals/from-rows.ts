@@ -1,5 +1,6 @@
 import { SIGNAL_NAMES, SIGNAL_ROWS, type SignalName, type SignalRow } from "./signal-set.js";
 import { scrubSample } from "../common/scrub.js";
+import { issuePath } from "../common/zod-issues.js";
 
 /** A query result table as the SDK returns it: column names, and rows of values. */
 export interface RawTable {
@@ -67,7 +68,7 @@ export function mapSignalRows(table: RawTable): MappedRows {
     m.count++;
     if (!m.first) {
       const issue = parsed.error.issues[0];
-      m.first = `row ${i}: ${issue?.path.join(".") || "row"} ${issue?.message ?? "is malformed"}`;
+      m.first = `row ${i}: ${issue ? issuePath(issue.path, { whole: "row" }) : "row"} ${issue?.message ?? "is malformed"}`;
     }
   });
   return out;

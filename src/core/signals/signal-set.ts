@@ -1,4 +1,6 @@
 import { z } from "zod";
+import type { QueryFailure } from "./query-failure.js";
+import { WINDOW_NAMES, type WindowName } from "../slo/windows.js";
 
 /**
  * The canonical signal model: what every query's rows map into, and all that evaluation and
@@ -20,6 +22,9 @@ export const SIGNAL_NAMES = [
 ] as const;
 export type SignalName = (typeof SIGNAL_NAMES)[number];
 
+/** Key Vault AuditEvent tables: the legacy shared one, or the resource-specific one. */
+export const KEY_VAULT_AUDIT_TABLES = ["AzureDiagnostics", "AZKVAuditLogs"] as const;
+
 const count = z.number().int().nonnegative();
 const text = z.string();
 
@@ -29,42 +34,42 @@ const CallerOnVault = z.object({
   callerObjectId: text,
   callerAppId: text,
   callerResourceId: text,
-  source: z.enum(["AzureDiagnostics", "AZKVAuditLogs"]),
+  source: z.enum(KEY_VAULT_AUDIT_TABLES),
 });
+
+/**
+ * Key Vault requests by how Key Vault answered them: the one shape of these counts, for a row, a
+ * bin the rules read and the sums over a window (signals/request-counts.ts adds them up).
+ */
+export const KvRequestCounts = z
+  .object({
+    total: count,
+    succeeded: count,
+    unauthorized: count,
+    /** 403 because the vault uses RBAC and no role grants the action. */
+    forbiddenRbac: count,
+    /** 403 because the vault uses access policies and none matches. */
+    forbiddenPolicy: count,
+    /** 403 because the caller's address is not allowed by the vault firewall. */
+    forbiddenFirewall: count,
+    forbiddenOther: count,
+    throttled: count,
+    other: count,
+  })
+  // The status classes (every field but the total) split the requests: together they can never
+  // exceed the total.
+  .refine(
+    (c) => Object.entries(c).reduce((sum, [field, n]) => (field === "total" ? sum : sum + n), 0) <= c.total,
+    "the status counts add up to more than total",
+  );
+
+export type RequestCounts = z.infer<typeof KvRequestCounts>;
 
 /** Key Vault requests of one caller for one operation on one vault in one bin. */
 export const KvRequestsRow = z.object({
   binStart: z.date(),
   dims: CallerOnVault.extend({ operation: text }),
-  counts: z
-    .object({
-      total: count,
-      succeeded: count,
-      unauthorized: count,
-      /** 403 because the vault uses RBAC and no role grants the action. */
-      forbiddenRbac: count,
-      /** 403 because the vault uses access policies and none matches. */
-      forbiddenPolicy: count,
-      /** 403 because the caller's address is not allowed by the vault firewall. */
-      forbiddenFirewall: count,
-      forbiddenOther: count,
-      throttled: count,
-      other: count,
-    })
-    // The status classes split the requests: together they can never exceed the total.
-    .refine(
-      (c) =>
-        c.succeeded +
-          c.unauthorized +
-          c.forbiddenRbac +
-          c.forbiddenPolicy +
-          c.forbiddenFirewall +
-          c.forbiddenOther +
-          c.throttled +
-          c.other <=
-        c.total,
-      "the status counts add up to more than total",
-    ),
+  counts: KvRequestCounts,
 });
 
 /** Outgoing calls of one app role to one target, from Application Insights dependencies. */
@@ -158,7 +163,7 @@ const SloSubject = z.discriminatedUnion("subject", [
     callerObjectId: text,
     callerAppId: text,
     callerResourceId: text,
-    source: z.enum(["AzureDiagnostics", "AZKVAuditLogs"]),
+    source: z.enum(KEY_VAULT_AUDIT_TABLES),
   }),
   z.object({
     subject: z.literal("app-dependency"),
@@ -168,22 +173,19 @@ const SloSubject = z.discriminatedUnion("subject", [
   }),
 ]);
 
-const windowPair = <W extends string>(w: W) =>
-  ({ [`bad${w}`]: count, [`total${w}`]: count }) as Record<`bad${W}` | `total${W}`, typeof count>;
+/** A bad and a total column per alerting window (slo/windows.ts), e.g. bad5m and total5m. */
+const windowCounts = Object.fromEntries(
+  WINDOW_NAMES.flatMap((w) => [
+    [`bad${w}`, count],
+    [`total${w}`, count],
+  ]),
+) as Record<`bad${WindowName}` | `total${WindowName}`, typeof count>;
 
 /** Bad and total events over each alerting window ending at the tick (binStart = window end). */
 export const SloWindowsRow = z.object({
   binStart: z.date(),
   dims: SloSubject,
-  counts: z.object({
-    ...windowPair("5m"),
-    ...windowPair("30m"),
-    ...windowPair("1h"),
-    ...windowPair("2h"),
-    ...windowPair("6h"),
-    ...windowPair("1d"),
-    ...windowPair("3d"),
-  }),
+  counts: z.object(windowCounts),
 });
 
 /** Bad and total events over each configured SLO period, e.g. bad30d / total30d (refreshed hourly). */
@@ -236,6 +238,8 @@ export interface SignalResult<K extends SignalName> {
   rows: SignalRow<K>[];
   /** Why the status is not ok, for the health check and the log. */
   problem: string | undefined;
+  /** Why the query behind a failed or degraded signal fell short, for the core to branch on. */
+  failure?: QueryFailure | undefined;
   malformedRows: number;
   /** Source tables that answered, with their event counts in the window. */
   coverage: Record<string, number>;
@@ -249,4 +253,17 @@ export interface SignalSet {
   /** Query API round trips this tick took (requests, not retries inside the client). */
   requests: number;
   signals: { [K in SignalName]: SignalResult<K> };
+  /** What the next fetch may reuse; undefined when nothing may be reused. */
+  memo?: WorkspaceMemo | undefined;
+}
+
+/**
+ * What the signal source remembers between ticks, kept as state the tick loads and saves (in the
+ * heartbeat) rather than in an instance's memory: which tables the workspace has, listed hourly,
+ * and the SLO period sums, read hourly because they span up to 90 days. Any instance that loads
+ * it queries and judges the same way.
+ */
+export interface WorkspaceMemo {
+  tables?: { at: Date; names: string[] } | undefined;
+  period?: { at: Date; result: SignalResult<"slo-period"> } | undefined;
 }

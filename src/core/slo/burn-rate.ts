@@ -19,7 +19,13 @@ export interface Guards {
   confidence: number;
 }
 
-/** Defaults: GitLab pages on ≥3 errors for low-frequency work; 98% Wilson as in its runbooks. */
+/**
+ * Defaults: GitLab pages on ≥3 errors for low-frequency work; 98% Wilson as in its runbooks
+ * (gitlab-com/runbooks, docs/metrics-catalog/service-level-monitoring.md). 20 events per window is
+ * this project's choice: GitLab's 3,600 suits busy web services, but a Key Vault caller makes tens
+ * to hundreds of calls an hour and would never be judged; 20 keeps a window of one or two calls
+ * from deciding anything (docs/reference/slo-alerting.md).
+ */
 export const DEFAULT_GUARDS: Guards = { minEventsPerWindow: 20, minBadEvents: 3, confidence: 0.98 };
 
 export interface TierResult {

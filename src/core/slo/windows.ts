@@ -1,17 +1,22 @@
 /**
- * Multiwindow, multi-burn-rate alerting tiers, after the SRE Workbook (ch. 5, Table 5-8 and the
- * §6 example rule). Each tier fires when the error ratio over BOTH its long and its short window
- * exceeds `burn × (1 − objective)`. The short window is 1/12 of the long one, so an alert stops
- * soon after the errors do.
+ * Multiwindow, multi-burn-rate alerting tiers, after the SRE Workbook (ch. 5, "Alerting on SLOs",
+ * sre.google/workbook/alerting-on-slos/: Table 5-8 and the chapter's final example rule). Each
+ * tier fires when the error ratio over BOTH its long and its short window exceeds
+ * `burn × (1 − objective)`. The short window is 1/12 of the long one, so an alert stops soon after
+ * the errors do.
  *
  * Tiers are defined by the share of the period's budget they spend, not by a fixed burn rate, so
- * they scale to any SLO period (Sloth's getBurnRateFactor):
+ * they scale to any SLO period (Sloth's getBurnRateFactor, internal/alert/window.go in slok/sloth):
  *   burn = budgetPercent / 100 × periodHours / longWindowHours
  * For a 30-day period this gives the Workbook's 14.4 / 6 / 3 / 1.
  */
-export type WindowName = "5m" | "30m" | "1h" | "2h" | "6h" | "1d" | "3d";
 
-export const WINDOW_MINUTES: Record<WindowName, number> = {
+/**
+ * The alerting windows and their lengths in minutes: the long and short window of every tier in
+ * TIERS below, shortest first. The one list of them: the SLO signal's columns (bad5m, total5m, …),
+ * its query and the burn-rate evaluation all read it.
+ */
+export const WINDOW_MINUTES = {
   "5m": 5,
   "30m": 30,
   "1h": 60,
@@ -19,9 +24,17 @@ export const WINDOW_MINUTES: Record<WindowName, number> = {
   "6h": 360,
   "1d": 1440,
   "3d": 4320,
-};
+} as const;
 
+export type WindowName = keyof typeof WINDOW_MINUTES;
+
+/** The windows' names, shortest first. */
 export const WINDOW_NAMES = Object.keys(WINDOW_MINUTES) as WindowName[];
+
+/** The longest window: the SLO window sums read this far back, and no further. */
+export const LONGEST_WINDOW: WindowName = WINDOW_NAMES.reduce((a, b) =>
+  WINDOW_MINUTES[b] > WINDOW_MINUTES[a] ? b : a,
+);
 
 export interface Tier {
   name: "page-fast" | "page-slow" | "ticket-fast" | "ticket-slow";
@@ -32,7 +45,7 @@ export interface Tier {
   budgetPercent: number;
 }
 
-/** Workbook Table 5-8 plus the 1d/2h ticket pair of its §6 rule (and Sloth's default). */
+/** Workbook Table 5-8 plus the 1d/2h ticket pair of its final example rule (and Sloth's default). */
 export const TIERS: readonly Tier[] = [
   { name: "page-fast", action: "page", long: "1h", short: "5m", budgetPercent: 2 },
   { name: "page-slow", action: "page", long: "6h", short: "30m", budgetPercent: 5 },

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { unreachableTiers } from "../slo/burn-rate.js";
+import { DEFAULT_GUARDS, unreachableTiers } from "../slo/burn-rate.js";
+import { formatIssues } from "../common/zod-issues.js";
 
 /**
  * The monitor spec (`MONITOR_CONFIG`): which apps matter how much, and their SLOs. Versioned and
@@ -7,13 +8,18 @@ import { unreachableTiers } from "../slo/burn-rate.js";
  */
 export const MONITOR_SPEC_VERSION = "vaultwatch/v1";
 
+/** The longest SLO period accepted: a quarter, this project's bound on what one query sums over. */
+export const MAX_PERIOD_DAYS = 90;
+
 const name = z.string().trim().min(1, "expected a name").max(128, "expected at most 128 characters");
 const duration = z
   .string()
   .trim()
   .regex(/^\d+d$/, "expected a whole number of days such as 30d or 28d")
   .transform((s) => Number(s.slice(0, -1)))
-  .refine((d) => d >= 1 && d <= 90, "expected between 1d and 90d");
+  .refine((d) => d >= 1 && d <= MAX_PERIOD_DAYS, `expected between 1d and ${MAX_PERIOD_DAYS}d`);
+/** An SLO's period in days when the spec names none: the SRE Workbook's 30-day window, which its burn rates assume. */
+const DEFAULT_PERIOD_DAYS = 30;
 const objective = z
   .number({ error: "expected a percentage such as 99.9" })
   .gt(0, "expected a percentage above 0")
@@ -38,7 +44,7 @@ const IdentityVaultSlo = z
     identity: name,
     vault: name,
     objective,
-    period: duration.default(30),
+    period: duration.default(DEFAULT_PERIOD_DAYS),
   })
   .strict();
 
@@ -50,7 +56,7 @@ const AppDependencySlo = z
     targetKind: z.enum(["keyvault", "storage", "servicebus", "other"]).optional(),
     target: name.optional(),
     objective,
-    period: duration.default(30),
+    period: duration.default(DEFAULT_PERIOD_DAYS),
   })
   .strict();
 
@@ -65,14 +71,15 @@ const Spec = z
         }),
       )
       .default([]),
+    // The SLO tiers' low-traffic guards; defaults and their sources: DEFAULT_GUARDS in slo/burn-rate.ts.
     guards: z
       .object({
-        minEventsPerWindow: z.number().int().min(1).default(20),
-        minBadEvents: z.number().int().min(1).default(3),
-        confidence: z.number().gt(0.5).lt(1).default(0.98),
+        minEventsPerWindow: z.number().int().min(1).default(DEFAULT_GUARDS.minEventsPerWindow),
+        minBadEvents: z.number().int().min(1).default(DEFAULT_GUARDS.minBadEvents),
+        confidence: z.number().gt(0.5).lt(1).default(DEFAULT_GUARDS.confidence),
       })
       .strict()
-      .default({ minEventsPerWindow: 20, minBadEvents: 3, confidence: 0.98 }),
+      .default({ ...DEFAULT_GUARDS }),
   })
   .strict();
 
@@ -99,7 +106,7 @@ export function parseMonitorSpec(text: string | undefined): SpecResult {
   const warnings = ratioWarnings(raw);
   const parsed = Spec.safeParse(raw);
   if (!parsed.success) {
-    return { ok: false, errors: parsed.error.issues.map((i) => `${pathOf(i.path)}: ${i.message}`), warnings };
+    return { ok: false, errors: formatIssues(parsed.error.issues, { whole: "(spec)" }), warnings };
   }
   const errors: string[] = [];
   const spec = parsed.data;
@@ -129,15 +136,6 @@ function ratioWarnings(raw: unknown): string[] {
       ? [`slos[${i}].objective: ${o} looks like a ratio; did you mean ${round(o * 100)}?`]
       : [];
   });
-}
-
-function pathOf(path: readonly PropertyKey[]): string {
-  return (
-    path.reduce<string>(
-      (out, p) => (typeof p === "number" ? `${out}[${p}]` : out ? `${out}.${String(p)}` : String(p)),
-      "",
-    ) || "(spec)"
-  );
 }
 
 function round(n: number): number {

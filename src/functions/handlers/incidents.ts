@@ -1,16 +1,22 @@
 import type { HttpResponseInit } from "@azure/functions";
+import type { z } from "zod";
+import { UPDATE_ATTEMPTS } from "../../app/common/update-with-retry.js";
+import { type AcknowledgeResult, acknowledgeIncident } from "../../app/incidents/acknowledge.js";
+import { type CloseResult, closeIncident } from "../../app/incidents/close.js";
+import { getIncident } from "../../app/incidents/get.js";
+import { listIncidents } from "../../app/incidents/list.js";
 import type { Runtime } from "../../app/runtime.js";
-import type { Incident, Policy } from "../../core/model/index.js";
-import { SEVERITY_RANK } from "../../core/model/severity.js";
-import type { MonitorSpec } from "../../core/spec/monitor-spec.js";
-import { acknowledge, closeByHand } from "../../core/lifecycle/responder.js";
-import { isActive } from "../../core/model/incidents.js";
+import type { Incident } from "../../core/model/index.js";
+import { incidentRecord } from "../../core/model/incident-record.js";
 import { callerName, vaultName } from "../../core/model/names.js";
 import { appFor } from "../../core/model/spec-lookup.js";
+import { appOf, callerOf, vaultOf } from "../../core/model/subject.js";
+import type { MonitorSpec } from "../../core/spec/monitor-spec.js";
 import {
   AckBody,
   CloseBody,
   endpoint,
+  type HttpHandler,
   IncidentsQuery,
   incidentIdOf,
   NO_STORE,
@@ -18,26 +24,24 @@ import {
   parseQuery,
   plain,
 } from "../http/requests.js";
-import type { HttpHandler } from "../http/requests.js";
-import type { z } from "zod";
-
-/** Reads and saves of one responder action: the first try and three retries after ETag conflicts. */
-const RESPONDER_ATTEMPTS = 4;
-/** The list sorts what it reads; reading more than it returns keeps "newest" true for big tables. */
-const LIST_SCAN = 5000;
 
 /** One incident as the list shows it: what on-call scans for, without the bookkeeping. */
 export function summarize(i: Incident, spec: MonitorSpec) {
   const top = i.diagnosis?.top[0];
+  const vault = vaultOf(i.subject);
+  const caller = callerOf(i.subject);
   return {
     id: i.id,
     rule: i.rule,
     state: i.state,
     severity: i.severity,
     subject: {
-      vault: i.key.vaultResourceId ? vaultName(i.key.vaultResourceId).name : null,
-      identity: i.key.callerObjectId || i.key.callerAppId || i.key.callerResourceId ? callerName(i.key).label : null,
-      app: i.key.app ?? appFor(i.key, spec)?.name ?? null,
+      vault: vault ? vaultName(vault).name : null,
+      identity:
+        caller && (caller.callerObjectId || caller.callerAppId || caller.callerResourceId)
+          ? callerName(caller).label
+          : null,
+      app: appOf(i.subject) ?? appFor(caller, spec)?.name ?? null,
     },
     openedAt: i.openedAt.toISOString(),
     resolvedAt: i.resolvedAt?.toISOString() ?? null,
@@ -59,7 +63,8 @@ export function summarize(i: Incident, spec: MonitorSpec) {
 export function detail(i: Incident): unknown {
   const { responder: r, notified: n } = i;
   return plain({
-    ...i,
+    // The record's shape (key, counts) is what this endpoint has always answered.
+    ...incidentRecord(i),
     resolvedAt: i.resolvedAt,
     lastFailureAt: i.lastFailureAt,
     lastFiringAt: i.lastFiringAt,
@@ -77,15 +82,6 @@ export function detail(i: Incident): unknown {
   });
 }
 
-/** Active first, then the most severe, then the newest. */
-function byUrgency(a: Incident, b: Incident): number {
-  return (
-    Number(isActive(b)) - Number(isActive(a)) ||
-    SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] ||
-    b.openedAt.getTime() - a.openedAt.getTime()
-  );
-}
-
 const ok = (jsonBody: unknown, status = 200): HttpResponseInit => ({ status, headers: NO_STORE, jsonBody });
 const notFound = (id: string): HttpResponseInit => ({
   status: 404,
@@ -101,67 +97,51 @@ const unreadable = (id: string): HttpResponseInit => ({
   },
 });
 
-/** GET /api/incidents, GET /api/incidents/{id}, POST /api/incidents/{id}/ack. */
+/** GET /api/incidents, GET /api/incidents/{id}, POST /api/incidents/{id}/ack, POST /api/incidents/{id}/close. */
 export function createIncidentsHandlers(getRuntime: () => Runtime) {
   const list = endpoint("incidents", "GET", getRuntime, async (rt, request, context) => {
     const q = parseQuery(request, IncidentsQuery);
     if (!q.ok) return q.response;
     const { state, limit } = q.value;
-    const read = await rt.store.list({ activeOnly: state === "active", limit: LIST_SCAN });
-    const sorted = [...read.incidents].sort(byUrgency);
-    context.log(`incidents: ${sorted.length} ${state} incident(s), ${read.unreadable.length} unreadable`);
+    const found = await listIncidents({ store: rt.store }, { activeOnly: state === "active", limit });
+    context.log(`incidents: ${found.matched} ${state} incident(s), ${found.unreadable.length} unreadable`);
     return ok({
-      incidents: sorted.slice(0, limit).map((i) => summarize(i, rt.policy.spec)),
-      truncated: sorted.length > limit,
-      unreadable: read.unreadable,
+      incidents: found.incidents.map((i) => summarize(i, rt.policy.spec)),
+      truncated: found.truncated,
+      unreadable: found.unreadable,
     });
   });
 
   const get = endpoint("incident", "GET", getRuntime, async (rt, request) => {
     const id = incidentIdOf(request);
     if (!id.ok) return id.response;
-    const found = await rt.store.get(id.value);
+    const found = await getIncident({ store: rt.store }, id.value);
     if (found.status === "missing") return notFound(id.value);
     if (found.status === "unreadable") return unreadable(id.value);
-    return ok(detail(found.stored.value));
+    return ok(detail(found.incident));
   });
 
-  const ack = responderAction(getRuntime, "incident-ack", "acknowledged", AckBody, (incident, { by, note }, now) => {
-    const o = acknowledge(incident, by, now, note);
-    return o.status === "rejected"
-      ? o
-      : { status: o.status === "acknowledged" ? "changed" : "unchanged", said: o.status, incident: o.incident };
-  });
-  const close = responderAction(
-    getRuntime,
-    "incident-close",
-    "closed",
-    CloseBody,
-    (incident, { by, note }, now, policy) => {
-      const o = closeByHand(incident, by, now, note, policy.notify);
-      return o.status === "rejected" ? o : { status: "changed", said: o.status, incident: o.incident };
-    },
+  const ack = responderAction(getRuntime, "incident-ack", "acknowledged", AckBody, (rt, id, body) =>
+    acknowledgeIncident({ store: rt.store, clock: rt.clock }, id, body),
+  );
+  const close = responderAction(getRuntime, "incident-close", "closed", CloseBody, (rt, id, body) =>
+    closeIncident({ store: rt.store, clock: rt.clock, policy: rt.policy.notify }, id, body),
   );
 
   return { list, get, ack, close };
 }
 
-/** What a responder action decided: `said` is the answer's status ("acknowledged", "already-acknowledged", "closed"). */
-type ResponderDecision =
-  | { status: "rejected"; reason: string }
-  | { status: "changed" | "unchanged"; said: string; incident: Incident };
-
 /**
- * POST /api/incidents/{id}/<action>: read, decide in the core, write with the read's ETag. The timer
- * may rewrite the incident between our read and write; the ETag catches that, and we decide again
- * on a fresh read. The notice itself goes out on the next tick, through the outbox.
+ * POST /api/incidents/{id}/<action>: parses the request, runs the action's use case and answers
+ * what it did: 200 with the incident ("acknowledged", "already-acknowledged", "closed"), 409 when
+ * refused or when the incident kept changing, 404 and 503 when there is none to read.
  */
 function responderAction<B extends { by: string }>(
   getRuntime: () => Runtime,
   name: string,
   participle: "acknowledged" | "closed",
   schema: z.ZodType<B>,
-  decide: (incident: Incident, body: B, now: Date, policy: Policy) => ResponderDecision,
+  run: (rt: Runtime, id: string, body: B) => Promise<AcknowledgeResult | CloseResult>,
 ): HttpHandler {
   return endpoint(name, "POST", getRuntime, async (rt, request, context) => {
     const id = incidentIdOf(request);
@@ -169,35 +149,33 @@ function responderAction<B extends { by: string }>(
     const body = await parseBody(request, schema);
     if (!body.ok) return body.response;
     const { by } = body.value;
-    for (let attempt = 1; attempt <= RESPONDER_ATTEMPTS; attempt++) {
-      const found = await rt.store.get(id.value);
-      if (found.status === "missing") return notFound(id.value);
-      if (found.status === "unreadable") return unreadable(id.value);
-      const d = decide(found.stored.value, body.value, rt.clock(), rt.policy);
-      if (d.status === "rejected") {
-        context.log(`${name} ${id.value}: refused for ${by}: ${d.reason}`);
+    const r = await run(rt, id.value, body.value);
+    for (let attempt = 1; attempt <= r.conflicts; attempt++)
+      context.warn(`${name} ${id.value}: the incident changed meanwhile (attempt ${attempt} of ${UPDATE_ATTEMPTS})`);
+    switch (r.status) {
+      case "missing":
+        return notFound(id.value);
+      case "unreadable":
+        return unreadable(id.value);
+      case "refused":
+        context.log(`${name} ${id.value}: refused for ${by}: ${r.reason}`);
         return {
           status: 409,
           headers: NO_STORE,
-          jsonBody: { error: `incident ${id.value} cannot be ${participle}: ${d.reason}`, reason: d.reason },
+          jsonBody: { error: `incident ${id.value} cannot be ${participle}: ${r.reason}`, reason: r.reason },
         };
-      }
-      const answer = ok({ status: d.said, incident: summarize(d.incident, rt.policy.spec) });
-      if (d.status === "unchanged") {
-        context.log(`${name} ${id.value}: already ${participle} by ${d.incident.responder.by ?? "someone"}`);
-        return answer;
-      }
-      const saved = await rt.store.save(d.incident, found.stored.etag);
-      if (saved.status === "saved") {
+      case "conflict":
+        return {
+          status: 409,
+          headers: NO_STORE,
+          jsonBody: { error: `incident ${id.value} changed concurrently, try again` },
+        };
+      case "already-acknowledged":
+        context.log(`${name} ${id.value}: already ${participle} by ${r.incident.responder.by ?? "someone"}`);
+        break;
+      default:
         context.log(`${name} ${id.value}: ${participle} by ${by}`);
-        return answer;
-      }
-      context.warn(`${name} ${id.value}: the incident changed meanwhile (attempt ${attempt} of ${RESPONDER_ATTEMPTS})`);
     }
-    return {
-      status: 409,
-      headers: NO_STORE,
-      jsonBody: { error: `incident ${id.value} changed concurrently, try again` },
-    };
+    return ok({ status: r.status, incident: summarize(r.incident, rt.policy.spec) });
   });
 }

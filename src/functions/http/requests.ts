@@ -1,6 +1,7 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from "@azure/functions";
 import { z } from "zod";
 import { DAY_MS, durationMs } from "../../core/common/duration.js";
+import { formatIssues } from "../../core/common/zod-issues.js";
 import type { Runtime } from "../../app/runtime.js";
 import { SettingsError } from "../../config/settings.js";
 import type { SilenceMatchers } from "../../core/notify/silence.js";
@@ -15,35 +16,13 @@ export type Parsed<T> = { ok: true; value: T } | { ok: false; response: HttpResp
 
 // ---- validation errors -------------------------------------------------------------------------
 
-/** `matchers.severities[0]`; the body itself is "(body)". */
-function pathOf(path: readonly PropertyKey[]): string {
-  let out = "";
-  for (const p of path) out += typeof p === "number" ? `[${p}]` : out === "" ? String(p) : `.${String(p)}`;
-  return out || "(body)";
-}
-
-function problemsOf(error: z.ZodError): string[] {
-  const out: string[] = [];
-  for (const issue of error.issues) {
-    const at = pathOf(issue.path);
-    if (issue.code === "unrecognized_keys") {
-      for (const key of issue.keys) out.push(`${pathOf([...issue.path, key])}: unknown field`);
-    } else if (issue.code === "invalid_type" && issue.input === undefined && issue.path.length > 0) {
-      out.push(`${at}: missing; ${issue.message}`);
-    } else {
-      out.push(`${at}: ${issue.message}`);
-    }
-  }
-  return [...new Set(out)];
-}
-
 export function badRequest(problems: string[]): HttpResponseInit {
   return { status: 400, headers: NO_STORE, jsonBody: { error: "invalid request", problems } };
 }
 
 /** A zod failure as a 400 naming each field and what was expected. */
 export function invalid(error: z.ZodError): HttpResponseInit {
-  return badRequest(problemsOf(error));
+  return badRequest(formatIssues(error.issues, { whole: "(body)", unknownKeysEach: true, markMissing: true }));
 }
 
 function parseWith<T>(schema: z.ZodType<T>, input: unknown): Parsed<T> {

@@ -43,6 +43,7 @@ export function kvCounts(o: Partial<KvCounts> = {}): KvCounts {
     forbiddenFirewall: 0,
     forbiddenOther: 0,
     throttled: 0,
+    other: 0,
     firstFailureAt: undefined,
     lastFailureAt: undefined,
     ...o,
@@ -55,7 +56,8 @@ export function kvCounts(o: Partial<KvCounts> = {}): KvCounts {
       c.forbiddenPolicy +
       c.forbiddenFirewall +
       c.forbiddenOther +
-      c.throttled;
+      c.throttled +
+      c.other;
   }
   return c;
 }

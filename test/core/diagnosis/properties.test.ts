@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import fc from "fast-check";
 import { diagnose } from "../../../src/core/diagnosis/index.js";
 import type { DiagnosisInput, HypothesisId } from "../../../src/core/diagnosis/index.js";
 import type { SignalRow, SignalStatus } from "../../../src/core/signals/signal-set.js";
@@ -20,11 +21,16 @@ import {
   SITE_ID,
   VAULT_ID,
 } from "./fixtures.js";
-import { seeded } from "../../fixtures/random.js";
+import { chance, runs } from "../../fixtures/property.js";
 
-/** Properties over generated findings: how evidence may and may not move the verdicts. */
+/**
+ * Properties over generated findings: how evidence may and may not move the verdicts. A failure
+ * names the seed and path of the smallest finding that broke it: fixtures/property.ts says how to
+ * replay it.
+ */
 
-const random = seeded;
+/** Findings per property: about the 400 the properties were first written against, in the same time. */
+const RUNS = 250;
 
 const COUNTS = [0, 0, 0, 1, 4, 30, 200] as const;
 const STATUSES: readonly SignalStatus[] = ["ok", "ok", "ok", "ok", "no-data", "unavailable", "degraded", "failed"];
@@ -37,86 +43,143 @@ const CHANGE_KINDS = [
 ] as const;
 const SCOPES = [VAULT_ID, RG, `/subscriptions/${RG.split("/")[2]}`, OTHER_VAULT_ID, SITE_ID, ORDERS.resourceId];
 
-function aFinding(seed: number): DiagnosisInput {
-  const r = random(seed);
-  const now = plus(at("01:30"), r.int(-20, 40));
-  const onset = plus(now, -r.int(1, 60));
-  const last = plus(onset, r.int(0, Math.round((now.getTime() - onset.getTime()) / 60_000)));
-  const changes = Array.from({ length: r.int(0, 4) }, () =>
-    aChange(r.pick(CHANGE_KINDS), plus(onset, r.int(-90, Math.round((now.getTime() - onset.getTime()) / 60_000))), {
-      scope: r.pick(SCOPES),
-      principalId: r.pick([ORDERS.objectId, ORDERS.objectId, OTHER_PRINCIPAL]),
-      caller: r.pick(["deploy-pipeline@contoso.com", "oncall@contoso.com"]),
+const count = fc.constantFrom(...COUNTS);
+/** `x` half the time, undefined otherwise. */
+const maybe = <T>(x: fc.Arbitrary<T>) => fc.option(x, { nil: undefined, freq: 2 });
+
+/**
+ * A finding for id-func-orders: failures over the last hour, some recent changes at various
+ * scopes, credential traces, dependency calls, start-up failures, what the control plane knows of
+ * the vault and the caller's access, and each signal's status. Times are drawn as minutes and
+ * placed relative to each other (onset before now, the last failure between them).
+ */
+const anyFinding: fc.Arbitrary<DiagnosisInput> = fc
+  .record({
+    nowMinute: fc.integer({ min: -20, max: 40 }),
+    onsetAgo: fc.integer({ min: 1, max: 60 }),
+    lastAfter: fc.nat({ max: 60 }),
+    changes: fc.array(
+      fc.record({
+        kind: fc.constantFrom(...CHANGE_KINDS),
+        minute: fc.integer({ min: -90, max: 60 }),
+        scope: fc.constantFrom(...SCOPES),
+        principalId: fc.constantFrom(ORDERS.objectId, ORDERS.objectId, OTHER_PRINCIPAL),
+        caller: fc.constantFrom("deploy-pipeline@contoso.com", "oncall@contoso.com"),
+      }),
+      { maxLength: 4 },
+    ),
+    // Often a role write on the vault minutes ago, so the propagation window is exercised too.
+    recentRoleWrite: fc.option(fc.integer({ min: 0, max: 14 }), { nil: undefined, freq: 3 }),
+    traces: fc.array(
+      fc.record({
+        errorClass: fc.constantFrom("mi-unavailable", "uami-not-found", "chain-exhausted", "invalid-audience" as const),
+        events: fc.integer({ min: 1, max: 50 }),
+        minute: fc.integer({ min: -5, max: 5 }),
+      }),
+      { maxLength: 3 },
+    ),
+    dependencies: fc.array(
+      fc.record({
+        counts: fc.record({
+          succeeded: count,
+          unauthorized: count,
+          forbidden: count,
+          timeouts: count,
+          connectionFailures: count,
+          serverErrors: count,
+        }),
+        storage: chance(0.3),
+      }),
+      { maxLength: 3 },
+    ),
+    startup: fc.option(fc.record({ events: fc.integer({ min: 1, max: 5 }), authRelated: chance(0.6) }), {
+      nil: undefined,
+      freq: 3,
     }),
-  );
-  // Often a role write on the vault minutes ago, so the propagation window is exercised too.
-  if (r.next() < 0.3)
-    changes.push(aChange("role-assignment-write", plus(now, -r.int(0, 14)), { caller: "oncall@contoso.com" }));
-  const credentialTraces = Array.from({ length: r.int(0, 3) }, () =>
-    aTrace(
-      r.pick(["mi-unavailable", "uami-not-found", "chain-exhausted", "invalid-audience"] as const),
-      r.int(1, 50),
-      plus(onset, r.int(-5, 5)),
-      "sample message",
+    vault: maybe(
+      fc.record({
+        enableRbacAuthorization: maybe(fc.boolean()),
+        defaultAction: maybe(fc.constantFrom("Allow", "Deny" as const)),
+        publicNetworkAccess: maybe(fc.constantFrom("Enabled", "Disabled" as const)),
+      }),
     ),
-  );
-  const dependencyCalls = Array.from({ length: r.int(0, 3) }, () =>
-    aDependency(
-      {
-        succeeded: r.pick(COUNTS),
-        unauthorized: r.pick(COUNTS),
-        forbidden: r.pick(COUNTS),
-        timeouts: r.pick(COUNTS),
-        connectionFailures: r.pick(COUNTS),
-        serverErrors: r.pick(COUNTS),
-      },
-      r.next() < 0.7 ? {} : { target: "stordersprod.blob.core.windows.net", targetKind: "storage" },
+    access: maybe(
+      fc.record({
+        hasRequiredRole: maybe(fc.boolean()),
+        roleAtWrongScope: maybe(chance(0.3)),
+        hasAccessPolicy: maybe(fc.boolean()),
+      }),
     ),
-  );
-  const hostStartup =
-    r.next() < 0.3
-      ? [aStartupFailure("OrdersQueueTrigger", r.int(1, 5), onset, "listener unable to start", r.next() < 0.6)]
-      : [];
-  const maybe = <T>(x: T): T | undefined => (r.next() < 0.5 ? x : undefined);
-  const vault = maybe({
-    enableRbacAuthorization: maybe(r.next() < 0.5),
-    defaultAction: maybe(r.pick(["Allow", "Deny"] as const)),
-    publicNetworkAccess: maybe(r.pick(["Enabled", "Disabled"] as const)),
-  });
-  const access = maybe({
-    hasRequiredRole: maybe(r.next() < 0.5),
-    roleAtWrongScope: maybe(r.next() < 0.3),
-    hasAccessPolicy: maybe(r.next() < 0.5),
-  });
-  return anInput({
-    now,
-    caller: r.next() < 0.8 ? { ...ORDERS } : { objectId: "", appId: "", resourceId: "" },
-    kv: kvCounts({
-      succeeded: r.pick(COUNTS),
-      unauthorized: r.pick(COUNTS),
-      forbiddenRbac: r.pick(COUNTS),
-      forbiddenPolicy: r.pick(COUNTS),
-      forbiddenFirewall: r.pick(COUNTS),
-      forbiddenOther: r.pick(COUNTS),
-      throttled: r.pick(COUNTS),
-      firstFailureAt: onset,
-      lastFailureAt: last,
+    knownCaller: chance(0.8),
+    kv: fc.record({
+      succeeded: count,
+      unauthorized: count,
+      forbiddenRbac: count,
+      forbiddenPolicy: count,
+      forbiddenFirewall: count,
+      forbiddenOther: count,
+      throttled: count,
     }),
-    changes,
-    credentialTraces,
-    dependencyCalls,
-    hostStartup,
-    signalStatus: Object.fromEntries(
-      BASE_SIGNALS.map((s) => [s, s === "kv-requests" && r.next() < 0.8 ? "ok" : r.pick(STATUSES)]),
+    signalStatus: fc.record(
+      Object.fromEntries(
+        BASE_SIGNALS.map((s) => [
+          s,
+          s === "kv-requests"
+            ? fc.oneof(
+                { weight: 8, arbitrary: fc.constant<SignalStatus>("ok") },
+                { weight: 2, arbitrary: fc.constantFrom(...STATUSES) },
+              )
+            : fc.constantFrom(...STATUSES),
+        ]),
+      ) as Record<(typeof BASE_SIGNALS)[number], fc.Arbitrary<SignalStatus>>,
     ),
-    ...(vault ? { vault } : {}),
-    ...(access ? { access } : {}),
-    ...(r.next() < 0.5 ? { propagationMinutes: r.pick([5, 10]) } : {}),
+    propagationMinutes: maybe(fc.constantFrom(5, 10)),
+  })
+  .map((g) => {
+    const now = plus(at("01:30"), g.nowMinute);
+    const onset = plus(now, -g.onsetAgo);
+    const last = plus(onset, g.lastAfter % (g.onsetAgo + 1));
+    const changes = g.changes.map((c) =>
+      aChange(c.kind, plus(onset, Math.min(c.minute, g.onsetAgo)), {
+        scope: c.scope,
+        principalId: c.principalId,
+        caller: c.caller,
+      }),
+    );
+    if (g.recentRoleWrite !== undefined)
+      changes.push(aChange("role-assignment-write", plus(now, -g.recentRoleWrite), { caller: "oncall@contoso.com" }));
+    return anInput({
+      now,
+      caller: g.knownCaller ? { ...ORDERS } : { objectId: "", appId: "", resourceId: "" },
+      kv: kvCounts({ ...g.kv, firstFailureAt: onset, lastFailureAt: last }),
+      changes,
+      credentialTraces: g.traces.map((t) => aTrace(t.errorClass, t.events, plus(onset, t.minute), "sample message")),
+      dependencyCalls: g.dependencies.map((d) =>
+        aDependency(d.counts, d.storage ? { target: "stordersprod.blob.core.windows.net", targetKind: "storage" } : {}),
+      ),
+      hostStartup: g.startup
+        ? [
+            aStartupFailure(
+              "OrdersQueueTrigger",
+              g.startup.events,
+              onset,
+              "listener unable to start",
+              g.startup.authRelated,
+            ),
+          ]
+        : [],
+      signalStatus: g.signalStatus,
+      ...(g.vault ? { vault: g.vault } : {}),
+      ...(g.access ? { access: g.access } : {}),
+      ...(g.propagationMinutes === undefined ? {} : { propagationMinutes: g.propagationMinutes }),
+    });
   });
+
+/** Checks `check` on `runs` generated findings. */
+function forAllFindings(check: (input: DiagnosisInput) => void, n = RUNS): void {
+  fc.assert(fc.property(anyFinding, check), runs(n));
 }
 
-const SEEDS = Array.from({ length: 400 }, (_, i) => i + 1);
-const findings = SEEDS.map((seed) => ({ seed, input: aFinding(seed) }));
 const byId = (input: DiagnosisInput) => new Map(diagnose(input).ranked.map((h) => [h.id, h]));
 
 const IDENTITY_ERRORS = new Set(["mi-unavailable", "uami-not-found", "chain-exhausted"]);
@@ -174,12 +237,12 @@ const DISPROOFS: [string, HypothesisId, (i: DiagnosisInput) => DiagnosisInput][]
 describe("properties over generated findings", () => {
   it.each(DISPROOFS)("%s", (_, id, disprove) => {
     let moved = 0;
-    for (const { seed, input } of findings) {
+    forAllFindings((input) => {
       const before = byId(input).get(id)!.score;
       const after = byId(disprove(input)).get(id)!.score;
-      expect(after, `seed ${seed}`).toBeLessThanOrEqual(before);
+      expect(after).toBeLessThanOrEqual(before);
       if (after < before) moved++;
-    }
+    });
     // The generated findings must actually exercise the evidence, or the property proves nothing.
     expect(moved).toBeGreaterThan(0);
   });
@@ -188,60 +251,54 @@ describe("properties over generated findings", () => {
     "marking %s unknown never turns an unlikely hypothesis, or any that was not likely, into a likely one",
     (signal) => {
       let changed = 0;
-      for (const { seed, input } of findings) {
+      forAllFindings((input) => {
         const before = byId(input);
         const after = byId({ ...input, signalStatus: { ...input.signalStatus, [signal]: "unavailable" } });
         for (const [id, h] of after) {
           const was = before.get(id)!.verdict;
-          if (h.verdict === "likely") expect(was, `seed ${seed} ${id}`).toBe("likely");
+          if (h.verdict === "likely") expect(was, id).toBe("likely");
           if (h.verdict !== was) changed++;
         }
-      }
+      });
       if (signal !== "invocations") expect(changed).toBeGreaterThan(0);
     },
   );
 
   it.each(BASE_SIGNALS.map((s) => [s]))("marking %s unknown only takes evidence away, never adds any", (signal) => {
-    for (const { seed, input } of findings) {
+    forAllFindings((input) => {
       const before = byId(input);
       const after = byId({ ...input, signalStatus: { ...input.signalStatus, [signal]: "failed" } });
       for (const [id, h] of after) {
         const was = before.get(id)!;
-        for (const sentence of h.confirming) expect(was.confirming, `seed ${seed} ${id}`).toContain(sentence);
-        for (const sentence of h.disproving) expect(was.disproving, `seed ${seed} ${id}`).toContain(sentence);
+        for (const sentence of h.confirming) expect(was.confirming, id).toContain(sentence);
+        for (const sentence of h.disproving) expect(was.disproving, id).toContain(sentence);
       }
-    }
+    });
   });
 
   it("an unknown hypothesis always says which signal kept it from being judged", () => {
-    for (const { seed, input } of findings) {
+    forAllFindings((input) => {
       for (const h of diagnose(input).ranked.filter((x) => x.verdict === "unknown")) {
-        expect(h.unchecked.join(" "), `seed ${seed} ${h.id}`).toMatch(
+        expect(h.unchecked.join(" "), h.id).toMatch(
           /not checked \((Key Vault requests|dependency calls|credential traces|host start-up logs|change log) /,
         );
       }
-    }
+    });
   });
 
   it("with every signal ok nothing is unchecked and nothing is unknown", () => {
-    for (const { seed, input } of findings) {
+    forAllFindings((input) => {
       const d = diagnose({ ...input, signalStatus: Object.fromEntries(BASE_SIGNALS.map((s) => [s, "ok"])) });
-      expect(
-        d.ranked.flatMap((h) => h.unchecked),
-        `seed ${seed}`,
-      ).toEqual([]);
-      expect(
-        d.ranked.filter((h) => h.verdict === "unknown"),
-        `seed ${seed}`,
-      ).toEqual([]);
-    }
+      expect(d.ranked.flatMap((h) => h.unchecked)).toEqual([]);
+      expect(d.ranked.filter((h) => h.verdict === "unknown")).toEqual([]);
+    });
   });
 
   it("ranks all six once, likely before possible before unknown before unlikely, ties by H-number", () => {
     const order = { likely: 0, possible: 1, unknown: 2, unlikely: 3 };
-    for (const { seed, input } of findings) {
+    forAllFindings((input) => {
       const ranked = diagnose(input).ranked;
-      expect(ranked.map((h) => h.id).sort(), `seed ${seed}`).toEqual(["H1", "H2", "H3", "H4", "H5", "H6"]);
+      expect(ranked.map((h) => h.id).sort()).toEqual(["H1", "H2", "H3", "H4", "H5", "H6"]);
       // A likely network outage may go first whatever the others score; the rest keep the order.
       const rest = ranked[0]!.id === "H6" && ranked[0]!.verdict === "likely" ? ranked.slice(1) : ranked;
       for (let k = 1; k < rest.length; k++) {
@@ -250,55 +307,54 @@ describe("properties over generated findings", () => {
         const [ka, kb] = [key(a), key(b)];
         expect(
           ka[0]! < kb[0]! || (ka[0] === kb[0] && (ka[1]! < kb[1]! || (ka[1] === kb[1] && ka[2]! < kb[2]!))),
-          `seed ${seed}: ${a.id} before ${b.id}`,
+          `${a.id} before ${b.id}`,
         ).toBe(true);
       }
-    }
+    });
   });
 
   it("a re-test time is offered only with propagation first, and always the change time plus the allowance", () => {
     let offered = 0;
-    for (const { seed, input } of findings) {
+    forAllFindings((input) => {
       const d = diagnose(input);
-      if (!d.propagation) continue;
+      if (!d.propagation) return;
       offered++;
-      expect(d.ranked[0]!.id, `seed ${seed}`).toBe("H3");
-      expect(d.propagation.retestAt.getTime() - d.propagation.changeAt.getTime(), `seed ${seed}`).toBe(
+      expect(d.ranked[0]!.id).toBe("H3");
+      expect(d.propagation.retestAt.getTime() - d.propagation.changeAt.getTime()).toBe(
         (input.propagationMinutes ?? 10) * 60_000,
       );
-      expect(d.propagation.retestAt.getTime(), `seed ${seed}`).toBeGreaterThan(input.now.getTime());
-    }
+      expect(d.propagation.retestAt.getTime()).toBeGreaterThan(input.now.getTime());
+    });
     expect(offered).toBeGreaterThan(0);
   });
 
   it("every sentence on-call reads is free of undefined, NaN and invalid dates, and times are in UTC", () => {
-    for (const { seed, input } of findings) {
+    forAllFindings((input) => {
       const d = diagnose(input);
       const text = [
         d.decidedBy,
         d.propagation?.text ?? "",
         ...d.ranked.flatMap((h) => [...h.confirming, ...h.disproving, ...h.unchecked]),
       ].join("\n");
-      expect(text, `seed ${seed}`).not.toMatch(/undefined|NaN|Invalid Date|\[object/);
-      for (const time of text.match(/\b\d\d:\d\d\b(?! UTC)/g) ?? [])
-        expect.fail(`seed ${seed}: time ${time} without UTC`);
-    }
+      expect(text).not.toMatch(/undefined|NaN|Invalid Date|\[object/);
+      for (const time of text.match(/\b\d\d:\d\d\b(?! UTC)/g) ?? []) expect.fail(`time ${time} without UTC`);
+    });
   });
 
   it("leaves its input as it found it and answers the same twice", () => {
-    for (const { seed, input } of findings.slice(0, 50)) {
+    forAllFindings((input) => {
       const copy = structuredClone(input);
       const first = diagnose(input);
-      expect(input, `seed ${seed}`).toEqual(copy);
-      expect(diagnose(input), `seed ${seed}`).toEqual(first);
-    }
+      expect(input).toEqual(copy);
+      expect(diagnose(input)).toEqual(first);
+    }, 50);
   });
 
   it("names the app from its telemetry in the generated findings", () => {
-    expect(
-      findings.some(({ input }) =>
-        diagnose(input).ranked.some((h) => [...h.confirming, ...h.disproving].join(" ").includes(APP)),
-      ),
-    ).toBe(true);
+    let named = 0;
+    forAllFindings((input) => {
+      if (diagnose(input).ranked.some((h) => [...h.confirming, ...h.disproving].join(" ").includes(APP))) named++;
+    });
+    expect(named).toBeGreaterThan(0);
   });
 });

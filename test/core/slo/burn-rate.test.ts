@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import fc from "fast-check";
 import {
   evaluateSlo,
   normalQuantile,
@@ -7,6 +8,7 @@ import {
   type WindowCounts,
 } from "../../../src/core/slo/burn-rate.js";
 import { burnFactor, TIERS, WINDOW_NAMES, type WindowName } from "../../../src/core/slo/windows.js";
+import { runs } from "../../fixtures/property.js";
 
 const SLO = { name: "orders-secrets", objective: 99.9, periodDays: 30 };
 
@@ -116,46 +118,60 @@ describe("low-traffic guards", () => {
 });
 
 describe("invariants", () => {
-  const rand = seeded(7);
-  const randomCounts = (): WindowCounts =>
+  /** Traffic in each window: up to 5,000 requests, seldom more than a few percent of them failing. */
+  const anyCounts: fc.Arbitrary<WindowCounts> = fc.record(
     Object.fromEntries(
-      WINDOW_NAMES.map((w) => {
-        const total = Math.floor(rand() * 5000);
-        return [w, { total, bad: Math.floor(rand() * rand() * total * 0.1) }];
-      }),
-    ) as WindowCounts;
+      WINDOW_NAMES.map((w) => [
+        w,
+        fc
+          .tuple(
+            fc.nat({ max: 4999 }),
+            fc.double({ min: 0, max: 1, noNaN: true }),
+            fc.double({ min: 0, max: 1, noNaN: true }),
+          )
+          .map(([total, a, b]) => ({ total, bad: Math.floor(a * b * total * 0.1) })),
+      ]),
+    ) as Record<WindowName, fc.Arbitrary<WindowCounts[WindowName]>>,
+  );
+  /** Something to add in each window. */
+  const perWindow = (max: number) =>
+    fc.record(
+      Object.fromEntries(WINDOW_NAMES.map((w) => [w, fc.nat({ max })])) as Record<WindowName, fc.Arbitrary<number>>,
+    );
 
+  // A failure names the seed and path of the smallest counts that broke it: fixtures/property.ts says how to replay it.
   it("more failures at the same traffic never silence a tier that fired", () => {
-    for (let i = 0; i < 500; i++) {
-      const c = randomCounts();
-      const before = evaluateSlo(SLO, c);
-      const worse = Object.fromEntries(
-        WINDOW_NAMES.map((w) => [
-          w,
-          { total: c[w].total, bad: Math.min(c[w].total, c[w].bad + Math.floor(rand() * 50)) },
-        ]),
-      ) as WindowCounts;
-      const after = evaluateSlo(SLO, worse);
-      if (before.kind !== "evaluated" || after.kind !== "evaluated") continue;
-      before.tiers.forEach((t, k) => {
-        if (t.fired) expect(after.tiers[k]!.fired).toBe(true);
-      });
-    }
+    fc.assert(
+      fc.property(anyCounts, perWindow(49), (c, extra) => {
+        const before = evaluateSlo(SLO, c);
+        const worse = Object.fromEntries(
+          WINDOW_NAMES.map((w) => [w, { total: c[w].total, bad: Math.min(c[w].total, c[w].bad + extra[w]) }]),
+        ) as WindowCounts;
+        const after = evaluateSlo(SLO, worse);
+        if (before.kind !== "evaluated" || after.kind !== "evaluated") return;
+        before.tiers.forEach((t, k) => {
+          if (t.fired) expect(after.tiers[k]!.fired).toBe(true);
+        });
+      }),
+      runs(300),
+    );
   });
 
   it("more successful requests at the same failures never fire a tier that was quiet", () => {
-    for (let i = 0; i < 500; i++) {
-      const c = randomCounts();
-      const before = evaluateSlo(SLO, c);
-      const healthier = Object.fromEntries(
-        WINDOW_NAMES.map((w) => [w, { total: c[w].total + Math.floor(rand() * 5000), bad: c[w].bad }]),
-      ) as WindowCounts;
-      const after = evaluateSlo(SLO, healthier);
-      if (before.kind !== "evaluated" || after.kind !== "evaluated") continue;
-      before.tiers.forEach((t, k) => {
-        if (!t.fired) expect(after.tiers[k]!.fired).toBe(false);
-      });
-    }
+    fc.assert(
+      fc.property(anyCounts, perWindow(4999), (c, extra) => {
+        const before = evaluateSlo(SLO, c);
+        const healthier = Object.fromEntries(
+          WINDOW_NAMES.map((w) => [w, { total: c[w].total + extra[w], bad: c[w].bad }]),
+        ) as WindowCounts;
+        const after = evaluateSlo(SLO, healthier);
+        if (before.kind !== "evaluated" || after.kind !== "evaluated") return;
+        before.tiers.forEach((t, k) => {
+          if (!t.fired) expect(after.tiers[k]!.fired).toBe(false);
+        });
+      }),
+      runs(300),
+    );
   });
 });
 
@@ -178,11 +194,3 @@ describe("statistics", () => {
     expect(unreachableTiers({ name: "x", objective: 99, periodDays: 30 })).toEqual([]);
   });
 });
-
-function seeded(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s ^ (s >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0;
-    return s / 0x100000000;
-  };
-}

@@ -9,6 +9,7 @@ import type { Incident } from "../../../src/core/model/index.js";
 import { fingerprint } from "../../../src/core/model/incidents.js";
 import { freshPrefix, startStack, type Stack } from "../../harness/stack.js";
 import { anIncident, at, KEY } from "../../fixtures/incidents.js";
+import { callerOnVault } from "../../../src/core/model/subject.js";
 
 let stack: Stack;
 beforeAll(async () => {
@@ -73,7 +74,7 @@ const firing = anIncident({
 const minor = anIncident({
   id: fingerprint("kv-throttled", OTHER_KEY),
   rule: "kv-throttled",
-  key: OTHER_KEY,
+  subject: callerOnVault(OTHER_KEY),
   severity: "SEV-3",
   openedAt: at(20),
   mutedBy: "silence 6f1c…",
@@ -81,7 +82,7 @@ const minor = anIncident({
 });
 const resolved = anIncident({
   id: fingerprint("kv-auth-denied", OTHER_KEY),
-  key: OTHER_KEY,
+  subject: callerOnVault(OTHER_KEY),
   severity: "SEV-1",
   state: "resolved",
   openedAt: at(-300),

@@ -203,6 +203,18 @@ describe("POST /api/silences", () => {
         .jsonBody,
     ).toEqual({ error: "the body is not valid JSON" });
   });
+
+  it("names the first ten problems of a body with many, and counts the rest, so the answer stays small", async () => {
+    const { rt } = runtime();
+    const body = { ...deploy, matchers: { severities: Array.from({ length: 20_000 }, () => "SEV-9") } };
+    const res = await createSilencesHandlers(() => rt).create(request("POST", "", { body }), context().ctx);
+    expect(res.status).toBe(400);
+    const problems = (res.jsonBody as { problems: string[] }).problems;
+    expect(problems).toHaveLength(11);
+    expect(problems[0]).toBe("matchers.severities[0]: expected one of SEV-1, SEV-2, SEV-3, SEV-4");
+    expect(problems[10]).toBe("… and 19990 more");
+    expect(JSON.stringify(res.jsonBody).length).toBeLessThan(2_000);
+  });
 });
 
 describe("GET /api/silences and DELETE /api/silences/{id}", () => {

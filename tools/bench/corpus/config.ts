@@ -14,7 +14,7 @@ export interface AppEntry {
   hasFallback: boolean;
 }
 
-/** MONITOR_CONFIG (src/config/monitor-spec.ts): the apps and the identities they call with. */
+/** MONITOR_CONFIG (src/core/spec/monitor-spec.ts): the apps and the identities they call with. */
 export function monitorConfig(apps: AppEntry[]): Record<string, unknown> {
   return {
     apiVersion: "vaultwatch/v1",
@@ -35,7 +35,7 @@ export interface PrincipalEntry {
   groupObjectIds?: string[];
 }
 
-/** CONTROL_PLANE_CONFIG (src/controlplane/model.ts), reading the scenario's workspace. */
+/** CONTROL_PLANE_CONFIG (src/core/controlplane/config.ts), reading the scenario's workspace. */
 export function controlPlaneConfig(vaults: Vault[], principals: PrincipalEntry[]): Record<string, unknown> {
   return {
     workspaces: [WORKSPACE_RESOURCE_ID],

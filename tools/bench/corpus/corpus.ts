@@ -10,7 +10,11 @@ import { staleTokenIdentitySwap } from "./stale-token-identity-swap.js";
 import { throttlingHotPath } from "./throttling-hot-path.js";
 import { wrongAudience } from "./wrong-audience.js";
 
-/** Every corpus scenario, in the order test/scenarios/README.md describes them. */
+/**
+ * Every corpus scenario, in the order test/scenarios/README.md describes them. "The Functions
+ * playbook", "the Container Apps playbook" and the other sources the generators cite are listed,
+ * with their public addresses, in docs/reference/playbooks.md.
+ */
 export const GENERATORS: readonly (() => ScenarioFileInput)[] = [
   rbacRemoval,
   accessPolicyMismatch,

@@ -2,12 +2,12 @@
  * The world the corpus scenarios share: one subscription, its vaults, the identities and apps that
  * call them, and the clock, jitter and daily-shape helpers every generator uses. Names and IDs of
  * kv-orders-prod, id-func-orders and func-billing are the built-in incident's
- * (src/standin/scenarios/rbac-removal.ts), so the corpus and the built-in describe one estate.
+ * (tools/standin/scenarios/rbac-removal.ts), so the corpus and the built-in describe one estate.
  */
 
 export const SUBSCRIPTION = "4a7e6f10-52c1-4d7b-9a1f-3c2b8e0d9f61";
 export const WORKSPACE_RESOURCE_ID = `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg-monitor/providers/Microsoft.OperationalInsights/workspaces/law-vaultwatch`;
-/** The tenant the ARM stand-in reports vaults in (src/standin/arm-state.ts), for access policies. */
+/** The tenant the ARM stand-in reports vaults in (tools/standin/arm-state.ts), for access policies. */
 export const TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";
 
 /** Built-in role GUIDs (Azure built-in roles reference). */

@@ -1,6 +1,7 @@
 import { type Rule, UNKNOWN, changeBeforeOnset, writePhase, phaseIs } from "./rule.js";
 import { CHANGE_BEFORE_ONSET_MINUTES, PROPAGATION_GIVE_UP_MINUTES } from "./thresholds.js";
-import { addMinutes, beforeOnset, minutesFrom, plural, utc } from "./words.js";
+import { utcTime } from "../../common/utc.js";
+import { addMinutes, beforeOnset, minutesFrom, plural } from "./words.js";
 
 /** H3: RBAC propagation delay or stale token after a change (playbook H3; container playbook "token caching"). */
 
@@ -20,7 +21,7 @@ export const H3_RULES: Rule[] = [
         !f.changes!.writeIsRestore && f.kv!.onsetAt
           ? `${beforeOnset(w.write.at, f.kv!.onsetAt, f.kv!.onset)} and `
           : "";
-      return `${w.words}, ${when}${plural(minutesFrom(w.write.at, f.now), "minute")} ago: inside the ${f.propagationMinutes}-minute propagation window, re-test at ${utc(addMinutes(w.write.at, f.propagationMinutes))}`;
+      return `${w.words}, ${when}${plural(minutesFrom(w.write.at, f.now), "minute")} ago: inside the ${f.propagationMinutes}-minute propagation window, re-test at ${utcTime(addMinutes(w.write.at, f.propagationMinutes))}`;
     },
   },
   {
@@ -34,7 +35,7 @@ export const H3_RULES: Rule[] = [
       const p = phaseIs(f, "stopped-inside");
       if (p === UNKNOWN || !p) return p;
       const w = writePhase(f)!;
-      return `failures stopped at ${utc(w.lastAt)}, ${plural(minutesFrom(w.write.at, w.lastAt), "minute")} after the ${w.words}: inside the ${f.propagationMinutes}-minute propagation window`;
+      return `failures stopped at ${utcTime(w.lastAt)}, ${plural(minutesFrom(w.write.at, w.lastAt), "minute")} after the ${w.words}: inside the ${f.propagationMinutes}-minute propagation window`;
     },
   },
   {
@@ -48,7 +49,7 @@ export const H3_RULES: Rule[] = [
       const p = phaseIs(f, "past-window");
       if (p === UNKNOWN || !p) return p;
       const w = writePhase(f)!;
-      return `failures continued until ${utc(w.lastAt)}, ${plural(minutesFrom(w.write.at, w.lastAt), "minute")} after the ${w.words}: past the ${f.propagationMinutes}-minute window but not yet ${PROPAGATION_GIVE_UP_MINUTES}; restart the app to refresh its token and re-test`;
+      return `failures continued until ${utcTime(w.lastAt)}, ${plural(minutesFrom(w.write.at, w.lastAt), "minute")} after the ${w.words}: past the ${f.propagationMinutes}-minute window but not yet ${PROPAGATION_GIVE_UP_MINUTES}; restart the app to refresh its token and re-test`;
     },
   },
   {
@@ -100,7 +101,7 @@ export const H3_RULES: Rule[] = [
     test: (f) => {
       if (!f.changes || !f.kv) return UNKNOWN;
       if (!f.kv.onsetAt || f.changes.latestRoleWrite || f.changes.identityChangedBeforeOnset) return undefined;
-      return `no role assignment written and no identity change for ${f.caller} from ${utc(addMinutes(f.kv.onsetAt, -CHANGE_BEFORE_ONSET_MINUTES))} (${CHANGE_BEFORE_ONSET_MINUTES} minutes before ${f.kv.onset}) to now`;
+      return `no role assignment written and no identity change for ${f.caller} from ${utcTime(addMinutes(f.kv.onsetAt, -CHANGE_BEFORE_ONSET_MINUTES))} (${CHANGE_BEFORE_ONSET_MINUTES} minutes before ${f.kv.onset}) to now`;
     },
   },
   {

@@ -1,5 +1,6 @@
 import { type Rule, UNKNOWN, dominates, changeBeforeOnset, writePhase, phaseIs } from "./rule.js";
-import { minutesFrom, partOf, plural, utc } from "./words.js";
+import { utcTime } from "../../common/utc.js";
+import { minutesFrom, partOf, plural } from "./words.js";
 
 /** H2: RBAC role missing or at the wrong scope (playbook H2). */
 
@@ -63,7 +64,7 @@ export const H2_RULES: Rule[] = [
       const p = phaseIs(f, "past-window", "outlasted");
       if (p === UNKNOWN || !p) return p;
       const w = writePhase(f)!;
-      return `denials continued until ${utc(w.lastAt)}, ${plural(minutesFrom(w.write.at, w.lastAt), "minute")} after the ${w.words}: the role or scope written may not grant the action`;
+      return `denials continued until ${utcTime(w.lastAt)}, ${plural(minutesFrom(w.write.at, w.lastAt), "minute")} after the ${w.words}: the role or scope written may not grant the action`;
     },
   },
   {
@@ -92,8 +93,8 @@ export const H2_RULES: Rule[] = [
         : undefined,
   },
   {
-    // Playbook: "no RBAC denials and no role changes" weakens H2. A single RBAC denial settles it
-    // without the change log.
+    // The Functions playbook weakens H2 when the 403s stop without a role change; read here as no
+    // RBAC denials and no role changes. A single RBAC denial settles it without the change log.
     id: "no-rbac-denials-no-role-change",
     hypothesis: "H2",
     effect: "disproves",

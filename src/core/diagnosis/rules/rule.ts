@@ -2,7 +2,8 @@ import type { SignalName } from "../../signals/signal-set.js";
 import type { Change, Facts, TraceClass } from "./facts.js";
 import { DOMINANT_SHARE, ONSET_BIN_MINUTES, PROPAGATION_GIVE_UP_MINUTES } from "./thresholds.js";
 import type { HypothesisId } from "./types.js";
-import { addMinutes, beforeOnset, minutesFrom, plural, utc } from "./words.js";
+import { utcTime } from "../../common/utc.js";
+import { addMinutes, beforeOnset, minutesFrom, plural } from "./words.js";
 
 /**
  * One line of the evidence table (rules/): which hypothesis a piece of evidence confirms or
@@ -37,14 +38,14 @@ export const dominates = (part: number, whole: number) => whole > 0 && part / wh
 
 export function traceSentence(t: TraceClass, what: string, traces: string): string {
   const sample = t.sample ? `: "${t.sample.slice(0, 160)}"` : "";
-  return `${plural(t.events, `${what} error`)} in ${traces}${t.firstAt ? ` since ${utc(t.firstAt)}` : ""}${sample}`;
+  return `${plural(t.events, `${what} error`)} in ${traces}${t.firstAt ? ` since ${utcTime(t.firstAt)}` : ""}${sample}`;
 }
 
 /** "<what> at 01:00 UTC by deploy-pipeline@contoso.com, 3 minutes before the first 403[: meaning]". */
 export function changeBeforeOnset(f: Facts, c: Change | undefined, what: (c: Change) => string, meaning = ""): Outcome {
   if (!f.changes || !f.kv) return UNKNOWN;
   if (!c || !f.kv.onsetAt) return undefined;
-  return `${what(c)} at ${utc(c.at)} by ${c.by}, ${beforeOnset(c.at, f.kv.onsetAt, f.kv.onset)}${meaning ? `: ${meaning}` : ""}`;
+  return `${what(c)} at ${utcTime(c.at)} by ${c.by}, ${beforeOnset(c.at, f.kv.onsetAt, f.kv.onset)}${meaning ? `: ${meaning}` : ""}`;
 }
 
 /** Where the failures stand against the latest role write for the caller (playbook H3 timeline). */
@@ -56,7 +57,7 @@ export function writePhase(f: Facts): { phase: WritePhase; write: Change; lastAt
   const lastAt = f.kv.lastAt ?? f.now;
   // Failures that had already stopped before the write are not explained by it.
   if (lastAt.getTime() < addMinutes(write.at, -ONSET_BIN_MINUTES).getTime()) return undefined;
-  const words = `${write.role} for ${f.caller} on ${write.scope} ${f.changes.writeIsRestore ? "restored" : "written"} at ${utc(write.at)} by ${write.by}`;
+  const words = `${write.role} for ${f.caller} on ${write.scope} ${f.changes.writeIsRestore ? "restored" : "written"} at ${utcTime(write.at)} by ${write.by}`;
   const windowEnd = addMinutes(write.at, f.propagationMinutes);
   const phase: WritePhase =
     f.now.getTime() < windowEnd.getTime()

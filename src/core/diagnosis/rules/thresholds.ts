@@ -1,6 +1,9 @@
+import { BIN_MINUTES } from "../../signals/bin.js";
+
 /**
- * The numbers the diagnosis reads. Where a playbook gives the number it is cited; the others are
- * this module's choices where the playbooks say only "dominate" or "recent".
+ * The numbers the diagnosis reads. Where a playbook gives the number it is cited (the playbooks
+ * and their public addresses: docs/reference/playbooks.md); the others are this module's choices
+ * where the playbooks say only "dominate" or "recent".
  */
 
 /** Playbook (Functions, H3 and decision flow): "Allow 5-10 minutes, then re-test"; the upper end. */
@@ -28,10 +31,10 @@ export const MIXED_MIN_SHARE = 0.1;
 export const CHANGE_BEFORE_ONSET_MINUTES = 30;
 
 /**
- * Key Vault counts come in bins (5 minutes), so the first failure can be logged at the start of
- * the bin the change happened in; a change up to one bin after it still counts as before onset.
+ * Key Vault counts come in bins (signals/bin.ts), so the first failure can be logged at the start
+ * of the bin the change happened in; a change up to one bin after it still counts as before onset.
  */
-export const ONSET_BIN_MINUTES = 5;
+export const ONSET_BIN_MINUTES = BIN_MINUTES;
 
 /** A hypothesis with at least this net score, and no disproving check left undone, is "likely". */
 export const LIKELY_SCORE = 3;

@@ -1,7 +1,8 @@
-import type { SignalName, SignalRow, SignalStatus } from "../../signals/signal-set.js";
+import type { RequestCounts, SignalName, SignalRow, SignalStatus } from "../../signals/signal-set.js";
 
 /**
- * The playbooks' six competing hypotheses for one finding (one caller's failures on one vault).
+ * The playbooks' six competing hypotheses for one finding (one caller's failures on one vault), in
+ * the Functions playbook's numbering (docs/reference/playbooks.md).
  * Everything here is plain data (Dates allowed), so a diagnosis can be stored with its incident.
  */
 export type HypothesisId = "H1" | "H2" | "H3" | "H4" | "H5" | "H6";
@@ -17,16 +18,8 @@ export const HYPOTHESIS_TITLES: Record<HypothesisId, string> = {
   H6: "Network or outage masquerading as auth",
 };
 
-/** The failing caller's Key Vault requests over the evaluation window (see KvRequestsRow counts). */
-export interface KvCounts {
-  total: number;
-  succeeded: number;
-  unauthorized: number;
-  forbiddenRbac: number;
-  forbiddenPolicy: number;
-  forbiddenFirewall: number;
-  forbiddenOther: number;
-  throttled: number;
+/** The failing caller's Key Vault requests over the evaluation window, and when they failed. */
+export interface KvCounts extends RequestCounts {
   firstFailureAt: Date | undefined;
   lastFailureAt: Date | undefined;
 }

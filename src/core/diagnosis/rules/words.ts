@@ -1,21 +1,15 @@
 import type { SignalName, SignalStatus } from "../../signals/signal-set.js";
+import { MINUTE_MS } from "../../common/duration.js";
 
-/** Words for the sentences on-call reads at 3 a.m.: numbers, UTC times, names rather than IDs. */
-
-const MINUTE = 60_000;
-
-/** "01:03 UTC": the logs are in UTC, so is every time we print. */
-export function utc(d: Date): string {
-  return `${d.toISOString().slice(11, 16)} UTC`;
-}
+/** Words for the sentences on-call reads at 3 a.m.: numbers and names rather than IDs (times: common/utc.ts). */
 
 /** Whole minutes from a to b (negative when b is earlier). */
 export function minutesFrom(a: Date, b: Date): number {
-  return Math.round((b.getTime() - a.getTime()) / MINUTE);
+  return Math.round((b.getTime() - a.getTime()) / MINUTE_MS);
 }
 
 export function addMinutes(d: Date, minutes: number): Date {
-  return new Date(d.getTime() + minutes * MINUTE);
+  return new Date(d.getTime() + minutes * MINUTE_MS);
 }
 
 export function plural(n: number, one: string, many = `${one}s`): string {

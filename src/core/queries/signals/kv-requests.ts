@@ -35,7 +35,8 @@ export function kvSource(table: KeyVaultAuditTable, from: WindowBound): string {
   return [
     ...(table === "AZKVAuditLogs" ? RESOURCE_SPECIFIC(from) : AZURE_DIAGNOSTICS(from)),
     // SDK clients send a first request without a token and get 401 + WWW-Authenticate by
-    // design; Microsoft's own failure queries leave that challenge out, and so do we.
+    // design; Microsoft's own failure queries leave that challenge out, and so do we
+    // (Azure/azure-sdk-for-python issue 23252; docs/reference/key-vault-logs.md).
     '| where not(OperationName == "Authentication" and Status == 401)',
   ].join("\n");
 }

@@ -4,7 +4,7 @@ import type { KeyVaultAuditTable } from "./kv-requests.js";
 import { kvSource } from "./kv-requests.js";
 import type { Leg } from "./leg.js";
 import { project } from "./leg.js";
-import { WINDOW_NAMES, type WindowName } from "../../slo/windows.js";
+import { LONGEST_WINDOW, WINDOW_NAMES, type WindowName } from "../../slo/windows.js";
 
 /**
  * Error-budget legs. Ratios are sums over sums, computed in Kusto: bad and total events over each
@@ -17,7 +17,8 @@ const windowCounts = (bad: string, total: string): [Record<string, string>, stri
   const counts: Record<string, string> = {};
   const lines: string[] = [];
   for (const w of WINDOW_NAMES) {
-    const inWindow = w === "3d" ? "true" : `Age <= ${w}`;
+    // The source starts at the longest window (sloStart), so that one needs no filter of its own.
+    const inWindow = w === LONGEST_WINDOW ? "true" : `Age <= ${w}`;
     lines.push(`    Bad${w} = ${bad.replace("$IN", inWindow)}, Total${w} = ${total.replace("$IN", inWindow)}`);
     counts[`bad${w}`] = `Bad${w}`;
     counts[`total${w}`] = `Total${w}`;

@@ -1,10 +1,16 @@
-import type { ChannelName, Incident, Notice, PendingNotification } from "../core/model/index.js";
-import { runbookFor } from "../core/runbook/runbook.js";
-import { incidentEvidenceLink } from "../core/portal-link.js";
-import { backoffMs, isRetryable } from "../core/notify/backoff.js";
-import type { DeliveryResult, Logger, NoticeContent, NotificationChannel, Stored } from "../core/ports/ports.js";
-import type { Runtime } from "./runtime.js";
-import { DEFAULT_DELIVERY, type DeliveryOptions } from "./delivery-options.js";
+import type { ChannelName, Incident, Notice, PendingNotification } from "../../core/model/index.js";
+import { backoffMs, isRetryable } from "../../core/notify/backoff.js";
+import type {
+  DeliveryResult,
+  Logger,
+  NoticeContent,
+  NotificationChannel,
+  StateStore,
+  Stored,
+} from "../../core/ports/ports.js";
+import { keep, UPDATE_ATTEMPTS, updateWithRetry, write } from "../common/update-with-retry.js";
+import { DEFAULT_DELIVERY, type DeliveryOptions, readMonotonic } from "./options.js";
+import { MINUTE_MS } from "../../core/common/duration.js";
 
 export { DEFAULT_DELIVERY, type DeliveryOptions };
 
@@ -12,13 +18,23 @@ export { DEFAULT_DELIVERY, type DeliveryOptions };
  * How long a sender holds a notice before another run may try it again. A send starts only while
  * the claim still covers it (the channel's timeout) and the writes that record it (`RECORD_MS`).
  */
-export const CLAIM_MS = 2 * 60_000;
+export const CLAIM_MS = 2 * MINUTE_MS;
 
 /** Kept free at the end of a claim for the writes that record the outcome, conflicts included. */
 const RECORD_MS = 20_000;
 
-/** Writes of one outcome: the first try and three reloads after ETag conflicts, as the ack API does. */
-const WRITE_ATTEMPTS = 4;
+/** What the delivery step reads, writes and sends through. */
+export interface DeliveryDeps {
+  store: Pick<StateStore, "get" | "save">;
+  /** Every configured channel; a notice names the one it is for. */
+  channels: readonly NotificationChannel[];
+  /** What a channel renders besides the notice: its runbook and evidence link. */
+  content: (notice: Notice) => NoticeContent;
+  /** In-tick retries and their budget. */
+  options: DeliveryOptions;
+  /** Dates claims when they are written (`tickClock`). */
+  clock: () => Date;
+}
 
 export interface DeliveryOutcome {
   notificationId: string;
@@ -28,14 +44,20 @@ export interface DeliveryOutcome {
 }
 
 /**
- * The monitor's time during a tick that started at `now` (read from `rt.clock()` at
- * `startedMs`, a `performance.now()` reading). Claims are dated with it when they are written: a
- * tick can spend minutes on its queries, and a claim dated from its start would already be
- * expired. A simulated clock stands still within a tick, so the real time elapsed is added; a
- * clock that moves on its own is read again, and the later of the two wins.
+ * The monitor's time during a tick that started at `now` (read from `monitor.clock()` at
+ * `startedMs`, a monotonic reading: `performance.now()` unless `monitor.delivery` brings its
+ * own). Claims are dated with it when they are written: a tick can spend minutes on its queries,
+ * and a claim dated from its start would already be expired. A simulated clock stands still
+ * within a tick, so the elapsed time is added; a clock that moves on its own is read again, and
+ * the later of the two wins.
  */
-export function tickClock(rt: Runtime, now: Date, startedMs: number = performance.now()): () => Date {
-  return () => new Date(Math.max(rt.clock().getTime(), now.getTime() + (performance.now() - startedMs)));
+export function tickClock(
+  monitor: { clock: () => Date; delivery?: DeliveryOptions },
+  now: Date,
+  startedMs: number = readMonotonic(monitor.delivery),
+): () => Date {
+  const elapsed = () => readMonotonic(monitor.delivery) - startedMs;
+  return () => new Date(Math.max(monitor.clock().getTime(), now.getTime() + elapsed()));
 }
 
 /**
@@ -47,22 +69,21 @@ export function tickClock(rt: Runtime, now: Date, startedMs: number = performanc
  * (PagerDuty's dedup_key, ACS's Operation-Id) treat as the same message.
  *
  * `now` is the tick's time: what is due and what is held is judged by it, and backoffs count from
- * it, so a replay stays in step with its ticks. `clock` dates the claims when they are written.
+ * it, so a replay stays in step with its ticks. `deps.clock` dates the claims when they are written.
  */
 export async function deliverOutbox(
-  rt: Runtime,
+  deps: DeliveryDeps,
   incidents: Stored<Incident>[],
   now: Date,
   log: Logger,
-  options: DeliveryOptions = rt.delivery,
-  clock: () => Date = tickClock(rt, now),
 ): Promise<{ incidents: Stored<Incident>[]; delivered: PendingNotification[]; failed: DeliveryOutcome[] }> {
   const delivered: PendingNotification[] = [];
   const failed: DeliveryOutcome[] = [];
   const result: Stored<Incident>[] = [];
-  const started = performance.now();
-  const budgetLeft = () => options.budgetMs - (performance.now() - started);
-  const channels = new Map(rt.channels.map((c) => [c.name, c]));
+  const { store, options, clock } = deps;
+  const started = readMonotonic(options);
+  const budgetLeft = () => options.budgetMs - (readMonotonic(options) - started);
+  const channels = new Map(deps.channels.map((c) => [c.name, c]));
   let deferred = 0;
 
   for (let stored of incidents) {
@@ -95,9 +116,9 @@ export async function deliverOutbox(
 
       const claimedUntil = new Date(clock().getTime() + CLAIM_MS);
       const claimed = replace(stored.value, head, { ...head, claimedUntil });
-      const claim = await rt.store.save(claimed, stored.etag);
+      const claim = await store.save(claimed, stored.etag);
       if (claim.status === "conflict") {
-        const found = await rt.store.get(stored.value.id);
+        const found = await store.get(stored.value.id);
         if (found.status !== "found") {
           log.warn(
             `incident ${stored.value.id} changed while claiming notice ${head.id} and could not be read again (${found.status}); its notices wait for the next tick`,
@@ -110,7 +131,7 @@ export async function deliverOutbox(
           log.info(`notice ${head.id} was delivered to ${head.channel} by another run`);
         } else if (isHeld(theirs, now)) {
           logHeld(log, theirs);
-        } else if (++reloads < WRITE_ATTEMPTS) {
+        } else if (++reloads < UPDATE_ATTEMPTS) {
           // Someone else wrote the incident (an acknowledgement, a decision): claim again on it.
           blocked.delete(head.channel);
         } else {
@@ -128,7 +149,7 @@ export async function deliverOutbox(
         delayMs + timeoutMs <= Math.min(budgetLeft(), claimedUntil.getTime() - clock().getTime() - RECORD_MS);
       if (!mayStart(0)) {
         // The claim write itself took that long: hand the notice back rather than risk a second sender.
-        const released = await record(rt, stored, head, (i, mine) =>
+        const released = await record(store, stored, head, (i, mine) =>
           replace(i, mine, { ...mine, claimedUntil: undefined }),
         );
         if ("stored" in released) stored = released.stored;
@@ -139,10 +160,10 @@ export async function deliverOutbox(
         continue;
       }
 
-      const { outcome, attempts } = await sendWithRetry(channel, head, () => contentFor(rt, head), options, mayStart);
+      const { outcome, attempts } = await sendWithRetry(channel, head, () => deps.content(head), options, mayStart);
       if (outcome.ok) {
         delivered.push(head);
-        const saved = await record(rt, stored, head, (i) => ({
+        const saved = await record(store, stored, head, (i) => ({
           ...i,
           outbox: i.outbox.filter((p) => !same(p, head)),
           deliveredCount: i.deliveredCount + 1,
@@ -168,7 +189,7 @@ export async function deliverOutbox(
       const text = `${channel.name} delivery of ${head.kind} notice ${head.id} failed (attempt ${total}, ${outcome.reason}${outcome.status ? ` ${outcome.status}` : ""}): ${outcome.message}; it stays queued and is tried again after ${nextAttemptAt.toISOString()}`;
       log.error(text);
       failed.push({ notificationId: head.id, incidentId: stored.value.id, channel: head.channel, message: text });
-      const kept = await record(rt, stored, head, (i, mine) =>
+      const kept = await record(store, stored, head, (i, mine) =>
         replace(i, mine, {
           ...mine,
           attempts: total,
@@ -204,23 +225,22 @@ type Recorded =
  * alone, so whatever the other writer added is kept and the notice is not sent a second time.
  */
 async function record(
-  rt: Runtime,
+  store: Pick<StateStore, "get" | "save">,
   stored: Stored<Incident>,
   notice: PendingNotification,
   apply: (incident: Incident, mine: PendingNotification) => Incident,
 ): Promise<Recorded> {
-  let current = stored;
-  for (let attempt = 1; ; attempt++) {
-    const mine = current.value.outbox.find((p) => same(p, notice));
-    if (!mine) return { status: "gone", stored: current };
-    const next = apply(current.value, mine);
-    const saved = await rt.store.save(next, current.etag);
-    if (saved.status === "saved") return { status: "saved", stored: { value: next, etag: saved.etag } };
-    if (attempt >= WRITE_ATTEMPTS) return { status: "conflict" };
-    const found = await rt.store.get(current.value.id);
-    if (found.status !== "found") return { status: found.status };
-    current = found.stored;
-  }
+  const r = await updateWithRetry(
+    { load: () => store.get(stored.value.id), save: (incident, etag) => store.save(incident, etag) },
+    (incident) => {
+      const mine = incident.outbox.find((p) => same(p, notice));
+      return mine ? write(apply(incident, mine)) : keep;
+    },
+    stored,
+  );
+  if (r.status === "updated") return { status: "saved", stored: r.stored };
+  if (r.status === "unchanged") return { status: "gone", stored: r.stored };
+  return { status: r.status };
 }
 
 /** The first notice of each channel: the only one of the channel that may be sent next. */
@@ -294,14 +314,6 @@ async function sendOnce(
       message: `the ${notice.kind} notice could not be rendered or sent, a fault in vaultwatch rather than in ${channel.name}: ${e.slice(0, 300)}`,
     };
   }
-}
-
-function contentFor(rt: Runtime, n: Notice): NoticeContent {
-  return {
-    steps: runbookFor(n.snapshot),
-    windowMinutes: rt.policy.windowMinutes,
-    evidenceLink: incidentEvidenceLink(rt.workspaceResourceId, n, rt.policy.windowMinutes),
-  };
 }
 
 function same(a: PendingNotification, b: PendingNotification): boolean {

@@ -1,5 +1,5 @@
-import type { KvRequestBin, SignalOutcome } from "../model/index.js";
-import type { SignalSet } from "./signal-set.js";
+import type { KvRequestBin, QueryFailure, SignalOutcome } from "./signals.js";
+import type { SignalSet } from "../signals/signal-set.js";
 
 /** The Key Vault request signal in the shape the incident rules read. */
 export function kvOutcome(set: SignalSet): SignalOutcome {
@@ -11,15 +11,7 @@ export function kvOutcome(set: SignalSet): SignalOutcome {
     callerAppId: r.dims.callerAppId,
     callerResourceId: r.dims.callerResourceId,
     auditTable: r.dims.source,
-    total: r.counts.total,
-    succeeded: r.counts.succeeded,
-    unauthorized: r.counts.unauthorized,
-    forbidden: r.counts.forbiddenRbac + r.counts.forbiddenPolicy + r.counts.forbiddenFirewall + r.counts.forbiddenOther,
-    forbiddenRbac: r.counts.forbiddenRbac,
-    forbiddenPolicy: r.counts.forbiddenPolicy,
-    forbiddenFirewall: r.counts.forbiddenFirewall,
-    throttled: r.counts.throttled,
-    other: r.counts.other,
+    counts: r.counts,
     operations: r.dims.operation ? [r.dims.operation] : [],
   }));
   switch (kv.status) {
@@ -27,9 +19,14 @@ export function kvOutcome(set: SignalSet): SignalOutcome {
     case "no-data":
       return { status: "complete", rows };
     case "degraded":
-      return { status: "partial", rows, problem: kv.problem ?? "degraded" };
+      return { status: "partial", rows, problem: kv.problem ?? "degraded", ...failureOf(kv) };
     case "unavailable":
     case "failed":
-      return { status: "failed", problem: kv.problem ?? kv.status };
+      return { status: "failed", problem: kv.problem ?? kv.status, ...failureOf(kv) };
   }
+}
+
+/** The query failure behind the signal, when there is one: absent rather than undefined. */
+function failureOf(kv: SignalSet["signals"]["kv-requests"]): { failure?: QueryFailure } {
+  return kv.failure ? { failure: kv.failure } : {};
 }

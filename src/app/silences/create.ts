@@ -1,0 +1,20 @@
+import { randomUUID } from "node:crypto";
+import type { Silence } from "../../core/notify/silence.js";
+import type { SilenceStore } from "../../core/ports/ports.js";
+
+/** A silence as asked for: what it mutes, when, who and why. */
+export type SilenceRequest = Omit<Silence, "id" | "createdAt" | "expiredAt">;
+
+/** "exists": the new ID was taken already, which only a UUID collision does. */
+export type CreateSilenceResult = { status: "created"; silence: Silence } | { status: "exists"; id: string };
+
+/** Stores a new silence, created at `now` (the time its request was checked against). */
+export async function createSilence(
+  deps: { silences: Pick<SilenceStore, "save">; newId?: () => string },
+  request: SilenceRequest,
+  now: Date,
+): Promise<CreateSilenceResult> {
+  const silence: Silence = { id: (deps.newId ?? randomUUID)(), ...request, createdAt: now, expiredAt: undefined };
+  const saved = await deps.silences.save(silence, undefined);
+  return saved.status === "saved" ? { status: "created", silence } : { status: "exists", id: silence.id };
+}

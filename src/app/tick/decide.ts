@@ -1,0 +1,75 @@
+import { absorbHistory, type Absorbed } from "../../core/baselines/index.js";
+import type { ControlPlaneConfig } from "../../core/controlplane/config.js";
+import type { VaultSnapshot } from "../../core/controlplane/drift.js";
+import type { Policy, SignalOutcome } from "../../core/model/index.js";
+import { isKnown, type SignalName, type SignalStatus } from "../../core/signals/signal-set.js";
+import { kvOutcome } from "../../core/model/kv-outcome.js";
+import { decideTick, type TickDecision } from "../../core/tick.js";
+import { checkOf, factsOf } from "../control-plane/tick.js";
+import type { TickState } from "./load.js";
+import type { Observation } from "./observe.js";
+
+/** Everything a tick decided, before anything is written. */
+export interface TickPlan {
+  /** The Key Vault request signal as the incident rules read it. */
+  signal: SignalOutcome;
+  statuses: Record<SignalName, SignalStatus>;
+  /** What the baselines learned from this tick's history; undefined when none was read or trusted. */
+  learned: Absorbed | undefined;
+  decision: TickDecision;
+  /** The vaults' new snapshots, to save. */
+  snapshots: VaultSnapshot[];
+}
+
+/**
+ * The decide step: pure. Learns from the history read this tick, then runs the core's tick over
+ * the signals, the learned baselines, the SLO sums, the silences and the control-plane facts.
+ * A tick and a health check that loaded and observed the same decide the same.
+ */
+export function decide(
+  state: TickState,
+  seen: Observation,
+  now: Date,
+  policy: Policy,
+  controlPlaneConfig: ControlPlaneConfig | undefined,
+): TickPlan {
+  const { set } = seen;
+  const history = set.signals["kv-history"];
+  const incidents = state.incidents.map((s) => s.value);
+  const learned =
+    seen.historyHours > 0 && isKnown(history.status)
+      ? absorbHistory(state.baselines, history.rows, incidents, now)
+      : undefined;
+  const signal = kvOutcome(set);
+  const statuses = Object.fromEntries(Object.entries(set.signals).map(([name, s]) => [name, s.status])) as Record<
+    SignalName,
+    SignalStatus
+  >;
+  // SLO sums are trusted only when complete: a partial sum would misstate the ratio.
+  const usable = (s: { status: SignalStatus }) => isKnown(s.status);
+  const cp = seen.controlPlane;
+  const decision = decideTick({
+    now,
+    signal,
+    incidents,
+    policy,
+    sloWindows: usable(set.signals["slo-windows"]) ? set.signals["slo-windows"].rows : undefined,
+    sloPeriod: usable(set.signals["slo-period"]) ? set.signals["slo-period"].rows : undefined,
+    baselines: (learned ?? state.baselines).baselines,
+    controlPlane: controlPlaneConfig ? checkOf(cp, controlPlaneConfig) : undefined,
+    monitorTokenProblem: cp?.report?.monitorProblems.find((p) => p.kind === "monitor-token-failed")?.summary,
+    silences: state.silences,
+    evidence: {
+      dependencyCalls: set.signals["dependency-calls"].rows,
+      credentialTraces: set.signals["credential-traces"].rows,
+      hostStartup: set.signals["host-startup"].rows,
+      changes: set.signals.changes.rows,
+      status: statuses,
+      problems: Object.fromEntries(
+        Object.entries(set.signals).flatMap(([n, s]) => (s.problem ? [[n, s.problem]] : [])),
+      ),
+      controlPlane: cp && controlPlaneConfig ? factsOf(cp.report, controlPlaneConfig) : undefined,
+    },
+  });
+  return { signal, statuses, learned, decision, snapshots: cp?.report?.snapshots ?? [] };
+}

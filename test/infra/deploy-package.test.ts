@@ -1,0 +1,44 @@
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+
+/**
+ * What `azd deploy` / `func azure functionapp publish` uploads: the repository's files less what
+ * .funcignore leaves out (gitignore syntax; the patterns used here are plain names and `*` globs).
+ */
+function uploaded(): string[] {
+  const patterns = readFileSync(".funcignore", "utf8")
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith("#"));
+  const glob = (p: string) => new RegExp(`^${p.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, "[^/]*")}$`);
+  const matchers = patterns.map((p) => glob(p.replace(/\/$/, "")));
+  const files = execFileSync("git", ["ls-files", "--cached", "--others", "--exclude-standard"], { encoding: "utf8" })
+    .split("\n")
+    .filter(Boolean);
+  // A pattern without a slash matches a file or folder name at any depth.
+  return files.filter((f) => !f.split("/").some((part) => matchers.some((m) => m.test(part))));
+}
+
+describe("the Functions deployment package", () => {
+  const files = uploaded();
+
+  it("carries the app's sources and what builds them, and no tool, test or document", () => {
+    expect(files.filter((f) => /^(tools|test|bench|docs|infra|dist)\//.test(f))).toEqual([]);
+    expect(files.filter((f) => f.endsWith(".ts") && !f.startsWith("src/"))).toEqual([]);
+    expect(files).toEqual(
+      expect.arrayContaining(["package.json", "package-lock.json", "host.json", "tsconfig.build.json"]),
+    );
+    expect(files.some((f) => f.startsWith("src/functions/"))).toBe(true);
+  });
+
+  it("builds the app alone: the platform's `npm run build` compiles src/ into dist/src", () => {
+    const build = JSON.parse(readFileSync("tsconfig.build.json", "utf8").replace(/^\s*\/\/.*$/gm, "")) as {
+      include: string[];
+    };
+    expect(build.include).toEqual(["src"]);
+    const pkg = JSON.parse(readFileSync("package.json", "utf8")) as { main: string; scripts: Record<string, string> };
+    expect(pkg.main).toBe("dist/src/functions/*.js");
+    expect(pkg.scripts.build).toContain("tsc -p tsconfig.build.json");
+  });
+});
