@@ -7,7 +7,6 @@ import { createTableSilenceStore } from "../../src/adapters/silence-store.js";
 import { createTableBaselineStore } from "../../src/adapters/baseline-store.js";
 import { createVaultSnapshotStore } from "../../src/adapters/arm/snapshot-store.js";
 import { learnBaseline } from "../../src/core/baselines/index.js";
-import type { VaultSnapshot } from "../../src/core/controlplane/drift.js";
 import type { Heartbeat, Incident } from "../../src/core/model/index.js";
 import { fingerprint } from "../../src/core/model/incidents.js";
 import { callerOnVault } from "../../src/core/model/subject.js";
@@ -16,7 +15,7 @@ import type { StateStore, Stored } from "../../src/core/ports/ports.js";
 import { createMemoryState, type MemoryState } from "../../tools/standin/memory-state.js";
 import { aNotice } from "../fixtures/notices.js";
 import { anIncident, at, KEY } from "../fixtures/incidents.js";
-import { policy, vaultConfig, VAULT as CP_VAULT } from "../controlplane/fixtures.js";
+import { aVaultSnapshot, VAULT as CP_VAULT } from "../controlplane/fixtures.js";
 import { endOf, steady } from "../core/baselines/series.js";
 import { runs } from "../fixtures/property.js";
 
@@ -89,22 +88,7 @@ const aSilence = (o: Partial<Silence> = {}): Silence => ({
   ...o,
 });
 
-const aSnapshot = (o: Partial<VaultSnapshot> = {}): VaultSnapshot => ({
-  vaultResourceId: CP_VAULT,
-  takenAt: at(5),
-  config: vaultConfig({ accessPolicies: [policy({ secrets: ["get"] })] }),
-  recentChanges: [
-    {
-      aspect: "network",
-      field: "public network access",
-      before: "Enabled",
-      after: "Disabled",
-      detectedAt: at(5),
-      since: at(0),
-    },
-  ],
-  ...o,
-});
+const aSnapshot = aVaultSnapshot;
 
 const beat: Heartbeat = {
   tickAt: at(5),

@@ -1,3 +1,4 @@
+import type { VaultSnapshot } from "../../src/core/controlplane/drift.js";
 import type { ActivityChange } from "../../src/core/controlplane/activity.js";
 import { parseVaultId, type VaultRef } from "../../src/core/controlplane/arm-ids.js";
 import type { AccessExpectation } from "../../src/core/controlplane/config.js";
@@ -108,3 +109,21 @@ export function change(kind: string, minute: number, p: Partial<ActivityChange["
     lastAt: at(minute),
   };
 }
+
+/** A stored vault snapshot: an access-policy vault whose public access was just turned off. */
+export const aVaultSnapshot = (p: Partial<VaultSnapshot> = {}): VaultSnapshot => ({
+  vaultResourceId: VAULT,
+  takenAt: at(5),
+  config: vaultConfig({ accessPolicies: [policy({ secrets: ["get"] })] }),
+  recentChanges: [
+    {
+      aspect: "network",
+      field: "public network access",
+      before: "Enabled",
+      after: "Disabled",
+      detectedAt: at(5),
+      since: at(0),
+    },
+  ],
+  ...p,
+});

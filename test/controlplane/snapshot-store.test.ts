@@ -2,9 +2,8 @@ import { beforeEach, describe, expect, inject, it } from "vitest";
 import { TableClient } from "@azure/data-tables";
 import { randomBytes } from "node:crypto";
 import { createVaultSnapshotStore } from "../../src/adapters/arm/snapshot-store.js";
-import type { VaultSnapshot } from "../../src/core/controlplane/drift.js";
 import type { SnapshotStore } from "../../src/core/controlplane/ports.js";
-import { at, policy, VAULT, vaultConfig } from "./fixtures.js";
+import { aVaultSnapshot, at, policy, VAULT, vaultConfig } from "./fixtures.js";
 
 let table: TableClient;
 let store: SnapshotStore;
@@ -17,22 +16,7 @@ beforeEach(() => {
   store = createVaultSnapshotStore(table);
 });
 
-const snapshot = (p: Partial<VaultSnapshot> = {}): VaultSnapshot => ({
-  vaultResourceId: VAULT,
-  takenAt: at(5),
-  config: vaultConfig({ accessPolicies: [policy({ secrets: ["get"] })] }),
-  recentChanges: [
-    {
-      aspect: "network",
-      field: "public network access",
-      before: "Enabled",
-      after: "Disabled",
-      detectedAt: at(5),
-      since: at(0),
-    },
-  ],
-  ...p,
-});
+const snapshot = aVaultSnapshot;
 
 describe("vault snapshots on Azure Tables (Azurite)", () => {
   it("round-trips a snapshot with its configuration and the changes still being reported", async () => {
