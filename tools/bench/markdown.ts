@@ -1,4 +1,8 @@
+import type { ColdStart } from "./cold-start.js";
+import type { Deployment } from "./deployment.js";
+import { deploymentSection } from "./markdown-deployment.js";
 import { AMBA_AVAILABILITY, severityOfAzure, STATIC_403 } from "./peers.js";
+import { resultsJsonSection } from "./results-json.js";
 import {
   MATCH_AFTER_RECOVERY_MS,
   MATCH_BEFORE_ONSET_MS,
@@ -44,6 +48,9 @@ export interface BenchResults {
   timing: { replaySeconds: number; totalSeconds: number } | undefined;
   /** Where it ran, e.g. "Node v22.23.3, linux x64, 8 × Intel Xeon": the timings mean little without it. */
   environment: string | undefined;
+  /** Absent: not measured in this run (no section is written). */
+  coldStart?: ColdStart | { error: string };
+  deployment?: Deployment | { error: string };
 }
 
 export function renderMarkdown(r: BenchResults): string {
@@ -100,7 +107,9 @@ export function renderMarkdown(r: BenchResults): string {
     );
   }
 
+  out.push(...deploymentSection(r.coldStart, r.deployment));
   out.push(...definitions());
+  out.push(...resultsJsonSection());
   return `${out.join("\n").trimEnd()}\n`;
 }
 

@@ -5,18 +5,22 @@ import { basename, join, relative, resolve } from "node:path";
 import type { Logger } from "../../src/core/ports/ports.js";
 import { replayScenario, startReplayHost } from "../replay/replay.js";
 import { parseScenario, ScenarioError } from "../scenario/load.js";
+import { measureColdStart, type ColdStart } from "./cold-start.js";
+import { measureDeployment, type Deployment } from "./deployment.js";
 import { renderMarkdown, type BenchResults, type DetectorResults, type ScenarioInfo } from "./markdown.js";
 import { AMBA_AVAILABILITY, evaluatePeer, STATIC_403 } from "./peers.js";
 import { identityAliases, scoreScenario, vaultwatchRun } from "./score.js";
+import { buildResultsJson } from "./results-json.js";
 import { barsOf, peerLabel, renderTimeline, timelineOf, vaultwatchLabel } from "./svg.js";
 import { growth, measureCoreCost, requestCost, type CoreGrowth, type RequestCost } from "./tick-cost.js";
 
 /**
  * `npm run bench [scenario …]`: replays every test/scenarios/*.json (or the files or names given),
  * scores vaultwatch and the two peer rules against each scenario's truth, measures what a tick
- * costs, writes bench/results/README.md and one SVG timeline per scenario, and prints the Markdown.
- * Progress goes to stderr. Exit code 0: all done; 1: a scenario did not parse or replay, or the
- * tick-cost measurement failed (the rest is still written); 2: nothing to run.
+ * costs, times the app's cold start and sizes its deployment, writes bench/results/README.md,
+ * results.json and one SVG timeline per scenario, and prints the Markdown. Progress goes to stderr.
+ * Exit code 0: all done; 1: a scenario did not parse or replay, or the tick-cost, cold-start or
+ * deployment measurement failed (the rest is still written); 2: nothing to run.
  */
 
 /** dist/tools/bench/run.js → the repository. */
@@ -152,25 +156,57 @@ async function main(): Promise<number> {
     progress(`  ${core.error}`);
   }
 
+  // After the replays and the core measurement, so the cold-start children have the machine to themselves.
+  let coldStart: ColdStart | { error: string };
+  try {
+    progress("cold start: require → registered …");
+    coldStart = measureColdStart(ROOT);
+  } catch (error) {
+    coldStart = { error: problemOf(error) };
+    progress(`  ${coldStart.error}`);
+  }
+  let deployment: Deployment | { error: string };
+  try {
+    deployment = measureDeployment(ROOT);
+  } catch (error) {
+    deployment = { error: problemOf(error) };
+    progress(`  ${deployment.error}`);
+  }
+
   const cpus = cpuInfo();
   const environment = `Node ${process.version}, ${process.platform} ${process.arch}, ${cpus.length} × ${cpus[0]?.model.trim() ?? "unknown CPU"}`;
+  const totalSeconds = seconds(started);
   const markdown = renderMarkdown({
     scenarios,
     detectors,
     failures,
     requests,
     core,
-    timing: { replaySeconds, totalSeconds: seconds(started) },
+    timing: { replaySeconds, totalSeconds },
     environment,
+    coldStart,
+    deployment,
   });
   await writeFile(join(RESULTS, "README.md"), markdown);
+  const json = buildResultsJson({
+    detectors,
+    core,
+    coldStart,
+    deployment,
+    benchWallSeconds: totalSeconds,
+    node: process.version,
+    cpuModel: cpus[0]?.model.trim() ?? "unknown CPU",
+    cpuCount: cpus.length,
+    date: new Date(),
+  });
+  await writeFile(join(RESULTS, "results.json"), `${JSON.stringify(json, null, 2)}\n`);
   process.stdout.write(markdown);
   progress(
     `bench: wrote ${relative(process.cwd(), join(RESULTS, "README.md"))} and ${scenarios.length} timeline(s) in ${seconds(started).toFixed(1)} s`,
   );
   if (failures.length > 0)
     progress(`bench: ${failures.length} scenario(s) failed: ${failures.map((f) => basename(f.source)).join(", ")}`);
-  return failures.length > 0 || !Array.isArray(core) ? 1 : 0;
+  return failures.length > 0 || !Array.isArray(core) || "error" in coldStart || "error" in deployment ? 1 : 0;
 }
 
 function problemOf(error: unknown): string {

@@ -1,0 +1,202 @@
+import { describe, expect, it } from "vitest";
+import type { ColdStart } from "../../tools/bench/cold-start.js";
+import type { Deployment } from "../../tools/bench/deployment.js";
+import { buildResultsJson, RESULTS_JSON_KEYS, type ResultsJsonInput } from "../../tools/bench/results-json.js";
+import { NEVER, type ScenarioScore, type TruthOutcome } from "../../tools/bench/score.js";
+import { growth } from "../../tools/bench/tick-cost.js";
+
+const MIN = 60_000;
+
+const truth = (o: Partial<TruthOutcome>): TruthOutcome => ({
+  name: "rbac",
+  want: { hypothesis: "H2", severity: "SEV-1" },
+  detected: false,
+  ttdMs: undefined,
+  ttrMs: undefined,
+  hypothesis: undefined,
+  severity: undefined,
+  matchedEpisodes: 0,
+  ...o,
+});
+
+const score = (o: Partial<ScenarioScore>): ScenarioScore => ({
+  scenario: "rbac",
+  days: 0.25,
+  healthy: false,
+  detections: 0,
+  truePositives: 0,
+  truths: [],
+  notifications: 0,
+  pages: 0,
+  ...o,
+});
+
+const side = (medianMs: number, minMs: number, modules: number, azurePackages: string[]) => ({
+  runs: 9,
+  medianMs,
+  minMs,
+  allMs: [minMs, medianMs],
+  modules,
+  azurePackages,
+  functions: 1,
+  hooks: 0,
+  errors: [],
+});
+
+const coldStart: ColdStart = {
+  main: "dist/src/functions/*.js",
+  registrationModules: 5,
+  app: side(300, 280, 600, ["@azure/functions", "@azure/identity"]),
+  hello: side(20, 16, 4, ["@azure/functions"]),
+  ratioMedian: 15,
+  ratioMin: 17.5,
+};
+
+const deployment: Deployment = {
+  files: 187,
+  bytes: 999_142,
+  byFolder: [{ folder: "src/", files: 181, bytes: 708_751 }],
+  excludedFiles: 245,
+  toolFilesInDist: 0,
+  toolLinesInDist: 0,
+};
+
+function input(): ResultsJsonInput {
+  return {
+    detectors: [
+      {
+        title: "vaultwatch",
+        namesCauses: true,
+        scores: [
+          score({
+            detections: 2,
+            truePositives: 1,
+            truths: [
+              truth({
+                detected: true,
+                ttdMs: 4 * MIN,
+                ttrMs: 10 * MIN,
+                hypothesis: { got: "H2", want: "H2" },
+                severity: { got: "SEV-1", want: "SEV-1" },
+              }),
+            ],
+          }),
+          score({ scenario: "healthy", days: 2, healthy: true, pages: 1 }),
+        ],
+      },
+      {
+        title: "static 403 rule",
+        namesCauses: false,
+        scores: [
+          score({
+            detections: 1,
+            truePositives: 1,
+            truths: [
+              truth({ detected: true, ttdMs: 7 * MIN, ttrMs: NEVER, severity: { got: "SEV-2", want: "SEV-1" } }),
+            ],
+          }),
+        ],
+      },
+      { title: "AMBA availability", namesCauses: false, scores: [score({ truths: [truth({})] })] },
+    ],
+    core: growth([
+      {
+        series: 100,
+        evaluations: 3,
+        openIncidents: 6,
+        changedPerEvaluation: 6,
+        cpuMsPerEvaluation: 13.94,
+        wallMsPerEvaluation: 14,
+        peakRssBytes: 78 * 2 ** 20,
+        rssAtStartBytes: 50 * 2 ** 20,
+        inputHeapBytes: 1,
+        peakHeapBytes: 17 * 2 ** 20,
+      },
+    ]),
+    coldStart,
+    deployment,
+    benchWallSeconds: 86.44,
+    node: "v22.23.3",
+    cpuModel: "AMD EPYC",
+    cpuCount: 2,
+    date: new Date("2025-01-02T03:04:05Z"),
+  };
+}
+
+/** Every key path of a value, arrays as `name[]`; a ratio ({num, den, fraction}) counts as one figure. */
+function keyPaths(value: unknown, prefix = ""): string[] {
+  if (Array.isArray(value)) return [`${prefix}[]`, ...value.flatMap((v) => keyPaths(v, `${prefix}[]`))];
+  if (value === null || typeof value !== "object") return [prefix];
+  const entries = Object.entries(value);
+  const isRatio = entries.length === 3 && "num" in value && "den" in value && "fraction" in value;
+  const own = prefix === "" ? [] : [prefix];
+  if (isRatio) return own;
+  return [...own, ...entries.flatMap(([k, v]) => keyPaths(v, prefix === "" ? k : `${prefix}.${k}`))];
+}
+
+describe("results.json", () => {
+  const json = buildResultsJson(input());
+
+  it("has exactly the documented keys", () => {
+    const documented = RESULTS_JSON_KEYS.map(([k]) => k).sort();
+    expect([...new Set(keyPaths(json))].sort()).toEqual(documented);
+  });
+
+  it("holds numbers as numbers, and null only where a figure does not exist", () => {
+    expect(json).toMatchObject({
+      version: 1,
+      date: "2025-01-02T03:04:05.000Z",
+      node: "v22.23.3",
+      cpuModel: "AMD EPYC",
+      cpuCount: 2,
+      benchWallSeconds: 86.4,
+      tickCost: [{ series: 100, openIncidents: 6, cpuMsPerEvaluation: 13.9, peakRssMB: 78 }],
+      coldStart: {
+        runs: 9,
+        appMedianMs: 300,
+        appMinMs: 280,
+        helloMedianMs: 20,
+        helloMinMs: 16,
+        ratioMedian: 15,
+        ratioMin: 17.5,
+        modules: 600,
+        azurePackages: 2,
+      },
+      deployment: { uploadFiles: 187, uploadBytes: 999_142, toolFilesInDist: 0 },
+    });
+    const [vw, rule, amba] = json.detection;
+    expect(vw).toEqual({
+      system: "vaultwatch",
+      recall: { num: 1, den: 1, fraction: 1 },
+      precision: { num: 1, den: 2, fraction: 0.5 },
+      detectMedianMinutes: 4,
+      detectWorstMinutes: 4,
+      resolveMedianMinutes: 10,
+      resolveWorstMinutes: 10,
+      resolveNeverCount: 0,
+      top1Hypothesis: { num: 1, den: 1, fraction: 1 },
+      severity: { num: 1, den: 1, fraction: 1 },
+      pagesPerHealthyDay: 0.5,
+      healthyPages: 1,
+      healthyDays: 2,
+    });
+    expect(rule).toMatchObject({ resolveWorstMinutes: null, resolveNeverCount: 1, top1Hypothesis: null });
+    expect(rule!.severity).toEqual({ num: 0, den: 1, fraction: 0 });
+    expect(amba).toMatchObject({ detectMedianMinutes: null, pagesPerHealthyDay: null });
+    expect(amba!.severity.fraction).toBeNull();
+    // JSON has no Infinity or NaN: everything survives a round trip unchanged.
+    expect(JSON.parse(JSON.stringify(json))).toEqual(json);
+  });
+
+  it("writes null for a measurement that failed, and no tick-cost rows", () => {
+    const failed = buildResultsJson({
+      ...input(),
+      core: { error: "x" },
+      coldStart: { error: "y" },
+      deployment: { error: "z" },
+    });
+    expect(failed.tickCost).toEqual([]);
+    expect(failed.coldStart).toBeNull();
+    expect(failed.deployment).toBeNull();
+  });
+});
