@@ -2,6 +2,7 @@ import type { TableEntityResult } from "@azure/data-tables";
 import { z } from "zod";
 import type { Heartbeat } from "../core/model/index.js";
 import { safeJson } from "./json.js";
+import { QUERY_FAILURE_REASONS } from "../core/signals/query-failure.js";
 import { SIGNAL_ROWS, type WorkspaceMemo } from "../core/signals/signal-set.js";
 import { optionalIsoDate, Severity } from "./incident-entity.js";
 
@@ -97,6 +98,12 @@ const SignalsJson = z.record(
       .optional()
       .nullable()
       .transform((s) => s ?? undefined),
+    // Rows written before the reason was recorded have none.
+    reason: z
+      .enum(QUERY_FAILURE_REASONS)
+      .optional()
+      .nullable()
+      .transform((r) => r ?? undefined),
   }),
 );
 

@@ -43,4 +43,19 @@ describe("/api/health on Flex Consumption, where HTTP functions scale apart from
     const next = await runTick(stack.runtime({ clock: () => at(25) }, state), recordingLogger());
     expect([first.requests, next.requests]).toEqual([2, 1]);
   });
+
+  it("says why the monitor cannot see: a 403 from the workspace is kept as the missing Reader role", async () => {
+    const state = { STATE_TABLE_PREFIX: freshPrefix() };
+    stack.standIn.faults.inject("logAnalytics", {
+      kind: "status",
+      status: 403,
+      body: {
+        error: { code: "InsufficientAccessError", message: "The provided credentials have insufficient access" },
+      },
+    });
+    await runTick(stack.runtime({ clock: () => at(20) }, state), recordingLogger());
+    const report = await checkHealth(stack.runtime({ clock: () => at(21) }, state), { live: false });
+    expect(report.status).not.toBe("healthy");
+    expect(report.monitor.signals["kv-requests"]).toMatchObject({ status: "failed", reason: "forbidden" });
+  });
 });

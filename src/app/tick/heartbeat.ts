@@ -21,7 +21,10 @@ export function heartbeatOf(
     openIncidents: incidents.filter((s) => s.value.state === "firing").length,
     undelivered: incidents.reduce((n, s) => n + s.value.outbox.length, 0),
     signals: Object.fromEntries(
-      Object.entries(set.signals).map(([name, s]) => [name, { status: s.status, problem: s.problem }]),
+      Object.entries(set.signals).map(([name, s]) => [
+        name,
+        { status: s.status, problem: s.problem, ...(s.failure ? { reason: s.failure.reason } : {}) },
+      ]),
     ),
     slos: plan.decision.slos.map(sloHealth),
     requests: set.requests,

@@ -1,3 +1,4 @@
+import type { QueryFailureReason } from "../signals/query-failure.js";
 import type { WorkspaceMemo } from "../signals/signal-set.js";
 import type { Severity } from "./evaluation.js";
 import type { SignalOutcome } from "./signals.js";
@@ -8,6 +9,8 @@ import type { SignalOutcome } from "./signals.js";
 export interface SignalHealth {
   status: "ok" | "no-data" | "unavailable" | "degraded" | "failed";
   problem: string | undefined;
+  /** Why the query did not fully answer (a missing role, throttling, an outage), when it did not. */
+  reason?: QueryFailureReason | undefined;
 }
 
 /** An SLO's standing, as the health check reports it. */
