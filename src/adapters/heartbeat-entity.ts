@@ -1,7 +1,7 @@
 import type { TableEntityResult } from "@azure/data-tables";
 import { z } from "zod";
 import type { Heartbeat } from "../core/model/index.js";
-import { safeJson } from "./json.js";
+import { orAbsent, safeJson } from "./json.js";
 import { QUERY_FAILURE_REASONS } from "../core/signals/query-failure.js";
 import { SIGNAL_ROWS, type WorkspaceMemo } from "../core/signals/signal-set.js";
 import { optionalIsoDate, Severity } from "./incident-entity.js";
@@ -25,26 +25,14 @@ const HeartbeatEntity = z.object({
 const ControlPlaneJson = z
   .object({
     checkedAt: optionalIsoDate,
-    problem: z
-      .string()
-      .optional()
-      .nullable()
-      .transform((v) => v ?? undefined),
+    problem: orAbsent(z.string()),
     findings: z.array(
       z.object({
         kind: z.string(),
         summary: z.string(),
         severity: Severity,
-        hypothesis: z
-          .string()
-          .optional()
-          .nullable()
-          .transform((v) => v ?? undefined),
-        vaultResourceId: z
-          .string()
-          .optional()
-          .nullable()
-          .transform((v) => v ?? undefined),
+        hypothesis: orAbsent(z.string()),
+        vaultResourceId: orAbsent(z.string()),
       }),
     ),
     monitorProblems: z.array(z.string()),
@@ -53,11 +41,7 @@ const ControlPlaneJson = z
         vaultResourceId: z.string(),
         config: z.string(),
         coverage: z.string(),
-        permissionModel: z
-          .string()
-          .optional()
-          .nullable()
-          .transform((v) => v ?? undefined),
+        permissionModel: orAbsent(z.string()),
       }),
     ),
     armRequests: z.number(),
@@ -71,21 +55,9 @@ const SlosJson = z.array(
     name: z.string(),
     kind: z.enum(["identity-vault", "app-dependency"]),
     status: z.enum(["firing", "burning-within-budget", "no-data", "no-signal"]),
-    firing: z
-      .string()
-      .optional()
-      .nullable()
-      .transform((v) => v ?? undefined),
-    budgetRemaining: z
-      .number()
-      .optional()
-      .nullable()
-      .transform((v) => v ?? undefined),
-    hoursToExhaustion: z
-      .number()
-      .optional()
-      .nullable()
-      .transform((v) => v ?? undefined),
+    firing: orAbsent(z.string()),
+    budgetRemaining: orAbsent(z.number()),
+    hoursToExhaustion: orAbsent(z.number()),
   }),
 );
 
@@ -93,17 +65,9 @@ const SignalsJson = z.record(
   z.string(),
   z.object({
     status: z.enum(["ok", "no-data", "unavailable", "degraded", "failed"]),
-    problem: z
-      .string()
-      .optional()
-      .nullable()
-      .transform((s) => s ?? undefined),
+    problem: orAbsent(z.string()),
     // Rows written before the reason was recorded have none.
-    reason: z
-      .enum(QUERY_FAILURE_REASONS)
-      .optional()
-      .nullable()
-      .transform((r) => r ?? undefined),
+    reason: orAbsent(z.enum(QUERY_FAILURE_REASONS)),
   }),
 );
 
@@ -141,11 +105,7 @@ const MemoJson = z.object({
       result: z.object({
         status: z.enum(["ok", "no-data", "unavailable", "degraded", "failed"]),
         rows: z.array(z.looseObject({ binStart: z.coerce.date() }).pipe(SIGNAL_ROWS["slo-period"])),
-        problem: z
-          .string()
-          .optional()
-          .nullable()
-          .transform((v) => v ?? undefined),
+        problem: orAbsent(z.string()),
         malformedRows: z.number(),
         coverage: z.record(z.string(), z.number()),
       }),

@@ -11,7 +11,7 @@ import {
   subjectRecord,
 } from "../core/model/incident-record.js";
 import { QUERY_FAILURE_REASONS } from "../core/signals/query-failure.js";
-import { safeJson } from "./json.js";
+import { orAbsent, safeJson } from "./json.js";
 import { KEY_VAULT_AUDIT_TABLES } from "../core/signals/signal-set.js";
 
 /**
@@ -21,10 +21,7 @@ import { KEY_VAULT_AUDIT_TABLES } from "../core/signals/signal-set.js";
  */
 
 export const isoDate = z.iso.datetime().transform((s) => new Date(s));
-export const optionalIsoDate = isoDate
-  .optional()
-  .nullable()
-  .transform((d) => d ?? undefined);
+export const optionalIsoDate = orAbsent(isoDate);
 
 const CountsJson = z.object({
   total: z.number(),
@@ -49,11 +46,7 @@ const KeyJson = z.object({
   callerAppId: z.string(),
   callerResourceId: z.string(),
   auditTable: z.enum(KEY_VAULT_AUDIT_TABLES),
-  app: z
-    .string()
-    .optional()
-    .nullable()
-    .transform((v) => v ?? undefined),
+  app: orAbsent(z.string()),
 });
 export const Severity = z.enum(["SEV-1", "SEV-2", "SEV-3", "SEV-4"]);
 const Rule = z.enum(["kv-auth-denied", "kv-throttled", "control-plane", "network", "monitor"]);
@@ -77,16 +70,8 @@ const TriggerJson = z.discriminatedUnion("kind", [
     longBurn: z.number(),
     shortBurn: z.number(),
     burnThreshold: z.number(),
-    budgetRemaining: z
-      .number()
-      .optional()
-      .nullable()
-      .transform((v) => v ?? undefined),
-    hoursToExhaustion: z
-      .number()
-      .optional()
-      .nullable()
-      .transform((v) => v ?? undefined),
+    budgetRemaining: orAbsent(z.number()),
+    hoursToExhaustion: orAbsent(z.number()),
   }),
   z.object({
     kind: z.literal("baseline"),
@@ -100,16 +85,8 @@ const TriggerJson = z.discriminatedUnion("kind", [
     finding: z.string(),
     summary: z.string(),
     evidence: z.array(z.string()),
-    role: z
-      .string()
-      .optional()
-      .nullable()
-      .transform((v) => v ?? undefined),
-    workspace: z
-      .string()
-      .optional()
-      .nullable()
-      .transform((v) => v ?? undefined),
+    role: orAbsent(z.string()),
+    workspace: orAbsent(z.string()),
   }),
   z.object({
     kind: z.literal("network"),
@@ -126,11 +103,7 @@ const TriggerJson = z.discriminatedUnion("kind", [
   }),
 ]);
 
-const optionalText = z
-  .string()
-  .optional()
-  .nullable()
-  .transform((v) => v ?? undefined);
+const optionalText = orAbsent(z.string());
 const ResponderJson = z.object({
   state: z.enum(["new", "acknowledged", "closed"]),
   by: optionalText,
@@ -191,11 +164,7 @@ const OutboxJson = z.array(
     decidedAt: isoDate,
     snapshot: SnapshotJson,
     attempts: z.number(),
-    lastError: z
-      .string()
-      .optional()
-      .nullable()
-      .transform((s) => s ?? undefined),
+    lastError: orAbsent(z.string()),
     claimedUntil: optionalIsoDate,
     nextAttemptAt: optionalIsoDate,
   }),
@@ -211,14 +180,8 @@ const LifecycleJson = z.object({
   mutedBy: optionalText,
   responder: ResponderJson,
   notified: z.object({
-    state: z
-      .enum(["firing", "resolved"])
-      .optional()
-      .nullable()
-      .transform((v) => v ?? undefined),
-    severity: Severity.optional()
-      .nullable()
-      .transform((v) => v ?? undefined),
+    state: orAbsent(z.enum(["firing", "resolved"])),
+    severity: orAbsent(Severity),
     at: optionalIsoDate,
     acknowledged: z.boolean(),
     pagedAt: optionalIsoDate,

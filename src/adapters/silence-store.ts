@@ -3,7 +3,7 @@ import { isRestError } from "@azure/core-rest-pipeline";
 import { z } from "zod";
 import type { Lookup, SaveResult, SilenceStore, Stored } from "../core/ports/ports.js";
 import type { Silence } from "../core/notify/silence.js";
-import { safeJson } from "./json.js";
+import { orAbsent, safeJson } from "./json.js";
 import { conditionalWrite } from "./conditional-write.js";
 import { ensureTables } from "./ensure-tables.js";
 
@@ -61,17 +61,12 @@ export function createTableSilenceStore(table: TableClient): SilenceStore {
 }
 
 const Severity = z.enum(["SEV-1", "SEV-2", "SEV-3", "SEV-4"]);
-const optional = <T extends z.ZodTypeAny>(t: T) =>
-  t
-    .optional()
-    .nullable()
-    .transform((v) => v ?? undefined);
 export const SilenceMatchersJson = z.object({
-  rule: optional(z.enum(["kv-auth-denied", "kv-throttled", "control-plane", "network", "monitor"])),
-  vault: optional(z.string()),
-  identity: optional(z.string()),
-  app: optional(z.string()),
-  severities: optional(z.array(Severity)),
+  rule: orAbsent(z.enum(["kv-auth-denied", "kv-throttled", "control-plane", "network", "monitor"])),
+  vault: orAbsent(z.string()),
+  identity: orAbsent(z.string()),
+  app: orAbsent(z.string()),
+  severities: orAbsent(z.array(Severity)),
 });
 
 const SilenceEntity = z.object({
