@@ -2,23 +2,13 @@ import { describe, expect, it } from "vitest";
 import type { ColdStart } from "../../tools/bench/cold-start.js";
 import type { Deployment } from "../../tools/bench/deployment.js";
 import { deploymentSection } from "../../tools/bench/markdown-deployment.js";
+import { coldSide } from "./fixtures.js";
 
-const side = (medianMs: number, minMs: number, modules: number, azurePackages: string[]) => ({
-  runs: 9,
-  medianMs,
-  minMs,
-  allMs: [minMs, medianMs],
-  modules,
-  azurePackages,
-  functions: 9,
-  hooks: 1,
-  errors: [],
-});
 const cold: ColdStart = {
   main: "dist/src/functions/*.js",
   registrationModules: 5,
-  app: side(338.4, 316.5, 619, ["@azure/functions", "@azure/identity"]),
-  hello: side(25.6, 16.8, 4, ["@azure/functions"]),
+  app: coldSide(338.4, 316.5, 619, ["@azure/functions", "@azure/identity"], { functions: 9, hooks: 1 }),
+  hello: coldSide(25.6, 16.8, 4, ["@azure/functions"], { functions: 9, hooks: 1 }),
   ratioMedian: 13.22,
   ratioMin: 18.84,
 };

@@ -1,39 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { duration, ratio, renderMarkdown, type BenchResults } from "../../tools/bench/markdown.js";
-import { NEVER, type ScenarioScore, type TruthOutcome } from "../../tools/bench/score.js";
+import { NEVER } from "../../tools/bench/score.js";
+import { MIN, score, truth } from "./fixtures.js";
 import { growth } from "../../tools/bench/tick-cost.js";
 
-const MIN = 60_000;
-
-function truth(o: Partial<TruthOutcome>): TruthOutcome {
-  return {
-    name: "rbac",
-    want: { hypothesis: "H2", severity: "SEV-1" },
-    detected: false,
-    ttdMs: undefined,
-    ttrMs: undefined,
-    hypothesis: undefined,
-    severity: undefined,
-    matchedEpisodes: 0,
-    ...o,
-  };
-}
-
-function score(o: Partial<ScenarioScore>): ScenarioScore {
-  return {
-    scenario: "rbac",
-    days: 0.25,
-    healthy: false,
-    detections: 0,
-    truePositives: 0,
-    truths: [],
-    notifications: 0,
-    pages: 0,
-    ...o,
-  };
-}
-
-/** Two scenarios: one incident (vaultwatch 4 min, right cause and severity; the static rule 7 min; AMBA missed), and a healthy two days. */
 function results(): BenchResults {
   return {
     scenarios: [

@@ -2,52 +2,15 @@ import { describe, expect, it } from "vitest";
 import type { ColdStart } from "../../tools/bench/cold-start.js";
 import type { Deployment } from "../../tools/bench/deployment.js";
 import { buildResultsJson, RESULTS_JSON_KEYS, type ResultsJsonInput } from "../../tools/bench/results-json.js";
-import { NEVER, type ScenarioScore, type TruthOutcome } from "../../tools/bench/score.js";
+import { NEVER } from "../../tools/bench/score.js";
+import { coldSide, MIN, score, truth } from "./fixtures.js";
 import { growth } from "../../tools/bench/tick-cost.js";
-
-const MIN = 60_000;
-
-const truth = (o: Partial<TruthOutcome>): TruthOutcome => ({
-  name: "rbac",
-  want: { hypothesis: "H2", severity: "SEV-1" },
-  detected: false,
-  ttdMs: undefined,
-  ttrMs: undefined,
-  hypothesis: undefined,
-  severity: undefined,
-  matchedEpisodes: 0,
-  ...o,
-});
-
-const score = (o: Partial<ScenarioScore>): ScenarioScore => ({
-  scenario: "rbac",
-  days: 0.25,
-  healthy: false,
-  detections: 0,
-  truePositives: 0,
-  truths: [],
-  notifications: 0,
-  pages: 0,
-  ...o,
-});
-
-const side = (medianMs: number, minMs: number, modules: number, azurePackages: string[]) => ({
-  runs: 9,
-  medianMs,
-  minMs,
-  allMs: [minMs, medianMs],
-  modules,
-  azurePackages,
-  functions: 1,
-  hooks: 0,
-  errors: [],
-});
 
 const coldStart: ColdStart = {
   main: "dist/src/functions/*.js",
   registrationModules: 5,
-  app: side(300, 280, 600, ["@azure/functions", "@azure/identity"]),
-  hello: side(20, 16, 4, ["@azure/functions"]),
+  app: coldSide(300, 280, 600, ["@azure/functions", "@azure/identity"]),
+  hello: coldSide(20, 16, 4, ["@azure/functions"]),
   ratioMedian: 15,
   ratioMin: 17.5,
 };
