@@ -1,23 +1,17 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { compileIgnore } from "../../tools/bench/funcignore.js";
 
 /**
  * What `azd deploy` / `func azure functionapp publish` uploads: the repository's files less what
- * .funcignore leaves out (gitignore syntax; the patterns used here are plain names and `*` globs).
+ * .funcignore leaves out (the benchmark's matcher, which its tests hold to gitignore's rules).
  */
 function uploaded(): string[] {
-  const patterns = readFileSync(".funcignore", "utf8")
+  const ignored = compileIgnore(readFileSync(".funcignore", "utf8"));
+  return execFileSync("git", ["ls-files", "--cached", "--others", "--exclude-standard"], { encoding: "utf8" })
     .split("\n")
-    .map((l) => l.trim())
-    .filter((l) => l && !l.startsWith("#"));
-  const glob = (p: string) => new RegExp(`^${p.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, "[^/]*")}$`);
-  const matchers = patterns.map((p) => glob(p.replace(/\/$/, "")));
-  const files = execFileSync("git", ["ls-files", "--cached", "--others", "--exclude-standard"], { encoding: "utf8" })
-    .split("\n")
-    .filter(Boolean);
-  // A pattern without a slash matches a file or folder name at any depth.
-  return files.filter((f) => !f.split("/").some((part) => matchers.some((m) => m.test(part))));
+    .filter((f) => f && !ignored(f));
 }
 
 describe("the Functions deployment package", () => {
