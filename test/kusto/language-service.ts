@@ -1,10 +1,6 @@
 /// <reference types="@kusto/language-service-next" />
-// Kusto.Language compiled to JavaScript with Bridge.NET: the runtime must load first, and the
-// library defines the global `Kusto` namespace.
-import "@kusto/language-service-next/bridge.js";
-import "@kusto/language-service-next/Kusto.Language.Bridge.js";
-
-const K = (globalThis as unknown as { Kusto: typeof Kusto }).Kusto.Language;
+// Kusto.Language is loaded once, by the evaluator's own module.
+import { K } from "../../tools/kusto/language.js";
 
 export interface Diagnostic {
   severity: string;
