@@ -3,7 +3,7 @@ import type { ColdStart } from "../../tools/bench/cold-start.js";
 import type { Deployment } from "../../tools/bench/deployment.js";
 import { buildResultsJson, RESULTS_JSON_KEYS, type ResultsJsonInput } from "../../tools/bench/results-json.js";
 import { NEVER } from "../../tools/bench/score.js";
-import { coldSide, MIN, score, truth } from "./fixtures.js";
+import { coldSide, emulatorThroughput, MIN, score, truth } from "./fixtures.js";
 import { growth } from "../../tools/bench/tick-cost.js";
 
 const coldStart: ColdStart = {
@@ -78,6 +78,7 @@ function input(): ResultsJsonInput {
     ]),
     coldStart,
     deployment,
+    emulator: emulatorThroughput(),
     benchWallSeconds: 86.44,
     node: "v22.23.3",
     cpuModel: "AMD EPYC",
@@ -126,6 +127,20 @@ describe("results.json", () => {
         azurePackages: 2,
       },
       deployment: { uploadFiles: 187, uploadBytes: 999_142, toolFilesInDist: 0 },
+      emulator: {
+        storedRows: 74_649,
+        storedRecords: 15_552_870,
+        heapMB: 173.2,
+        firstParseSeconds: 0.797,
+        tickFirstSeconds: 3.171,
+        tickQuerySeconds: 0.512,
+        tickRowsScanned: 63_314,
+        backfillFirstSeconds: 3.933,
+        backfillQuerySeconds: 2.735,
+        backfillRowsScanned: 359_230,
+        rowsPerSecond: 131_324,
+        recordsPerSecond: 27_630_159,
+      },
     });
     const [vw, rule, amba] = json.detection;
     expect(vw).toEqual({
@@ -157,9 +172,11 @@ describe("results.json", () => {
       core: { error: "x" },
       coldStart: { error: "y" },
       deployment: { error: "z" },
+      emulator: { error: "w" },
     });
     expect(failed.tickCost).toEqual([]);
     expect(failed.coldStart).toBeNull();
     expect(failed.deployment).toBeNull();
+    expect(failed.emulator).toBeNull();
   });
 });

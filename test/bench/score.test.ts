@@ -124,27 +124,23 @@ describe("scoring vaultwatch against the truth", () => {
     // An object ID in the truth equals the identity name the notification carries, through the scenario's rows.
     const world = parseScenario(
       JSON.stringify({
-        format: "vaultwatch/scenario/v1",
+        format: "vaultwatch/scenario/v2",
         name: "aliases",
         start: iso(0),
         end: iso(60),
-        timeline: [
+        records: [
           {
+            kind: "kv-audit",
+            table: "AzureDiagnostics",
+            vaultResourceId: VAULT_ID,
+            callerObjectId: OBJECT_ID,
+            callerAppId: "c1f0e6d2-8a4b-4c3e-9f7a-2b5d6e8f0a14",
+            callerResourceId:
+              "/subscriptions/4a7e6f10-52c1-4d7b-9a1f-3c2b8e0d9f61/resourcegroups/rg-orders-prod/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-func-orders",
+            operation: "SecretGet",
+            status: 200,
             at: iso(0),
-            "kv-requests": [
-              {
-                dims: {
-                  vaultResourceId: VAULT_ID.toLowerCase(),
-                  callerObjectId: OBJECT_ID,
-                  callerAppId: "c1f0e6d2-8a4b-4c3e-9f7a-2b5d6e8f0a14",
-                  callerResourceId:
-                    "/subscriptions/4a7e6f10-52c1-4d7b-9a1f-3c2b8e0d9f61/resourcegroups/rg-orders-prod/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-func-orders",
-                  source: "AzureDiagnostics",
-                  operation: "SecretGet",
-                },
-                counts: { succeeded: 10 },
-              },
-            ],
+            count: 10,
           },
         ],
       }),
@@ -158,7 +154,7 @@ describe("scoring vaultwatch against the truth", () => {
   it("match a network incident's app through the identities MONITOR_CONFIG lists for it, without making an app's identities aliases of each other", () => {
     const world = parseScenario(
       JSON.stringify({
-        format: "vaultwatch/scenario/v1",
+        format: "vaultwatch/scenario/v2",
         name: "apps",
         start: iso(0),
         end: iso(60),

@@ -6,6 +6,7 @@ import { parseScenario } from "../../tools/scenario/load.js";
 import type { Episode } from "../../tools/bench/score.js";
 import {
   barsOf,
+  ingestionNote,
   niceCeil,
   packRows,
   peerLabel,
@@ -30,20 +31,28 @@ const DIMS = {
   operation: "SecretGet",
 };
 
-/** 01:00 to 02:00; 200 calls a bin, of which 150 denied from 01:10 to 01:20. */
+/** The caller's reads of kv-a, as a v2 template. */
+const READS = {
+  kind: "kv-audit",
+  table: "AzureDiagnostics",
+  vaultResourceId: VAULT,
+  callerObjectId: DIMS.callerObjectId,
+  operation: "SecretGet",
+};
+
+/** 01:00 to 02:00; 200 calls a bin, and 150 denied plus 10 unauthenticated a bin from 01:10 to 01:20. */
 const world = parseScenario(
   JSON.stringify({
-    format: "vaultwatch/scenario/v1",
+    format: "vaultwatch/scenario/v2",
     name: "svg",
     start: iso(0),
     end: iso(60),
-    timeline: [
-      { at: iso(-10), until: iso(60), "kv-requests": [{ dims: DIMS, counts: { succeeded: 200 } }] },
-      {
-        at: iso(10),
-        until: iso(20),
-        "kv-requests": [{ dims: DIMS, counts: { forbiddenRbac: 150, unauthorized: 10 } }],
-      },
+    workspace: { ingestion: 3 },
+    templates: { reads: READS },
+    records: [
+      { template: "reads", status: 200, at: iso(-10), every: 5, until: iso(60), count: 200 },
+      { template: "reads", status: 403, denial: "rbac", at: iso(10), every: 5, until: iso(20), count: 150 },
+      { template: "reads", status: 401, at: iso(10), every: 5, until: iso(20), count: 10 },
     ],
   }),
 ).world;
@@ -158,6 +167,14 @@ describe("the SVG timeline", () => {
     expect(svg).toContain("no alerts");
   });
 
+  it("says in the subtitle when records become queryable: the workspace's fixed delay or Azure's", () => {
+    expect(timelineOf(world, [], new Map(), []).subtitle).toBe(
+      "2026-03-02 01:00 to 2026-03-02 02:00 UTC, a tick every 5 min, 3-minute ingestion delay",
+    );
+    expect(ingestionNote("azure")).toBe("Azure's documented ingestion delays");
+    expect(ingestionNote(0)).toBe("0-minute ingestion delay");
+  });
+
   it("catches what is not well-formed (the checker itself)", () => {
     expect(wellFormed("<svg><g></svg>")).toBeDefined();
     expect(wellFormed("<svg><text>a & b</text></svg>")).toBeDefined();
@@ -192,18 +209,22 @@ describe("the SVG timeline", () => {
     const other = { ...DIMS, callerObjectId: "2e9b7c4d-6a1f-4e3b-8d5c-9f0a1b2c3d4e" };
     const two = parseScenario(
       JSON.stringify({
-        format: "vaultwatch/scenario/v1",
+        format: "vaultwatch/scenario/v2",
         name: "two",
         start: iso(0),
         end: iso(60),
-        timeline: [
+        workspace: { ingestion: 3 },
+        templates: { reads: READS },
+        records: [
+          { template: "reads", status: 200, at: iso(0), every: 5, until: iso(60), count: 300 },
           {
+            template: "reads",
+            callerObjectId: other.callerObjectId,
+            status: 200,
             at: iso(0),
+            every: 5,
             until: iso(60),
-            "kv-requests": [
-              { dims: DIMS, counts: { succeeded: 300 } },
-              { dims: other, counts: { succeeded: 100 } },
-            ],
+            count: 100,
           },
         ],
       }),

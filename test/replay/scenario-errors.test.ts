@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { parseScenario, ScenarioError } from "../../tools/scenario/load.js";
 import type { ScenarioFileInput } from "../../tools/scenario/format.js";
 import { main } from "../../tools/cli/main.js";
+import { signalRowsByBin } from "../../tools/scenario/signal-rows.js";
 import { at, deniedBetween, ordersScenario } from "./builder.js";
 
 const valid = (): ScenarioFileInput => ordersScenario({ end: at("01:00") });
@@ -99,7 +100,7 @@ describe("a scenario that cannot be replayed is refused with the JSON path of ea
     const { world } = parseScenario(
       JSON.stringify(ordersScenario({ end: at("01:30"), traffic: deniedBetween("01:00", "01:05") })),
     );
-    const row = world.bins.get(Date.parse(at("01:00")))!["kv-requests"][0]!;
+    const row = signalRowsByBin(world.logs, "kv-requests").get(Date.parse(at("01:00")))![0]!;
     expect(row.counts).toEqual({
       total: 90,
       succeeded: 0,
@@ -120,7 +121,8 @@ describe("a scenario that cannot be replayed is refused with the JSON path of ea
       { at: at("00:10"), "kv-requests": [{ series: "orders", counts: { forbiddenRbac: 4 } }] },
     ];
     const { world } = parseScenario(JSON.stringify(s));
-    expect(world.binStarts.map((t) => new Date(t).toISOString().slice(11, 16))).toEqual([
+    const bins = signalRowsByBin(world.logs, "kv-requests");
+    expect([...bins.keys()].sort((a, b) => a - b).map((t) => new Date(t).toISOString().slice(11, 16))).toEqual([
       "00:00",
       "00:05",
       "00:10",
@@ -128,8 +130,8 @@ describe("a scenario that cannot be replayed is refused with the JSON path of ea
       "00:20",
       "00:25",
     ]);
-    expect(world.bins.get(Date.parse(at("00:10")))!["kv-requests"]).toHaveLength(1);
-    expect(world.bins.get(Date.parse(at("00:10")))!["kv-requests"][0]!.counts).toMatchObject({
+    expect(bins.get(Date.parse(at("00:10")))).toHaveLength(1);
+    expect(bins.get(Date.parse(at("00:10")))![0]!.counts).toMatchObject({
       total: 14,
       succeeded: 10,
       forbiddenRbac: 4,

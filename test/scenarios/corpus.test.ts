@@ -2,7 +2,9 @@ import { readdirSync, readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { allScenarios, scenarioPath } from "../../tools/bench/corpus/corpus.js";
 import { renderScenario } from "../../tools/bench/corpus/render.js";
+import { SCENARIO_FORMAT_V2 } from "../../tools/scenario/format-v2.js";
 import { parseScenario, type LoadedScenario, type ScenarioWorld } from "../../tools/scenario/load.js";
+import { recordSpan } from "../../tools/scenario/record-span.js";
 import { replayScenario, startReplayHost, type ReplayHost } from "../../tools/replay/replay.js";
 import { createMemoryState } from "../../tools/standin/memory-state.js";
 
@@ -11,8 +13,8 @@ import { createMemoryState } from "../../tools/standin/memory-state.js";
 const DAY = 86_400_000;
 /** The monitor learns per-caller baselines from history before its first tick (bench/corpus README rule). */
 const MIN_HISTORY_DAYS = 2;
-/** Keeps the repository and the healthy week's replay small. */
-const MAX_FILE_BYTES = 3 * 1024 * 1024;
+/** Keeps the repository small: repetitions (`every`, `counts`) hold a busy week well under this. */
+const MAX_FILE_BYTES = 1024 * 1024;
 
 const generated = allScenarios();
 const committedFiles = readdirSync("test/scenarios")
@@ -43,13 +45,17 @@ describe("the scenario corpus", () => {
     },
   );
 
-  it.each(generated.map((s) => s.name))("%s stays under 3 MB", (name) => {
+  it.each(generated.map((s) => s.name))("%s stays under 1 MB", (name) => {
     expect(Buffer.byteLength(text(name))).toBeLessThan(MAX_FILE_BYTES);
+  });
+
+  it.each(committedFiles)("%s is written in the current format, raw records", (file) => {
+    expect(JSON.parse(readFileSync(`test/scenarios/${file}`, "utf8")).format).toBe(SCENARIO_FORMAT_V2);
   });
 
   it.each(generated.map((s) => s.name))("%s has at least two days of history before its start", (name) => {
     const { world } = loadedOf(name);
-    expect(world.binStarts[0]).toBeLessThanOrEqual(world.start.getTime() - MIN_HISTORY_DAYS * DAY);
+    expect(recordSpan(world.logs)!.from.getTime()).toBeLessThanOrEqual(world.start.getTime() - MIN_HISTORY_DAYS * DAY);
   });
 });
 

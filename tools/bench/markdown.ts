@@ -1,6 +1,8 @@
 import type { ColdStart } from "./cold-start.js";
 import type { Deployment } from "./deployment.js";
+import type { EmulatorThroughput } from "./emulator-throughput.js";
 import { deploymentSection } from "./markdown-deployment.js";
+import { emulatorSection } from "./markdown-emulator.js";
 import { AMBA_AVAILABILITY, severityOfAzure, STATIC_403 } from "./peers.js";
 import { resultsJsonSection } from "./results-json.js";
 import {
@@ -51,6 +53,7 @@ export interface BenchResults {
   /** Absent: not measured in this run (no section is written). */
   coldStart?: ColdStart | { error: string };
   deployment?: Deployment | { error: string };
+  emulator?: EmulatorThroughput | { error: string };
 }
 
 export function renderMarkdown(r: BenchResults): string {
@@ -107,6 +110,7 @@ export function renderMarkdown(r: BenchResults): string {
     );
   }
 
+  out.push(...emulatorSection(r.emulator));
   out.push(...deploymentSection(r.coldStart, r.deployment));
   out.push(...definitions());
   out.push(...resultsJsonSection());
@@ -246,9 +250,10 @@ function definitions(): string[] {
     "",
     "### The peer rules",
     "",
-    "Both are evaluated on the scenario's own Key Vault rows, at the replay's ticks, seeing what vaultwatch sees: a 5-minute bin becomes visible " +
-      "`ingestionDelayMinutes` after it ends, and each evaluation's 5-minute window ends at the visible edge (tick − delay), which is generous: Azure re-evaluates late data, " +
-      "and a window ending at the tick would miss the newest bin every time. Each is split by vault: one alert per vault. Azure severities map Sev0 → SEV-1, Sev1 → SEV-2, Sev2 → SEV-3, Sev3/Sev4 → SEV-4; " +
+    "Both are evaluated on the scenario's own Key Vault audit records, at the replay's ticks, seeing only the records ingested by each tick, as vaultwatch does. " +
+      "Each evaluation's 5-minute window ends the workspace's ingestion delay before the tick (its fixed delay, or 3 minutes under Azure's delay distributions, " +
+      'the low end of "usually 3 to 10 minutes"), which is generous: Azure re-evaluates late data, ' +
+      "and a window ending at the tick would miss most of the newest bin every time. Each is split by vault: one alert per vault. Azure severities map Sev0 → SEV-1, Sev1 → SEV-2, Sev2 → SEV-3, Sev3/Sev4 → SEV-4; " +
       "neither names a cause.",
     "",
     `- **${STATIC_403.title}**: a log search alert, \`AzureDiagnostics | where ResourceProvider == "MICROSOFT.KEYVAULT" and httpStatusCode_d == 403 | summarize count() by _ResourceId\`, ` +

@@ -1,14 +1,15 @@
 import type { Severity } from "../../src/core/model/index.js";
 import { vaultName } from "../../src/core/model/names.js";
+import { evaluate } from "../kusto/engine.js";
+import type { LogStore } from "../emulator/store.js";
 import { SCENARIO_BIN_MINUTES } from "../scenario/format.js";
 import type { ScenarioWorld } from "../scenario/load.js";
 import type { DetectorRun, Episode } from "./score.js";
-import { forbiddenOf } from "../../src/core/signals/request-counts.js";
 
 /**
  * The two alert rules an Azure team would deploy instead of vaultwatch, evaluated on the same
- * scenario rows, with the same visibility (a 5-minute bin is visible `ingestionDelayMinutes` after
- * it ends) and at the same ticks as the replay. Pure: the world in, alert episodes out.
+ * scenario's Key Vault audit records, at the same ticks as the replay, each tick seeing only the
+ * records ingested by then. Pure: the world in, alert episodes out.
  */
 
 const MINUTE = 60_000;
@@ -42,6 +43,9 @@ export interface VaultWindow {
   forbidden: number;
   unauthorized: number;
   throttled: number;
+  /** 5xx: the service failed to answer. */
+  serverErrors: number;
+  /** Any other answer that is not 2xx (404s: a secret that does not exist). */
   other: number;
 }
 
@@ -68,19 +72,18 @@ export const STATIC_403: PeerRule = {
  * github.com/Azure/azure-monitor-baseline-alerts): metric `Availability`, Average,
  * LessThan 90 %, PT5M window, PT1M frequency, Sev 1, autoMitigate (the ALZ policy's default; a
  * metric alert auto-mitigates after 3 consecutive healthy evaluations). The metric is not in the
- * scenario, so it is approximated from the same rows: (total − throttled) ÷ total. Client errors
- * are answered by the service and do not lower availability: 401 and 403, and the 404s (secret not
- * found) that `other` holds. Counting 429 as unavailable is the generous reading. 5xx would lower
- * it but have no count of their own in scenario rows (they are in `other`, with the 404s), and no
- * scenario in the corpus has a service outage. A window without
- * requests has no value and does not meet the condition. At the replay's 5-minute ticks it
- * evaluates every 5 minutes, not every minute: on 5-minute bins a 1-minute frequency could not see
- * anything sooner, but its 3 healthy evaluations take 15 minutes here instead of 3.
+ * scenario, so it is approximated from the vault's audit records: (total − throttled − 5xx) ÷
+ * total, over every request the vault answered (the SDK's token-less challenges too: the metric
+ * counts API hits). Client errors are answered by the service and do not lower availability: 401,
+ * 403 and 404 (secret not found). Counting 429 as unavailable is the generous reading. A window
+ * without requests has no value and does not meet the condition. At the replay's 5-minute ticks
+ * it evaluates every 5 minutes, not every minute: on 5-minute bins a 1-minute frequency could not
+ * see anything sooner, but its 3 healthy evaluations take 15 minutes here instead of 3.
  */
 export const AMBA_AVAILABILITY: PeerRule = {
   id: "amba-availability",
   title: "AMBA availability",
-  measure: (w) => (w.total === 0 ? undefined : (100 * (w.total - w.throttled)) / w.total),
+  measure: (w) => (w.total === 0 ? undefined : (100 * (w.total - w.throttled - w.serverErrors)) / w.total),
   met: (percent) => percent < 90,
   windowMinutes: 5,
   resolveAfter: 3,
@@ -98,38 +101,111 @@ export function tickTimes(world: Pick<ScenarioWorld, "start" | "end" | "tickMinu
 
 /**
  * Bin starts in a rule's window at `tick`: the bins overlapping the `windowMinutes` before the
- * visible edge (tick − ingestion delay) that have become visible. Bins are all or nothing, like
- * the scenario workspace's (standin/scenario-workspace.ts): with a 3-minute delay the 5-minute
- * window at 01:10 is the bin 01:00–01:05. Anchoring the window at the visible edge, rather than at
- * the tick where the newest bin is still missing, is generous to the rule: Azure retries an
- * evaluation when data is late, but a window [tick − 5 min, tick) would miss most of its events.
+ * edge (tick − `lagMinutes`, the workspace's usual ingestion delay) that have ended by then. With
+ * a 3-minute lag the 5-minute window at 01:10 is the bin 01:00–01:05. Anchoring the window where
+ * the newest complete bin usually is, rather than at the tick where the newest bin is still on its
+ * way, is generous to the rule: Azure retries an evaluation when data is late, but a window
+ * [tick − 5 min, tick) would miss most of its events. Records ingested after the tick are not seen.
  */
-export function windowBins(tick: Date, windowMinutes: number, ingestionDelayMinutes: number): number[] {
-  const edge = tick.getTime() - ingestionDelayMinutes * MINUTE;
+export function windowBins(tick: Date, windowMinutes: number, lagMinutes: number): number[] {
+  const edge = tick.getTime() - lagMinutes * MINUTE;
   const from = edge - windowMinutes * MINUTE;
   const out: number[] = [];
   for (let b = Math.floor(from / BIN) * BIN; b + BIN <= edge; b += BIN) if (b + BIN > from) out.push(b);
   return out;
 }
 
-/** Per lower-case vault ID, the Key Vault requests in the given bins. */
+/**
+ * The lag the rules anchor their windows at: the workspace's fixed ingestion delay, or with
+ * Azure's delay distributions the low end of "usually available within 3 to 10 minutes", where
+ * most records have arrived (tools/emulator/ingestion.ts).
+ */
+export function alertLagMinutes(world: Pick<ScenarioWorld, "workspace">): number {
+  const i = world.workspace.ingestion;
+  return i === "azure" ? AZURE_LAG_MINUTES : i;
+}
+const AZURE_LAG_MINUTES = 3;
+
+/** Key Vault requests of one vault in one bin that became queryable at one time. */
+interface VaultBin extends VaultWindow {
+  vault: string;
+  binStart: number;
+  ingestedAt: number;
+}
+
+/**
+ * The Key Vault audit records per vault and 5-minute bin, by ingestion time: one query over the
+ * store, run by the evaluator (the rules' own KQL would be per tick; the per-tick windows and
+ * visibility are applied to these sums instead). Every record the vault logged counts, as the
+ * rules' table and metric see them: no caller filter, the SDK's challenges included.
+ */
+export function vaultBins(logs: LogStore): VaultBin[] {
+  const cached = BINS.get(logs);
+  if (cached) return cached;
+  const tables = new Set(logs.tables());
+  const legs = [
+    tables.has("AzureDiagnostics")
+      ? '(AzureDiagnostics | where ResourceProvider == "MICROSOFT.KEYVAULT" and Category == "AuditEvent" | extend Status = toint(httpStatusCode_d))'
+      : "",
+    tables.has("AZKVAuditLogs") ? "(AZKVAuditLogs | extend Status = toint(HttpStatusCode))" : "",
+  ].filter((l) => l !== "");
+  if (legs.length === 0) return [];
+  const query = [
+    legs.length === 1 ? legs[0]! : `union ${legs.join(", ")}`,
+    "| summarize Total = count(), Forbidden = countif(Status == 403), Unauthorized = countif(Status == 401),",
+    "    Throttled = countif(Status == 429), ServerErrors = countif(Status >= 500),",
+    "    Other = countif(Status !between (200 .. 299) and Status !in (401, 403, 429) and Status < 500)",
+    `    by Vault = tolower(_ResourceId), BinStart = bin(TimeGenerated, ${SCENARIO_BIN_MINUTES}m), IngestedAt = ingestion_time()`,
+  ].join("\n");
+  // Far enough ahead that every record is ingested; each tick picks what it could see.
+  const everything = new Date(8.64e15);
+  const result = evaluate(query, logs.view(everything), { now: everything });
+  const col = (name: string) => result.columns.findIndex((c) => c.name === name);
+  const [v, b, i, t, f, u, th, se, o] = [
+    "Vault",
+    "BinStart",
+    "IngestedAt",
+    "Total",
+    "Forbidden",
+    "Unauthorized",
+    "Throttled",
+    "ServerErrors",
+    "Other",
+  ].map(col) as number[];
+  const out = result.rows.map((r) => ({
+    vault: String(r[v!]),
+    binStart: Number(r[b!]),
+    ingestedAt: Number(r[i!]),
+    total: Number(r[t!]),
+    forbidden: Number(r[f!]),
+    unauthorized: Number(r[u!]),
+    throttled: Number(r[th!]),
+    serverErrors: Number(r[se!]),
+    other: Number(r[o!]),
+  }));
+  BINS.set(logs, out);
+  return out;
+}
+const BINS = new WeakMap<LogStore, VaultBin[]>();
+
+/** Per lower-case vault ID, the Key Vault requests in the given bins that were ingested by `tick`. */
 export function vaultWindows(
-  world: Pick<ScenarioWorld, "bins">,
+  bins: readonly VaultBin[],
   binStarts: readonly number[],
+  tick: Date,
 ): Map<string, VaultWindow> {
+  const wanted = new Set(binStarts);
   const out = new Map<string, VaultWindow>();
-  for (const b of binStarts) {
-    for (const row of world.bins.get(b)?.["kv-requests"] ?? []) {
-      const id = row.dims.vaultResourceId.toLowerCase();
-      const w = out.get(id) ?? { total: 0, forbidden: 0, unauthorized: 0, throttled: 0, other: 0 };
-      const c = row.counts;
-      w.total += c.total;
-      w.forbidden += forbiddenOf(c);
-      w.unauthorized += c.unauthorized;
-      w.throttled += c.throttled;
-      w.other += c.other;
-      out.set(id, w);
-    }
+  for (const r of bins) {
+    if (!wanted.has(r.binStart) || r.ingestedAt > tick.getTime()) continue;
+    const w = out.get(r.vault) ?? { total: 0, forbidden: 0, unauthorized: 0, throttled: 0, serverErrors: 0, other: 0 };
+    w.total += r.total;
+    w.forbidden += r.forbidden;
+    w.unauthorized += r.unauthorized;
+    w.throttled += r.throttled;
+    w.serverErrors += r.serverErrors;
+    w.other += r.other;
+    out.set(r.vault, w);
   }
   return out;
 }
@@ -155,7 +231,7 @@ export interface PeerRun extends DetectorRun {
  */
 export function evaluatePeer(
   rule: PeerRule,
-  world: Pick<ScenarioWorld, "start" | "end" | "tickMinutes" | "bins" | "workspace">,
+  world: Pick<ScenarioWorld, "start" | "end" | "tickMinutes" | "logs" | "workspace">,
 ): PeerRun {
   const severity = severityOfAzure(rule.azureSeverity);
   const state = new Map<string, { episode: Episode; clean: number }>();
@@ -163,8 +239,10 @@ export function evaluatePeer(
   const episodes: Episode[] = [];
   const evaluations: PeerEvaluation[] = [];
   let notifications = 0;
+  const bins = vaultBins(world.logs);
+  const lag = alertLagMinutes(world);
   for (const tick of tickTimes(world)) {
-    const windows = vaultWindows(world, windowBins(tick, rule.windowMinutes, world.workspace.ingestionDelayMinutes));
+    const windows = vaultWindows(bins, windowBins(tick, rule.windowMinutes, lag), tick);
     for (const id of windows.keys()) known.add(id);
     for (const id of [...known].sort()) {
       const w = windows.get(id);

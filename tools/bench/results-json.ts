@@ -1,5 +1,6 @@
 import type { ColdStart } from "./cold-start.js";
 import type { Deployment } from "./deployment.js";
+import type { EmulatorThroughput } from "./emulator-throughput.js";
 import { NEVER, summarize, type Ratio, type ScenarioScore, type Spread } from "./score.js";
 import type { CoreGrowth } from "./tick-cost.js";
 
@@ -60,6 +61,21 @@ export interface JsonDeployment {
   toolFilesInDist: number;
 }
 
+export interface JsonEmulator {
+  storedRows: number;
+  storedRecords: number;
+  heapMB: number;
+  firstParseSeconds: number;
+  tickFirstSeconds: number;
+  tickQuerySeconds: number;
+  tickRowsScanned: number;
+  backfillFirstSeconds: number;
+  backfillQuerySeconds: number;
+  backfillRowsScanned: number;
+  rowsPerSecond: number;
+  recordsPerSecond: number;
+}
+
 export interface ResultsJson {
   version: number;
   date: string;
@@ -71,6 +87,7 @@ export interface ResultsJson {
   tickCost: JsonTickCost[];
   coldStart: JsonColdStart | null;
   deployment: JsonDeployment | null;
+  emulator: JsonEmulator | null;
 }
 
 /** What summarize needs of a detector (markdown.ts's DetectorResults has this shape). */
@@ -85,6 +102,7 @@ export interface ResultsJsonInput {
   core: CoreGrowth[] | { error: string };
   coldStart: ColdStart | { error: string };
   deployment: Deployment | { error: string };
+  emulator: EmulatorThroughput | { error: string };
   benchWallSeconds: number;
   node: string;
   cpuModel: string;
@@ -131,6 +149,24 @@ export function buildResultsJson(r: ResultsJsonInput): ResultsJson {
             uploadBytes: r.deployment.bytes,
             toolFilesInDist: r.deployment.toolFilesInDist,
           },
+    emulator: "error" in r.emulator ? null : emulator(r.emulator),
+  };
+}
+
+function emulator(e: EmulatorThroughput): JsonEmulator {
+  return {
+    storedRows: e.storedRows,
+    storedRecords: e.storedRecords,
+    heapMB: round(e.heapBytes / 1024 / 1024, 1),
+    firstParseSeconds: round(e.parseSeconds, 3),
+    tickFirstSeconds: round(e.tick.firstSeconds, 3),
+    tickQuerySeconds: round(e.tick.warmSeconds, 3),
+    tickRowsScanned: e.tick.rowsScanned,
+    backfillFirstSeconds: round(e.backfill.firstSeconds, 3),
+    backfillQuerySeconds: round(e.backfill.warmSeconds, 3),
+    backfillRowsScanned: e.backfill.rowsScanned,
+    rowsPerSecond: Math.round(e.rowsPerSecond),
+    recordsPerSecond: Math.round(e.recordsPerSecond),
   };
 }
 
@@ -238,6 +274,31 @@ export const RESULTS_JSON_KEYS: readonly (readonly [string, string, string])[] =
     "deployment.toolFilesInDist",
     ".js files under dist/src/{standin,replay,scenario,local,cli,bench}; expected 0",
     "count",
+  ],
+  [
+    "emulator",
+    "the Log Analytics emulator answering the monitor's combined signals query over a busy workspace (README, Emulator throughput); null when the measurement failed",
+    "",
+  ],
+  ["emulator.storedRows", "rows in the emulated workspace", "count"],
+  ["emulator.storedRecords", "records those rows stand for, with multiplicity", "count"],
+  ["emulator.heapMB", "heap growth from building the store, after garbage collection", "MiB"],
+  ["emulator.firstParseSeconds", "parsing and binding the tick query alone (Kusto.Language)", "s"],
+  ["emulator.tickFirstSeconds", "the tick query's first answer: parse, bind and evaluate", "s"],
+  ["emulator.tickQuerySeconds", "the tick query's warm answer (bound tree reused), median", "s"],
+  ["emulator.tickRowsScanned", "rows the tick query's legs read (a row read by two legs counts twice)", "count"],
+  [
+    "emulator.backfillFirstSeconds",
+    "the first tick's query (14-day history backfill, SLO period sums): first answer",
+    "s",
+  ],
+  ["emulator.backfillQuerySeconds", "the first tick's query: warm answer", "s"],
+  ["emulator.backfillRowsScanned", "rows the first tick's query's legs read", "count"],
+  ["emulator.rowsPerSecond", "backfillRowsScanned ÷ backfillQuerySeconds: rows through the combined query", "rows/s"],
+  [
+    "emulator.recordsPerSecond",
+    "records (rows weighed by multiplicity) the warm first-tick answer read ÷ its seconds",
+    "records/s",
   ],
 ];
 

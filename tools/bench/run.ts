@@ -7,6 +7,7 @@ import { replayScenario, startReplayHost } from "../replay/replay.js";
 import { parseScenario, ScenarioError } from "../scenario/load.js";
 import { measureColdStart, type ColdStart } from "./cold-start.js";
 import { measureDeployment, type Deployment } from "./deployment.js";
+import { measureEmulatorInChild, type EmulatorThroughput } from "./emulator-throughput.js";
 import { renderMarkdown, type BenchResults, type DetectorResults, type ScenarioInfo } from "./markdown.js";
 import { AMBA_AVAILABILITY, evaluatePeer, STATIC_403 } from "./peers.js";
 import { identityAliases, scoreScenario, vaultwatchRun } from "./score.js";
@@ -17,10 +18,11 @@ import { growth, measureCoreCost, requestCost, type CoreGrowth, type RequestCost
 /**
  * `npm run bench [scenario …]`: replays every test/scenarios/*.json (or the files or names given),
  * scores vaultwatch and the two peer rules against each scenario's truth, measures what a tick
- * costs, times the app's cold start and sizes its deployment, writes bench/results/README.md,
- * results.json and one SVG timeline per scenario, and prints the Markdown. Progress goes to stderr.
- * Exit code 0: all done; 1: a scenario did not parse or replay, or the tick-cost, cold-start or
- * deployment measurement failed (the rest is still written); 2: nothing to run.
+ * costs and how fast the Log Analytics emulator answers the monitor's query, times the app's cold
+ * start and sizes its deployment, writes bench/results/README.md, results.json and one SVG timeline
+ * per scenario, and prints the Markdown. Progress goes to stderr.
+ * Exit code 0: all done; 1: a scenario did not parse or replay, or the tick-cost, emulator,
+ * cold-start or deployment measurement failed (the rest is still written); 2: nothing to run.
  */
 
 /** dist/tools/bench/run.js → the repository. */
@@ -156,6 +158,14 @@ async function main(): Promise<number> {
     progress(`  ${core.error}`);
   }
 
+  let emulator: EmulatorThroughput | { error: string };
+  try {
+    emulator = await measureEmulatorInChild(progress);
+  } catch (error) {
+    emulator = { error: problemOf(error) };
+    progress(`  ${emulator.error}`);
+  }
+
   // After the replays and the core measurement, so the cold-start children have the machine to themselves.
   let coldStart: ColdStart | { error: string };
   try {
@@ -186,6 +196,7 @@ async function main(): Promise<number> {
     environment,
     coldStart,
     deployment,
+    emulator,
   });
   await writeFile(join(RESULTS, "README.md"), markdown);
   const json = buildResultsJson({
@@ -193,6 +204,7 @@ async function main(): Promise<number> {
     core,
     coldStart,
     deployment,
+    emulator,
     benchWallSeconds: totalSeconds,
     node: process.version,
     cpuModel: cpus[0]?.model.trim() ?? "unknown CPU",
@@ -206,7 +218,8 @@ async function main(): Promise<number> {
   );
   if (failures.length > 0)
     progress(`bench: ${failures.length} scenario(s) failed: ${failures.map((f) => basename(f.source)).join(", ")}`);
-  return failures.length > 0 || !Array.isArray(core) || "error" in coldStart || "error" in deployment ? 1 : 0;
+  const measurementFailed = !Array.isArray(core) || [emulator, coldStart, deployment].some((m) => "error" in m);
+  return failures.length > 0 || measurementFailed ? 1 : 0;
 }
 
 function problemOf(error: unknown): string {

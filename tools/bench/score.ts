@@ -6,6 +6,7 @@ import type { NotificationLine } from "../replay/line.js";
 import type { TruthIncidentSpec } from "../scenario/format.js";
 import type { ScenarioWorld } from "../scenario/load.js";
 import { moreSevere } from "../../src/core/model/severity.js";
+import { kvRowsByBin } from "./kv-rows.js";
 
 /**
  * Scoring a detector against a scenario's ground truth, in the vocabulary of the SRE workbook's
@@ -122,7 +123,7 @@ export interface IdentityAliases {
 
 export const NO_ALIASES: IdentityAliases = { callers: new Map(), apps: new Map() };
 
-export function identityAliases(world: Pick<ScenarioWorld, "bins" | "settings">): IdentityAliases {
+export function identityAliases(world: Pick<ScenarioWorld, "logs" | "settings">): IdentityAliases {
   const callers = new Map<string, Set<string>>();
   const group = (...given: string[]) => {
     const names = given.map(lastSegment).filter((n) => n !== "");
@@ -132,10 +133,8 @@ export function identityAliases(world: Pick<ScenarioWorld, "bins" | "settings">)
     for (const n of names) for (const other of callers.get(n) ?? []) merged.add(other);
     for (const n of merged) callers.set(n, merged);
   };
-  for (const bin of world.bins.values()) {
-    for (const row of bin["kv-requests"])
-      group(row.dims.callerObjectId, row.dims.callerAppId, row.dims.callerResourceId);
-  }
+  for (const rows of kvRowsByBin(world.logs).values())
+    for (const row of rows) group(row.dims.callerObjectId, row.dims.callerAppId, row.dims.callerResourceId);
   const cp = jsonSetting(world.settings.CONTROL_PLANE_CONFIG);
   const parsedCp = cp === undefined ? undefined : parseControlPlaneConfig(cp);
   if (parsedCp?.ok) for (const p of parsedCp.config.principals) group(p.name, p.objectId, p.clientId ?? "");

@@ -6,6 +6,7 @@ import { SCENARIO_BIN_MINUTES, type TruthIncidentSpec } from "../scenario/format
 import type { ScenarioWorld } from "../scenario/load.js";
 import type { DetectorRun, Episode } from "./score.js";
 import { deniedOf } from "../../src/core/signals/request-counts.js";
+import { kvRowsByBin } from "./kv-rows.js";
 
 /**
  * One SVG timeline per scenario, hand-written (no charting library): Key Vault requests and
@@ -66,7 +67,7 @@ export interface Timeline {
  * reported, so the line is labelled for what it covers; a bin without a warm series has no value.
  */
 export function timelineBins(
-  world: Pick<ScenarioWorld, "start" | "end" | "bins">,
+  world: Pick<ScenarioWorld, "start" | "end" | "logs">,
   baselines: ReadonlyMap<string, Baseline>,
 ): { bins: TimelineBin[]; warmSeries: number; series: number; warmRequestShare: number } {
   const out: TimelineBin[] = [];
@@ -74,11 +75,12 @@ export function timelineBins(
   const warm = new Set<string>();
   let allRequests = 0;
   let warmRequests = 0;
+  const kvRows = kvRowsByBin(world.logs);
   for (let t = Math.floor(world.start.getTime() / BIN) * BIN; t < world.end.getTime(); t += BIN) {
     let requests = 0;
     let denials = 0;
     let expected: number | undefined;
-    for (const row of world.bins.get(t)?.["kv-requests"] ?? []) {
+    for (const row of kvRows.get(t) ?? []) {
       const c = row.counts;
       requests += c.total;
       denials += deniedOf(c);
@@ -131,7 +133,7 @@ export function peerLabel(e: Episode): string {
 
 /** Assembles a scenario's timeline from its world, truth, learned baselines and detector runs. */
 export function timelineOf(
-  world: Pick<ScenarioWorld, "name" | "start" | "end" | "tickMinutes" | "bins" | "workspace">,
+  world: Pick<ScenarioWorld, "name" | "start" | "end" | "tickMinutes" | "logs" | "workspace">,
   truth: readonly TruthIncidentSpec[],
   baselines: ReadonlyMap<string, Baseline>,
   lanes: TimelineLane[],
@@ -145,7 +147,7 @@ export function timelineOf(
         `(${Math.round(100 * warmRequestShare)} % of requests; cold series left out)`;
   return {
     title: world.name,
-    subtitle: `${iso(world.start)} to ${iso(world.end)} UTC, a tick every ${world.tickMinutes} min, logs visible ${world.workspace.ingestionDelayMinutes} min after each ${SCENARIO_BIN_MINUTES}-minute bin`,
+    subtitle: `${iso(world.start)} to ${iso(world.end)} UTC, a tick every ${world.tickMinutes} min, ${ingestionNote(world.workspace.ingestion)}`,
     start: world.start,
     end: world.end,
     bins,
@@ -159,6 +161,11 @@ export function timelineOf(
     })),
     lanes,
   };
+}
+
+/** How late records become queryable: the workspace's fixed delay, or Azure's per-table distributions. */
+export function ingestionNote(ingestion: ScenarioWorld["workspace"]["ingestion"]): string {
+  return ingestion === "azure" ? "Azure's documented ingestion delays" : `${ingestion}-minute ingestion delay`;
 }
 
 const iso = (d: Date) => d.toISOString().slice(0, 16).replace("T", " ");

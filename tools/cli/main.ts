@@ -1,64 +1,70 @@
-import { readFile } from "node:fs/promises";
-import { parseScenario, ScenarioError } from "../scenario/load.js";
-import { replayScenario } from "../replay/replay.js";
-import type { Logger } from "../../src/core/ports/ports.js";
+import { parseArgs, UsageError, valueOf } from "./args.js";
+import type { ReplayHost } from "../replay/replay.js";
+import type { Io } from "./io.js";
+import { exportScenarioLogs } from "./logs-export.js";
+import { replayLogs } from "./replay-logs.js";
+import { replayScenarioFile } from "./replay-scenario.js";
 
 const USAGE = [
   "usage: vaultwatch replay <scenario.json> [--quiet]",
+  "       vaultwatch replay --logs DIR [--from ISO] [--to ISO] [--tick-minutes N] [--settings FILE]",
+  "                         [--workspace RESOURCE_ID] [--json] [--quiet]",
+  "       vaultwatch logs export --scenario FILE --out DIR [--from ISO] [--to ISO]",
   "",
-  "  Replays a scenario (docs/scenarios.md) through the monitor with a simulated clock and writes",
-  "  one JSON line per notification (fired, repeated, escalated, resolved) to stdout.",
-  "  --quiet   no progress or warnings on stderr",
+  "  replay <scenario.json>  Replays a scenario (docs/scenarios.md) through the monitor with a simulated clock",
+  "                          and writes one JSON line per notification (fired, repeated, escalated, resolved).",
+  "  replay --logs DIR       Replays exported Log Analytics records (one .json or .csv file per table; see",
+  "                          docs/replay-logs.md) and prints what the monitor would have said, one notification",
+  "                          per entry. --from/--to bound the ticks (default: the exports' span), --settings",
+  "                          takes a JSON file with a scenario's settings keys, --json writes JSON lines.",
+  "  logs export             Writes a scenario's records as the query API's JSON, one file per table.",
+  "  --quiet                 no progress, summary or warnings on stderr",
 ].join("\n");
 
-/** Exit codes: 0 replayed; 1 failed while replaying; 2 bad arguments or an invalid scenario. */
-export async function main(argv: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
+/** Exit codes: 0 done; 1 failed while replaying; 2 bad arguments, an invalid scenario or exports that cannot be replayed. */
+export async function main(
+  argv: string[],
+  out: (s: string) => void,
+  err: (s: string) => void,
+  options: { host?: ReplayHost } = {},
+): Promise<number> {
+  const io: Io = { out, err, host: options.host };
   const [command, ...rest] = argv;
   if (command === undefined || command === "--help" || command === "-h") {
     (command ? out : err)(`${USAGE}\n`);
     return command ? 0 : 2;
   }
-  if (command !== "replay") {
-    err(`vaultwatch: unknown command ${JSON.stringify(command)}\n${USAGE}\n`);
-    return 2;
-  }
-  const quiet = rest.includes("--quiet");
-  const files = rest.filter((a) => a !== "--quiet");
-  const unknown = files.filter((a) => a.startsWith("-"));
-  if (unknown.length > 0 || files.length !== 1) {
-    err(
-      `vaultwatch replay: ${unknown.length > 0 ? `unknown option ${unknown[0]}` : "expected exactly one scenario file"}\n${USAGE}\n`,
-    );
-    return 2;
-  }
-  const file = files[0]!;
-  let text: string;
   try {
-    text = await readFile(file, "utf8");
+    if (command === "replay") {
+      const args = parseArgs(rest, {
+        values: ["logs", "from", "to", "tick-minutes", "settings", "workspace"],
+        flags: ["quiet", "json"],
+      });
+      if (valueOf(args, "logs") !== undefined) {
+        if (args.positionals.length > 0) throw new UsageError("give either a scenario file or --logs DIR, not both");
+        return await replayLogs(args, io);
+      }
+      const logsOnly = ["from", "to", "tick-minutes", "settings", "workspace", "json"].find((o) => args.options.has(o));
+      if (logsOnly) throw new UsageError(`--${logsOnly} is for --logs replays`);
+      if (args.positionals.length !== 1) throw new UsageError("expected exactly one scenario file");
+      return await replayScenarioFile(args.positionals[0]!, args.options.has("quiet"), io);
+    }
+    if (command === "logs") {
+      const [sub, ...more] = rest;
+      if (sub !== "export") throw new UsageError(`unknown logs command ${JSON.stringify(sub ?? "")}`);
+      const args = parseArgs(more, { values: ["scenario", "out", "from", "to"], flags: [] });
+      if (args.positionals.length > 0) throw new UsageError(`unexpected argument ${args.positionals[0]}`);
+      return await exportScenarioLogs(args, io);
+    }
   } catch (error) {
-    err(`vaultwatch replay: cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}\n`);
-    return 2;
-  }
-  const log: Logger = quiet
-    ? { info: () => undefined, warn: () => undefined, error: () => undefined }
-    : { info: () => undefined, warn: (m) => err(`warning: ${m}\n`), error: (m) => err(`error: ${m}\n`) };
-  try {
-    const { world } = parseScenario(text, file);
-    if (!quiet)
-      err(
-        `replaying ${world.name}: ${world.start.toISOString()} to ${world.end.toISOString()}, a tick every ${world.tickMinutes} min\n`,
-      );
-    const result = await replayScenario(world, { log, onLine: (line) => out(`${JSON.stringify(line)}\n`) });
-    if (!quiet) err(`${result.ticks.length} ticks, ${result.lines.length} notifications\n`);
-    return 0;
-  } catch (error) {
-    if (error instanceof ScenarioError) {
-      err(`vaultwatch replay: ${error.message}\n`);
+    if (error instanceof UsageError) {
+      err(`vaultwatch ${command}: ${error.message}\n${USAGE}\n`);
       return 2;
     }
-    err(`vaultwatch replay: failed: ${error instanceof Error ? error.message : String(error)}\n`);
-    return 1;
+    throw error;
   }
+  err(`vaultwatch: unknown command ${JSON.stringify(command)}\n${USAGE}\n`);
+  return 2;
 }
 
 /** Runs the command line of this process. */
@@ -72,9 +78,17 @@ export function run(): void {
     process.argv.slice(2),
     (s) => process.stdout.write(s),
     (s) => process.stderr.write(s),
-  ).then((code) => {
-    process.exitCode = code;
-  });
+  ).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(
+        `vaultwatch: failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+      );
+      process.exitCode = 1;
+    },
+  );
 }
 
 if (require.main === module) run();

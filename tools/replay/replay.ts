@@ -8,7 +8,7 @@ import { startStandIn, type StandIn, type TokenOutcome } from "../standin/server
 import { startArmStandIn, type ArmStandIn } from "../standin/arm.js";
 import type { ArmState } from "../standin/arm-state.js";
 import { redirectTo } from "../standin/redirect.js";
-import { ScenarioWorkspace } from "../standin/scenario-workspace.js";
+import { LogAnalyticsEmulator } from "../emulator/emulator.js";
 import { ScenarioError, type ScenarioWorld } from "../scenario/load.js";
 import { notificationLine, type NotificationLine } from "./line.js";
 import { TableClient } from "@azure/data-tables";
@@ -69,7 +69,7 @@ export interface ReplayHost {
 }
 
 export async function startReplayHost(): Promise<ReplayHost> {
-  let current: { world: ScenarioWorld; workspace: ScenarioWorkspace; now: () => Date } | undefined;
+  let current: { world: ScenarioWorld; workspace: LogAnalyticsEmulator; now: () => Date } | undefined;
   const tables = await startAzuriteTables();
   try {
     const standIn = await startStandIn({
@@ -96,7 +96,8 @@ export async function startReplayHost(): Promise<ReplayHost> {
       tables,
       standIn,
       use(world, now) {
-        current = { world, workspace: new ScenarioWorkspace(world), now };
+        // The workspace answers with what is ingested by the replay's simulated now.
+        current = { world, workspace: new LogAnalyticsEmulator(world.logs, { now }), now };
       },
       async close() {
         await standIn.close().catch(() => undefined);

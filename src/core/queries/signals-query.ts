@@ -21,13 +21,19 @@ export interface SignalWindow {
   historyStart: Date;
 }
 
+/**
+ * How far before changesStart the changes leg reads Start events: a change's Start is logged
+ * seconds before its Success, which may fall just inside the look-back (signals/changes.ts).
+ */
+export const START_LEAD_MS = 10 * 60_000;
+
 /** The earliest start any leg reads: the query API's timespan must cover it. */
 export function earliest(w: SignalWindow): Date {
   return new Date(
     Math.min(
       w.windowStart.getTime(),
       w.priorStart.getTime(),
-      w.changesStart.getTime(),
+      w.changesStart.getTime() - START_LEAD_MS,
       w.sloStart.getTime(),
       w.periodStart.getTime(),
       w.historyStart.getTime(),

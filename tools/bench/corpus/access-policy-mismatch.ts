@@ -1,5 +1,13 @@
-import type { ScenarioFileInput } from "../../scenario/format.js";
-import { APP_TABLES, controlPlaneConfig, monitorConfig, scenario, snapshot, truth, vaultWrite } from "./config.js";
+import {
+  APP_TABLES,
+  controlPlaneConfig,
+  monitorConfig,
+  scenario,
+  snapshot,
+  truth,
+  vaultWrite,
+  type CorpusStory,
+} from "./config.js";
 import { between, binShare, binsBetween, IDENTITIES, MINUTE, OFFICE, TENANT, utc, VAULTS } from "./shared.js";
 import { Telemetry } from "./timeline.js";
 import { healthy, requests, split, type Caller } from "./traffic.js";
@@ -23,7 +31,7 @@ const readSecrets = (objectId: string) => ({
  * 10:30 they switch the vault to RBAC (vault write): from then on func-billing's access policy is
  * ignored and every request it makes is denied by RBAC. At 11:02 they switch the vault back.
  */
-export function accessPolicyMismatch(): ScenarioFileInput {
+export function accessPolicyMismatch(): CorpusStory {
   const at = (hhmm: string) => utc(`2026-03-10T${hhmm}`);
   const historyFrom = utc("2026-03-08T00:00");
   const end = at("12:30");
@@ -108,6 +116,10 @@ export function accessPolicyMismatch(): ScenarioFileInput {
       snapshot(historyFrom, onPolicies, grants),
       snapshot(switched, onRbac, grants),
       snapshot(reverted, onPolicies, grants),
+    ],
+    clients: [
+      { app: BILLING.name, vault: KV, appInsights: true, instances: 2 },
+      { app: PORTAL.name, vault: KV, appInsights: true, instances: 3 },
     ],
     incidents: [
       truth({

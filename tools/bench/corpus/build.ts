@@ -15,7 +15,7 @@ export function main(root = process.cwd()): void {
     const text = renderScenario(s);
     writeFileSync(file, text);
     process.stdout.write(
-      `${scenarioPath(s.name)}: ${(s.timeline ?? []).length} bins, ${(text.length / 1024).toFixed(0)} KiB\n`,
+      `${scenarioPath(s.name)}: ${(s.records ?? []).length} record entries, ${(text.length / 1024).toFixed(0)} KiB\n`,
     );
   }
 }

@@ -1,4 +1,15 @@
-import type { ScenarioFileInput } from "../../scenario/format.js";
+import { convertV1Value } from "../../scenario/convert-v1.js";
+import type { ScenarioFileV1Input } from "../../scenario/format-v1.js";
+import type { RecordEntryInput, ScenarioV2Input } from "../../scenario/format-v2.js";
+import {
+  challenges,
+  hostTraces,
+  lateKeyVaultBins,
+  otherResources,
+  routineActivity,
+  type ColdStart,
+  type VaultClient,
+} from "./raw-extras.js";
 import { iso, ROLE, roleDefinitionId, WORKSPACE_RESOURCE_ID, type Identity, type Vault } from "./shared.js";
 import type { ActivityInput, SnapshotInput, Telemetry, TruthInput } from "./timeline.js";
 
@@ -113,6 +124,20 @@ export function truth(
   };
 }
 
+/**
+ * A corpus scenario as its generator tells it: the story's traffic per 5-minute bin as v1 signal
+ * rows (the Telemetry), its changes, snapshots and truth, and what the workspace holds besides.
+ */
+export interface CorpusStory {
+  v1: ScenarioFileV1Input;
+  /** Every app's Key Vault clients: they send the SDK's challenge at cold starts and token renewals. */
+  clients: VaultClient[];
+  /** Instances that start cold in the story (deploys, restarts, new pods). */
+  coldStarts: ColdStart[];
+  /** Records the story has that no signal is about (a restart, a refused write). */
+  noise: RecordEntryInput[];
+}
+
 /** The common frame of a corpus scenario: format, schema link, workspace, telemetry. */
 export function scenario(o: {
   name: string;
@@ -120,27 +145,61 @@ export function scenario(o: {
   start: number;
   end: number;
   tables: string[];
-  settings?: ScenarioFileInput["settings"];
+  settings?: ScenarioFileV1Input["settings"];
   telemetry: Telemetry;
   activity?: ActivityInput[];
   controlPlane?: SnapshotInput[];
   incidents: TruthInput[];
-}): ScenarioFileInput {
+  clients: VaultClient[];
+  coldStarts?: ColdStart[];
+  noise?: RecordEntryInput[];
+}): CorpusStory {
   return {
-    $schema: "../../docs/scenario.schema.json",
-    format: "vaultwatch/scenario/v1",
-    name: o.name,
-    description: o.description,
-    start: iso(o.start),
-    end: iso(o.end),
-    tickMinutes: 5,
-    workspace: { tables: o.tables, ingestionDelayMinutes: 3, resourceId: WORKSPACE_RESOURCE_ID },
-    settings: o.settings ?? {},
-    series: o.telemetry.series,
-    timeline: o.telemetry.timeline(),
-    activity: o.activity ?? [],
-    controlPlane: o.controlPlane ?? [],
-    probes: [],
-    truth: { incidents: o.incidents },
+    v1: {
+      $schema: "../../docs/scenario.schema.json",
+      format: "vaultwatch/scenario/v1",
+      name: o.name,
+      description: o.description,
+      start: iso(o.start),
+      end: iso(o.end),
+      tickMinutes: 5,
+      workspace: { tables: o.tables, ingestionDelayMinutes: 3, resourceId: WORKSPACE_RESOURCE_ID },
+      settings: o.settings ?? {},
+      series: o.telemetry.series,
+      timeline: o.telemetry.timeline(),
+      activity: o.activity ?? [],
+      controlPlane: o.controlPlane ?? [],
+      probes: [],
+      truth: { incidents: o.incidents },
+    },
+    clients: o.clients,
+    coldStarts: o.coldStarts ?? [],
+    noise: o.noise ?? [],
   };
+}
+
+/**
+ * The story as raw records (format v2). The traffic's signal rows become records by the
+ * documented v1 mapping (tools/scenario/convert-v1.ts: a bin's records at its start, visible 3
+ * minutes after it ends), with about one Key Vault bin in fifty arriving late; then what a real
+ * workspace also holds is added (raw-extras.ts): the SDK's challenges at every cold start and
+ * token renewal of each client, other services' AzureDiagnostics rows, routine activity-log
+ * events and host traces, and the story's noise.
+ */
+export function corpusScenario(story: CorpusStory): ScenarioV2Input {
+  const { v1 } = story;
+  const v2 = convertV1Value(v1, v1.name, { lateMinutes: lateKeyVaultBins(v1.name), withoutRoutineActivity: true });
+  const historyFrom = Date.parse((v1.timeline ?? [])[0]!.at);
+  const end = Date.parse(v1.end);
+  const records = v2.records ?? [];
+  v2.records = [
+    ...records.filter((r) => r.kind === "activity"),
+    ...story.noise,
+    ...routineActivity(historyFrom, end),
+    ...challenges(story.clients, story.coldStarts, historyFrom, end),
+    ...otherResources(historyFrom, end),
+    ...hostTraces(story.clients, historyFrom, end),
+    ...records.filter((r) => r.kind !== "activity"),
+  ];
+  return v2;
 }

@@ -1,4 +1,5 @@
-import type { ScenarioFileInput } from "../../scenario/format.js";
+import type { ScenarioV2Input } from "../../scenario/format-v2.js";
+import { corpusScenario, type CorpusStory } from "./config.js";
 import { accessPolicyMismatch } from "./access-policy-mismatch.js";
 import { detachedUami } from "./detached-uami.js";
 import { healthyWeek } from "./healthy-week.js";
@@ -15,7 +16,7 @@ import { wrongAudience } from "./wrong-audience.js";
  * playbook", "the Container Apps playbook" and the other sources the generators cite are listed,
  * with their public addresses, in docs/reference/playbooks.md.
  */
-export const GENERATORS: readonly (() => ScenarioFileInput)[] = [
+export const GENERATORS: readonly (() => CorpusStory)[] = [
   rbacRemoval,
   accessPolicyMismatch,
   wrongAudience,
@@ -28,8 +29,13 @@ export const GENERATORS: readonly (() => ScenarioFileInput)[] = [
   healthyWeek,
 ];
 
-/** The corpus, freshly generated. */
-export function allScenarios(): ScenarioFileInput[] {
+/** The corpus, freshly generated, as its files hold it (format v2). */
+export function allScenarios(): ScenarioV2Input[] {
+  return allStories().map(corpusScenario);
+}
+
+/** The corpus' stories: their traffic as v1 signal rows, before conversion to raw records. */
+export function allStories(): CorpusStory[] {
   return GENERATORS.map((g) => g());
 }
 

@@ -1,5 +1,4 @@
-import type { ScenarioFileInput } from "../../scenario/format.js";
-import { FUNCTIONS_TABLES, monitorConfig, scenario, siteIdentityWrite, truth } from "./config.js";
+import { FUNCTIONS_TABLES, monitorConfig, scenario, siteIdentityWrite, truth, type CorpusStory } from "./config.js";
 import { between, binShare, binsBetween, IDENTITIES, MINUTE, OFFICE, sparse, siteId, utc, VAULTS } from "./shared.js";
 import { Telemetry } from "./timeline.js";
 import { healthy, requests, type Caller } from "./traffic.js";
@@ -31,7 +30,7 @@ const QUEUE_SHARE = 0.6;
  * On-call re-attaches the identity at 15:52 (another site write); the last 401 is at 15:52 and the
  * backlog drains over the next twenty minutes.
  */
-export function detachedUami(): ScenarioFileInput {
+export function detachedUami(): CorpusStory {
   const at = (hhmm: string) => utc(`2026-03-20T${hhmm}`);
   const historyFrom = utc("2026-03-18T00:00");
   const end = at("17:00");
@@ -101,6 +100,14 @@ export function detachedUami(): ScenarioFileInput {
     activity: [
       siteIdentityWrite(detached, SITE, "platform-pipeline@contoso.com"),
       siteIdentityWrite(reattached, SITE, "oncall@contoso.com"),
+    ],
+    clients: [
+      { app: APP, vault: KV, appInsights: true, instances: 2 },
+      { app: PORTAL.name, vault: KV, appInsights: false, instances: 3 },
+    ],
+    coldStarts: [
+      { at: detached, app: APP },
+      { at: reattached, app: APP },
     ],
     incidents: [
       truth({

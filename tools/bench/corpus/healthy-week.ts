@@ -1,4 +1,3 @@
-import type { ScenarioFileInput } from "../../scenario/format.js";
 import {
   APP_TABLES,
   controlPlaneConfig,
@@ -8,6 +7,7 @@ import {
   siteIdentityWrite,
   snapshot,
   type Grant,
+  type CorpusStory,
 } from "./config.js";
 import {
   BIN,
@@ -15,8 +15,11 @@ import {
   DAY,
   HOUR,
   IDENTITIES,
+  iso,
   MINUTE,
   OFFICE,
+  ROLE,
+  roleDefinitionId,
   SHOPPING,
   siteId,
   sparse,
@@ -47,7 +50,7 @@ interface Restart {
  * start cold, and a few 401s without a caller), two platform restarts at the weekend, and two new
  * identities granted access mid-week that start calling once their role is in place.
  */
-export function healthyWeek(): ScenarioFileInput {
+export function healthyWeek(): CorpusStory {
   const day = (d: number, hhmm: string) => utc(`2026-04-${String(d).padStart(2, "0")}T${hhmm}`);
   const historyFrom = day(11, "00:00");
   const start = day(13, "00:00");
@@ -185,6 +188,50 @@ export function healthyWeek(): ScenarioFileInput {
       snapshot(historyFrom, shown, grants),
       snapshot(canaryGranted, shown, withCanary),
       snapshot(reportsOnPortalGranted, shown, withReportsOnPortal),
+    ],
+    clients: [
+      { app: "func-orders", vault: VAULTS.orders, appInsights: true, instances: 4 },
+      {
+        app: "func-orders-canary",
+        vault: VAULTS.orders,
+        appInsights: false,
+        instances: 1,
+        from: canaryGranted + 40 * MINUTE,
+      },
+      { app: BILLING.name, vault: VAULTS.billing, appInsights: false, instances: 2 },
+      { app: BILLING.name, vault: VAULTS.orders, appInsights: false, instances: 2 },
+      { app: PORTAL.name, vault: VAULTS.portal, appInsights: true, instances: 3 },
+      { app: REPORTS.name, vault: VAULTS.reports, appInsights: false, instances: 1 },
+      {
+        app: REPORTS.name,
+        vault: VAULTS.portal,
+        appInsights: false,
+        instances: 1,
+        from: reportsOnPortalGranted + 20 * MINUTE,
+      },
+    ],
+    coldStarts: [
+      ...restarts.map((r) => ({
+        at: r.at,
+        app: r.app === "orders" ? "func-orders" : r.app === "billing" ? BILLING.name : PORTAL.name,
+      })),
+      // The canary slot swapped in, and func-reports' first read of kv-portal-prod: new clients.
+      { at: canaryGranted + 40 * MINUTE, app: "func-orders-canary" },
+      { at: reportsOnPortalGranted + 20 * MINUTE, app: REPORTS.name },
+    ],
+    // Someone without the right tries to grant themselves a role: ARM refuses, and the activity
+    // log has the Start and the Failed event, neither a change that happened.
+    noise: [
+      {
+        kind: "activity",
+        at: iso(day(16, "15:05")),
+        operation: "Microsoft.Authorization/roleAssignments/write",
+        scope: VAULTS.billing.id,
+        principalId: REPORTS.objectId,
+        roleDefinitionId: roleDefinitionId(ROLE.secretsUser.guid),
+        caller: "reports-team@contoso.com",
+        outcome: "Failed",
+      },
     ],
     incidents: [],
   });

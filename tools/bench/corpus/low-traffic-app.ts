@@ -1,5 +1,13 @@
-import type { ScenarioFileInput } from "../../scenario/format.js";
-import { AUDIT_TABLES, controlPlaneConfig, monitorConfig, roleChange, scenario, snapshot, truth } from "./config.js";
+import {
+  AUDIT_TABLES,
+  controlPlaneConfig,
+  monitorConfig,
+  roleChange,
+  scenario,
+  snapshot,
+  truth,
+  type CorpusStory,
+} from "./config.js";
 import { binsBetween, DAY, HOUR, IDENTITIES, MINUTE, OFFICE, sparse, utc, VAULTS } from "./shared.js";
 import { Telemetry } from "./timeline.js";
 import { healthy, type Caller } from "./traffic.js";
@@ -23,7 +31,7 @@ const ON_DEMAND_PEAK = 0.6;
  * 10:00. The reports team re-grants the role at 13:38 after users complain; one more on-demand
  * call is denied at 13:44, inside the propagation window, and the 14:00 job succeeds.
  */
-export function lowTrafficApp(): ScenarioFileInput {
+export function lowTrafficApp(): CorpusStory {
   const at = (hhmm: string) => utc(`2026-03-19T${hhmm}`);
   const historyFrom = utc("2026-03-16T00:00");
   const end = at("15:30");
@@ -93,6 +101,10 @@ export function lowTrafficApp(): ScenarioFileInput {
         grants.filter((g) => g.principalId !== REPORTS.objectId),
       ),
       snapshot(regranted, vaults, grants),
+    ],
+    clients: [
+      { app: REPORTS.name, vault: KV, appInsights: false, instances: 1 },
+      { app: PORTAL.name, vault: VAULTS.portal, appInsights: false, instances: 3 },
     ],
     incidents: [
       truth({

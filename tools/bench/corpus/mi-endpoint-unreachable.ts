@@ -1,5 +1,4 @@
-import type { ScenarioFileInput } from "../../scenario/format.js";
-import { APP_TABLES, monitorConfig, scenario, truth } from "./config.js";
+import { APP_TABLES, monitorConfig, scenario, truth, type CorpusStory } from "./config.js";
 import { binShare, binsBetween, IDENTITIES, MINUTE, OFFICE, ROUND_THE_CLOCK, sparse, utc, VAULTS } from "./shared.js";
 import { Telemetry } from "./timeline.js";
 import { healthy, requests, split, type Caller } from "./traffic.js";
@@ -25,7 +24,7 @@ const MI_UNAVAILABLE = "ManagedIdentityCredential authentication unavailable. No
  * get 401 with no caller. At 10:25 an egress exception for the endpoint is added; the last 401 is
  * at 10:26. The network policy is a Kubernetes object: AzureActivity has no record of it.
  */
-export function miEndpointUnreachable(): ScenarioFileInput {
+export function miEndpointUnreachable(): CorpusStory {
   const at = (hhmm: string) => utc(`2026-03-12T${hhmm}`);
   const historyFrom = utc("2026-03-10T00:00");
   const end = at("11:30");
@@ -83,6 +82,16 @@ export function miEndpointUnreachable(): ScenarioFileInput {
       ]),
     },
     telemetry: tm,
+    clients: [
+      { app: APP, vault: KV, appInsights: true, instances: 3 },
+      { app: BILLING.name, vault: KV, appInsights: false, instances: 2 },
+    ],
+    // The new revision's pods, one at a time: each client challenges the vault before it asks for a token.
+    coldStarts: [
+      { at: at("09:42"), app: APP, instances: 1 },
+      { at: at("09:44"), app: APP, instances: 1 },
+      { at: at("09:46"), app: APP, instances: 1 },
+    ],
     incidents: [
       truth({
         name: "ledger-sync-no-managed-identity-token",

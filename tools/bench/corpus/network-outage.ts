@@ -1,5 +1,4 @@
-import type { ScenarioFileInput } from "../../scenario/format.js";
-import { APP_TABLES, monitorConfig, scenario, truth } from "./config.js";
+import { APP_TABLES, monitorConfig, scenario, truth, type CorpusStory } from "./config.js";
 import { binShare, binsBetween, IDENTITIES, MINUTE, OFFICE, SHOPPING, sparse, utc, VAULTS } from "./shared.js";
 import { Telemetry, type DependencyCounts } from "./timeline.js";
 import { healthy, requests, type Caller } from "./traffic.js";
@@ -19,7 +18,7 @@ const APP = "func-orders";
  * and are refused by the vault firewall (403). func-billing runs in another spoke, unaffected.
  * The firewall's scale-in is a Microsoft.Network operation the changes query does not read.
  */
-export function networkOutage(): ScenarioFileInput {
+export function networkOutage(): CorpusStory {
   const at = (hhmm: string) => utc(`2026-03-13T${hhmm}`);
   const historyFrom = utc("2026-03-11T00:00");
   const end = at("18:30");
@@ -79,6 +78,10 @@ export function networkOutage(): ScenarioFileInput {
       ]),
     },
     telemetry: tm,
+    clients: [
+      { app: APP, vault: KV, appInsights: true, instances: 3 },
+      { app: BILLING.name, vault: KV, appInsights: false, instances: 2 },
+    ],
     incidents: [
       truth({
         name: "orders-spoke-network-outage",

@@ -1,5 +1,4 @@
-import type { ScenarioFileInput } from "../../scenario/format.js";
-import { AUDIT_TABLES, controlPlaneConfig, roleChange, scenario, snapshot, truth } from "./config.js";
+import { AUDIT_TABLES, controlPlaneConfig, roleChange, scenario, snapshot, truth, type CorpusStory } from "./config.js";
 import { binShare, binsBetween, IDENTITIES, OFFICE, SHOPPING, utc, VAULTS } from "./shared.js";
 import { Telemetry } from "./timeline.js";
 import { healthy, requests, split, type Caller } from "./traffic.js";
@@ -14,7 +13,7 @@ const KV = VAULTS.orders;
  * first 403 is at 01:03, on-call restores the assignment at 01:14, and the 403s fade out over the
  * propagation window until 01:25. func-billing reads the same vault throughout, unaffected.
  */
-export function rbacRemoval(): ScenarioFileInput {
+export function rbacRemoval(): CorpusStory {
   const at = (hhmm: string) => utc(`2026-03-04T${hhmm}`);
   const historyFrom = utc("2026-03-02T00:00");
   const end = at("03:00");
@@ -76,6 +75,10 @@ export function rbacRemoval(): ScenarioFileInput {
         granted.filter((g) => g.principalId !== ORDERS.objectId),
       ),
       snapshot(restored, vaults, granted),
+    ],
+    clients: [
+      { app: "func-orders", vault: KV, appInsights: false, instances: 3 },
+      { app: BILLING.name, vault: KV, appInsights: false, instances: 2 },
     ],
     incidents: [
       truth({

@@ -1,4 +1,3 @@
-import type { ScenarioFileInput } from "../../scenario/format.js";
 import {
   APP_TABLES,
   controlPlaneConfig,
@@ -7,12 +6,14 @@ import {
   siteIdentityWrite,
   snapshot,
   truth,
+  type CorpusStory,
 } from "./config.js";
 import {
   between,
   binShare,
   binsBetween,
   IDENTITIES,
+  iso,
   MINUTE,
   ORDERS_READERS_GROUP,
   SHOPPING,
@@ -41,7 +42,7 @@ const SITE = siteId("rg-orders-prod", APP);
  * RBAC) while the app keeps getting tokens. On-call restarts func-orders at 02:24; it fetches a
  * fresh token and the 403s stop. Service Bus, granted to the new identity directly, works throughout.
  */
-export function staleTokenIdentitySwap(): ScenarioFileInput {
+export function staleTokenIdentitySwap(): CorpusStory {
   const at = (hhmm: string) => utc(`2026-03-18T${hhmm}`);
   const historyFrom = utc("2026-03-16T00:00");
   const end = at("03:30");
@@ -104,6 +105,21 @@ export function staleTokenIdentitySwap(): ScenarioFileInput {
     telemetry: tm,
     activity: [siteIdentityWrite(swapped, SITE, "platform-pipeline@contoso.com")],
     controlPlane: [snapshot(historyFrom, vaults, grants)],
+    clients: [{ app: APP, vault: KV, appInsights: true, instances: 3 }],
+    coldStarts: [
+      { at: swapped, app: APP },
+      { at: lastDenied, app: APP },
+    ],
+    // On-call's restart is an ARM action (AzureActivity), not one of the changes the monitor reads.
+    noise: [
+      {
+        kind: "activity",
+        at: iso(lastDenied),
+        operation: "Microsoft.Web/sites/restart/action",
+        scope: SITE,
+        caller: "oncall@contoso.com",
+      },
+    ],
     incidents: [
       truth({
         name: "orders-stale-token-after-identity-swap",

@@ -1,5 +1,4 @@
-import type { ScenarioFileInput } from "../../scenario/format.js";
-import { APP_TABLES, monitorConfig, scenario, truth } from "./config.js";
+import { APP_TABLES, monitorConfig, scenario, truth, type CorpusStory } from "./config.js";
 import { binsBetween, daily, IDENTITIES, MINUTE, OFFICE, unit, utc, VAULTS, type DailyShape } from "./shared.js";
 import { Telemetry } from "./timeline.js";
 import { healthy, requests, type Caller } from "./traffic.js";
@@ -26,7 +25,7 @@ const CACHED: DailyShape = { ...OFFICE, night: 0.55 };
  * SDK retries 429s (honouring Retry-After), so throttled reads are attempted again. The hotfix
  * restoring the cache rolls out from 13:20 to 13:26. Access never changes: load, not permission.
  */
-export function throttlingHotPath(): ScenarioFileInput {
+export function throttlingHotPath(): CorpusStory {
   const at = (hhmm: string) => utc(`2026-03-17T${hhmm}`);
   const historyFrom = utc("2026-03-15T00:00");
   const end = at("14:30");
@@ -93,6 +92,16 @@ export function throttlingHotPath(): ScenarioFileInput {
       ]),
     },
     telemetry: tm,
+    clients: [
+      { app: PORTAL.name, vault: KV, appInsights: true, instances: 4 },
+      { app: "func-notify", vault: VAULTS.shared, appInsights: false, instances: 2 },
+    ],
+    // Both rollouts replace app-portal's four instances one at a time.
+    coldStarts: ["11:00", "11:03", "11:06", "11:09", "13:20", "13:22", "13:24", "13:26"].map((hhmm) => ({
+      at: at(hhmm),
+      app: PORTAL.name,
+      instances: 1,
+    })),
     incidents: [
       truth({
         name: "portal-uncached-secret-reads-throttled",

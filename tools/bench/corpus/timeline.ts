@@ -1,4 +1,4 @@
-import type { ScenarioFileInput } from "../../scenario/format.js";
+import type { ScenarioFileV1Input as ScenarioFileInput } from "../../scenario/format-v1.js";
 import { iso, type Identity, type Vault } from "./shared.js";
 
 /** The scenario file's pieces, as the generators fill them in. */

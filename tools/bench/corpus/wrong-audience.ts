@@ -1,5 +1,4 @@
-import type { ScenarioFileInput } from "../../scenario/format.js";
-import { APP_TABLES, monitorConfig, scenario, truth } from "./config.js";
+import { APP_TABLES, monitorConfig, scenario, truth, type CorpusStory } from "./config.js";
 import { between, binShare, binsBetween, IDENTITIES, MINUTE, OFFICE, utc, VAULTS } from "./shared.js";
 import { Telemetry } from "./timeline.js";
 import { healthy, requests, split, type Caller } from "./traffic.js";
@@ -25,7 +24,7 @@ const AADSTS500011 =
  * app-portal reads the same vault throughout, unaffected. No AzureActivity record: a code deploy
  * is not a control-plane change.
  */
-export function wrongAudience(): ScenarioFileInput {
+export function wrongAudience(): CorpusStory {
   const at = (hhmm: string) => utc(`2026-03-11T${hhmm}`);
   const historyFrom = utc("2026-03-09T00:00");
   const end = at("16:00");
@@ -80,6 +79,15 @@ export function wrongAudience(): ScenarioFileInput {
       ]),
     },
     telemetry: tm,
+    clients: [
+      { app: APP, vault: KV, appInsights: true, instances: 2 },
+      { app: PORTAL.name, vault: KV, appInsights: true, instances: 3 },
+    ],
+    // The release and the rollback each restart func-notify's instances.
+    coldStarts: [
+      { at: at("14:05"), app: APP },
+      { at: at("14:48"), app: APP },
+    ],
     incidents: [
       truth({
         name: "notify-wrong-token-audience",

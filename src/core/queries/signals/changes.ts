@@ -1,11 +1,17 @@
 import type { Leg } from "./leg.js";
 import { project } from "./leg.js";
 
+/** Operations that can explain an access failure, in lower case (they are logged in either case). */
+const CHANGE_OPERATIONS =
+  '("microsoft.authorization/roleassignments/write", "microsoft.authorization/roleassignments/delete", "microsoft.keyvault/vaults/write", "microsoft.keyvault/vaults/accesspolicies/write", "microsoft.web/sites/write")';
+
 /**
  * Control-plane changes that explain access failures (AzureActivity): role assignments written or
  * deleted, Key Vault writes (permission model, network rules, access policies), and identity
- * changes on apps. Operation names appear in either case, hence tolower. Deletes carry the
- * assignment in the response body, writes in the request body.
+ * changes on apps. Azure logs each write as a Start event carrying the request body (who was
+ * granted what, at which scope) and a Success event carrying the outcome, with one CorrelationId
+ * (role-based-access-control/change-history-report.md): the leg counts completed changes and reads
+ * the body from their Start. A delete carries the assignment in its Success's response body.
  */
 export function changesLeg(binMinutes: string): Leg {
   return {
@@ -15,17 +21,26 @@ export function changesLeg(binMinutes: string): Leg {
       "AzureActivity",
       "| where TimeGenerated >= changesStart and TimeGenerated < windowEnd",
       "| extend Op = tolower(OperationNameValue)",
-      '| where Op in ("microsoft.authorization/roleassignments/write", "microsoft.authorization/roleassignments/delete", "microsoft.keyvault/vaults/write", "microsoft.keyvault/vaults/accesspolicies/write", "microsoft.managedidentity/userassignedidentities/assign/action")',
-      '    or (Op == "microsoft.web/sites/write" and tostring(Properties_d.requestbody) has "identity")',
+      `| where Op in ${CHANGE_OPERATIONS}`,
       '| where ActivityStatusValue in~ ("Success", "Succeeded")',
     ].join("\n"),
     aggregate: [
-      "| extend Body = parse_json(coalesce(tostring(Properties_d.requestbody), tostring(Properties_d.responseBody)))",
+      // The Start comes seconds before its Success; START_LEAD (signals-query.ts) widens the read for it.
+      "| join kind=leftouter (AzureActivity",
+      "    | where TimeGenerated >= changesStart - 10m and TimeGenerated < windowEnd",
+      '    | where ActivityStatusValue in~ ("Start", "Started")',
+      `    | where tolower(OperationNameValue) in ${CHANGE_OPERATIONS}`,
+      // A change is dated by its Start, when it was asked for: its Success follows seconds later.
+      "    | summarize StartBody = take_any(tostring(Properties_d.requestbody)), StartedAt = min(TimeGenerated) by CorrelationId",
+      "    ) on CorrelationId",
+      // An app's write is an identity change only when its request asked for one.
+      '| where Op != "microsoft.web/sites/write" or StartBody has "identity"',
+      "| extend Body = parse_json(coalesce(StartBody, tostring(Properties_d.responseBody), tostring(Properties_d.requestbody)))",
       '| extend Kind = case(Op endswith "roleassignments/write", "role-assignment-write", Op endswith "roleassignments/delete", "role-assignment-delete", Op endswith "accesspolicies/write", "vault-access-policy-write", Op == "microsoft.keyvault/vaults/write", "vault-write", "app-identity-change")',
       "| extend Scope = tolower(coalesce(tostring(Body.properties.scope), tostring(Body.Properties.Scope), tostring(Authorization_d.scope), _ResourceId))",
       "| extend PrincipalId = tolower(coalesce(tostring(Body.properties.principalId), tostring(Body.Properties.PrincipalId)))",
       "| extend RoleDefinitionId = tolower(coalesce(tostring(Body.properties.roleDefinitionId), tostring(Body.Properties.RoleDefinitionId)))",
-      `| summarize Events = count(), First = min(TimeGenerated), Last = max(TimeGenerated) by BinStart = bin(TimeGenerated, ${binMinutes}), Kind, Op, Scope, PrincipalId, RoleDefinitionId, Caller, ActivityStatusValue`,
+      `| summarize Events = count(), First = min(coalesce(StartedAt, TimeGenerated)), Last = max(TimeGenerated) by BinStart = bin(TimeGenerated, ${binMinutes}), Kind, Op, Scope, PrincipalId, RoleDefinitionId, Caller, ActivityStatusValue`,
       project(
         "changes",
         {

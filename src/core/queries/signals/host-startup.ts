@@ -16,6 +16,9 @@ export function hostStartupLeg(binMinutes: string): Leg {
       '| where Message has "listener" and Message has_any ("unable to start", "failed to start")',
     ].join("\n"),
     aggregate: [
+      // The host logs this under Host.Startup with no function scope: FunctionName is empty and the
+      // function is named only in the message (azure-webjobs-sdk FunctionListenerException.cs).
+      `| extend FunctionName = coalesce(FunctionName, extract("listener for function '([^']+)'", 1, Message))`,
       `| extend AuthRelated = Message has_any ${AUTH_HINTS} or ExceptionMessage has_any ${AUTH_HINTS}`,
       `| summarize Events = count(), Sample = take_any(substring(strcat(Message, " ", ExceptionMessage), 0, 400)) by BinStart = bin(TimeGenerated, ${binMinutes}), AppName, FunctionName, AuthRelated`,
       project(

@@ -1,0 +1,210 @@
+import type { ColumnSpec, Database, Row, TableSource, TimeRange } from "../kusto/types.js";
+import { fromJson, ValueError } from "../kusto/values.js";
+import { AZURE_DELAYS, type IngestionDelays } from "./ingestion.js";
+import type { RawRecord } from "./records/raw-record.js";
+import { TABLE_SCHEMAS } from "./schemas.js";
+
+/** A record the store will not hold; names the table and, when one is at fault, the column. */
+export class RecordError extends Error {
+  override readonly name = "RecordError";
+  constructor(
+    readonly table: string,
+    message: string,
+    readonly column?: string,
+  ) {
+    super(column ? `${table}.${column}: ${message}` : `${table}: ${message}`);
+  }
+}
+
+export interface AddOptions {
+  /** Multiplicity: this many identical records (1 when absent). */
+  count?: number;
+  /** When the record became queryable; the table's delay distribution decides when absent. */
+  ingestedAt?: Date;
+}
+
+/**
+ * Records made on demand for a time range: a traffic model too large to hold. A record given with a
+ * `key` is built and converted once per key; later records of that key differ only in their time.
+ */
+export type RecordSource = (
+  range: Required<TimeRange>,
+) => Iterable<{ record: RawRecord | (() => RawRecord); count?: number; key?: string; at?: number }>;
+
+interface Table {
+  schema: readonly ColumnSpec[];
+  index: Map<string, number>;
+  time: number;
+  timeName: string;
+  rows: Row[];
+  sorted: boolean;
+  sources: RecordSource[];
+  /** Converted rows of keyed source records, by key. */
+  templates: Map<string, unknown[]>;
+}
+
+/**
+ * The records of a Log Analytics workspace: tables with Azure's column sets (schemas.ts), each
+ * record with its TimeGenerated and the time it was ingested. `view(now)` is what a query at `now`
+ * can see: only records already ingested, as in a real workspace where the last minutes are
+ * still on their way.
+ */
+export class LogStore {
+  readonly #schemas: Readonly<Record<string, readonly ColumnSpec[]>>;
+  readonly #delays: IngestionDelays;
+  readonly #tables = new Map<string, Table>();
+  #seq = 0;
+
+  constructor(options: { schemas?: Readonly<Record<string, readonly ColumnSpec[]>>; delays?: IngestionDelays } = {}) {
+    this.#schemas = options.schemas ?? TABLE_SCHEMAS;
+    this.#delays = options.delays ?? AZURE_DELAYS;
+  }
+
+  /** Declares a table that exists but may have no rows (a table that never got data does not exist). */
+  declare(table: string): void {
+    this.#table(table);
+  }
+
+  tables(): string[] {
+    return [...this.#tables.keys()];
+  }
+
+  schemaOf(table: string): readonly ColumnSpec[] | undefined {
+    return this.#schemas[table];
+  }
+
+  /** Adds one record (or `count` identical ones). Throws RecordError naming the table and column at fault. */
+  add(table: string, record: RawRecord, options: AddOptions = {}): void {
+    const t = this.#table(table);
+    const count = options.count ?? 1;
+    if (!Number.isInteger(count) || count < 1)
+      throw new RecordError(table, `a record's count must be a whole number of at least 1, got ${count}`);
+    const row = this.#row(table, t, record, count);
+    const time = row.values[t.time] as number;
+    if (options.ingestedAt) {
+      const at = options.ingestedAt.getTime();
+      if (Number.isNaN(at)) throw new RecordError(table, "the ingestion time is not a valid date");
+      if (at < time)
+        throw new RecordError(table, "a record cannot be ingested before its TimeGenerated", "TimeGenerated");
+      row.ingestedAt = at;
+    } else row.ingestedAt = time + this.#delays.delayMs(table, time, this.#seq++);
+    t.rows.push(row);
+    t.sorted = false;
+  }
+
+  /** Adds records made on demand (a traffic model); their ingestion follows the table's delays. */
+  addSource(table: string, source: RecordSource): void {
+    this.#table(table).sources.push(source);
+  }
+
+  /** The stored records of a table in JSON form, with count and ingestion time (for exports and peers). */
+  *records(
+    table: string,
+    range: Required<TimeRange>,
+  ): Generator<{ record: RawRecord; count: number; ingestedAt: number }> {
+    const t = this.#tables.get(table);
+    if (!t) return;
+    for (const row of this.#scan(table, t, range)) {
+      const record: Record<string, unknown> = {};
+      t.schema.forEach((c, i) => {
+        const v = row.values[i];
+        if (v !== null && v !== "") record[c.name] = c.type === "datetime" ? new Date(v as number).toISOString() : v;
+      });
+      yield { record, count: row.count, ingestedAt: row.ingestedAt ?? 0 };
+    }
+  }
+
+  /** What a query at `now` sees: every table, holding only what was ingested by then. */
+  view(now: Date): Database {
+    const at = now.getTime();
+    const db = new Map<string, TableSource>();
+    for (const [name, t] of this.#tables) {
+      const scan = this.#scan.bind(this, name, t);
+      db.set(name, {
+        columns: t.schema,
+        timeColumn: t.timeName,
+        *scan(range?: TimeRange) {
+          for (const row of scan({ from: range?.from ?? -Infinity, to: Math.min(range?.to ?? Infinity, at + 1) }))
+            if ((row.ingestedAt ?? 0) <= at) yield row;
+        },
+      });
+    }
+    return db;
+  }
+
+  *#scan(name: string, t: Table, range: Required<TimeRange>): Generator<Row> {
+    if (!t.sorted) {
+      t.rows.sort((a, b) => (a.values[t.time] as number) - (b.values[t.time] as number));
+      t.sorted = true;
+    }
+    let i = lowerBound(t.rows, t.time, range.from);
+    for (; i < t.rows.length; i++) {
+      const row = t.rows[i]!;
+      if ((row.values[t.time] as number) >= range.to) break;
+      yield row;
+    }
+    if (t.sources.length === 0) return;
+    // Generated records are bounded: an unbounded range asks for none (a source has no beginning).
+    if (!Number.isFinite(range.from) || !Number.isFinite(range.to)) return;
+    let seq = 0;
+    for (const source of t.sources)
+      for (const { record, count, key, at } of source(range)) {
+        let row: Row;
+        const template = key === undefined ? undefined : t.templates.get(key);
+        if (template && at !== undefined) {
+          const values = template.slice();
+          values[t.time] = at;
+          row = { values, count: count ?? 1, owned: true };
+        } else {
+          row = this.#row(name, t, typeof record === "function" ? record() : record, count ?? 1);
+          if (key !== undefined) t.templates.set(key, row.values);
+        }
+        const time = row.values[t.time] as number;
+        if (time < range.from || time >= range.to) continue;
+        row.ingestedAt = time + this.#delays.delayMs(name, time, seq++);
+        yield row;
+      }
+  }
+
+  #table(name: string): Table {
+    let t = this.#tables.get(name);
+    if (t) return t;
+    const schema = this.#schemas[name];
+    if (!schema) throw new RecordError(name, "no such table in the emulated workspace (see tools/emulator/schemas.ts)");
+    const index = new Map(schema.map((c, i) => [c.name, i]));
+    // Classic Application Insights tables call their time column `timestamp`.
+    const timeName = index.has("TimeGenerated") ? "TimeGenerated" : "timestamp";
+    const time = index.get(timeName);
+    if (time === undefined) throw new RecordError(name, "the table has no TimeGenerated column");
+    t = { schema, index, time, timeName, rows: [], sorted: true, sources: [], templates: new Map() };
+    this.#tables.set(name, t);
+    return t;
+  }
+
+  #row(name: string, t: Table, record: RawRecord, count: number): Row {
+    const values: unknown[] = t.schema.map((c) => (c.type === "string" ? "" : null));
+    for (const [column, value] of Object.entries(record)) {
+      const i = t.index.get(column);
+      if (i === undefined) throw new RecordError(name, "no such column in the table's schema", column);
+      try {
+        values[i] = fromJson(t.schema[i]!.type, value);
+      } catch (error) {
+        if (error instanceof ValueError) throw new RecordError(name, error.message, column);
+        throw error;
+      }
+    }
+    if (values[t.time] === null) throw new RecordError(name, `every record needs a ${t.timeName}`, t.timeName);
+    return { values, count };
+  }
+}
+
+function lowerBound(rows: readonly Row[], col: number, x: number): number {
+  let lo = 0;
+  let hi = rows.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((rows[mid]!.values[col] as number) < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
