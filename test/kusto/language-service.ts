@@ -1,6 +1,8 @@
 /// <reference types="@kusto/language-service-next" />
 // Kusto.Language is loaded once, by the evaluator's own module.
-import { K } from "../../tools/kusto/language.js";
+import { kusto } from "../../tools/kusto/language.js";
+
+const K = kusto();
 
 export interface Diagnostic {
   severity: string;

@@ -92,10 +92,11 @@ function restrict(db: Database, span: TimeRange | undefined, stats: AnswerStats)
     out.set(name, {
       columns: t.columns,
       timeColumn: t.timeColumn,
-      *scan(range?: TimeRange) {
+      projects: t.projects,
+      *scan(range?: TimeRange, columns?: readonly number[]) {
         const from = Math.max(range?.from ?? -Infinity, span?.from ?? -Infinity);
         const to = Math.min(range?.to ?? Infinity, span?.to ?? Infinity);
-        for (const row of t.scan({ from, to })) {
+        for (const row of t.scan({ from, to }, columns)) {
           stats.rowsScanned++;
           stats.recordsScanned += row.count;
           yield row;

@@ -39,8 +39,8 @@ interface Table {
   rows: Row[];
   sorted: boolean;
   sources: RecordSource[];
-  /** Converted rows of keyed source records, by key. */
-  templates: Map<string, unknown[]>;
+  /** Converted rows of keyed source records, by projection then key, with where their time goes. */
+  templates: Map<string, Map<string, { values: unknown[]; timeAt: number }>>;
 }
 
 /**
@@ -123,16 +123,19 @@ export class LogStore {
       db.set(name, {
         columns: t.schema,
         timeColumn: t.timeName,
-        *scan(range?: TimeRange) {
-          for (const row of scan({ from: range?.from ?? -Infinity, to: Math.min(range?.to ?? Infinity, at + 1) }))
-            if ((row.ingestedAt ?? 0) <= at) yield row;
+        projects: true,
+        *scan(range?: TimeRange, columns?: readonly number[]) {
+          const bounds = { from: range?.from ?? -Infinity, to: Math.min(range?.to ?? Infinity, at + 1) };
+          for (const row of scan(bounds, columns)) if ((row.ingestedAt ?? 0) <= at) yield row;
         },
       });
     }
     return db;
   }
 
-  *#scan(name: string, t: Table, range: Required<TimeRange>): Generator<Row> {
+  *#scan(name: string, t: Table, range: Required<TimeRange>, columns?: readonly number[]): Generator<Row> {
+    // Rows narrowed to the columns a query reads: stored rows keep every column of the schema.
+    const narrow = columns ? (values: unknown[]) => columns.map((i) => values[i]) : undefined;
     if (!t.sorted) {
       t.rows.sort((a, b) => (a.values[t.time] as number) - (b.values[t.time] as number));
       t.sorted = true;
@@ -141,25 +144,36 @@ export class LogStore {
     for (; i < t.rows.length; i++) {
       const row = t.rows[i]!;
       if ((row.values[t.time] as number) >= range.to) break;
-      yield row;
+      yield narrow ? { values: narrow(row.values), count: row.count, ingestedAt: row.ingestedAt, owned: true } : row;
     }
     if (t.sources.length === 0) return;
     // Generated records are bounded: an unbounded range asks for none (a source has no beginning).
     if (!Number.isFinite(range.from) || !Number.isFinite(range.to)) return;
     let seq = 0;
+    const projection = columns?.join(",") ?? "";
+    let templates = t.templates.get(projection);
+    if (!templates) t.templates.set(projection, (templates = new Map()));
     for (const source of t.sources)
       for (const { record, count, key, at } of source(range)) {
         let row: Row;
-        const template = key === undefined ? undefined : t.templates.get(key);
+        let time: number;
+        const template = key === undefined ? undefined : templates.get(key);
         if (template && at !== undefined) {
-          const values = template.slice();
-          values[t.time] = at;
+          // The template of this key, narrowed as asked; only its time differs.
+          const values = template.values.slice();
+          if (template.timeAt >= 0) values[template.timeAt] = at;
           row = { values, count: count ?? 1, owned: true };
+          time = at;
         } else {
-          row = this.#row(name, t, typeof record === "function" ? record() : record, count ?? 1);
-          if (key !== undefined) t.templates.set(key, row.values);
+          const whole = this.#row(name, t, typeof record === "function" ? record() : record, count ?? 1);
+          time = whole.values[t.time] as number;
+          row = narrow ? { values: narrow(whole.values), count: whole.count, owned: true } : whole;
+          if (key !== undefined)
+            templates.set(key, {
+              values: row.values.slice(),
+              timeAt: columns ? columns.indexOf(t.time) : t.time,
+            });
         }
-        const time = row.values[t.time] as number;
         if (time < range.from || time >= range.to) continue;
         row.ingestedAt = time + this.#delays.delayMs(name, time, seq++);
         yield row;

@@ -17,6 +17,16 @@ export interface Context {
   now: number;
   scalars: Map<string, { type: KustoType; value: unknown }>;
   tables: Map<string, () => Relation>;
+  /**
+   * Table columns the query never names: left out of every scan (a 279-column AzureDiagnostics row
+   * is read as the twenty the query uses). Empty when the answer itself holds table columns.
+   */
+  pruned: ReadonlySet<string>;
+}
+
+/** The binder's columns without those the evaluator does not read. */
+function visible(ctx: Context, expected: ColumnSpec[] | undefined): ColumnSpec[] | undefined {
+  return expected && ctx.pruned.size > 0 ? expected.filter((c) => !ctx.pruned.has(c.name)) : expected;
 }
 
 const scopeOf = (ctx: Context, columns: readonly ColumnSpec[]): Scope => ({
@@ -62,7 +72,20 @@ function table(node: Node, ctx: Context, range?: TimeRange): Relation {
       `'${name}' could not be resolved: no such table`,
       positionOf(ctx.text, node.TextStart),
     );
-  return { columns: [...source.columns], rows: source.scan(range) };
+  if (ctx.pruned.size === 0) return { columns: [...source.columns], rows: source.scan(range) };
+  const keep: number[] = [];
+  source.columns.forEach((c, i) => {
+    if (!ctx.pruned.has(c.name)) keep.push(i);
+  });
+  const columns = keep.map((i) => source.columns[i]!);
+  if (source.projects) return { columns, rows: source.scan(range, keep) };
+  return {
+    columns,
+    rows: (function* () {
+      for (const r of source.scan(range))
+        yield { values: keep.map((i) => r.values[i]), count: r.count, ingestedAt: r.ingestedAt, owned: true };
+    })(),
+  };
 }
 
 /** `T | where TimeGenerated >= a and TimeGenerated < b ...`: hands [a, b) to the table's scan. */
@@ -117,7 +140,7 @@ function rangeOf(filter: Node, timeColumn: string, ctx: Context): TimeRange | un
 
 function operator(op: Node, input: Relation | undefined, ctx: Context, inputNode?: Node): Relation {
   const kind = kindOf(op);
-  const expected = columnsOf(op);
+  const expected = visible(ctx, columnsOf(op));
   const need = (): Relation => {
     if (!input) throw unsupported(scopeOf(ctx, []), op, `${kind} without an input`);
     return input;
@@ -229,7 +252,8 @@ function extend(op: Node, src: Relation, ctx: Context, expected: ColumnSpec[] | 
         const row: Row = r.owned
           ? r
           : { values: r.values.slice(), count: r.count, ingestedAt: r.ingestedAt, owned: true };
-        if (row.values.length < width) row.values.length = width;
+        // Grown by push, not by setting length: the array stays packed.
+        while (row.values.length < width) row.values.push(null);
         for (const s of steps) row.values[s.index] = s.scalar.eval(row);
         yield row;
       }

@@ -1,5 +1,6 @@
 import { compileScalar, unsupported, type Node } from "./compile-scalar.js";
 import { evaluateTabular, type Context, type Relation } from "./compile-tabular.js";
+/// <reference types="@kusto/language-service-next" />
 import { analyzeCached, kindOf, listOf } from "./language.js";
 import type { ColumnSpec, Database, EvaluateOptions, ResultTable, Row } from "./types.js";
 import { KqlError } from "./types.js";
@@ -13,7 +14,14 @@ import { KqlError } from "./types.js";
 export function evaluate(query: string, db: Database, options: EvaluateOptions): ResultTable {
   const schemas = new Map<string, readonly ColumnSpec[]>([...db].map(([name, t]) => [name, t.columns]));
   const code = analyzeCached(query, schemas);
-  const ctx: Context = { text: query, db, now: options.now.getTime(), scalars: new Map(), tables: new Map() };
+  const ctx: Context = {
+    text: query,
+    db,
+    now: options.now.getTime(),
+    scalars: new Map(),
+    tables: new Map(),
+    pruned: unnamedColumns(code, schemas),
+  };
   let result: Relation | undefined;
   for (const statement of listOf<Node>(code.Syntax!.GetChild(1))) {
     const kind = kindOf(statement);
@@ -61,6 +69,43 @@ function let_(statement: Node, ctx: Context): void {
   });
   if (!s.constant) throw unsupported(scope(ctx), value, "a let whose value depends on a row");
   ctx.scalars.set(name, { type: s.type, value: s.eval({ values: [], count: 1 }) });
+}
+
+/**
+ * The table columns a query never names (no reference, no declaration, no string that could be a
+ * column_ifexists name): safe to leave out of scans. None when the query has a `*` or its answer
+ * holds a column it does not name (`T | take 10` answers with every column).
+ */
+function unnamedColumns(
+  code: Kusto.Language.KustoCode,
+  schemas: ReadonlyMap<string, readonly ColumnSpec[]>,
+): Set<string> {
+  const named = new Set<string>();
+  let star = false;
+  const walk = (node: Node) => {
+    const kind = kindOf(node);
+    if (kind === "StarExpression") star = true;
+    else if (kind === "NameReference" || kind === "NameDeclaration") named.add(String(node.SimpleName));
+    else if (kind === "StringLiteralExpression") named.add(String(node.LiteralValue ?? ""));
+    for (let i = 0; i < node.ChildCount; i++) {
+      const child = node.GetChild(i);
+      if (child && !child.IsToken) walk(child);
+    }
+  };
+  walk(code.Syntax);
+  const pruned = new Set<string>();
+  if (star) return pruned;
+  for (const columns of schemas.values()) for (const c of columns) if (!named.has(c.name)) pruned.add(c.name);
+  const answer = resultColumns(code);
+  if (answer.some((c) => pruned.has(c.name))) return new Set();
+  return pruned;
+}
+
+function resultColumns(code: Kusto.Language.KustoCode): ColumnSpec[] {
+  const t = code.ResultType as unknown as { Columns?: { Count: number; getItem(i: number): { Name: string } } } | null;
+  const out: ColumnSpec[] = [];
+  for (let i = 0; i < (t?.Columns?.Count ?? 0); i++) out.push({ name: t!.Columns!.getItem(i).Name, type: "dynamic" });
+  return out;
 }
 
 /** The result's rows, each repeated as many times as it stands for (summarize rows stand for one). */

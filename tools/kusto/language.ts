@@ -1,22 +1,34 @@
 /// <reference types="@kusto/language-service-next" />
-// Kusto.Language compiled to JavaScript with Bridge.NET: the runtime must load first, and the
-// library defines the global `Kusto` namespace.
-import "@kusto/language-service-next/bridge.js";
-import "@kusto/language-service-next/Kusto.Language.Bridge.js";
 import { KqlError, KUSTO_TYPES, type ColumnSpec, type KustoType, type Position } from "./types.js";
 
-export const K = (globalThis as unknown as { Kusto: typeof Kusto }).Kusto.Language;
 export type SyntaxNode = Kusto.Language.Syntax.SyntaxNode;
 
-/** SyntaxKind number → name (the Bridge enum object maps names to numbers). */
-const KIND_NAMES = new Map<number, string>(
-  Object.entries(K.Syntax.SyntaxKind as unknown as Record<string, unknown>)
-    .filter((e): e is [string, number] => typeof e[1] === "number")
-    .map(([name, n]) => [n, name]),
-);
+let loaded: typeof Kusto.Language | undefined;
 
+/**
+ * Kusto.Language, compiled to JavaScript with Bridge.NET (31 MB: about 1.5 s to load), loaded when
+ * a query is first parsed rather than by every module that may evaluate one. The Bridge runtime
+ * must load first; the library defines the global `Kusto` namespace.
+ */
+export function kusto(): typeof Kusto.Language {
+  if (!loaded) {
+    require("@kusto/language-service-next/bridge.js");
+    require("@kusto/language-service-next/Kusto.Language.Bridge.js");
+    loaded = (globalThis as unknown as { Kusto: typeof Kusto }).Kusto.Language;
+  }
+  return loaded;
+}
+
+let kindNames: Map<number, string> | undefined;
+
+/** SyntaxKind number → name (the Bridge enum object maps names to numbers). */
 export function kindOf(node: SyntaxNode | Kusto.Language.Syntax.SyntaxElement): string {
-  return KIND_NAMES.get(node.Kind as unknown as number) ?? String(node.Kind);
+  kindNames ??= new Map<number, string>(
+    Object.entries(kusto().Syntax.SyntaxKind as unknown as Record<string, unknown>)
+      .filter((e): e is [string, number] => typeof e[1] === "number")
+      .map(([name, n]) => [n, name]),
+  );
+  return kindNames.get(node.Kind as unknown as number) ?? String(node.Kind);
 }
 
 /** 1-based line and column of an offset in the text. */
@@ -38,6 +50,7 @@ function globalsFor(tables: ReadonlyMap<string, readonly ColumnSpec[]>): Kusto.L
   const key = JSON.stringify(schemas);
   let g = globalsCache.get(key);
   if (!g) {
+    const K = kusto();
     const symbols = schemas.map(([name, schema]) => new K.Symbols.TableSymbol.$ctor7(name!, schema!, null));
     g = K.GlobalState.Default!.WithDatabase(new K.Symbols.DatabaseSymbol.ctor("workspace", symbols))!;
     if (globalsCache.size > 64) globalsCache.clear();
@@ -77,6 +90,7 @@ export function analyzeCached(
  * unknown table or column, a wrong argument type) are reported as the service reports them.
  */
 export function analyze(text: string, tables: ReadonlyMap<string, readonly ColumnSpec[]>): Kusto.Language.KustoCode {
+  const K = kusto();
   const code = K.KustoCode.ParseAndAnalyze(text, globalsFor(tables))!;
   const all = code.GetDiagnostics()!;
   if (all.Count === 0) return code;

@@ -66,8 +66,14 @@ export interface TimeRange {
 /** A table the evaluator can read: its schema and its rows (in the value forms above). */
 export interface TableSource {
   readonly columns: readonly ColumnSpec[];
-  /** Rows whose TimeGenerated (or the table's time column) lies in `range`, or all rows. */
-  scan(range?: TimeRange): Iterable<Row>;
+  /**
+   * Rows whose TimeGenerated (or the table's time column) lies in `range`, or all rows. With
+   * `columns` (indexes into `columns`), each row may hold only those values, in that order; a
+   * source that ignores it returns whole rows, and the evaluator narrows them.
+   */
+  scan(range?: TimeRange, columns?: readonly number[]): Iterable<Row>;
+  /** True when `scan` honours `columns`. */
+  readonly projects?: boolean;
   /** The name of the column `range` applies to; absent when the source ignores ranges. */
   readonly timeColumn?: string;
 }
