@@ -3,7 +3,7 @@
 // Usage: node tools/check/query-mutants.mjs [test files...]  (default: test/queries)
 // Each mutant edits a source file in place, runs vitest, and restores the file.
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -116,21 +116,25 @@ export const MUTANTS = [
 const tests = process.argv.slice(2);
 const targets = tests.length > 0 ? tests : ["test/queries"];
 let survived = 0;
-/** The file being mutated and its text, put back if the run is interrupted. */
-let pending;
-for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"])
-  process.on(signal, () => {
-    if (pending) writeFileSync(pending.file, pending.original);
-    process.exit(130);
-  });
+// The text of the file being mutated is kept outside the tree while it is changed, so a run that
+// is killed mid-way (a signal cannot interrupt the synchronous test run) is undone by the next one.
+const BACKUPS = join(tmpdir(), "vaultwatch-query-mutants");
+mkdirSync(BACKUPS, { recursive: true });
+for (const name of readdirSync(BACKUPS)) {
+  const file = decodeURIComponent(name);
+  writeFileSync(file, readFileSync(join(BACKUPS, name), "utf8"));
+  rmSync(join(BACKUPS, name));
+  console.log(`restored ${file}, left changed by an interrupted run`);
+}
 for (const m of MUTANTS) {
   const original = readFileSync(m.file, "utf8");
-  pending = { file: m.file, original };
+  const backup = join(BACKUPS, encodeURIComponent(m.file));
   if (!original.includes(m.from)) {
     console.log(`?  ${m.name}: the text to change is not in ${m.file} any more (update the mutant)`);
     survived++;
     continue;
   }
+  writeFileSync(backup, original);
   writeFileSync(m.file, original.replace(m.from, m.to));
   let caughtBy = "";
   let broken = false;
@@ -157,7 +161,7 @@ for (const m of MUTANTS) {
     }
   } finally {
     writeFileSync(m.file, original);
-    pending = undefined;
+    rmSync(backup);
     rmSync(dir, { recursive: true, force: true });
   }
   if (broken) {

@@ -337,6 +337,8 @@ function summarize(op: Node, src: Relation, ctx: Context, expected: ColumnSpec[]
         ? args.length
         : 1;
     const resultType = (String(call.ResultType?.Name) as KustoType) ?? "dynamic";
+    // Aggregates that may keep a row's arguments get a fresh array per row; the rest share one.
+    const keeps = /^(arg_max|arg_min|take_any|any)$/.test(name);
     return {
       make: () =>
         factory(
@@ -345,6 +347,8 @@ function summarize(op: Node, src: Relation, ctx: Context, expected: ColumnSpec[]
         ),
       args,
       width,
+      keeps,
+      buffer: new Array<unknown>(args.length),
     };
   });
   const width = keys.length + aggs.reduce((n, a) => n + a.width, 0);
@@ -369,11 +373,10 @@ function summarize(op: Node, src: Relation, ctx: Context, expected: ColumnSpec[]
     if (!g) groups.set(id, (g = start(key)));
     for (let i = 0; i < aggs.length; i++) {
       const s = g.states[i]!;
-      s.state = s.agg.add(
-        s.state,
-        aggs[i]!.args.map((a) => a.eval(r)),
-        r.count,
-      );
+      const a = aggs[i]!;
+      const args = a.keeps ? new Array<unknown>(a.args.length) : a.buffer;
+      for (let j = 0; j < a.args.length; j++) args[j] = a.args[j]!.eval(r);
+      s.state = s.agg.add(s.state, args, r.count);
     }
   }
   // With no `by`, summarize gives one row even over no input (count() = 0).

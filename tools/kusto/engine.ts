@@ -20,7 +20,7 @@ export function evaluate(query: string, db: Database, options: EvaluateOptions):
     now: options.now.getTime(),
     scalars: new Map(),
     tables: new Map(),
-    pruned: unnamedColumns(code, schemas),
+    pruned: prunedOf(code, schemas),
   };
   let result: Relation | undefined;
   for (const statement of listOf<Node>(code.Syntax!.GetChild(1))) {
@@ -69,6 +69,15 @@ function let_(statement: Node, ctx: Context): void {
   });
   if (!s.constant) throw unsupported(scope(ctx), value, "a let whose value depends on a row");
   ctx.scalars.set(name, { type: s.type, value: s.eval({ values: [], count: 1 }) });
+}
+
+const prunedCache = new WeakMap<Kusto.Language.KustoCode, Set<string>>();
+
+/** unnamedColumns, once per bound tree (a tree serves every query of its shape). */
+function prunedOf(code: Kusto.Language.KustoCode, schemas: ReadonlyMap<string, readonly ColumnSpec[]>): Set<string> {
+  let pruned = prunedCache.get(code);
+  if (!pruned) prunedCache.set(code, (pruned = unnamedColumns(code, schemas)));
+  return pruned;
 }
 
 /**
