@@ -20,7 +20,8 @@ function emulatorTransport(emulator: LogAnalyticsEmulator, queries: string[]): H
     async sendRequest(request) {
       const body = JSON.parse(String(request.body ?? "{}")) as { query?: string; timespan?: string };
       queries.push(body.query ?? "");
-      const answer = emulator.answer(body.query ?? "", body.timespan);
+      const wait = /\bwait=(\d+)/.exec(request.headers.get("prefer") ?? "")?.[1];
+      const answer = emulator.answer(body.query ?? "", body.timespan, wait ? { waitSeconds: Number(wait) } : {});
       return {
         request,
         status: answer.status,
@@ -45,8 +46,16 @@ export const DEFAULT_CONFIG: SignalConfig = {
  * vaultwatch's signal source (the adapter, the real LogsQueryClient) over an emulated workspace
  * holding `store`'s raw records: what the monitor would read from a workspace with these logs.
  */
-export function emulatedSignals(store: LogStore, o: { config?: Partial<SignalConfig>; lookbackMinutes?: number } = {}) {
-  const emulator = new LogAnalyticsEmulator(store);
+export function emulatedSignals(
+  store: LogStore,
+  o: {
+    config?: Partial<SignalConfig>;
+    lookbackMinutes?: number;
+    scanRowsPerSecond?: number;
+    serverTimeoutSeconds?: number;
+  } = {},
+) {
+  const emulator = new LogAnalyticsEmulator(store, { scanRowsPerSecond: o.scanRowsPerSecond });
   const queries: string[] = [];
   const client = new LogsQueryClient(credential, {
     httpClient: emulatorTransport(emulator, queries),
@@ -57,7 +66,7 @@ export function emulatedSignals(store: LogStore, o: { config?: Partial<SignalCon
     workspaceId: EMULATED_WORKSPACE_ID,
     config: { ...DEFAULT_CONFIG, ...o.config },
     lookbackMinutes: o.lookbackMinutes ?? 20,
-    serverTimeoutSeconds: 60,
+    serverTimeoutSeconds: o.serverTimeoutSeconds ?? 60,
     clientTimeoutMs: 60_000,
   });
   return {

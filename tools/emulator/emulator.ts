@@ -8,8 +8,16 @@ export type QueryAnswer = { status: number; body: unknown };
 
 /** Anything that answers Log Analytics queries for the stand-in. */
 export interface Workspace {
-  answer(query: string, timespan: string | undefined): QueryAnswer;
+  /** `waitSeconds`: the request's `Prefer: wait=N`, how long the service may run the query. */
+  answer(query: string, timespan: string | undefined, options?: { waitSeconds?: number }): QueryAnswer;
 }
+
+/**
+ * The service gives a query 3 minutes unless `Prefer: wait=N` asks for up to 10, then aborts it
+ * with GatewayTimeout (Azure/azure-sdk-for-js sdk/monitor/monitor-query TROUBLESHOOTING.md).
+ */
+export const DEFAULT_WAIT_SECONDS = 180;
+export const MAX_WAIT_SECONDS = 600;
 
 /**
  * The query API's documented limits (learn.microsoft.com/azure/azure-monitor/service-limits#log-queries-api):
@@ -30,6 +38,12 @@ export interface EmulatorOptions {
    */
   now?: () => Date;
   limits?: QueryLimits;
+  /**
+   * How many stored rows the emulated service reads per second of its server time: a query that
+   * reads more than its wait allows times out as the service's would. Unlimited when absent. The
+   * cost is counted in rows, not measured, so the same query times out the same way on any machine.
+   */
+  scanRowsPerSecond?: number;
 }
 
 /** Statistics of the last answer, for the bench. */
@@ -47,15 +61,17 @@ export class LogAnalyticsEmulator implements Workspace {
   readonly #store: LogStore;
   readonly #now: (() => Date) | undefined;
   readonly #limits: QueryLimits;
+  readonly #scanRate: number;
   lastStats: AnswerStats = { rowsScanned: 0, recordsScanned: 0 };
 
   constructor(store: LogStore, options: EmulatorOptions = {}) {
     this.#store = store;
     this.#now = options.now;
     this.#limits = options.limits ?? SERVICE_LIMITS;
+    this.#scanRate = options.scanRowsPerSecond ?? Infinity;
   }
 
-  answer(query: string, timespan: string | undefined): QueryAnswer {
+  answer(query: string, timespan: string | undefined, options: { waitSeconds?: number } = {}): QueryAnswer {
     if (!query.trim())
       return badRequest("BadArgumentError", "The request had some invalid properties: the query is empty");
     const clock = this.#now?.();
@@ -78,6 +94,8 @@ export class LogAnalyticsEmulator implements Workspace {
       throw error;
     }
     this.lastStats = stats;
+    const wait = Math.min(options.waitSeconds ?? DEFAULT_WAIT_SECONDS, MAX_WAIT_SECONDS);
+    if (stats.rowsScanned / this.#scanRate > wait) return gatewayTimeout(wait);
     return respond(result, this.#limits);
   }
 }
@@ -150,6 +168,23 @@ function partial(message: string) {
     code: "PartialError",
     message: "There were some errors when processing your query.",
     details: [{ code: "EngineError", message, innererror: { code: "E_QUERY_RESULT_SET_TOO_LARGE", message } }],
+  };
+}
+
+/** The service's answer to a query that ran past its server timeout. */
+function gatewayTimeout(waitSeconds: number): QueryAnswer {
+  return {
+    status: 504,
+    body: {
+      error: {
+        code: "GatewayTimeout",
+        message: "Gateway timeout",
+        innererror: {
+          code: "GatewayTimeout",
+          message: `The query ran longer than its ${waitSeconds}-second server timeout`,
+        },
+      },
+    },
   };
 }
 

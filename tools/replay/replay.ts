@@ -74,9 +74,9 @@ export async function startReplayHost(): Promise<ReplayHost> {
   try {
     const standIn = await startStandIn({
       workspace: {
-        answer: (query, timespan) =>
+        answer: (query, timespan, options) =>
           current
-            ? current.workspace.answer(query, timespan)
+            ? current.workspace.answer(query, timespan, options)
             : { status: 503, body: { error: { code: "NoScenario", message: "no scenario is being replayed" } } },
       },
       workspaceId: WORKSPACE_ID,

@@ -200,7 +200,9 @@ export async function startStandIn(o: StandInOptions): Promise<StandIn> {
     } catch {
       return { status: 400, body: { error: { code: "BadArgumentError", message: "The request body is not JSON" } } };
     }
-    const answer = o.workspace.answer(parsed.query ?? "", parsed.timespan);
+    // Prefer: wait=N, as LogsQueryClient sends its serverTimeoutInSeconds.
+    const wait = /\bwait=(\d+)/.exec(String(req.headers.prefer ?? ""))?.[1];
+    const answer = o.workspace.answer(parsed.query ?? "", parsed.timespan, wait ? { waitSeconds: Number(wait) } : {});
     if (answer.status !== 200) return answer;
     const result = answer.body as { tables: { rows: unknown[][] }[] };
     const firstData = result.tables[0]?.rows.find((r) => r[1] === "data");
