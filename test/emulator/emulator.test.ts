@@ -129,3 +129,14 @@ describe("a server timeout seen by the monitor", () => {
     expect(kv.problem).toMatch(/timeout/i);
   });
 });
+
+describe("a datetime literal no date can be", () => {
+  it("is refused as a bad query, naming the literal, instead of failing the endpoint", () => {
+    const a = new LogAnalyticsEmulator(store(1)).answer(
+      "AzureDiagnostics | where TimeGenerated > datetime(2026-13-45) | count",
+      DAY,
+    );
+    expect(a.status).toBe(400);
+    expect(a.body).toMatchObject({ error: { innererror: { message: expect.stringContaining("2026-13-45") } } });
+  });
+});

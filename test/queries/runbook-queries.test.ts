@@ -1,10 +1,12 @@
 import { describe, expect, it } from "vitest";
+import { DETECTED_TABLES } from "../../src/core/queries/signals-query.js";
 import { runbookFor, verificationKql } from "../../src/core/runbook/runbook.js";
 import { LogAnalyticsEmulator } from "../../tools/emulator/emulator.js";
 import { fixedDelays } from "../../tools/emulator/ingestion.js";
 import { azkvAuditLog, azureDiagnosticsAudit, type KvAuditEvent } from "../../tools/emulator/records/key-vault.js";
 import { LogStore } from "../../tools/emulator/store.js";
-import { anIncident, KEY, SUBJECT, someCounts } from "../fixtures/incidents.js";
+import { KEY } from "../fixtures/incidents.js";
+import { RUNBOOK_CASES } from "../fixtures/runbook-cases.js";
 
 /**
  * The queries a runbook hands the operator, run on an emulated workspace: they must run, and the
@@ -13,19 +15,10 @@ import { anIncident, KEY, SUBJECT, someCounts } from "../fixtures/incidents.js";
 
 const NOW = new Date("2026-11-20T02:00:00Z");
 const min = (m: number) => new Date(NOW.getTime() + m * 60_000);
-const WORKSPACE_TABLES = [
-  "AzureDiagnostics",
-  "AZKVAuditLogs",
-  "AppDependencies",
-  "AppTraces",
-  "AppRequests",
-  "FunctionAppLogs",
-  "AzureActivity",
-];
 
 function workspace(): { store: LogStore; emulator: LogAnalyticsEmulator } {
   const store = new LogStore({ delays: fixedDelays(1) });
-  for (const t of WORKSPACE_TABLES) store.declare(t);
+  for (const t of DETECTED_TABLES) store.declare(t);
   const event = (at: Date, status: number): KvAuditEvent => ({ at, ...KEY, operation: "SecretGet", status });
   for (const [m, status, count] of [
     [-40, 200, 30],
@@ -72,23 +65,7 @@ describe("the verification query of a request incident, run", () => {
 });
 
 describe("every KQL step of every runbook, run", () => {
-  const cases = {
-    "RBAC denials": anIncident(),
-    "401s": anIncident({ counts: someCounts({ unauthorized: 80, forbidden: 10 }) }),
-    throttling: anIncident({ rule: "kv-throttled" }),
-    "resource-specific mode": anIncident({ subject: { ...SUBJECT, auditTable: "AZKVAuditLogs" } }),
-    "the monitor": anIncident({
-      rule: "monitor",
-      subject: { kind: "monitor" },
-      triggers: [{ kind: "monitor", problem: "401" }],
-    }),
-    "a network outage": anIncident({
-      rule: "network",
-      subject: { kind: "app", app: 'orders"app' },
-      triggers: [{ kind: "network", app: 'orders"app', failures: 30, total: 40, targets: ["kv-app.vault.azure.net"] }],
-    }),
-  };
-  it.each(Object.entries(cases))("%s", (_, incident) => {
+  it.each(Object.entries(RUNBOOK_CASES))("%s", (_, incident) => {
     const { emulator } = workspace();
     const kql = runbookFor(incident).flatMap((s) => (s.kql ? [s.kql] : []));
     expect(kql.length).toBeGreaterThan(0);

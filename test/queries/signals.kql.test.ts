@@ -12,7 +12,8 @@ import { planSignals, type SignalConfig } from "../../src/core/queries/plan.js";
 import { runbookFor, verificationKql } from "../../src/core/runbook/runbook.js";
 import { kqlMinutes, KqlParameterError, kqlString } from "../../src/core/queries/kql.js";
 import { SimulatedWorkspace } from "../../tools/standin/workspace.js";
-import { anIncident, at, KEY, SUBJECT, someCounts } from "../fixtures/incidents.js";
+import { at, KEY } from "../fixtures/incidents.js";
+import { RUNBOOK_CASES } from "../fixtures/runbook-cases.js";
 import { steadyTraffic } from "../fixtures/traffic.js";
 
 const window: SignalWindow = {
@@ -169,23 +170,7 @@ describe("runbook queries, checked by the Kusto language service", () => {
 });
 
 describe("every KQL step of every runbook, checked by the Kusto language service", () => {
-  const cases = {
-    "RBAC denials": anIncident(),
-    "401s": anIncident({ counts: someCounts({ unauthorized: 80, forbidden: 10 }) }),
-    throttling: anIncident({ rule: "kv-throttled" }),
-    "resource-specific mode": anIncident({ subject: { ...SUBJECT, auditTable: "AZKVAuditLogs" } }),
-    "the monitor": anIncident({
-      rule: "monitor",
-      subject: { kind: "monitor" },
-      triggers: [{ kind: "monitor", problem: "401" }],
-    }),
-    "a network outage": anIncident({
-      rule: "network",
-      subject: { kind: "app", app: 'orders"app' },
-      triggers: [{ kind: "network", app: 'orders"app', failures: 30, total: 40, targets: ["kv-app.vault.azure.net"] }],
-    }),
-  };
-  it.each(Object.entries(cases))("%s", (_, incident) => {
+  it.each(Object.entries(RUNBOOK_CASES))("%s", (_, incident) => {
     const kql = runbookFor(incident).flatMap((s) => (s.kql ? [s.kql] : []));
     expect(kql.length).toBeGreaterThan(0);
     for (const q of kql) expect(analyze(q, globalsFor(WORKSPACE_FULL)).errors, q).toEqual([]);

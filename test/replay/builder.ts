@@ -76,3 +76,13 @@ export function deniedBetween(from: string, to: string): Traffic {
   const b = Date.parse(at(to));
   return (t) => (t >= a && t < b ? { succeeded: 0, forbiddenRbac: 90 } : { succeeded: 60 });
 }
+
+/** The playbook's change at 01:00: the pipeline deletes id-func-orders' Key Vault Secrets User on the vault. */
+export const ROLE_DELETED = {
+  at: at("01:00"),
+  operation: "Microsoft.Authorization/roleAssignments/delete",
+  scope: VAULT,
+  principalId: ORDERS.objectId,
+  roleDefinitionId: `/providers/Microsoft.Authorization/roleDefinitions/${SECRETS_USER}`,
+  caller: "deploy-pipeline@contoso.com",
+};

@@ -6,7 +6,7 @@ import { main } from "../../tools/cli/main.js";
 import type { NotificationLine } from "../../tools/replay/line.js";
 import { replayScenario, startReplayHost, type ReplayHost } from "../../tools/replay/replay.js";
 import { parseScenario } from "../../tools/scenario/load.js";
-import { at, deniedBetween, ORDERS, ordersScenario, SECRETS_USER, VAULT, WORKSPACE } from "./builder.js";
+import { at, deniedBetween, ORDERS, ordersScenario, ROLE_DELETED, VAULT, WORKSPACE } from "./builder.js";
 
 // One host for the file: the managed-identity credential keeps its endpoint process-wide.
 let host: ReplayHost;
@@ -170,16 +170,7 @@ describe("vaultwatch replay --logs", () => {
         traffic: deniedBetween("01:00", "01:15"),
         extra: {
           settings: { CRITICAL_IDENTITIES: ["id-func-orders"] },
-          activity: [
-            {
-              at: at("01:00"),
-              operation: "Microsoft.Authorization/roleAssignments/delete",
-              scope: VAULT,
-              principalId: ORDERS.objectId,
-              roleDefinitionId: `/providers/Microsoft.Authorization/roleDefinitions/${SECRETS_USER}`,
-              caller: "deploy-pipeline@contoso.com",
-            },
-          ],
+          activity: [ROLE_DELETED],
         },
       });
       const files = tempDir();

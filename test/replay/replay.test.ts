@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseScenario } from "../../tools/scenario/load.js";
 import { replayScenario, startReplayHost, type ReplayHost, type ReplayResult } from "../../tools/replay/replay.js";
 import type { ScenarioFileInput } from "../../tools/scenario/format.js";
-import { at, deniedBetween, ORDERS, ordersScenario, SECRETS_USER, VAULT, WORKSPACE } from "./builder.js";
+import { at, deniedBetween, ORDERS, ordersScenario, ROLE_DELETED, SECRETS_USER, VAULT, WORKSPACE } from "./builder.js";
 
 // One host for the file: the managed-identity credential keeps its endpoint process-wide.
 let host: ReplayHost;
@@ -24,14 +24,7 @@ const rbacRemoval = ordersScenario({
   extra: {
     settings: { CRITICAL_IDENTITIES: ["id-func-orders"] },
     activity: [
-      {
-        at: at("01:00"),
-        operation: "Microsoft.Authorization/roleAssignments/delete",
-        scope: VAULT,
-        principalId: ORDERS.objectId,
-        roleDefinitionId: `/providers/Microsoft.Authorization/roleDefinitions/${SECRETS_USER}`,
-        caller: "deploy-pipeline@contoso.com",
-      },
+      ROLE_DELETED,
       {
         at: at("01:14"),
         operation: "Microsoft.Authorization/roleAssignments/write",

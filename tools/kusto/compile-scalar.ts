@@ -3,7 +3,7 @@ import { SCALAR_FUNCTIONS, toDynamic, tostringOf } from "./functions.js";
 import { constructName, kindOf, listOf, positionOf, typeOf } from "./language.js";
 import { hasTerm } from "./terms.js";
 import { KqlError, type ColumnSpec, type KustoType, type Row } from "./types.js";
-import { fromJson, parseTimespan } from "./values.js";
+import { fromJson, parseTimespan, ValueError } from "./values.js";
 
 // Bridge.NET's generated node types are nominal and nullable everywhere; the compiler reads them
 // through `Node` and checks kinds itself.
@@ -110,10 +110,20 @@ function literal(node: Node, kind: string, type: KustoType | undefined, scope: S
     }
     case "DateTimeLiteralExpression": {
       const text = (inner ?? "").replace(" ", "T");
-      return constant(
-        "datetime",
-        fromJson("datetime", /T/.test(text) && !/[Zz+]|-\d\d:?\d\d$/.test(text.slice(10)) ? `${text}Z` : text),
-      );
+      try {
+        return constant(
+          "datetime",
+          fromJson("datetime", /T/.test(text) && !/[Zz+]|-\d\d:?\d\d$/.test(text.slice(10)) ? `${text}Z` : text),
+        );
+      } catch (error) {
+        // A literal the binder let through but no date can be: said as the service says a bad literal.
+        if (!(error instanceof ValueError)) throw error;
+        throw new KqlError(
+          "SyntaxError",
+          `${token} is not a valid datetime literal: ${error.message}`,
+          positionOf(scope.text, node.TextStart),
+        );
+      }
     }
     case "TimespanLiteralExpression": {
       const ms = timespanLiteral(token);

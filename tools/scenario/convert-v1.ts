@@ -19,6 +19,7 @@ import {
 import { SCENARIO_BIN_MINUTES } from "./format.js";
 import { listenerHostMessage } from "./record-kinds.js";
 import { renderScenarioV2 } from "./render.js";
+import { routineActivityEntry } from "./routine-activity.js";
 import { ScenarioError, zodProblems } from "./scenario-error.js";
 import { DEP_RESULT, KV_STATUS, listenerCause, traceMessage, type ErrorClass } from "./v1-mapping.js";
 import { dimsKey, v1Rows, type BinRows } from "./v1-rows.js";
@@ -177,19 +178,16 @@ export function convertV1(
     ...(a.roleDefinitionId !== "" ? { roleDefinitionId: a.roleDefinitionId } : {}),
     caller: a.caller,
   }));
-  // v1 said a listed table has data. A subscription's activity log is never silent: routine reads
-  // of a storage account's keys every six hours, from a day before the start, keep AzureActivity
-  // present for the monitor's table check, as it is in Azure, without changing any access.
+  // v1 said a listed table has data; routine key reads from a day before the start keep
+  // AzureActivity present for the monitor's table check, as a subscription's log is in Azure.
   if (f.workspace.tables.includes("AzureActivity") && !o.withoutRoutineActivity)
-    activity.push({
-      kind: "activity",
-      at: isoOf(f.start.getTime() - 24 * 60 * 60_000),
-      every: 6 * 60,
-      until: isoOf(f.end.getTime()),
-      operation: "Microsoft.Storage/storageAccounts/listKeys/action",
-      scope: `${f.workspace.resourceId.split("/providers/")[0]}/providers/Microsoft.Storage/storageAccounts/stplatform`,
-      caller: "deploy-pipeline@contoso.com",
-    });
+    activity.push(
+      routineActivityEntry(
+        `${f.workspace.resourceId.split("/providers/")[0]}/providers/Microsoft.Storage/storageAccounts/stplatform`,
+        isoOf(f.start.getTime() - 24 * 60 * 60_000),
+        isoOf(f.end.getTime()),
+      ),
+    );
 
   return {
     ...(input.$schema !== undefined ? { $schema: input.$schema } : {}),

@@ -1,6 +1,6 @@
 import { LogAnalyticsEmulator, type QueryAnswer, type Workspace } from "../emulator/emulator.js";
 import { fixedDelays } from "../emulator/ingestion.js";
-import { activityRecords } from "../emulator/records/activity.js";
+import { activityRecords, ROUTINE_KEY_READ } from "../emulator/records/activity.js";
 import { azkvAuditLog, azureDiagnosticsAudit, kvChallenge } from "../emulator/records/key-vault.js";
 import type { RawRecord } from "../emulator/records/raw-record.js";
 import { LogStore } from "../emulator/store.js";
@@ -85,7 +85,7 @@ export function trafficSource(table: (typeof KV_TABLES)[number], traffic: Traffi
   };
 }
 
-const ROUTINE_EVERY = 6 * 60 * MINUTE;
+const ROUTINE_EVERY = ROUTINE_KEY_READ.everyMinutes * MINUTE;
 const ROUTINE_SCOPE =
   "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-shared/providers/Microsoft.Storage/storageAccounts/stshared";
 
@@ -93,9 +93,9 @@ function* routineActivity(range: { from: number; to: number }) {
   for (let t = Math.ceil(range.from / ROUTINE_EVERY) * ROUTINE_EVERY; t < range.to; t += ROUTINE_EVERY)
     for (const record of activityRecords({
       at: new Date(t),
-      operation: "Microsoft.Storage/storageAccounts/listKeys/action",
+      operation: ROUTINE_KEY_READ.operation,
       scope: ROUTINE_SCOPE,
-      caller: "deploy-pipeline@contoso.com",
+      caller: ROUTINE_KEY_READ.caller,
     }))
       yield { record };
 }
@@ -108,8 +108,7 @@ export function simulatedStore(o: WorkspaceOptions): LogStore {
   for (const table of o.tables) store.declare(table);
   for (const table of KV_TABLES) if (o.tables.includes(table)) store.addSource(table, trafficSource(table, o.traffic));
   if (o.tables.includes("AzureActivity")) {
-    // A subscription's activity log is never silent: routine reads of storage keys every six hours
-    // keep the table present, as in a real workspace, whether or not the story changes anything.
+    // Routine key reads keep the table present whether or not the story changes anything.
     store.addSource("AzureActivity", routineActivity);
   }
   if (o.tables.includes("AzureActivity"))

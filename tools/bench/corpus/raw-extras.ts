@@ -1,4 +1,5 @@
 import type { RecordEntryInput } from "../../scenario/format-v2.js";
+import { routineActivityEntry } from "../../scenario/routine-activity.js";
 import { BIN, HOUR, iso, MINUTE, SUBSCRIPTION, unit, type Vault } from "./shared.js";
 
 /**
@@ -102,22 +103,10 @@ export function lateKeyVaultBins(scenario: string): (table: string, binStart: nu
 /** The platform's storage account, whose keys the Functions platform and the pipeline read. */
 const PLATFORM_STORAGE = `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg-platform/providers/Microsoft.Storage/storageAccounts/stplatformprod`;
 
-/**
- * Routine activity-log events that change no access: the deploy pipeline reads the platform
- * storage account's keys every six hours (a Start and a Success event each). A subscription's
- * activity log is never silent, so the table has data in any day, as in Azure.
- */
+/** Routine key reads on the platform storage account (ROUTINE_KEY_READ), so AzureActivity has data on any day. */
 export function routineActivity(from: number, to: number): RecordEntryInput[] {
   return [
-    {
-      kind: "activity",
-      operation: "Microsoft.Storage/storageAccounts/listKeys/action",
-      scope: PLATFORM_STORAGE,
-      caller: "deploy-pipeline@contoso.com",
-      at: iso(Math.floor(from / HOUR) * HOUR + 2 * HOUR + 13 * MINUTE),
-      every: 6 * 60,
-      until: iso(to),
-    },
+    routineActivityEntry(PLATFORM_STORAGE, iso(Math.floor(from / HOUR) * HOUR + 2 * HOUR + 13 * MINUTE), iso(to)),
   ];
 }
 

@@ -294,3 +294,15 @@ export function activityRecords(c: ControlPlaneChange): RawRecord[] {
   const done = new Date(c.at.getTime() + intOf(1_000, 6_000, "activity-duration", ch.correlationId));
   return [event(ch, "Start", c.at), event(ch, c.outcome === "Failed" ? "Failure" : "Success", done)];
 }
+
+/**
+ * A routine activity-log event that changes no access: a deploy pipeline reading a storage
+ * account's keys every six hours (a Start and a Success event each). A subscription's activity
+ * log is never silent; simulated workspaces add these so AzureActivity has data on any day, as in
+ * Azure, and the monitor's table check finds it.
+ */
+export const ROUTINE_KEY_READ = {
+  operation: "Microsoft.Storage/storageAccounts/listKeys/action",
+  caller: "deploy-pipeline@contoso.com",
+  everyMinutes: 6 * 60,
+} as const;
