@@ -20,6 +20,8 @@ const HeartbeatEntity = z.object({
   requests: z.number().default(0),
   controlPlane: z.string().default("null"),
   memo: z.string().default("{}"),
+  ingestion: z.string().default("null"),
+  silentVaults: z.string().default("null"),
 });
 
 const ControlPlaneJson = z
@@ -61,6 +63,18 @@ const SlosJson = z.array(
   }),
 );
 
+const SilentVaultsJson = z
+  .array(
+    z.object({
+      vaultResourceId: z.string(),
+      lastAt: z.coerce.date(),
+      summary: z.string(),
+      cause: orAbsent(z.string()),
+    }),
+  )
+  .nullable()
+  .transform((v) => v ?? undefined);
+
 const SignalsJson = z.record(
   z.string(),
   z.object({
@@ -68,6 +82,7 @@ const SignalsJson = z.record(
     problem: orAbsent(z.string()),
     // Rows written before the reason was recorded have none.
     reason: orAbsent(z.enum(QUERY_FAILURE_REASONS)),
+    gaps: orAbsent(z.array(z.string())),
   }),
 );
 
@@ -81,6 +96,8 @@ export function heartbeatToEntity(h: Heartbeat) {
     slos: JSON.stringify(h.slos),
     controlPlane: JSON.stringify(h.controlPlane ?? null),
     memo: memoToJson(h.memo),
+    ingestion: JSON.stringify(h.ingestion ?? null),
+    silentVaults: JSON.stringify(h.silentVaults ?? null),
   };
 }
 
@@ -94,11 +111,33 @@ const MEMO_MAX_CHARS = 30_000;
 function memoToJson(memo: WorkspaceMemo | undefined): string {
   if (!memo) return "{}";
   const whole = JSON.stringify(memo);
-  return whole.length <= MEMO_MAX_CHARS ? whole : JSON.stringify({ tables: memo.tables });
+  return whole.length <= MEMO_MAX_CHARS ? whole : JSON.stringify({ tables: memo.tables, ingestion: memo.ingestion });
 }
+
+/** The data horizon as the heartbeat reports it (core/model/heartbeat.ts, IngestionHealth). */
+const IngestionJson = z
+  .object({
+    horizon: z.string(),
+    delayMinutes: z.number(),
+    tables: z.array(
+      z.object({
+        table: z.string(),
+        events: z.number(),
+        horizon: z.string(),
+        delayP95Minutes: z.number().nullable(),
+        newestEvent: z.string().nullable(),
+        newestIngested: z.string().nullable(),
+      }),
+    ),
+    stopped: z.string().nullable(),
+  })
+  .nullable()
+  .transform((v) => v ?? undefined);
 
 const MemoJson = z.object({
   tables: z.object({ at: z.coerce.date(), names: z.array(z.string()) }).optional(),
+  // The Key Vault delay the next tick's windows end by (core/signals/ingestion.ts).
+  ingestion: z.object({ at: z.coerce.date(), delayMs: z.number().nonnegative() }).optional(),
   period: z
     .object({
       at: z.coerce.date(),
@@ -116,7 +155,7 @@ const MemoJson = z.object({
 /** A memo that does not parse is no memo: the next tick lists the tables and reads the sums again. */
 function memoFromJson(text: string): WorkspaceMemo | undefined {
   const parsed = MemoJson.safeParse(safeJson(text));
-  if (!parsed.success || (!parsed.data.tables && !parsed.data.period)) return undefined;
+  if (!parsed.success || (!parsed.data.tables && !parsed.data.period && !parsed.data.ingestion)) return undefined;
   return parsed.data;
 }
 
@@ -127,6 +166,8 @@ export function heartbeatFromEntity(e: TableEntityResult<Record<string, unknown>
   const signals = SignalsJson.safeParse(safeJson(parsed.data.signals));
   const slos = SlosJson.safeParse(safeJson(parsed.data.slos));
   const controlPlane = ControlPlaneJson.safeParse(safeJson(parsed.data.controlPlane));
+  const ingestion = IngestionJson.safeParse(safeJson(parsed.data.ingestion));
+  const silentVaults = SilentVaultsJson.safeParse(safeJson(parsed.data.silentVaults));
   return {
     ...parsed.data,
     problem: parsed.data.problem || undefined,
@@ -134,5 +175,7 @@ export function heartbeatFromEntity(e: TableEntityResult<Record<string, unknown>
     slos: slos.success ? slos.data : [],
     controlPlane: controlPlane.success ? controlPlane.data : undefined,
     memo: memoFromJson(parsed.data.memo),
+    ingestion: ingestion.success ? ingestion.data : undefined,
+    silentVaults: silentVaults.success ? silentVaults.data : undefined,
   };
 }

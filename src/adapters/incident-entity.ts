@@ -98,8 +98,9 @@ const TriggerJson = z.discriminatedUnion("kind", [
   z.object({
     kind: z.literal("monitor"),
     problem: z.string(),
-    source: z.enum(["workspace", "token"]).optional(),
+    source: z.enum(["workspace", "token", "answer", "vault", "ingestion"]).optional(),
     cause: z.enum(QUERY_FAILURE_REASONS).optional(),
+    stop: z.enum(["daily-cap", "unknown"]).optional(),
   }),
 ]);
 

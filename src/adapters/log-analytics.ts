@@ -21,8 +21,17 @@ import {
 import { planSignals, type SignalConfig } from "../core/queries/plan.js";
 import { queryFailureOf, type QueryFailure } from "../core/signals/query-failure.js";
 import { LONGEST_WINDOW, WINDOW_MINUTES } from "../core/slo/windows.js";
+import { historyStartFor } from "../core/baselines/absorb.js";
 import { failureOfError, isCredentialError } from "./http-failure.js";
 import { HOUR_MS, MINUTE_MS } from "../core/common/duration.js";
+import { ingestionMembers, readIngestion } from "../core/queries/ingestion-leg.js";
+import {
+  DEFAULT_DELAY_MS,
+  horizonAt,
+  INGESTION_LOOKBACK_MINUTES,
+  type IngestionReading,
+  judgeIngestion,
+} from "../core/signals/ingestion.js";
 
 export interface SignalSourceOptions {
   client: LogsQueryClient;
@@ -87,28 +96,41 @@ export function createSignalSource(o: SignalSourceOptions): SignalSource {
     }
   };
 
+  /**
+   * The legs (and any `extra` members) in one request. The timespan runs to `now`, not to the
+   * window's end: the ingestion leg reads up to the tick, the SLO legs up to the data horizon.
+   */
   const runLegs = async (
     legs: readonly Leg[],
     window: SignalWindow,
     target: { workspace: string } | { resource: string },
-  ): Promise<QueryRun> => {
-    const outcome = await run(
-      renderSignalsQuery(legs, window),
-      { startTime: earliest(window), endTime: window.windowEnd },
-      target,
-    );
+    now: Date,
+    extra: { members: readonly string[]; start: Date } = { members: [], start: now },
+  ): Promise<{ run: QueryRun; ingestion: IngestionReading | undefined }> => {
+    const startTime = new Date(Math.min(earliest(window).getTime(), extra.start.getTime()));
+    const outcome = await run(renderSignalsQuery(legs, window, extra.members), { startTime, endTime: now }, target);
     if (outcome.status === "failed")
-      return { legs, status: "failed", problem: outcome.problem, failure: outcome.failure, mapped: undefined };
+      return {
+        run: { legs, status: "failed", problem: outcome.problem, failure: outcome.failure, mapped: undefined },
+        ingestion: undefined,
+      };
     if (!outcome.table) {
       const problem = "the query returned no table";
-      return { legs, status: "failed", problem, failure: { reason: "malformed", message: problem }, mapped: undefined };
+      return {
+        run: { legs, status: "failed", problem, failure: { reason: "malformed", message: problem }, mapped: undefined },
+        ingestion: undefined,
+      };
     }
     return {
-      legs,
-      status: outcome.status,
-      problem: outcome.problem,
-      failure: outcome.status === "partial" ? outcome.failure : undefined,
-      mapped: mapSignalRows(outcome.table),
+      run: {
+        legs,
+        status: outcome.status,
+        problem: outcome.problem,
+        failure: outcome.status === "partial" ? outcome.failure : undefined,
+        mapped: mapSignalRows(outcome.table),
+      },
+      // A partial answer may lack a table's row: its ingestion is not judged from what is missing.
+      ingestion: outcome.status === "complete" && extra.members.length > 0 ? readIngestion(outcome.table) : undefined,
     };
   };
 
@@ -121,7 +143,9 @@ export function createSignalSource(o: SignalSourceOptions): SignalSource {
     async fetch(now, wants = {}) {
       const historyHours = wants.historyHours ?? 0;
       const memo = wants.memo ?? {};
-      const window = windowFor(now, o.config, o.lookbackMinutes, historyHours);
+      // The SLO sums end at the data horizon: now less the Key Vault delay learned last tick.
+      const delayMs = memo.ingestion?.delayMs ?? DEFAULT_DELAY_MS;
+      const window = windowFor(now, o.config, o.lookbackMinutes, historyHours, delayMs);
       let requests = 0;
       let tables = memo.tables && !stale(memo.tables.at, now) ? memo.tables : undefined;
       if (!tables) {
@@ -140,13 +164,20 @@ export function createSignalSource(o: SignalSourceOptions): SignalSource {
       const withPeriod = o.config.sloPeriods.length > 0 && !period;
       const plan = planSignals(o.config, new Set(tables.names), withPeriod, historyHours > 0);
       const runs: QueryRun[] = [];
+      let reading: IngestionReading | undefined;
       if (plan.workspaceLegs.length > 0) {
         requests++;
-        runs.push(await runLegs(plan.workspaceLegs, window, { workspace: o.workspaceId }));
+        const start = new Date(now.getTime() - INGESTION_LOOKBACK_MINUTES * MINUTE_MS);
+        const members = ingestionMembers(new Set(tables.names), start, now);
+        const answer = await runLegs(plan.workspaceLegs, window, { workspace: o.workspaceId }, now, { members, start });
+        runs.push(answer.run);
+        reading = answer.ingestion;
       }
       if (plan.appInsightsLegs.length > 0 && o.config.appInsights.mode === "classic") {
         requests++;
-        runs.push(await runLegs(plan.appInsightsLegs, window, { resource: o.config.appInsights.resourceId }));
+        runs.push(
+          (await runLegs(plan.appInsightsLegs, window, { resource: o.config.appInsights.resourceId }, now)).run,
+        );
       }
       const set = assembleSignalSet(window, plan, runs, requests);
       const fresh = set.signals["slo-period"];
@@ -156,31 +187,61 @@ export function createSignalSource(o: SignalSourceOptions): SignalSource {
       else if (period) set.signals["slo-period"] = period.result;
       // A table that disappeared since it was listed fails the query: list them again next tick.
       const failed = runs.some((r) => r.status === "failed");
-      set.memo = { tables: failed ? undefined : tables, period: nextPeriod };
+      const judged = reading ? judgeIngestion(reading, now) : undefined;
+      set.ingestion = {
+        delayMs,
+        horizon: window.sloEnd,
+        tables: judged?.tables ?? [],
+        stop: judged?.stop,
+      };
+      // The delay learned now ends the next tick's windows; without a new one the last one stands.
+      const learned = judged?.learnedDelayMs;
+      const ingestion = learned !== undefined ? { at: now, delayMs: learned } : memo.ingestion;
+      set.memo = { tables: failed ? undefined : tables, period: nextPeriod, ingestion };
       return set;
     },
   };
 }
 
-/** The window every leg reads at `now`. */
-export function windowFor(now: Date, config: SignalConfig, lookbackMinutes: number, historyHours = 0): SignalWindow {
-  const at = (minutesBack: number) => new Date(now.getTime() - minutesBack * MINUTE_MS);
-  const windowStart = at(lookbackMinutes);
+/**
+ * The window every leg reads at `now`. The SLO sums end at the data horizon, `delayMs` before now
+ * (bounded, core/signals/ingestion.ts), where every record has arrived: a ratio over bins still
+ * filling up is not the ratio, and a 5-minute window ending at now is mostly empty. The other legs
+ * read to now: whatever has arrived of the last minutes only adds to a count, so a failure is
+ * seen as soon as its first record is queryable (docs/adr/0017-data-horizon.md).
+ */
+export function windowFor(
+  now: Date,
+  config: SignalConfig,
+  lookbackMinutes: number,
+  historyHours = 0,
+  delayMs = DEFAULT_DELAY_MS,
+): SignalWindow {
+  const sloEnd = horizonAt(now, delayMs);
+  const before = (end: Date, minutes: number) => new Date(end.getTime() - minutes * MINUTE_MS);
+  const windowStart = before(now, lookbackMinutes);
   return {
     windowStart,
     windowEnd: now,
     priorStart: new Date(windowStart.getTime() - config.priorHours * HOUR_MS),
-    changesStart: at(config.changesMinutes),
+    changesStart: before(now, config.changesMinutes),
+    sloEnd,
     // The longest alerting window (slo/windows.ts) and the longest SLO period.
-    sloStart: at(WINDOW_MINUTES[LONGEST_WINDOW]),
-    periodStart: at(Math.max(0, ...config.sloPeriods) * 24 * 60),
-    historyStart: at(historyHours * 60),
+    sloStart: before(sloEnd, WINDOW_MINUTES[LONGEST_WINDOW]),
+    periodStart: before(sloEnd, Math.max(0, ...config.sloPeriods) * 24 * 60),
+    // On a whole hour, so the history read returns whole hours (baselines/absorb.ts).
+    historyStart: historyStartFor(now, historyHours),
   };
 }
 
 function raw(table: LogsTable | undefined): RawTable | undefined {
   if (!table) return undefined;
-  return { columns: table.columnDescriptors.map((c) => c.name ?? ""), rows: table.rows as unknown[][] };
+  return {
+    columns: table.columnDescriptors.map((c) => c.name ?? ""),
+    rows: table.rows as unknown[][],
+    // The mapper refuses an answer whose columns changed type (Counts as a string, say).
+    types: table.columnDescriptors.map((c) => c.type ?? ""),
+  };
 }
 
 function tablesWithData(table: RawTable | undefined): Set<string> {

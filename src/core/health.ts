@@ -47,6 +47,10 @@ export interface HealthReport {
     signals: Record<string, SignalHealth>;
     /** Signals the workspace cannot feed (a missing diagnostic setting, say): known gaps, not faults. */
     coverageGaps: string[];
+    /** The data horizon the last tick judged up to, and each table's ingestion delay and newest record. */
+    ingestion: NonNullable<Heartbeat["ingestion"]> | null;
+    /** Vaults that stopped sending AuditEvent, seen from the logs alone: blind spots, never healthy. */
+    silentVaults: NonNullable<Heartbeat["silentVaults"]>;
   };
   /** Every configured SLO: budget left, hours to exhaustion at the current burn, tier firing. */
   slos: Heartbeat["slos"];
@@ -127,9 +131,19 @@ export function assessHealth({ now, heartbeat, incidents, staleAfterMinutes, liv
       reasons.push(`the ${name} signal is ${s.status}: ${s.problem ?? "unknown error"}`);
     }
   }
+  // A vault that went silent cannot be judged: unknown, never healthy (a named cause also opens
+  // the monitor's incident, reported above).
+  for (const v of heartbeat?.silentVaults ?? []) {
+    degraded = true;
+    reasons.push(`blind spot (from the logs): ${v.summary}`);
+  }
   const coverageGaps = Object.entries(heartbeat?.signals ?? {})
     .filter(([, s]) => s.status === "unavailable")
-    .map(([name, s]) => `${name}: ${s.problem ?? "unavailable"}`);
+    .map(([name, s]) => `${name}: ${s.problem ?? "unavailable"}`)
+    // Signals that answered but cannot see part of what they should (an app's dependency tracking off).
+    .concat(
+      Object.entries(heartbeat?.signals ?? {}).flatMap(([name, s]) => (s.gaps ?? []).map((g) => `${name}: ${g}`)),
+    );
   for (const slo of heartbeat?.slos ?? []) {
     if (slo.status === "firing")
       reasons.push(`SLO ${slo.name} is burning its error budget (${slo.firing ?? "a tier fired"})`);
@@ -193,6 +207,8 @@ export function assessHealth({ now, heartbeat, incidents, staleAfterMinutes, liv
       requests: heartbeat?.requests ?? 0,
       signals: heartbeat?.signals ?? {},
       coverageGaps,
+      ingestion: heartbeat?.ingestion ?? null,
+      silentVaults: heartbeat?.silentVaults ?? [],
     },
     slos: heartbeat?.slos ?? [],
     controlPlane: cp ?? null,

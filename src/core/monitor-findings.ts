@@ -1,6 +1,8 @@
-import type { Evaluation, Incident, MonitorSubject, SignalOutcome, Trigger } from "./model/index.js";
+import type { Evaluation, Incident, MonitorBlindness, MonitorSubject, SignalOutcome, Trigger } from "./model/index.js";
 import { digest64 } from "./common/hash.js";
 import { NO_COUNTS } from "./control-plane-findings.js";
+import type { SilentVault } from "./coverage/vault-silence.js";
+import type { IngestionStop } from "./signals/ingestion.js";
 
 const SELF: MonitorSubject = { kind: "monitor" };
 
@@ -11,15 +13,34 @@ export interface MonitorInput {
   signal: SignalOutcome;
   /** The control-plane check could not get the monitor's own token. */
   tokenProblem: string | undefined;
+  /** Vaults that went silent (core/coverage/vault-silence.ts); those with a named cause fire. */
+  silentVaults?: readonly SilentVault[] | undefined;
+  /** The workspace stopped receiving Key Vault data (core/signals/ingestion.ts). */
+  ingestionStop?: IngestionStop | undefined;
 }
+
+/**
+ * What leaves the monitor unable to see any Key Vault data: the query failing, or the workspace
+ * no longer receiving it. Blind like this for two ticks in a row, it pages (SEV-2): every vault
+ * is unwatched. The other sources (a token, one vault) leave it partly sighted and stay tickets
+ * (docs/adr/0015-monitor-blind-pages.md). An answer about Key Vault that cannot be trusted blinds
+ * too: its quiet vaults may be failing unseen; 15 of 24 such answers replayed over a SEV-1 outage
+ * paged nobody before (docs/adr/0021-untrusted-answers.md).
+ */
+const BLINDING: readonly MonitorBlindness[] = ["workspace", "ingestion", "answer"];
+const blinding = (t: Trigger) => t.kind === "monitor" && BLINDING.includes(t.source ?? "workspace");
 
 /**
  * The `monitor` rule: the monitor cannot read its workspace (the query failed, which includes its
  * own token failing) or cannot get its own token for ARM. A monitor that cannot see is never
  * silent about it, and it inhibits the vault incidents it can no longer confirm. SEV-3 with the
- * ticket pending time: one failed query is routine; a second in a row is a finding.
+ * ticket pending time: one failed query is routine; a second in a row without any Key Vault data
+ * pages (BLINDING above).
  */
-export function evaluateMonitor({ signal, tokenProblem }: MonitorInput, incidents: readonly Incident[]): Evaluation[] {
+export function evaluateMonitor(
+  { signal, tokenProblem, silentVaults = [], ingestionStop }: MonitorInput,
+  incidents: readonly Incident[],
+): Evaluation[] {
   const problems: Extract<Trigger, { kind: "monitor" }>[] = [];
   if (signal.status === "failed")
     problems.push({
@@ -29,16 +50,48 @@ export function evaluateMonitor({ signal, tokenProblem }: MonitorInput, incident
       // The runbook leads with the fix this calls for (a 403: grant Log Analytics Reader).
       ...(signal.failure ? { cause: signal.failure.reason } : {}),
     });
+  if (signal.status === "partial")
+    // The workspace answered, but not an answer to trust about Key Vault: a vault that looks quiet
+    // may be failing unseen, so the monitor says it is blind instead of only degrading /api/health.
+    problems.push({
+      kind: "monitor",
+      problem: `the workspace's answer about Key Vault cannot be trusted: ${signal.problem}`,
+      source: "answer",
+      ...(signal.failure ? { cause: signal.failure.reason } : {}),
+    });
   if (tokenProblem !== undefined) problems.push({ kind: "monitor", problem: tokenProblem, source: "token" });
+  // A vault whose diagnostic setting was deleted or changed and that has sent nothing since: the
+  // monitor can no longer see it (docs/adr/0014-vault-silence.md). A silence without a named
+  // cause degrades /api/health only: it may be a vault nobody uses any more.
+  for (const v of silentVaults)
+    if (v.cause)
+      problems.push({
+        kind: "monitor",
+        problem: `a vault the monitor can no longer see: ${v.summary}`,
+        source: "vault",
+      });
+  if (ingestionStop)
+    problems.push({ kind: "monitor", problem: ingestionStop.problem, source: "ingestion", stop: ingestionStop.cause });
   if (problems.length > 0) {
+    const prior = incidents.find((i) => i.id === MONITOR_FINGERPRINT && i.state !== "resolved" && i.conditionFiring);
+    const blindAgain = problems.some(blinding) && (prior?.triggers.some(blinding) ?? false);
     return [
       {
         kind: "firing",
         rule: "monitor",
         subject: SELF,
         counts: NO_COUNTS,
-        severity: "SEV-3",
-        severityReason: "the monitor is blind: vault incidents can be neither opened nor resolved until it reads again",
+        ...(blindAgain
+          ? {
+              severity: "SEV-2" as const,
+              severityReason:
+                "the monitor has seen no Key Vault data for two ticks in a row: every vault is unwatched until it reads again",
+            }
+          : {
+              severity: "SEV-3" as const,
+              severityReason:
+                "the monitor is blind: vault incidents can be neither opened nor resolved until it reads again",
+            }),
         triggers: problems,
         fingerprint: MONITOR_FINGERPRINT,
       },
@@ -65,6 +118,9 @@ export function evaluateMonitor({ signal, tokenProblem }: MonitorInput, incident
  */
 export function monitorFix(incident: Pick<Incident, "rule" | "triggers">): string | undefined {
   if (incident.rule !== "monitor") return undefined;
+  const stopped = incident.triggers.find((x) => x.kind === "monitor" && x.source === "ingestion");
+  if (stopped?.kind === "monitor" && stopped.stop === "daily-cap")
+    return "the workspace reached its daily cap: raise or remove the cap (Log Analytics workspace > Usage and estimated costs > Daily cap), or wait for its daily reset";
   const t = incident.triggers.find((x) => x.kind === "monitor" && x.source !== "token");
   switch (t?.kind === "monitor" ? t.cause : undefined) {
     case "forbidden":

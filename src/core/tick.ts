@@ -15,6 +15,8 @@ import { planNotices } from "./notify/plan.js";
 import { inhibitionFor } from "./notify/inhibit.js";
 import { silenceFor, type Silence } from "./notify/silence.js";
 import { evaluateMonitor } from "./monitor-findings.js";
+import type { IngestionStop } from "./signals/ingestion.js";
+import type { SilentVault } from "./coverage/vault-silence.js";
 import { evaluateNetwork } from "./network-findings.js";
 import { callerName } from "./model/names.js";
 import { sloFor } from "./model/spec-lookup.js";
@@ -41,8 +43,12 @@ export interface TickInput {
   controlPlane?: ControlPlaneCheck | undefined;
   /** The control-plane check could not get the monitor's own token. */
   monitorTokenProblem?: string | undefined;
+  /** Vaults that stopped sending AuditEvent (core/coverage/vault-silence.ts). */
+  silentVaults?: readonly SilentVault[] | undefined;
   /** Silences and maintenance windows, active or not. */
   silences?: readonly Silence[] | undefined;
+  /** The workspace stopped receiving Key Vault data (signals/ingestion.ts). */
+  ingestionStop?: IngestionStop | undefined;
 }
 
 export interface TickDecision {
@@ -70,7 +76,15 @@ export function decideTick(input: TickInput): TickDecision {
     (row, identity) => row.dims.subject === "identity-vault" && matchesIdentity(row.dims, identity),
   );
   const evaluations: Evaluation[] = [
-    ...evaluateMonitor({ signal, tokenProblem: input.monitorTokenProblem }, incidents),
+    ...evaluateMonitor(
+      {
+        signal,
+        tokenProblem: input.monitorTokenProblem,
+        silentVaults: input.silentVaults,
+        ingestionStop: input.ingestionStop,
+      },
+      incidents,
+    ),
     // Control-plane findings do not depend on the workspace: they are decided even when it failed.
     ...evaluateControlPlane(input.controlPlane, incidents),
     ...(evidence && isKnown(evidence.status["dependency-calls"] ?? "unavailable")

@@ -62,6 +62,7 @@ describe("the six signals, mapped from the exact REST shape through the real cli
       "slo-period": "unavailable",
       // History for the baselines is read only when asked for.
       "kv-history": "no-data",
+      "vault-coverage": "ok",
     });
     const s = set.signals;
     expect(s["kv-requests"].rows[0]!.counts).toMatchObject({

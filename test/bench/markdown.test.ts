@@ -24,6 +24,8 @@ function results(): BenchResults {
               truth({
                 detected: true,
                 ttdMs: 4 * MIN,
+                dataArrivalMs: 3 * MIN,
+                ttdFromDataMs: 1 * MIN,
                 ttrMs: 10 * MIN,
                 hypothesis: { got: "H2", want: "H2" },
                 severity: { got: "SEV-1", want: "SEV-1" },
@@ -47,6 +49,8 @@ function results(): BenchResults {
               truth({
                 detected: true,
                 ttdMs: 7 * MIN,
+                dataArrivalMs: 3 * MIN,
+                ttdFromDataMs: 4 * MIN,
                 ttrMs: NEVER,
                 severity: { got: "SEV-2", want: "SEV-1" },
                 matchedEpisodes: 1,
@@ -110,6 +114,8 @@ describe("the Markdown results", () => {
     expect(rowOf("precision")).toContain("| 50 % (1 of 2) | 100 % (1 of 1) | n/a (no alerts) |");
     expect(rowOf("recall")).toContain("| 100 % (1 of 1) | 100 % (1 of 1) | 0 % (0 of 1) |");
     expect(rowOf("time to detect, median")).toContain("| 4 min | 7 min | – |");
+    expect(rowOf("time to detect from data arrival, median")).toContain("| 1 min | 4 min | – |");
+    expect(rowOf("time to detect from data arrival, worst")).toContain("| 1 min | 4 min | – |");
     expect(rowOf("time to resolve (reset), worst")).toContain("| 10 min | never | – |");
     expect(rowOf("top-1 hypothesis correct")).toContain(
       "| 100 % (1 of 1) | n/a (names no cause) | n/a (names no cause) |",
@@ -124,7 +130,9 @@ describe("the Markdown results", () => {
       "| [rbac](rbac.svg) | 0.25 | 1 | vaultwatch | 1 / 1 | 1 / 1 | 4 min | 10 min | 1 / 1 | 1 / 1 | 1 | 2 |",
     );
     expect(md).toContain("|  |  |  | AMBA availability | 0 / 0 | 0 / 1 | – | – | – | – | 0 | 0 |");
-    expect(md).toContain("| rbac | rbac | H2, SEV-1 | 4 min / 10 min / H2 ✓ / SEV-1 ✓ | 7 min / never | missed |");
+    expect(md).toContain(
+      "| rbac | rbac | H2, SEV-1 | +3 min | 4 min / 1 min / 10 min / H2 ✓ / SEV-1 ✓ | 7 min / 4 min / never | missed |",
+    );
     expect(md).toContain(
       "- `test/scenarios/broken.json`: $.start: expected an ISO 8601 date-time; $.end: expected a time after start",
     );

@@ -38,6 +38,8 @@ function input(): ResultsJsonInput {
               truth({
                 detected: true,
                 ttdMs: 4 * MIN,
+                dataArrivalMs: 3 * MIN,
+                ttdFromDataMs: 1 * MIN,
                 ttrMs: 10 * MIN,
                 hypothesis: { got: "H2", want: "H2" },
                 severity: { got: "SEV-1", want: "SEV-1" },
@@ -149,6 +151,8 @@ describe("results.json", () => {
       precision: { num: 1, den: 2, fraction: 0.5 },
       detectMedianMinutes: 4,
       detectWorstMinutes: 4,
+      detectFromDataMedianMinutes: 1,
+      detectFromDataWorstMinutes: 1,
       resolveMedianMinutes: 10,
       resolveWorstMinutes: 10,
       resolveNeverCount: 0,
@@ -157,10 +161,36 @@ describe("results.json", () => {
       pagesPerHealthyDay: 0.5,
       healthyPages: 1,
       healthyDays: 2,
+      scenarios: [
+        {
+          scenario: "rbac",
+          detectMedianMinutes: 4,
+          detectWorstMinutes: 4,
+          detectFromDataMedianMinutes: 1,
+          detectFromDataWorstMinutes: 1,
+        },
+      ],
+      incidents: [
+        { scenario: "rbac", incident: "rbac", dataQueryableMinutes: 3, detectMinutes: 4, detectFromDataMinutes: 1 },
+      ],
     });
     expect(rule).toMatchObject({ resolveWorstMinutes: null, resolveNeverCount: 1, top1Hypothesis: null });
     expect(rule!.severity).toEqual({ num: 0, den: 1, fraction: 0 });
-    expect(amba).toMatchObject({ detectMedianMinutes: null, pagesPerHealthyDay: null });
+    expect(amba).toMatchObject({
+      detectMedianMinutes: null,
+      detectFromDataMedianMinutes: null,
+      pagesPerHealthyDay: null,
+    });
+    // A missed incident is listed, with nothing to time.
+    expect(amba!.incidents).toEqual([
+      {
+        scenario: "rbac",
+        incident: "rbac",
+        dataQueryableMinutes: null,
+        detectMinutes: null,
+        detectFromDataMinutes: null,
+      },
+    ]);
     expect(amba!.severity.fraction).toBeNull();
     // JSON has no Infinity or NaN: everything survives a round trip unchanged.
     expect(JSON.parse(JSON.stringify(json))).toEqual(json);

@@ -43,7 +43,10 @@ describe("whether vaultwatch can see a vault's audit log", () => {
     {
       name: "AuditEvent archived only to storage is a blind spot",
       settings: [setting({ name: "archive", workspaceId: undefined, otherDestinations: [STORAGE] })],
-      want: { status: "blind-spot", reason: "it sends AuditEvent only to starchive, which vaultwatch does not read" },
+      want: {
+        status: "blind-spot",
+        reason: "it sends AuditEvent only to storage account starchive, which vaultwatch does not read",
+      },
     },
     {
       name: "one good setting among others is enough",

@@ -9,8 +9,16 @@ import {
 } from "../../tools/emulator/records/key-vault.js";
 import { otherDiagnostics } from "../../tools/emulator/records/other-resources.js";
 import { activityRecords } from "../../tools/emulator/records/activity.js";
-import { appDependency, appTrace, keyVaultChallengeDependency } from "../../tools/emulator/records/app-insights.js";
-import { listenerFailure } from "../../tools/emulator/records/function-app-logs.js";
+import {
+  appDependency,
+  appException,
+  appTrace,
+  keyVaultChallengeDependency,
+  keyVaultChallengeExchange,
+} from "../../tools/emulator/records/app-insights.js";
+import { toClassic } from "../../tools/emulator/records/app-insights-classic.js";
+import { CLASSIC_APP_INSIGHTS_TABLES } from "../../tools/emulator/schemas.js";
+import { functionAppLog, listenerFailure } from "../../tools/emulator/records/function-app-logs.js";
 import { emulatedSignals } from "../harness/emulated-source.js";
 import { KEY, VAULT } from "../fixtures/incidents.js";
 
@@ -30,7 +38,7 @@ const CALLER = {
 };
 
 /** A store whose records are all ingested one minute after they happen. */
-function store(tables: string[] = ["AzureDiagnostics"]): LogStore {
+function store(tables: readonly string[] = ["AzureDiagnostics"]): LogStore {
   const s = new LogStore({ delays: fixedDelays(1) });
   for (const t of tables) s.declare(t);
   return s;
@@ -204,6 +212,8 @@ describe("the error-budget legs", () => {
 
 describe("the Application Insights legs", () => {
   const APP = "func-orders";
+  const APP_INSIGHTS_RESOURCE =
+    "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-apps/providers/microsoft.insights/components/appi-func-orders";
   it("classify dependency calls by status and target, restoring sampled calls by ItemCount", async () => {
     const s = store(["AppDependencies"]);
     const dep = (resultCode: string, success: boolean, itemCount = 1, target = "kv-app.vault.azure.net") =>
@@ -241,11 +251,65 @@ describe("the Application Insights legs", () => {
     expect(rows.find((r) => r.dims.targetKind === "storage")!.counts).toMatchObject({ total: 5, succeeded: 5 });
   });
 
-  it("count the Key Vault SDK's challenge as the 401 App Insights records", async () => {
+  it("leave out the Key Vault SDK's challenge 401, answered in the same operation by the retry with a token", async () => {
     const s = store(["AppDependencies"]);
-    s.add("AppDependencies", keyVaultChallengeDependency(min(-8), APP, "kv-app.vault.azure.net"));
-    const set = await emulatedSignals(s, { config: { sloPeriods: [] } }).fetch(NOW);
-    expect(set.signals["dependency-calls"].status).toBe("ok");
+    // Twelve instances start cold, each challenging the vault once; one token renewal later on.
+    for (const r of keyVaultChallengeExchange(min(-8), APP, "kv-app.vault.azure.net"))
+      s.add("AppDependencies", r, { count: 12 });
+    for (const r of keyVaultChallengeExchange(min(-3), APP, "kv-app.vault.azure.net")) s.add("AppDependencies", r);
+    const set = await emulatedSignals(s, { config: { sloPeriods: [30] } }).fetch(NOW);
+    const kv = set.signals["dependency-calls"].rows.filter((r) => r.dims.targetKind === "keyvault");
+    expect(sum(kv, "unauthorized")).toBe(0);
+    expect(sum(kv, "total")).toBe(13);
+    // Nor do they burn the app's error budget.
+    const slo = set.signals["slo-windows"].rows.find((r) => r.dims.subject === "app-dependency")!;
+    expect(slo.counts).toMatchObject({ bad1h: 0, total1h: 13 });
+    expect(set.signals["slo-period"].rows.find((r) => r.dims.subject === "app-dependency")!.counts).toMatchObject({
+      bad30d: 0,
+      total30d: 13,
+    });
+  });
+
+  it("count a 401 as a failure when the retry with a token is refused too, or when no retry follows", async () => {
+    const s = store(["AppDependencies"]);
+    // A token for the wrong audience: the challenge, then the real refusal (AKV10022) in the same operation.
+    for (const r of keyVaultChallengeExchange(min(-8), APP, "kv-app.vault.azure.net", "401"))
+      s.add("AppDependencies", r, { count: 5 });
+    // No token at all: the challenge is the only call of its operation.
+    s.add("AppDependencies", keyVaultChallengeDependency(min(-7), APP, "kv-app.vault.azure.net"), { count: 2 });
+    // 401s from a cached client, several in one operation at one instant: none is followed by a later call.
+    s.add(
+      "AppDependencies",
+      appDependency({
+        at: min(-6),
+        appRoleName: APP,
+        target: "kv-app.vault.azure.net",
+        dependencyType: "HTTP",
+        resultCode: "401",
+        success: false,
+        operationId: "4bf92f3577b34da6a3ce929d0e0e4736",
+      }),
+      { count: 3 },
+    );
+    const set = await emulatedSignals(s, { config: { sloPeriods: [30] } }).fetch(NOW);
+    const kv = set.signals["dependency-calls"].rows.filter((r) => r.dims.targetKind === "keyvault");
+    expect(sum(kv, "unauthorized")).toBe(5 + 2 + 3);
+    const slo = set.signals["slo-windows"].rows.find((r) => r.dims.subject === "app-dependency")!;
+    expect(slo.counts).toMatchObject({ bad1h: 10, total1h: 10 });
+  });
+
+  it("leave out the challenge in classic Application Insights too", async () => {
+    const s = store(CLASSIC_APP_INSIGHTS_TABLES);
+    for (const r of keyVaultChallengeExchange(min(-8), APP, "kv-app.vault.azure.net")) {
+      const classic = toClassic("AppDependencies", r);
+      s.add(classic.table, classic.record, { count: 4 });
+    }
+    const set = await emulatedSignals(s, {
+      config: { appInsights: { mode: "classic", resourceId: APP_INSIGHTS_RESOURCE }, sloPeriods: [] },
+    }).fetch(NOW);
+    const kv = set.signals["dependency-calls"].rows.filter((r) => r.dims.targetKind === "keyvault");
+    expect(sum(kv, "unauthorized")).toBe(0);
+    expect(sum(kv, "succeeded")).toBe(4);
   });
 
   it("class credential errors by their message, most specific first", async () => {
@@ -265,6 +329,75 @@ describe("the Application Insights legs", () => {
       set.signals["credential-traces"].rows.map((r) => [r.dims.errorClass, r.counts.events]),
     );
     expect(classes).toEqual({ "invalid-audience": 1, "mi-unavailable": 2 });
+  });
+
+  it("class the errors Azure really answers: AKV10022, the identity endpoint's 'Unable to load the proper Managed Identity', IMDS's unassigned identity", async () => {
+    const s = store(["AppTraces"]);
+    const trace = (message: string) =>
+      s.add("AppTraces", appTrace({ at: min(-8), appRoleName: APP, message, severityLevel: 3 }));
+    trace(
+      'Azure.RequestFailedException: Service request failed. Status: 401 (Unauthorized) Content: {"error":{"code":"Unauthorized","message":"AKV10022: Invalid audience. Expected https://vault.azure.net, found: https://storage.azure.com/."}}',
+    );
+    trace(
+      'ManagedIdentityCredential authentication failed: Service request failed. Status: 400 (Bad Request) Content: {"statusCode":400,"message":"Unable to load the proper Managed Identity.","correlationId":"bf68136a-73f7-4ca4-9903-9ee8af3ab2ee"}',
+    );
+    trace(
+      "ManagedIdentityCredential: The requested identity hasn't been assigned to this resource. Error: invalid_request: Identity not found",
+    );
+    const set = await emulatedSignals(s, { config: { sloPeriods: [] } }).fetch(NOW);
+    const classes = Object.fromEntries(
+      set.signals["credential-traces"].rows.map((r) => [r.dims.errorClass, r.counts.events]),
+    );
+    expect(classes).toEqual({ "invalid-audience": 1, "uami-not-found": 2 });
+  });
+
+  it("read credential errors the app threw (AppExceptions) by their innermost message, when it logged no trace", async () => {
+    const s = store(["AppTraces", "AppExceptions"]);
+    s.add(
+      "AppExceptions",
+      appException({
+        at: min(-8),
+        appRoleName: APP,
+        operationName: "ProcessOrder",
+        type: "Azure.Identity.CredentialUnavailableException",
+        outerMessage: "Exception while executing function: Functions.ProcessOrder",
+        innermostMessage:
+          "ManagedIdentityCredential authentication unavailable. No response received from the managed identity endpoint.",
+        itemCount: 4,
+      }),
+    );
+    // An exception that is not about credentials stays out.
+    s.add(
+      "AppExceptions",
+      appException({ at: min(-8), appRoleName: APP, type: "System.TimeoutException", outerMessage: "Timed out" }),
+    );
+    const set = await emulatedSignals(s, { config: { sloPeriods: [] } }).fetch(NOW);
+    const cred = set.signals["credential-traces"];
+    expect(cred.status).toBe("ok");
+    expect(cred.rows.map((r) => [r.dims.errorClass, r.counts.events])).toEqual([["mi-unavailable", 4]]);
+    expect(cred.rows[0]!.sample).toMatch(/^ManagedIdentityCredential authentication unavailable/);
+    // AppTraces has had nothing in a day, so only AppExceptions is read.
+    expect(cred.coverage).toEqual({ AppExceptions: 1 });
+  });
+
+  it("read the classic exceptions table the same way", async () => {
+    const s = store(CLASSIC_APP_INSIGHTS_TABLES);
+    const x = toClassic(
+      "AppExceptions",
+      appException({
+        at: min(-8),
+        appRoleName: APP,
+        type: "AuthenticationError",
+        outerMessage: "Result: Failure Exception: ManagedIdentityCredential authentication failed",
+        innermostMessage:
+          "ManagedIdentityCredential authentication failed. AADSTS500011: The resource principal named https://vault.azure.com was not found in the tenant named Contoso.",
+      }),
+    );
+    s.add(x.table, x.record);
+    const set = await emulatedSignals(s, {
+      config: { appInsights: { mode: "classic", resourceId: APP_INSIGHTS_RESOURCE }, sloPeriods: [] },
+    }).fetch(NOW);
+    expect(set.signals["credential-traces"].rows.map((r) => r.dims.errorClass)).toEqual(["invalid-audience"]);
   });
 });
 
@@ -295,6 +428,35 @@ describe("the Functions host leg", () => {
       ["Functions.Nightly", false],
       ["Functions.ProcessOrder", true],
     ]);
+  });
+
+  it("takes the auth cause from the wrapped exception chain when the innermost exception is a network error", async () => {
+    const s = store(["FunctionAppLogs"]);
+    const message = "The listener for function 'Functions.OnPayment' was unable to start.";
+    s.add(
+      "FunctionAppLogs",
+      functionAppLog({
+        at: min(-8),
+        appName: "func-payments",
+        level: "Error",
+        category: "Host.Startup",
+        message,
+        exceptionType: "System.Net.Sockets.SocketException",
+        exceptionMessage: "Connection refused (169.254.255.2:8081)",
+        exceptionDetails: [
+          `Microsoft.Azure.WebJobs.Host.Listeners.FunctionListenerException : ${message} ---> Azure.Identity.CredentialUnavailableException : ManagedIdentityCredential authentication unavailable. No response received from the managed identity endpoint. ---> System.Net.Sockets.SocketException : Connection refused (169.254.255.2:8081)`,
+          "   at Azure.Identity.ManagedIdentitySource.AuthenticateAsync(Boolean async, TokenRequestContext context, CancellationToken cancellationToken)",
+          "   --- End of inner exception stack trace ---",
+        ].join("\n"),
+      }),
+    );
+    const set = await emulatedSignals(s, { config: { appInsights: { mode: "none" }, sloPeriods: [] } }).fetch(NOW);
+    const [row] = set.signals["host-startup"].rows;
+    expect(row!.dims).toEqual({ appName: "func-payments", functionName: "Functions.OnPayment", authRelated: true });
+    expect(row!.sample).toMatch(
+      /^Azure\.Identity\.CredentialUnavailableException : ManagedIdentityCredential authentication unavailable/,
+    );
+    expect(row!.sample).not.toContain("at Azure.Identity");
   });
 });
 

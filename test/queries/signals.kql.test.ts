@@ -21,6 +21,7 @@ const window: SignalWindow = {
   windowEnd: at(20),
   priorStart: at(-360),
   changesStart: at(-100),
+  sloEnd: at(20),
   sloStart: at(20 - 4320),
   periodStart: at(20 - 43200),
   historyStart: at(20 - 20160),
@@ -42,6 +43,7 @@ const ALL_TABLES = new Set([
   "AppDependencies",
   "AppTraces",
   "AppRequests",
+  "AppExceptions",
   "FunctionAppLogs",
   "AzureActivity",
 ]);
@@ -51,6 +53,7 @@ const LETS = [
   "let windowEnd = datetime(2026-11-20T01:20:00Z);",
   "let priorStart = datetime(2026-11-19T19:00:00Z);",
   "let changesStart = datetime(2026-11-19T23:40:00Z);",
+  "let sloEnd = datetime(2026-11-20T01:20:00Z);",
   "let sloStart = datetime(2026-11-17T01:20:00Z);",
   "let periodStart = datetime(2026-10-21T01:20:00Z);",
   "let historyStart = datetime(2026-11-06T01:20:00Z);",
@@ -76,8 +79,11 @@ describe("every leg, checked by the Kusto language service against its table's s
       "kv-requests:AzureDiagnostics",
       "kv-history:AZKVAuditLogs",
       "kv-history:AzureDiagnostics",
+      "vault-coverage:AZKVAuditLogs",
+      "vault-coverage:AzureDiagnostics",
       "dependency-calls:AppDependencies",
       "credential-traces:AppTraces",
+      "credential-traces:AppExceptions",
       "invocations:AppRequests",
       "slo-windows:AZKVAuditLogs",
       "slo-period:AZKVAuditLogs",
@@ -142,7 +148,8 @@ describe("what the Key Vault leg counts", () => {
   it("leaves out the SDK's first-call 401 and splits 403s by what denied them", () => {
     const leg = workspaceLegs.find((l) => l.table === "AzureDiagnostics")!;
     expect(leg.source).toContain('where not(OperationName == "Authentication" and Status == 401)');
-    expect(leg.aggregate).toContain('"firewall", RbacOk =~ "false", "rbac", PolicyOk =~ "false", "policy", "other"');
+    expect(leg.source).toContain('"state",\n    RbacOk =~ "false", "rbac", PolicyOk =~ "false", "policy", "other")');
+    expect(leg.aggregate).toContain('ForbiddenFirewall = countif(Refusal == "network")');
   });
 
   it("is answered by the simulated workspace with the same columns", () => {

@@ -17,6 +17,8 @@ const MIN_HISTORY_DAYS = 2;
 const MAX_FILE_BYTES = 1024 * 1024;
 
 const generated = allScenarios();
+/** The scenarios whose truth is that nothing happened. */
+const QUIET = ["healthy-week", "challenge-at-every-start"];
 const committedFiles = readdirSync("test/scenarios")
   .filter((f) => f.endsWith(".json"))
   .sort();
@@ -70,14 +72,24 @@ describe("the corpus' ground truth", () => {
     expect(world.end.getTime() - world.start.getTime()).toBeGreaterThanOrEqual(7 * DAY);
   });
 
-  it.each(generated.map((s) => s.name).filter((n) => n !== "healthy-week"))(
-    "%s has at least one incident, each naming its vault and identity",
+  it.each(generated.map((s) => s.name).filter((n) => !QUIET.includes(n)))(
+    "%s has at least one incident, each about access naming its vault and identity",
     (name) => {
       const incidents = loadedOf(name).truth?.incidents ?? [];
       expect(incidents.length).toBeGreaterThan(0);
-      for (const i of incidents) expect(i).toMatchObject({ vault: expect.any(String), identity: expect.any(String) });
+      // A blind monitor (subject "monitor") is about the monitor's sight, not a caller's access.
+      for (const i of incidents.filter((x) => x.subject !== "monitor"))
+        expect(i).toMatchObject({ vault: expect.any(String), identity: expect.any(String) });
     },
   );
+
+  it("the daily cap and the deleted diagnostic setting are truths about the monitor's sight, the setting's naming its vault", () => {
+    expect(loadedOf("daily-cap").truth?.incidents).toMatchObject([{ subject: "monitor", severity: "SEV-2" }]);
+    expect(loadedOf("daily-cap").truth?.incidents[0]?.vault).toBeUndefined();
+    expect(loadedOf("diagnostic-setting-deleted").truth?.incidents).toMatchObject([
+      { subject: "monitor", vault: "kv-billing-prod", severity: "SEV-3" },
+    ]);
+  });
 
   it.each(generated.map((s) => s.name))("every truth window of %s lies inside its start and end", (name) => {
     const { world, truth } = loadedOf(name);
@@ -126,8 +138,8 @@ describe("the corpus' scenarios without incidents, replayed", () => {
     await host.close();
   });
 
-  it("are the healthy week alone, so far", () => {
-    expect(quiet).toEqual(["healthy-week"]);
+  it("are the healthy week and the morning of cold starts", () => {
+    expect(quiet).toEqual(QUIET);
   });
 
   it.each(quiet)(

@@ -10,10 +10,13 @@ import {
   CANONICAL_LISTENER_CAUSE,
   CANONICAL_TRACE,
   hasAuthHint,
+  listenerCause,
   traceClassOf,
   type ErrorClass,
 } from "../../tools/scenario/v1-mapping.js";
 import { v1Rows } from "../../tools/scenario/v1-rows.js";
+import { listenerHostMessage } from "../../tools/scenario/record-kinds.js";
+import { listenerFailure } from "../../tools/emulator/records/function-app-logs.js";
 import { at, kvClassOf, load, ms, problemsOf, recordsOf, tally, v1 } from "./fixtures.js";
 
 /** Scenario format v1 still loads: each signal row becomes the raw records it stands for (docs/scenarios.md, "Reading v1 files"). */
@@ -334,6 +337,19 @@ describe("the v1 fixture", () => {
 });
 
 const SIGNALS: BinSignal[] = ["kv-requests", "dependency-calls", "credential-traces", "host-startup"];
+
+/** What the host-startup query samples of a listener failure: the wrapped exception chain, after the host's own message. */
+function causeOf(r: { dims: Record<string, unknown>; sample?: string }): string {
+  const [app, fn] = [String(r.dims.appName), String(r.dims.functionName)];
+  const host = listenerHostMessage(app, fn);
+  const record = listenerFailure(
+    new Date(0),
+    app,
+    fn,
+    listenerCause(r.sample ?? "", host, r.dims.authRelated === true),
+  );
+  return String(record.ExceptionDetails).split(" ---> ").slice(1).join(" ---> ").slice(0, 400);
+}
 const key = (r: { binStart: Date; dims: unknown }) => `${r.binStart.toISOString()} ${JSON.stringify(r.dims)}`;
 
 /**
@@ -357,7 +373,7 @@ describe("the monitor's queries read the v1 rows back from the converted records
         .map((r) => ({
           ...r,
           dims: signal === "host-startup" ? { ...r.dims, functionName: `Functions.${r.dims.functionName}` } : r.dims,
-          ...(r.sample !== undefined ? { sample: scrubSample(r.sample) } : {}),
+          ...(r.sample !== undefined ? { sample: scrubSample(signal === "host-startup" ? causeOf(r) : r.sample) } : {}),
         }));
       const got = signalRows(world.logs, signal, range);
       const byKey = (rows: { binStart: Date; dims: unknown }[]) => new Map(rows.map((r) => [key(r), r]));

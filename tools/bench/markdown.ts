@@ -126,6 +126,8 @@ function overallTable(titles: string[], s: Summary[]): string[] {
     row("recall (incidents alerted on ÷ all incidents)", (x) => ratio(x.recall, "no incidents")),
     row("time to detect, median", (x) => duration(x.ttd.median)),
     row("time to detect, worst", (x) => duration(x.ttd.worst)),
+    row("time to detect from data arrival, median", (x) => duration(x.ttdFromData.median)),
+    row("time to detect from data arrival, worst", (x) => duration(x.ttdFromData.worst)),
     row("time to resolve (reset), median", (x) => duration(x.ttr.median)),
     row("time to resolve (reset), worst", (x) => duration(x.ttr.worst)),
     row("top-1 hypothesis correct", (x) =>
@@ -162,8 +164,8 @@ function perScenarioTable(r: BenchResults): string[] {
 function perIncidentTable(r: BenchResults): string[] {
   const titles = r.detectors.map((d) => d.title);
   const out = [
-    `| scenario | incident | truth cause, severity | ${titles.map((t) => `${t}: detect / resolve${r.detectors.find((d) => d.title === t)?.namesCauses ? " / cause / severity" : ""}`).join(" | ")} |`,
-    `|---|---|---|${titles.map(() => "---").join("|")}|`,
+    `| scenario | incident | truth cause, severity | data queryable | ${titles.map((t) => `${t}: detect / from data / resolve${r.detectors.find((d) => d.title === t)?.namesCauses ? " / cause / severity" : ""}`).join(" | ")} |`,
+    `|---|---|---|---|${titles.map(() => "---").join("|")}|`,
   ];
   for (const s of r.scenarios) {
     const ref = r.detectors[0]?.scores.find((x) => x.scenario === s.name);
@@ -171,11 +173,15 @@ function perIncidentTable(r: BenchResults): string[] {
       const cells = r.detectors.map((d) => {
         const o = d.scores.find((x) => x.scenario === s.name)?.truths[i];
         if (!o?.detected) return "missed";
-        const base = `${duration(o.ttdMs)} / ${duration(o.ttrMs)}`;
+        const base = `${duration(o.ttdMs)} / ${duration(o.ttdFromDataMs)} / ${duration(o.ttrMs)}`;
         if (!d.namesCauses) return base;
         return `${base} / ${o.hypothesis ? mark(o.hypothesis.got, o.hypothesis.want) : "–"} / ${o.severity ? mark(o.severity.got, o.severity.want) : "–"}`;
       });
-      out.push(`| ${s.name} | ${t.name} | ${t.want.hypothesis}, ${t.want.severity} | ${cells.join(" | ")} |`);
+      // A blind-monitor truth has no access cause: what it wants is the monitor saying it is blind.
+      const cause = t.subject === "monitor" ? "monitor blind" : t.want.hypothesis;
+      // When the first failing record became queryable, after onset: the same for every detector.
+      const arrived = t.dataArrivalMs === undefined ? "–" : `+${duration(t.dataArrivalMs)}`;
+      out.push(`| ${s.name} | ${t.name} | ${cause}, ${t.want.severity} | ${arrived} | ${cells.join(" | ")} |`);
     }
   }
   return out;
@@ -235,10 +241,19 @@ function definitions(): string[] {
       `the alert carries the same name when it carries that kind of name at all (compared case-insensitively on the last path segment, so resource IDs equal names; ` +
       `object ID, client ID and identity name are aliases of one caller, from the scenario's rows and CONTROL_PLANE_CONFIG's principals; ` +
       `a vaultwatch network incident, which is per app, matches an identity its app calls with in MONITOR_CONFIG). ` +
-      `Peer alerts carry only a vault. An alert that carries neither kind of name the truth gives matches nothing.`,
+      `Peer alerts carry only a vault. An alert that carries neither kind of name the truth gives matches nothing. ` +
+      `A truth about the monitor's own sight ("monitor blind": the workspace stopped receiving data, a vault's logs stopped) ` +
+      `is matched only by vaultwatch's \`monitor\` incident in the same window; the peer rules have none.`,
     "- **Precision** = alerts that match at least one truth incident ÷ all alerts. Every alert in a healthy scenario is false.",
     "- **Recall** = truth incidents with at least one matching alert ÷ all truth incidents.",
     "- **Time to detect** = first matching alert − truth onset (the first failing request); negative when it fired before. Median and worst over detected incidents.",
+    "- **Data queryable** = when the first record that shows the incident became queryable (its ingestion time in the emulated workspace), after onset: " +
+      "the earliest ingested among the Key Vault audit events of the truth's vault and identity answered 401 (not the SDK's token-less challenge), 403, 429 or 5xx, " +
+      "the failed dependency calls to that vault of an app calling with the identity (not a 401 its operation retried) and that app's credential errors, " +
+      "all between onset and recovery (tools/bench/data-arrival.ts). – when no record shows it (a monitor-blind truth).",
+    "- **Time to detect from data arrival** = first matching alert − data queryable: what the detector took once the data was there, " +
+      "without the ingestion delay no monitor of the workspace can beat (Key Vault logs usually land 3 to 10 minutes late). " +
+      "Negative when it fired before (a control-plane finding). Median and worst over detected incidents whose data arrival is known.",
     "- **Time to resolve (reset time)** = the all-clear − truth recovery (the last failing request), where the all-clear is the latest resolution among the matching alerts; " +
       "**never** when one of them was still firing at the end of the scenario (never sorts last, so it can be the median).",
     "- **Top-1 hypothesis** (vaultwatch only): the hypothesis on the first matching `fired` line of a Key Vault rule (`kv-*`), else of the first matching `fired` line " +

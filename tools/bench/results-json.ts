@@ -26,6 +26,8 @@ export interface JsonDetection {
   precision: JsonRatio;
   detectMedianMinutes: number | null;
   detectWorstMinutes: number | null;
+  detectFromDataMedianMinutes: number | null;
+  detectFromDataWorstMinutes: number | null;
   resolveMedianMinutes: number | null;
   resolveWorstMinutes: number | null;
   resolveNeverCount: number;
@@ -34,6 +36,26 @@ export interface JsonDetection {
   pagesPerHealthyDay: number | null;
   healthyPages: number;
   healthyDays: number;
+  scenarios: JsonScenarioDetection[];
+  incidents: JsonIncidentDetection[];
+}
+
+/** One scored scenario with truth incidents, for one system. */
+export interface JsonScenarioDetection {
+  scenario: string;
+  detectMedianMinutes: number | null;
+  detectWorstMinutes: number | null;
+  detectFromDataMedianMinutes: number | null;
+  detectFromDataWorstMinutes: number | null;
+}
+
+/** One truth incident, for one system. */
+export interface JsonIncidentDetection {
+  scenario: string;
+  incident: string;
+  dataQueryableMinutes: number | null;
+  detectMinutes: number | null;
+  detectFromDataMinutes: number | null;
 }
 
 export interface JsonTickCost {
@@ -179,6 +201,8 @@ function detection(d: JsonDetectorInput): JsonDetection {
     precision: ratio(s.precision),
     detectMedianMinutes: minutes(s.ttd.median),
     detectWorstMinutes: minutes(s.ttd.worst),
+    detectFromDataMedianMinutes: minutes(s.ttdFromData.median),
+    detectFromDataWorstMinutes: minutes(s.ttdFromData.worst),
     resolveMedianMinutes: minutes(s.ttr.median),
     resolveWorstMinutes: minutes(s.ttr.worst),
     resolveNeverCount: detected.filter((t) => t.ttrMs === NEVER).length,
@@ -187,6 +211,27 @@ function detection(d: JsonDetectorInput): JsonDetection {
     pagesPerHealthyDay: s.healthy.days === 0 ? null : round(s.healthy.pages / s.healthy.days, 2),
     healthyPages: s.healthy.pages,
     healthyDays: round(s.healthy.days, 2),
+    scenarios: d.scores
+      .filter((x) => x.truths.length > 0)
+      .map((x) => {
+        const one = summarize([x], d.namesCauses);
+        return {
+          scenario: x.scenario,
+          detectMedianMinutes: minutes(one.ttd.median),
+          detectWorstMinutes: minutes(one.ttd.worst),
+          detectFromDataMedianMinutes: minutes(one.ttdFromData.median),
+          detectFromDataWorstMinutes: minutes(one.ttdFromData.worst),
+        };
+      }),
+    incidents: d.scores.flatMap((x) =>
+      x.truths.map((t) => ({
+        scenario: x.scenario,
+        incident: t.name,
+        dataQueryableMinutes: minutes(t.dataArrivalMs),
+        detectMinutes: minutes(t.ttdMs),
+        detectFromDataMinutes: minutes(t.ttdFromDataMs),
+      })),
+    ),
   };
 }
 
@@ -229,6 +274,12 @@ export const RESULTS_JSON_KEYS: readonly (readonly [string, string, string])[] =
   ],
   ["detection[].detectWorstMinutes", "time to detect, worst", "min"],
   [
+    "detection[].detectFromDataMedianMinutes",
+    "time to detect from data arrival (first matching alert − when the incident's first failing record became queryable), median over detected incidents whose data arrival is known; null when there is none",
+    "min",
+  ],
+  ["detection[].detectFromDataWorstMinutes", "time to detect from data arrival, worst", "min"],
+  [
     "detection[].resolveMedianMinutes",
     "time to resolve (reset), median; null when none was detected or the median is never",
     "min",
@@ -252,6 +303,38 @@ export const RESULTS_JSON_KEYS: readonly (readonly [string, string, string])[] =
   ],
   ["detection[].healthyPages", "pages in healthy scenarios", "count"],
   ["detection[].healthyDays", "simulated days of healthy scenarios", "days"],
+  ["detection[].scenarios[]", "one entry per scored scenario with truth incidents", ""],
+  ["detection[].scenarios[].scenario", "the scenario's name", "text"],
+  [
+    "detection[].scenarios[].detectMedianMinutes",
+    "time to detect in this scenario, median; null when nothing was detected",
+    "min",
+  ],
+  ["detection[].scenarios[].detectWorstMinutes", "time to detect in this scenario, worst", "min"],
+  [
+    "detection[].scenarios[].detectFromDataMedianMinutes",
+    "time to detect from data arrival in this scenario, median; null when nothing with a known data arrival was detected",
+    "min",
+  ],
+  [
+    "detection[].scenarios[].detectFromDataWorstMinutes",
+    "time to detect from data arrival in this scenario, worst",
+    "min",
+  ],
+  ["detection[].incidents[]", "one entry per truth incident of the scored scenarios", ""],
+  ["detection[].incidents[].scenario", "the scenario's name", "text"],
+  ["detection[].incidents[].incident", "the truth incident's name", "text"],
+  [
+    "detection[].incidents[].dataQueryableMinutes",
+    "when the incident's first failing record became queryable, after onset; null when no record shows it",
+    "min",
+  ],
+  ["detection[].incidents[].detectMinutes", "time to detect from onset; null when missed", "min"],
+  [
+    "detection[].incidents[].detectFromDataMinutes",
+    "time to detect from data arrival; null when missed or the data arrival is unknown",
+    "min",
+  ],
   ["tickCost[]", "one entry per synthetic size of the pure core; empty when the measurement failed", ""],
   ["tickCost[].series", "caller×vault series evaluated", "count"],
   ["tickCost[].openIncidents", "incidents open during the evaluation", "count"],

@@ -12,6 +12,7 @@ import { renderMarkdown, type BenchResults, type DetectorResults, type ScenarioI
 import { AMBA_AVAILABILITY, evaluatePeer, STATIC_403 } from "./peers.js";
 import { identityAliases, scoreScenario, vaultwatchRun } from "./score.js";
 import { buildResultsJson } from "./results-json.js";
+import { dataArrivals } from "./data-arrival.js";
 import { barsOf, peerLabel, renderTimeline, timelineOf, vaultwatchLabel } from "./svg.js";
 import { growth, measureCoreCost, requestCost, type CoreGrowth, type RequestCost } from "./tick-cost.js";
 
@@ -122,8 +123,10 @@ async function main(): Promise<number> {
         svg,
       });
       if (truth) {
+        // When each incident's first failing record became queryable: the same for every detector.
+        const arrivals = dataArrivals(world.logs, incidents, aliases);
         for (const [d, run] of [vw, ...peers].entries())
-          detectors[d]!.scores.push(scoreScenario(world, incidents, run, aliases));
+          detectors[d]!.scores.push(scoreScenario(world, incidents, run, aliases, arrivals));
       }
       requests.push(requestCost(world.name, result.ticks));
 

@@ -35,6 +35,9 @@ export const MATCH_BEFORE_ONSET_MS = 15 * MINUTE;
  */
 export const MATCH_AFTER_RECOVERY_MS = 30 * MINUTE;
 
+/** The rule of vaultwatch's own incident (core/monitor-findings.ts): the only match for a blind-monitor truth. */
+export const MONITOR_RULE = "monitor";
+
 /** A reset time that never came: the detector was still firing when the scenario ended. */
 export const NEVER = Number.POSITIVE_INFINITY;
 
@@ -169,14 +172,14 @@ export function sameName(a: string, b: string): boolean {
   return lastSegment(a) === lastSegment(b);
 }
 
-function sameIdentity(a: string, b: string, aliases: IdentityAliases): boolean {
+export function sameIdentity(a: string, b: string, aliases: IdentityAliases): boolean {
   const x = lastSegment(a);
   const y = lastSegment(b);
   return x === y || (aliases.callers.get(x)?.has(y) ?? false);
 }
 
 /** An app is about an identity when it is named so, or calls with it. */
-function appCallsWith(app: string, identity: string, aliases: IdentityAliases): boolean {
+export function appCallsWith(app: string, identity: string, aliases: IdentityAliases): boolean {
   return (
     sameIdentity(app, identity, aliases) ||
     [...(aliases.apps.get(lastSegment(app)) ?? [])].some((id) => sameIdentity(id, identity, aliases))
@@ -196,6 +199,10 @@ export function matches(e: Episode, t: TruthIncidentSpec, aliases: IdentityAlias
   const at = e.firedAt.getTime();
   const from = Math.min(t.onset.getTime() - MATCH_BEFORE_ONSET_MS, t.cause?.getTime() ?? Number.POSITIVE_INFINITY);
   if (at < from || at > t.recovered.getTime() + MATCH_AFTER_RECOVERY_MS) return false;
+  // The monitor blind (a workspace that stopped receiving data, a vault whose logs stopped) is
+  // detected only by the monitor saying so: its own incident, which names no vault or identity.
+  // The peer rules have no such rule and never match it.
+  if (t.subject === "monitor") return e.rule === MONITOR_RULE;
   let compared = 0;
   if (t.vault !== undefined && e.vault !== undefined) {
     if (!sameName(e.vault, t.vault)) return false;
@@ -214,11 +221,20 @@ export function matches(e: Episode, t: TruthIncidentSpec, aliases: IdentityAlias
 /** How one detector did on one truth incident. */
 export interface TruthOutcome {
   name: string;
+  /** Present for a truth about the monitor's own sight (`subject: "monitor"`); absent for access. */
+  subject?: "monitor";
   /** What the truth says: the cause and severity a detector should name. */
   want: { hypothesis: string; severity: Severity };
   detected: boolean;
   /** First matching firing − onset (negative: it fired before the first failure). */
   ttdMs: number | undefined;
+  /**
+   * When the incident's first failing record became queryable − onset (data-arrival.ts); undefined
+   * when no record shows it or it was not measured.
+   */
+  dataArrivalMs?: number | undefined;
+  /** First matching firing − data arrival: what the detector itself took once the data was there. */
+  ttdFromDataMs?: number | undefined;
   /** Last matching episode's resolution − recovery (the all-clear); NEVER when one was still firing at the end. */
   ttrMs: number | undefined;
   /** The hypothesis it named (first matching Key Vault rule firing, else the first matching firing) against the truth's. */
@@ -248,19 +264,27 @@ export function scoreScenario(
   truth: readonly TruthIncidentSpec[],
   run: DetectorRun,
   aliases: IdentityAliases = NO_ALIASES,
+  /** Per truth incident, in its order: when its data became queryable (data-arrival.ts). */
+  dataArrival: readonly (Date | undefined)[] = [],
 ): ScenarioScore {
   const episodes = [...run.episodes].sort((a, b) => a.firedAt.getTime() - b.firedAt.getTime());
   const truePositives = episodes.filter((e) => truth.some((t) => matches(e, t, aliases))).length;
-  const truths = truth.map((t): TruthOutcome => {
+  const truths = truth.map((t, i): TruthOutcome => {
     const mine = episodes.filter((e) => matches(e, t, aliases));
     const first = mine[0];
     const want = { hypothesis: t.hypothesis, severity: t.severity };
+    const arrived = dataArrival[i]?.getTime();
+    const dataArrivalMs = arrived === undefined ? undefined : arrived - t.onset.getTime();
+    const subject = t.subject === "monitor" ? { subject: "monitor" as const } : {};
     if (!first)
       return {
         name: t.name,
+        ...subject,
         want,
         detected: false,
         ttdMs: undefined,
+        dataArrivalMs,
+        ttdFromDataMs: undefined,
         ttrMs: undefined,
         hypothesis: undefined,
         severity: undefined,
@@ -272,9 +296,12 @@ export function scoreScenario(
       : Math.max(...mine.map((e) => e.resolvedAt!.getTime())) - t.recovered.getTime();
     return {
       name: t.name,
+      ...subject,
       want,
       detected: true,
       ttdMs: first.firedAt.getTime() - t.onset.getTime(),
+      dataArrivalMs,
+      ttdFromDataMs: arrived === undefined ? undefined : first.firedAt.getTime() - arrived,
       ttrMs: allClear,
       hypothesis: named.hypothesis === undefined ? undefined : { got: named.hypothesis, want: t.hypothesis },
       severity: { got: mine.map((e) => e.peakSeverity).reduce((a, b) => (moreSevere(b, a) ? b : a)), want: t.severity },
@@ -310,6 +337,8 @@ export interface Summary {
   precision: Ratio;
   recall: Ratio;
   ttd: Spread;
+  /** Over detected incidents whose data arrival is known. */
+  ttdFromData: Spread;
   ttr: Spread;
   /** Among detected truth incidents; undefined for a detector that names no cause. */
   hypothesis: Ratio | undefined;
@@ -328,6 +357,7 @@ export function summarize(scores: readonly ScenarioScore[], namesCauses = true):
     precision: { num: sum(scores.map((s) => s.truePositives)), den: sum(scores.map((s) => s.detections)) },
     recall: { num: detected.length, den: truths.length },
     ttd: spread(detected.map((t) => t.ttdMs!)),
+    ttdFromData: spread(detected.flatMap((t) => (t.ttdFromDataMs === undefined ? [] : [t.ttdFromDataMs]))),
     ttr: spread(detected.map((t) => t.ttrMs!)),
     hypothesis: namesCauses
       ? { num: named.filter((t) => t.hypothesis!.got === t.hypothesis!.want).length, den: detected.length }

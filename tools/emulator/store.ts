@@ -24,12 +24,57 @@ export interface AddOptions {
 }
 
 /**
+ * A stretch during which the workspace ingests nothing into some tables: records that would be
+ * ingested from `from` up to (not including) `until` are dropped, never queryable. This is what a
+ * daily cap does: once reached, "data collection stops for billable data for the rest of the day"
+ * and "resumes at the reset time" (learn.microsoft.com/azure/azure-monitor/logs/daily-cap, "How
+ * the daily cap works"); what was sent meanwhile is not collected, not delayed.
+ */
+export interface IngestionStop {
+  from: number;
+  /** Ingestion resumes here (the daily reset, or the cap raised); never within the store's time when absent. */
+  until?: number;
+  /** The tables that stop; every table but the ones no cap applies to (FREE_TABLES) when absent. */
+  tables?: readonly string[];
+}
+
+/**
+ * Tables whose ingestion is free, which the daily cap does not stop: the activity log and the
+ * workspace's own Operation, Usage and Heartbeat records (azure-monitor-docs logs/cost-logs.md,
+ * "Excluded tables"); the Operation table is where the cap's own warning is written.
+ */
+export const FREE_TABLES: readonly string[] = ["AzureActivity", "Operation", "Usage", "Heartbeat"];
+
+/** Whether a record of `table` ingested at `ingestedAt` (ms) is dropped by one of `stops`. */
+export function stoppedAt(stops: readonly IngestionStop[], table: string, ingestedAt: number): boolean {
+  return stops.some(
+    (s) =>
+      ingestedAt >= s.from &&
+      (s.until === undefined || ingestedAt < s.until) &&
+      (s.tables ? s.tables.includes(table) : !FREE_TABLES.includes(table)),
+  );
+}
+
+/**
  * Records made on demand for a time range: a traffic model too large to hold. A record given with a
  * `key` is built and converted once per key; later records of that key differ only in their time.
+ * A source is a pure function of the range: the store keeps what it made, by hour, and does not
+ * ask again.
  */
 export type RecordSource = (
   range: Required<TimeRange>,
 ) => Iterable<{ record: RawRecord | (() => RawRecord); count?: number; key?: string; at?: number }>;
+
+const HOUR_MS = 3_600_000;
+
+/** Generated rows by table, source, projection and hour, with their times (see `#scan`). */
+type ChunkCache = Map<string, { time: number; row: Row }[]>;
+
+/**
+ * How many generated rows the store keeps: about 60 MB, several days of a busy simulated
+ * workspace in every projection the monitor's legs ask for.
+ */
+const GENERATED_ROWS_KEPT = 300_000;
 
 interface Table {
   schema: readonly ColumnSpec[];
@@ -53,11 +98,28 @@ export class LogStore {
   readonly #schemas: Readonly<Record<string, readonly ColumnSpec[]>>;
   readonly #delays: IngestionDelays;
   readonly #tables = new Map<string, Table>();
+  readonly #stops: readonly IngestionStop[];
   #seq = 0;
+  #dropped = 0;
+  readonly #generated: ChunkCache = new Map();
+  #generatedRows = 0;
 
-  constructor(options: { schemas?: Readonly<Record<string, readonly ColumnSpec[]>>; delays?: IngestionDelays } = {}) {
+  constructor(
+    options: {
+      schemas?: Readonly<Record<string, readonly ColumnSpec[]>>;
+      delays?: IngestionDelays;
+      /** Stretches with no ingestion (a daily cap): records that would arrive then are dropped. */
+      stops?: readonly IngestionStop[];
+    } = {},
+  ) {
     this.#schemas = options.schemas ?? TABLE_SCHEMAS;
     this.#delays = options.delays ?? AZURE_DELAYS;
+    this.#stops = options.stops ?? [];
+  }
+
+  /** Records (counting multiplicity) added but dropped because they would have arrived during a stop. */
+  get dropped(): number {
+    return this.#dropped;
   }
 
   /** Declares a table that exists but may have no rows (a table that never got data does not exist). */
@@ -88,6 +150,11 @@ export class LogStore {
         throw new RecordError(table, "a record cannot be ingested before its TimeGenerated", "TimeGenerated");
       row.ingestedAt = at;
     } else row.ingestedAt = time + this.#delays.delayMs(table, time, this.#seq++);
+    if (this.#stops.length > 0 && stoppedAt(this.#stops, table, row.ingestedAt)) {
+      // The table still exists (it had data before): only this record is never collected.
+      this.#dropped += count;
+      return;
+    }
     t.rows.push(row);
     t.sorted = false;
   }
@@ -119,7 +186,8 @@ export class LogStore {
     const at = now.getTime();
     const db = new Map<string, TableSource>();
     for (const [name, t] of this.#tables) {
-      const scan = this.#scan.bind(this, name, t);
+      const scan = (range: Required<TimeRange>, columns?: readonly number[]) =>
+        this.#scan(name, t, range, columns, true);
       db.set(name, {
         columns: t.schema,
         timeColumn: t.timeName,
@@ -133,7 +201,13 @@ export class LogStore {
     return db;
   }
 
-  *#scan(name: string, t: Table, range: Required<TimeRange>, columns?: readonly number[]): Generator<Row> {
+  *#scan(
+    name: string,
+    t: Table,
+    range: Required<TimeRange>,
+    columns?: readonly number[],
+    cached = false,
+  ): Generator<Row> {
     // Rows narrowed to the columns a query reads: stored rows keep every column of the schema.
     const narrow = columns ? (values: unknown[]) => columns.map((i) => values[i]) : undefined;
     if (!t.sorted) {
@@ -149,11 +223,42 @@ export class LogStore {
     if (t.sources.length === 0) return;
     // Generated records are bounded: an unbounded range asks for none (a source has no beginning).
     if (!Number.isFinite(range.from) || !Number.isFinite(range.to)) return;
+    const projection = columns?.join(",") ?? "";
+    if (cached) {
+      // Whole hours, generated once and shared by every scan that reads them: the legs of a query
+      // read overlapping ranges (the SLO sums, the vault coverage and their coverage rows read 3
+      // days each), and the next tick reads the same hours again.
+      for (let s = 0; s < t.sources.length; s++)
+        for (let from = Math.floor(range.from / HOUR_MS) * HOUR_MS; from < range.to; from += HOUR_MS) {
+          const id = `${name}|${s}|${projection}|${from}`;
+          let rows = this.#generated.get(id);
+          if (!rows) {
+            rows = [...this.#generate(name, t, [t.sources[s]!], { from, to: from + HOUR_MS }, columns)];
+            // Rows shared between scans are never the consumer's to change.
+            for (const entry of rows) entry.row.owned = false;
+            this.#remember(id, rows);
+          }
+          for (const { time, row } of rows) if (time >= range.from && time < range.to) yield row;
+        }
+      return;
+    }
+    for (const { row } of this.#generate(name, t, t.sources, range, columns)) yield row;
+  }
+
+  /** Rows of `sources` in `range`, narrowed to `columns`, each with its ingestion time. */
+  *#generate(
+    name: string,
+    t: Table,
+    sources: readonly RecordSource[],
+    range: Required<TimeRange>,
+    columns?: readonly number[],
+  ): Generator<{ time: number; row: Row }> {
+    const narrow = columns ? (values: unknown[]) => columns.map((i) => values[i]) : undefined;
     let seq = 0;
     const projection = columns?.join(",") ?? "";
     let templates = t.templates.get(projection);
     if (!templates) t.templates.set(projection, (templates = new Map()));
-    for (const source of t.sources)
+    for (const source of sources)
       for (const { record, count, key, at } of source(range)) {
         let row: Row;
         let time: number;
@@ -176,8 +281,20 @@ export class LogStore {
         }
         if (time < range.from || time >= range.to) continue;
         row.ingestedAt = time + this.#delays.delayMs(name, time, seq++);
-        yield row;
+        if (this.#stops.length > 0 && stoppedAt(this.#stops, name, row.ingestedAt)) continue;
+        yield { time, row };
       }
+  }
+
+  /** Keeps a generated hour, forgetting the oldest ones past GENERATED_ROWS_KEPT rows. */
+  #remember(id: string, rows: { time: number; row: Row }[]): void {
+    this.#generated.set(id, rows);
+    this.#generatedRows += rows.length;
+    for (const [old, kept] of this.#generated) {
+      if (this.#generatedRows <= GENERATED_ROWS_KEPT) break;
+      this.#generated.delete(old);
+      this.#generatedRows -= kept.length;
+    }
   }
 
   #table(name: string): Table {

@@ -275,6 +275,46 @@ function makeSetOf(name: string, withPredicate: boolean): AggregateFactory {
   };
 }
 
+/**
+ * percentile(expr, p): "an estimate for the specified nearest-rank percentile of the population
+ * defined by expr" (learn.microsoft.com/kusto/query/percentiles-aggregation-function). Kusto
+ * estimates with T-Digest; this computes the nearest rank exactly: sorted ascending, the value at
+ * rank ceil(p/100 · N) (1-based, at least 1), each row counting its multiplicity. Nulls are left
+ * out; no values give null. p must be a constant from 0 to 100.
+ */
+const percentile: AggregateFactory = (types, resultType) => {
+  requireArgs("percentile", types, 2, 2);
+  return aggregate<{ values: Map<number, number>; p: number | undefined }>(
+    () => ({ values: new Map(), p: undefined }),
+    (s, args, c) => {
+      const p = Number(args[1]);
+      if (!Number.isFinite(p) || p < 0 || p > 100)
+        throw new KqlError(
+          "SemanticError",
+          `percentile(): the percentile must be from 0 to 100, got ${String(args[1])}`,
+        );
+      s.p = p;
+      const v = args[0];
+      if (isNull(v)) return s;
+      if (typeof v !== "number")
+        throw new KqlError("SemanticError", `percentile(): expected a number, datetime or timespan, got ${typeof v}`);
+      s.values.set(v, (s.values.get(v) ?? 0) + c);
+      return s;
+    },
+    (s) => {
+      const total = [...s.values.values()].reduce((a, b) => a + b, 0);
+      if (total === 0 || s.p === undefined) return emptyOf(resultType);
+      const rank = Math.max(1, Math.ceil((s.p / 100) * total));
+      let seen = 0;
+      for (const v of [...s.values.keys()].sort((a, b) => a - b)) {
+        seen += s.values.get(v) ?? 0;
+        if (seen >= rank) return v;
+      }
+      return emptyOf(resultType);
+    },
+  );
+};
+
 export const AGGREGATES: ReadonlyMap<string, AggregateFactory> = new Map<string, AggregateFactory>([
   ["count", count],
   ["countif", countif],
@@ -297,4 +337,5 @@ export const AGGREGATES: ReadonlyMap<string, AggregateFactory> = new Map<string,
   ["make_list_if", makeListOf("make_list_if", true)],
   ["make_set", makeSetOf("make_set", false)],
   ["make_set_if", makeSetOf("make_set_if", true)],
+  ["percentile", percentile],
 ]);

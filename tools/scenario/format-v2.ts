@@ -202,6 +202,27 @@ export const RecordEntry = z
   })
   .strict();
 
+/**
+ * The workspace ingests nothing into some tables for a while: a daily cap reached, until its
+ * reset or until the cap is raised. Data sent meanwhile is not collected (not delayed), so records
+ * that would arrive in the stretch are dropped (tools/emulator/store.ts, IngestionStop).
+ */
+export const IngestionStopSpec = z
+  .object({
+    from: instant.describe("ingestion stops here"),
+    until: instant
+      .optional()
+      .describe("ingestion resumes here (the daily reset, or the cap raised); never within the scenario when absent"),
+    tables: z
+      .array(id)
+      .min(1)
+      .optional()
+      .describe(
+        "the tables that stop; when absent every table a daily cap stops: all but AzureActivity, Operation, Usage and Heartbeat, whose ingestion is free",
+      ),
+  })
+  .strict();
+
 export const ScenarioFileV2 = z
   .object({
     $schema: z.string().optional(),
@@ -226,6 +247,12 @@ export const ScenarioFileV2 = z
           .array(id)
           .default([])
           .describe("tables that exist even without records in the scenario; a table with records always exists"),
+        stops: z
+          .array(IngestionStopSpec)
+          .default([])
+          .describe(
+            "stretches with no ingestion (a daily cap reached): records that would be ingested from `from` up to `until` are dropped, never queryable",
+          ),
       })
       .strict()
       .prefault({}),
@@ -243,6 +270,7 @@ export type ParsedScenarioFileV2 = z.output<typeof ScenarioFileV2>;
 export type RecordEntryInput = z.input<typeof RecordEntry>;
 export type RecordEntrySpec = z.output<typeof RecordEntry>;
 export type RecordTemplateInput = z.input<typeof RecordTemplate>;
+export type IngestionStopInput = z.input<typeof IngestionStopSpec>;
 export type RecordTemplateSpec = z.output<typeof RecordTemplate>;
 /** A record's own fields, once its template is merged in. */
 export type RecordFields = Partial<{ [K in RecordField]: z.output<(typeof RECORD_FIELDS)[K]> }>;

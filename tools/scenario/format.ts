@@ -53,6 +53,7 @@ export {
   HYPOTHESES,
   PROBE_OUTCOMES,
   SEVERITIES,
+  TRUTH_SUBJECTS,
   type ActivitySpec,
   type ControlPlaneSnapshotSpec,
   type ProbeOutcomeName,

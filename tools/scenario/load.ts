@@ -93,7 +93,25 @@ function toWorld(
   problem: (path: readonly PropertyKey[], message: string) => void,
 ): ScenarioWorld {
   const ingestion = f.workspace.ingestion;
-  const logs = new LogStore({ delays: ingestion === "azure" ? AZURE_DELAYS : fixedDelays(ingestion) });
+  const logs = new LogStore({
+    delays: ingestion === "azure" ? AZURE_DELAYS : fixedDelays(ingestion),
+    stops: f.workspace.stops.map((s) => ({
+      from: s.from.getTime(),
+      ...(s.until ? { until: s.until.getTime() } : {}),
+      ...(s.tables ? { tables: s.tables } : {}),
+    })),
+  });
+  f.workspace.stops.forEach((s, i) => {
+    if (s.until && s.until.getTime() <= s.from.getTime())
+      problem(["workspace", "stops", i, "until"], "expected a time after from: ingestion resumes after it stops");
+    s.tables?.forEach((table, k) => {
+      if (!logs.schemaOf(table))
+        problem(
+          ["workspace", "stops", i, "tables", k],
+          `no such table in the emulated workspace: ${table} (tools/emulator/schemas.ts lists them)`,
+        );
+    });
+  });
   const activity = fillStore(f, logs, problem);
   return {
     name: f.name,

@@ -1,5 +1,5 @@
 import { activityRecords } from "../emulator/records/activity.js";
-import { appDependency, appRequest, appTrace, keyVaultChallengeDependency } from "../emulator/records/app-insights.js";
+import { appDependency, appRequest, appTrace, keyVaultChallengeExchange } from "../emulator/records/app-insights.js";
 import { listenerFailure } from "../emulator/records/function-app-logs.js";
 import { azkvAuditLog, azureDiagnosticsAudit, kvChallenge } from "../emulator/records/key-vault.js";
 import { otherDiagnostics } from "../emulator/records/other-resources.js";
@@ -85,7 +85,11 @@ export function buildRecords(kind: RecordKind, f: RecordFields, at: Date, seq: n
         },
       ];
     case "kv-challenge-dependency":
-      return [{ table: "AppDependencies", record: keyVaultChallengeDependency(at, f.appRoleName!, f.vaultHost!) }];
+      // The challenge and the request the SDK sends again with its token, in one operation.
+      return keyVaultChallengeExchange(at, f.appRoleName!, f.vaultHost!).map((record) => ({
+        table: "AppDependencies",
+        record,
+      }));
     case "app-trace":
       return [
         {

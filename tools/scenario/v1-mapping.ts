@@ -62,20 +62,33 @@ const TRACE_FILTER = [
   "ManagedIdentityCredential",
   "DefaultAzureCredential",
   "ChainedTokenCredential",
+  "CredentialUnavailableError",
   "AADSTS500011",
+  "AKV10022",
   "audience",
   "managed identity",
   "Managed Identity",
+  "MSI found",
+  "Identity not found",
 ];
 const TRACE_CLASSES: readonly [ErrorClass, readonly string[]][] = [
-  ["invalid-audience", ["AADSTS500011", "invalid audience", "audience is invalid"]],
-  ["uami-not-found", ["User-assigned identity not found", "Unable to load the proper Managed Identity"]],
+  ["invalid-audience", ["AADSTS500011", "AKV10022", "invalid audience"]],
+  [
+    "uami-not-found",
+    [
+      "Unable to load the proper Managed Identity",
+      "No MSI found for specified ClientId",
+      "requested identity hasn't been assigned",
+      "Identity not found",
+    ],
+  ],
   [
     "mi-unavailable",
     [
       "No managed identity endpoint found",
       "ManagedIdentityCredential authentication unavailable",
       "ManagedIdentityCredential: Network unreachable",
+      "No response received from the managed identity endpoint",
     ],
   ],
   [
@@ -109,6 +122,9 @@ const AUTH_HINTS = [
   "ManagedIdentityCredential",
   "CredentialUnavailable",
   "AuthorizationFailure",
+  "AuthenticationFailedException",
+  "AADSTS",
+  "AKV10022",
 ];
 export const hasAuthHint = (text: string) => hasAny(text, AUTH_HINTS);
 
@@ -120,8 +136,7 @@ export const CANONICAL_LISTENER_CAUSE = {
 
 /**
  * The inner exception of a listener-failure record for a v1 host-startup row: the sample after
- * the host's own message (so the query's Sample, `Message + " " + ExceptionMessage`, is the v1
- * sample), unless that would not be auth-related when the row is, or the other way round.
+ * the host's own message (the query's Sample is this cause, as the exception chain names it), unless that would not be auth-related when the row is, or the other way round.
  */
 export function listenerCause(sample: string, hostMessage: string, authRelated: boolean): string {
   const rest = sample.startsWith(`${hostMessage} `)

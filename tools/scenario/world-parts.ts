@@ -115,6 +115,13 @@ export const Settings = z
 
 export const HYPOTHESES = ["H1", "H2", "H3", "H4", "H5", "H6", "none"] as const;
 export const SEVERITIES = ["SEV-1", "SEV-2", "SEV-3", "SEV-4"] as const;
+/**
+ * What a truth incident is about: a caller's access to a vault (`access`, when absent), or the
+ * monitor's own sight (`monitor`): from onset to recovered the monitor could not see what it
+ * watches, and the right detection is the monitor saying so (its `monitor` rule), not an access
+ * incident.
+ */
+export const TRUTH_SUBJECTS = ["access", "monitor"] as const;
 
 /** What really happened, for scoring only. */
 export const TruthIncident = z
@@ -131,6 +138,12 @@ export const TruthIncident = z
     severity: z.enum(SEVERITIES),
     vault: z.string().optional().describe("vault name or resource ID the incident is about"),
     identity: z.string().optional().describe("identity name or object ID the incident is about"),
+    subject: z
+      .enum(TRUTH_SUBJECTS)
+      .optional()
+      .describe(
+        "access (the default): a caller's access to a vault; monitor: the monitor itself is blind (the workspace stopped receiving data, or a vault's logs stopped), which only the monitor's own incident matches",
+      ),
     note: z.string().optional(),
   })
   .strict();

@@ -37,6 +37,7 @@ export interface StandInDiagnosticSetting {
   workspaceId?: string;
   storageAccountId?: string;
   eventHubAuthorizationRuleId?: string;
+  eventHubName?: string;
   logAnalyticsDestinationType?: "Dedicated" | null;
   logs: { category?: string; categoryGroup?: string; enabled: boolean }[];
 }
@@ -143,7 +144,7 @@ export function diagnosticSettingBody(vaultId: string, s: StandInDiagnosticSetti
       serviceBusRuleId: null,
       workspaceId: s.workspaceId ?? null,
       eventHubAuthorizationRuleId: s.eventHubAuthorizationRuleId ?? null,
-      eventHubName: null,
+      eventHubName: s.eventHubName ?? null,
       metrics: [
         { timeGrain: null, category: "AllMetrics", enabled: false, retentionPolicy: { enabled: false, days: 0 } },
       ],

@@ -164,7 +164,7 @@ export class FixtureWorkspace implements Workspace {
   }
 }
 
-const CLASSIC_TABLES = ["dependencies", "traces", "requests"];
+const CLASSIC_TABLES = ["dependencies", "traces", "requests", "exceptions"];
 
 /** The table-detection answer: each table with some events. */
 function tablesAnswer(tables: string[]): QueryAnswer {

@@ -20,6 +20,9 @@ interface SettingJson {
     workspaceId?: string | null;
     storageAccountId?: string | null;
     eventHubAuthorizationRuleId?: string | null;
+    eventHubName?: string | null;
+    /** Kept by the API "to maintain backwards compatibility" (Diagnostic Settings - Create Or Update). */
+    serviceBusRuleId?: string | null;
     marketplacePartnerId?: string | null;
     logAnalyticsDestinationType?: string | null;
     logs?: { category?: string | null; categoryGroup?: string | null; enabled?: boolean }[];
@@ -84,8 +87,9 @@ function toView(s: SettingJson): DiagnosticSettingView {
     sendsAuditEvent: audit,
     destinationType:
       (p.logAnalyticsDestinationType ?? "").toLowerCase() === "dedicated" ? "Dedicated" : "AzureDiagnostics",
-    otherDestinations: [p.storageAccountId, p.eventHubAuthorizationRuleId, p.marketplacePartnerId].filter(
-      (d): d is string => !!d,
-    ),
+    otherDestinations: [p.storageAccountId, p.eventHubAuthorizationRuleId, p.marketplacePartnerId, p.serviceBusRuleId]
+      .filter((d): d is string => !!d)
+      .map(normalizeId),
+    ...(p.eventHubAuthorizationRuleId && p.eventHubName ? { eventHubName: p.eventHubName } : {}),
   };
 }

@@ -11,6 +11,7 @@ import { wholeSeconds } from "./traffic.js";
  * anyway.
  */
 export function classifyArmError(error: unknown, scope: string): ArmFailure {
+  if (error instanceof MalformedAnswerError) return { kind: "malformed", message: error.message };
   const e = (error ?? {}) as { message?: string; statusCode?: number; code?: string };
   const message = typeof e.message === "string" ? e.message : String(error);
   if (isCredentialError(error))
@@ -20,6 +21,14 @@ export function classifyArmError(error: unknown, scope: string): ArmFailure {
   if (failure?.reason === "timeout") return { kind: "timeout", message: `no answer in time (${message})` };
   if (failure?.reason === "network") return { kind: "unavailable", status: undefined, message };
   return { kind: "unexpected", status: e.statusCode, message };
+}
+
+/**
+ * Thrown inside an ARM read when a 200's body is not what the operation returns: the SDKs map
+ * whatever came back (`{}` lists no role assignments at all), so the adapter checks the raw body.
+ */
+export class MalformedAnswerError extends Error {
+  override name = "MalformedAnswerError";
 }
 
 /** The same classification for an answer that did not throw (a raw pipeline response). */

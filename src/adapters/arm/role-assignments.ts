@@ -5,6 +5,7 @@ import type { ArmRead, RoleAssignmentReader } from "../../core/controlplane/port
 import { builtInRole, type RoleInfo } from "../../core/controlplane/roles.js";
 import type { RoleAssignmentView } from "../../core/controlplane/views.js";
 import { armRead, coreClientOptions, subscriptionOf, type ArmAdapterOptions } from "./options.js";
+import { RoleAssignmentPage, withCheckedBodies } from "./answer-shapes.js";
 
 /**
  * Role assignments and role names through @azure/arm-authorization (api-version 2022-04-01).
@@ -28,16 +29,24 @@ export function createRoleAssignmentReader(o: ArmAdapterOptions): RoleAssignment
 
   return {
     listForPrincipal(scope, principalId) {
-      return armRead(o, scope, async (abortSignal) => {
-        const out: RoleAssignmentView[] = [];
-        // The URL template is "/{scope}/providers/...": a scope with its leading slash gives "//subscriptions".
-        const pages = client(scope).roleAssignments.listForScope(relative(scope), {
-          filter: `principalId eq '${principalId}'`,
-          abortSignal,
-        });
-        for await (const ra of pages) out.push(toView(ra));
-        return out;
-      });
+      return armRead(o, scope, (abortSignal) =>
+        withCheckedBodies(
+          RoleAssignmentPage,
+          (why) =>
+            `Resource Manager answered 200 with no list of role assignments for ${scope}; vaultwatch cannot judge access there (${why})`,
+          async (onResponse) => {
+            const out: RoleAssignmentView[] = [];
+            // The URL template is "/{scope}/providers/...": a scope with its leading slash gives "//subscriptions".
+            const pages = client(scope).roleAssignments.listForScope(relative(scope), {
+              filter: `principalId eq '${principalId}'`,
+              abortSignal,
+              onResponse,
+            });
+            for await (const ra of pages) out.push(toView(ra));
+            return out;
+          },
+        ),
+      );
     },
 
     async resolveRole(roleGuid, scope): Promise<ArmRead<RoleInfo>> {

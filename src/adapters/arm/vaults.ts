@@ -4,6 +4,7 @@ import { normalizeId, parseVaultId } from "../../core/controlplane/arm-ids.js";
 import type { ArmRead, VaultReader } from "../../core/controlplane/ports.js";
 import type { VaultConfig } from "../../core/controlplane/views.js";
 import { armRead, coreClientOptions, type ArmAdapterOptions } from "./options.js";
+import { VaultBody, withCheckedBodies } from "./answer-shapes.js";
 
 /**
  * Vault properties through @azure/arm-keyvault 5 (api-version 2026-02-01): the control plane only.
@@ -30,7 +31,12 @@ export function createVaultReader(o: ArmAdapterOptions): VaultReader {
       }
       const c = client;
       const read = await armRead(o, ref.id, (abortSignal) =>
-        c.vaults.get(ref.resourceGroup, ref.name, { abortSignal }),
+        withCheckedBodies(
+          VaultBody,
+          (why) =>
+            `Resource Manager answered 200 without the properties of vault ${ref.id}; vaultwatch cannot judge its configuration (${why})`,
+          (onResponse) => c.vaults.get(ref.resourceGroup, ref.name, { abortSignal, onResponse }),
+        ),
       );
       return read.ok ? { ok: true, value: toVaultConfig(read.value) } : read;
     },

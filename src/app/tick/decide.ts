@@ -4,6 +4,7 @@ import type { VaultSnapshot } from "../../core/controlplane/drift.js";
 import type { Policy, SignalOutcome } from "../../core/model/index.js";
 import { isKnown, type SignalName, type SignalStatus } from "../../core/signals/signal-set.js";
 import { kvOutcome } from "../../core/model/kv-outcome.js";
+import { silentVaults as findSilentVaults, type SilentVault } from "../../core/coverage/vault-silence.js";
 import { decideTick, type TickDecision } from "../../core/tick.js";
 import { checkOf, factsOf } from "../control-plane/tick.js";
 import type { TickState } from "./load.js";
@@ -19,6 +20,8 @@ export interface TickPlan {
   decision: TickDecision;
   /** The vaults' new snapshots, to save. */
   snapshots: VaultSnapshot[];
+  /** Vaults that stopped sending AuditEvent; undefined when coverage could not be judged. */
+  silentVaults: SilentVault[] | undefined;
 }
 
 /**
@@ -48,6 +51,12 @@ export function decide(
   // SLO sums are trusted only when complete: a partial sum would misstate the ratio.
   const usable = (s: { status: SignalStatus }) => isKnown(s.status);
   const cp = seen.controlPlane;
+  // Judged only on a coverage answer to trust: a partial one cannot show a vault is silent.
+  const coverage = set.signals["vault-coverage"];
+  // Changes that were read are real even from a partial answer; none read names no cause.
+  const silentVaults = isKnown(coverage.status)
+    ? findSilentVaults(coverage.rows, set.signals.changes.rows, now)
+    : undefined;
   const decision = decideTick({
     now,
     signal,
@@ -58,7 +67,10 @@ export function decide(
     baselines: (learned ?? state.baselines).baselines,
     controlPlane: controlPlaneConfig ? checkOf(cp, controlPlaneConfig) : undefined,
     monitorTokenProblem: cp?.report?.monitorProblems.find((p) => p.kind === "monitor-token-failed")?.summary,
+    silentVaults,
     silences: state.silences,
+    // The workspace may have stopped receiving data.
+    ingestionStop: set.ingestion?.stop,
     evidence: {
       dependencyCalls: set.signals["dependency-calls"].rows,
       credentialTraces: set.signals["credential-traces"].rows,
@@ -71,5 +83,5 @@ export function decide(
       controlPlane: cp && controlPlaneConfig ? factsOf(cp.report, controlPlaneConfig) : undefined,
     },
   });
-  return { signal, statuses, learned, decision, snapshots: cp?.report?.snapshots ?? [] };
+  return { signal, statuses, learned, decision, snapshots: cp?.report?.snapshots ?? [], silentVaults };
 }

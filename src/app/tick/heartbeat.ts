@@ -1,4 +1,7 @@
 import type { Heartbeat, Incident, SloHealth } from "../../core/model/index.js";
+import type { IngestionHealth } from "../../core/model/heartbeat.js";
+import type { IngestionSeen } from "../../core/signals/ingestion.js";
+import { appTelemetryGaps } from "../../core/signals/app-telemetry-gaps.js";
 import type { Stored } from "../../core/ports/ports.js";
 import type { SloReport } from "../../core/slo-report.js";
 import { controlPlaneHealth } from "../control-plane/tick.js";
@@ -13,23 +16,59 @@ export function heartbeatOf(
   incidents: readonly Stored<Incident>[],
 ): Heartbeat {
   const { set } = seen;
+  const gaps = appTelemetryGaps(set);
   return {
     tickAt: now,
     signalStatus: plan.signal.status,
-    problem: plan.signal.status === "complete" ? undefined : plan.signal.problem,
+    // An answer with no Key Vault data because none is arriving is not a complete one.
+    ...(plan.signal.status === "complete" && set.ingestion?.stop
+      ? { signalStatus: "partial" as const, problem: set.ingestion.stop.problem }
+      : { problem: plan.signal.status === "complete" ? undefined : plan.signal.problem }),
     seriesObserved: plan.decision.seriesObserved,
     openIncidents: incidents.filter((s) => s.value.state === "firing").length,
     undelivered: incidents.reduce((n, s) => n + s.value.outbox.length, 0),
     signals: Object.fromEntries(
       Object.entries(set.signals).map(([name, s]) => [
         name,
-        { status: s.status, problem: s.problem, ...(s.failure ? { reason: s.failure.reason } : {}) },
+        {
+          status: s.status,
+          problem: s.problem,
+          ...(s.failure ? { reason: s.failure.reason } : {}),
+          ...(name === "dependency-calls" && gaps.length > 0 ? { gaps } : {}),
+        },
       ]),
     ),
     slos: plan.decision.slos.map(sloHealth),
     requests: set.requests,
     controlPlane: seen.controlPlane ? controlPlaneHealth(seen.controlPlane) : undefined,
     memo: set.memo,
+    ingestion: ingestionHealth(set.ingestion),
+    silentVaults: plan.silentVaults?.map((v) => ({
+      vaultResourceId: v.vaultResourceId,
+      lastAt: v.lastAt,
+      summary: v.summary,
+      cause: v.cause ? `${v.cause.kind} ${v.cause.setting}` : undefined,
+    })),
+  };
+}
+
+const iso = (d: Date | undefined) => d?.toISOString() ?? null;
+const minutes = (ms: number | undefined) => (ms === undefined ? null : Math.round(ms / 6_000) / 10);
+
+function ingestionHealth(seen: IngestionSeen | undefined): IngestionHealth | undefined {
+  if (!seen) return undefined;
+  return {
+    horizon: seen.horizon.toISOString(),
+    delayMinutes: minutes(seen.delayMs) ?? 0,
+    tables: seen.tables.map((t) => ({
+      table: t.table,
+      events: t.events,
+      horizon: t.horizon.toISOString(),
+      delayP95Minutes: minutes(t.delayP95Ms),
+      newestEvent: iso(t.newestEvent),
+      newestIngested: iso(t.newestIngested),
+    })),
+    stopped: seen.stop?.problem ?? null,
   };
 }
 

@@ -32,6 +32,19 @@ export interface Absorbed extends LearnedBaselines {
 /** The key of a series' baseline under a rule. */
 export const baselineKey = (rule: RuleId, series: string) => `${rule}|${series}`;
 
+/**
+ * Where a read of `hours` of history starts at `now`: on a whole hour (KQL's bin(TimeGenerated, 1h)
+ * starts bins on UTC hours), so that every bin of the read but the current one is a complete hour,
+ * and the current one is left to SETTLE_MS. A start at `now` minus the hours would return its
+ * first hour in part. No history read (0 hours) starts at `now`, the window end.
+ */
+export function historyStartFor(now: Date, hours: number): Date {
+  if (!Number.isFinite(hours) || hours < 0)
+    throw new RangeError(`history hours must be a finite number ≥ 0, got ${hours}`);
+  if (hours === 0) return now;
+  return new Date(Math.floor((now.getTime() - hours * HOUR_MS) / HOUR_MS) * HOUR_MS);
+}
+
 /** Hours of history a tick should read: a backfill until one succeeded, then a refresh hourly. */
 export function historyHoursFor(historyReadAt: Date | undefined, now: Date): number {
   if (!historyReadAt) return BACKFILL_HOURS;

@@ -24,6 +24,7 @@ export {
   BACKFILL_HOURS,
   baselineKey,
   historyHoursFor,
+  historyStartFor,
   REFRESH_HOURS,
   type Absorbed,
   type LearnedBaselines,

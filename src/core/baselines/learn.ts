@@ -150,8 +150,10 @@ export function learnBaseline(
 }
 
 /**
- * Adds new bins to a baseline and relearns it. A new point for a bin already held replaces it (a
- * later read of a bin has seen more of the ingested logs); bins older than the horizon are dropped,
+ * Adds new bins to a baseline and relearns it. A new point for a bin already held replaces it when
+ * it counts at least as many calls (a later read of a bin has seen more of the ingested logs; one
+ * with fewer covered only part of the hour, and a whole hour is never traded for a part of it);
+ * bins older than the horizon are dropped,
  * so memory stays bounded; `exclude` applies to the bins already held too, so an incident window
  * declared after the fact is removed from what was learned. Equal to learning from all the points
  * at once when no bin is given twice.
@@ -172,6 +174,10 @@ export function updateBaseline(
   const opts = resolveOptions({ ...o, binMinutes: b.binMinutes });
   checkWindows(exclude);
   const bins = new Map(decodeHistory(b).map((bin) => [bin.index, bin] as const));
-  for (const [index, bin] of toBins(newPoints, opts.binMinutes)) bins.set(index, bin);
+  for (const [index, bin] of toBins(newPoints, opts.binMinutes)) {
+    // Logs are only ever added to a workspace, so a full re-read never sees fewer calls.
+    const held = bins.get(index);
+    if (!held || bin.total >= held.total) bins.set(index, bin);
+  }
   return learnFrom(b.seriesKey, learnable(bins.values(), exclude, now, opts.binMinutes, opts.horizonDays), now, opts);
 }

@@ -43,13 +43,34 @@ export function assessCoverage(
       reason: `it sends AuditEvent to a workspace vaultwatch does not read (${elsewhere.join(", ")}); vaultwatch reads ${[...read].map(lastSegment).join(", ")}`,
     };
   }
+  const destinations = audit.flatMap((s) => s.otherDestinations.map((d) => describeDestination(d, s.eventHubName)));
+  if (destinations.length === 0)
+    return {
+      status: "blind-spot",
+      reason: `its diagnostic settings (${audit.map((s) => s.name).join(", ")}) send AuditEvent to no destination vaultwatch recognizes`,
+    };
   return {
     status: "blind-spot",
-    reason: `it sends AuditEvent only to ${audit
-      .flatMap((s) => s.otherDestinations)
-      .map(lastSegment)
-      .join(", ")}, which vaultwatch does not read`,
+    reason: `it sends AuditEvent only to ${destinations.join(", ")}, which vaultwatch does not read`,
   };
+}
+
+/**
+ * A destination as an operator finds it in the portal: its kind and name. An event hub setting
+ * names its namespace's authorization rule (".../namespaces/<ns>/authorizationrules/<rule>"), not
+ * the hub: the hub is `eventHubName`, or one per category that Azure picks when it is absent
+ * (Diagnostic Settings - Create Or Update, api-version 2021-05-01-preview).
+ */
+export function describeDestination(id: string, eventHubName?: string): string {
+  const d = normalizeId(id);
+  const storage = /\/providers\/microsoft\.storage\/storageaccounts\/([^/]+)$/.exec(d);
+  if (storage) return `storage account ${storage[1]}`;
+  const hub = /\/providers\/microsoft\.(?:eventhub|servicebus)\/namespaces\/([^/]+)\//.exec(d);
+  if (hub)
+    return eventHubName
+      ? `event hub ${eventHubName} in namespace ${hub[1]}`
+      : `event hub namespace ${hub[1]} (a hub per category)`;
+  return `${d.split("/providers/")[1]?.split("/")[0] ?? "resource"} ${lastSegment(d)}`;
 }
 
 /** The finding for a blind spot; undefined when covered. */

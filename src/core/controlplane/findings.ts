@@ -28,6 +28,7 @@ export const MONITOR_KINDS = [
   "monitor-token-failed",
   "arm-throttled",
   "arm-unavailable",
+  "arm-malformed",
   "discovery-empty",
   "discovery-truncated",
 ] as const;

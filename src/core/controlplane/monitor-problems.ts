@@ -63,6 +63,19 @@ export function armFailureProblem(f: ArmFailure, c: ReadContext): ControlPlaneFi
         ],
         observedAt: c.now,
       });
+    case "malformed":
+      return finding({
+        kind: "arm-malformed",
+        subject: { scope: c.scope },
+        hypothesis: undefined,
+        severityHint: "SEV-3",
+        summary: clip(f.message),
+        evidence: [
+          `${c.reading}: ${clip(f.message)}`,
+          "nothing is concluded about the vault or its identities from this read: unknown this tick, not healthy",
+        ],
+        observedAt: c.now,
+      });
     case "throttled":
     case "not-found":
       return undefined;

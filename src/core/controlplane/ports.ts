@@ -22,7 +22,12 @@ export type ArmFailure =
   /** The monitor could not get an ARM token; `error` is the credential's error, for classifyProbeFailure. */
   | { kind: "credential"; message: string; error: unknown }
   /** Anything else (400, an answer that does not parse). */
-  | { kind: "unexpected"; status: number | undefined; message: string };
+  | { kind: "unexpected"; status: number | undefined; message: string }
+  /**
+   * A 200 whose body is not what the operation returns (no list of role assignments, say): the
+   * monitor cannot judge what the read was for, which is its problem, never the vault's.
+   */
+  | { kind: "malformed"; message: string };
 
 export type ArmRead<T> = { ok: true; value: T } | { ok: false; failure: ArmFailure };
 

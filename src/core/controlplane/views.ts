@@ -52,8 +52,13 @@ export interface DiagnosticSettingView {
   sendsAuditEvent: boolean;
   /** "Dedicated" sends to resource-specific tables (AZKVAuditLogs); otherwise AzureDiagnostics. */
   destinationType: "AzureDiagnostics" | "Dedicated";
-  /** Other destinations the setting names (storage account, event hub, partner). */
+  /**
+   * Other destinations the setting names, as ARM IDs: a storage account, an event hub
+   * authorization rule (of the namespace), a partner resource, a legacy service bus rule.
+   */
   otherDestinations: string[];
+  /** The event hub the setting names; absent when it lets Azure pick one per category. */
+  eventHubName?: string | undefined;
 }
 
 /** A vault found by Resource Graph discovery. */

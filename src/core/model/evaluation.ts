@@ -82,13 +82,25 @@ export type Trigger =
    * The monitor cannot read its workspace or get its own token. `cause`: why the workspace query
    * failed (forbidden: the monitor lacks Log Analytics Reader), when the query said.
    */
-  | { kind: "monitor"; problem: string; source?: MonitorBlindness | undefined; cause?: QueryFailureReason | undefined };
+  | {
+      kind: "monitor";
+      problem: string;
+      source?: MonitorBlindness | undefined;
+      cause?: QueryFailureReason | undefined;
+      /** Why the workspace stopped receiving data (source "ingestion"): its daily cap, or not known. */
+      stop?: "daily-cap" | "unknown" | undefined;
+    };
 
 /**
  * What the monitor cannot reach: its workspace (so it cannot judge vaults at all), or only its
  * own token for Resource Manager (so control-plane findings are unconfirmed, the data is not).
+ * "answer": the workspace answered, but what it said about Key Vault cannot be trusted (columns
+ * changed, rows unreadable, counts that do not add up, part of a result): the failures it shows
+ * are real, so vault incidents stand, but quiet proves nothing.
+ * "vault": one vault stopped sending AuditEvent after its diagnostic setting was deleted or
+ * changed (core/coverage/vault-silence.ts): that vault's failures can no longer be seen.
  */
-export type MonitorBlindness = "workspace" | "token";
+export type MonitorBlindness = "workspace" | "token" | "answer" | "vault" | "ingestion";
 
 /** A baseline's judgement of a window, as the evaluation consumes it. */
 export type BaselineOpinion =

@@ -16,6 +16,8 @@ export interface InhibitRule {
   equal: (keyof Labels)[];
   /** Why, for the incident record and the health report. */
   because: string;
+  /** Mutes tickets only: a page it would mute keeps paging and escalating. */
+  ticketsOnly?: boolean;
 }
 
 const VAULT_RULES = new Set(["kv-auth-denied", "kv-throttled"]);
@@ -29,6 +31,9 @@ export const INHIBIT_RULES: readonly InhibitRule[] = [
     target: (l) => VAULT_RULES.has(l.rule) || l.finding === "blind-spot" || l.finding === "probe-failed",
     equal: [],
     because: "the monitor cannot read its workspace, so what it shows about vaults is unconfirmed",
+    // The monitor's blindness pages (docs/adr/0015-monitor-blind-pages.md) but explains no vault's
+    // failures: a vault page raised from data seen before keeps escalating until someone answers.
+    ticketsOnly: true,
   },
   {
     // Without its own Resource Manager token the monitor still reads the workspace, so vault
@@ -64,7 +69,7 @@ export function inhibitionFor(
 ): string | undefined {
   const t = labelsOf(target, spec);
   for (const rule of rules) {
-    if (!rule.target(t)) continue;
+    if (!rule.target(t) || (rule.ticketsOnly && isPage(target.severity))) continue;
     for (const source of active) {
       // Pending sources count too: they are Alertmanager's group_wait, letting the cause arrive first.
       if (source.id === target.id || source.state === "resolved") continue;

@@ -7,10 +7,11 @@ import {
   type SignalName,
   type SignalResult,
   type SignalSet,
-  type SignalRow,
 } from "../signals/signal-set.js";
 import type { SignalPlan } from "./plan.js";
+import { oneTablePerVault } from "./one-table-per-vault.js";
 import type { QueryFailure } from "../signals/query-failure.js";
+import { coverageDisagreement } from "../signals/answer-trust.js";
 
 /** One request's outcome, with the legs it carried. */
 export interface QueryRun {
@@ -53,6 +54,11 @@ export function assembleSignalSet(
       result.status = "failed";
       result.problem = run?.problem ?? "the signal was not queried";
       if (run?.failure) result.failure = run.failure;
+    } else if (run.mapped.schema) {
+      // Columns missing, renamed or retyped: no row of the answer can be read as meant.
+      result.status = "failed";
+      result.problem = run.mapped.schema;
+      result.failure = { reason: "malformed", message: run.mapped.schema };
     } else {
       const mapped = run.mapped;
       result.rows = mapped.rows[name];
@@ -64,6 +70,13 @@ export function assembleSignalSet(
       if (result.malformedRows > 0)
         problems.push(`${result.malformedRows} malformed row(s) (first: ${mapped.malformed[name].first})`);
       if (Object.keys(result.coverage).length === 0) problems.push("the query returned no coverage row for it");
+      if (mapped.unknown.count > 0)
+        problems.push(
+          `${mapped.unknown.count} row(s) of the answer name no known signal (first: ${mapped.unknown.first})`,
+        );
+      const disagreement =
+        result.malformedRows === 0 ? coverageDisagreement(name, result.rows, result.coverage) : undefined;
+      if (disagreement) problems.push(disagreement);
       if (problems.length > 0) {
         result.status = "degraded";
         result.problem = problems.join("; ");
@@ -78,7 +91,7 @@ export function assembleSignalSet(
     }
     (signals as Record<SignalName, SignalResult<SignalName>>)[name] = result;
   }
-  signals["kv-requests"].rows = preferResourceSpecific(signals["kv-requests"].rows);
+  oneTablePerVault(signals);
   return {
     modelVersion: SIGNAL_MODEL_VERSION,
     windowStart: window.windowStart,
@@ -86,15 +99,4 @@ export function assembleSignalSet(
     requests,
     signals,
   };
-}
-
-/**
- * A vault whose events reach both Key Vault tables (two diagnostic settings, or mid-migration)
- * would be counted twice; keep the resource-specific rows for such a vault.
- */
-export function preferResourceSpecific(rows: SignalRow<"kv-requests">[]): SignalRow<"kv-requests">[] {
-  const inResourceSpecific = new Set(
-    rows.filter((r) => r.dims.source === "AZKVAuditLogs").map((r) => r.dims.vaultResourceId),
-  );
-  return rows.filter((r) => r.dims.source === "AZKVAuditLogs" || !inResourceSpecific.has(r.dims.vaultResourceId));
 }

@@ -1,5 +1,11 @@
 import type { AppInsightsMode } from "./signals/app-insights.js";
-import { credentialTracesLeg, dependencyCallsLeg, invocationsLeg } from "./signals/app-insights.js";
+import {
+  credentialExceptionsLeg,
+  credentialTracesLeg,
+  dependencyCallsLeg,
+  invocationsLeg,
+} from "./signals/app-insights.js";
+import { APP_INSIGHTS_NEEDS, type AppInsightsNeed } from "./app-insights-needs.js";
 import { changesLeg } from "./signals/changes.js";
 import { hostStartupLeg } from "./signals/host-startup.js";
 import { kvRequestsLeg, type KeyVaultAuditTable } from "./signals/kv-requests.js";
@@ -8,6 +14,7 @@ import { kqlMinutes } from "./kql.js";
 import type { SignalName } from "../signals/signal-set.js";
 import { dependencySloPeriodLeg, dependencySloWindowsLeg, kvSloPeriodLeg, kvSloWindowsLeg } from "./signals/slo.js";
 import { kvHistoryLeg } from "./signals/history.js";
+import { vaultCoverageLeg } from "./signals/vault-coverage.js";
 
 export interface SignalConfig {
   /** "auto" reads both Key Vault modes and prefers resource-specific rows for a vault that has both. */
@@ -57,24 +64,31 @@ export function planSignals(
   const kvPresent = kvTables.filter((t) => tables.has(t));
   for (const t of kvPresent) workspaceLegs.push(kvRequestsLeg(t, bin));
   if (withHistory) for (const t of kvPresent) workspaceLegs.push(kvHistoryLeg(t));
+  for (const t of kvPresent) workspaceLegs.push(vaultCoverageLeg(t));
   if (kvPresent.length === 0) {
     unavailable["kv-requests"] =
       `${missing(kvTables.join(" or "))}: does each vault have a diagnostic setting sending AuditEvent here?`;
+    unavailable["vault-coverage"] = unavailable["kv-requests"];
   }
 
   const ai = config.appInsights;
   const priorBins = Math.max(1, Math.floor((config.priorHours * 60) / config.windowMinutes));
+  // Credential errors are read from what apps log (AppTraces) and what they throw (AppExceptions).
   const aiLegs: [SignalName, (mode: AppInsightsMode) => Leg, string][] = [
     ["dependency-calls", (m) => dependencyCallsLeg(m, bin), "AppDependencies"],
     ["credential-traces", (m) => credentialTracesLeg(m, bin), "AppTraces"],
+    ["credential-traces", (m) => credentialExceptionsLeg(m, bin), "AppExceptions"],
     ["invocations", (m) => invocationsLeg(m, kqlMinutes(config.windowMinutes), priorBins), "AppRequests"],
   ];
   for (const [signal, leg, table] of aiLegs) {
     if (ai.mode === "none") unavailable[signal] = "Application Insights is not configured (APP_INSIGHTS_MODE=none)";
     else if (ai.mode === "classic") appInsightsLegs.push(leg("classic"));
     else if (tables.has(table)) workspaceLegs.push(leg("workspace"));
-    else unavailable[signal] = `${missing(table)}: is the app's Application Insights workspace-based and sending here?`;
   }
+  if (ai.mode === "workspace")
+    for (const [signal, needs] of Object.entries(APP_INSIGHTS_NEEDS) as [SignalName, AppInsightsNeed][])
+      if (!needs.tables.some((t) => tables.has(t)))
+        unavailable[signal] = `${missing(needs.tables.join(" or "))}: ${needs.fix}`;
 
   if (config.sloPeriods.length === 0) {
     unavailable["slo-windows"] = "no SLOs configured (MONITOR_CONFIG)";

@@ -13,7 +13,13 @@ export interface SignalWindow {
   priorStart: Date;
   /** Start of the look-back for control-plane changes. */
   changesStart: Date;
-  /** Start of the longest alerting window (3 days before the end). */
+  /**
+   * Where the SLO sums end: the data horizon, before which every record has arrived
+   * (signals/ingestion.ts). The other legs read to windowEnd: what has arrived of the last minutes
+   * only adds evidence to a count, where it would skew a ratio.
+   */
+  sloEnd: Date;
+  /** Start of the longest alerting window (3 days before sloEnd). */
   sloStart: Date;
   /** Start of the longest SLO period. */
   periodStart: Date;
@@ -46,18 +52,23 @@ export function earliest(w: SignalWindow): Date {
  * per 30 s per identity, and its $batch endpoint is deprecated). Each leg contributes its data rows
  * and one coverage row; `// leg:` comments name them for the reader (and the local stand-in).
  */
-export function renderSignalsQuery(legs: readonly Leg[], w: SignalWindow): string {
+export function renderSignalsQuery(legs: readonly Leg[], w: SignalWindow, extra: readonly string[] = []): string {
   if (legs.length === 0) throw new Error("a signals query needs at least one leg");
-  const members = legs.flatMap((leg) => [
-    `// leg: ${leg.signal} ${leg.table} data\n(${leg.source}\n${leg.aggregate})`,
-    `// leg: ${leg.signal} ${leg.table} coverage\n(${coverage(leg)})`,
-  ]);
+  const members = [
+    ...legs.flatMap((leg) => [
+      `// leg: ${leg.signal} ${leg.table} data\n(${leg.source}\n${leg.aggregate})`,
+      `// leg: ${leg.signal} ${leg.table} coverage\n(${coverage(leg)})`,
+    ]),
+    // Members that are not signals (the ingestion leg, ingestion-leg.ts), in the same round trip.
+    ...extra,
+  ];
   return [
     SIGNALS_MARKER,
     `let windowStart = ${kqlDatetime(w.windowStart)};`,
     `let windowEnd = ${kqlDatetime(w.windowEnd)};`,
     `let priorStart = ${kqlDatetime(w.priorStart)};`,
     `let changesStart = ${kqlDatetime(w.changesStart)};`,
+    `let sloEnd = ${kqlDatetime(w.sloEnd)};`,
     `let sloStart = ${kqlDatetime(w.sloStart)};`,
     `let periodStart = ${kqlDatetime(w.periodStart)};`,
     `let historyStart = ${kqlDatetime(w.historyStart)};`,
@@ -73,8 +84,11 @@ export const DETECTED_TABLES = [
   "AppDependencies",
   "AppTraces",
   "AppRequests",
+  "AppExceptions",
   "FunctionAppLogs",
   "AzureActivity",
+  // The workspace's own events: its daily-cap warning names why data stopped (ingestion-leg.ts).
+  "Operation",
 ] as const;
 
 /**

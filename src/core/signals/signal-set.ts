@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { QueryFailure } from "./query-failure.js";
+import type { IngestionSeen } from "./ingestion.js";
 import { WINDOW_NAMES, type WindowName } from "../slo/windows.js";
 
 /**
@@ -19,6 +20,7 @@ export const SIGNAL_NAMES = [
   "slo-windows",
   "slo-period",
   "kv-history",
+  "vault-coverage",
 ] as const;
 export type SignalName = (typeof SIGNAL_NAMES)[number];
 
@@ -142,6 +144,8 @@ export const ChangesRow = z.object({
       "vault-write",
       "vault-access-policy-write",
       "app-identity-change",
+      "diagnostic-setting-write",
+      "diagnostic-setting-delete",
     ]),
     operation: text,
     scope: text,
@@ -204,6 +208,17 @@ export const KvHistoryRow = z.object({
     .refine((c) => c.denied + c.throttled <= c.total, "denied and throttled add up to more than total"),
 });
 
+/**
+ * One vault's AuditEvent in one hour of the coverage look-back: whether, and until when, the vault
+ * was logging (queries/signals/vault-coverage.ts; judged by core/coverage/vault-silence.ts).
+ */
+export const VaultCoverageRow = z.object({
+  binStart: z.date(),
+  dims: z.object({ vaultResourceId: text.min(1), source: z.enum(KEY_VAULT_AUDIT_TABLES) }),
+  counts: z.object({ events: count }),
+  lastAt: z.date(),
+});
+
 export const SIGNAL_ROWS = {
   "kv-requests": KvRequestsRow,
   "dependency-calls": DependencyCallsRow,
@@ -214,6 +229,7 @@ export const SIGNAL_ROWS = {
   "slo-windows": SloWindowsRow,
   "slo-period": SloPeriodRow,
   "kv-history": KvHistoryRow,
+  "vault-coverage": VaultCoverageRow,
 } as const satisfies Record<SignalName, z.ZodType>;
 
 export type SignalRow<K extends SignalName> = z.infer<(typeof SIGNAL_ROWS)[K]>;
@@ -255,6 +271,8 @@ export interface SignalSet {
   signals: { [K in SignalName]: SignalResult<K> };
   /** What the next fetch may reuse; undefined when nothing may be reused. */
   memo?: WorkspaceMemo | undefined;
+  /** The data horizon the windows ended at and how each table is being ingested (signals/ingestion.ts). */
+  ingestion?: IngestionSeen | undefined;
 }
 
 /**
@@ -266,4 +284,6 @@ export interface SignalSet {
 export interface WorkspaceMemo {
   tables?: { at: Date; names: string[] } | undefined;
   period?: { at: Date; result: SignalResult<"slo-period"> } | undefined;
+  /** The Key Vault ingestion delay learned at `at`: the next tick's windows end this long before now. */
+  ingestion?: { at: Date; delayMs: number } | undefined;
 }

@@ -6,7 +6,9 @@ import {
   BACKFILL_HOURS,
   baselineKey,
   historyHoursFor,
+  historyStartFor,
   judgeWith,
+  learnedPoints,
   REFRESH_HOURS,
   type LearnedBaselines,
 } from "../../../src/core/baselines/index.js";
@@ -128,5 +130,37 @@ describe("learning baselines from history", () => {
       kind: "anomalous",
     });
     expect(baselineKey("kv-auth-denied", series)).toContain(KEY.callerObjectId);
+  });
+});
+
+describe("the hours of history a read covers", () => {
+  it("start on a whole hour, so the first hour read is complete", () => {
+    const at1037 = new Date("2026-11-20T10:37:00Z");
+    expect(historyStartFor(at1037, REFRESH_HOURS)).toEqual(new Date("2026-11-20T07:00:00Z"));
+    expect(historyStartFor(new Date("2026-11-20T10:00:00Z"), REFRESH_HOURS)).toEqual(new Date("2026-11-20T07:00:00Z"));
+    expect(historyStartFor(at1037, BACKFILL_HOURS)).toEqual(new Date("2026-11-06T10:00:00Z"));
+    // No history read: the window end.
+    expect(historyStartFor(at1037, 0)).toEqual(at1037);
+  });
+
+  it("refuse hours that are no count, by name", () => {
+    expect(() => historyStartFor(NOW, Number.NaN)).toThrow("history hours must be a finite number ≥ 0, got NaN");
+    expect(() => historyStartFor(NOW, -3)).toThrow("got -3");
+  });
+
+  it("never trade a whole hour already learned for a reading of part of it", () => {
+    const learned = absorbHistory(NOTHING, backfill(), [], NOW);
+    const hour = new Date(NOW.getTime() - 3 * HOUR);
+    const part = history(3, 700, () => 0).slice(0, 1);
+    expect(part[0]!.binStart).toEqual(hour);
+    const later = new Date(NOW.getTime() + HOUR);
+    const after = absorbHistory(learned, part, [], later);
+    const points = learnedPoints(after.baselines.get(baselineKey("kv-auth-denied", series))!);
+    expect(points.find((p) => p.at.getTime() === hour.getTime())).toEqual({ at: hour, failures: 2, total: 2000 });
+    // A fuller reading of the same hour still replaces it.
+    const fuller = history(3, 2100, () => 3).slice(0, 1);
+    const again = absorbHistory(learned, fuller, [], later);
+    const kept = learnedPoints(again.baselines.get(baselineKey("kv-auth-denied", series))!);
+    expect(kept.find((p) => p.at.getTime() === hour.getTime())).toEqual({ at: hour, failures: 3, total: 2100 });
   });
 });

@@ -70,6 +70,8 @@ const OPERATIONS: Record<ChangeKind, string> = {
   "vault-write": "microsoft.keyvault/vaults/write",
   "vault-access-policy-write": "microsoft.keyvault/vaults/accesspolicies/write",
   "app-identity-change": "microsoft.web/sites/write",
+  "diagnostic-setting-write": "microsoft.insights/diagnosticsettings/write",
+  "diagnostic-setting-delete": "microsoft.insights/diagnosticsettings/delete",
 };
 
 /** A change as the changes signal maps it: scope and principal lower-cased, as the query does. */

@@ -1,6 +1,6 @@
 import { convertV1Value } from "../../scenario/convert-v1.js";
 import type { ScenarioFileV1Input } from "../../scenario/format-v1.js";
-import type { RecordEntryInput, ScenarioV2Input } from "../../scenario/format-v2.js";
+import type { IngestionStopInput, RecordEntryInput, ScenarioV2Input } from "../../scenario/format-v2.js";
 import {
   challenges,
   hostTraces,
@@ -136,6 +136,8 @@ export interface CorpusStory {
   coldStarts: ColdStart[];
   /** Records the story has that no signal is about (a restart, a refused write). */
   noise: RecordEntryInput[];
+  /** Stretches in which the workspace ingests nothing (a daily cap reached): `workspace.stops`. */
+  stops?: IngestionStopInput[];
 }
 
 /** The common frame of a corpus scenario: format, schema link, workspace, telemetry. */
@@ -153,6 +155,7 @@ export function scenario(o: {
   clients: VaultClient[];
   coldStarts?: ColdStart[];
   noise?: RecordEntryInput[];
+  stops?: IngestionStopInput[];
 }): CorpusStory {
   return {
     v1: {
@@ -175,6 +178,7 @@ export function scenario(o: {
     clients: o.clients,
     coldStarts: o.coldStarts ?? [],
     noise: o.noise ?? [],
+    ...(o.stops?.length ? { stops: o.stops } : {}),
   };
 }
 
@@ -201,5 +205,6 @@ export function corpusScenario(story: CorpusStory): ScenarioV2Input {
     ...hostTraces(story.clients, historyFrom, end),
     ...records.filter((r) => r.kind !== "activity"),
   ];
+  if (story.stops?.length) v2.workspace = { ...v2.workspace, stops: story.stops };
   return v2;
 }

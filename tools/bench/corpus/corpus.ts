@@ -1,7 +1,12 @@
 import type { ScenarioV2Input } from "../../scenario/format-v2.js";
 import { corpusScenario, type CorpusStory } from "./config.js";
 import { accessPolicyMismatch } from "./access-policy-mismatch.js";
+import { challengeAtEveryStart } from "./challenge-at-every-start.js";
+import { dailyCap } from "./daily-cap.js";
 import { detachedUami } from "./detached-uami.js";
+import { diagnosticSettingDeleted } from "./diagnostic-setting-deleted.js";
+import { exceptionOnlyCredential } from "./exception-only-credential.js";
+import { dualTableVault } from "./dual-table-vault.js";
 import { healthyWeek } from "./healthy-week.js";
 import { lowTrafficApp } from "./low-traffic-app.js";
 import { miEndpointUnreachable } from "./mi-endpoint-unreachable.js";
@@ -27,6 +32,11 @@ export const GENERATORS: readonly (() => CorpusStory)[] = [
   lowTrafficApp,
   detachedUami,
   healthyWeek,
+  dualTableVault,
+  dailyCap,
+  diagnosticSettingDeleted,
+  exceptionOnlyCredential,
+  challengeAtEveryStart,
 ];
 
 /** The corpus, freshly generated, as its files hold it (format v2). */

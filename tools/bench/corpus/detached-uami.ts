@@ -10,11 +10,14 @@ const APP = "func-payments";
 const SITE = siteId("rg-payments-prod", APP);
 const TRIGGER = "PaymentsQueueTrigger";
 
-/** The Functions playbook's H1 trace for a user-assigned identity the app no longer has. */
-const UAMI_NOT_FOUND = `ManagedIdentityCredential authentication failed. User-assigned identity not found for clientId ${PAYMENTS.clientId}.`;
-const LISTENER =
-  `The listener for function 'Functions.${TRIGGER}' was unable to start. Azure.Identity: ManagedIdentityCredential authentication failed. ` +
-  `User-assigned identity not found for clientId ${PAYMENTS.clientId}.`;
+/**
+ * The Functions playbook's H1 trace for a user-assigned identity the app no longer has: the App
+ * Service identity endpoint answers 400 "Unable to load the proper Managed Identity." for a client
+ * ID that is not attached, and Azure.Identity quotes it (Azure/azure-sdk-for-net#43691).
+ */
+const ENDPOINT_400 = `Service request failed. Status: 400 (Bad Request) Content: {"statusCode":400,"message":"Unable to load the proper Managed Identity.","correlationId":"bf68136a-73f7-4ca4-9903-9ee8af3ab2ee"}`;
+const UAMI_NOT_FOUND = `ManagedIdentityCredential authentication failed: ${ENDPOINT_400}`;
+const LISTENER = `The listener for function 'Functions.${TRIGGER}' was unable to start. Azure.Identity.AuthenticationFailedException: ManagedIdentityCredential authentication failed: ${ENDPOINT_400}`;
 
 /** Share of func-payments' Key Vault reads made by the Service Bus trigger; the rest come from its HTTP API and timer. */
 const QUEUE_SHARE = 0.6;
@@ -24,7 +27,7 @@ const QUEUE_SHARE = 0.6;
  * appear, validate that the exact user-assigned identity resource ID is attached to the app") and
  * its listener start-up signal. At 15:10 a platform redeploy of func-payments from a template
  * without its userAssignedIdentities block detaches id-func-payments (Microsoft.Web/sites/write).
- * The host restarts; from 15:11 every token request fails with "User-assigned identity not found",
+ * The host restarts; from 15:11 every token request fails with "Unable to load the proper Managed Identity",
  * the Service Bus trigger's listener cannot start (so queue-driven reads stop and payments pile up
  * in the queue), and the HTTP API and timer call kv-payments-prod without a token (401, no caller).
  * On-call re-attaches the identity at 15:52 (another site write); the last 401 is at 15:52 and the
@@ -85,7 +88,7 @@ export function detachedUami(): CorpusStory {
     name: "detached-uami",
     description:
       "A platform redeploy at 15:10 UTC detaches the user-assigned identity id-func-payments from func-payments (Microsoft.Web/sites/write). From 15:11 tokens fail " +
-      "with 'User-assigned identity not found', the Service Bus trigger's listener cannot start and the API calls kv-payments-prod without a token (401, no caller). " +
+      "with 'Unable to load the proper Managed Identity', the Service Bus trigger's listener cannot start and the API calls kv-payments-prod without a token (401, no caller). " +
       "On-call re-attaches the identity at 15:52; the last 401 is at 15:52.",
     start: at("14:50"),
     end,

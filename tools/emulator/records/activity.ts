@@ -53,6 +53,7 @@ type Kind =
   | "vault-write"
   | "access-policy-write"
   | "site-write"
+  | "diagnostic-setting-write"
   | "other";
 
 function kindOf(operation: string): Kind {
@@ -67,6 +68,8 @@ function kindOf(operation: string): Kind {
       return "access-policy-write";
     case "microsoft.web/sites/write":
       return "site-write";
+    case "microsoft.insights/diagnosticsettings/write":
+      return "diagnostic-setting-write";
     default:
       return "other";
   }
@@ -163,6 +166,16 @@ function requestBodyOf(ch: Change): string | undefined {
         properties: { httpsOnly: true, siteConfig: { linuxFxVersion: "Node|22" } },
       });
     }
+    case "diagnostic-setting-write":
+      // A setting rewritten to stop sending AuditEvent: the body PUT to Diagnostic Settings -
+      // Create Or Update (api-version 2021-05-01-preview), as the activity log keeps it.
+      return JSON.stringify({
+        properties: {
+          workspaceId: c.principalId ?? null,
+          logs: [{ category: "AuditEvent", categoryGroup: null, enabled: false }],
+          metrics: [{ category: "AllMetrics", enabled: true }],
+        },
+      });
     default:
       return undefined;
   }
@@ -306,3 +319,31 @@ export const ROUTINE_KEY_READ = {
   caller: "deploy-pipeline@contoso.com",
   everyMinutes: 6 * 60,
 } as const;
+
+/**
+ * A vault's diagnostic setting deleted (or rewritten), as the activity log records it: operation
+ * MICROSOFT.INSIGHTS/DIAGNOSTICSETTINGS/DELETE (or /WRITE), on the setting's own ID, a child of
+ * the vault: "<vault>/providers/microsoft.insights/diagnosticSettings/<name>". Detections of
+ * deleted settings read the same operation and recover the resource from that ID (Elastic
+ * detection rule "Azure Diagnostic Settings Deletion", operation_name
+ * "MICROSOFT.INSIGHTS/DIAGNOSTICSETTINGS/DELETE"; Sentinel-style rule "Azure Diagnostic settings
+ * removed from a resource", which strips the last four segments of _ResourceId). A rewrite keeps
+ * its destination workspace in `workspaceId` (passed as the change's principalId).
+ */
+export function diagnosticSettingChange(o: {
+  at: Date;
+  vault: string;
+  setting: string;
+  caller: string;
+  action: "delete" | "write";
+  workspaceId?: string;
+}): ControlPlaneChange {
+  return {
+    at: o.at,
+    operation: `Microsoft.Insights/diagnosticSettings/${o.action}`,
+    scope: o.vault,
+    caller: o.caller,
+    resourceId: `${o.vault}/providers/microsoft.insights/diagnosticSettings/${o.setting}`,
+    ...(o.workspaceId ? { principalId: o.workspaceId } : {}),
+  };
+}

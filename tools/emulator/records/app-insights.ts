@@ -97,8 +97,15 @@ export function appDependency(d: {
  * although the SDK retries with a token at once and the app sees no error
  * (Azure/azure-sdk-for-js#31279; Azure/azure-sdk-for-net#38039: "The 401 exceptions only appear
  * on the Dependencies tab in the Failure blade", "A single 401 on initial request is expected").
+ * Alone, as here, it is a challenge nothing followed: the app got no token. keyVaultChallengeExchange
+ * is the usual case.
  */
-export function keyVaultChallengeDependency(at: Date, appRoleName: string, vaultHost: string): RawRecord {
+export function keyVaultChallengeDependency(
+  at: Date,
+  appRoleName: string,
+  vaultHost: string,
+  operationId?: string,
+): RawRecord {
   return appDependency({
     at,
     appRoleName,
@@ -108,7 +115,43 @@ export function keyVaultChallengeDependency(at: Date, appRoleName: string, vault
     success: false,
     data: `https://${vaultHost}/secrets/app-secret/?api-version=7.5`,
     durationMs: intOf(8, 60, "challenge-duration", appRoleName, vaultHost, at.getTime()),
+    operationId: operationId ?? challengeOperation(at, appRoleName, vaultHost),
   });
+}
+
+/** The operation (W3C trace ID) a challenge and its retry share: the invocation that made the call. */
+const challengeOperation = (at: Date, appRoleName: string, vaultHost: string) =>
+  hexOf(32, "challenge-operation", appRoleName, vaultHost, at.getTime());
+
+/**
+ * The whole challenge as the app's telemetry holds it: the token-less request answered 401, then,
+ * as soon as the client has its token, the same request again, answered `retryCode` (200 when the
+ * identity may read the secret), in the same operation (azure-sdk-for-js keyvault-common
+ * challengeBasedAuthenticationPolicy: authorizeRequestOnChallenge resends the request).
+ */
+export function keyVaultChallengeExchange(
+  at: Date,
+  appRoleName: string,
+  vaultHost: string,
+  retryCode = "200",
+): RawRecord[] {
+  const operationId = challengeOperation(at, appRoleName, vaultHost);
+  const challenge = keyVaultChallengeDependency(at, appRoleName, vaultHost, operationId);
+  // The retry starts once the challenge has been answered and a token fetched (tens of milliseconds).
+  const retryAt = new Date(
+    at.getTime() + Number(challenge.DurationMs) + intOf(20, 400, "token-fetch", appRoleName, at.getTime()),
+  );
+  const retry = appDependency({
+    at: retryAt,
+    appRoleName,
+    target: vaultHost,
+    dependencyType: "HTTP",
+    resultCode: retryCode,
+    success: Number(retryCode) < 400,
+    data: `https://${vaultHost}/secrets/app-secret/?api-version=7.5`,
+    operationId,
+  });
+  return [challenge, retry];
 }
 
 /** A log line an app wrote (ILogger / context.log), SeverityLevel 0 Verbose … 4 Critical. */

@@ -31,7 +31,14 @@ export interface KvAuditEvent {
   /** Key Vault's operation name: SecretGet, KeyUnwrap, VaultGet, Authentication, … */
   operation: string;
   status: number;
-  denial?: "rbac" | "policy" | "firewall";
+  /**
+   * What refused a 403: the permission model, the firewall, or public network access being off
+   * (whether Key Vault also logs isAddressAuthorized false then is not published: the text alone
+   * says it here).
+   */
+  denial?: "rbac" | "policy" | "firewall" | "public-network";
+  /** A 403 to an authorized caller because of the object's state (`status` 403, no `denial`). */
+  refusedState?: "disabled" | "expired";
   resultDescription?: string;
   correlationId?: string;
   durationMs?: number;
@@ -154,13 +161,23 @@ const PERMISSIONS: Readonly<Record<string, readonly [action: string, permission:
  * - RBAC: "Caller is not authorized to perform action on resource." with the Caller, Action,
  *   Resource and Assignment lines (ForbiddenByRbac);
  * - access policy: "The user, group or application '…' does not have secrets get permission on
- *   key vault '…;location=…'" (AccessDenied).
+ *   key vault '…;location=…'" (AccessDenied);
+ * - public network access disabled: "Public network access is disabled and request is not from a
+ *   trusted service nor via an approved private link." (rest-error-codes.md, ForbiddenByPolicy),
+ *   with the Caller and Vault lines;
+ * - object state: "Operation get is not allowed on a disabled secret." (inner code SecretDisabled,
+ *   Azure/azure-sdk-for-js issue 24756) and "… on an expired secret" (SecretExpired, as
+ *   Azure/AzureKeyVault issue 19 quotes it), with the operation's permission and object kind.
  */
 function denialText(e: KvAuditEvent, vault: ArmId, ip: string): string {
   const vaultName = vault.name.toLowerCase();
   const { collection, name } = objectOf(e.operation);
   const [action, permission] = PERMISSIONS[e.operation] ?? [`${collection}/read`, "get"];
+  if (e.refusedState)
+    return `Operation ${permission} is not allowed on ${e.refusedState === "expired" ? "an" : "a"} ${e.refusedState} ${collection.replace(/s$/, "")}.`;
   switch (e.denial) {
+    case "public-network":
+      return `Public network access is disabled and request is not from a trusted service nor via an approved private link.\r\n${callerLine(e)}\r\nVault: ${vaultName};location=${LOCATION}`;
     case "firewall":
       return `Client address is not authorized and caller is not a trusted service.\r\nClient address: ${ip}\r\n${callerLine(e)}\r\nVault: ${vaultName};location=${LOCATION}`;
     case "rbac":

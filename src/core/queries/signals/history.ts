@@ -4,9 +4,10 @@ import type { Leg } from "./leg.js";
 import { project } from "./leg.js";
 
 /**
- * Hourly history per vault and caller, for the baselines: denials (401, 403), throttles (429)
- * and all requests. Fourteen days on the first run (one backfill instead of days of waiting),
- * then the last few hours once an hour.
+ * Hourly history per vault and caller, for the baselines: denials (401, 403 but for a refused
+ * object state), throttles (429) and all requests. Fourteen days on the first run (one backfill
+ * instead of days of waiting), then the last few whole hours once an hour (historyStart is on an
+ * hour boundary: baselines/absorb.ts historyStartFor).
  */
 export function kvHistoryLeg(table: KeyVaultAuditTable): Leg {
   return {
@@ -14,7 +15,8 @@ export function kvHistoryLeg(table: KeyVaultAuditTable): Leg {
     table,
     source: kvSource(table, "historyStart"),
     aggregate: [
-      "| summarize Denied = countif(Status in (401, 403)), Throttled = countif(Status == 429), Total = count()",
+      // A 403 that refused an object's state (Refusal in kvSource) is no denial of the caller.
+      '| summarize Denied = countif(Status == 401 or (Status == 403 and Refusal != "state")), Throttled = countif(Status == 429), Total = count()',
       "    by BinStart = bin(TimeGenerated, 1h), VaultResourceId = tolower(_ResourceId), CallerObjectId, CallerAppId, CallerResourceId",
       project(
         "kv-history",

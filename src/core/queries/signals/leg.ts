@@ -18,6 +18,13 @@ export interface Leg {
 /** The `let`-bound datetimes a leg may start from (declared by the combined query). */
 export type WindowBound = "windowStart" | "priorStart" | "changesStart" | "sloStart" | "periodStart" | "historyStart";
 
+/**
+ * Where a leg's read ends: the tick (`windowEnd`), or the data horizon (`sloEnd`), before which
+ * every record has arrived (signals/ingestion.ts): the SLO sums are ratios, and a ratio over bins
+ * still filling up is not the ratio.
+ */
+export type WindowEnd = "windowEnd" | "sloEnd";
+
 /** The columns every leg projects, in order, with their Kusto types. */
 export const LEG_COLUMNS = [
   ["Signal", "string"],

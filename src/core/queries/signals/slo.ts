@@ -8,9 +8,9 @@ import { LONGEST_WINDOW, WINDOW_NAMES, type WindowName } from "../../slo/windows
 
 /**
  * Error-budget legs. Ratios are sums over sums, computed in Kusto: bad and total events over each
- * alerting window (5m … 3d, ending at windowEnd) every tick, and over each SLO period (hourly).
- * An identity→vault request is bad when Key Vault answered 401, 403, 429 or 5xx; an app→dependency
- * call is bad when it failed for any reason.
+ * alerting window (5m … 3d, ending at the data horizon sloEnd) every tick, and over each SLO period (hourly).
+ * An identity→vault request is bad when Key Vault answered 401, 403 (but for a refused object
+ * state), 429 or 5xx; an app→dependency call is bad when it failed for any reason.
  */
 
 const windowCounts = (bad: string, total: string): [Record<string, string>, string[]] => {
@@ -31,7 +31,7 @@ const periodCounts = (periods: readonly number[], bad: string, total: string): [
   const lines = periods.map((d) => {
     counts[`bad${d}d`] = `Bad${d}d`;
     counts[`total${d}d`] = `Total${d}d`;
-    const inPeriod = `TimeGenerated >= windowEnd - ${d}d`;
+    const inPeriod = `TimeGenerated >= sloEnd - ${d}d`;
     return `    Bad${d}d = ${bad.replace("$IN", inPeriod)}, Total${d}d = ${total.replace("$IN", inPeriod)}`;
   });
   return [counts, lines];
@@ -46,7 +46,10 @@ const KV_DIMS = (table: KeyVaultAuditTable) => ({
   source: `"${table}"`,
 });
 const KV_BY = "by VaultResourceId = tolower(_ResourceId), CallerObjectId, CallerAppId, CallerResourceId";
-const KV_BAD = "| extend Bad = Status in (401, 403, 429) or Status >= 500, Age = windowEnd - TimeGenerated";
+// A 403 that refused an object's state (disabled, expired: Refusal in kvSource) is the caller's
+// business, like a 404, and does not spend the identity's error budget.
+const KV_BAD =
+  '| extend Bad = Status in (401, 429) or Status >= 500 or (Status == 403 and Refusal != "state"), Age = sloEnd - TimeGenerated';
 
 /** Window sums per vault and caller, for identity→vault SLOs. */
 export function kvSloWindowsLeg(table: KeyVaultAuditTable): Leg {
@@ -54,13 +57,13 @@ export function kvSloWindowsLeg(table: KeyVaultAuditTable): Leg {
   return {
     signal: "slo-windows",
     table,
-    source: kvSource(table, "sloStart"),
+    source: kvSource(table, "sloStart", "sloEnd"),
     aggregate: [
       KV_BAD,
       "| summarize",
       lines.join(",\n"),
       `    ${KV_BY}`,
-      project("slo-windows", KV_DIMS(table), counts, { binStart: "windowEnd" }),
+      project("slo-windows", KV_DIMS(table), counts, { binStart: "sloEnd" }),
     ].join("\n"),
   };
 }
@@ -71,13 +74,13 @@ export function kvSloPeriodLeg(table: KeyVaultAuditTable, periods: readonly numb
   return {
     signal: "slo-period",
     table,
-    source: kvSource(table, "periodStart"),
+    source: kvSource(table, "periodStart", "sloEnd"),
     aggregate: [
       KV_BAD,
       "| summarize",
       lines.join(",\n"),
       `    ${KV_BY}`,
-      project("slo-period", KV_DIMS(table), counts, { binStart: "windowEnd" }),
+      project("slo-period", KV_DIMS(table), counts, { binStart: "sloEnd" }),
     ].join("\n"),
   };
 }
@@ -89,7 +92,7 @@ const DEP_DIMS = {
   target: "Target",
 };
 const DEP_BY = "by AppRoleName, TargetKind, Target";
-const DEP_BAD = '| extend Bad = Failure != "", Age = windowEnd - When';
+const DEP_BAD = '| extend Bad = Failure != "", Age = sloEnd - When';
 
 /** Window sums per app and target, for app→dependency SLOs. */
 export function dependencySloWindowsLeg(mode: AppInsightsMode): Leg {
@@ -97,13 +100,13 @@ export function dependencySloWindowsLeg(mode: AppInsightsMode): Leg {
   return {
     signal: "slo-windows",
     table: mode === "classic" ? "dependencies" : "AppDependencies",
-    source: dependencySource(mode, "sloStart"),
+    source: dependencySource(mode, "sloStart", "sloEnd"),
     aggregate: [
       DEP_BAD,
       "| summarize",
       lines.join(",\n"),
       `    ${DEP_BY}`,
-      project("slo-windows", DEP_DIMS, counts, { binStart: "windowEnd" }),
+      project("slo-windows", DEP_DIMS, counts, { binStart: "sloEnd" }),
     ].join("\n"),
   };
 }
@@ -114,13 +117,13 @@ export function dependencySloPeriodLeg(mode: AppInsightsMode, periods: readonly 
   return {
     signal: "slo-period",
     table: mode === "classic" ? "dependencies" : "AppDependencies",
-    source: dependencySource(mode, "periodStart"),
+    source: dependencySource(mode, "periodStart", "sloEnd"),
     aggregate: [
       DEP_BAD,
       "| summarize",
       lines.map((l) => l.replaceAll("TimeGenerated", "When")).join(",\n"),
       `    ${DEP_BY}`,
-      project("slo-period", DEP_DIMS, counts, { binStart: "windowEnd" }),
+      project("slo-period", DEP_DIMS, counts, { binStart: "sloEnd" }),
     ].join("\n"),
   };
 }
