@@ -85,7 +85,7 @@ export function evaluateMonitor(
           ? {
               severity: "SEV-2" as const,
               severityReason:
-                "the monitor has seen no Key Vault data for two ticks in a row: every vault is unwatched until it reads again",
+                "for two ticks in a row the monitor could neither read nor trust any Key Vault data: every vault is unwatched until it reads again",
             }
           : {
               severity: "SEV-3" as const,

@@ -8,7 +8,8 @@ import { startStandIn, type StandIn, type TokenOutcome } from "../standin/server
 import { startArmStandIn, type ArmStandIn } from "../standin/arm.js";
 import type { ArmState } from "../standin/arm-state.js";
 import { redirectTo } from "../standin/redirect.js";
-import { LogAnalyticsEmulator } from "../emulator/emulator.js";
+import { LogAnalyticsEmulator, type Workspace } from "../emulator/emulator.js";
+import { driftingWorkspace } from "../standin/answer-drift.js";
 import { ScenarioError, type ScenarioWorld } from "../scenario/load.js";
 import { notificationLine, type NotificationLine } from "./line.js";
 import { TableClient } from "@azure/data-tables";
@@ -69,7 +70,7 @@ export interface ReplayHost {
 }
 
 export async function startReplayHost(): Promise<ReplayHost> {
-  let current: { world: ScenarioWorld; workspace: LogAnalyticsEmulator; now: () => Date } | undefined;
+  let current: { world: ScenarioWorld; workspace: Workspace; now: () => Date } | undefined;
   const tables = await startAzuriteTables();
   try {
     const standIn = await startStandIn({
@@ -97,7 +98,9 @@ export async function startReplayHost(): Promise<ReplayHost> {
       standIn,
       use(world, now) {
         // The workspace answers with what is ingested by the replay's simulated now.
-        current = { world, workspace: new LogAnalyticsEmulator(world.logs, { now }), now };
+        // Its answers to the signals query drift where the scenario says so (workspace.answerDrifts).
+        const emulator = new LogAnalyticsEmulator(world.logs, { now });
+        current = { world, workspace: driftingWorkspace(emulator, world.workspace.answerDrifts ?? [], now), now };
       },
       async close() {
         await standIn.close().catch(() => undefined);

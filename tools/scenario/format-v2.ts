@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ANSWER_COLUMNS, type AnswerColumn } from "../../src/core/signals/answer-columns.js";
 import {
   ControlPlaneSnapshot,
   DEFAULT_WORKSPACE_RESOURCE_ID,
@@ -223,6 +224,49 @@ export const IngestionStopSpec = z
   })
   .strict();
 
+/** What can happen to the columns of the signals query's answer (docs/scenarios.md, `answerDrifts`). */
+export const ANSWER_DRIFT_KINDS = ["column-renamed", "column-retyped", "column-dropped"] as const;
+/** Kusto's scalar types, as a REST answer names a column's type (learn.microsoft.com/kusto/query/scalar-data-types). */
+export const KUSTO_TYPES = [
+  "bool",
+  "datetime",
+  "decimal",
+  "dynamic",
+  "guid",
+  "int",
+  "long",
+  "real",
+  "string",
+  "timespan",
+] as const;
+const ANSWER_COLUMN_NAMES = ANSWER_COLUMNS.map(([c]) => c) as [AnswerColumn, ...AnswerColumn[]];
+
+/**
+ * For a while the workspace's answers to the monitor's signals query come back with another
+ * schema than the query projects: a column renamed, declared with another type, or missing. The
+ * rows are left as they are (a retyped column keeps its cells). Other queries are answered as
+ * they are. tools/standin/answer-drift.ts applies it.
+ */
+export const AnswerDriftSpec = z
+  .object({
+    from: instant.describe("answers drift from here"),
+    until: instant.optional().describe("answers are faithful again from here; never within the scenario when absent"),
+    kind: z
+      .enum(ANSWER_DRIFT_KINDS, { error: `expected a drift: ${ANSWER_DRIFT_KINDS.join(", ")}` })
+      .describe("what happens to the column"),
+    column: z
+      .enum(ANSWER_COLUMN_NAMES, {
+        error: `expected a column of the signals query's answer: ${ANSWER_COLUMN_NAMES.join(", ")}`,
+      })
+      .describe("the column that drifts (src/core/signals/answer-columns.ts)"),
+    to: id.optional().describe("column-renamed: the column's new name, e.g. counts for Counts"),
+    type: z
+      .enum(KUSTO_TYPES, { error: `expected a Kusto type: ${KUSTO_TYPES.join(", ")}` })
+      .optional()
+      .describe("column-retyped: the type the answer declares for the column, e.g. string for Counts"),
+  })
+  .strict();
+
 export const ScenarioFileV2 = z
   .object({
     $schema: z.string().optional(),
@@ -253,6 +297,12 @@ export const ScenarioFileV2 = z
           .describe(
             "stretches with no ingestion (a daily cap reached): records that would be ingested from `from` up to `until` are dropped, never queryable",
           ),
+        answerDrifts: z
+          .array(AnswerDriftSpec)
+          .default([])
+          .describe(
+            "stretches in which the answers to the monitor's signals query come back with a drifted schema: a column renamed, retyped or missing",
+          ),
       })
       .strict()
       .prefault({}),
@@ -271,6 +321,8 @@ export type RecordEntryInput = z.input<typeof RecordEntry>;
 export type RecordEntrySpec = z.output<typeof RecordEntry>;
 export type RecordTemplateInput = z.input<typeof RecordTemplate>;
 export type IngestionStopInput = z.input<typeof IngestionStopSpec>;
+export type AnswerDriftInput = z.input<typeof AnswerDriftSpec>;
+export type AnswerDrift = z.output<typeof AnswerDriftSpec>;
 export type RecordTemplateSpec = z.output<typeof RecordTemplate>;
 /** A record's own fields, once its template is merged in. */
 export type RecordFields = Partial<{ [K in RecordField]: z.output<(typeof RECORD_FIELDS)[K]> }>;

@@ -3,7 +3,8 @@ import { AZURE_DELAYS, fixedDelays } from "../emulator/ingestion.js";
 import { LogStore } from "../emulator/store.js";
 import { convertV1Value } from "./convert-v1.js";
 import { SCENARIO_FORMAT_V1 } from "./format-v1.js";
-import { SCENARIO_FORMAT_V2, ScenarioFileV2, type ParsedScenarioFileV2 } from "./format-v2.js";
+import { SCENARIO_FORMAT_V2, ScenarioFileV2, type AnswerDrift, type ParsedScenarioFileV2 } from "./format-v2.js";
+import { checkAnswerDrifts } from "./answer-drifts.js";
 import type { ScenarioFormat } from "./format.js";
 import { fillStore } from "./fill-store.js";
 import { jsonPathOf } from "./json-path.js";
@@ -26,6 +27,8 @@ export interface ScenarioWorld {
     tables: string[];
     /** When records without their own ingestion time become queryable: Azure's distributions, or fixed minutes. */
     ingestion: "azure" | number;
+    /** Stretches in which the answers to the signals query come back drifted (none when absent). */
+    answerDrifts?: AnswerDrift[];
   };
   /** App settings as strings, the way the Functions host hands them over. */
   settings: Record<string, string>;
@@ -112,6 +115,7 @@ function toWorld(
         );
     });
   });
+  checkAnswerDrifts(f.workspace.answerDrifts, problem);
   const activity = fillStore(f, logs, problem);
   return {
     name: f.name,
@@ -119,7 +123,12 @@ function toWorld(
     start: f.start,
     end: f.end,
     tickMinutes: f.tickMinutes,
-    workspace: { resourceId: f.workspace.resourceId, tables: logs.tables(), ingestion },
+    workspace: {
+      resourceId: f.workspace.resourceId,
+      tables: logs.tables(),
+      ingestion,
+      answerDrifts: f.workspace.answerDrifts,
+    },
     settings: settingsOf(f.settings),
     logs,
     activity,

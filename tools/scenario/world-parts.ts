@@ -142,7 +142,7 @@ export const TruthIncident = z
       .enum(TRUTH_SUBJECTS)
       .optional()
       .describe(
-        "access (the default): a caller's access to a vault; monitor: the monitor itself is blind (the workspace stopped receiving data, or a vault's logs stopped), which only the monitor's own incident matches",
+        "access (the default): a caller's access to a vault; monitor: the monitor itself is blind (the workspace stopped receiving data, a vault's logs stopped, or its answers cannot be read), which only the monitor's own incident matches",
       ),
     note: z.string().optional(),
   })

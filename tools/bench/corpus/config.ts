@@ -1,6 +1,11 @@
 import { convertV1Value } from "../../scenario/convert-v1.js";
 import type { ScenarioFileV1Input } from "../../scenario/format-v1.js";
-import type { IngestionStopInput, RecordEntryInput, ScenarioV2Input } from "../../scenario/format-v2.js";
+import type {
+  AnswerDriftInput,
+  IngestionStopInput,
+  RecordEntryInput,
+  ScenarioV2Input,
+} from "../../scenario/format-v2.js";
 import {
   challenges,
   hostTraces,
@@ -138,6 +143,8 @@ export interface CorpusStory {
   noise: RecordEntryInput[];
   /** Stretches in which the workspace ingests nothing (a daily cap reached): `workspace.stops`. */
   stops?: IngestionStopInput[];
+  /** Stretches in which the answers to the signals query drift: `workspace.answerDrifts`. */
+  answerDrifts?: AnswerDriftInput[];
 }
 
 /** The common frame of a corpus scenario: format, schema link, workspace, telemetry. */
@@ -156,6 +163,7 @@ export function scenario(o: {
   coldStarts?: ColdStart[];
   noise?: RecordEntryInput[];
   stops?: IngestionStopInput[];
+  answerDrifts?: AnswerDriftInput[];
 }): CorpusStory {
   return {
     v1: {
@@ -179,6 +187,7 @@ export function scenario(o: {
     coldStarts: o.coldStarts ?? [],
     noise: o.noise ?? [],
     ...(o.stops?.length ? { stops: o.stops } : {}),
+    ...(o.answerDrifts?.length ? { answerDrifts: o.answerDrifts } : {}),
   };
 }
 
@@ -206,5 +215,6 @@ export function corpusScenario(story: CorpusStory): ScenarioV2Input {
     ...records.filter((r) => r.kind !== "activity"),
   ];
   if (story.stops?.length) v2.workspace = { ...v2.workspace, stops: story.stops };
+  if (story.answerDrifts?.length) v2.workspace = { ...v2.workspace, answerDrifts: story.answerDrifts };
   return v2;
 }

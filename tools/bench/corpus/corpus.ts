@@ -12,6 +12,7 @@ import { lowTrafficApp } from "./low-traffic-app.js";
 import { miEndpointUnreachable } from "./mi-endpoint-unreachable.js";
 import { networkOutage } from "./network-outage.js";
 import { rbacRemoval } from "./rbac-removal.js";
+import { schemaDrift } from "./schema-drift.js";
 import { staleTokenIdentitySwap } from "./stale-token-identity-swap.js";
 import { throttlingHotPath } from "./throttling-hot-path.js";
 import { wrongAudience } from "./wrong-audience.js";
@@ -37,6 +38,7 @@ export const GENERATORS: readonly (() => CorpusStory)[] = [
   diagnosticSettingDeleted,
   exceptionOnlyCredential,
   challengeAtEveryStart,
+  schemaDrift,
 ];
 
 /** The corpus, freshly generated, as its files hold it (format v2). */
