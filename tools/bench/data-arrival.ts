@@ -6,9 +6,9 @@ import { appCallsWith, type IdentityAliases, lastSegment, NO_ALIASES, sameIdenti
 /**
  * When each truth incident's data became queryable: the earliest ingestion time among the records
  * that show it. Key Vault resource logs usually land 3 to 10 minutes after the request
- * (azure-monitor-docs logs/data-ingestion-time.md), and the monitor judges windows that end where
- * its data is complete (docs/adr/0017-data-horizon.md), so time to detect from onset carries the
- * ingestion delay, which no monitor can beat; time to detect from data arrival does not.
+ * (azure-monitor-docs logs/data-ingestion-time.md), and the monitor's SLO sums end where its data
+ * is complete (docs/adr/0017-data-horizon.md), so time to detect from onset carries the ingestion
+ * delay, which no monitor can beat; time to detect from data arrival does not.
  *
  * The records that show an incident, all with their TimeGenerated in [onset − 5 min, recovered] (the
  * truth's first and last failing request, less the bin a corpus record is dated to the start of):
