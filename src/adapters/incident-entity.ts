@@ -11,6 +11,7 @@ import {
   subjectRecord,
 } from "../core/model/incident-record.js";
 import { QUERY_FAILURE_REASONS } from "../core/signals/query-failure.js";
+import { INGESTION_STOP_CAUSES, MONITOR_BLINDNESS } from "../core/model/evaluation.js";
 import { orAbsent, safeJson } from "./json.js";
 import { KEY_VAULT_AUDIT_TABLES } from "../core/signals/signal-set.js";
 
@@ -98,9 +99,10 @@ const TriggerJson = z.discriminatedUnion("kind", [
   z.object({
     kind: z.literal("monitor"),
     problem: z.string(),
-    source: z.enum(["workspace", "token", "answer", "vault", "ingestion"]).optional(),
+    // The core's own list: a blindness the core adds is stored and read back without a second edit.
+    source: z.enum(MONITOR_BLINDNESS).optional(),
     cause: z.enum(QUERY_FAILURE_REASONS).optional(),
-    stop: z.enum(["daily-cap", "unknown"]).optional(),
+    stop: z.enum(INGESTION_STOP_CAUSES).optional(),
   }),
 ]);
 

@@ -88,7 +88,7 @@ export type Trigger =
       source?: MonitorBlindness | undefined;
       cause?: QueryFailureReason | undefined;
       /** Why the workspace stopped receiving data (source "ingestion"): its daily cap, or not known. */
-      stop?: "daily-cap" | "unknown" | undefined;
+      stop?: (typeof INGESTION_STOP_CAUSES)[number] | undefined;
     };
 
 /**
@@ -100,7 +100,11 @@ export type Trigger =
  * "vault": one vault stopped sending AuditEvent after its diagnostic setting was deleted or
  * changed (core/coverage/vault-silence.ts): that vault's failures can no longer be seen.
  */
-export type MonitorBlindness = "workspace" | "token" | "answer" | "vault" | "ingestion";
+export const MONITOR_BLINDNESS = ["workspace", "token", "answer", "vault", "ingestion"] as const;
+export type MonitorBlindness = (typeof MONITOR_BLINDNESS)[number];
+
+/** Why the workspace stopped receiving data (source "ingestion"): its daily cap, or not known. */
+export const INGESTION_STOP_CAUSES = ["daily-cap", "unknown"] as const;
 
 /** A baseline's judgement of a window, as the evaluation consumes it. */
 export type BaselineOpinion =

@@ -1,7 +1,7 @@
 /**
  * The columns every leg of the combined query projects onto, with their Kusto types: the schema
- * of the answer the mapper reads. The query builds its projection from the same list
- * (queries/signals/leg.ts, LEG_COLUMNS; a test keeps the two equal), and an answer whose columns
+ * of the answer the mapper reads. The query builds its projection from this list (it is
+ * queries/signals/leg.ts's LEG_COLUMNS), and an answer whose columns
  * are missing, renamed or of another type is refused whole rather than read row by row.
  */
 export const ANSWER_COLUMNS = [

@@ -1,10 +1,8 @@
-import { controlPlaneConfig, roleChange, scenario, snapshot, truth, AUDIT_TABLES, type CorpusStory } from "./config.js";
-import { binShare, binsBetween, IDENTITIES, iso, OFFICE, SHOPPING, utc, VAULTS } from "./shared.js";
-import { Telemetry } from "./timeline.js";
-import { healthy, requests, split, type Caller } from "./traffic.js";
+import { scenario, truth, type CorpusStory } from "./config.js";
+import { ordersRoleDeletion } from "./rbac-removal.js";
+import { IDENTITIES, iso, utc, VAULTS } from "./shared.js";
 
 const ORDERS = IDENTITIES.orders;
-const BILLING = IDENTITIES.billing;
 const KV = VAULTS.orders;
 
 /**
@@ -28,29 +26,7 @@ export function schemaDrift(): CorpusStory {
   const driftFrom = at("10:20");
   const driftUntil = at("11:00");
 
-  // Propagation after the restore, as in rbac-removal: the share of denied calls falls from all to
-  // none over the 11 minutes of the Functions playbook's timeline.
-  const deniedShare = (ms: number) =>
-    ms < firstDenied || ms >= lastDenied ? 0 : ms < restored ? 1 : 1 - (ms - restored) / (lastDenied - restored);
-
-  const orders: Caller = { key: "orders/kv-orders-prod", peak: 240, shape: SHOPPING };
-  const billing: Caller = { key: "billing/kv-orders-prod", peak: 40, shape: OFFICE, notFound: 0.15 };
-
-  const tm = new Telemetry();
-  const ordersGet = tm.kvSeries("orders-get", KV, ORDERS);
-  const billingGet = tm.kvSeries("billing-get", KV, BILLING);
-  for (const t of binsBetween(historyFrom, end)) {
-    // Queue-triggered: a denied message is redelivered, so denied calls count 1.5 times.
-    const { ok, failed } = split(requests(orders, t), binShare(t, deniedShare), 1.5);
-    tm.kv(t, ordersGet, { succeeded: ok, forbiddenRbac: failed });
-    tm.kv(t, billingGet, healthy(billing, t));
-  }
-
-  const granted = [
-    { vault: KV, principalId: ORDERS.objectId },
-    { vault: KV, principalId: BILLING.objectId },
-  ];
-  const vaults = [{ vault: KV, properties: { enableRbacAuthorization: true } }];
+  const story = ordersRoleDeletion({ historyFrom, end, deleted, firstDenied, restored, lastDenied });
   return scenario({
     name: "schema-drift",
     description:
@@ -59,35 +35,7 @@ export function schemaDrift(): CorpusStory {
       "signals query come back with the Counts column named counts (rows intact): the monitor cannot trust what it is told for 40 minutes.",
     start: at("09:50"),
     end,
-    tables: AUDIT_TABLES,
-    settings: {
-      CRITICAL_IDENTITIES: [ORDERS.name],
-      CONTROL_PLANE_CONFIG: controlPlaneConfig(
-        [KV],
-        [
-          { identity: ORDERS, expect: [KV] },
-          { identity: BILLING, expect: [KV] },
-        ],
-      ),
-    },
-    telemetry: tm,
-    activity: [
-      roleChange(deleted, "delete", KV, ORDERS.objectId, "deploy-pipeline@contoso.com"),
-      roleChange(restored, "write", KV, ORDERS.objectId, "oncall@contoso.com"),
-    ],
-    controlPlane: [
-      snapshot(historyFrom, vaults, granted),
-      snapshot(
-        deleted,
-        vaults,
-        granted.filter((g) => g.principalId !== ORDERS.objectId),
-      ),
-      snapshot(restored, vaults, granted),
-    ],
-    clients: [
-      { app: "func-orders", vault: KV, appInsights: false, instances: 3 },
-      { app: BILLING.name, vault: KV, appInsights: false, instances: 2 },
-    ],
+    ...story,
     answerDrifts: [
       { from: iso(driftFrom), until: iso(driftUntil), kind: "column-renamed", column: "Counts", to: "counts" },
     ],

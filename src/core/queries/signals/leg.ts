@@ -25,17 +25,11 @@ export type WindowBound = "windowStart" | "priorStart" | "changesStart" | "sloSt
  */
 export type WindowEnd = "windowEnd" | "sloEnd";
 
-/** The columns every leg projects, in order, with their Kusto types. */
-export const LEG_COLUMNS = [
-  ["Signal", "string"],
-  ["RowKind", "string"],
-  ["BinStart", "datetime"],
-  ["Dims", "dynamic"],
-  ["Counts", "dynamic"],
-  ["Sample", "string"],
-  ["FirstAt", "datetime"],
-  ["LastAt", "datetime"],
-] as const;
+/**
+ * The columns every leg projects, in order, with their Kusto types: the same list the mapper
+ * checks an answer against (signals/answer-columns.ts), so the two cannot drift apart.
+ */
+export { ANSWER_COLUMNS as LEG_COLUMNS } from "../../signals/answer-columns.js";
 
 /** The tail that projects aggregated columns onto LEG_COLUMNS. */
 export function project(
