@@ -134,6 +134,9 @@ const DiagnosisJson = z
       .nullable()
       .transform((p) => p ?? undefined),
     summary: z.string(),
+    // Absent on diagnoses written before an incident kept one diagnosis (core/diagnosis/revise.ts).
+    facts: z.array(z.string()).optional(),
+    revisions: z.array(z.object({ at: isoDate, from: z.string(), to: z.string(), because: z.string() })).optional(),
   })
   .optional()
   .nullable()
@@ -157,12 +160,33 @@ const SnapshotJson = z.object({
   flapping: z.boolean().default(false),
 });
 
+/** A group notice's list of its incidents (absent on notices about one incident, and before groups). */
+const GroupListingJson = z.object({
+  key: z.string(),
+  openedAt: isoDate,
+  members: z.array(
+    z.object({
+      id: z.string(),
+      rule: Rule,
+      state: State,
+      severity: Severity,
+      vault: optionalText,
+      identity: optionalText,
+      app: optionalText,
+      failures: z.number(),
+      total: z.number(),
+      finding: optionalText,
+      muted: z.boolean(),
+    }),
+  ),
+});
+
 const OutboxJson = z.array(
   z.object({
     id: z.string(),
     // Notices queued before channels and dedup keys existed were Teams notices; the key is rebuilt.
     dedupKey: z.string().default(""),
-    kind: z.enum(["opened", "escalated", "unacknowledged", "repeated", "acknowledged", "resolved"]),
+    kind: z.enum(["opened", "escalated", "unacknowledged", "repeated", "acknowledged", "resolved", "updated"]),
     channel: z.enum(["teams", "email", "pagerduty"]).default("teams"),
     decidedAt: isoDate,
     snapshot: SnapshotJson,
@@ -170,12 +194,15 @@ const OutboxJson = z.array(
     lastError: orAbsent(z.string()),
     claimedUntil: optionalIsoDate,
     nextAttemptAt: optionalIsoDate,
+    group: GroupListingJson.optional(),
   }),
 );
 
 /** The lifecycle's bookkeeping: what receivers were told, flap history, responder, mute. */
 const LifecycleJson = z.object({
   episode: z.string(),
+  // Absent on records written before the episode's first failure was kept.
+  firstFailureAt: optionalIsoDate,
   lastFiringAt: optionalIsoDate,
   conditionFiring: z.boolean(),
   changes: z.array(isoDate),
@@ -190,6 +217,15 @@ const LifecycleJson = z.object({
     pagedAt: optionalIsoDate,
     unacknowledgedAt: optionalIsoDate,
     channels: z.array(z.enum(["teams", "email", "pagerduty"])).optional(),
+    // The incident's part in a group's thread; absent before groups and on incidents alone.
+    group: z
+      .object({
+        key: z.string(),
+        holder: z.boolean(),
+        listedAt: optionalIsoDate,
+        listed: z.array(z.string()).optional(),
+      })
+      .optional(),
   }),
 });
 
@@ -242,6 +278,7 @@ export function toEntity(i: Incident) {
     diagnosis: JSON.stringify(i.diagnosis ?? null),
     lifecycle: JSON.stringify({
       episode: i.episode,
+      firstFailureAt: i.firstFailureAt,
       lastFiringAt: i.lastFiringAt,
       conditionFiring: i.conditionFiring,
       changes: i.changes,

@@ -1,25 +1,41 @@
 import { z } from "zod";
-import { durationMs, MINUTE_MS } from "../core/common/duration.js";
+import { DURATION_HINT, durationMs, MINUTE_MS } from "../core/common/duration.js";
 import { formatIssues, issuePath } from "../core/common/zod-issues.js";
 import type { ChannelName, Severity } from "../core/model/index.js";
 import {
   DEFAULT_LIFECYCLE,
   DEFAULT_NOTIFY,
+  GROUP_LABELS,
+  type GroupPolicy,
   type LifecyclePolicy,
   type NotifyPolicy,
 } from "../core/model/notify-policy.js";
 
 /**
- * NOTIFY_CONFIG: routing, repeats, acknowledgement timeouts, pending times and flap detection, as
- * JSON. Everything is optional; what is given replaces the default for that key. Durations are
- * "90s", "15m", "4h" or "1d"; `null` for an acknowledgement timeout means "never escalate".
+ * NOTIFY_CONFIG: routing, repeats, acknowledgement timeouts, pending times, flap detection and
+ * grouping, as JSON. Everything is optional; what is given replaces the default for that key.
+ * Durations are "90s", "15m", "4h" or "1d"; `null` for an acknowledgement timeout means "never
+ * escalate", for a rule's grouping labels "never grouped".
  */
 const SEVERITIES = ["SEV-1", "SEV-2", "SEV-3", "SEV-4"] as const;
-const KINDS = ["opened", "escalated", "unacknowledged", "repeated", "acknowledged", "resolved"] as const;
+const KINDS = ["opened", "escalated", "unacknowledged", "repeated", "acknowledged", "resolved", "updated"] as const;
 const CHANNELS = ["teams", "email", "pagerduty"] as const;
+const RULES = ["kv-auth-denied", "kv-throttled", "control-plane", "network", "monitor"] as const;
 
 // Minutes, as the policies count them.
 const duration = durationMs.transform((ms) => ms / MINUTE_MS);
+/** A duration that may be nothing: "0m" sends a new group's first notice at once. */
+const durationOrZero = z.string({ error: DURATION_HINT }).transform((v, ctx) => {
+  if (/^0[smhd]$/.test(v)) return 0;
+  const d = duration.safeParse(v);
+  if (d.success) return d.data;
+  ctx.addIssue({ code: "custom", message: DURATION_HINT });
+  return z.NEVER;
+});
+const labels = z
+  .array(z.enum(GROUP_LABELS))
+  .refine((l) => new Set(l).size === l.length, "a label is given twice")
+  .nullable();
 
 const perSeverity = <T extends z.ZodType>(value: T) =>
   z.strictObject({
@@ -45,6 +61,19 @@ const NotifyConfigJson = z.strictObject({
   pending: perSeverity(duration).optional(),
   flap: z
     .strictObject({ window: duration.optional(), changes: z.number().int().min(2).max(100).optional() })
+    .optional(),
+  group: z
+    .strictObject({
+      by: z.strictObject(
+        Object.fromEntries(RULES.map((r) => [r, labels.optional()])) as Record<
+          (typeof RULES)[number],
+          z.ZodOptional<typeof labels>
+        >,
+      ),
+      wait: durationOrZero,
+      interval: durationOrZero,
+    })
+    .partial()
     .optional(),
 });
 
@@ -103,8 +132,17 @@ export function parseNotifyConfig(text: string | undefined, configured: readonly
       repeatMinutes: merge(DEFAULT_NOTIFY.repeatMinutes, c.repeat),
       ackTimeoutMinutes,
       routes: c.routes ?? DEFAULT_NOTIFY.routes,
+      group: groupPolicy(c.group),
     },
   };
+}
+
+/** Each rule given under `by` replaces that rule's labels; the others keep the default. */
+function groupPolicy(g: z.infer<typeof NotifyConfigJson>["group"]): GroupPolicy {
+  const d = DEFAULT_NOTIFY.group;
+  const by = { ...d.by };
+  for (const rule of RULES) if (g?.by && g.by[rule] !== undefined) by[rule] = g.by[rule];
+  return { by, waitMinutes: g?.wait ?? d.waitMinutes, intervalMinutes: g?.interval ?? d.intervalMinutes };
 }
 
 const SETTING_OF: Record<ChannelName, string> = {

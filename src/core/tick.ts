@@ -8,22 +8,25 @@ import type {
   SignalOutcome,
 } from "./model/index.js";
 import { isKnown, type SignalRow } from "./signals/signal-set.js";
-import { countWindow, evaluate, groupSeries, RULES, type SeriesContext } from "./evaluate.js";
+import { countWindow, evaluate, groupSeries, holdWhilePropagating, RULES, type SeriesContext } from "./evaluate.js";
 import { fingerprint, isActive } from "./model/incidents.js";
 import { transition } from "./lifecycle/transition.js";
-import { planNotices } from "./notify/plan.js";
-import { inhibitionFor } from "./notify/inhibit.js";
+import { planGroups, settleThreads } from "./notify/group.js";
+import { groupKeysOf } from "./notify/group-keys.js";
+import { memberOf } from "./notify/group-listing.js";
+import { INHIBIT_RULES, inhibitionFor } from "./notify/inhibit.js";
 import { silenceFor, type Silence } from "./notify/silence.js";
 import { evaluateMonitor } from "./monitor-findings.js";
 import type { IngestionStop } from "./signals/ingestion.js";
 import type { SilentVault } from "./coverage/vault-silence.js";
 import { evaluateNetwork } from "./network-findings.js";
 import { callerName } from "./model/names.js";
-import { sloFor } from "./model/spec-lookup.js";
+import { type AppCall, sloFor } from "./model/spec-lookup.js";
 import { periodCountsOf, reportSlos, rowsFor, windowCountsOf, type SloReport } from "./slo-report.js";
 import { diagnoseFinding, type Evidence } from "./diagnose-finding.js";
+import { tokenlessApp } from "./tokenless-attribution.js";
 import { evaluateControlPlane, type ControlPlaneCheck } from "./control-plane-findings.js";
-import { judgeWith, type Baseline } from "./baselines/index.js";
+import { historyWith, judgeWith, type Baseline } from "./baselines/index.js";
 import { MINUTE_MS } from "./common/duration.js";
 
 export interface TickInput {
@@ -62,10 +65,11 @@ export interface TickDecision {
 
 /**
  * The pure heart of a tick, in Alertmanager's order: evaluate every rule → move each incident
- * through the lifecycle table → mute (silences, inhibition) → decide notices against what
- * receivers were last told. A failed query decides nothing about vaults (the monitor rule fires
- * instead); a partial one may open or escalate (the failures it saw are real) but never resolves,
- * because missing rows cannot prove recovery.
+ * through the lifecycle table → mute (silences, inhibition) → group incidents that share a cause
+ * → decide notices, one thread per group, against what receivers were last told. A failed query
+ * decides nothing about vaults (the monitor rule fires instead); a partial one may open or
+ * escalate (the failures it saw are real) but never resolves, because missing rows cannot prove
+ * recovery.
  */
 export function decideTick(input: TickInput): TickDecision {
   const { now, signal, incidents, policy, evidence } = input;
@@ -94,8 +98,24 @@ export function decideTick(input: TickInput): TickDecision {
   const kv = signal.status === "failed" ? { evaluations: [], seriesObserved: 0 } : evaluateVaults(input, signal.rows);
   evaluations.push(...kv.evaluations);
 
+  const calls = evidence?.dependencyCalls ?? [];
+  const grouping = {
+    now,
+    policy: policy.notify,
+    keysOf: (i: Incident) => groupKeysOf(i, policy.notify.group, policy.spec, calls),
+    describe: (i: Incident, muted: boolean) => memberOf(i, muted, policy.spec, policy.criticalIdentities, calls),
+  };
   const current = new Map(incidents.map((i) => [i.id, i]));
   const changed = new Set<string>();
+  // Before an incident closed by hand can fire again as a new episode, its group's thread moves on.
+  for (const settled of settleThreads(incidents, {
+    ...grouping,
+    mutes: new Map(incidents.map((i) => [i.id, i.mutedBy])),
+  }))
+    if (settled !== current.get(settled.id)) {
+      current.set(settled.id, settled);
+      changed.add(settled.id);
+    }
   for (const ev of evaluations) {
     const id = incidentIdOf(ev);
     const canResolve = RULES.includes(ev.rule as RequestRuleId) ? signal.status === "complete" : true;
@@ -107,14 +127,14 @@ export function decideTick(input: TickInput): TickDecision {
   }
 
   const all = [...current.values()];
-  const silenced = new Map(all.map((i) => [i.id, silenceFor(i, input.silences ?? [], now, policy.spec)]));
+  const silenced = new Map(all.map((i) => [i.id, silenceFor(i, input.silences ?? [], now, policy.spec, calls)]));
   // A silenced incident does not inhibit others: see inhibitionFor.
   const sources = all.filter((i) => isActive(i) && !silenced.get(i.id));
-  for (const incident of all) {
-    const mute = muteOf(incident, silenced.get(incident.id), sources, policy);
-    const planned = planNotices(incident, now, policy.notify, mute);
-    if (planned !== incident) {
-      current.set(incident.id, planned);
+  const mutes = new Map(all.map((i) => [i.id, muteOf(i, silenced.get(i.id), sources, policy, calls)]));
+  const planned = planGroups(all, { ...grouping, mutes });
+  for (const incident of planned) {
+    if (incident !== current.get(incident.id)) {
+      current.set(incident.id, incident);
       changed.add(incident.id);
     }
   }
@@ -132,10 +152,11 @@ function muteOf(
   silence: Silence | undefined,
   sources: readonly Incident[],
   policy: Policy,
+  calls: readonly AppCall[],
 ): string | undefined {
   if (silence)
     return `silenced by ${silence.id} until ${silence.endsAt.toISOString()} (${silence.createdBy}: ${silence.comment})`;
-  return inhibitionFor(incident, sources, policy.spec);
+  return inhibitionFor(incident, sources, policy.spec, INHIBIT_RULES, calls);
 }
 
 export function incidentIdOf(ev: Evaluation): string {
@@ -149,12 +170,21 @@ function evaluateVaults(
 ): { evaluations: Evaluation[]; seriesObserved: number } {
   const series = groupSeries(rows);
   const judge = baselines ? judgeWith(baselines) : undefined;
+  const historyOf = baselines ? historyWith(baselines) : undefined;
   const evaluations: Evaluation[] = [];
   const seen = new Set<string>();
   for (const s of series) {
     const slo = sloContext(s.key, policy, sloWindows, sloPeriod);
+    // Access before and usual bursts: what the history says beyond the ratio (baselines/series-history.ts).
+    const history = historyOf?.(s.id);
     for (const rule of RULES) {
-      const context: SeriesContext = { slo };
+      // Calls without a token are judged by the app their own telemetry points at (tokenless-attribution.ts).
+      const context: SeriesContext = {
+        slo,
+        history,
+        calls: evidence?.dependencyCalls,
+        app: tokenlessApp(s, now, policy, evidence),
+      };
       if (judge) {
         // The same window the rule counts, so the baseline judges exactly what the floor would.
         const c = countWindow(
@@ -169,7 +199,17 @@ function evaluateVaults(
       const judged = evaluate(rule, s, now, policy, context);
       evaluations.push(
         judged.kind === "firing" && evidence
-          ? { ...judged, diagnosis: diagnoseFinding(judged, now, policy, evidence) }
+          ? // A first-ever grant still propagating is held, not paged (evaluate.ts).
+            holdWhilePropagating({
+              ...judged,
+              diagnosis: diagnoseFinding(
+                judged,
+                now,
+                policy,
+                evidence,
+                incidents.find((i) => i.id === judged.fingerprint),
+              ),
+            })
           : judged,
       );
       seen.add(fingerprint(rule, s.key));

@@ -63,6 +63,7 @@ describe("the six signals, mapped from the exact REST shape through the real cli
       // History for the baselines is read only when asked for.
       "kv-history": "no-data",
       "vault-coverage": "ok",
+      "group-membership": "ok",
     });
     const s = set.signals;
     expect(s["kv-requests"].rows[0]!.counts).toMatchObject({
@@ -94,7 +95,11 @@ describe("the six signals, mapped from the exact REST shape through the real cli
       dims: { kind: "role-assignment-delete", principalId: "oid-1" },
       firstAt: new Date("2026-11-20T01:00:12Z"),
     });
-    expect(set.modelVersion).toBe(2);
+    expect(s["group-membership"].rows[0]).toMatchObject({
+      dims: { change: "removed", memberObjectId: "oid-1", groupName: "grp-kv-a-readers" },
+      firstAt: new Date("2026-11-20T01:02:41Z"),
+    });
+    expect(set.modelVersion).toBe(3);
   });
 
   it("degrades only the signal whose row is malformed, and counts it", async () => {

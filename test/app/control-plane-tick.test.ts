@@ -56,9 +56,10 @@ describe("the control-plane check inside a tick", () => {
       { STATE_TABLE_PREFIX: freshPrefix() },
     );
     const reports = await replay([rt], clock, new Date("2026-11-20T01:08:00Z"), recordingLogger());
+    // The denials join the control-plane finding's thread: the first notice that lists them.
     const opened = reports
       .flatMap((r) => r.delivered)
-      .find((n) => n.kind === "opened" && n.snapshot.rule === "kv-auth-denied");
+      .find((n) => n.snapshot.rule === "kv-auth-denied" || n.group?.members.some((m) => m.rule === "kv-auth-denied"));
     expect(opened?.snapshot.diagnosis?.top[0]).toMatchObject({ id: "H2", verdict: "likely" });
     expect(opened?.snapshot.diagnosis?.top[0]?.confirming).toContain(
       `${ORDERS.name} holds no role that grants the action on kv-orders-prod or a parent scope (control-plane check)`,

@@ -192,7 +192,7 @@ describe("the RBAC-removal incident, end to end", () => {
     expect(card).not.toContain("func-billing");
     // The activity log shows the deletion just before onset: RBAC role missing, decided by it.
     expect(card).toContain("Likely cause");
-    expect(card).toContain("1. H2 RBAC role missing or at the wrong scope (likely)");
+    expect(card).toContain("1. H2 Role or permission missing, or at the wrong scope (likely)");
     expect(card).toContain("deleted at 01:00 UTC by deploy-pipeline@contoso.com");
     expect(log.lines.filter((l) => !l.startsWith("info"))).toEqual([]);
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { dataArrivals } from "../../tools/bench/data-arrival.js";
-import { renderMarkdown } from "../../tools/bench/markdown.js";
+import { renderMarkdown, type DetectorResults } from "../../tools/bench/markdown.js";
 import { buildResultsJson } from "../../tools/bench/results-json.js";
 import { identityAliases, scoreScenario, summarize, type DetectorRun, type Episode } from "../../tools/bench/score.js";
 import type { TruthIncidentSpec } from "../../tools/scenario/format.js";
@@ -92,6 +92,10 @@ function episode(firedAt: Date, o: Partial<Episode> = {}): Episode {
     vault: "kv-orders-prod",
     identity: "id-func-orders",
     app: undefined,
+    added: [],
+    pages: 1,
+    escalations: 0,
+    notifications: 2,
     ...o,
   };
 }
@@ -124,13 +128,15 @@ describe("time to detect from data arrival", () => {
     const w = world(KEY_VAULT_RECORDS);
     const aliases = identityAliases(w);
     const arrivals = dataArrivals(w.logs, [TRUTH], aliases);
-    const detectors = [
+    const detectors: DetectorResults[] = [
       {
+        slug: "vaultwatch",
         title: "vaultwatch",
         namesCauses: true,
         scores: [scoreScenario(w, [TRUTH], run(episode(at(15))), aliases, arrivals)],
       },
       {
+        slug: "static-403",
         title: "static 403 rule",
         namesCauses: false,
         scores: [
@@ -157,33 +163,30 @@ describe("time to detect from data arrival", () => {
       date: new Date(T0),
     });
     expect(
-      json.detection.map((d) => [
-        d.system,
-        d.detectMedianMinutes,
-        d.detectFromDataMedianMinutes,
-        d.detectFromDataWorstMinutes,
+      Object.entries(json.detection).map(([slug, d]) => [
+        slug,
+        d.ttdMedianMin,
+        d.ttdFromDataMedianMin,
+        d.ttdFromDataWorstMin,
       ]),
     ).toEqual([
       ["vaultwatch", 12, 4, 4],
-      ["static 403 rule", 17, 9, 9],
+      ["static-403", 17, 9, 9],
     ]);
-    expect(json.detection[0]!.scenarios).toEqual([
-      {
-        scenario: "arrival",
-        detectMedianMinutes: 12,
-        detectWorstMinutes: 12,
-        detectFromDataMedianMinutes: 4,
-        detectFromDataWorstMinutes: 4,
-      },
-    ]);
-    expect(json.detection[1]!.incidents).toEqual([
-      {
+    expect(json.detection.vaultwatch!.scenarios.arrival).toMatchObject({
+      ttdMedianMin: 12,
+      ttdWorstMin: 12,
+      ttdFromDataMedianMin: 4,
+      ttdFromDataWorstMin: 4,
+    });
+    expect(json.detection["static-403"]!.incidents).toEqual([
+      expect.objectContaining({
         scenario: "arrival",
         incident: "orders-denied",
-        dataQueryableMinutes: 8,
-        detectMinutes: 17,
-        detectFromDataMinutes: 9,
-      },
+        dataQueryableMin: 8,
+        ttdMin: 17,
+        ttdFromDataMin: 9,
+      }),
     ]);
 
     const md = renderMarkdown({

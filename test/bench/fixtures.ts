@@ -14,6 +14,8 @@ export const truth = (o: Partial<TruthOutcome>): TruthOutcome => ({
   hypothesis: undefined,
   severity: undefined,
   matchedEpisodes: 0,
+  pages: 0,
+  notifications: 0,
   ...o,
 });
 
@@ -27,6 +29,8 @@ export const score = (o: Partial<ScenarioScore>): ScenarioScore => ({
   truths: [],
   notifications: 0,
   pages: 0,
+  incidentPages: 0,
+  incidentNotifications: 0,
   ...o,
 });
 

@@ -1,28 +1,42 @@
 import { describe, expect, it } from "vitest";
 import { duration, ratio, renderMarkdown, type BenchResults } from "../../tools/bench/markdown.js";
 import { NEVER } from "../../tools/bench/score.js";
+import { incidentKey } from "../../tools/bench/previous-results.js";
 import { MIN, score, truth } from "./fixtures.js";
 import { growth } from "../../tools/bench/tick-cost.js";
 
 function results(): BenchResults {
   return {
     scenarios: [
-      { name: "rbac", description: "a role | deleted", days: 0.25, ticks: 73, truthIncidents: 1, svg: "rbac.svg" },
-      { name: "healthy", description: "", days: 2, ticks: 577, truthIncidents: 0, svg: "healthy.svg" },
+      {
+        name: "rbac-removal",
+        description: "a role | deleted",
+        days: 0.25,
+        ticks: 73,
+        truthIncidents: 1,
+        svg: "rbac-removal.svg",
+      },
+      { name: "healthy-week", description: "", days: 2, ticks: 577, truthIncidents: 0, svg: "healthy-week.svg" },
     ],
     detectors: [
       {
+        slug: "vaultwatch",
         title: "vaultwatch",
         namesCauses: true,
         scores: [
           score({
+            scenario: "rbac-removal",
             detections: 1,
             truePositives: 1,
             pages: 1,
             notifications: 2,
+            incidentPages: 1,
+            incidentNotifications: 2,
             truths: [
               truth({
                 detected: true,
+                pages: 1,
+                notifications: 2,
                 ttdMs: 4 * MIN,
                 dataArrivalMs: 3 * MIN,
                 ttdFromDataMs: 1 * MIN,
@@ -33,21 +47,27 @@ function results(): BenchResults {
               }),
             ],
           }),
-          score({ scenario: "healthy", days: 2, healthy: true, detections: 1, pages: 1, notifications: 2 }),
+          score({ scenario: "healthy-week", days: 2, healthy: true, detections: 1, pages: 1, notifications: 2 }),
         ],
       },
       {
+        slug: "static-403",
         title: "static 403 rule",
         namesCauses: false,
         scores: [
           score({
+            scenario: "rbac-removal",
             detections: 1,
             truePositives: 1,
             pages: 1,
-            notifications: 2,
+            notifications: 1,
+            incidentPages: 1,
+            incidentNotifications: 1,
             truths: [
               truth({
                 detected: true,
+                pages: 1,
+                notifications: 1,
                 ttdMs: 7 * MIN,
                 dataArrivalMs: 3 * MIN,
                 ttdFromDataMs: 4 * MIN,
@@ -57,13 +77,17 @@ function results(): BenchResults {
               }),
             ],
           }),
-          score({ scenario: "healthy", days: 2, healthy: true }),
+          score({ scenario: "healthy-week", days: 2, healthy: true }),
         ],
       },
       {
+        slug: "amba-availability",
         title: "AMBA availability",
         namesCauses: false,
-        scores: [score({ truths: [truth({})] }), score({ scenario: "healthy", days: 2, healthy: true })],
+        scores: [
+          score({ scenario: "rbac-removal", truths: [truth({})] }),
+          score({ scenario: "healthy-week", days: 2, healthy: true }),
+        ],
       },
     ],
     failures: [
@@ -72,7 +96,7 @@ function results(): BenchResults {
         problem: "$.start: expected an ISO 8601 date-time\n$.end: expected a time after start",
       },
     ],
-    requests: [{ scenario: "rbac", ticks: 73, firstTick: 2, meanAfterFirst: 1, maxAfterFirst: 1 }],
+    requests: [{ scenario: "rbac-removal", ticks: 73, firstTick: 2, meanAfterFirst: 1, maxAfterFirst: 1 }],
     core: growth([
       {
         series: 100,
@@ -123,24 +147,77 @@ describe("the Markdown results", () => {
     expect(rowOf("severity correct")).toContain("| 100 % (1 of 1) | 0 % (0 of 1) | n/a (nothing detected) |");
     expect(rowOf("pages per healthy day")).toContain("| 0.50 (1 page in 2.0 days) | 0.00 (0 pages in 2.0 days) |");
     expect(rowOf("notifications per healthy day")).toContain("| 1.00 (2 notifications in 2.0 days) |");
+    expect(rowOf("pages per detected incident")).toContain(
+      "| 1.00 (1 page, 1 incident) | 1.00 (1 page, 1 incident) | n/a (nothing detected) |",
+    );
+    expect(rowOf("notifications per detected incident")).toContain("| 2.00 (2 notifications, 1 incident) |");
+  });
+
+  it("report each class of problem: the role removal detected with one page, the healthy week's page", () => {
+    const classes = md.slice(md.indexOf("## Per class"), md.indexOf("## Per scenario"));
+    expect(classes).toContain(
+      "| role removed | 1 | 1 | vaultwatch | 1 / 1 | 1 / 1 | 1.00 | – | 1 / 1 | 1 / 1 | 4 min |",
+    );
+    expect(classes).toContain("|  |  |  | AMBA availability | 0 / 1 | – | – | – | – | – | – |");
+    expect(classes).toContain("| healthy | 1 | 0 | vaultwatch | – | 0 / 1 | – | 0.50 | – | – | – |");
+    expect(classes.indexOf("| role removed")).toBeLessThan(classes.indexOf("| healthy"));
+  });
+
+  it("report issue 17's targets with the figure and a verdict, and vaultwatch against the peer rule that detects", () => {
+    const targets = md.slice(md.indexOf("## Targets"), md.indexOf("## Per class"));
+    const row = (t: string) => targets.split("\n").find((l) => l.startsWith(`| ${t}`));
+    expect(row("recall 100 %")).toBe("| recall 100 % | 100 % (1 of 1) | met |");
+    expect(row("precision ≥ 95 %")).toBe("| precision ≥ 95 % | 50 % (1 of 2) | **not met** |");
+    expect(row("0 pages on healthy days")).toBe(
+      "| 0 pages on healthy days | 1 page in 2.0 healthy days | **not met** |",
+    );
+    expect(row("at most one page")).toContain(
+      "| 1.00 pages per detected incident; at most 1.00 on one; 0 of 1 got more than one | met |",
+    );
+    expect(row("time to detect")).toBe(
+      "| time to detect (median) no worse than the previous results.json | 4 min now; no previous figure | – |",
+    );
+    // The static rule never resolved: vaultwatch is better there, but not on precision or the healthy day.
+    expect(row("strictly better")).toContain(
+      "not better than static 403 rule on precision (50 % vs 100 %), pages per healthy day",
+    );
+    expect(row("strictly better")).toContain("AMBA availability detects nothing | **not met** |");
+    expect(targets).toContain("| time to resolve, worst | incidents both detected | 10 min vs never ✓ |");
+    expect(targets).toContain("| pages per incident | incidents both detected | 1.00 vs 1.00 ✓ |");
+    expect(targets).not.toContain("vaultwatch vs AMBA availability");
+  });
+
+  it("compare the time to detect with the previous results.json on the incidents both runs detected", () => {
+    const previous = { version: 1, ttdMedianMin: 9, incidents: new Map([[incidentKey("rbac-removal", "rbac"), 3]]) };
+    const slower = renderMarkdown({ ...results(), previous });
+    expect(slower).toContain(
+      "| 4 min now, 3 min before, over the 1 incident both runs detected; whole run: 4 min now, 9 min before | **not met** |",
+    );
+    const faster = renderMarkdown({
+      ...results(),
+      previous: { ...previous, incidents: new Map([[incidentKey("rbac-removal", "rbac"), 4]]) },
+    });
+    expect(faster).toContain(
+      "| 4 min now, 4 min before, over the 1 incident both runs detected; whole run: 4 min now, 9 min before | met |",
+    );
   });
 
   it("list every scenario and incident, and the ones that failed", () => {
     expect(md).toContain(
-      "| [rbac](rbac.svg) | 0.25 | 1 | vaultwatch | 1 / 1 | 1 / 1 | 4 min | 10 min | 1 / 1 | 1 / 1 | 1 | 2 |",
+      "| [rbac-removal](rbac-removal.svg) | 0.25 | 1 | vaultwatch | 1 / 1 | 1 / 1 | 4 min | 10 min | 1 / 1 | 1 / 1 | 1 | 1.00 | 2 |",
     );
-    expect(md).toContain("|  |  |  | AMBA availability | 0 / 0 | 0 / 1 | – | – | – | – | 0 | 0 |");
+    expect(md).toContain("|  |  |  | AMBA availability | 0 / 0 | 0 / 1 | – | – | – | – | 0 | – | 0 |");
     expect(md).toContain(
-      "| rbac | rbac | H2, SEV-1 | +3 min | 4 min / 1 min / 10 min / H2 ✓ / SEV-1 ✓ | 7 min / 4 min / never | missed |",
+      "| rbac-removal | rbac | H2, SEV-1 | +3 min | 4 min / 1 min / 10 min / H2 ✓ / SEV-1 ✓ | 7 min / 4 min / never | missed |",
     );
     expect(md).toContain(
       "- `test/scenarios/broken.json`: $.start: expected an ISO 8601 date-time; $.end: expected a time after start",
     );
-    expect(md).toContain("- [rbac](rbac.svg) — a role \\| deleted");
+    expect(md).toContain("- [rbac-removal](rbac-removal.svg) — a role \\| deleted");
   });
 
   it("report tick cost with growth relative to 100 series", () => {
-    expect(md).toContain("| rbac | 73 | 2 | 1.00 | 1 |");
+    expect(md).toContain("| rbac-removal | 73 | 2 | 1.00 | 1 |");
     expect(md).toContain("| 1,000 | 60 | 50.0 ms | 50.0 µs | 5.0× (10×) | 150 MB | 1.5× | 60 MB | 3.0× |");
     expect(md).toContain("The replays took 12.3 s of wall time and the whole run 20.0 s on Node v22, linux x64.");
   });

@@ -88,6 +88,9 @@ describe("the peer rules", () => {
       severity: "SEV-2",
       peakSeverity: "SEV-2",
       rule: "static-403",
+      // Its firing pages; its firing and its resolution are its two notifications.
+      pages: 1,
+      notifications: 2,
     });
     expect(run).toMatchObject({ pages: 1, notifications: 2 });
     expect(run.evaluations.filter((x) => x.met).map((x) => x.value)).toEqual([11]);

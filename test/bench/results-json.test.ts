@@ -1,9 +1,11 @@
 import { describe, expect, it } from "vitest";
 import type { ColdStart } from "../../tools/bench/cold-start.js";
 import type { Deployment } from "../../tools/bench/deployment.js";
-import { buildResultsJson, RESULTS_JSON_KEYS, type ResultsJsonInput } from "../../tools/bench/results-json.js";
-import { NEVER } from "../../tools/bench/score.js";
-import { coldSide, emulatorThroughput, MIN, score, truth } from "./fixtures.js";
+import { buildResultsJson, type ResultsJsonInput } from "../../tools/bench/results-json.js";
+import { RESULTS_JSON_KEYS } from "../../tools/bench/results-json-keys.js";
+import { scoreScenario, type DetectorRun, type Episode } from "../../tools/bench/score.js";
+import type { TruthIncidentSpec } from "../../tools/scenario/format.js";
+import { coldSide, emulatorThroughput, MIN } from "./fixtures.js";
 import { growth } from "../../tools/bench/tick-cost.js";
 
 const coldStart: ColdStart = {
@@ -24,45 +26,112 @@ const deployment: Deployment = {
   toolLinesInDist: 0,
 };
 
+/** Failures from 01:03 to 01:20 on kv-orders-prod, the truth of the scored scenario below. */
+const T0 = Date.parse("2026-03-02T01:00:00Z");
+const at = (minutes: number) => new Date(T0 + minutes * MIN);
+const RBAC: TruthIncidentSpec = {
+  name: "orders-denied",
+  onset: at(3),
+  recovered: at(20),
+  hypothesis: "H2",
+  severity: "SEV-1",
+  vault: "kv-orders-prod",
+  identity: "id-func-orders",
+};
+const window = { start: at(-60), end: at(120) };
+
+/** A vaultwatch alert about RBAC unless the override says otherwise: fired at SEV-1, one page, two notifications. */
+function episode(o: Partial<Episode>): Episode {
+  return {
+    incident: "inc",
+    rule: "kv-auth-denied",
+    firedAt: at(7),
+    resolvedAt: at(30),
+    severity: "SEV-1",
+    peakSeverity: "SEV-1",
+    hypothesis: "H2",
+    vault: "kv-orders-prod",
+    identity: "id-func-orders",
+    app: undefined,
+    added: [],
+    pages: 1,
+    escalations: 0,
+    notifications: 2,
+    ...o,
+  };
+}
+const run = (...episodes: Episode[]): DetectorRun => ({
+  episodes,
+  pages: episodes.reduce((n, e) => n + e.pages, 0),
+  notifications: episodes.reduce((n, e) => n + e.notifications, 0),
+});
+
+/**
+ * vaultwatch pages twice for the role removal (it resolved too early and fired again), and once
+ * on a healthy day; the static rule detects it late and never resolves; AMBA misses it. A
+ * scenario of the user's own has no class of its own.
+ */
 function input(): ResultsJsonInput {
   return {
     detectors: [
       {
+        slug: "vaultwatch",
         title: "vaultwatch",
         namesCauses: true,
         scores: [
-          score({
-            detections: 2,
-            truePositives: 1,
-            truths: [
-              truth({
-                detected: true,
-                ttdMs: 4 * MIN,
-                dataArrivalMs: 3 * MIN,
-                ttdFromDataMs: 1 * MIN,
-                ttrMs: 10 * MIN,
-                hypothesis: { got: "H2", want: "H2" },
-                severity: { got: "SEV-1", want: "SEV-1" },
-              }),
-            ],
-          }),
-          score({ scenario: "healthy", days: 2, healthy: true, pages: 1 }),
+          scoreScenario(
+            { name: "rbac-removal", ...window },
+            [RBAC],
+            run(episode({ resolvedAt: at(12) }), episode({ incident: "again", firedAt: at(15) })),
+            undefined,
+            [at(6)],
+          ),
+          scoreScenario(
+            { name: "healthy-week", start: at(0), end: at(2 * 1440) },
+            [],
+            run(episode({ firedAt: at(600), resolvedAt: at(660) })),
+          ),
+          scoreScenario(
+            { name: "my-own-world", ...window },
+            [{ ...RBAC, name: "mine", hypothesis: "H3" }],
+            run(episode({})),
+          ),
         ],
       },
       {
+        slug: "static-403",
         title: "static 403 rule",
         namesCauses: false,
         scores: [
-          score({
-            detections: 1,
-            truePositives: 1,
-            truths: [
-              truth({ detected: true, ttdMs: 7 * MIN, ttrMs: NEVER, severity: { got: "SEV-2", want: "SEV-1" } }),
-            ],
-          }),
+          scoreScenario(
+            { name: "rbac-removal", ...window },
+            [RBAC],
+            run(
+              episode({
+                firedAt: at(10),
+                resolvedAt: undefined,
+                identity: undefined,
+                hypothesis: undefined,
+                severity: "SEV-2",
+                peakSeverity: "SEV-2",
+                notifications: 1,
+              }),
+            ),
+          ),
+          scoreScenario({ name: "healthy-week", start: at(0), end: at(2 * 1440) }, [], run()),
+          scoreScenario({ name: "my-own-world", ...window }, [{ ...RBAC, name: "mine" }], run()),
         ],
       },
-      { title: "AMBA availability", namesCauses: false, scores: [score({ truths: [truth({})] })] },
+      {
+        slug: "amba-availability",
+        title: "AMBA availability",
+        namesCauses: false,
+        scores: [
+          scoreScenario({ name: "rbac-removal", ...window }, [RBAC], run()),
+          scoreScenario({ name: "healthy-week", start: at(0), end: at(2 * 1440) }, [], run()),
+          scoreScenario({ name: "my-own-world", ...window }, [{ ...RBAC, name: "mine" }], run()),
+        ],
+      },
     ],
     core: growth([
       {
@@ -89,28 +158,170 @@ function input(): ResultsJsonInput {
   };
 }
 
-/** Every key path of a value, arrays as `name[]`; a ratio ({num, den, fraction}) counts as one figure. */
+/**
+ * Every key path of a value as RESULTS_JSON_KEYS writes it: array items as `name[]`, and the keys
+ * of the detection, class and scenario maps as `<detector>`, `<class>` and `<scenario>`.
+ */
 function keyPaths(value: unknown, prefix = ""): string[] {
   if (Array.isArray(value)) return [`${prefix}[]`, ...value.flatMap((v) => keyPaths(v, `${prefix}[]`))];
   if (value === null || typeof value !== "object") return [prefix];
-  const entries = Object.entries(value);
-  const isRatio = entries.length === 3 && "num" in value && "den" in value && "fraction" in value;
+  const placeholder =
+    prefix === "detection"
+      ? "<detector>"
+      : prefix.endsWith(".classes")
+        ? "<class>"
+        : prefix.endsWith(".scenarios")
+          ? "<scenario>"
+          : undefined;
   const own = prefix === "" ? [] : [prefix];
-  if (isRatio) return own;
-  return [...own, ...entries.flatMap(([k, v]) => keyPaths(v, prefix === "" ? k : `${prefix}.${k}`))];
+  return [
+    ...own,
+    ...Object.entries(value).flatMap(([k, v]) => keyPaths(v, prefix === "" ? k : `${prefix}.${placeholder ?? k}`)),
+  ];
 }
 
 describe("results.json", () => {
   const json = buildResultsJson(input());
+  const vw = json.detection.vaultwatch!;
 
-  it("has exactly the documented keys", () => {
+  it("has exactly the documented keys, each with a meaning and a unit or a note that it holds others", () => {
     const documented = RESULTS_JSON_KEYS.map(([k]) => k).sort();
     expect([...new Set(keyPaths(json))].sort()).toEqual(documented);
+    for (const [key, meaning] of RESULTS_JSON_KEYS) expect(meaning.length, key).toBeGreaterThan(10);
+    expect(new Set(documented).size).toBe(documented.length);
   });
 
-  it("holds numbers as numbers, and null only where a figure does not exist", () => {
+  it("keys detection by the detectors' stable slugs, with the issue's figures for each", () => {
+    expect(Object.keys(json.detection)).toEqual(["vaultwatch", "static-403", "amba-availability"]);
+    for (const d of Object.values(json.detection))
+      expect(Object.keys(d).slice(1, 13)).toEqual([
+        "precision",
+        "recall",
+        "ttdMedianMin",
+        "ttdWorstMin",
+        "ttrMedianMin",
+        "ttrWorstMin",
+        "top1",
+        "severity",
+        "pagesPerHealthyDay",
+        "notificationsPerHealthyDay",
+        "pagesPerIncident",
+        "notificationsPerIncident",
+      ]);
+  });
+
+  it("counts both pages of an incident paged twice, and the healthy day's page apart", () => {
+    expect(vw).toMatchObject({
+      title: "vaultwatch",
+      // Four alerts: two about the role removal, one on the healthy day, one in the user's world.
+      precision: 0.75,
+      recall: 1,
+      // Fired at 01:07 for an onset at 01:03; the second alert resolved at 01:30, 10 minutes after recovery.
+      ttdMedianMin: 4,
+      ttdWorstMin: 4,
+      ttrMedianMin: 10,
+      ttrWorstMin: 10,
+      // H2 right on the role removal, H2 for the user's H3.
+      top1: 0.5,
+      severity: 1,
+      pagesPerHealthyDay: 0.5,
+      notificationsPerHealthyDay: 1,
+      // Three pages for two detected incidents, two of them for one.
+      pagesPerIncident: 1.5,
+      notificationsPerIncident: 3,
+      ttdFromDataMedianMin: 1,
+      ttrNeverCount: 0,
+      pagesWorstIncident: 2,
+      counts: {
+        scenarios: 3,
+        healthyScenarios: 1,
+        truthIncidents: 2,
+        detected: 2,
+        alerts: 4,
+        trueAlerts: 3,
+        top1Correct: 1,
+        severityCorrect: 2,
+        healthyDays: 2,
+        healthyPages: 1,
+        healthyNotifications: 2,
+        incidentPages: 3,
+        incidentNotifications: 6,
+      },
+    });
+    expect(vw.scenarios["rbac-removal"]).toMatchObject({
+      class: "role-removed",
+      pagesPerIncident: 2,
+      pagesPerHealthyDay: null,
+    });
+    expect(vw.scenarios["healthy-week"]).toMatchObject({
+      class: "healthy",
+      pagesPerIncident: null,
+      pagesPerHealthyDay: 0.5,
+      recall: null,
+      precision: 0,
+    });
+  });
+
+  it("reports per class, with a user's own scenario under other", () => {
+    expect(Object.keys(vw.classes)).toEqual(["role-removed", "healthy", "other"]);
+    expect(vw.classes["role-removed"]).toMatchObject({ name: "role removed", recall: 1, top1: 1, pagesPerIncident: 2 });
+    expect(vw.classes.other).toMatchObject({ name: "other", top1: 0, pagesPerIncident: 1, counts: { scenarios: 1 } });
+    expect(json.detection["amba-availability"]!.classes["role-removed"]).toMatchObject({
+      recall: 0,
+      precision: null,
+      ttdMedianMin: null,
+      pagesPerIncident: null,
+    });
+  });
+
+  it("writes never as null with a count, and a peer rule's top-1 as null", () => {
+    const rule = json.detection["static-403"]!;
+    expect(rule).toMatchObject({
+      recall: 0.5,
+      ttdMedianMin: 7,
+      ttrMedianMin: null,
+      ttrWorstMin: null,
+      ttrNeverCount: 1,
+      top1: null,
+      severity: 0,
+      pagesPerIncident: 1,
+      notificationsPerIncident: 1,
+      pagesPerHealthyDay: 0,
+      counts: { top1Correct: null },
+    });
+    expect(rule.incidents[0]).toEqual({
+      scenario: "rbac-removal",
+      class: "role-removed",
+      incident: "orders-denied",
+      truthHypothesis: "H2",
+      truthSeverity: "SEV-1",
+      detected: true,
+      dataQueryableMin: null,
+      ttdMin: 7,
+      ttdFromDataMin: null,
+      ttrMin: null,
+      ttrNever: true,
+      hypothesis: null,
+      severity: "SEV-2",
+      pages: 1,
+      notifications: 1,
+    });
+    // A missed incident is listed, with nothing to time.
+    expect(json.detection["amba-availability"]!.incidents[1]).toMatchObject({
+      scenario: "my-own-world",
+      class: "other",
+      detected: false,
+      ttdMin: null,
+      ttrNever: false,
+      pages: 0,
+    });
+    // JSON has no Infinity or NaN: everything survives a round trip unchanged.
+    expect(JSON.parse(JSON.stringify(json))).toEqual(json);
+  });
+
+  it("holds the machine's measurements as numbers", () => {
     expect(json).toMatchObject({
-      version: 1,
+      version: 2,
       date: "2025-01-02T03:04:05.000Z",
       node: "v22.23.3",
       cpuModel: "AMD EPYC",
@@ -144,56 +355,6 @@ describe("results.json", () => {
         recordsPerSecond: 27_630_159,
       },
     });
-    const [vw, rule, amba] = json.detection;
-    expect(vw).toEqual({
-      system: "vaultwatch",
-      recall: { num: 1, den: 1, fraction: 1 },
-      precision: { num: 1, den: 2, fraction: 0.5 },
-      detectMedianMinutes: 4,
-      detectWorstMinutes: 4,
-      detectFromDataMedianMinutes: 1,
-      detectFromDataWorstMinutes: 1,
-      resolveMedianMinutes: 10,
-      resolveWorstMinutes: 10,
-      resolveNeverCount: 0,
-      top1Hypothesis: { num: 1, den: 1, fraction: 1 },
-      severity: { num: 1, den: 1, fraction: 1 },
-      pagesPerHealthyDay: 0.5,
-      healthyPages: 1,
-      healthyDays: 2,
-      scenarios: [
-        {
-          scenario: "rbac",
-          detectMedianMinutes: 4,
-          detectWorstMinutes: 4,
-          detectFromDataMedianMinutes: 1,
-          detectFromDataWorstMinutes: 1,
-        },
-      ],
-      incidents: [
-        { scenario: "rbac", incident: "rbac", dataQueryableMinutes: 3, detectMinutes: 4, detectFromDataMinutes: 1 },
-      ],
-    });
-    expect(rule).toMatchObject({ resolveWorstMinutes: null, resolveNeverCount: 1, top1Hypothesis: null });
-    expect(rule!.severity).toEqual({ num: 0, den: 1, fraction: 0 });
-    expect(amba).toMatchObject({
-      detectMedianMinutes: null,
-      detectFromDataMedianMinutes: null,
-      pagesPerHealthyDay: null,
-    });
-    // A missed incident is listed, with nothing to time.
-    expect(amba!.incidents).toEqual([
-      {
-        scenario: "rbac",
-        incident: "rbac",
-        dataQueryableMinutes: null,
-        detectMinutes: null,
-        detectFromDataMinutes: null,
-      },
-    ]);
-    expect(amba!.severity.fraction).toBeNull();
-    // JSON has no Infinity or NaN: everything survives a round trip unchanged.
-    expect(JSON.parse(JSON.stringify(json))).toEqual(json);
   });
 
   it("writes null for a measurement that failed, and no tick-cost rows", () => {

@@ -47,6 +47,10 @@ function episode(o: Partial<Episode>): Episode {
     vault: undefined,
     identity: undefined,
     app: undefined,
+    added: [],
+    pages: 1,
+    escalations: 0,
+    notifications: 2,
     ...o,
   };
 }

@@ -35,6 +35,7 @@ function line(o: Partial<NotificationLine> & { at: string; event: NotificationLi
     identity: "id-func-orders",
     app: null,
     summary: "",
+    members: null,
     ...o,
   } as NotificationLine;
 }
@@ -67,6 +68,10 @@ function episode(o: Partial<Episode> = {}): Episode {
     vault: "kv-orders-prod",
     identity: "id-func-orders",
     app: undefined,
+    added: [],
+    pages: 1,
+    escalations: 0,
+    notifications: 2,
     ...o,
   };
 }
@@ -254,7 +259,7 @@ describe("scoring vaultwatch against the truth", () => {
     expect(s).toMatchObject({ detections: 2, truePositives: 1 });
   });
 
-  it("count pages and notifications per healthy day: a page is a fired or escalated line at SEV-1 or SEV-2", () => {
+  it("count pages and notifications per healthy day: a page is a thread's first fired or escalated line at SEV-1 or SEV-2", () => {
     const sev = (s: Severity) => ({ severity: s });
     const lines = [
       line({ at: iso(0), event: "fired", incident: "a", ...sev("SEV-2") }),
@@ -262,19 +267,125 @@ describe("scoring vaultwatch against the truth", () => {
       line({ at: iso(90), event: "resolved", incident: "a", ...sev("SEV-2") }),
       line({ at: iso(100), event: "fired", incident: "b", ...sev("SEV-3") }),
     ];
-    const healthy = scoreScenario({ name: "quiet", start: at(0), end: at(2 * 24 * 60) }, [], vaultwatchRun(lines));
+    const run = vaultwatchRun(lines);
+    // The no-acknowledgement escalation goes to the escalation route of a page already sent.
+    expect(run.episodes.map((e) => [e.incident, e.pages, e.escalations])).toEqual([
+      ["a", 1, 1],
+      ["b", 0, 0],
+    ]);
+    const healthy = scoreScenario({ name: "quiet", start: at(0), end: at(2 * 24 * 60) }, [], run);
     expect(healthy).toMatchObject({
       healthy: true,
       days: 2,
-      pages: 2,
+      pages: 1,
       notifications: 4,
       detections: 2,
       truePositives: 0,
     });
     const x = summarize([healthy]);
-    expect(x.healthy).toEqual({ scenarios: 1, days: 2, pages: 2, notifications: 4 });
+    expect(x.healthy).toEqual({ scenarios: 1, days: 2, pages: 1, notifications: 4 });
     expect(x.precision).toEqual({ num: 0, den: 2 });
     expect(x.recall).toEqual({ num: 0, den: 0 });
+  });
+
+  it("count every page of the alerts about an incident: fired, resolved and fired again gives two pages for one incident", () => {
+    const lines = [
+      line({ at: iso(7), event: "fired" }),
+      line({ at: iso(9), event: "acknowledged", kind: "acknowledged" }),
+      line({ at: iso(15), event: "resolved" }),
+      line({ at: iso(18), event: "fired" }),
+      line({ at: iso(40), event: "resolved" }),
+    ];
+    const run = vaultwatchRun(lines);
+    expect(run.episodes.map((e) => [e.pages, e.notifications])).toEqual([
+      [1, 3],
+      [1, 2],
+    ]);
+    const s = scoreScenario(scenario, [truth()], run);
+    expect(s.truths[0]).toMatchObject({ matchedEpisodes: 2, pages: 2, notifications: 5 });
+    expect(s).toMatchObject({ incidentPages: 2, incidentNotifications: 5 });
+    expect(summarize([s]).incidents).toEqual({ pages: 2, notifications: 5, mostPages: 2 });
+  });
+
+  it("count an escalation to SEV-1 or SEV-2 as a page of its alert, and a SEV-3 firing as none", () => {
+    const run = vaultwatchRun([
+      line({ at: iso(7), event: "fired", severity: "SEV-3" }),
+      line({ at: iso(12), event: "escalated", severity: "SEV-2" }),
+      line({ at: iso(30), event: "resolved", severity: "SEV-2" }),
+    ]);
+    expect(run.episodes[0]).toMatchObject({ pages: 1, notifications: 3 });
+    expect(scoreScenario(scenario, [truth()], run).truths[0]!.pages).toBe(1);
+  });
+
+  it("score a group as one alert: an updated line is a notification, not a page, and what it adds is detected from its time", () => {
+    const lines = [
+      line({ at: iso(7), event: "fired", incident: "group" }),
+      // The same cause reaches a second vault: the group grows, nobody is paged again.
+      line({ at: iso(12), event: "updated", kind: "updated", incident: "group", vault: "kv-billing-prod" }),
+      line({ at: iso(30), event: "resolved", incident: "group" }),
+    ];
+    const run = vaultwatchRun(lines);
+    expect(run.episodes).toHaveLength(1);
+    expect(run).toMatchObject({ pages: 1, notifications: 3 });
+    const billing = truth({ name: "billing", vault: "kv-billing-prod", onset: at(8) });
+    const s = scoreScenario(scenario, [truth(), billing], run);
+    expect(s.truths.map((t) => [t.name, t.detected, t.ttdMs! / 60_000])).toEqual([
+      ["rbac", true, 4],
+      ["billing", true, 4],
+    ]);
+    // One page for two incidents: half each, and one alert, all of it true.
+    expect(s.truths.map((t) => t.pages)).toEqual([0.5, 0.5]);
+    expect(s).toMatchObject({ detections: 1, truePositives: 1, incidentPages: 1, incidentNotifications: 3 });
+    expect(summarize([s]).incidents).toEqual({ pages: 1, notifications: 3, mostPages: 0.5 });
+    // An updated line of an incident that never fired opens nothing.
+    expect(vaultwatchRun([line({ at: iso(12), event: "updated", incident: "other" })]).episodes).toEqual([]);
+  });
+
+  it("score a thread as one alert: its members are what it is about, a rise to SEV-1 and the no-acknowledgement escalation page nobody anew", () => {
+    // The control-plane finding opens the thread and takes in the Key Vault incident; the finding
+    // resolves first and the Key Vault incident carries the thread on, escalating to SEV-1.
+    const thread = "vaultwatch-cp-1";
+    const member = (incident: string, state: string) => ({
+      incident,
+      rule: "kv-auth-denied" as const,
+      state,
+      severity: "SEV-1" as const,
+      vault: "kv-orders-prod",
+      identity: "id-func-orders",
+      app: null,
+    });
+    const run = vaultwatchRun([
+      line({
+        at: iso(0),
+        event: "fired",
+        incident: "cp",
+        rule: "control-plane",
+        severity: "SEV-2",
+        thread,
+        identity: null,
+      }),
+      line({
+        at: iso(10),
+        event: "updated",
+        kind: "updated",
+        incident: "cp",
+        rule: "control-plane",
+        severity: "SEV-2",
+        identity: null,
+        thread,
+        members: [member("kv", "firing")],
+      }),
+      line({ at: iso(15), event: "escalated", incident: "kv", severity: "SEV-1", thread }),
+      line({ at: iso(15), event: "escalated", kind: "unacknowledged", incident: "kv", severity: "SEV-1", thread }),
+      line({ at: iso(40), event: "resolved", incident: "kv", severity: "SEV-1", thread }),
+    ]);
+    expect(run.episodes.map((e) => [e.incident, e.pages, e.escalations, e.notifications])).toEqual([["cp", 1, 2, 5]]);
+    expect(run.pages).toBe(1);
+    const s = scoreScenario(scenario, [truth()], run);
+    // One page for the incident, from the finding about its vault 3 minutes before onset; the
+    // all-clear is the thread's, 20 minutes after recovery.
+    expect(s.truths[0]).toMatchObject({ pages: 1, ttdMs: -3 * 60_000, ttrMs: 20 * 60_000 });
+    expect(s.truths[0]!.severity).toEqual({ got: "SEV-1", want: "SEV-1" });
   });
 
   it("leave hypothesis accuracy out for a detector that names no cause", () => {

@@ -69,6 +69,10 @@ function episode(o: Partial<Episode>): Episode {
     vault: "kv-a",
     identity: "id-func-orders",
     app: undefined,
+    added: [],
+    pages: 1,
+    escalations: 0,
+    notifications: 2,
     ...o,
   };
 }
@@ -124,6 +128,7 @@ describe("the SVG timeline", () => {
       ],
       notifications: 3,
       pages: 1,
+      escalations: 0,
     };
     const peer = {
       episodes: [
@@ -138,6 +143,7 @@ describe("the SVG timeline", () => {
       ],
       notifications: 2,
       pages: 1,
+      escalations: 0,
     };
     const truth = [
       { name: 'rbac <&> "x"', onset: at(10), recovered: at(20), hypothesis: "H2" as const, severity: "SEV-1" as const },

@@ -35,6 +35,14 @@ describe("the threshold rule", () => {
     expect(evaluate("kv-auth-denied", s, at(17), aPolicy({ minFailures: 100 })).kind).toBe("settling");
   });
 
+  it("calls a throttled caller that stopped calling recovered: a finished job has nothing left to throttle", () => {
+    const s = series(aBin(0, { succeeded: 20, throttled: 40 }));
+    expect(evaluate("kv-throttled", s, at(10), aPolicy()).kind).toBe("firing");
+    expect(evaluate("kv-throttled", s, at(40), aPolicy()).kind).toBe("recovered");
+    // A caller denied, then quiet, may have given up: its incident stays open.
+    expect(evaluate("kv-auth-denied", series(aBin(0, { forbidden: 30 })), at(40), aPolicy()).kind).toBe("no-traffic");
+  });
+
   it("needs successful calls, not silence, to call it recovered", () => {
     const s = series(aBin(0, { forbidden: 30 }));
     expect(evaluate("kv-auth-denied", s, at(40), aPolicy()).kind).toBe("no-traffic");

@@ -1,3 +1,4 @@
+import { groupMembershipRecord } from "../../tools/emulator/records/entra-audit.js";
 import { describe, expect, it } from "vitest";
 import type { KustoType } from "../../tools/kusto/types.js";
 import { LogStore } from "../../tools/emulator/store.js";
@@ -213,6 +214,33 @@ const SAMPLES: [string, string, RawRecord][] = [
     listenerFailure(AT, "func-orders", "ProcessOrder", "Azure.RequestFailedException: Status: 403"),
   ],
   ["daily cap", "Operation", dailyCapReached(AT, WORKSPACE)],
+  [
+    "removal from a group",
+    "AuditLogs",
+    groupMembershipRecord({
+      at: AT,
+      change: "remove",
+      memberObjectId: CALLER.callerObjectId,
+      memberName: "id-func-orders",
+      groupObjectId: "3a9c5e1b-7d4f-4a2e-8c6b-0e2a4c6e8a52",
+      groupName: "grp-kv-orders-readers",
+      initiatedBy: "admin@contoso.com",
+    }),
+  ],
+  [
+    "a user added to a group by an app",
+    "AuditLogs",
+    groupMembershipRecord({
+      at: AT,
+      change: "add",
+      memberObjectId: "0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0",
+      memberType: "User",
+      memberUpn: "bob@contoso.com",
+      groupObjectId: "3a9c5e1b-7d4f-4a2e-8c6b-0e2a4c6e8a52",
+      groupName: "grp-kv-orders-readers",
+      initiatedBy: "Access reviews",
+    }),
+  ],
 ];
 
 describe("the table schemas", () => {

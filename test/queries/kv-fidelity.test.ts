@@ -104,7 +104,10 @@ describe("a 403 about the object's state, not the caller's access", () => {
       expect(sum(rows, "other")).toBe(9);
       expect(sloRow(set, VAULT)!.counts).toMatchObject({ bad30m: 1, total30m: 60 });
       expect(periodRow(set, VAULT)!.counts).toEqual({ bad30d: 1, total30d: 60 });
-      expect(set.signals["kv-history"].rows.map((r) => r.counts)).toEqual([{ denied: 1, throttled: 0, total: 60 }]);
+      // 01:52 is in the hour's eleventh 5-minute bin (from 01:50): bit 10.
+      expect(set.signals["kv-history"].rows.map((r) => r.counts)).toEqual([
+        { denied: 1, throttled: 0, total: 60, deniedBins: 2 ** 10 },
+      ]);
     },
   );
 });

@@ -177,8 +177,9 @@ describe("the baselines' hourly history", () => {
     });
     const rows = set.signals["kv-history"].rows;
     const byHour = Object.fromEntries(rows.map((r) => [r.binStart.toISOString(), r.counts]));
-    expect(byHour[min(-120).toISOString()]).toEqual({ denied: 5, throttled: 0, total: 55 });
-    expect(byHour[min(-60).toISOString()]).toEqual({ denied: 0, throttled: 4, total: 4 });
+    // The denials at 00:30 fell in the hour's seventh 5-minute bin (bit 6); the 429s are no denial.
+    expect(byHour[min(-120).toISOString()]).toEqual({ denied: 5, throttled: 0, total: 55, deniedBins: 2 ** 6 });
+    expect(byHour[min(-60).toISOString()]).toEqual({ denied: 0, throttled: 4, total: 4, deniedBins: 0 });
   });
 });
 

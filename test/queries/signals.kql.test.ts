@@ -46,6 +46,7 @@ const ALL_TABLES = new Set([
   "AppExceptions",
   "FunctionAppLogs",
   "AzureActivity",
+  "AuditLogs",
 ]);
 // Legs read the window from the combined query's `let` statements; declare them for a lone leg.
 const LETS = [
@@ -93,6 +94,7 @@ describe("every leg, checked by the Kusto language service against its table's s
       "slo-period:AppDependencies",
       "host-startup:FunctionAppLogs",
       "changes:AzureActivity",
+      "group-membership:AuditLogs",
     ]);
   });
 

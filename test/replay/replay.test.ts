@@ -126,7 +126,10 @@ describe("vaultwatch replay", () => {
     expect(drift).toBeDefined();
     expect(minutes(drift!.at)).toBe("01:00");
     expect(drift!.summary).toContain("Key Vault Secrets User");
-    expect(lines.some((l) => l.rule === "control-plane" && l.event === "resolved" && l.at >= at("01:20"))).toBe(true);
+    // The denials that follow are the same cause: they join the finding's thread rather than page
+    // again, and the role's return is told on that thread too.
+    expect(lines.filter((l) => l.event === "fired")).toEqual([drift]);
+    expect(lines.some((l) => l.event === "updated" && l.at >= at("01:20"))).toBe(true);
   });
 
   it("answers token probes as the scenario says: an identity that stops getting tokens is a finding until it gets them again", async () => {

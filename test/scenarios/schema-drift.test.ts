@@ -35,13 +35,23 @@ describe("schema-drift: a monitor whose answers drift mid-incident", () => {
       ["2026-04-07T11:00:00.000Z", "resolved", "SEV-2"],
     ]);
     // The outage seen before the drift is neither resolved nor forgotten while the monitor is blind.
-    const outage = lines.filter((l) => l.rule === "kv-auth-denied");
-    expect(outage.map((l) => [l.event, l.severity])).toEqual([
-      ["fired", "SEV-2"],
-      ["escalated", "SEV-1"],
-      ["escalated", "SEV-1"],
+    // It is told of on one thread (docs/adr/0022): the control-plane finding about the deleted role
+    // opened it at 10:05, the denials joined it at 10:10 as an update, not a second page.
+    const thread = lines.find((l) => l.rule === "kv-auth-denied")!.thread;
+    const outage = lines.filter((l) => l.thread === thread);
+    expect(outage.map((l) => [l.event, l.rule, l.severity])).toEqual([
+      ["fired", "control-plane", "SEV-2"],
+      ["updated", "control-plane", "SEV-2"],
+      ["escalated", "kv-auth-denied", "SEV-1"],
+      ["escalated", "kv-auth-denied", "SEV-1"],
+      // The role restored: the finding resolves, the denials it explained stay open while blind.
+      ["updated", "kv-auth-denied", "SEV-1"],
     ]);
-    expect(outage.every((l) => l.vault === "kv-orders-prod" && l.hypothesis === "H2")).toBe(true);
+    expect(outage.at(-1)!.members).toEqual([
+      expect.objectContaining({ rule: "kv-auth-denied", state: "firing", vault: "kv-orders-prod" }),
+      expect.objectContaining({ rule: "control-plane", state: "resolved" }),
+    ]);
+    expect(outage.every((l) => l.hypothesis === "H2")).toBe(true);
     // The monitor's incident says why it is blind: the answer's column, not a quiet vault.
     const { incidents } = await state.store.list({ activeOnly: false, limit: 50 });
     const triggers = incidents.filter((i) => i.rule === "monitor").flatMap((i) => i.triggers);

@@ -1,16 +1,20 @@
 import type { ColdStart } from "./cold-start.js";
 import type { Deployment } from "./deployment.js";
 import type { EmulatorThroughput } from "./emulator-throughput.js";
+import { OTHER_CLASS } from "./classes.js";
+import { duration, fixed, rate, ratio } from "./format.js";
+import { perClassSection } from "./markdown-classes.js";
 import { deploymentSection } from "./markdown-deployment.js";
 import { emulatorSection } from "./markdown-emulator.js";
-import { AMBA_AVAILABILITY, severityOfAzure, STATIC_403 } from "./peers.js";
-import { resultsJsonSection } from "./results-json.js";
+import { targetsSection } from "./markdown-targets.js";
+import { AMBA_AVAILABILITY, type DetectorSlug, severityOfAzure, STATIC_403 } from "./peers.js";
+import type { PreviousDetection } from "./previous-results.js";
+import { resultsJsonSection } from "./results-json-keys.js";
 import {
+  GROUP_UPDATED,
   MATCH_AFTER_RECOVERY_MS,
   MATCH_BEFORE_ONSET_MS,
-  NEVER,
   summarize,
-  type Ratio,
   type ScenarioScore,
   type Spread,
   type Summary,
@@ -19,7 +23,11 @@ import type { CoreGrowth, RequestCost } from "./tick-cost.js";
 
 /** The benchmark's results as Markdown (bench/results/README.md). Pure: results in, text out. */
 
+export { duration, fixed, ratio };
+
 export interface DetectorResults {
+  /** Its key in results.json: stable across runs, unlike the title. */
+  slug: DetectorSlug;
   title: string;
   /** Whether it names a cause at all (the peer rules do not). */
   namesCauses: boolean;
@@ -54,6 +62,8 @@ export interface BenchResults {
   coldStart?: ColdStart | { error: string };
   deployment?: Deployment | { error: string };
   emulator?: EmulatorThroughput | { error: string };
+  /** What the previous results.json said, for the time-to-detect target; undefined: there was none. */
+  previous?: PreviousDetection | undefined;
 }
 
 export function renderMarkdown(r: BenchResults): string {
@@ -86,6 +96,9 @@ export function renderMarkdown(r: BenchResults): string {
     ),
     "",
   );
+
+  out.push(...targetsSection(r.detectors, r.previous));
+  out.push(...perClassSection(r.detectors));
 
   out.push("## Per scenario", "");
   out.push(...perScenarioTable(r), "");
@@ -136,13 +149,20 @@ function overallTable(titles: string[], s: Summary[]): string[] {
     row("severity correct", (x) => ratio(x.severity, "nothing detected")),
     row("pages per healthy day", (x) => perDay(x.healthy.pages, x.healthy.days, "page")),
     row("notifications per healthy day", (x) => perDay(x.healthy.notifications, x.healthy.days, "notification")),
+    row("pages per detected incident", (x) => perIncident(x.incidents.pages, x.recall.num, "page")),
+    row("notifications per detected incident", (x) =>
+      perIncident(x.incidents.notifications, x.recall.num, "notification"),
+    ),
+    row("most pages on one incident", (x) =>
+      x.incidents.mostPages === undefined ? "–" : fixed(x.incidents.mostPages, 2),
+    ),
   ];
 }
 
 function perScenarioTable(r: BenchResults): string[] {
   const out = [
-    "| scenario | days | truth incidents | detector | alerts (true / all) | recall | detect (median / worst) | resolve (median / worst) | cause correct | severity correct | pages | notifications |",
-    "|---|---|---|---|---|---|---|---|---|---|---|---|",
+    "| scenario | days | truth incidents | detector | alerts (true / all) | recall | detect (median / worst) | resolve (median / worst) | cause correct | severity correct | pages | pages per incident | notifications |",
+    "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
   ];
   for (const s of r.scenarios) {
     if (s.truthIncidents === undefined) continue;
@@ -154,7 +174,7 @@ function perScenarioTable(r: BenchResults): string[] {
       out.push(
         `| ${first ? `[${s.name}](${s.svg})` : ""} | ${first ? fixed(s.days, 2) : ""} | ${first ? s.truthIncidents : ""} | ${d.title} | ${x.precision.num} / ${x.precision.den} | ` +
           `${x.recall.den === 0 ? "–" : `${x.recall.num} / ${x.recall.den}`} | ${pair(x.ttd)} | ${pair(x.ttr)} | ${x.hypothesis && x.hypothesis.den > 0 ? `${x.hypothesis.num} / ${x.hypothesis.den}` : "–"} | ` +
-          `${x.severity.den > 0 ? `${x.severity.num} / ${x.severity.den}` : "–"} | ${score.pages} | ${score.notifications} |`,
+          `${x.severity.den > 0 ? `${x.severity.num} / ${x.severity.den}` : "–"} | ${score.pages} | ${rate(x.incidents.pages, x.recall.num)} | ${score.notifications} |`,
       );
     }
   }
@@ -234,7 +254,10 @@ function definitions(): string[] {
   return [
     "## How each number is computed",
     "",
-    `- **Alert (detection).** vaultwatch: a \`fired\` notification line from the replay. A peer rule: its alert for one vault changing to fired.`,
+    "- **Alert (detection).** vaultwatch: a `fired` notification line from the replay, with the later lines of its incident up to the first `resolved` one; " +
+      "an incident first told of through a group's thread has no `fired` line, and its first `escalated` or `repeated` line opens its alert. " +
+      `A group that takes in another incident says so in an \`${GROUP_UPDATED}\` line: a notification of the same alert, never a page and not a new alert; ` +
+      "the vault, identity or app that line names is what the alert is about from that line's time. A peer rule: its alert for one vault changing to fired, until it resolves.",
     `- **Match.** An alert is about a truth incident when it fired within [onset − ${before} min, recovered + ${after} min] ` +
       `— from the truth's cause instead, when it names the earlier change that caused the incident — ` +
       `(a control-plane finding can precede the first failing request; a late alert is scored as late, not as false) and, for each of vault and identity the truth names, ` +
@@ -260,8 +283,18 @@ function definitions(): string[] {
       "(the first of the ranked hypotheses that is likely or possible, `none` when none is), against the truth's. Counted over detected incidents.",
     "- **Severity** = the highest severity the matching alerts reached, escalations included, equal to the truth's. Counted over detected incidents.",
     "- **Pages per healthy day** = pages in scenarios whose truth lists no incidents ÷ their simulated days (end − start). " +
-      "A vaultwatch page is a `fired` or `escalated` line at SEV-1 or SEV-2 (an unacknowledged page re-sent to the escalation route is an escalation). " +
+      "A vaultwatch alert is a notification thread (the `thread` of its lines: PagerDuty's dedup_key, one Teams thread; a group's members are what it is about). " +
+      "A vaultwatch page is the first `fired` or `escalated` line of a thread at SEV-1 or SEV-2; later ones on the same thread (a rise from SEV-2 to SEV-1 updates the same PagerDuty alert; " +
+      "the no-acknowledgement escalation re-sends a page nobody answered, and a replay has no responder) are escalations, counted apart. " +
       "Every peer firing is a page. **Notifications** are every line vaultwatch sent; a peer sends one on firing and one on resolution.",
+    "- **Pages per detected incident** = the pages of the alerts that match a truth incident ÷ the truth incidents detected. " +
+      "An alert pages at most once: when its thread first reaches SEV-1 or SEV-2 (vaultwatch), on firing (a peer rule). " +
+      "An alert that matches several incidents (one group for one cause) counts once, so a group's first page is one page however many incidents it covers; " +
+      "pages of alerts that match no incident count against precision, and in healthy scenarios against pages per healthy day. " +
+      "**Most pages on one incident**: each incident's share, an alert's pages split equally among the incidents it matches; above 1, someone was paged twice for one incident. " +
+      "**Notifications per detected incident** counts every line of those alerts the same way.",
+    `- **Class**: the class of problem a scenario stands for (tools/bench/classes.ts); a scenario not listed there is \`${OTHER_CLASS}\`. ` +
+      "A class's figures are the detector's over that class's scenarios.",
     "",
     "### The peer rules",
     "",
@@ -290,13 +323,9 @@ const oneLine = (s: string) => s.replace(/\s*\n\s*/g, "; ").replace(/\|/g, "\\|"
 const mb = (bytes: number) => `${fixed(bytes / 1024 / 1024, 0)} MB`;
 const mark = (got: string, want: string) => (got === want ? `${got} ✓` : `${got} ✗ (truth ${want})`);
 
-export function fixed(v: number, digits: number): string {
-  return v.toFixed(digits);
-}
-
-export function ratio(r: Ratio, empty: string): string {
-  if (r.den === 0) return `n/a (${empty})`;
-  return `${Math.round((100 * r.num) / r.den)} % (${r.num} of ${r.den})`;
+function perIncident(count: number, incidents: number, noun: string): string {
+  if (incidents === 0) return "n/a (nothing detected)";
+  return `${fixed(count / incidents, 2)} (${count} ${noun}${plural(count)}, ${incidents} incident${plural(incidents)})`;
 }
 
 function perDay(count: number, days: number, noun: string): string {
@@ -308,16 +337,4 @@ function pair(s: Spread): string {
   if (s.n === 0) return "–";
   if (s.n === 1) return duration(s.median);
   return `${duration(s.median)} / ${duration(s.worst)}`;
-}
-
-/** "4 min", "−10 min", "1 h 05 min", "2 d 3 h", "never"; "–" for nothing. */
-export function duration(ms: number | undefined): string {
-  if (ms === undefined) return "–";
-  if (ms === NEVER) return "never";
-  const sign = ms < 0 ? "−" : "";
-  const minutes = Math.abs(ms) / 60_000;
-  if (minutes < 60) return `${sign}${Number(minutes.toFixed(1))} min`;
-  const whole = Math.round(minutes);
-  if (whole < 48 * 60) return `${sign}${Math.floor(whole / 60)} h ${String(whole % 60).padStart(2, "0")} min`;
-  return `${sign}${Math.floor(whole / 1440)} d ${Math.floor((whole % 1440) / 60)} h`;
 }

@@ -18,6 +18,13 @@ const BIN = SCENARIO_BIN_MINUTES * MINUTE;
 export type PeerId = "static-403" | "amba-availability";
 
 /**
+ * The stable name of each detector in results.json (`detection.<detector>`): vaultwatch, and each
+ * peer rule by its id. Titles may be reworded; slugs are what a program compares across runs.
+ */
+export type DetectorSlug = "vaultwatch" | PeerId;
+export const VAULTWATCH: DetectorSlug = "vaultwatch";
+
+/**
  * Azure alert severities are 0 (most severe) to 4
  * (learn.microsoft.com/azure/azure-monitor/alerts/alerts-common-schema); vaultwatch's are SEV-1 to SEV-4.
  */
@@ -263,6 +270,11 @@ export function evaluatePeer(
           vault: name,
           identity: undefined,
           app: undefined,
+          added: [],
+          // Every firing pages (Sev 1 → SEV-2); the resolution is the episode's second notification.
+          pages: 1,
+          escalations: 0,
+          notifications: 1,
         };
         episodes.push(episode);
         state.set(id, { episode, clean: 0 });
@@ -271,6 +283,7 @@ export function evaluatePeer(
         s.clean = met ? 0 : s.clean + 1;
         if (s.clean >= rule.resolveAfter) {
           s.episode.resolvedAt = tick;
+          s.episode.notifications++;
           state.delete(id);
           notifications++;
         }

@@ -1,61 +1,92 @@
+import { classOf, classSlug, classesOf } from "./classes.js";
 import type { ColdStart } from "./cold-start.js";
 import type { Deployment } from "./deployment.js";
 import type { EmulatorThroughput } from "./emulator-throughput.js";
-import { NEVER, summarize, type Ratio, type ScenarioScore, type Spread } from "./score.js";
+import type { DetectorSlug } from "./peers.js";
+import { NEVER, summarize, type Ratio, type ScenarioScore, type Spread, type TruthOutcome } from "./score.js";
 import type { CoreGrowth } from "./tick-cost.js";
 
 /**
  * bench/results/results.json: the headline figures in a shape a script can compare across commits
  * without parsing Markdown. The keys are stable and documented in the README's "results.json"
- * section (RESULTS_JSON_KEYS); every figure is a number, or null where the Markdown says "n/a",
+ * section (results-json-keys.ts); every figure is a number, or null where the Markdown says "n/a",
  * "–" or "never". Pure: results in, object out.
  */
 
-export const RESULTS_JSON_VERSION = 1;
+/**
+ * 2: `detection` is an object keyed by detector slug, with the same figures for the whole corpus,
+ * each class of problem and each scenario; fractions are plain numbers, their counts under `counts`.
+ * 1: `detection` was an array of systems with a ratio object per fraction.
+ */
+export const RESULTS_JSON_VERSION = 2;
 
-/** A ratio with its counts; `fraction` is null when the denominator is 0. */
-export interface JsonRatio {
-  num: number;
-  den: number;
-  fraction: number | null;
-}
-
-export interface JsonDetection {
-  system: string;
-  recall: JsonRatio;
-  precision: JsonRatio;
-  detectMedianMinutes: number | null;
-  detectWorstMinutes: number | null;
-  detectFromDataMedianMinutes: number | null;
-  detectFromDataWorstMinutes: number | null;
-  resolveMedianMinutes: number | null;
-  resolveWorstMinutes: number | null;
-  resolveNeverCount: number;
-  top1Hypothesis: JsonRatio | null;
-  severity: JsonRatio;
+/**
+ * One detector's figures over a set of scenarios (the corpus, one class, one scenario). The first
+ * twelve keys are the ones issue 17 names; the rest say more about the same runs.
+ */
+export interface JsonFigures {
+  precision: number | null;
+  recall: number | null;
+  ttdMedianMin: number | null;
+  ttdWorstMin: number | null;
+  ttrMedianMin: number | null;
+  ttrWorstMin: number | null;
+  top1: number | null;
+  severity: number | null;
   pagesPerHealthyDay: number | null;
-  healthyPages: number;
+  notificationsPerHealthyDay: number | null;
+  pagesPerIncident: number | null;
+  notificationsPerIncident: number | null;
+  ttdFromDataMedianMin: number | null;
+  ttdFromDataWorstMin: number | null;
+  ttrNeverCount: number;
+  pagesWorstIncident: number | null;
+  counts: JsonCounts;
+}
+
+/** The counts behind the fractions and rates. */
+export interface JsonCounts {
+  scenarios: number;
+  healthyScenarios: number;
+  truthIncidents: number;
+  detected: number;
+  alerts: number;
+  trueAlerts: number;
+  top1Correct: number | null;
+  severityCorrect: number;
   healthyDays: number;
-  scenarios: JsonScenarioDetection[];
-  incidents: JsonIncidentDetection[];
+  healthyPages: number;
+  healthyNotifications: number;
+  incidentPages: number;
+  incidentNotifications: number;
 }
 
-/** One scored scenario with truth incidents, for one system. */
-export interface JsonScenarioDetection {
-  scenario: string;
-  detectMedianMinutes: number | null;
-  detectWorstMinutes: number | null;
-  detectFromDataMedianMinutes: number | null;
-  detectFromDataWorstMinutes: number | null;
+export interface JsonDetection extends JsonFigures {
+  title: string;
+  /** By class slug (classes.ts), in the Per class table's order. */
+  classes: Record<string, JsonFigures & { name: string }>;
+  /** By scenario name, every scored scenario (healthy ones too). */
+  scenarios: Record<string, JsonFigures & { class: string }>;
+  incidents: JsonIncident[];
 }
 
-/** One truth incident, for one system. */
-export interface JsonIncidentDetection {
+/** One truth incident, for one detector. */
+export interface JsonIncident {
   scenario: string;
+  class: string;
   incident: string;
-  dataQueryableMinutes: number | null;
-  detectMinutes: number | null;
-  detectFromDataMinutes: number | null;
+  truthHypothesis: string;
+  truthSeverity: string;
+  detected: boolean;
+  dataQueryableMin: number | null;
+  ttdMin: number | null;
+  ttdFromDataMin: number | null;
+  ttrMin: number | null;
+  ttrNever: boolean;
+  hypothesis: string | null;
+  severity: string | null;
+  pages: number;
+  notifications: number;
 }
 
 export interface JsonTickCost {
@@ -105,15 +136,16 @@ export interface ResultsJson {
   cpuModel: string;
   cpuCount: number;
   benchWallSeconds: number;
-  detection: JsonDetection[];
+  detection: Record<string, JsonDetection>;
   tickCost: JsonTickCost[];
   coldStart: JsonColdStart | null;
   deployment: JsonDeployment | null;
   emulator: JsonEmulator | null;
 }
 
-/** What summarize needs of a detector (markdown.ts's DetectorResults has this shape). */
+/** What the figures need of a detector (markdown.ts's DetectorResults has this shape). */
 export interface JsonDetectorInput {
+  slug: DetectorSlug;
   title: string;
   namesCauses: boolean;
   scores: readonly ScenarioScore[];
@@ -140,7 +172,7 @@ export function buildResultsJson(r: ResultsJsonInput): ResultsJson {
     cpuModel: r.cpuModel,
     cpuCount: r.cpuCount,
     benchWallSeconds: round(r.benchWallSeconds, 1),
-    detection: r.detectors.map(detection),
+    detection: Object.fromEntries(r.detectors.map((d) => [d.slug, detection(d)])),
     tickCost: Array.isArray(r.core)
       ? r.core.map((c) => ({
           series: c.series,
@@ -193,209 +225,94 @@ function emulator(e: EmulatorThroughput): JsonEmulator {
 }
 
 function detection(d: JsonDetectorInput): JsonDetection {
-  const s = summarize(d.scores, d.namesCauses);
-  const detected = d.scores.flatMap((x) => x.truths).filter((t) => t.detected);
+  const names = d.scores.map((x) => x.scenario);
   return {
-    system: d.title,
-    recall: ratio(s.recall),
-    precision: ratio(s.precision),
-    detectMedianMinutes: minutes(s.ttd.median),
-    detectWorstMinutes: minutes(s.ttd.worst),
-    detectFromDataMedianMinutes: minutes(s.ttdFromData.median),
-    detectFromDataWorstMinutes: minutes(s.ttdFromData.worst),
-    resolveMedianMinutes: minutes(s.ttr.median),
-    resolveWorstMinutes: minutes(s.ttr.worst),
-    resolveNeverCount: detected.filter((t) => t.ttrMs === NEVER).length,
-    top1Hypothesis: s.hypothesis ? ratio(s.hypothesis) : null,
-    severity: ratio(s.severity),
-    pagesPerHealthyDay: s.healthy.days === 0 ? null : round(s.healthy.pages / s.healthy.days, 2),
-    healthyPages: s.healthy.pages,
-    healthyDays: round(s.healthy.days, 2),
-    scenarios: d.scores
-      .filter((x) => x.truths.length > 0)
-      .map((x) => {
-        const one = summarize([x], d.namesCauses);
-        return {
-          scenario: x.scenario,
-          detectMedianMinutes: minutes(one.ttd.median),
-          detectWorstMinutes: minutes(one.ttd.worst),
-          detectFromDataMedianMinutes: minutes(one.ttdFromData.median),
-          detectFromDataWorstMinutes: minutes(one.ttdFromData.worst),
-        };
-      }),
-    incidents: d.scores.flatMap((x) =>
-      x.truths.map((t) => ({
-        scenario: x.scenario,
-        incident: t.name,
-        dataQueryableMinutes: minutes(t.dataArrivalMs),
-        detectMinutes: minutes(t.ttdMs),
-        detectFromDataMinutes: minutes(t.ttdFromDataMs),
-      })),
+    title: d.title,
+    ...figures(d.scores, d.namesCauses),
+    classes: Object.fromEntries(
+      classesOf(names).map((c) => [
+        classSlug(c),
+        {
+          name: c,
+          ...figures(
+            d.scores.filter((x) => classOf(x.scenario) === c),
+            d.namesCauses,
+          ),
+        },
+      ]),
     ),
+    scenarios: Object.fromEntries(
+      d.scores.map((x) => [x.scenario, { class: classSlug(classOf(x.scenario)), ...figures([x], d.namesCauses) }]),
+    ),
+    incidents: d.scores.flatMap((x) => x.truths.map((t) => incident(x.scenario, t))),
   };
 }
 
-const ratio = (r: Ratio): JsonRatio => ({
-  num: r.num,
-  den: r.den,
-  fraction: r.den === 0 ? null : round(r.num / r.den, 4),
-});
+/** The figures over some scenarios: fractions 0–1, minutes, per day and per incident. */
+export function figures(scores: readonly ScenarioScore[], namesCauses: boolean): JsonFigures {
+  const s = summarize(scores, namesCauses);
+  const detected = scores.flatMap((x) => x.truths).filter((t) => t.detected);
+  const quiet = s.healthy.days === 0 ? undefined : s.healthy.days;
+  const found = s.recall.num === 0 ? undefined : s.recall.num;
+  return {
+    precision: fraction(s.precision),
+    recall: fraction(s.recall),
+    ttdMedianMin: minutes(s.ttd.median),
+    ttdWorstMin: minutes(s.ttd.worst),
+    ttrMedianMin: minutes(s.ttr.median),
+    ttrWorstMin: minutes(s.ttr.worst),
+    top1: s.hypothesis ? fraction(s.hypothesis) : null,
+    severity: fraction(s.severity),
+    pagesPerHealthyDay: quiet === undefined ? null : round(s.healthy.pages / quiet, 2),
+    notificationsPerHealthyDay: quiet === undefined ? null : round(s.healthy.notifications / quiet, 2),
+    pagesPerIncident: found === undefined ? null : round(s.incidents.pages / found, 2),
+    notificationsPerIncident: found === undefined ? null : round(s.incidents.notifications / found, 2),
+    ttdFromDataMedianMin: minutes(s.ttdFromData.median),
+    ttdFromDataWorstMin: minutes(s.ttdFromData.worst),
+    ttrNeverCount: detected.filter((t) => t.ttrMs === NEVER).length,
+    pagesWorstIncident: s.incidents.mostPages === undefined ? null : round(s.incidents.mostPages, 2),
+    counts: {
+      scenarios: scores.length,
+      healthyScenarios: s.healthy.scenarios,
+      truthIncidents: s.recall.den,
+      detected: s.recall.num,
+      alerts: s.precision.den,
+      trueAlerts: s.precision.num,
+      top1Correct: s.hypothesis ? s.hypothesis.num : null,
+      severityCorrect: s.severity.num,
+      healthyDays: round(s.healthy.days, 2),
+      healthyPages: s.healthy.pages,
+      healthyNotifications: s.healthy.notifications,
+      incidentPages: s.incidents.pages,
+      incidentNotifications: s.incidents.notifications,
+    },
+  };
+}
+
+function incident(scenario: string, t: TruthOutcome): JsonIncident {
+  return {
+    scenario,
+    class: classSlug(classOf(scenario)),
+    incident: t.name,
+    truthHypothesis: t.want.hypothesis,
+    truthSeverity: t.want.severity,
+    detected: t.detected,
+    dataQueryableMin: minutes(t.dataArrivalMs),
+    ttdMin: minutes(t.ttdMs),
+    ttdFromDataMin: minutes(t.ttdFromDataMs),
+    ttrMin: minutes(t.ttrMs),
+    ttrNever: t.ttrMs === NEVER,
+    hypothesis: t.hypothesis?.got ?? null,
+    severity: t.severity?.got ?? null,
+    pages: round(t.pages, 2),
+    notifications: round(t.notifications, 2),
+  };
+}
+
+const fraction = (r: Ratio): number | null => (r.den === 0 ? null : round(r.num / r.den, 4));
 
 /** Minutes, or null for nothing to measure (undefined) and for never (JSON has no Infinity). */
 const minutes = (ms: Spread["median"]): number | null =>
   ms === undefined || ms === NEVER ? null : round(ms / 60_000, 1);
 
 const round = (v: number, digits: number) => Number(v.toFixed(digits));
-
-/** key → meaning → unit, rendered as the README's "results.json" section; a test keeps it in step with the builder. */
-export const RESULTS_JSON_KEYS: readonly (readonly [string, string, string])[] = [
-  ["version", "layout version of this file; bumped when a key changes meaning", "integer"],
-  ["date", "when the bench ran", "ISO 8601, UTC"],
-  ["node", "Node.js version that ran the bench", "e.g. v22.23.3"],
-  ["cpuModel", "CPU model of the machine", "text"],
-  ["cpuCount", "logical CPUs", "count"],
-  ["benchWallSeconds", "wall time of the whole `npm run bench` run, build excluded", "s"],
-  ["detection[]", "one entry per system: vaultwatch, then the peer rules, as in the Overall table", ""],
-  ["detection[].system", "the system's title", "text"],
-  [
-    "detection[].recall",
-    "truth incidents alerted on (`num`) of all (`den`); `fraction` = num ÷ den, null when den is 0",
-    "count, 0–1",
-  ],
-  [
-    "detection[].precision",
-    "alerts about a real incident (`num`) of all alerts (`den`), with `fraction`",
-    "count, 0–1",
-  ],
-  [
-    "detection[].detectMedianMinutes",
-    "time to detect, median over detected incidents; null when none was detected",
-    "min",
-  ],
-  ["detection[].detectWorstMinutes", "time to detect, worst", "min"],
-  [
-    "detection[].detectFromDataMedianMinutes",
-    "time to detect from data arrival (first matching alert − when the incident's first failing record became queryable), median over detected incidents whose data arrival is known; null when there is none",
-    "min",
-  ],
-  ["detection[].detectFromDataWorstMinutes", "time to detect from data arrival, worst", "min"],
-  [
-    "detection[].resolveMedianMinutes",
-    "time to resolve (reset), median; null when none was detected or the median is never",
-    "min",
-  ],
-  [
-    "detection[].resolveWorstMinutes",
-    "time to resolve (reset), worst; null when none was detected or one never resolved",
-    "min",
-  ],
-  ["detection[].resolveNeverCount", "detected incidents whose alert was still firing at the scenario's end", "count"],
-  [
-    "detection[].top1Hypothesis",
-    "top-1 hypothesis correct (`num` of `den` detected, `fraction`); null for a system that names no cause",
-    "count, 0–1",
-  ],
-  ["detection[].severity", "highest severity equal to the truth's (`num` of `den` detected, `fraction`)", "count, 0–1"],
-  [
-    "detection[].pagesPerHealthyDay",
-    "pages in healthy scenarios ÷ their simulated days; null without a healthy scenario",
-    "pages/day",
-  ],
-  ["detection[].healthyPages", "pages in healthy scenarios", "count"],
-  ["detection[].healthyDays", "simulated days of healthy scenarios", "days"],
-  ["detection[].scenarios[]", "one entry per scored scenario with truth incidents", ""],
-  ["detection[].scenarios[].scenario", "the scenario's name", "text"],
-  [
-    "detection[].scenarios[].detectMedianMinutes",
-    "time to detect in this scenario, median; null when nothing was detected",
-    "min",
-  ],
-  ["detection[].scenarios[].detectWorstMinutes", "time to detect in this scenario, worst", "min"],
-  [
-    "detection[].scenarios[].detectFromDataMedianMinutes",
-    "time to detect from data arrival in this scenario, median; null when nothing with a known data arrival was detected",
-    "min",
-  ],
-  [
-    "detection[].scenarios[].detectFromDataWorstMinutes",
-    "time to detect from data arrival in this scenario, worst",
-    "min",
-  ],
-  ["detection[].incidents[]", "one entry per truth incident of the scored scenarios", ""],
-  ["detection[].incidents[].scenario", "the scenario's name", "text"],
-  ["detection[].incidents[].incident", "the truth incident's name", "text"],
-  [
-    "detection[].incidents[].dataQueryableMinutes",
-    "when the incident's first failing record became queryable, after onset; null when no record shows it",
-    "min",
-  ],
-  ["detection[].incidents[].detectMinutes", "time to detect from onset; null when missed", "min"],
-  [
-    "detection[].incidents[].detectFromDataMinutes",
-    "time to detect from data arrival; null when missed or the data arrival is unknown",
-    "min",
-  ],
-  ["tickCost[]", "one entry per synthetic size of the pure core; empty when the measurement failed", ""],
-  ["tickCost[].series", "caller×vault series evaluated", "count"],
-  ["tickCost[].openIncidents", "incidents open during the evaluation", "count"],
-  ["tickCost[].cpuMsPerEvaluation", "user + system CPU per evaluation", "ms"],
-  ["tickCost[].peakRssMB", "the child's peak resident set size", "MiB"],
-  ["coldStart", "require → registered; null when the measurement failed", ""],
-  ["coldStart.runs", "timed runs of each (app, hello world), interleaved", "count"],
-  ["coldStart.appMedianMs", "app registration modules, median", "ms"],
-  ["coldStart.appMinMs", "app registration modules, fastest run", "ms"],
-  ["coldStart.helloMedianMs", "hello-world one-timer, median", "ms"],
-  ["coldStart.helloMinMs", "hello-world one-timer, fastest run", "ms"],
-  ["coldStart.ratioMedian", "appMedianMs ÷ helloMedianMs", "×"],
-  ["coldStart.ratioMin", "appMinMs ÷ helloMinMs", "×"],
-  ["coldStart.modules", "modules in require.cache after the app's requires", "count"],
-  ["coldStart.azurePackages", "distinct @azure/* packages loaded by the app", "count"],
-  ["deployment", "the Functions upload; null when the measurement failed", ""],
-  ["deployment.uploadFiles", "git-listed files minus .funcignore", "count"],
-  ["deployment.uploadBytes", "their total size", "bytes"],
-  [
-    "deployment.toolFilesInDist",
-    ".js files under dist/src/{standin,replay,scenario,local,cli,bench}; expected 0",
-    "count",
-  ],
-  [
-    "emulator",
-    "the Log Analytics emulator answering the monitor's combined signals query over a busy workspace (README, Emulator throughput); null when the measurement failed",
-    "",
-  ],
-  ["emulator.storedRows", "rows in the emulated workspace", "count"],
-  ["emulator.storedRecords", "records those rows stand for, with multiplicity", "count"],
-  ["emulator.heapMB", "heap growth from building the store, after garbage collection", "MiB"],
-  ["emulator.firstParseSeconds", "parsing and binding the tick query alone (Kusto.Language)", "s"],
-  ["emulator.tickFirstSeconds", "the tick query's first answer: parse, bind and evaluate", "s"],
-  ["emulator.tickQuerySeconds", "the tick query's warm answer (bound tree reused), median", "s"],
-  ["emulator.tickRowsScanned", "rows the tick query's legs read (a row read by two legs counts twice)", "count"],
-  [
-    "emulator.backfillFirstSeconds",
-    "the first tick's query (14-day history backfill, SLO period sums): first answer",
-    "s",
-  ],
-  ["emulator.backfillQuerySeconds", "the first tick's query: warm answer", "s"],
-  ["emulator.backfillRowsScanned", "rows the first tick's query's legs read", "count"],
-  ["emulator.rowsPerSecond", "backfillRowsScanned ÷ backfillQuerySeconds: rows through the combined query", "rows/s"],
-  [
-    "emulator.recordsPerSecond",
-    "records (rows weighed by multiplicity) the warm first-tick answer read ÷ its seconds",
-    "records/s",
-  ],
-];
-
-/** The README's "results.json" section. */
-export function resultsJsonSection(): string[] {
-  return [
-    "## results.json",
-    "",
-    "`npm run bench` also writes `bench/results/results.json`, the headline figures for scripts that compare runs. " +
-      "Every figure is a number; `null` stands where the tables say n/a, – or never.",
-    "",
-    "| key | meaning | unit |",
-    "|---|---|---|",
-    ...RESULTS_JSON_KEYS.map(([key, meaning, unit]) => `| \`${key}\` | ${meaning.replace(/\|/g, "\\|")} | ${unit} |`),
-    "",
-  ];
-}

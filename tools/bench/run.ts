@@ -9,7 +9,8 @@ import { measureColdStart, type ColdStart } from "./cold-start.js";
 import { measureDeployment, type Deployment } from "./deployment.js";
 import { measureEmulatorInChild, type EmulatorThroughput } from "./emulator-throughput.js";
 import { renderMarkdown, type BenchResults, type DetectorResults, type ScenarioInfo } from "./markdown.js";
-import { AMBA_AVAILABILITY, evaluatePeer, STATIC_403 } from "./peers.js";
+import { AMBA_AVAILABILITY, evaluatePeer, STATIC_403, VAULTWATCH } from "./peers.js";
+import { previousDetection } from "./previous-results.js";
 import { identityAliases, scoreScenario, vaultwatchRun } from "./score.js";
 import { buildResultsJson } from "./results-json.js";
 import { dataArrivals } from "./data-arrival.js";
@@ -21,7 +22,8 @@ import { growth, measureCoreCost, requestCost, type CoreGrowth, type RequestCost
  * scores vaultwatch and the two peer rules against each scenario's truth, measures what a tick
  * costs and how fast the Log Analytics emulator answers the monitor's query, times the app's cold
  * start and sizes its deployment, writes bench/results/README.md, results.json and one SVG timeline
- * per scenario, and prints the Markdown. Progress goes to stderr.
+ * per scenario, and prints the Markdown. The README's Targets section compares the time to detect
+ * with the results.json it replaces. Progress goes to stderr.
  * Exit code 0: all done; 1: a scenario did not parse or replay, or the tick-cost, emulator,
  * cold-start or deployment measurement failed (the rest is still written); 2: nothing to run.
  */
@@ -58,14 +60,16 @@ async function main(): Promise<number> {
     return 2;
   }
   await mkdir(RESULTS, { recursive: true });
+  // The last run's time to detect, read before this run overwrites it: the Targets section compares.
+  const previous = previousDetection(await readFile(join(RESULTS, "results.json"), "utf8").catch(() => undefined));
 
   const scenarios: ScenarioInfo[] = [];
   const failures: BenchResults["failures"] = [];
   const requests: RequestCost[] = [];
   const detectors: DetectorResults[] = [
-    { title: "vaultwatch", namesCauses: true, scores: [] },
-    { title: STATIC_403.title, namesCauses: false, scores: [] },
-    { title: AMBA_AVAILABILITY.title, namesCauses: false, scores: [] },
+    { slug: VAULTWATCH, title: "vaultwatch", namesCauses: true, scores: [] },
+    { slug: STATIC_403.id, title: STATIC_403.title, namesCauses: false, scores: [] },
+    { slug: AMBA_AVAILABILITY.id, title: AMBA_AVAILABILITY.title, namesCauses: false, scores: [] },
   ];
   const replayStarted = performance.now();
   // One host (Azurite and the stand-ins) for every replay: each replay keeps its state in tables of
@@ -200,6 +204,7 @@ async function main(): Promise<number> {
     coldStart,
     deployment,
     emulator,
+    previous,
   });
   await writeFile(join(RESULTS, "README.md"), markdown);
   const json = buildResultsJson({

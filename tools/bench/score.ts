@@ -2,7 +2,7 @@ import { parseMonitorSpec } from "../../src/core/spec/monitor-spec.js";
 import { parseControlPlaneConfig } from "../../src/core/controlplane/config.js";
 import type { Severity } from "../../src/core/model/index.js";
 import { isPage } from "../../src/core/model/notify-policy.js";
-import type { NotificationLine } from "../replay/line.js";
+import type { NotificationLine, ReplayEvent } from "../replay/line.js";
 import type { TruthIncidentSpec } from "../scenario/format.js";
 import type { ScenarioWorld } from "../scenario/load.js";
 import { moreSevere } from "../../src/core/model/severity.js";
@@ -41,6 +41,14 @@ export const MONITOR_RULE = "monitor";
 /** A reset time that never came: the detector was still firing when the scenario ended. */
 export const NEVER = Number.POSITIVE_INFINITY;
 
+/** What an alert is about: the names it carries, and since when it has been saying so. */
+export interface EpisodeSubject {
+  at: Date;
+  vault: string | undefined;
+  identity: string | undefined;
+  app: string | undefined;
+}
+
 /** One firing of a detector, from fired to resolved: what scoring matches against the truth. */
 export interface Episode {
   /** Incident ID (vaultwatch) or `<rule>|<vault>` (a peer rule's alert per vault). */
@@ -57,6 +65,17 @@ export interface Episode {
   vault: string | undefined;
   identity: string | undefined;
   app: string | undefined;
+  /**
+   * What a group took in after it fired: each `updated` line that names a vault, identity or app
+   * the episode did not carry yet, from the line's time. Empty for a peer rule.
+   */
+  added: EpisodeSubject[];
+  /** Pages it sent anew: 1 when its thread reached a paging severity, else 0 (a peer's firing at one). */
+  pages: number;
+  /** Later pages on the same thread: a rise within the paging severities, a no-acknowledgement escalation. */
+  escalations: number;
+  /** Notifications it sent from its firing to its resolution, both included. */
+  notifications: number;
 }
 
 /** Everything one detector did in one scenario. */
@@ -68,23 +87,45 @@ export interface DetectorRun {
   pages: number;
 }
 
-/** A vaultwatch page: a fired or escalated notification at SEV-1 or SEV-2 (core/model/notify-policy.ts `isPage`). */
+/**
+ * A notice at a paging severity (SEV-1, SEV-2: core/model/notify-policy.ts `isPage`) that fires or
+ * escalates. Whether it pages someone anew depends on its thread: see `vaultwatchRun`.
+ */
 export function isVaultwatchPage(line: NotificationLine): boolean {
   return (line.event === "fired" || line.event === "escalated") && isPage(line.severity);
 }
 
+/** The replay event of a group whose list of what it affects changed: a notification, never a page, not a new firing. */
+export const GROUP_UPDATED: ReplayEvent = "updated";
+
+/** Lines that say a thread is firing: the first of them opens the thread's episode. */
+const FIRING_EVENTS: readonly ReplayEvent[] = ["fired", "escalated", "repeated"];
+
 /**
- * Vaultwatch's notifications as episodes: each `fired` line opens one, later lines of the same
- * incident raise its peak severity, and its first `resolved` line closes it. Lines of an incident
- * with no open episode (an acknowledgement after resolution) belong to none.
+ * Vaultwatch's notifications as episodes, one per notification thread (the dedup key every notice
+ * of an incident's episode, or of its group, carries: PagerDuty's dedup_key, one Teams thread).
+ * The thread's first firing line opens its episode; later lines raise its peak severity and add
+ * what they name — the line's own subject and, for a group, each member it lists — from the line's
+ * time; the thread's `resolved` line closes it.
+ *
+ * Pages count what reaches a person anew: the first notice of a thread at a paging severity (or the
+ * escalation that lifts a ticket to one). A later rise from SEV-2 to SEV-1 updates the same
+ * PagerDuty alert (same dedup_key) and the no-acknowledgement escalation goes to the escalation
+ * route of a page already sent; both are counted as `escalations`, since a replay has no responder
+ * and every page that outlasts its acknowledgement timeout escalates.
  */
 export function vaultwatchRun(lines: readonly NotificationLine[]): DetectorRun {
   const episodes: Episode[] = [];
   const open = new Map<string, Episode>();
+  let pages = 0;
   for (const line of [...lines].sort((a, b) => Date.parse(a.at) - Date.parse(b.at))) {
     const at = new Date(line.at);
-    if (line.event === "fired") {
-      const e: Episode = {
+    const thread = line.thread ?? line.incident;
+    const subjects = subjectsOf(line, at);
+    let e = open.get(thread);
+    if (!e) {
+      if (!FIRING_EVENTS.includes(line.event)) continue;
+      e = {
         incident: line.incident,
         rule: line.rule,
         firedAt: at,
@@ -92,23 +133,52 @@ export function vaultwatchRun(lines: readonly NotificationLine[]): DetectorRun {
         severity: line.severity,
         peakSeverity: line.severity,
         hypothesis: line.hypothesis,
-        vault: line.vault ?? undefined,
-        identity: line.identity ?? undefined,
-        app: line.app ?? undefined,
+        ...subjects[0]!,
+        added: [],
+        pages: 0,
+        escalations: 0,
+        notifications: 0,
       };
       episodes.push(e);
-      open.set(line.incident, e);
-      continue;
+      open.set(thread, e);
     }
-    const e = open.get(line.incident);
-    if (!e) continue;
+    e.notifications++;
+    if (isVaultwatchPage(line)) {
+      if (e.pages === 0) {
+        e.pages = 1;
+        pages++;
+      } else e.escalations++;
+    }
     if (moreSevere(line.severity, e.peakSeverity)) e.peakSeverity = line.severity;
+    for (const s of subjects) if (isNewSubject(e, s)) e.added.push(s);
     if (line.event === "resolved") {
       e.resolvedAt = at;
-      open.delete(line.incident);
+      open.delete(thread);
     }
   }
-  return { episodes, notifications: lines.length, pages: lines.filter(isVaultwatchPage).length };
+  return { episodes, notifications: lines.length, pages };
+}
+
+/** What a line names: its own subject, then each member of the group it speaks for. */
+function subjectsOf(line: NotificationLine, at: Date): EpisodeSubject[] {
+  const own: EpisodeSubject = {
+    at,
+    vault: line.vault ?? undefined,
+    identity: line.identity ?? undefined,
+    app: line.app ?? undefined,
+  };
+  const members = (line.members ?? [])
+    .filter((m) => m.state !== "resolved")
+    .map((m) => ({ at, vault: m.vault ?? undefined, identity: m.identity ?? undefined, app: m.app ?? undefined }));
+  return [own, ...members];
+}
+
+/** Whether a line names something (a vault, identity or app) in a combination the episode has not carried yet. */
+function isNewSubject(e: Episode, s: EpisodeSubject): boolean {
+  if (s.vault === undefined && s.identity === undefined && s.app === undefined) return false;
+  const key = (x: Omit<EpisodeSubject, "at">) =>
+    [x.vault, x.identity, x.app].map((n) => lastSegment(n ?? "")).join("|");
+  return ![e, ...e.added].some((x) => key(x) === key(s));
 }
 
 /**
@@ -193,25 +263,36 @@ export function appCallsWith(app: string, identity: string, aliases: IdentityAli
  * carries that kind of name must carry the same one (or, for the network rule's per-app incidents,
  * an app that calls with that identity); a kind it does not carry is not held against it, because the
  * peer rules split by vault only and carry no identity. An episode that carries none of the kinds
- * the truth names (the monitor's own incident) is about something else.
+ * the truth names (the monitor's own incident) is about something else. A group that took in the
+ * truth's subject later (an `updated` line) is about it from that line, which must fall in the window.
  */
 export function matches(e: Episode, t: TruthIncidentSpec, aliases: IdentityAliases = NO_ALIASES): boolean {
-  const at = e.firedAt.getTime();
+  return matchedAt(e, t, aliases) !== undefined;
+}
+
+/** When the episode first said something about the truth incident; undefined when it never did. */
+export function matchedAt(e: Episode, t: TruthIncidentSpec, aliases: IdentityAliases = NO_ALIASES): Date | undefined {
+  const said: EpisodeSubject[] = [{ at: e.firedAt, vault: e.vault, identity: e.identity, app: e.app }, ...e.added];
+  return said.find((s) => saysAbout(e.rule, s, t, aliases))?.at;
+}
+
+function saysAbout(rule: string, s: EpisodeSubject, t: TruthIncidentSpec, aliases: IdentityAliases): boolean {
+  const at = s.at.getTime();
   const from = Math.min(t.onset.getTime() - MATCH_BEFORE_ONSET_MS, t.cause?.getTime() ?? Number.POSITIVE_INFINITY);
   if (at < from || at > t.recovered.getTime() + MATCH_AFTER_RECOVERY_MS) return false;
   // The monitor blind (a workspace that stopped receiving data, a vault whose logs stopped) is
   // detected only by the monitor saying so: its own incident, which names no vault or identity.
   // The peer rules have no such rule and never match it.
-  if (t.subject === "monitor") return e.rule === MONITOR_RULE;
+  if (t.subject === "monitor") return rule === MONITOR_RULE;
   let compared = 0;
-  if (t.vault !== undefined && e.vault !== undefined) {
-    if (!sameName(e.vault, t.vault)) return false;
+  if (t.vault !== undefined && s.vault !== undefined) {
+    if (!sameName(s.vault, t.vault)) return false;
     compared++;
   }
-  if (t.identity !== undefined && (e.identity || e.app)) {
+  if (t.identity !== undefined && (s.identity || s.app)) {
     const same =
-      (e.identity ? sameIdentity(e.identity, t.identity, aliases) : false) ||
-      (e.app ? appCallsWith(e.app, t.identity, aliases) : false);
+      (s.identity ? sameIdentity(s.identity, t.identity, aliases) : false) ||
+      (s.app ? appCallsWith(s.app, t.identity, aliases) : false);
     if (!same) return false;
     compared++;
   }
@@ -242,6 +323,14 @@ export interface TruthOutcome {
   /** Highest severity the matching episodes reached, against the truth's. */
   severity: { got: Severity; want: Severity } | undefined;
   matchedEpisodes: number;
+  /**
+   * Pages of the matching episodes, each episode's shared equally among the truth incidents it
+   * matches (a group's page about three incidents is a third of a page each), so that a page is
+   * counted once however many incidents it covers. 0 when missed.
+   */
+  pages: number;
+  /** The matching episodes' notifications, shared the same way. */
+  notifications: number;
 }
 
 export interface ScenarioScore {
@@ -256,6 +345,9 @@ export interface ScenarioScore {
   truths: TruthOutcome[];
   notifications: number;
   pages: number;
+  /** Pages and notifications of the episodes that match at least one truth incident, each episode once. */
+  incidentPages: number;
+  incidentNotifications: number;
 }
 
 /** Scores one detector's run on one scenario against its truth. */
@@ -268,10 +360,21 @@ export function scoreScenario(
   dataArrival: readonly (Date | undefined)[] = [],
 ): ScenarioScore {
   const episodes = [...run.episodes].sort((a, b) => a.firedAt.getTime() - b.firedAt.getTime());
-  const truePositives = episodes.filter((e) => truth.some((t) => matches(e, t, aliases))).length;
+  // Per truth, the episodes about it with when each first said so, earliest first.
+  const about = truth.map((t) =>
+    episodes
+      .map((e) => ({ e, at: matchedAt(e, t, aliases) }))
+      .filter((m): m is { e: Episode; at: Date } => m.at !== undefined)
+      .sort((a, b) => a.at.getTime() - b.at.getTime()),
+  );
+  const truthsOf = new Map<Episode, number>();
+  for (const list of about) for (const { e } of list) truthsOf.set(e, (truthsOf.get(e) ?? 0) + 1);
+  const matched = [...truthsOf.keys()];
+  const share = (list: readonly { e: Episode }[], of: (e: Episode) => number) =>
+    sum(list.map(({ e }) => of(e) / truthsOf.get(e)!));
   const truths = truth.map((t, i): TruthOutcome => {
-    const mine = episodes.filter((e) => matches(e, t, aliases));
-    const first = mine[0];
+    const mine = about[i]!.map((m) => m.e);
+    const first = about[i]![0];
     const want = { hypothesis: t.hypothesis, severity: t.severity };
     const arrived = dataArrival[i]?.getTime();
     const dataArrivalMs = arrived === undefined ? undefined : arrived - t.onset.getTime();
@@ -289,8 +392,10 @@ export function scoreScenario(
         hypothesis: undefined,
         severity: undefined,
         matchedEpisodes: 0,
+        pages: 0,
+        notifications: 0,
       };
-    const named = mine.find((e) => e.rule.startsWith("kv-")) ?? first;
+    const named = mine.find((e) => e.rule.startsWith("kv-")) ?? first.e;
     const allClear = mine.some((e) => !e.resolvedAt)
       ? NEVER
       : Math.max(...mine.map((e) => e.resolvedAt!.getTime())) - t.recovered.getTime();
@@ -299,13 +404,15 @@ export function scoreScenario(
       ...subject,
       want,
       detected: true,
-      ttdMs: first.firedAt.getTime() - t.onset.getTime(),
+      ttdMs: first.at.getTime() - t.onset.getTime(),
       dataArrivalMs,
-      ttdFromDataMs: arrived === undefined ? undefined : first.firedAt.getTime() - arrived,
+      ttdFromDataMs: arrived === undefined ? undefined : first.at.getTime() - arrived,
       ttrMs: allClear,
       hypothesis: named.hypothesis === undefined ? undefined : { got: named.hypothesis, want: t.hypothesis },
       severity: { got: mine.map((e) => e.peakSeverity).reduce((a, b) => (moreSevere(b, a) ? b : a)), want: t.severity },
       matchedEpisodes: mine.length,
+      pages: share(about[i]!, (e) => e.pages),
+      notifications: share(about[i]!, (e) => e.notifications),
     };
   });
   return {
@@ -313,10 +420,12 @@ export function scoreScenario(
     days: (scenario.end.getTime() - scenario.start.getTime()) / DAY,
     healthy: truth.length === 0,
     detections: episodes.length,
-    truePositives,
+    truePositives: matched.length,
     truths,
     notifications: run.notifications,
     pages: run.pages,
+    incidentPages: sum(matched.map((e) => e.pages)),
+    incidentNotifications: sum(matched.map((e) => e.notifications)),
   };
 }
 
@@ -345,6 +454,12 @@ export interface Summary {
   /** Among detected truth incidents. */
   severity: Ratio;
   healthy: { scenarios: number; days: number; pages: number; notifications: number };
+  /**
+   * The alerts about truth incidents: their pages and notifications (each alert once, from its
+   * firing to its resolution), and the most pages one detected incident got (its shares,
+   * TruthOutcome.pages); undefined when none was detected.
+   */
+  incidents: { pages: number; notifications: number; mostPages: number | undefined };
 }
 
 /** `namesCauses`: whether the detector names a hypothesis at all (the peer rules do not). */
@@ -368,6 +483,11 @@ export function summarize(scores: readonly ScenarioScore[], namesCauses = true):
       days: sum(quiet.map((s) => s.days)),
       pages: sum(quiet.map((s) => s.pages)),
       notifications: sum(quiet.map((s) => s.notifications)),
+    },
+    incidents: {
+      pages: sum(scores.map((s) => s.incidentPages)),
+      notifications: sum(scores.map((s) => s.incidentNotifications)),
+      mostPages: detected.length === 0 ? undefined : Math.max(...detected.map((t) => t.pages)),
     },
   };
 }

@@ -610,6 +610,46 @@ const OPERATION = columns(
 );
 
 // ---------------------------------------------------------------------------------------------
+// AuditLogs (auditlogs-include.md): Microsoft Entra ID's audit log, exported to the workspace by a
+// diagnostic setting on the tenant (category AuditLogs). The reference lists no TenantId column;
+// AADTenantId holds the tenant. `Category` is documented as "Audit", but exported records carry the
+// Graph category (GroupManagement, UserManagement, ...), as the builder writes it (records/entra-audit.ts).
+
+const AUDIT_LOGS = columns(
+  "TimeGenerated:datetime",
+  "AADOperationType:string",
+  "AADTenantId:string",
+  "ActivityDateTime:datetime",
+  "ActivityDisplayName:string",
+  "AdditionalDetails:dynamic",
+  "Category:string",
+  "CorrelationId:string",
+  "DurationMs:long",
+  "Id:string",
+  "Identity:string",
+  "InitiatedBy:dynamic",
+  "Level:string",
+  "Location:string",
+  "LoggedByService:string",
+  "OperationName:string",
+  "OperationVersion:string",
+  "Resource:string",
+  "ResourceGroup:string",
+  "ResourceId:string",
+  "ResourceProvider:string",
+  "Result:string",
+  "ResultDescription:string",
+  "ResultReason:string",
+  "ResultSignature:string",
+  "ResultType:string",
+  "SourceSystem:string",
+  "TargetResources:dynamic",
+  "Type:string",
+  "_BilledSize:real",
+  "_IsBillable:string",
+);
+
+// ---------------------------------------------------------------------------------------------
 // Classic Application Insights (queried on the App Insights resource): other names, other case,
 // from the legacy column of convert-classic-resource.md. `success` is a string there
 // ("True"/"False"), a bool only in the workspace tables.
@@ -716,6 +756,7 @@ export const TABLE_SCHEMAS: Readonly<Record<string, readonly ColumnSpec[]>> = {
   AppExceptions: APP_EXCEPTIONS,
   FunctionAppLogs: FUNCTION_APP_LOGS,
   Operation: OPERATION,
+  AuditLogs: AUDIT_LOGS,
   dependencies: CLASSIC_DEPENDENCIES,
   traces: CLASSIC_TRACES,
   requests: CLASSIC_REQUESTS,

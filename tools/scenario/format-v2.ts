@@ -33,6 +33,7 @@ export const RECORD_KINDS = [
   "app-trace",
   "app-request",
   "listener-failure",
+  "group-membership",
   "raw",
 ] as const;
 export type RecordKind = (typeof RECORD_KINDS)[number];
@@ -84,7 +85,7 @@ export const RECORD_FIELDS = {
     .describe("kv-audit: the HTTP status Key Vault answered"),
   denial: z.enum(DENIALS).describe("kv-audit, status 403: what denied it (RBAC, the access policies, the firewall)"),
   resultDescription: text.describe("kv-audit: ResultDescription, when the builder's default does not fit"),
-  correlationId: text.describe("kv-audit, activity: the correlation ID (one is made up when absent)"),
+  correlationId: text.describe("kv-audit, activity, group-membership: the correlation ID (one is made up when absent)"),
   durationMs: z.number().nonnegative().describe("kv-audit, app-dependency, app-request: duration in milliseconds"),
   requestUri: text.describe("kv-audit: the request URI"),
   clientInfo: text.describe("kv-audit: the client's user agent (a Node.js Key Vault SDK when absent)"),
@@ -92,10 +93,16 @@ export const RECORD_FIELDS = {
     .enum(["rbac", "accessPolicy"])
     .describe("kv-audit: how the vault authorizes, which decides the flags of an allowed request (default rbac)"),
   scope: id.describe("activity: the scope written to (a role assignment's scope, a vault, a site)"),
-  principalId: text.describe("activity: the principal of a role assignment"),
+  principalId: text.describe(
+    "activity: the principal of a role assignment; group-membership: the member's object ID (a managed identity's service principal)",
+  ),
   roleDefinitionId: text.describe("activity: the role definition of a role assignment"),
-  caller: id.describe("activity: who made the change (a UPN or an object ID)"),
-  outcome: z.enum(["Succeeded", "Failed"]).describe("activity: how the write ended (default Succeeded)"),
+  caller: id.describe(
+    "activity: who made the change (a UPN or an object ID); group-membership: a user's UPN or an app's display name",
+  ),
+  outcome: z
+    .enum(["Succeeded", "Failed"])
+    .describe("activity: how the write ended; group-membership: whether Entra ID made the change (default Succeeded)"),
   resourceId: text.describe("activity: the resource the event is logged on, when it is not the scope"),
   service: z
     .enum(OTHER_SERVICES)
@@ -123,6 +130,15 @@ export const RECORD_FIELDS = {
   appName: id.describe("listener-failure: the function app"),
   functionName: id.describe("listener-failure: the function whose trigger listener failed"),
   innerException: text.describe("listener-failure: the exception that stopped the listener"),
+  change: z
+    .enum(["add", "remove"])
+    .describe('group-membership: "Add member to group" or "Remove member from group" in Entra ID\'s audit log'),
+  groupObjectId: id.describe("group-membership: the Entra ID group's object ID"),
+  groupName: id.describe("group-membership: the group's display name"),
+  memberType: z
+    .enum(["ServicePrincipal", "User", "Group"])
+    .describe("group-membership: the member's type (default ServicePrincipal: a managed identity or an app)"),
+  memberName: text.describe("group-membership: the member's display name"),
 } as const;
 export type RecordField = keyof typeof RECORD_FIELDS;
 
@@ -158,6 +174,10 @@ export const KIND_FIELDS: Record<RecordKind, { required: readonly RecordField[];
   "app-trace": { required: ["appRoleName", "message", "severityLevel"], optional: ["itemCount"] },
   "app-request": { required: ["appRoleName", "name", "success", "resultCode"], optional: ["durationMs", "itemCount"] },
   "listener-failure": { required: ["appName", "functionName", "innerException"], optional: [] },
+  "group-membership": {
+    required: ["change", "principalId", "groupObjectId", "groupName", "caller"],
+    optional: ["memberType", "memberName", "correlationId", "outcome"],
+  },
   raw: { required: ["table", "columns"], optional: [] },
 };
 

@@ -1,5 +1,6 @@
 import { activityRecords } from "../emulator/records/activity.js";
 import { appDependency, appRequest, appTrace, keyVaultChallengeExchange } from "../emulator/records/app-insights.js";
+import { groupMembershipRecord } from "../emulator/records/entra-audit.js";
 import { listenerFailure } from "../emulator/records/function-app-logs.js";
 import { azkvAuditLog, azureDiagnosticsAudit, kvChallenge } from "../emulator/records/key-vault.js";
 import { otherDiagnostics } from "../emulator/records/other-resources.js";
@@ -121,6 +122,24 @@ export function buildRecords(kind: RecordKind, f: RecordFields, at: Date, seq: n
     case "listener-failure":
       return [
         { table: "FunctionAppLogs", record: listenerFailure(at, f.appName!, f.functionName!, f.innerException!) },
+      ];
+    case "group-membership":
+      return [
+        {
+          table: "AuditLogs",
+          record: groupMembershipRecord({
+            at,
+            change: f.change!,
+            memberObjectId: f.principalId!,
+            groupObjectId: f.groupObjectId!,
+            groupName: f.groupName!,
+            initiatedBy: f.caller!,
+            ...(f.memberType !== undefined ? { memberType: f.memberType } : {}),
+            ...(f.memberName !== undefined ? { memberName: f.memberName } : {}),
+            ...(f.correlationId !== undefined ? { correlationId: f.correlationId } : {}),
+            ...(f.outcome === "Failed" ? { result: "failure" as const } : {}),
+          }),
+        },
       ];
     case "raw":
       return [{ table: f.table!, record: { ...f.columns, TimeGenerated: at.toISOString() } }];

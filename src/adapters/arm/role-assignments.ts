@@ -75,6 +75,8 @@ function toView(ra: RoleAssignment): RoleAssignmentView {
     scope: normalizeId(ra.scope ?? ""),
     roleGuid: lastSegment(ra.roleDefinitionId ?? ""),
     principalId: (ra.principalId ?? "").toLowerCase(),
+    // "ServicePrincipal", "User" or "Group": a group's assignment is how its members hold the role
+    // (controlplane/roles.ts holdersOf), lost with a membership that only Entra ID's audit log shows.
     principalType: ra.principalType ?? "",
     condition: ra.condition ?? undefined,
     createdOn: ra.createdOn ?? undefined,

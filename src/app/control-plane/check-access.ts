@@ -5,14 +5,16 @@ import { mapLimit, OncePerKey } from "./limit.js";
 import type { ControlPlaneConfig, PrincipalConfig } from "../../core/controlplane/config.js";
 import type { ReadContext } from "../../core/controlplane/monitor-problems.js";
 import type { ArmRead, ControlPlaneDeps } from "../../core/controlplane/ports.js";
-import { builtInRole, type RoleInfo } from "../../core/controlplane/roles.js";
+import { builtInRole, holdersOf, roleByName, type RoleInfo } from "../../core/controlplane/roles.js";
 import type { RoleAssignmentView, VaultConfig } from "../../core/controlplane/views.js";
-import type { ControlPlaneInput, Monitored } from "./check-report.js";
+import type { ControlPlaneInput, Monitored, RoleHolding } from "./check-report.js";
 
 /**
  * Checks each principal's access on the vaults where it is expected: role assignments are listed
  * once per (scope, principal) and compared with what the vault's permission model requires. A
- * listing that fails decides nothing about its vault and becomes a monitor problem.
+ * listing that fails decides nothing about its vault and becomes a monitor problem. Also says who
+ * holds each expected role: the principal itself or a group (the assignment's principal type),
+ * so the diagnosis can tell a role lost with a group membership (`holdings`).
  */
 export async function checkAccess(
   deps: ControlPlaneDeps,
@@ -22,7 +24,7 @@ export async function checkAccess(
   configs: ReadonlyMap<string, VaultConfig>,
   failed: (r: ArmRead<unknown>, c: ReadContext) => void,
   ctx: (scope: string, reading: string) => ReadContext,
-): Promise<ControlPlaneFinding[]> {
+): Promise<{ findings: ControlPlaneFinding[]; holdings: RoleHolding[] }> {
   const refs = new Map(vaults.map((v) => [v.ref.id, v.ref]));
   const pairs = config.principals.flatMap((p) =>
     [...new Set(p.expect.map((e) => e.vault))].map((vault) => ({ p, vault })),
@@ -44,11 +46,19 @@ export async function checkAccess(
 
   const roles = await resolveRoles(deps, config, pairs, listed, failed, ctx);
   const out: ControlPlaneFinding[] = [];
+  const holdings: RoleHolding[] = [];
   for (const { p, vault } of pairs) {
     const ref = refs.get(vault);
     const vaultConfig = configs.get(vault);
     const here = await listed(p, vault);
     if (!ref || !vaultConfig || !here) continue;
+    for (const e of p.expect.filter((x) => x.vault === vault))
+      holdings.push({
+        vaultResourceId: vault,
+        principalObjectId: p.objectId.toLowerCase(),
+        role: e.role,
+        holders: holdersOf(here, roles, vault, roleByName(e.role)),
+      });
     const elsewhere = (
       await Promise.all(pairs.filter((o) => o.p === p && o.vault !== vault).map((o) => listed(p, o.vault)))
     ).flatMap((a) => a ?? []);
@@ -66,7 +76,7 @@ export async function checkAccess(
       }),
     );
   }
-  return out;
+  return { findings: out, holdings };
 }
 
 /** Built-in roles from the static table; custom roles read once each, at a vault where they are assigned. */

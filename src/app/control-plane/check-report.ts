@@ -3,6 +3,7 @@ import type { VaultRef } from "../../core/controlplane/arm-ids.js";
 import type { VaultSnapshot } from "../../core/controlplane/drift.js";
 import type { ControlPlaneFinding } from "../../core/controlplane/findings.js";
 import type { ProbeCause } from "../../core/controlplane/probes.js";
+import type { RoleHolder } from "../../core/controlplane/roles.js";
 import type { VaultConfig } from "../../core/controlplane/views.js";
 import type { KeyVaultAuditTable } from "../../core/model/signals.js";
 
@@ -35,6 +36,16 @@ export interface ProbeResult {
   cause: ProbeCause | undefined;
 }
 
+/** Who holds a principal's expected role on a vault: the principal itself, or the groups it is configured in. */
+export interface RoleHolding {
+  vaultResourceId: string;
+  /** Lower case. */
+  principalObjectId: string;
+  role: string;
+  /** Empty when none does (the role is missing, or held only below the vault). */
+  holders: RoleHolder[];
+}
+
 export interface ControlPlaneReport {
   checkedAt: Date;
   vaults: VaultStatus[];
@@ -47,6 +58,8 @@ export interface ControlPlaneReport {
   probes: ProbeResult[];
   /** ARM round trips the adapters counted, retries included. */
   armRequests: number;
+  /** Per principal and vault where access is expected and the assignments were listed: who holds the role. */
+  roleHolders?: RoleHolding[] | undefined;
 }
 
 export interface Monitored {

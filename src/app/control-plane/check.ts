@@ -90,7 +90,8 @@ export async function checkControlPlane(
   findings.push(...perVault.flatMap((v) => v.found));
   const snapshots = perVault.flatMap((v) => (v.snapshot ? [v.snapshot] : []));
 
-  findings.push(...(await checkAccess(deps, config, input, vaults, configs, failed, ctx)));
+  const access = await checkAccess(deps, config, input, vaults, configs, failed, ctx);
+  findings.push(...access.findings);
   const probed = await runProbes(deps, config, now);
   for (const f of probed.findings) (f.kind === "monitor-token-failed" ? problems : findings).push(f);
 
@@ -107,6 +108,7 @@ export async function checkControlPlane(
     snapshots,
     probes: probed.results,
     armRequests: traffic.requests,
+    roleHolders: access.holdings,
   };
 }
 

@@ -8,6 +8,7 @@ import type { ControlPlaneCheck } from "../../core/control-plane-findings.js";
 import type { ControlPlaneFacts } from "../../core/diagnose-finding.js";
 import type { SignalRow } from "../../core/signals/signal-set.js";
 import type { Logger } from "../../core/ports/ports.js";
+import { groupsLeft } from "../../core/controlplane/roles.js";
 
 /** The control-plane check as the runtime holds it: adapters built once, and its config. */
 export interface ControlPlane {
@@ -50,13 +51,18 @@ export async function observeControlPlane(
 }
 
 /**
- * The facts diagnosis reads: each vault's model and network stance, and each configured
- * principal's access to the vaults it is expected on (present unless a finding says otherwise;
- * unknown for a vault whose configuration could not be read).
+ * The facts diagnosis reads: each vault's model, network stance and access policies (what each
+ * grants, read in both models: on an RBAC vault a policy is the grant H4 says is ignored), and
+ * each configured principal's role on the vaults it is expected on. On an RBAC vault the role is
+ * present unless a finding says otherwise; on a vault that uses access policies the check judges
+ * the policy, so the role is known only where a finding names it. Unknown for a vault whose
+ * configuration could not be read.
  */
 export function factsOf(
   report: ControlPlaneReport | undefined,
   config: ControlPlaneConfig,
+  /** Entra ID group membership changes this tick (AuditLogs), when read: a role lost with a group. */
+  membership?: readonly SignalRow<"group-membership">[],
 ): ControlPlaneFacts | undefined {
   if (!report) return undefined;
   const vaults: ControlPlaneFacts["vaults"] = {};
@@ -66,6 +72,12 @@ export function factsOf(
       publicNetworkAccess: s.config.publicNetworkAccess === "Disabled" ? "Disabled" : "Enabled",
       defaultAction: s.config.networkDefaultAction === "Deny" ? "Deny" : "Allow",
       accessPolicyObjectIds: s.config.accessPolicies.map((p) => p.objectId.toLowerCase()),
+      accessPolicies: Object.fromEntries(
+        s.config.accessPolicies.map((p) => [
+          p.objectId.toLowerCase(),
+          { secrets: p.secrets, keys: p.keys, certificates: p.certificates },
+        ]),
+      ),
     };
   }
   const access: ControlPlaneFacts["access"] = {};
@@ -73,7 +85,8 @@ export function factsOf(
   for (const p of config.principals) {
     for (const e of p.expect) {
       const vault = e.vault.toLowerCase();
-      if (read.has(vault)) access[`${vault}|${p.objectId.toLowerCase()}`] = { hasRequiredRole: true };
+      if (read.has(vault) && vaults[vault]?.enableRbacAuthorization !== false)
+        access[`${vault}|${p.objectId.toLowerCase()}`] = { hasRequiredRole: true };
     }
   }
   for (const f of report.findings) {
@@ -83,9 +96,62 @@ export function factsOf(
     const key = `${vault}|${principal}`;
     const entry = (access[key] ??= {});
     if (f.kind === "role-missing") entry.hasRequiredRole = false;
-    if (f.kind === "role-wrong-scope") entry.roleAtWrongScope = true;
+    // A role from a broader scope than expected is reported as role-wrong-scope too, without a hypothesis: it still grants.
+    if (f.kind === "role-wrong-scope" && f.hypothesis === "H2") entry.roleAtWrongScope = true;
+    // Access granted only in the model the vault does not use: a role ignored by a policy vault,
+    // or a policy ignored by an RBAC vault (whose role is then missing).
+    if (f.kind === "permission-model-mismatch")
+      entry.hasRequiredRole = vaults[vault]?.enableRbacAuthorization === false;
   }
-  return { vaults, access };
+  const roleThrough = roleThroughOf(report);
+  forgetRolesOfLeftGroups(access, roleThrough, membership ?? []);
+  return { vaults, access, roleThrough };
+}
+
+/**
+ * The check counts a configured group's roles as the principal's own: it does not read Entra ID.
+ * When Entra ID's audit log shows the principal removed from every group its role comes through,
+ * and not added back since, the role is no longer its own, so "present" no longer stands. Whether
+ * it is missing, and why, is for the diagnosis to say (diagnosis/rules/group.ts).
+ */
+function forgetRolesOfLeftGroups(
+  access: ControlPlaneFacts["access"],
+  roleThrough: NonNullable<ControlPlaneFacts["roleThrough"]>,
+  membership: readonly SignalRow<"group-membership">[],
+): void {
+  for (const [key, through] of Object.entries(roleThrough)) {
+    const entry = access[key];
+    if (through.direct || through.groupObjectIds.length === 0 || entry?.hasRequiredRole !== true) continue;
+    const left = groupsLeft(key.slice(key.indexOf("|") + 1), membership);
+    if (through.groupObjectIds.every((g) => left.has(g))) delete entry.hasRequiredRole;
+  }
+}
+
+/**
+ * How each principal holds its expected roles, where someone does: directly, and through which
+ * groups (ARM's principal type "Group"; a holder other than the principal was listed as one of its
+ * configured groups). A role lost with a group membership shows no change here: the check counts
+ * a configured group's roles as the principal's own; diagnosis weighs the membership changes.
+ */
+function roleThroughOf(report: ControlPlaneReport): NonNullable<ControlPlaneFacts["roleThrough"]> {
+  const out: NonNullable<ControlPlaneFacts["roleThrough"]> = {};
+  const byKey = new Map<string, NonNullable<ControlPlaneReport["roleHolders"]>>();
+  for (const h of report.roleHolders ?? []) {
+    const key = `${h.vaultResourceId.toLowerCase()}|${h.principalObjectId}`;
+    byKey.set(key, [...(byKey.get(key) ?? []), h]);
+  }
+  for (const [key, held] of byKey) {
+    if (held.some((h) => h.holders.length === 0)) continue;
+    const principal = held[0]!.principalObjectId;
+    const groups = held.flatMap((h) =>
+      h.holders.filter((x) => x.principalType === "Group" || x.principalId !== principal).map((x) => x.principalId),
+    );
+    out[key] = {
+      direct: held.every((h) => h.holders.some((x) => x.principalId === principal)),
+      groupObjectIds: [...new Set(groups)],
+    };
+  }
+  return out;
 }
 
 /** What the heartbeat keeps of a check, for `/api/health`. */

@@ -76,11 +76,15 @@ export function decide(
       credentialTraces: set.signals["credential-traces"].rows,
       hostStartup: set.signals["host-startup"].rows,
       changes: set.signals.changes.rows,
+      groupMembership: set.signals["group-membership"].rows,
       status: statuses,
       problems: Object.fromEntries(
         Object.entries(set.signals).flatMap(([n, s]) => (s.problem ? [[n, s.problem]] : [])),
       ),
-      controlPlane: cp && controlPlaneConfig ? factsOf(cp.report, controlPlaneConfig) : undefined,
+      controlPlane:
+        cp && controlPlaneConfig
+          ? factsOf(cp.report, controlPlaneConfig, set.signals["group-membership"].rows)
+          : undefined,
     },
   });
   return { signal, statuses, learned, decision, snapshots: cp?.report?.snapshots ?? [], silentVaults };

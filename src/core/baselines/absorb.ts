@@ -66,13 +66,16 @@ export function absorbHistory(
   for (const r of rows) {
     if (r.binStart.getTime() + HOUR_MS > now.getTime() - SETTLE_MS) continue;
     const series = seriesId(r.dims);
-    const add = (rule: RequestRuleId, failures: number) => {
+    const add = (rule: RequestRuleId, failures: number, deniedBins?: number) => {
       const key = baselineKey(rule, series);
       const list = points.get(key) ?? [];
-      list.push({ at: r.binStart, failures, total: r.counts.total });
+      list.push({ at: r.binStart, failures, total: r.counts.total, ...(deniedBins ? { deniedBins } : {}) });
       points.set(key, list);
     };
-    add("kv-auth-denied", r.counts.denied);
+    // Which 5-minute bins failed is kept only for calls without a token, whose bursts are learned
+    // (bursts.ts); other series' baselines stay ratios.
+    const tokenless = !r.dims.callerObjectId && !r.dims.callerAppId;
+    add("kv-auth-denied", r.counts.denied, tokenless ? r.counts.deniedBins : undefined);
     add("kv-throttled", r.counts.throttled);
   }
   const exclusions = incidentWindows(incidents, now);

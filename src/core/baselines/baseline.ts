@@ -17,6 +17,12 @@ export interface CountPoint {
   at: Date;
   failures: number;
   total: number;
+  /**
+   * Which 5-minute bins of the point had failures, one bit each (bit 0: the bin from its start):
+   * the history query's `deniedBins` (queries/signals/history.ts). Kept for calls without a token,
+   * whose bursts are learned from it (bursts.ts); absent elsewhere.
+   */
+  deniedBins?: number | undefined;
 }
 
 /** An incident period, half-open [from, to): never learned from. */
@@ -127,7 +133,13 @@ export interface Baseline {
    * became known later, and relearn medians (which cannot be updated incrementally). Bin i starts
    * at `firstAt + (steps[0] + … + steps[i]) × binMinutes`; `steps[0]` is 0.
    */
-  history: { steps: number[]; failures: number[]; totals: number[] };
+  history: {
+    steps: number[];
+    failures: number[];
+    totals: number[];
+    /** Per bin, its `deniedBins` mask (CountPoint); only when some bin has one. */
+    deniedBins?: number[];
+  };
 }
 
 /**

@@ -6,6 +6,8 @@ export interface Bin {
   index: number;
   failures: number;
   total: number;
+  /** The 5-minute bins within it that had failures, one bit each (CountPoint.deniedBins); 0 or absent: none known. */
+  deniedBins?: number | undefined;
 }
 
 /** The time units, for the baselines' modules that already take them from here. */
@@ -23,6 +25,9 @@ function checkPoint(p: CountPoint, i: number): void {
     if (!Number.isFinite(v) || v < 0) throw new RangeError(`${when}: ${name} must be a finite count ≥ 0, got ${v}`);
   }
   if (p.failures > p.total) throw new RangeError(`${when}: ${p.failures} failures exceed the ${p.total} calls`);
+  const mask = p.deniedBins;
+  if (mask !== undefined && !(Number.isInteger(mask) && mask >= 0 && mask < 2 ** 31))
+    throw new RangeError(`${when}: deniedBins must be a bit mask (a whole number ≥ 0), got ${mask}`);
 }
 
 /**
@@ -39,8 +44,15 @@ export function toBins(points: readonly CountPoint[], binMinutes: number): Map<n
     if (bin) {
       bin.failures += p.failures;
       bin.total += p.total;
+      // Two points of one bin (two operations, say) failed in the 5-minute bins of either.
+      if (p.deniedBins) bin.deniedBins = (bin.deniedBins ?? 0) | p.deniedBins;
     } else {
-      bins.set(index, { index, failures: p.failures, total: p.total });
+      bins.set(index, {
+        index,
+        failures: p.failures,
+        total: p.total,
+        ...(p.deniedBins ? { deniedBins: p.deniedBins } : {}),
+      });
     }
   });
   return bins;
@@ -87,24 +99,41 @@ export function learnable(
 /** Bins (oldest first) into the baseline's compact history. */
 export function encodeHistory(bins: readonly Bin[]): Baseline["history"] {
   const steps = bins.map((b, i) => (i === 0 ? 0 : b.index - bins[i - 1]!.index));
-  return { steps, failures: bins.map((b) => b.failures), totals: bins.map((b) => b.total) };
+  const history: Baseline["history"] = {
+    steps,
+    failures: bins.map((b) => b.failures),
+    totals: bins.map((b) => b.total),
+  };
+  // Only series that have them keep the masks: most baselines stay as small as before.
+  if (bins.some((b) => b.deniedBins)) history.deniedBins = bins.map((b) => b.deniedBins ?? 0);
+  return history;
 }
 
 export function decodeHistory(b: Baseline): Bin[] {
-  const { steps, failures, totals } = b.history;
-  if (steps.length !== failures.length || steps.length !== totals.length)
+  const { steps, failures, totals, deniedBins } = b.history;
+  if (
+    steps.length !== failures.length ||
+    steps.length !== totals.length ||
+    (deniedBins !== undefined && deniedBins.length !== steps.length)
+  )
     throw new RangeError(`baseline ${b.seriesKey}: history arrays differ in length`);
   if (steps.length === 0) return [];
   if (b.firstAt === null) throw new RangeError(`baseline ${b.seriesKey}: history without firstAt`);
   let index = Date.parse(b.firstAt) / (b.binMinutes * MINUTE_MS);
   return steps.map((step, i) => {
     index += step;
-    return { index, failures: failures[i]!, total: totals[i]! };
+    const mask = deniedBins?.[i];
+    return { index, failures: failures[i]!, total: totals[i]!, ...(mask ? { deniedBins: mask } : {}) };
   });
 }
 
 /** The bins a baseline learned from, as points (oldest first). */
 export function learnedPoints(b: Baseline): CountPoint[] {
   const binMs = b.binMinutes * MINUTE_MS;
-  return decodeHistory(b).map((bin) => ({ at: new Date(bin.index * binMs), failures: bin.failures, total: bin.total }));
+  return decodeHistory(b).map((bin) => ({
+    at: new Date(bin.index * binMs),
+    failures: bin.failures,
+    total: bin.total,
+    ...(bin.deniedBins ? { deniedBins: bin.deniedBins } : {}),
+  }));
 }

@@ -30,3 +30,5 @@ export {
   type LearnedBaselines,
 } from "./absorb.js";
 export { judgeWith, type BaselineJudge } from "./opinion.js";
+export { burstsOf, usualBurst, BURST_GAP_BINS, NORMAL_RECURRENCES, type Burst, type UsualBurst } from "./bursts.js";
+export { historyWith, type SeriesHistory } from "./series-history.js";

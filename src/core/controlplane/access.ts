@@ -21,6 +21,7 @@ import {
   type RoleInfo,
 } from "./roles.js";
 import type { AccessPolicyView, RoleAssignmentView, VaultConfig } from "./views.js";
+import { accessStanding, policyWords } from "./grants.js";
 
 export interface AccessInput {
   principal: { name: string; objectId: string; groupObjectIds: string[] };
@@ -47,7 +48,8 @@ interface Placed {
 /**
  * Compares the access a principal holds on a vault with what the config expects: a missing role,
  * a role at the wrong scope, an over-broad role, or access granted in the permission model the
- * vault does not use (H4). Works in both models: RBAC assignments, or the principal's access policy.
+ * vault does not use. Works in both models: RBAC assignments, or the principal's access policy.
+ * H2 or H4 as grants.ts draws the line, the same line the log-based diagnosis draws.
  */
 export function compareAccess(i: AccessInput): ControlPlaneFinding[] {
   const place = (a: RoleAssignmentView): Placed => {
@@ -79,18 +81,19 @@ export function compareAccess(i: AccessInput): ControlPlaneFinding[] {
     const covering = (ps: Placed[]) => ps.filter((p) => p.role && coversData([p.role], needed));
     const viaRbac = covering(effective);
     const policyGap = policyMissing(policy, exp.role);
+    const byRbac = viaRbac.length > 0;
+    const byPolicy = policyGap.length === 0;
+    const standing = accessStanding(rbac ? byRbac : byPolicy, rbac ? byPolicy : byRbac);
 
-    if (rbac ? viaRbac.length > 0 : policyGap.length === 0) {
+    if (standing === "granted") {
       if (rbac) out.push(...scopeCheck(exp, viaRbac, i, base));
       continue;
     }
     // Access is not granted in the model the vault uses. Granted in the other one: H4.
-    const otherModel = rbac
-      ? policyGap.length === 0
-        ? [`the access policy for ${i.principal.name} (${formatPolicy(policy)}) is ignored`]
-        : []
-      : viaRbac.map((p) => `${p.label} does not apply`);
-    if (otherModel.length > 0) {
+    if (standing === "H4") {
+      const otherModel = rbac
+        ? [`the access policy for ${i.principal.name} (${policyWords(policy)}) is ignored`]
+        : viaRbac.map((p) => `${p.label} does not apply`);
       out.push(
         finding({
           ...base,
@@ -99,7 +102,7 @@ export function compareAccess(i: AccessInput): ControlPlaneFinding[] {
           hypothesis: "H4",
           severityHint: "SEV-2",
           summary: `${i.principal.name} has ${exp.role} access to ${i.vault.name} only in the permission model the vault does not use`,
-          evidence: [`${model}: ${otherModel.join("; ")}`],
+          evidence: [`${model}: ${otherModel.join("; ")}`, ...(rbac ? [] : [policyState(i, policy, policyGap)])],
         }),
       );
       continue;
@@ -191,10 +194,14 @@ function missingPolicyEvidence(i: AccessInput, policy: AccessPolicyView | undefi
     .filter((c) => c.dims.kind === "vault-access-policy-write" || c.dims.kind === "vault-write")
     .filter((c) => normalizeId(c.dims.scope) === i.vault.id || isBelow(c.dims.scope, i.vault.id))
     .map((c) => `AzureActivity: vault or its access policies changed by ${describeChange(c)}`);
-  const state = policy
+  return ["the vault uses access policies", policyState(i, policy, gap), ...changes];
+}
+
+/** What the principal's access policy lacks, or that it has none. */
+function policyState(i: AccessInput, policy: AccessPolicyView | undefined, gap: string[]): string {
+  return policy
     ? `the access policy for ${i.principal.name} lacks ${gap.join(", ")}`
     : `the vault has no access policy for ${i.principal.name} (${i.principal.objectId})`;
-  return ["the vault uses access policies", state, ...changes];
 }
 
 /** Permissions an expected role needs that the policy lacks, as "secrets: get". */
@@ -206,14 +213,6 @@ function policyMissing(policy: AccessPolicyView | undefined, role: AccessExpecta
     const lacking = perms.filter((p) => !have.has(p));
     return lacking.length > 0 ? [`${cat}: ${lacking.join(", ")}`] : [];
   });
-}
-
-function formatPolicy(p: AccessPolicyView | undefined): string {
-  if (!p) return "none";
-  const parts = (["secrets", "keys", "certificates"] as const)
-    .filter((c) => p[c].length > 0)
-    .map((c) => `${c}: ${p[c].join(", ")}`);
-  return parts.join("; ") || "no permissions";
 }
 
 function overBroad(

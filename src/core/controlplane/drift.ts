@@ -38,13 +38,19 @@ export interface DriftInput {
 /** Activity events are stamped by ARM, snapshots by the monitor's clock: allow for a little skew. */
 const CLOCK_SKEW_MS = 2 * MINUTE_MS;
 
+/**
+ * What each aspect's change can cause, as grants.ts draws the H2/H4 line: switching the model
+ * leaves every grant of the other model ignored at once (H4); access policies that lose a
+ * permission leave it missing in the model the vault uses (H2). Policies that only gained grant
+ * more and explain no denial.
+ */
 const ASPECTS: Record<DriftAspect, { hypothesis: Hypothesis | undefined; severity: SeverityHint; what: string }> = {
-  // Switching the model drops every grant of the other model at once.
   "permission-model": { hypothesis: "H4", severity: "SEV-2", what: "permission model" },
   network: { hypothesis: "H6", severity: "SEV-3", what: "network access" },
   "access-policies": { hypothesis: "H2", severity: "SEV-3", what: "access policies" },
   recovery: { hypothesis: undefined, severity: "SEV-4", what: "soft delete and purge protection" },
 };
+const ONLY_GRANTED = { hypothesis: undefined, severity: "SEV-4" } as const;
 
 /**
  * Compares a vault's configuration with its last snapshot: the changed properties, who changed them
@@ -70,13 +76,17 @@ export function diffVault(
   const byAspect = new Map<DriftAspect, VaultChange[]>();
   for (const c of recent) byAspect.set(c.aspect, [...(byAspect.get(c.aspect) ?? []), c]);
   const name = lastSegment(i.vaultId);
-  const findings = [...byAspect].map(([aspect, changes]) =>
-    finding({
+  const findings = [...byAspect].map(([aspect, changes]) => {
+    const cause =
+      aspect === "access-policies" && !changes.some((c) => losesPermissions(c.before, c.after))
+        ? ONLY_GRANTED
+        : ASPECTS[aspect];
+    return finding({
       kind: "vault-config-drift",
       subject: { vaultResourceId: i.vaultId },
       idParts: [i.vaultId, aspect],
-      hypothesis: ASPECTS[aspect].hypothesis,
-      severityHint: ASPECTS[aspect].severity,
+      hypothesis: cause.hypothesis,
+      severityHint: cause.severity,
       summary: `the ${ASPECTS[aspect].what} of vault ${name} changed`,
       evidence: [
         ...changes.map(
@@ -86,8 +96,8 @@ export function diffVault(
         ...attribution(changes, i),
       ],
       observedAt: i.now,
-    }),
-  );
+    });
+  });
   return { snapshot, findings };
 }
 
@@ -128,6 +138,26 @@ export function changesBetween(a: VaultConfig, b: VaultConfig): Omit<VaultChange
     );
   }
   return out;
+}
+
+/**
+ * Whether an access policy change (policyText before and after) took a permission away: one the
+ * policy granted before and no longer does, `all` covering its category.
+ */
+function losesPermissions(before: string, after: string): boolean {
+  const grants = (text: string) =>
+    new Map(
+      (text === "none" ? [] : text.split("; ")).map((part) => {
+        const [category = "", perms = "-"] = part.split(": ");
+        return [category, new Set(perms === "-" ? [] : perms.split(", "))] as const;
+      }),
+    );
+  const was = grants(before);
+  const now = grants(after);
+  return [...was].some(([category, perms]) => {
+    const kept = now.get(category) ?? new Set<string>();
+    return !kept.has("all") && [...perms].some((p) => !kept.has(p));
+  });
 }
 
 function policyText(p: AccessPolicyView | undefined): string {

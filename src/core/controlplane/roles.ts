@@ -178,6 +178,54 @@ export function coversData(granted: RoleInfo[], needed: RoleInfo): boolean {
   return needed.dataActions.every((p) => granted.some((g) => grants(g, sample(p), true)));
 }
 
+/** A principal that holds a role by an assignment: its object ID and ARM's `principalType`. */
+export interface RoleHolder {
+  /** Lower case. */
+  principalId: string;
+  /** "ServicePrincipal" (managed identities and apps), "User", "Group", or "" when ARM did not say. */
+  principalType: string;
+}
+
+/**
+ * Who holds `needed` on the vault among `assignments` (listed at the vault: at, above and below
+ * it): the principals of the assignments at the vault or above whose role grants all that
+ * `needed` does on its data. An assignment below the vault (one secret) does not hold it.
+ */
+export function holdersOf(
+  assignments: readonly { scope: string; roleGuid: string; principalId: string; principalType: string }[],
+  roles: ReadonlyMap<string, RoleInfo>,
+  vaultId: string,
+  needed: RoleInfo,
+): RoleHolder[] {
+  const vault = vaultId.toLowerCase().replace(/\/+$/, "");
+  const out: RoleHolder[] = [];
+  for (const a of assignments) {
+    const role = roles.get(a.roleGuid);
+    if (!role || a.scope.toLowerCase().startsWith(`${vault}/`) || !coversData([role], needed)) continue;
+    const principalId = a.principalId.toLowerCase();
+    if (!out.some((h) => h.principalId === principalId)) out.push({ principalId, principalType: a.principalType });
+  }
+  return out;
+}
+
+/**
+ * The groups a principal has left by what Entra ID logged (AuditLogs, the `group-membership`
+ * signal): those whose latest membership change for it is a removal. Lower-case object IDs.
+ */
+export function groupsLeft(
+  principalId: string,
+  changes: readonly { dims: { change: string; memberObjectId: string; groupObjectId: string }; lastAt: Date }[],
+): Set<string> {
+  const latest = new Map<string, { at: number; change: string }>();
+  for (const c of changes) {
+    if (c.dims.memberObjectId.toLowerCase() !== principalId.toLowerCase()) continue;
+    const group = c.dims.groupObjectId.toLowerCase();
+    const seen = latest.get(group);
+    if (!seen || c.lastAt.getTime() >= seen.at) latest.set(group, { at: c.lastAt.getTime(), change: c.dims.change });
+  }
+  return new Set([...latest].filter(([, c]) => c.change === "removed").map(([g]) => g));
+}
+
 /** Reading metadata is never counted as over-broad, as get and list are not for access policies. */
 const READ_ONLY = /(\/read|\/readMetadata\/action)$/i;
 

@@ -1,19 +1,19 @@
 import { type Facts, gatherFacts } from "./rules/facts.js";
-import { type Rule, UNKNOWN, writePhase } from "./rules/rule.js";
+import { type Rule, UNKNOWN } from "./rules/rule.js";
+import { propagationOf } from "./rules/propagation.js";
 import { RULES } from "./rules/index.js";
 import { FIRM_DISPROOF, LIKELY_SCORE } from "./rules/thresholds.js";
 import {
   type Diagnosis,
   type DiagnosisInput,
+  type EvidenceBasis,
   HYPOTHESIS_IDS,
   HYPOTHESIS_TITLES,
   type HypothesisId,
   type HypothesisVerdict,
-  type Propagation,
   type Verdict,
 } from "./rules/types.js";
-import { utcTime } from "../common/utc.js";
-import { addMinutes, minutesFrom, plural } from "./rules/words.js";
+import type { SignalName } from "../signals/signal-set.js";
 
 /**
  * Ranks the playbooks' six hypotheses (docs/reference/playbooks.md) for one finding from the
@@ -26,6 +26,8 @@ interface Evidence {
   text: string;
   weight: number;
   outranks: boolean;
+  /** The facts it rests on (factsOfRule); none for window statistics. */
+  facts: string[];
 }
 
 interface Judged {
@@ -50,10 +52,19 @@ export function diagnose(input: DiagnosisInput): Diagnosis {
   );
   const top = judged[0]!;
   const propagation = top.verdict.id === "H3" ? propagationOf(facts) : undefined;
+  const basis: EvidenceBasis[] = judged.flatMap((j) =>
+    (["confirms", "disproves"] as const).flatMap((effect) =>
+      (effect === "confirms" ? j.confirming : j.disproving)
+        .filter((e) => e.facts.length > 0)
+        .map((e) => ({ hypothesis: j.verdict.id, effect, text: e.text, facts: e.facts })),
+    ),
+  );
   return {
     ranked: judged.map((j) => j.verdict),
     decidedBy: decidedBy(top, judged, facts),
     ...(propagation ? { propagation } : {}),
+    facts: [...new Set([...seenFacts(facts), ...basis.flatMap((b) => b.facts)])].sort(),
+    basis,
   };
 }
 
@@ -80,6 +91,7 @@ function judge(id: HypothesisId, f: Facts): Judged {
         text: outcome,
         weight: rule.weight,
         outranks: rule.outranks === true,
+        facts: factsOfRule(rule, f),
       });
     }
   }
@@ -136,29 +148,104 @@ function decidedBy(top: Judged, all: readonly Judged[], f: Facts): string {
   return "none of H1-H6 is supported: no evidence in the signals points at a cause";
 }
 
-/** Set only when propagation is the leading explanation and its window is still open. */
-function propagationOf(f: Facts): Propagation | undefined {
-  const w = writePhase(f);
-  if (w?.phase !== "inside-window") return undefined;
-  const retestAt = addMinutes(w.write.at, f.propagationMinutes);
-  return {
-    changeAt: w.write.at,
-    retestAt,
-    text: `${w.words}: inside the ${f.propagationMinutes}-minute propagation window; re-test at ${utcTime(retestAt)} (in ${plural(minutesFrom(f.now, retestAt), "minute")}) before escalating`,
-  };
-}
-
 export function topHypothesis(d: Diagnosis): HypothesisVerdict {
   const top = d.ranked[0];
   if (!top) throw new Error("a diagnosis ranks all six hypotheses");
   return top;
 }
 
-/** One line for the alert: "H2 RBAC role missing or at the wrong scope (likely): …; …". */
+/**
+ * One line for the alert: "H2 Role or permission missing, or at the wrong scope (likely): …; …".
+ * With no hypothesis likely or possible it names none, as every other line does (revise.ts,
+ * namedHypothesis).
+ */
 export function summarize(d: Diagnosis): string {
   const top = topHypothesis(d);
   if (top.verdict === "likely" || top.verdict === "possible") {
     return `${top.id} ${top.title} (${top.verdict}): ${top.confirming.slice(0, 2).join("; ")}`;
   }
-  return `${d.decidedBy.charAt(0).toUpperCase()}${d.decidedBy.slice(1)} (best: ${top.id} ${top.title}, ${top.verdict})`;
+  return `${d.decidedBy.charAt(0).toUpperCase()}${d.decidedBy.slice(1)}`;
+}
+
+/*
+ * Facts: what a later diagnosis of the same incident compares against, to tell evidence it has not
+ * seen before from the same evidence read through a window that moved (diagnosis/revise.ts). A key
+ * names a fact, never a count: a change before the onset by its kind and time, the control plane
+ * by being known (not by its values, which a fix flips), a trace class by its name, a signal by
+ * being known. Key Vault request counts are window statistics and name no fact.
+ */
+
+/** The facts `rule` rests on when it speaks: those of every signal it reads (control-plane facts for none). */
+function factsOfRule(rule: Rule, f: Facts): string[] {
+  if (rule.reads.length === 0) return controlPlaneFacts(f);
+  return [...new Set(rule.reads.flatMap((s) => signalFacts(s, f) ?? [`signal:${s}`, `rule:${rule.id}`]))];
+}
+
+/** Every fact this diagnosis could see. */
+function seenFacts(f: Facts): string[] {
+  const signals: SignalName[] = [...new Set(RULES.flatMap((r) => r.reads))];
+  return [
+    ...controlPlaneFacts(f),
+    ...signals.flatMap((s) => signalFacts(s, f) ?? (f.unknown[s] === undefined ? [`signal:${s}`] : [])),
+  ];
+}
+
+/**
+ * Control-plane facts by whether the check knew the vault and the caller's access at all. What it
+ * knows changes while an incident is open mostly because someone fixed it (a role restored, a
+ * policy written back): that is the fix, not new evidence of the cause.
+ */
+function controlPlaneFacts(f: Facts): string[] {
+  const known = (o: object) => Object.values(o).some((v) => v !== undefined);
+  return [...(known(f.vault) ? ["control-plane:vault"] : []), ...(known(f.access) ? ["control-plane:access"] : [])];
+}
+
+/**
+ * The facts of one signal; undefined for a signal whose facts this module does not know (a rule
+ * reading it then rests on its own firing). Unknown signals have none.
+ */
+function signalFacts(s: SignalName, f: Facts): string[] | undefined {
+  if (f.unknown[s] !== undefined) return [];
+  switch (s) {
+    case "kv-requests":
+      return [];
+    case "dependency-calls":
+    case "invocations":
+      return [`signal:${s}`];
+    case "changes":
+      return f.changes ? ["signal:changes", ...datedFacts("change", f.changes, f.changes.writeIsRestore)] : [];
+    case "credential-traces":
+      return f.traces
+        ? [
+            "signal:credential-traces",
+            ...Object.entries(f.traces)
+              .filter(([, t]) => typeof t === "object" && t.events > 0)
+              .map(([k]) => `traces:${k}`),
+          ]
+        : [];
+    case "host-startup":
+      return f.startup ? ["signal:host-startup", ...(f.startup.authEvents > 0 ? ["host-startup:auth"] : [])] : [];
+    case "group-membership":
+      return f.groups
+        ? ["signal:group-membership", ...datedFacts("group", f.groups, false)]
+        : ["signal:group-membership"];
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * The dated events among `section`'s fields (a Change, or a list of them): `<prefix>:<field>@<time>`.
+ * A role write that restored access is the fix, not the cause: it is no new evidence of why.
+ */
+function datedFacts(prefix: string, section: object, writeIsRestore: boolean): string[] {
+  const out: string[] = [];
+  for (const [field, value] of Object.entries(section)) {
+    if (field === "latestRoleWrite" && writeIsRestore) continue;
+    for (const v of Array.isArray(value) ? value : [value]) {
+      const at = (v as { at?: unknown } | undefined)?.at;
+      if (at instanceof Date) out.push(`${prefix}:${field}@${at.toISOString()}`);
+    }
+  }
+  return out;
 }

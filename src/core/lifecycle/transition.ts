@@ -5,6 +5,7 @@ import { SYSTEM_LIFECYCLE, type ConditionEvent, type SystemAction, type SystemSt
 import { respond } from "./responder.js";
 import { flappingAfter, isFlapping, noteChange } from "./flapping.js";
 import { MINUTE_MS } from "../common/duration.js";
+import { reviseDiagnosis } from "../diagnosis/index.js";
 
 /** What one evaluation does to an incident: the next state, and whether it must be written. */
 export interface Transition {
@@ -116,12 +117,14 @@ function open(
     lastFailureAt: ev.counts.lastFailureAt,
     triggers: ev.triggers,
     severityReason: ev.severityReason,
-    diagnosis: ev.diagnosis,
+    // The diagnosis the incident opens with is its diagnosis until new evidence revises it.
+    diagnosis: reviseDiagnosis(undefined, ev.diagnosis, now),
     responder,
     flapping: false,
     updatedAt: now,
     episode: now.getTime().toString(36),
     occurrence: (prev?.occurrence ?? 0) + 1,
+    firstFailureAt: ev.counts.firstFailureAt,
     lastFiringAt: now,
     conditionFiring: true,
     changes,
@@ -159,9 +162,11 @@ function update(
     severity: escalates ? ev.severity : prev.severity,
     severityReason: escalates ? ev.severityReason : prev.severityReason,
     triggers: ev.triggers,
-    diagnosis: ev.diagnosis ?? prev.diagnosis,
+    // Not the tick's diagnosis: the incident's, revised only when the tick's rests on new evidence.
+    diagnosis: reviseDiagnosis(prev.diagnosis, ev.diagnosis, now),
     counts: ev.counts,
     peakFailures: Math.max(prev.peakFailures, ev.counts.failures),
+    firstFailureAt: firstFailureOf(prev, ev.counts.firstFailureAt),
     lastFailureAt: later(prev.lastFailureAt, ev.counts.lastFailureAt),
     lastFiringAt: now,
     conditionFiring: true,
@@ -206,6 +211,14 @@ function promote(i: Incident, now: Date, policy: LifecyclePolicy): Incident {
   if (i.state !== "pending") return i;
   const due = i.openedAt.getTime() + policy.pendingMinutes[i.severity] * MINUTE_MS;
   return now.getTime() >= due ? { ...i, state: "firing" } : i;
+}
+
+/** The episode's earliest failure; a record from before it was kept starts from its last window's. */
+function firstFailureOf(prev: Incident, windowFirst: Date | undefined): Date | undefined {
+  const known = prev.firstFailureAt ?? prev.counts.firstFailureAt;
+  if (!known) return windowFirst;
+  if (!windowFirst) return known;
+  return known.getTime() <= windowFirst.getTime() ? known : windowFirst;
 }
 
 function later(a: Date | undefined, b: Date | undefined): Date | undefined {

@@ -45,6 +45,12 @@ export interface WindowCounts extends RequestCounts {
   operations: string[];
   firstFailureAt: Date | undefined;
   lastFailureAt: Date | undefined;
+  /**
+   * Start of the last bin with failures: the earliest the last failure can have been. What is
+   * compared with a propagation window (diagnosis/rules/rule.ts writePhase), where rounding up
+   * to the bin's end would put a failure up to a bin later than the logs place it.
+   */
+  lastFailingBinStart?: Date | undefined;
 }
 
 /** Why a finding fired. Several can hold at once; each is evidence on the card. */
@@ -118,8 +124,26 @@ export interface DiagnosisSummary {
   /** The evidence that put the first one first. */
   decidedBy: string;
   /** A role change just before or during the failures: re-test at this time before escalating. */
-  propagation: { retestAt: Date; text: string } | undefined;
+  propagation: { retestAt: Date; text: string; firstGrant?: boolean | undefined } | undefined;
   summary: string;
+  /**
+   * Keys of the facts the incident's diagnoses have seen (diagnosis/revise.ts): a later diagnosis
+   * replaces this one only when it rests on a fact not among them. Absent on records from before,
+   * and on diagnoses that are not ranked from evidence (control-plane and network findings).
+   */
+  facts?: string[] | undefined;
+  /** On a tick's fresh diagnosis only: its sentences that rest on facts, with their keys. */
+  basis?: { hypothesis: string; effect: "confirms" | "disproves"; text: string; facts: string[] }[] | undefined;
+  /** Each time new evidence changed the hypothesis or its verdict since the incident opened, oldest first. */
+  revisions?: DiagnosisRevision[] | undefined;
+}
+
+/** What changed the diagnosis: from and to as "H2 (possible)" or "none", and the new evidence. */
+export interface DiagnosisRevision {
+  at: Date;
+  from: string;
+  to: string;
+  because: string;
 }
 
 /**
@@ -137,9 +161,23 @@ export type Evaluation<S extends Subject = Subject> =
       severityReason: string;
       triggers: Trigger[];
       diagnosis?: DiagnosisSummary | undefined;
+      /**
+       * Whether the history the monitor read shows the caller's calls on the vault getting through
+       * before (baselines/series-history.ts); undefined when no history was read. The diagnosis
+       * tells a first-ever grant from a restore by it.
+       */
+      accessBefore?: boolean | undefined;
     }
   /** Failures below the threshold, or stopped too recently to call it recovered. */
-  | { kind: "settling"; rule: RuleId; subject: S; fingerprint: string; counts: WindowCounts }
+  | {
+      kind: "settling";
+      rule: RuleId;
+      subject: S;
+      fingerprint: string;
+      counts: WindowCounts;
+      /** Held below the rule: a first-ever grant still propagating (evaluate.ts holdWhilePropagating). */
+      propagating?: { retestAt: Date; text: string } | undefined;
+    }
   /** No failures for the whole confirmation period while calls kept succeeding. */
   | {
       kind: "recovered";

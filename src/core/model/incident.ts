@@ -21,9 +21,17 @@ export interface Responder {
 
 /**
  * What a notice says happened. `escalated`: the severity rose; `unacknowledged`: a page nobody
- * acknowledged in time, sent to the escalation route; `repeated`: still firing, unacknowledged.
+ * acknowledged in time, sent to the escalation route; `repeated`: still firing, unacknowledged;
+ * `updated`: what a group of incidents affects changed (members joined or resolved), never a page.
  */
-export type NotificationKind = "opened" | "escalated" | "unacknowledged" | "repeated" | "acknowledged" | "resolved";
+export type NotificationKind =
+  | "opened"
+  | "escalated"
+  | "unacknowledged"
+  | "repeated"
+  | "acknowledged"
+  | "resolved"
+  | "updated";
 
 export type ChannelName = "teams" | "email" | "pagerduty";
 
@@ -66,6 +74,51 @@ export interface Notice {
   kind: NotificationKind;
   decidedAt: Date;
   snapshot: IncidentSnapshot;
+  /** What the notice's group affects, when it speaks for a group (docs/adr/0022-notification-groups.md). */
+  group?: GroupListing | undefined;
+}
+
+/** Every incident of a group a notice speaks for, as it stood when the notice was decided. */
+export interface GroupListing {
+  /** The group's dedup key: every notice of the group carries it. */
+  key: string;
+  /** When its first member was first seen. */
+  openedAt: Date;
+  members: GroupMember[];
+}
+
+/** One incident of a group, in the words a notice lists it with. */
+export interface GroupMember {
+  id: string;
+  rule: RuleId;
+  state: IncidentState;
+  severity: Severity;
+  /** Vault name; undefined for an incident about no vault. */
+  vault: string | undefined;
+  /** The caller's label, or the principal a control-plane finding names. */
+  identity: string | undefined;
+  app: string | undefined;
+  failures: number;
+  total: number;
+  /** A control-plane finding's summary: evidence for the group, not an alert of its own. */
+  finding: string | undefined;
+  /** Its own notices would be held back (a silence or an inhibiting incident). */
+  muted: boolean;
+}
+
+/**
+ * An incident's part in a group's notification thread. The holder's `Notified` is the group's
+ * notification log; every other member's is a copy from when it joined.
+ */
+export interface GroupThread {
+  /** The group's dedup key (its first notice's): the thread every member's notices go to. */
+  key: string;
+  /** This incident's `notified` is the group's notification log, and its outbox the group's. */
+  holder: boolean;
+  /** The last notice that listed the group (holder only); `group_interval` counts from it. */
+  listedAt?: Date | undefined;
+  /** `<id>|<state>|<severity>` of each member that notice listed (holder only). */
+  listed?: string[] | undefined;
 }
 
 /** A notice for one channel, written to the incident's outbox before any attempt to send it. */
@@ -97,6 +150,8 @@ export interface Notified {
    * Absent on records written before it existed.
    */
   channels?: ChannelName[] | undefined;
+  /** Set while the incident is told of through a group's thread; absent on records from before groups. */
+  group?: GroupThread | undefined;
 }
 
 export interface Incident extends IncidentSnapshot {
@@ -105,6 +160,12 @@ export interface Incident extends IncidentSnapshot {
   episode: string;
   /** Counts each time this fingerprint opened. */
   occurrence: number;
+  /**
+   * The episode's first failure, the earliest any evaluation saw: the window's first failure
+   * slides, this does not (the diagnosis counts "minutes before the first 403" from it). Absent
+   * on records written before it was kept.
+   */
+  firstFailureAt?: Date | undefined;
   /** When the condition last fired (any evaluation), for flap hold and pending maturity. */
   lastFiringAt: Date | undefined;
   /** Whether the rule fired at the last evaluation (it may be below the rule while still open). */

@@ -1,4 +1,4 @@
-import type { Severity } from "./evaluation.js";
+import type { RuleId, Severity } from "./evaluation.js";
 import type { ChannelName, NotificationKind } from "./incident.js";
 
 /** How long a condition must hold before it fires, and when an incident counts as flapping. */
@@ -18,6 +18,23 @@ export interface Route {
   channels: ChannelName[];
 }
 
+/**
+ * What an incident's group is decided by (`by`, per rule): two active incidents share a cause when
+ * they share any value of these labels (docs/adr/0022-notification-groups.md). `[]`: every active
+ * incident of that kind shares one; absent or `null`: each is its own group.
+ */
+export const GROUP_LABELS = ["vault", "identity", "app", "subscription"] as const;
+export type GroupLabel = (typeof GROUP_LABELS)[number];
+
+/** Alertmanager's group_by, group_wait and group_interval. */
+export interface GroupPolicy {
+  by: Partial<Record<RuleId, readonly GroupLabel[] | null>>;
+  /** How long a new group waits for more members before its first notice; 0: at once. */
+  waitMinutes: number;
+  /** At least this long between two notices that list a group's changes. */
+  intervalMinutes: number;
+}
+
 export interface NotifyPolicy {
   /** Re-send while firing and unacknowledged, per severity (Alertmanager's repeat_interval). */
   repeatMinutes: Record<Severity, number>;
@@ -26,7 +43,26 @@ export interface NotifyPolicy {
   routes: Route[];
   /** The channels that are configured; routes naming others are narrowed to these. */
   channels: ChannelName[];
+  group: GroupPolicy;
 }
+
+/**
+ * One cause, one thread: an access loss groups by vault (one change, many callers) and by
+ * identity (one identity, many vaults), its control-plane view with it; throttling by
+ * subscription (Key Vault's subscription-wide limit, per region: the region is not in the audit
+ * rows); network failures by app. No wait: a first page is never delayed. Alertmanager's
+ * group_interval default (5 minutes) between updates.
+ */
+export const DEFAULT_GROUP: GroupPolicy = {
+  by: {
+    "kv-auth-denied": ["vault", "identity"],
+    "control-plane": ["vault", "identity"],
+    "kv-throttled": ["subscription"],
+    network: ["app"],
+  },
+  waitMinutes: 0,
+  intervalMinutes: 5,
+};
 
 /** Pages wait for nothing; tickets wait one 5-minute tick so a single blip never opens one. */
 export const DEFAULT_LIFECYCLE: LifecyclePolicy = {
@@ -47,6 +83,7 @@ export const DEFAULT_NOTIFY: NotifyPolicy = {
     { channels: ["teams"] },
   ],
   channels: ["teams"],
+  group: DEFAULT_GROUP,
 };
 
 /** Pages are the severities someone is woken for; the rest are tickets. */

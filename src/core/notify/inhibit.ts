@@ -1,6 +1,7 @@
 import type { Incident, IncidentSnapshot } from "../model/index.js";
 import type { MonitorSpec } from "../spec/monitor-spec.js";
 import { labelsOf, type Labels } from "./labels.js";
+import type { AppCall } from "../model/spec-lookup.js";
 import { isPage } from "../model/notify-policy.js";
 
 /**
@@ -66,15 +67,16 @@ export function inhibitionFor(
   active: readonly Incident[],
   spec: MonitorSpec,
   rules: readonly InhibitRule[] = INHIBIT_RULES,
+  calls: readonly AppCall[] = [],
 ): string | undefined {
-  const t = labelsOf(target, spec);
+  const t = labelsOf(target, spec, calls);
   for (const rule of rules) {
     if (!rule.target(t) || (rule.ticketsOnly && isPage(target.severity))) continue;
     for (const source of active) {
       // Pending sources count too: they are Alertmanager's group_wait, letting the cause arrive first.
       if (source.id === target.id || source.state === "resolved") continue;
       if (isPage(target.severity) && !isPage(source.severity)) continue;
-      const s = labelsOf(source, spec);
+      const s = labelsOf(source, spec, calls);
       if (!rule.source(s) || rule.target(s)) continue; // no self-inhibition
       if (rule.equal.every((k) => s[k] !== undefined && s[k] !== "" && s[k] === t[k]))
         return `inhibited by incident ${source.id} (${rule.name}): ${rule.because}`;

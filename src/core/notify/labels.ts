@@ -1,7 +1,7 @@
 import type { IncidentSnapshot, MonitorBlindness, RuleId, Severity } from "../model/index.js";
 import type { MonitorSpec } from "../spec/monitor-spec.js";
 import { callerName, vaultName } from "../model/names.js";
-import { appFor } from "../model/spec-lookup.js";
+import { type AppCall, appFor } from "../model/spec-lookup.js";
 import { appOf, callerOf, vaultOf } from "../model/subject.js";
 
 /** What silences and inhibition rules match on, Alertmanager's labels in typed form. */
@@ -22,7 +22,8 @@ export interface Labels {
   blind: MonitorBlindness[];
 }
 
-export function labelsOf(i: IncidentSnapshot, spec: MonitorSpec): Labels {
+/** `calls`: the apps' dependency calls this tick, when known: they tell which app calls a vault (appFor). */
+export function labelsOf(i: IncidentSnapshot, spec: MonitorSpec, calls: readonly AppCall[] = []): Labels {
   const vault = (vaultOf(i.subject) ?? "").toLowerCase();
   const caller = callerOf(i.subject);
   const finding = i.triggers.find((t) => t.kind === "control-plane");
@@ -35,7 +36,9 @@ export function labelsOf(i: IncidentSnapshot, spec: MonitorSpec): Labels {
     identityAppId: caller?.callerAppId ?? "",
     identityName: caller && (caller.callerObjectId || caller.callerAppId) ? callerName(caller).name : undefined,
     // Lower case: app names match case-insensitively everywhere else (the spec lookup, severity).
-    app: (appOf(i.subject) ?? appFor(caller, spec)?.name)?.toLowerCase(),
+    app: (
+      appOf(i.subject) ?? appFor(caller && { ...caller, vaultResourceId: vault }, spec, [], calls)?.name
+    )?.toLowerCase(),
     finding: finding?.kind === "control-plane" ? finding.finding : undefined,
     // A record from before the source was kept said "workspace" in effect: it muted vault incidents.
     blind: i.triggers.flatMap((t) => (t.kind === "monitor" ? [t.source ?? "workspace"] : [])),

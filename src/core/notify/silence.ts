@@ -1,6 +1,7 @@
 import type { IncidentSnapshot, RuleId, Severity } from "../model/index.js";
 import { labelsOf, type Labels } from "./labels.js";
 import type { MonitorSpec } from "../spec/monitor-spec.js";
+import type { AppCall } from "../model/spec-lookup.js";
 
 /** What a silence matches; every matcher given must match (an absent one matches anything). */
 export interface SilenceMatchers {
@@ -57,7 +58,8 @@ export function silenceFor(
   silences: readonly Silence[],
   now: Date,
   spec: MonitorSpec,
+  calls: readonly AppCall[] = [],
 ): Silence | undefined {
-  const labels = labelsOf(incident, spec);
+  const labels = labelsOf(incident, spec, calls);
   return silences.find((s) => silenceStatus(s, now) === "active" && silenceMatches(s.matchers, labels));
 }

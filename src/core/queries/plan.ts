@@ -7,6 +7,7 @@ import {
 } from "./signals/app-insights.js";
 import { APP_INSIGHTS_NEEDS, type AppInsightsNeed } from "./app-insights-needs.js";
 import { changesLeg } from "./signals/changes.js";
+import { groupMembershipLeg } from "./signals/group-membership.js";
 import { hostStartupLeg } from "./signals/host-startup.js";
 import { kvRequestsLeg, type KeyVaultAuditTable } from "./signals/kv-requests.js";
 import type { Leg } from "./signals/leg.js";
@@ -111,6 +112,11 @@ export function planSignals(
       `${missing("FunctionAppLogs")}: add a diagnostic setting for FunctionAppLogs on the function apps`;
   if (tables.has("AzureActivity")) workspaceLegs.push(changesLeg(bin));
   else unavailable.changes = `${missing("AzureActivity")}: export the subscription's activity log to this workspace`;
+  // Entra ID's audit log: a role held through a group is lost with the membership (signals/group-membership.ts).
+  if (tables.has("AuditLogs")) workspaceLegs.push(groupMembershipLeg(bin));
+  else
+    unavailable["group-membership"] =
+      `${missing("AuditLogs")}: send Microsoft Entra ID's AuditLogs to this workspace (a diagnostic setting on the tenant)`;
 
   return { workspaceLegs, appInsightsLegs, unavailable, notAsked };
 }

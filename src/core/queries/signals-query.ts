@@ -87,6 +87,8 @@ export const DETECTED_TABLES = [
   "AppExceptions",
   "FunctionAppLogs",
   "AzureActivity",
+  // Microsoft Entra ID's audit log: group membership changes (signals/group-membership.ts).
+  "AuditLogs",
   // The workspace's own events: its daily-cap warning names why data stopped (ingestion-leg.ts).
   "Operation",
 ] as const;

@@ -15,6 +15,8 @@ import {
 import { toHtml, toText, type Banner, type Block } from "./email-blocks.js";
 import { forbiddenOf } from "../signals/request-counts.js";
 import { appOf, callerOf, vaultOf } from "../model/subject.js";
+import { groupFacts, groupOf } from "./group-words.js";
+import { revisionLine } from "../diagnosis/index.js";
 
 export interface RenderedEmail {
   subject: string;
@@ -54,6 +56,7 @@ export function emailSubject(notice: Notice): string {
     repeated: "REPEAT (still firing, unacknowledged): ",
     acknowledged: `ACKNOWLEDGED by ${s.responder.by ?? "someone"}: `,
     resolved: s.responder.closedByHand ? `CLOSED by ${s.responder.by ?? "someone"}: ` : "RESOLVED: ",
+    updated: "UPDATED: ",
   };
   // One header line: a name typed into the acknowledge API must not add header lines.
   return `[${s.severity}] ${prefix[notice.kind]}${RULE_TITLE[s.rule]}: ${aboutOf(s)}`
@@ -88,6 +91,8 @@ function statusLine(n: Notice): string {
       if (s.responder.closedByHand)
         return `Closed by hand by ${s.responder.by ?? "someone"} at ${utcTime(s.responder.at ?? n.decidedAt)}.`;
       return `Resolved at ${utcTime(s.resolvedAt ?? n.decidedAt)} after ${minutesBetween(s.openedAt, s.resolvedAt ?? n.decidedAt)} minutes.`;
+    case "updated":
+      return `Updated at ${utcTime(n.decidedAt)}: what this cause affects changed (open since ${utcTime(n.group?.openedAt ?? s.openedAt)}).`;
   }
 }
 
@@ -129,6 +134,8 @@ function body(n: Notice, content: NoticeContent, vault: VaultName, caller: Calle
       tone: "warning",
       text: "Flapping: the condition keeps coming and going, so the incident is held open.",
     });
+  const group = groupOf(n);
+  if (group) blocks.push({ kind: "heading", text: "One cause" }, { kind: "facts", rows: groupFacts(group) });
 
   blocks.push({ kind: "heading", text: "Severity" });
   blocks.push({
@@ -206,6 +213,8 @@ function body(n: Notice, content: NoticeContent, vault: VaultName, caller: Calle
       })),
     });
     blocks.push({ kind: "paragraph", text: `Decided by: ${d.decidedBy}` });
+    const revised = revisionLine(d);
+    if (revised) blocks.push({ kind: "paragraph", tone: "muted", text: revised });
   }
 
   if (!resolved && content.steps.length > 0) {

@@ -6,6 +6,8 @@ import { digest64 } from "../common/hash.js";
 import { cutText, failureSentence, RULE_TITLE, triggerSentence } from "./words.js";
 import { forbiddenOf } from "../signals/request-counts.js";
 import { appOf, callerOf, vaultOf } from "../model/subject.js";
+import { groupFacts, groupOf } from "./group-words.js";
+import { revisionLine } from "../diagnosis/index.js";
 
 /** PagerDuty's Events API v2 endpoint for alert events (PAGERDUTY_URL's default). */
 export const PAGERDUTY_ENQUEUE_URL = "https://events.pagerduty.com/v2/enqueue";
@@ -62,6 +64,9 @@ export const PAGERDUTY_ACTION: Record<NotificationKind, PagerDutyAction> = {
   repeated: "trigger",
   acknowledged: "acknowledge",
   resolved: "resolve",
+  // The group's open alert, updated: PagerDuty appends a trigger with an open alert's dedup_key to
+  // that alert (no new incident, no new notification), as Alertmanager's group updates do.
+  updated: "trigger",
 };
 
 export const PAGERDUTY_SEVERITY: Record<Severity, PagerDutySeverity> = {
@@ -115,6 +120,7 @@ const KIND_NOTE: Partial<Record<NotificationKind, string>> = {
   escalated: " (escalated)",
   unacknowledged: " (not acknowledged)",
   repeated: " (still firing)",
+  updated: " (updated)",
 };
 
 function payload(notice: Notice, content: NoticeContent): PagerDutyPayload {
@@ -125,8 +131,10 @@ function payload(notice: Notice, content: NoticeContent): PagerDutyPayload {
   const what = failureSentence(s, content.windowMinutes);
   const identity = identityOf(notice);
   const who = identity && identity.name !== source ? ` for ${identity.label}` : "";
+  const group = groupOf(notice);
+  const more = group ? ` (+${group.members.length - 1} more with the same cause)` : "";
   const summary = cutText(
-    `${s.severity}${KIND_NOTE[notice.kind] ?? ""}: ${RULE_TITLE[s.rule]} on ${source}${who}: ${what}`,
+    `${s.severity}${KIND_NOTE[notice.kind] ?? ""}: ${RULE_TITLE[s.rule]} on ${source}${who}${more}: ${what}`,
     PAGERDUTY_MAX_SUMMARY_CHARS,
   );
   const p: PagerDutyPayload = {
@@ -202,12 +210,34 @@ function details(notice: Notice, content: NoticeContent, what: string): Record<s
       last_failure_at: c.lastFailureAt?.toISOString(),
     };
   }
+  const group = groupOf(notice);
+  if (group)
+    d.group = {
+      key: group.key,
+      opened_at: group.openedAt.toISOString(),
+      affected: Object.fromEntries(
+        groupFacts(group).map(([label, text]) => [label.toLowerCase().replace(/ /g, "_"), text]),
+      ),
+      incidents: group.members.map((m) => ({
+        id: m.id,
+        rule: m.rule,
+        state: m.state,
+        severity: m.severity,
+        vault: m.vault,
+        identity: m.identity,
+        app: m.app,
+        failures: m.failures,
+        total: m.total,
+        finding: m.finding,
+      })),
+    };
   d.why = s.triggers.map(triggerSentence);
   if (s.diagnosis) {
     const dx = s.diagnosis;
     d.likely_cause = {
       summary: dx.summary,
       decided_by: dx.decidedBy,
+      revised: revisionLine(dx),
       propagation: dx.propagation
         ? { retest_at: dx.propagation.retestAt.toISOString(), text: dx.propagation.text }
         : undefined,

@@ -15,7 +15,9 @@ import {
 } from "./words.js";
 import { escapeCode } from "./markdown.js";
 import { callerOf, vaultOf } from "../model/subject.js";
-import { adaptiveCard, Cuts, type Element, headline, type Limits, links } from "./teams-card-parts.js";
+import { ALL, adaptiveCard, Cuts, type Element, headline, type Limits, links } from "./teams-card-parts.js";
+import { groupFacts, groupOf } from "./group-words.js";
+import { revisionLine } from "../diagnosis/index.js";
 
 export function card(
   n: Notice,
@@ -77,6 +79,17 @@ export function card(
     { type: "TextBlock", text: cuts.text(summary), wrap: true },
     { type: "FactSet", facts: facts.map(([title, value]) => ({ title, value })) },
   ];
+  const group = groupOf(n);
+  if (group) {
+    body.push({ type: "TextBlock", text: "One cause", weight: "Bolder", separator: true, spacing: "Medium" });
+    body.push({
+      type: "FactSet",
+      facts: groupFacts(group, limits.evidence === ALL ? 8 : limits.evidence).map(([title, value]) => ({
+        title,
+        value: cuts.text(value),
+      })),
+    });
+  }
   if (!resolved && s.diagnosis) {
     const d = s.diagnosis;
     body.push({ type: "TextBlock", text: "Likely cause", weight: "Bolder", separator: true, spacing: "Medium" });
@@ -132,6 +145,8 @@ export function card(
         spacing: "Small",
         isSubtle: true,
       });
+    const revised = revisionLine(d);
+    if (revised) body.push({ type: "TextBlock", text: cuts.text(revised), wrap: true, isSubtle: true, size: "Small" });
     body.push({
       type: "TextBlock",
       text: `Decided by: ${cuts.text(d.decidedBy)}`,

@@ -5,6 +5,7 @@ import { closedByHandSentence, cutText, failureSentence, minutesBetween, RULE_TI
 import { escapeMarkdown } from "./markdown.js";
 import { appOf, callerOf, vaultOf } from "../model/subject.js";
 import { adaptiveCard, Cuts, type Element, headline, kilobytes, links } from "./teams-card-parts.js";
+import { groupFacts, groupOf } from "./group-words.js";
 
 /** Who, where and how bad, each value cut short: what on-call needs to find the rest. */
 export function minimalCard(
@@ -23,11 +24,13 @@ export function minimalCard(
   const caller = callerName(callerOf(s.subject));
   const app = appOf(s.subject);
   const resolved = n.kind === "resolved";
+  const group = groupOf(n);
   const facts: [string, string][] = [
     ["Severity", cuts.text(resolved ? `${s.severity} (resolved)` : `${s.severity}: ${s.severityReason}`)],
     ["Vault", cuts.text(vault.name)],
     ["Identity", caller.objectId || caller.appId || caller.resourceId ? cuts.text(caller.label) : "-"],
     ...(app ? ([["App", cuts.text(app)]] as [string, string][]) : []),
+    ...(group ? ([["Affected", cuts.text(groupFacts(group, 3)[0]?.[1] ?? "")]] as [string, string][]) : []),
     ["Opened", s.openedAt.toISOString()],
     ["Incident", cuts.text(s.id)],
   ];

@@ -6,6 +6,8 @@ import { utcTime } from "../common/utc.js";
 import { failureSentence, listOf, minutesBetween, RULE_TITLE, triggerSentence } from "./words.js";
 import { BIN_MINUTES } from "../signals/bin.js";
 import { callerOf, vaultOf } from "../model/subject.js";
+import { groupFacts, groupOf } from "./group-words.js";
+import { revisionLine } from "../diagnosis/index.js";
 
 /** A notification as plain text, the way on-call reads it in a terminal or an email body. */
 export function renderText(n: Notice, steps: readonly RunbookStep[], windowMinutes: number, maxSteps = 3): string {
@@ -32,6 +34,7 @@ export function renderText(n: Notice, steps: readonly RunbookStep[], windowMinut
       );
       lines.push(`  peak       ${s.peakFailures} failures in one window`);
     }
+    lines.push(...groupText(n));
     return lines.join("\n");
   }
   const verb = {
@@ -41,6 +44,7 @@ export function renderText(n: Notice, steps: readonly RunbookStep[], windowMinut
     repeated: "STILL FIRING",
     acknowledged: "ACKNOWLEDGED",
     resolved: "RESOLVED",
+    updated: "UPDATED",
   }[n.kind];
   lines.push(`== ${s.severity} ${verb} ${utcTime(n.decidedAt)}  ${title}  (incident ${s.id}) ==`);
   if (n.kind === "acknowledged") {
@@ -49,6 +53,7 @@ export function renderText(n: Notice, steps: readonly RunbookStep[], windowMinut
   }
   lines.push(...where);
   lines.push(`  what       ${failureSentence(s, windowMinutes)}`);
+  lines.push(...groupText(n));
   if (s.rule !== "control-plane") {
     lines.push(
       `  since      first failures in the ${BIN_MINUTES}-minute bin from ${utcTime(s.counts.firstFailureAt)}; operations ${listOf(s.counts.operations)}`,
@@ -57,6 +62,8 @@ export function renderText(n: Notice, steps: readonly RunbookStep[], windowMinut
   for (const t of s.triggers) lines.push(`  why        ${triggerSentence(t)}`);
   if (s.diagnosis) {
     lines.push(`  cause      ${s.diagnosis.summary}`);
+    const revised = revisionLine(s.diagnosis);
+    if (revised) lines.push(`             ${revised}`);
     if (s.diagnosis.propagation) lines.push(`  re-test    ${s.diagnosis.propagation.text}`);
   }
   lines.push(`  severity   ${s.severityReason}`);
@@ -69,4 +76,10 @@ export function renderText(n: Notice, steps: readonly RunbookStep[], windowMinut
   });
   if (steps.length > maxSteps) lines.push(`    (${steps.length - maxSteps} more steps in the Teams card)`);
   return lines.join("\n");
+}
+
+/** The group's list under the lead incident, one fact a line: "  callers    id-a (SEV-2: …)". */
+function groupText(n: Notice): string[] {
+  const g = groupOf(n);
+  return g ? groupFacts(g).map(([label, text]) => `  ${label.toLowerCase().padEnd(10)} ${text}`) : [];
 }

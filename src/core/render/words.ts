@@ -101,6 +101,7 @@ export const KIND_PREFIX: Record<NotificationKind, (s: IncidentSnapshot) => stri
   repeated: (s) => `${s.severity} (still firing): `,
   acknowledged: (s) => `${s.severity} acknowledged by ${s.responder.by ?? "someone"}: `,
   resolved: (s) => (s.responder.closedByHand ? `Closed by ${s.responder.by ?? "someone"}: ` : "Resolved: "),
+  updated: (s) => `${s.severity} (updated): `,
 };
 
 /**
@@ -122,6 +123,7 @@ export function lifecycleNote(n: Pick<Notice, "kind" | "decidedAt" | "snapshot">
     parts.push(`Nobody has acknowledged it in ${minutesBetween(s.openedAt, n.decidedAt)} minutes.`);
   if (n.kind === "repeated") parts.push(`Still firing after ${minutesBetween(s.openedAt, n.decidedAt)} minutes.`);
   if (n.kind === "acknowledged" && s.responder.note) parts.push(`Note: ${s.responder.note}`);
+  if (n.kind === "updated") parts.push("What this cause affects changed: the list below is what is affected now.");
   if (s.flapping) parts.push("It keeps coming and going, so it is held open rather than paged again.");
   return parts.length ? ` ${parts.join(" ")}` : "";
 }

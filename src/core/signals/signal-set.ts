@@ -8,7 +8,7 @@ import { WINDOW_NAMES, type WindowName } from "../slo/windows.js";
  * scenario replay read. Versioned: a change to a shape below bumps SIGNAL_MODEL_VERSION and is
  * described in docs/signals.md (whose JSON Schema is generated from these types).
  */
-export const SIGNAL_MODEL_VERSION = 2;
+export const SIGNAL_MODEL_VERSION = 3;
 
 export const SIGNAL_NAMES = [
   "kv-requests",
@@ -21,6 +21,7 @@ export const SIGNAL_NAMES = [
   "slo-period",
   "kv-history",
   "vault-coverage",
+  "group-membership",
 ] as const;
 export type SignalName = (typeof SIGNAL_NAMES)[number];
 
@@ -204,7 +205,17 @@ export const KvHistoryRow = z.object({
   binStart: z.date(),
   dims: CallerOnVault,
   counts: z
-    .object({ denied: count, throttled: count, total: count })
+    .object({
+      denied: count,
+      throttled: count,
+      total: count,
+      /**
+       * Which 5-minute bins of the hour had denials, one bit each (bit 0: the bin from the top of
+       * the hour): what calls without a token learn their bursts from (baselines/bursts.ts).
+       * Model version 3 added it; absent in answers of earlier versions.
+       */
+      deniedBins: count.max(2 ** 12 - 1).optional(),
+    })
     .refine((c) => c.denied + c.throttled <= c.total, "denied and throttled add up to more than total"),
 });
 
@@ -219,6 +230,28 @@ export const VaultCoverageRow = z.object({
   lastAt: z.date(),
 });
 
+/**
+ * A member added to or removed from a Microsoft Entra ID group, per bin (AuditLogs: "Add member to
+ * group" / "Remove member from group"): whose membership of which group, changed by whom, and when
+ * (queries/signals/group-membership.ts). Model version 3 added it.
+ */
+export const GroupMembershipRow = z.object({
+  binStart: z.date(),
+  dims: z.object({
+    change: z.enum(["added", "removed"]),
+    /** The member's object ID (lower case): a managed identity's service principal. */
+    memberObjectId: text.min(1),
+    /** The group's object ID (lower case). */
+    groupObjectId: text.min(1),
+    groupName: text,
+    /** A user's UPN or an app's display name; empty when the log names neither. */
+    initiatedBy: text,
+  }),
+  counts: z.object({ events: count }),
+  firstAt: z.date(),
+  lastAt: z.date(),
+});
+
 export const SIGNAL_ROWS = {
   "kv-requests": KvRequestsRow,
   "dependency-calls": DependencyCallsRow,
@@ -230,6 +263,7 @@ export const SIGNAL_ROWS = {
   "slo-period": SloPeriodRow,
   "kv-history": KvHistoryRow,
   "vault-coverage": VaultCoverageRow,
+  "group-membership": GroupMembershipRow,
 } as const satisfies Record<SignalName, z.ZodType>;
 
 export type SignalRow<K extends SignalName> = z.infer<(typeof SIGNAL_ROWS)[K]>;

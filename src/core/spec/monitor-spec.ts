@@ -34,6 +34,11 @@ const App = z
     critical: z.boolean().default(false),
     /** Has a fallback (cache, secondary) that keeps it serving when access fails. */
     hasFallback: z.boolean().default(false),
+    /**
+     * Vault names or ARM IDs the app reads. Optional: when several apps call with one identity,
+     * an incident on a vault is the app's that calls it (spec-lookup.ts, appFor).
+     */
+    vaults: z.array(name).min(1, "expected at least one vault, or no vaults key").optional(),
   })
   .strict();
 

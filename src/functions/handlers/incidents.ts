@@ -8,6 +8,7 @@ import { listIncidents } from "../../app/incidents/list.js";
 import type { Runtime } from "../../app/runtime.js";
 import type { Incident } from "../../core/model/index.js";
 import { incidentRecord } from "../../core/model/incident-record.js";
+import { namedHypothesis } from "../../core/diagnosis/index.js";
 import { callerName, vaultName } from "../../core/model/names.js";
 import { appFor } from "../../core/model/spec-lookup.js";
 import { appOf, callerOf, vaultOf } from "../../core/model/subject.js";
@@ -27,7 +28,8 @@ import {
 
 /** One incident as the list shows it: what on-call scans for, without the bookkeeping. */
 export function summarize(i: Incident, spec: MonitorSpec) {
-  const top = i.diagnosis?.top[0];
+  // The hypothesis every channel names: the first, when likely or possible.
+  const top = namedHypothesis(i.diagnosis);
   const vault = vaultOf(i.subject);
   const caller = callerOf(i.subject);
   return {

@@ -16,6 +16,8 @@ export const ORDERS = {
   resourceId: `${RG}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-func-orders`,
 };
 export const OTHER_PRINCIPAL = "2e9b7c4d-6a1f-4e3b-8d5c-9f0a1b2c3d4e";
+/** An Entra ID group that holds Key Vault Secrets User on kv-orders-prod for its members. */
+export const ORDERS_READERS = { objectId: "3a9c5e1b-7d4f-4a2e-8c6b-0e2a4c6e8a52", name: "grp-kv-orders-readers" };
 export const APP = "func-orders";
 
 /** "01:03" on the playbook's incident day, UTC. */
@@ -29,6 +31,7 @@ export const BASE_SIGNALS = [
   "invocations",
   "host-startup",
   "changes",
+  "group-membership",
 ] as const satisfies readonly SignalName[];
 
 export const ALL_OK: Partial<Record<SignalName, SignalStatus>> = Object.fromEntries(BASE_SIGNALS.map((s) => [s, "ok"]));
@@ -95,6 +98,27 @@ export function aChange(
     counts: { events: 1 },
     firstAt: when,
     lastAt: o.lastAt ?? when,
+  };
+}
+
+/** The caller (id-func-orders unless told) added to or removed from a group, as the group-membership signal maps it. */
+export function aMembershipChange(
+  change: "added" | "removed",
+  when: Date,
+  o: { groupObjectId?: string; groupName?: string; memberObjectId?: string; by?: string } = {},
+): SignalRow<"group-membership"> {
+  return {
+    binStart: new Date(Math.floor(when.getTime() / 300_000) * 300_000),
+    dims: {
+      change,
+      memberObjectId: (o.memberObjectId ?? ORDERS.objectId).toLowerCase(),
+      groupObjectId: (o.groupObjectId ?? ORDERS_READERS.objectId).toLowerCase(),
+      groupName: o.groupName ?? ORDERS_READERS.name,
+      initiatedBy: o.by ?? "alice@contoso.com",
+    },
+    counts: { events: 1 },
+    firstAt: when,
+    lastAt: when,
   };
 }
 

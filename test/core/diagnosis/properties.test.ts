@@ -6,6 +6,7 @@ import type { SignalRow, SignalStatus } from "../../../src/core/signals/signal-s
 import {
   aChange,
   aDependency,
+  aMembershipChange,
   anInput,
   APP,
   aStartupFailure,
@@ -15,6 +16,7 @@ import {
   kvCounts,
   ORDERS,
   OTHER_PRINCIPAL,
+  ORDERS_READERS,
   OTHER_VAULT_ID,
   plus,
   RG,
@@ -110,6 +112,17 @@ const anyFinding: fc.Arbitrary<DiagnosisInput> = fc
         hasAccessPolicy: maybe(fc.boolean()),
       }),
     ),
+    // Removals from a group (the caller's, mostly) around onset, some undone later; and whether the
+    // control plane says the role comes through that group.
+    removals: fc.array(
+      fc.record({
+        minute: fc.integer({ min: -40, max: 10 }),
+        ofCaller: chance(0.8),
+        addedBackAfter: maybe(fc.integer({ min: 1, max: 60 })),
+      }),
+      { maxLength: 2 },
+    ),
+    roleThrough: maybe(fc.record({ direct: fc.boolean(), viaGroup: fc.boolean() })),
     knownCaller: chance(0.8),
     kv: fc.record({
       succeeded: count,
@@ -168,6 +181,22 @@ const anyFinding: fc.Arbitrary<DiagnosisInput> = fc
             ),
           ]
         : [],
+      groupMembership: g.removals.flatMap((r) => {
+        const who = { memberObjectId: r.ofCaller ? ORDERS.objectId : OTHER_PRINCIPAL };
+        const removed = plus(onset, r.minute);
+        return [
+          aMembershipChange("removed", removed, who),
+          ...(r.addedBackAfter === undefined ? [] : [aMembershipChange("added", plus(removed, r.addedBackAfter), who)]),
+        ];
+      }),
+      ...(g.roleThrough
+        ? {
+            roleThrough: {
+              direct: g.roleThrough.direct,
+              groupObjectIds: g.roleThrough.viaGroup ? [ORDERS_READERS.objectId] : [],
+            },
+          }
+        : {}),
       signalStatus: g.signalStatus,
       ...(g.vault ? { vault: g.vault } : {}),
       ...(g.access ? { access: g.access } : {}),
@@ -280,7 +309,7 @@ describe("properties over generated findings", () => {
     forAllFindings((input) => {
       for (const h of diagnose(input).ranked.filter((x) => x.verdict === "unknown")) {
         expect(h.unchecked.join(" "), h.id).toMatch(
-          /not checked \((Key Vault requests|dependency calls|credential traces|host start-up logs|change log) /,
+          /not checked \((Key Vault requests|dependency calls|credential traces|host start-up logs|change log|group membership) /,
         );
       }
     });

@@ -80,11 +80,11 @@ describe("evidence the table finds", () => {
       "id-func-orders holds the role only at a scope that does not cover kv-orders-prod",
     ],
     [
-      "no RBAC denials and no role change for the caller weaken a missing role",
-      anInput({ kv: kvCounts({ forbiddenPolicy: 30, firstFailureAt: at("01:03") }) }),
+      "no RBAC or access-policy denials and no role change for the caller weaken a missing role",
+      anInput({ kv: kvCounts({ forbiddenOther: 30, firstFailureAt: at("01:03") }) }),
       "H2",
       "disproving",
-      "no RBAC denials among 30 denials and no role assignment change for id-func-orders in the change log",
+      "no RBAC or access-policy denials among 30 denials and no role assignment change for id-func-orders in the change log",
     ],
     [
       "denials 21 minutes after a restore keep propagation possible and say to restart the app",
@@ -98,7 +98,7 @@ describe("evidence the table finds", () => {
       }),
       "H3",
       "confirming",
-      "failures continued until 01:35 UTC, 21 minutes after the role assignment Key Vault Secrets User for id-func-orders on kv-orders-prod restored at 01:14 UTC by oncall@contoso.com: past the 10-minute window but not yet 30; restart the app to refresh its token and re-test",
+      "failures continued into the 5-minute bin from 01:35 UTC, 21 minutes after the role assignment Key Vault Secrets User for id-func-orders on kv-orders-prod restored at 01:14 UTC by oncall@contoso.com: past the 10-minute window but not yet 30; restart the app to refresh its token and re-test",
     ],
     [
       "denials 36 minutes after a restore are more than propagation explains",
@@ -156,21 +156,21 @@ describe("evidence the table finds", () => {
       "identity of id-func-orders changed at 01:01 UTC by deploy-pipeline@contoso.com, 2 minutes before the first 401",
     ],
     [
-      "a vault write before the first 403 points at a permission-model switch",
+      "a vault write before the first RBAC denial points at a switch to RBAC",
       rbacDenials({ changes: [aChange("vault-write", at("00:58"), { caller: "platform-team@contoso.com" })] }),
       "H4",
       "confirming",
-      "kv-orders-prod updated at 00:58 UTC by platform-team@contoso.com, 5 minutes before the first 403: a vault write can switch the permission model",
+      "kv-orders-prod updated at 00:58 UTC by platform-team@contoso.com, 5 minutes before the first 403: its denials since are RBAC denials: a vault write that switches to RBAC leaves grants held as access policies ignored",
     ],
     [
-      "an access-policy change before the first 403 points at the access-policy model",
+      "an access-policy change before the first access-policy denial is a permission taken away (H2), not a model mismatch",
       anInput({
         kv: kvCounts({ forbiddenPolicy: 30, firstFailureAt: at("01:03") }),
         changes: [aChange("vault-access-policy-write", at("01:01"))],
       }),
-      "H4",
+      "H2",
       "confirming",
-      "access policies of kv-orders-prod changed at 01:01 UTC by deploy-pipeline@contoso.com, 2 minutes before the first 403",
+      "access policies of kv-orders-prod changed at 01:01 UTC by deploy-pipeline@contoso.com, 2 minutes before the first 403: its access policies now refuse id-func-orders",
     ],
     [
       "mixed RBAC and access-policy denials are the playbook's mismatch signature",
@@ -190,11 +190,11 @@ describe("evidence the table finds", () => {
       "kv-orders-prod uses RBAC (enableRbacAuthorization=true), yet 30 of the denials were access-policy denials",
     ],
     [
-      "RBAC-only denials on a vault known to use RBAC weaken a model mismatch",
-      rbacDenials({ vault: { enableRbacAuthorization: true } }),
+      "an RBAC vault holding no access policy for the caller weakens a model mismatch: nothing in the other model is ignored",
+      rbacDenials({ vault: { enableRbacAuthorization: true }, access: { hasAccessPolicy: false } }),
       "H4",
       "disproving",
-      "every authorization 403 (35) was an RBAC denial and kv-orders-prod uses RBAC (enableRbacAuthorization=true): one model, consistently",
+      "kv-orders-prod uses RBAC and holds no access policy for id-func-orders: no grant in the other model is being ignored",
     ],
     [
       "401s while the app's traces show no credential errors suggest a token for the wrong audience",

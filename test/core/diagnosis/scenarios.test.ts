@@ -155,7 +155,7 @@ describe("the playbook timelines", () => {
       rbacRemoval(at("01:30"), at("01:20")),
       "H3",
       "likely",
-      "failures stopped at 01:20 UTC, 6 minutes after the role assignment",
+      "failures stopped in the 5-minute bin from 01:20 UTC, 6 minutes after the role assignment",
     ],
     [
       "denials still arriving 36 minutes after the restore point back at the role, not at propagation",
@@ -339,7 +339,7 @@ describe("the playbook timelines", () => {
 
   it("summarizes the RBAC removal at 01:10 in one line with the deletion, its author and the share of RBAC denials", () => {
     expect(summarize(diagnose(rbacRemoval(at("01:10"), at("01:10"))))).toBe(
-      "H2 RBAC role missing or at the wrong scope (likely): role assignment Key Vault Secrets User for id-func-orders on kv-orders-prod " +
+      "H2 Role or permission missing, or at the wrong scope (likely): role assignment Key Vault Secrets User for id-func-orders on kv-orders-prod " +
         "deleted at 01:00 UTC by deploy-pipeline@contoso.com, 3 minutes before the first 403; 35 of 35 denials (100%) were RBAC denials (isRbacAuthorized=false)",
     );
   });

@@ -139,12 +139,20 @@ export interface CorpusStory {
   clients: VaultClient[];
   /** Instances that start cold in the story (deploys, restarts, new pods). */
   coldStarts: ColdStart[];
-  /** Records the story has that no signal is about (a restart, a refused write). */
+  /**
+   * Records the story has besides its traffic (a restart, a refused write, an app's exceptions,
+   * Entra ID's audit events), as v2 record entries.
+   */
   noise: RecordEntryInput[];
   /** Stretches in which the workspace ingests nothing (a daily cap reached): `workspace.stops`. */
   stops?: IngestionStopInput[];
   /** Stretches in which the answers to the signals query drift: `workspace.answerDrifts`. */
   answerDrifts?: AnswerDriftInput[];
+  /**
+   * Vaults that authorize with access policies for the whole story: Key Vault logs their allowed
+   * requests with isAccessPolicyMatch true (and no isRbacAuthorized), as it does on such a vault.
+   */
+  accessPolicyVaults?: Vault[];
 }
 
 /** The common frame of a corpus scenario: format, schema link, workspace, telemetry. */
@@ -164,6 +172,7 @@ export function scenario(o: {
   noise?: RecordEntryInput[];
   stops?: IngestionStopInput[];
   answerDrifts?: AnswerDriftInput[];
+  accessPolicyVaults?: Vault[];
 }): CorpusStory {
   return {
     v1: {
@@ -188,6 +197,7 @@ export function scenario(o: {
     noise: o.noise ?? [],
     ...(o.stops?.length ? { stops: o.stops } : {}),
     ...(o.answerDrifts?.length ? { answerDrifts: o.answerDrifts } : {}),
+    ...(o.accessPolicyVaults?.length ? { accessPolicyVaults: o.accessPolicyVaults } : {}),
   };
 }
 
@@ -216,5 +226,9 @@ export function corpusScenario(story: CorpusStory): ScenarioV2Input {
   ];
   if (story.stops?.length) v2.workspace = { ...v2.workspace, stops: story.stops };
   if (story.answerDrifts?.length) v2.workspace = { ...v2.workspace, answerDrifts: story.answerDrifts };
+  const onPolicies = new Set((story.accessPolicyVaults ?? []).map((v) => v.id.toLowerCase()));
+  for (const t of Object.values(v2.templates ?? {}))
+    if (t.kind === "kv-audit" && onPolicies.has((t.vaultResourceId ?? "").toLowerCase()))
+      t.permissionModel = "accessPolicy";
   return v2;
 }

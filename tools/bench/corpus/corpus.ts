@@ -16,6 +16,14 @@ import { schemaDrift } from "./schema-drift.js";
 import { staleTokenIdentitySwap } from "./stale-token-identity-swap.js";
 import { throttlingHotPath } from "./throttling-hot-path.js";
 import { wrongAudience } from "./wrong-audience.js";
+import { iacPolicyReplace } from "./iac-policy-replace.js";
+import { sharedUamiTwoVaults } from "./shared-uami-two-vaults.js";
+import { regionThrottling } from "./region-throttling.js";
+import { policyMissingPermission } from "./policy-missing-permission.js";
+import { groupRemoval } from "./group-removal.js";
+import { firstGrantPropagating } from "./first-grant-propagating.js";
+import { disabledSecretProbe } from "./disabled-secret-probe.js";
+import { recurringDeploy401 } from "./recurring-deploy-401.js";
 
 /**
  * Every corpus scenario, in the order test/scenarios/README.md describes them. "The Functions
@@ -39,6 +47,14 @@ export const GENERATORS: readonly (() => CorpusStory)[] = [
   exceptionOnlyCredential,
   challengeAtEveryStart,
   schemaDrift,
+  iacPolicyReplace,
+  sharedUamiTwoVaults,
+  regionThrottling,
+  policyMissingPermission,
+  groupRemoval,
+  firstGrantPropagating,
+  disabledSecretProbe,
+  recurringDeploy401,
 ];
 
 /** The corpus, freshly generated, as its files hold it (format v2). */

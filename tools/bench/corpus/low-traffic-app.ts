@@ -113,10 +113,13 @@ export function lowTrafficApp(): CorpusStory {
         onset: firstDenied,
         recovered: lastDenied,
         hypothesis: "H2",
-        severity: "SEV-3",
+        // SEV-2, as for the other non-critical callers that lose access outright (wrong-audience,
+        // exception-only-credential): a path blocked, not degraded — every call is denied and no
+        // retry succeeds, so the playbook's SEV-3 ("degraded with retry success") does not apply.
+        severity: "SEV-2",
         vault: KV.name,
         identity: REPORTS.name,
-        note: "internal reporting, not critical: reports are late for hours, nothing customer-facing breaks; about 16 denied calls an hour",
+        note: "internal reporting, not critical, but blocked outright: every report fails until the role is back; about 16 denied calls an hour",
       }),
     ],
   });

@@ -43,6 +43,8 @@ export const VAULTS = {
   portal: vault("rg-portal-prod", "kv-portal-prod"),
   reports: vault("rg-reports-prod", "kv-reports-prod"),
   payments: vault("rg-payments-prod", "kv-payments-prod"),
+  catalog: vault("rg-catalog-prod", "kv-catalog-prod"),
+  feeds: vault("rg-catalog-prod", "kv-feeds-prod"),
 } as const;
 
 export interface Identity {
@@ -131,6 +133,18 @@ export const IDENTITIES = {
     "id-func-payments",
     "8f4a2c6e-3b1d-4e9a-b7c5-4f6a8c0e2b96",
     "e6a8c0e2-5b7d-4f9a-a1c3-7d9f1b3d5e07",
+  ),
+  catalog: userAssigned(
+    "rg-catalog-prod",
+    "id-catalog",
+    "1435b0d4-3092-4987-a734-0fc59663166a",
+    "2ab84dd6-f59d-4303-ab45-c7bfd350714a",
+  ),
+  secretSync: userAssigned(
+    "rg-platform",
+    "id-secret-sync",
+    "f71145a4-3187-4d52-a19c-a4c769334d15",
+    "aac9309b-958a-440e-9986-51cb2fdcbb3a",
   ),
 } as const;
 
@@ -240,3 +254,29 @@ export function volume(key: string, t: number, peak: number, shape: DailyShape, 
   const jitter = 1 - spread + 2 * spread * unit(key, Math.floor(t / BIN));
   return Math.max(0, Math.round(peak * daily(t, shape) * jitter));
 }
+
+/** An Entra ID group that holds Key Vault Secrets User on kv-billing-prod for its members (group-removal). */
+export const BILLING_READERS_GROUP = {
+  name: "grp-billing-readers",
+  objectId: "6b1d3f5a-8c2e-4a7b-9d0f-1e3a5c7b9d24",
+} as const;
+
+// ---------------------------------------------------------------------------------------------
+// A new app and a vault of its own (first-grant-propagating, recurring-deploy-401)
+
+/** func-invoices' user-assigned identity, new in first-grant-propagating: no access before its grant. */
+export const INVOICES_IDENTITY = userAssigned(
+  "rg-billing-prod",
+  "id-func-invoices",
+  "406ea723-def3-452d-9577-1704afc378c8",
+  "f6b7d814-c922-4c31-bedd-36fccf67c094",
+);
+
+/** func-pricing's vault and system-assigned identity (recurring-deploy-401). */
+export const PRICING_VAULT = vault("rg-pricing-prod", "kv-pricing-prod");
+export const PRICING_IDENTITY = systemAssigned(
+  "rg-pricing-prod",
+  "func-pricing",
+  "bd690df3-cf5b-435a-8f43-15f0dacc443a",
+  "ae6e4fe8-567b-4079-8c8d-ef2558fdc01d",
+);

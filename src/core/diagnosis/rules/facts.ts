@@ -12,6 +12,15 @@ import {
   unknownSignal,
 } from "./words.js";
 import { isKnown as statusKnown } from "../../signals/signal-set.js";
+import {
+  accessStanding,
+  judgesOperations,
+  operationsLacking,
+  policyLacks,
+  policyWords,
+  type AccessStanding,
+  type PermissionModel,
+} from "../../controlplane/grants.js";
 
 /**
  * What the rules read: the input reduced to the numbers and changes that matter for this caller
@@ -26,10 +35,13 @@ export interface KvFacts {
   forbiddenAuth: number;
   /** 401s plus forbiddenAuth: the denials that are about identity and authorization. */
   authDenials: number;
+  /** The incident's first failure (input.onsetAt) when earlier than the window's. */
   onsetAt: Date | undefined;
   lastAt: Date | undefined;
   /** "the first 403". */
   onset: string;
+  /** The operations logged with the failures. */
+  operations: readonly string[];
 }
 
 export interface TraceClass {
@@ -81,11 +93,40 @@ export interface ChangeFacts {
   latestRoleWrite: Change | undefined;
   /** Whether that write came after the onset or after a deletion: a restore, not the cause. */
   writeIsRestore: boolean;
+  /**
+   * Whether that write is the caller's first-ever grant: no access in the history the monitor read
+   * (DiagnosisInput.accessBefore) and no earlier assignment of it in the change log. Never a restore.
+   */
+  firstGrant: boolean;
   identityChangedBeforeOnset: Change | undefined;
   vaultWrittenBeforeOnset: Change | undefined;
   accessPoliciesWrittenBeforeOnset: Change | undefined;
   /** Any role assignment written or deleted for the caller on the vault or a parent, in the whole look-back. */
   anyRoleChange: boolean;
+}
+
+/**
+ * The caller's grants against the vault's permission model (controlplane/grants.ts): the
+ * playbooks' H2 (missing in the vault's model) and H4 (granted only in the other model).
+ */
+export interface GrantFacts {
+  /** The vault's model, when the control plane knows it. */
+  model: PermissionModel | undefined;
+  /** Whether an RBAC role covers the vault (control plane); undefined when not known. */
+  roleCovers: boolean | undefined;
+  /** Whether the caller's access policy grants what it calls; undefined when not known. */
+  policyCovers: boolean | undefined;
+  /** The caller's access policy in words ("secrets: get"), when known; "none" when it has none. */
+  policy: string | undefined;
+  /** The permissions the failing operations need that the policy lacks ("secrets: list"). */
+  policyLacks: string[];
+  /** Whether the policy was judged by the failing operations' permissions, not only by being there. */
+  policyJudged: boolean;
+  /** The failing operations, in words ("SecretGet, SecretList"). */
+  operations: string;
+  /** Those the policy does not grant ("SecretList"). */
+  lackingOperations: string;
+  standing: AccessStanding | undefined;
 }
 
 export interface Facts {
@@ -105,6 +146,11 @@ export interface Facts {
   changes: ChangeFacts | undefined;
   vault: NonNullable<DiagnosisInput["vault"]>;
   access: NonNullable<DiagnosisInput["access"]>;
+  grants: GrantFacts;
+  /** The caller's group membership changes; undefined when unknown or beside the point (no RBAC denials). */
+  groups: GroupFacts | undefined;
+  roleThrough: DiagnosisInput["roleThrough"];
+  attribution: DiagnosisInput["attribution"];
   /** Per unknown signal, the parenthesis to quote: "(credential traces unavailable: no AppTraces data)". */
   unknown: Partial<Record<SignalName, string>>;
 }
@@ -129,7 +175,12 @@ export function gatherFacts(input: DiagnosisInput): Facts {
     return false;
   };
   const apps = appNames(input);
-  const kv = known("kv-requests") ? kvFacts(input.kv) : undefined;
+  const onsetAt = onsetOf(input);
+  const kv = known("kv-requests") ? kvFacts(input.kv, onsetAt) : undefined;
+  const vault = input.vault ?? {};
+  // Membership grants RBAC roles: it is read only for a caller RBAC denied, so it is not "unknown" for the others.
+  const groups = input.kv.forbiddenRbac > 0 && known("group-membership") ? groupFacts(input, onsetAt) : undefined;
+  const access = input.access ?? {};
   return {
     now: input.now,
     propagationMinutes,
@@ -142,23 +193,98 @@ export function gatherFacts(input: DiagnosisInput): Facts {
     traces: known("credential-traces") ? traceFacts(input.credentialTraces) : undefined,
     dependencies: known("dependency-calls") ? dependencyFacts(input.dependencyCalls) : undefined,
     startup: known("host-startup") ? startupFacts(input.hostStartup) : undefined,
-    changes: known("changes") ? changeFacts(input, vaultName, apps) : undefined,
-    vault: input.vault ?? {},
-    access: input.access ?? {},
+    changes: known("changes") ? changeFacts(input, vaultName, apps, onsetAt) : undefined,
+    vault,
+    access,
+    grants: grantFacts(vault, access, kv),
+    groups,
+    roleThrough: input.roleThrough,
+    attribution: input.attribution,
     unknown,
   };
 }
 
-function kvFacts(c: KvCounts): KvFacts {
+/** The incident's first failure when it is earlier than the window's: the window slides, the onset does not. */
+function onsetOf(input: DiagnosisInput): Date | undefined {
+  const a = input.onsetAt;
+  const b = input.kv.firstFailureAt;
+  if (!a) return b;
+  if (!b) return a;
+  return a.getTime() <= b.getTime() ? a : b;
+}
+
+function kvFacts(c: KvCounts, onsetAt: Date | undefined): KvFacts {
   const forbiddenAuth = c.forbiddenRbac + c.forbiddenPolicy + c.forbiddenOther;
   return {
     counts: c,
     denials: c.unauthorized + forbiddenAuth + c.forbiddenFirewall,
     forbiddenAuth,
     authDenials: c.unauthorized + forbiddenAuth,
-    onsetAt: c.firstFailureAt,
-    lastAt: c.lastFailureAt,
+    onsetAt,
+    // The start of the last failing bin, not its end: the earliest the last failure can have been,
+    // so a window it is compared with (rule.ts writePhase) is not left a bin too soon.
+    lastAt: c.lastFailingBinStart ?? c.lastFailureAt,
     onset: onsetWords(c.unauthorized, forbiddenAuth + c.forbiddenFirewall),
+    operations: c.operations ?? [],
+  };
+}
+
+/**
+ * Judges the caller's grants by the vault's model. A role "covers" when the control plane found
+ * the required role at the vault or above; a policy "covers" when it grants every permission the
+ * failing operations need (or, when none of them can be judged, when there is one). Denials of
+ * the vault's own model show that model does not grant the access, when the control plane does
+ * not say (a caller it was not configured to expect).
+ */
+function grantFacts(
+  vault: NonNullable<DiagnosisInput["vault"]>,
+  access: NonNullable<DiagnosisInput["access"]>,
+  kv: KvFacts | undefined,
+): GrantFacts {
+  const model: PermissionModel | undefined =
+    vault.enableRbacAuthorization === true
+      ? "rbac"
+      : vault.enableRbacAuthorization === false
+        ? "access-policies"
+        : undefined;
+  const operations = kv?.operations ?? [];
+  const roleCovers =
+    access.roleAtWrongScope === true
+      ? false
+      : access.hasRequiredRole === undefined
+        ? undefined
+        : access.hasRequiredRole;
+  const policyJudged = access.accessPolicy !== undefined && judgesOperations(operations);
+  const lacks = policyJudged ? policyLacks(access.accessPolicy, operations) : [];
+  // With the requests unknown, what the caller calls is unknown: a policy's permissions cannot be judged.
+  const policyCovers =
+    access.hasAccessPolicy === false
+      ? false
+      : policyJudged
+        ? lacks.length === 0
+        : access.accessPolicy && !kv
+          ? undefined
+          : access.hasAccessPolicy;
+  const refused = (rbac: boolean) =>
+    kv && (rbac ? kv.counts.forbiddenRbac : kv.counts.forbiddenPolicy) > 0 ? false : undefined;
+  const inVaultModel =
+    model === "rbac"
+      ? (roleCovers ?? refused(true))
+      : model === "access-policies"
+        ? (policyCovers ?? refused(false))
+        : undefined;
+  const inOtherModel = model === "rbac" ? policyCovers : model === "access-policies" ? roleCovers : undefined;
+  return {
+    model,
+    roleCovers,
+    policyCovers,
+    policy:
+      access.hasAccessPolicy === false ? "none" : access.accessPolicy ? policyWords(access.accessPolicy) : undefined,
+    policyLacks: lacks,
+    policyJudged,
+    operations: operations.join(", "),
+    lackingOperations: (policyJudged ? operationsLacking(access.accessPolicy, operations) : []).join(", "),
+    standing: accessStanding(inVaultModel, inOtherModel),
   };
 }
 
@@ -221,12 +347,16 @@ function startupFacts(rows: readonly SignalRow<"host-startup">[]): StartupFacts 
   };
 }
 
-function changeFacts(input: DiagnosisInput, vaultName: string, apps: readonly string[]): ChangeFacts {
+function changeFacts(
+  input: DiagnosisInput,
+  vaultName: string,
+  apps: readonly string[],
+  onset: Date | undefined,
+): ChangeFacts {
   const vault = normalizeId(input.vaultResourceId);
   const principal = normalizeId(input.caller.objectId);
   const callerResource = normalizeId(input.caller.resourceId);
   const appSet = new Set(apps.map((a) => a.toLowerCase()));
-  const onset = input.kv.firstFailureAt;
   const now = input.now;
 
   const forCaller = (r: SignalRow<"changes">) => principal !== "" && normalizeId(r.dims.principalId) === principal;
@@ -268,7 +398,19 @@ function changeFacts(input: DiagnosisInput, vaultName: string, apps: readonly st
     )
     .sort((a, b) => b.lastAt.getTime() - a.lastAt.getTime())[0];
   const latestRoleWrite = write ? change(write, write.lastAt) : undefined;
+  // Denials before a first grant are the caller waiting for it: the write ends them, whatever
+  // side of the rounded onset it falls on, and restores nothing.
+  const firstGrant =
+    write !== undefined &&
+    input.accessBefore === false &&
+    !roleRows.some(
+      (r) =>
+        r !== write &&
+        (r.dims.kind === "role-assignment-write" || r.dims.kind === "role-assignment-delete") &&
+        r.firstAt.getTime() < write.firstAt.getTime(),
+    );
   const writeIsRestore =
+    !firstGrant &&
     latestRoleWrite !== undefined &&
     onset !== undefined &&
     (latestRoleWrite.at.getTime() > onset.getTime() ||
@@ -278,6 +420,7 @@ function changeFacts(input: DiagnosisInput, vaultName: string, apps: readonly st
     roleDeletedBeforeOnset: deleted,
     latestRoleWrite,
     writeIsRestore,
+    firstGrant,
     identityChangedBeforeOnset: earliest("app-identity-change", onCallersApp),
     vaultWrittenBeforeOnset: earliest("vault-write", onVault),
     accessPoliciesWrittenBeforeOnset: earliest("vault-access-policy-write", onVault),
@@ -285,4 +428,72 @@ function changeFacts(input: DiagnosisInput, vaultName: string, apps: readonly st
       (r) => r.dims.kind === "role-assignment-write" || r.dims.kind === "role-assignment-delete",
     ),
   };
+}
+
+export interface GroupChange {
+  at: Date;
+  /** A user's UPN or an app's name, as Entra ID logged who made the change. */
+  by: string;
+  /** Lower case. */
+  groupObjectId: string;
+  groupName: string;
+}
+
+export interface GroupFacts {
+  /**
+   * The caller's removals from groups shortly before onset (the look-back the changes use) that
+   * were not undone before it, earliest first, each with the caller's return to the group, if any.
+   */
+  removedBeforeOnset: (GroupChange & { addedBack: GroupChange | undefined })[];
+}
+
+/** The caller's membership changes (AuditLogs, queries/signals/group-membership.ts) around the onset. */
+function groupFacts(input: DiagnosisInput, onsetAt: Date | undefined): GroupFacts {
+  const me = normalizeId(input.caller.objectId);
+  const mine = (input.groupMembership ?? []).filter(
+    (r) => me !== "" && normalizeId(r.dims.memberObjectId) === me && r.firstAt.getTime() <= input.now.getTime(),
+  );
+  const change = (r: SignalRow<"group-membership">, at: Date): GroupChange => ({
+    at,
+    by: r.dims.initiatedBy || "an unknown caller",
+    groupObjectId: normalizeId(r.dims.groupObjectId),
+    groupName: r.dims.groupName || r.dims.groupObjectId,
+  });
+  const byTime = (a: GroupChange, b: GroupChange) => a.at.getTime() - b.at.getTime();
+  const additions = mine
+    .filter((r) => r.dims.change === "added")
+    .map((r) => change(r, r.lastAt))
+    .sort(byTime);
+  const removedBeforeOnset = mine
+    .filter((r) => r.dims.change === "removed")
+    .map((r) => change(r, r.firstAt))
+    .filter(
+      (c) =>
+        onsetAt !== undefined &&
+        c.at.getTime() >= addMinutes(onsetAt, -CHANGE_BEFORE_ONSET_MINUTES).getTime() &&
+        c.at.getTime() <= addMinutes(onsetAt, ONSET_BIN_MINUTES).getTime(),
+    )
+    .sort(byTime)
+    .map((c) => ({
+      ...c,
+      addedBack: additions.find((a) => a.groupObjectId === c.groupObjectId && a.at.getTime() > c.at.getTime()),
+    }))
+    // Back in the group before the failures began: not what they are about.
+    .filter((c) => !c.addedBack || onsetAt === undefined || c.addedBack.at.getTime() > onsetAt.getTime());
+  return { removedBeforeOnset };
+}
+
+/**
+ * The caller's removals from the groups the role comes through, when it was removed from every one
+ * of them before the failures (since added back or not); undefined when the role does not come
+ * through groups alone or one of them still had the caller.
+ */
+export function removalsFromHolders(
+  groups: GroupFacts | undefined,
+  through: DiagnosisInput["roleThrough"],
+): GroupFacts["removedBeforeOnset"] | undefined {
+  if (!groups || !through || through.direct || through.groupObjectIds.length === 0) return undefined;
+  const holders = through.groupObjectIds.map(normalizeId);
+  const removals = groups.removedBeforeOnset.filter((r) => holders.includes(r.groupObjectId));
+  return holders.every((g) => removals.some((r) => r.groupObjectId === g)) ? removals : undefined;
 }

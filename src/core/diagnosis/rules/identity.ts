@@ -42,6 +42,18 @@ export const H1_RULES: Rule[] = [
     test: (f) => changeBeforeOnset(f, f.changes?.identityChangedBeforeOnset, (c) => `identity of ${c.scope} changed`),
   },
   {
+    // Key Vault logs no caller for a call without a token; the app is the one whose own telemetry
+    // of the same minutes shows it failing to get one (core/tokenless-attribution.ts). Weight 2:
+    // it corroborates the app's credential errors (counted by the rules above) with their timing.
+    id: "tokenless-calls-attributed",
+    hypothesis: "H1",
+    effect: "confirms",
+    weight: 2,
+    reads: ["credential-traces"],
+    checks: "which app made the calls without a token",
+    test: (f) => (f.attribution?.byCredentialErrors ? f.attribution.text : undefined),
+  },
+  {
     id: "startup-auth-failures",
     hypothesis: "H1",
     effect: "confirms",

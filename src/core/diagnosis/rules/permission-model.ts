@@ -1,8 +1,12 @@
-import { type Rule, UNKNOWN, dominates, changeBeforeOnset } from "./rule.js";
+import { type Rule, UNKNOWN, changeBeforeOnset } from "./rule.js";
 import { MIXED_MIN_SHARE } from "./thresholds.js";
-import { partOf } from "./words.js";
 
-/** H4: Key Vault permission model mismatch, RBAC against access policies (playbook H4). */
+/**
+ * H4: Key Vault permission model mismatch (playbook H4): the access is granted, but in the model
+ * the vault does not use: an access policy on an RBAC vault, or an RBAC role on a vault that uses
+ * access policies. Access missing in the vault's own model, with nothing in the other, is H2
+ * (controlplane/grants.ts draws the line for both).
+ */
 
 export const H4_RULES: Rule[] = [
   {
@@ -19,20 +23,6 @@ export const H4_RULES: Rule[] = [
         ? `mixed denials: ${rbac} RBAC (ForbiddenByRbac) and ${policy} access-policy (ForbiddenByPolicy) on ${f.vaultName}`
         : undefined;
     },
-  },
-  {
-    id: "policy-denials-dominate",
-    hypothesis: "H4",
-    effect: "confirms",
-    weight: 2,
-    reads: ["kv-requests"],
-    checks: "the share of access-policy denials",
-    test: (f) =>
-      !f.kv
-        ? UNKNOWN
-        : dominates(f.kv.counts.forbiddenPolicy, f.kv.denials)
-          ? `${partOf(f.kv.counts.forbiddenPolicy, f.kv.denials, "denial")} were access-policy denials (isAccessPolicyMatch=false)`
-          : undefined,
   },
   {
     id: "vault-model-conflicts-with-denials",
@@ -59,12 +49,17 @@ export const H4_RULES: Rule[] = [
     weight: 4,
     reads: [],
     checks: "the vault's permission model against the caller's grants",
-    test: (f) =>
-      f.vault.enableRbacAuthorization === false &&
-      f.access.hasRequiredRole === true &&
-      f.access.hasAccessPolicy !== true
-        ? `${f.vaultName} uses access policies (enableRbacAuthorization=false): the RBAC role ${f.caller} holds is ignored and it has no access policy`
-        : undefined,
+    test: (f) => {
+      const g = f.grants;
+      if (g.model !== "access-policies" || g.standing !== "H4") return undefined;
+      const policy =
+        g.policy === undefined || g.policy === "none"
+          ? "it has no access policy"
+          : g.policyLacks.length > 0
+            ? `its access policy (${g.policy}) lacks ${g.policyLacks.join(", ")}`
+            : "its access policy does not grant the access";
+      return `${f.vaultName} uses access policies (enableRbacAuthorization=false): the RBAC role ${f.caller} holds is ignored and ${policy}`;
+    },
   },
   {
     id: "access-policy-ignored-by-rbac-vault",
@@ -73,49 +68,53 @@ export const H4_RULES: Rule[] = [
     weight: 4,
     reads: [],
     checks: "the vault's permission model against the caller's grants",
-    test: (f) =>
-      f.vault.enableRbacAuthorization === true && f.access.hasAccessPolicy === true && f.access.hasRequiredRole !== true
-        ? `${f.vaultName} uses RBAC (enableRbacAuthorization=true): the access policy ${f.caller} holds is ignored and it has no role`
-        : undefined,
+    test: (f) => {
+      const g = f.grants;
+      if (g.model !== "rbac" || g.standing !== "H4") return undefined;
+      const policy = g.policy && g.policy !== "none" ? ` (${g.policy})` : "";
+      return `${f.vaultName} uses RBAC (enableRbacAuthorization=true): the access policy ${f.caller} holds${policy} is ignored and it has no role that grants the access`;
+    },
   },
   {
-    id: "vault-written-before-onset",
+    // Key Vault answers ForbiddenByRbac only on an RBAC vault: a vault write before the caller's
+    // first RBAC denial, with no role of the caller deleted, is the switch to RBAC that leaves
+    // grants held as access policies ignored (the playbook's "Verify Before Switching").
+    id: "vault-switched-to-rbac-before-onset",
     hypothesis: "H4",
     effect: "confirms",
     weight: 3,
     reads: ["changes", "kv-requests"],
-    checks: "vault writes before the failures",
-    test: (f) =>
-      changeBeforeOnset(
+    checks: "vault writes before RBAC denials",
+    test: (f) => {
+      if (!f.changes || !f.kv) return UNKNOWN;
+      const { forbiddenRbac: rbac, forbiddenPolicy: policy } = f.kv.counts;
+      if (rbac === 0 || rbac < policy || f.changes.roleDeletedBeforeOnset) return undefined;
+      return changeBeforeOnset(
         f,
-        f.changes?.vaultWrittenBeforeOnset,
+        f.changes.vaultWrittenBeforeOnset,
         (c) => `${c.scope} updated`,
-        "a vault write can switch the permission model",
-      ),
+        "its denials since are RBAC denials: a vault write that switches to RBAC leaves grants held as access policies ignored",
+      );
+    },
   },
   {
-    id: "access-policies-written-before-onset",
-    hypothesis: "H4",
-    effect: "confirms",
-    weight: 2,
-    reads: ["changes", "kv-requests"],
-    checks: "access-policy writes before the failures",
-    test: (f) =>
-      changeBeforeOnset(f, f.changes?.accessPoliciesWrittenBeforeOnset, (c) => `access policies of ${c.scope} changed`),
-  },
-  {
-    id: "rbac-denials-on-rbac-vault",
+    id: "no-grant-in-other-model",
     hypothesis: "H4",
     effect: "disproves",
     weight: 3,
-    reads: ["kv-requests"],
-    checks: "the denials against the vault's permission model",
-    test: (f) =>
-      !f.kv
-        ? UNKNOWN
-        : f.vault.enableRbacAuthorization === true && f.kv.counts.forbiddenRbac > 0 && f.kv.counts.forbiddenPolicy === 0
-          ? `every authorization 403 (${f.kv.counts.forbiddenRbac}) was an RBAC denial and ${f.vaultName} uses RBAC (enableRbacAuthorization=true): one model, consistently`
-          : undefined,
+    reads: [],
+    checks: "the caller's grants in the model the vault does not use",
+    test: (f) => {
+      const g = f.grants;
+      if (g.standing !== "H2") return undefined;
+      if (g.model === "rbac" && g.policyCovers === false)
+        return g.policy === "none"
+          ? `${f.vaultName} uses RBAC and holds no access policy for ${f.caller}: no grant in the other model is being ignored`
+          : `${f.vaultName} uses RBAC, and ${f.caller}'s access policy (${g.policy}) would not grant the access either`;
+      if (g.model === "access-policies" && g.roleCovers === false)
+        return `${f.vaultName} uses access policies and ${f.caller} holds no role that grants the access: no grant in the other model is being ignored`;
+      return undefined;
+    },
   },
   {
     id: "model-and-grants-aligned",
@@ -132,19 +131,5 @@ export const H4_RULES: Rule[] = [
         return `${f.vaultName} uses access policies and ${f.caller} has one: model and grants are aligned`;
       return undefined;
     },
-  },
-  {
-    id: "no-policy-denials",
-    hypothesis: "H4",
-    effect: "disproves",
-    weight: 1,
-    reads: ["kv-requests"],
-    checks: "access-policy denials",
-    test: (f) =>
-      !f.kv
-        ? UNKNOWN
-        : f.kv.counts.forbiddenPolicy === 0 && f.kv.counts.forbiddenRbac > 0
-          ? `no access-policy denials: every authorization 403 came from RBAC`
-          : undefined,
   },
 ];

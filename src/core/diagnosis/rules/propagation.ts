@@ -1,7 +1,12 @@
 import { type Rule, UNKNOWN, changeBeforeOnset, writePhase, phaseIs } from "./rule.js";
-import { CHANGE_BEFORE_ONSET_MINUTES, PROPAGATION_GIVE_UP_MINUTES } from "./thresholds.js";
+import { CHANGE_BEFORE_ONSET_MINUTES, ONSET_BIN_MINUTES, PROPAGATION_GIVE_UP_MINUTES } from "./thresholds.js";
+import type { Facts } from "./facts.js";
+import type { Propagation } from "./types.js";
 import { utcTime } from "../../common/utc.js";
 import { addMinutes, beforeOnset, minutesFrom, plural } from "./words.js";
+
+/** "the 5-minute bin from 01:20 UTC": where the logs place the last failure (rule.ts writePhase). */
+const lastBin = (at: Date) => `the ${ONSET_BIN_MINUTES}-minute bin from ${utcTime(at)}`;
 
 /** H3: RBAC propagation delay or stale token after a change (playbook H3; container playbook "token caching"). */
 
@@ -35,7 +40,7 @@ export const H3_RULES: Rule[] = [
       const p = phaseIs(f, "stopped-inside");
       if (p === UNKNOWN || !p) return p;
       const w = writePhase(f)!;
-      return `failures stopped at ${utcTime(w.lastAt)}, ${plural(minutesFrom(w.write.at, w.lastAt), "minute")} after the ${w.words}: inside the ${f.propagationMinutes}-minute propagation window`;
+      return `failures stopped in ${lastBin(w.lastAt)}, ${plural(minutesFrom(w.write.at, w.lastAt), "minute")} after the ${w.words}: inside the ${f.propagationMinutes}-minute propagation window`;
     },
   },
   {
@@ -49,7 +54,7 @@ export const H3_RULES: Rule[] = [
       const p = phaseIs(f, "past-window");
       if (p === UNKNOWN || !p) return p;
       const w = writePhase(f)!;
-      return `failures continued until ${utcTime(w.lastAt)}, ${plural(minutesFrom(w.write.at, w.lastAt), "minute")} after the ${w.words}: past the ${f.propagationMinutes}-minute window but not yet ${PROPAGATION_GIVE_UP_MINUTES}; restart the app to refresh its token and re-test`;
+      return `failures continued into ${lastBin(w.lastAt)}, ${plural(minutesFrom(w.write.at, w.lastAt), "minute")} after the ${w.words}: past the ${f.propagationMinutes}-minute window but not yet ${PROPAGATION_GIVE_UP_MINUTES}; restart the app to refresh its token and re-test`;
     },
   },
   {
@@ -124,3 +129,34 @@ export const H3_RULES: Rule[] = [
     },
   },
 ];
+
+/**
+ * The re-test time, once the caller has found propagation the leading explanation: a role written
+ * inside the window is re-tested when the window closes. A first-ever grant (facts.ts firstGrant)
+ * is "propagating" for as long as propagation explains its failures — inside the window, and after
+ * it when they stopped inside it — so that they are held, not paged (evaluate.ts
+ * holdWhilePropagating), until they leave the evaluation window. Denials that go on past the
+ * window get no re-test time: propagation no longer explains them.
+ */
+export function propagationOf(f: Facts): Propagation | undefined {
+  const w = writePhase(f);
+  if (!w) return undefined;
+  const first = f.changes?.firstGrant === true;
+  const retestAt = addMinutes(w.write.at, f.propagationMinutes);
+  const window = `${f.propagationMinutes}-minute propagation window`;
+  if (w.phase === "inside-window")
+    return {
+      changeAt: w.write.at,
+      retestAt,
+      text: `${w.words}: inside the ${window}; re-test at ${utcTime(retestAt)} (in ${plural(minutesFrom(f.now, retestAt), "minute")}) ${first ? "before treating the denials as an incident" : "before escalating"}`,
+      ...(first ? { firstGrant: true as const } : {}),
+    };
+  if (first && w.phase === "stopped-inside")
+    return {
+      changeAt: w.write.at,
+      retestAt,
+      text: `${w.words}: the denials stopped in ${lastBin(w.lastAt)}, inside the ${window}: access has propagated`,
+      firstGrant: true,
+    };
+  return undefined;
+}

@@ -48,7 +48,11 @@ export function changeBeforeOnset(f: Facts, c: Change | undefined, what: (c: Cha
   return `${what(c)} at ${utcTime(c.at)} by ${c.by}, ${beforeOnset(c.at, f.kv.onsetAt, f.kv.onset)}${meaning ? `: ${meaning}` : ""}`;
 }
 
-/** Where the failures stand against the latest role write for the caller (playbook H3 timeline). */
+/**
+ * Where the failures stand against the latest role write for the caller (playbook H3 timeline).
+ * `lastAt` is the start of the last bin with failures (facts.ts): failures "stopped inside" the
+ * window when that bin began inside it, since the logs place them no later.
+ */
 export type WritePhase = "inside-window" | "stopped-inside" | "past-window" | "outlasted";
 
 export function writePhase(f: Facts): { phase: WritePhase; write: Change; lastAt: Date; words: string } | undefined {
@@ -57,7 +61,8 @@ export function writePhase(f: Facts): { phase: WritePhase; write: Change; lastAt
   const lastAt = f.kv.lastAt ?? f.now;
   // Failures that had already stopped before the write are not explained by it.
   if (lastAt.getTime() < addMinutes(write.at, -ONSET_BIN_MINUTES).getTime()) return undefined;
-  const words = `${write.role} for ${f.caller} on ${write.scope} ${f.changes.writeIsRestore ? "restored" : "written"} at ${utcTime(write.at)} by ${write.by}`;
+  const how = f.changes.firstGrant ? "granted for the first time" : f.changes.writeIsRestore ? "restored" : "written";
+  const words = `${write.role} for ${f.caller} on ${write.scope} ${how} at ${utcTime(write.at)} by ${write.by}`;
   const windowEnd = addMinutes(write.at, f.propagationMinutes);
   const phase: WritePhase =
     f.now.getTime() < windowEnd.getTime()

@@ -36,7 +36,13 @@ const SIGNAL_WORDS: Partial<Record<SignalName, string>> = {
   invocations: "invocations",
   "host-startup": "host start-up logs",
   changes: "change log",
+  "group-membership": "group membership",
 };
+
+/** "the change log", "credential traces". */
+export function signalWords(signal: SignalName): string {
+  return SIGNAL_WORDS[signal] ?? signal;
+}
 
 /** "(credential traces unavailable: no AppTraces data)". */
 export function unknownSignal(

@@ -1,0 +1,56 @@
+import type { IncidentSnapshot, RuleId } from "../model/index.js";
+import type { GroupLabel, GroupPolicy } from "../model/notify-policy.js";
+import type { MonitorSpec } from "../spec/monitor-spec.js";
+import type { AppCall } from "../model/spec-lookup.js";
+import { vaultName } from "../model/names.js";
+import { labelsOf } from "./labels.js";
+
+/**
+ * Which rules' incidents may share a cause at all. A caller denied on a vault and the
+ * control-plane finding about that caller's grant on it are one access problem seen twice;
+ * throttling and network failures are causes of their own kind.
+ */
+const CAUSE_OF: Record<RuleId, string> = {
+  "kv-auth-denied": "access",
+  "control-plane": "access",
+  "kv-throttled": "throttling",
+  network: "network",
+  monitor: "monitor",
+};
+
+/**
+ * Control-plane findings that explain no failed call: a vault whose audit events reach no
+ * workspace, or a role broader than needed. Each stays its own notice.
+ */
+const EXPLAINS_NO_FAILURE = new Set(["blind-spot", "role-over-broad"]);
+
+/**
+ * The grouping keys of an incident: `<cause>|<label>=<value>` for each label its rule groups by
+ * (`policy.by`). Two active incidents that share any key share a cause and one notification
+ * thread; sharing is transitive (docs/adr/0022-notification-groups.md). None: the incident is its
+ * own group.
+ */
+export function groupKeysOf(
+  incident: IncidentSnapshot,
+  policy: GroupPolicy,
+  spec: MonitorSpec,
+  calls: readonly AppCall[] = [],
+): string[] {
+  const by = policy.by[incident.rule];
+  if (by === undefined || by === null) return [];
+  const l = labelsOf(incident, spec, calls);
+  if (l.finding !== undefined && EXPLAINS_NO_FAILURE.has(l.finding)) return [];
+  const cause = CAUSE_OF[incident.rule];
+  if (by.length === 0) return [`${cause}|*`];
+  const values: Record<GroupLabel, string[]> = {
+    vault: [l.vault],
+    // A caller's object ID and its app (client) ID name one principal; a control-plane finding
+    // names it by either.
+    identity: [l.identity, l.identityAppId],
+    app: [l.app ?? ""],
+    subscription: [l.vault ? vaultName(l.vault).subscriptionId.toLowerCase() : ""],
+  };
+  return [
+    ...new Set(by.flatMap((label) => values[label].filter((v) => v !== "").map((v) => `${cause}|${label}=${v}`))),
+  ];
+}
