@@ -295,6 +295,8 @@ export function evaluate(
 
   if (triggers.length > 0 && counts.failures > 0) {
     const app = context.app ?? appFor(key, policy.spec, policy.criticalIdentities, context.calls);
+    // Calls without a token are known by the app they were attributed to (core/tokenless-attribution.ts).
+    const subject = context.app && tokenless ? { ...key, attributedApp: context.app.name } : key;
     const decision = severityFor({
       rule,
       counts,
@@ -305,7 +307,7 @@ export function evaluate(
     return {
       kind: "firing",
       rule,
-      subject: key,
+      subject,
       fingerprint: id,
       counts,
       severity: decision.severity,

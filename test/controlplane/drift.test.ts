@@ -157,4 +157,17 @@ describe("drift of a vault's configuration since the last snapshot", () => {
     expect(at71.findings).toEqual([]);
     expect(at71.snapshot.recentChanges).toEqual([]);
   });
+  it("stops reporting a change as soon as it is reverted: the vault no longer differs", () => {
+    const switched = diff(vaultConfig(), vaultConfig({ permissionModel: "access-policies" }), 10);
+    expect(switched.findings.map((f) => f.hypothesis)).toEqual(["H4"]);
+    // Switched back, and the firewall closed meanwhile: only what still differs is reported.
+    const back = diffVault(switched.snapshot, vaultConfig({ publicNetworkAccess: "Disabled" }), {
+      vaultId: VAULT,
+      now: at(15),
+      activity: [],
+      reportForMinutes: 60,
+    });
+    expect(back.findings.map((f) => f.hypothesis)).toEqual(["H6"]);
+    expect(back.snapshot.recentChanges.map((c) => c.field)).toEqual(["public network access"]);
+  });
 });

@@ -66,7 +66,10 @@ export function diffVault(
     ? changesBetween(previous.config, current).map((c) => ({ ...c, detectedAt: i.now, since: previous.takenAt }))
     : [];
   const keepAfter = i.now.getTime() - i.reportForMinutes * MINUTE_MS;
-  const recent = [...(previous?.recentChanges ?? []).filter((c) => c.detectedAt.getTime() > keepAfter), ...fresh];
+  const recent = withoutReverted([
+    ...(previous?.recentChanges ?? []).filter((c) => c.detectedAt.getTime() > keepAfter),
+    ...fresh,
+  ]);
   const snapshot: VaultSnapshot = {
     vaultResourceId: i.vaultId,
     takenAt: i.now,
@@ -99,6 +102,26 @@ export function diffVault(
     });
   });
   return { snapshot, findings };
+}
+
+/**
+ * Drops the changes of each property that is back where it was before them (a permission model
+ * switched and switched back, a firewall opened and closed again): the vault no longer differs, so
+ * there is no drift left to report, and its incident can resolve rather than stay open for the
+ * rest of `driftReportMinutes`.
+ */
+function withoutReverted(changes: readonly VaultChange[]): VaultChange[] {
+  const byField = new Map<string, VaultChange[]>();
+  for (const c of changes) byField.set(c.field, [...(byField.get(c.field) ?? []), c]);
+  const reverted = new Set(
+    [...byField]
+      .filter(([, cs]) => {
+        const ordered = [...cs].sort((a, b) => a.detectedAt.getTime() - b.detectedAt.getTime());
+        return ordered[0]!.before === ordered.at(-1)!.after;
+      })
+      .map(([field]) => field),
+  );
+  return changes.filter((c) => !reverted.has(c.field));
 }
 
 function attribution(changes: VaultChange[], i: DriftInput): string[] {

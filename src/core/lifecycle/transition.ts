@@ -237,5 +237,6 @@ function learnCaller(prev: Subject, next: Subject): Subject {
     ...prev,
     callerResourceId: prev.callerResourceId || next.callerResourceId,
     callerAppId: prev.callerAppId || next.callerAppId,
+    ...(prev.attributedApp || next.attributedApp ? { attributedApp: prev.attributedApp || next.attributedApp } : {}),
   };
 }

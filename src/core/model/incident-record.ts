@@ -43,6 +43,8 @@ export function subjectRecord(s: Subject): SubjectRecord {
         callerAppId: s.callerAppId,
         callerResourceId: s.callerResourceId,
         auditTable: s.auditTable,
+        // Calls without a token: the app they were attributed to, in the key's app field.
+        ...(s.attributedApp ? { app: s.attributedApp } : {}),
       };
     case "app":
       return { ...NO_KEY, app: s.app };
@@ -58,7 +60,7 @@ export function subjectFromRecord(rule: RuleId, r: SubjectRecord): Subject {
   switch (rule) {
     case "kv-auth-denied":
     case "kv-throttled":
-      return callerOnVault(r);
+      return r.app ? { ...callerOnVault(r), attributedApp: r.app } : callerOnVault(r);
     case "network":
       return { kind: "app", app: r.app ?? "" };
     case "control-plane":

@@ -47,15 +47,15 @@ export interface NotifyPolicy {
 }
 
 /**
- * One cause, one thread: an access loss groups by vault (one change, many callers) and by
- * identity (one identity, many vaults), its control-plane view with it; throttling by
- * subscription (Key Vault's subscription-wide limit, per region: the region is not in the audit
- * rows); network failures by app. No wait: a first page is never delayed. Alertmanager's
- * group_interval default (5 minutes) between updates.
+ * One cause, one thread: an access loss groups by vault (one change, many callers), by identity
+ * (one identity, many vaults) and by app (one app's path, its network failures with it), its
+ * control-plane view with it; throttling by subscription (Key Vault's subscription-wide limit, per
+ * region: the region is not in the audit rows); network failures by app. No wait: a first page is
+ * never delayed. Alertmanager's group_interval default (5 minutes) between updates.
  */
 export const DEFAULT_GROUP: GroupPolicy = {
   by: {
-    "kv-auth-denied": ["vault", "identity"],
+    "kv-auth-denied": ["vault", "identity", "app"],
     "control-plane": ["vault", "identity"],
     "kv-throttled": ["subscription"],
     network: ["app"],

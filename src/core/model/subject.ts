@@ -6,6 +6,12 @@ export type Subject = CallerOnVault | AppSubject | ControlPlaneSubject | Monitor
 /** One caller's requests to one vault: what the request rules (kv-auth-denied, kv-throttled) judge. */
 export interface CallerOnVault extends SeriesKey {
   kind: "caller-on-vault";
+  /**
+   * For calls without a token (no caller logged): the app whose own telemetry of the same minutes
+   * made them (core/tokenless-attribution.ts). Not part of the fingerprint: it names who the
+   * caller is, as far as anyone can tell, without changing which series it is.
+   */
+  attributedApp?: string | undefined;
 }
 
 /** One app's outgoing calls, as the network rule judges them: dependency calls carry no caller identity. */
@@ -68,7 +74,11 @@ export function callerOf(s: Subject): Caller | undefined {
   }
 }
 
-/** The app a subject is about, when it is an app (a caller's app comes from the spec: see appFor). */
+/**
+ * The app a subject is about: an app's, or the app calls without a token were attributed to (a
+ * caller's app otherwise comes from the spec: see appFor).
+ */
 export function appOf(s: Subject): string | undefined {
-  return s.kind === "app" ? s.app : undefined;
+  if (s.kind === "app") return s.app;
+  return s.kind === "caller-on-vault" ? s.attributedApp || undefined : undefined;
 }

@@ -7,14 +7,16 @@ import { labelsOf } from "./labels.js";
 
 /**
  * Which rules' incidents may share a cause at all. A caller denied on a vault and the
- * control-plane finding about that caller's grant on it are one access problem seen twice;
- * throttling and network failures are causes of their own kind.
+ * control-plane finding about that caller's grant on it are one access problem seen twice; an
+ * app's network failures and its denials are one too (playbook H6: an outage masquerading as auth,
+ * such as an unreachable managed-identity endpoint: its calls reach the vault without a token).
+ * Throttling is a cause of its own kind.
  */
 const CAUSE_OF: Record<RuleId, string> = {
   "kv-auth-denied": "access",
   "control-plane": "access",
   "kv-throttled": "throttling",
-  network: "network",
+  network: "access",
   monitor: "monitor",
 };
 
