@@ -208,6 +208,31 @@ describe("one cause, one thread", () => {
     },
   );
 
+  it("keep a finding that supports no hypothesis (the fix: a policy that only gained permissions) out of the thread", () => {
+    const granted: ControlPlaneFindingInput = {
+      ...roleMissing(1),
+      id: `vault-config-drift|${VAULT}|access-policies`,
+      kind: "vault-config-drift",
+      summary: "the access policies of vault kv-app changed",
+      severity: "SEV-4",
+      hypothesis: undefined,
+      principal: undefined,
+      role: undefined,
+    };
+    const { sent } = run({
+      from: 0,
+      to: 60,
+      // Denied until minute 20, when the policy gains the missing permission; the drift is reported on.
+      findings: (m) => (m >= 20 ? [granted] : []),
+      traffic: (start) => [start < 20 ? denied(start, 1) : healthy(start, 1)],
+    });
+    const threads = new Set(sent.map((s) => s.notice.dedupKey));
+    expect(threads.size).toBe(2);
+    const denials = sent.filter((s) => s.notice.snapshot.rule === "kv-auth-denied" && s.notice.channel === "teams");
+    expect(denials.map((s) => s.notice.kind)).toEqual(["opened", "resolved"]);
+    expect(denials.every((s) => s.notice.group === undefined)).toBe(true);
+  });
+
   it("go on in the same thread when a finding gives way to another about the same grant on the same tick", () => {
     const wrongScope: ControlPlaneFindingInput = {
       ...roleMissing(1),

@@ -5,6 +5,10 @@ import { parseMonitorSpec, type MonitorSpec } from "../../src/core/spec/monitor-
 import type { Evidence } from "../../src/core/diagnose-finding.js";
 import type { SignalRow } from "../../src/core/signals/signal-set.js";
 import { aBin, aPolicy, at, VAULT } from "../fixtures/incidents.js";
+import { appOf } from "../../src/core/model/subject.js";
+import { subjectFromRecord, subjectRecord } from "../../src/core/model/incident-record.js";
+import { groupKeysOf } from "../../src/core/notify/group-keys.js";
+import { DEFAULT_GROUP } from "../../src/core/model/notify-policy.js";
 
 /**
  * Calls without a token carry no caller in Key Vault's log; the app's own telemetry of the same
@@ -151,6 +155,20 @@ describe("a tick judging calls without a token by the app they are attributed to
 
   it("takes the app's fallback into account as for any caller", () => {
     expect(tick(evidence([trace(10), trace(15)]), true, true).severity).toBe("SEV-2");
+  });
+
+  it("knows the incident by that app, kept in its record, so it shares a thread with the app's network failures", () => {
+    const incident = tick(evidence([trace(10), trace(15)]));
+    expect(appOf(incident.subject)).toBe(APP);
+    expect(appOf(subjectFromRecord("kv-auth-denied", subjectRecord(incident.subject)))).toBe(APP);
+    const network = { ...incident, rule: "network" as const, subject: { kind: "app" as const, app: APP } };
+    const shared = groupKeysOf(incident, DEFAULT_GROUP, spec(true, false)).filter((k) =>
+      groupKeysOf(network, DEFAULT_GROUP, spec(true, false)).includes(k),
+    );
+    expect(shared).toEqual([`access|app=${APP}`]);
+    // Without the attribution the calls name nobody, and nothing ties them to the app.
+    const unattributed = tick({ ...evidence([]), dependencyCalls: [] });
+    expect(appOf(unattributed.subject)).toBeUndefined();
   });
 
   it("without the app's telemetry, judges as before: no app, no app evidence", () => {

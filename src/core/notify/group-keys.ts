@@ -22,7 +22,9 @@ const CAUSE_OF: Record<RuleId, string> = {
 
 /**
  * Control-plane findings that explain no failed call: a vault whose audit events reach no
- * workspace, or a role broader than needed. Each stays its own notice.
+ * workspace, or a role broader than needed. Each stays its own notice. So does any finding that
+ * supports no hypothesis, such as an access policy that only gained permissions: that is the fix
+ * arriving, and joining the thread would hold its all-clear open for the finding's report period.
  */
 const EXPLAINS_NO_FAILURE = new Set(["blind-spot", "role-over-broad"]);
 
@@ -41,7 +43,7 @@ export function groupKeysOf(
   const by = policy.by[incident.rule];
   if (by === undefined || by === null) return [];
   const l = labelsOf(incident, spec, calls);
-  if (l.finding !== undefined && EXPLAINS_NO_FAILURE.has(l.finding)) return [];
+  if (l.finding !== undefined && (EXPLAINS_NO_FAILURE.has(l.finding) || incident.diagnosis === undefined)) return [];
   const cause = CAUSE_OF[incident.rule];
   if (by.length === 0) return [`${cause}|*`];
   const values: Record<GroupLabel, string[]> = {
