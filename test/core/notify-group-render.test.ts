@@ -59,6 +59,16 @@ describe("a group's notices", () => {
     expect(text).toContain("  resolved   id-app-2 (user-assigned identity) on kv-app");
   });
 
+  it("list a resolved control-plane finding by what it found, not as the caller it names", () => {
+    const n = anUpdate(2);
+    const resolved = {
+      ...n,
+      group: { ...n.group!, members: [member(1), { ...finding, state: "resolved" as const }] },
+    };
+    const text = renderText(resolved, [], 15);
+    expect(text).toContain("  resolved   control plane: id-app-1 lacks Key Vault Secrets User on kv-app");
+  });
+
   it("say in the email subject and the PagerDuty summary that it is an update of the same alert", () => {
     const n = anUpdate();
     expect(emailSubject(n)).toMatch(/^\[SEV-2\] UPDATED: Key Vault access denied: /);

@@ -50,7 +50,6 @@ const ASPECTS: Record<DriftAspect, { hypothesis: Hypothesis | undefined; severit
   "access-policies": { hypothesis: "H2", severity: "SEV-3", what: "access policies" },
   recovery: { hypothesis: undefined, severity: "SEV-4", what: "soft delete and purge protection" },
 };
-const ONLY_GRANTED = { hypothesis: undefined, severity: "SEV-4" } as const;
 
 /**
  * Compares a vault's configuration with its last snapshot: the changed properties, who changed them
@@ -79,11 +78,14 @@ export function diffVault(
   const byAspect = new Map<DriftAspect, VaultChange[]>();
   for (const c of recent) byAspect.set(c.aspect, [...(byAspect.get(c.aspect) ?? []), c]);
   const name = lastSegment(i.vaultId);
-  const findings = [...byAspect].map(([aspect, changes]) => {
-    const cause =
-      aspect === "access-policies" && !changes.some((c) => losesPermissions(c.before, c.after))
-        ? ONLY_GRANTED
-        : ASPECTS[aspect];
+  // Access policies that only gained permissions took nobody's access away: that is drift only in
+  // the sense of a change, usually the fix of a denial arriving, and the change log (AzureActivity)
+  // still tells the diagnosis who made it. Reporting it would page on the fix.
+  const losing = [...byAspect].filter(
+    ([aspect, changes]) => aspect !== "access-policies" || changes.some((c) => losesPermissions(c.before, c.after)),
+  );
+  const findings = losing.map(([aspect, changes]) => {
+    const cause = ASPECTS[aspect];
     return finding({
       kind: "vault-config-drift",
       subject: { vaultResourceId: i.vaultId },

@@ -75,7 +75,12 @@ export function groupFacts(g: GroupListing, max = 8): [string, string][] {
     rows.push([
       "Resolved",
       listOf(
-        resolved.map((m) => [m.identity ?? m.app ?? m.finding, m.vault].filter(Boolean).join(" on ") || m.id),
+        // A control-plane finding by what it found: its principal alone would read as the caller's denials.
+        resolved.map(
+          (m) =>
+            (m.finding ? `control plane: ${m.finding}` : undefined) ??
+            ([m.identity ?? m.app, m.vault].filter(Boolean).join(" on ") || m.id),
+        ),
         max,
       ),
     ]);
