@@ -5,7 +5,7 @@ import { buildResultsJson } from "../../tools/bench/results-json.js";
 import { identityAliases, scoreScenario, summarize, type DetectorRun, type Episode } from "../../tools/bench/score.js";
 import type { TruthIncidentSpec } from "../../tools/scenario/format.js";
 import { parseScenario } from "../../tools/scenario/load.js";
-import { MIN } from "./fixtures.js";
+import { anEpisode, MIN } from "./fixtures.js";
 
 /**
  * Time to detect from data arrival, from raw records in the emulated workspace: the incident's
@@ -81,23 +81,7 @@ const KEY_VAULT_RECORDS = [
 ];
 
 function episode(firedAt: Date, o: Partial<Episode> = {}): Episode {
-  return {
-    incident: "inc-1",
-    rule: "kv-auth-denied",
-    firedAt,
-    resolvedAt: at(40),
-    severity: "SEV-1",
-    peakSeverity: "SEV-1",
-    hypothesis: "H2",
-    vault: "kv-orders-prod",
-    identity: "id-func-orders",
-    app: undefined,
-    added: [],
-    pages: 1,
-    escalations: 0,
-    notifications: 2,
-    ...o,
-  };
+  return anEpisode({ incident: "inc-1", firedAt, resolvedAt: at(40), ...o });
 }
 
 const run = (...episodes: Episode[]): DetectorRun => ({ episodes, notifications: episodes.length, pages: 0 });

@@ -1,8 +1,25 @@
 import type { ColdStart } from "../../tools/bench/cold-start.js";
 import type { EmulatorThroughput } from "../../tools/bench/emulator-throughput.js";
-import type { ScenarioScore, TruthOutcome } from "../../tools/bench/score.js";
+import type { Episode, ScenarioScore, TruthOutcome } from "../../tools/bench/score.js";
 
 export const MIN = 60_000;
+
+/** A vaultwatch alert about RBAC on kv-orders-prod: SEV-1, H2, one page, two notifications; times are the caller's. */
+export const anEpisode = (o: Partial<Episode> & Pick<Episode, "firedAt" | "resolvedAt">): Episode => ({
+  incident: "inc",
+  rule: "kv-auth-denied",
+  severity: "SEV-1",
+  peakSeverity: "SEV-1",
+  hypothesis: "H2",
+  vault: "kv-orders-prod",
+  identity: "id-func-orders",
+  app: undefined,
+  added: [],
+  pages: 1,
+  escalations: 0,
+  notifications: 2,
+  ...o,
+});
 
 /** One truth incident's outcome: missed unless the override says otherwise. */
 export const truth = (o: Partial<TruthOutcome>): TruthOutcome => ({

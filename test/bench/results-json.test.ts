@@ -5,7 +5,7 @@ import { buildResultsJson, type ResultsJsonInput } from "../../tools/bench/resul
 import { RESULTS_JSON_KEYS } from "../../tools/bench/results-json-keys.js";
 import { scoreScenario, type DetectorRun, type Episode } from "../../tools/bench/score.js";
 import type { TruthIncidentSpec } from "../../tools/scenario/format.js";
-import { coldSide, emulatorThroughput, MIN } from "./fixtures.js";
+import { anEpisode, coldSide, emulatorThroughput, MIN } from "./fixtures.js";
 import { growth } from "../../tools/bench/tick-cost.js";
 
 const coldStart: ColdStart = {
@@ -42,23 +42,7 @@ const window = { start: at(-60), end: at(120) };
 
 /** A vaultwatch alert about RBAC unless the override says otherwise: fired at SEV-1, one page, two notifications. */
 function episode(o: Partial<Episode>): Episode {
-  return {
-    incident: "inc",
-    rule: "kv-auth-denied",
-    firedAt: at(7),
-    resolvedAt: at(30),
-    severity: "SEV-1",
-    peakSeverity: "SEV-1",
-    hypothesis: "H2",
-    vault: "kv-orders-prod",
-    identity: "id-func-orders",
-    app: undefined,
-    added: [],
-    pages: 1,
-    escalations: 0,
-    notifications: 2,
-    ...o,
-  };
+  return anEpisode({ firedAt: at(7), resolvedAt: at(30), ...o });
 }
 const run = (...episodes: Episode[]): DetectorRun => ({
   episodes,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { anEpisode } from "./fixtures.js";
 import type { NotificationLine } from "../../tools/replay/line.js";
 import type { TruthIncidentSpec } from "../../tools/scenario/format.js";
 import { matches, scoreScenario, vaultwatchRun, type Episode } from "../../tools/bench/score.js";
@@ -36,7 +37,7 @@ function line(o: Partial<NotificationLine> & { at: string; event: NotificationLi
 }
 
 function episode(o: Partial<Episode>): Episode {
-  return {
+  return anEpisode({
     incident: "e",
     rule: "monitor",
     firedAt: at("14:00"),
@@ -46,13 +47,8 @@ function episode(o: Partial<Episode>): Episode {
     hypothesis: "none",
     vault: undefined,
     identity: undefined,
-    app: undefined,
-    added: [],
-    pages: 1,
-    escalations: 0,
-    notifications: 2,
     ...o,
-  };
+  });
 }
 
 describe("a truth that the monitor was blind", () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { anEpisode } from "./fixtures.js";
 import type { Severity } from "../../src/core/model/index.js";
 import type { NotificationLine } from "../../tools/replay/line.js";
 import type { TruthIncidentSpec } from "../../tools/scenario/format.js";
@@ -57,23 +58,7 @@ function truth(o: Partial<TruthIncidentSpec> = {}): TruthIncidentSpec {
 const scenario = { name: "s", start: at(-60), end: at(120) };
 
 function episode(o: Partial<Episode> = {}): Episode {
-  return {
-    incident: "e",
-    rule: "kv-auth-denied",
-    firedAt: at(7),
-    resolvedAt: at(30),
-    severity: "SEV-1",
-    peakSeverity: "SEV-1",
-    hypothesis: "H2",
-    vault: "kv-orders-prod",
-    identity: "id-func-orders",
-    app: undefined,
-    added: [],
-    pages: 1,
-    escalations: 0,
-    notifications: 2,
-    ...o,
-  };
+  return anEpisode({ incident: "e", firedAt: at(7), resolvedAt: at(30), ...o });
 }
 
 describe("scoring vaultwatch against the truth", () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { anEpisode } from "./fixtures.js";
 import { baselineKey } from "../../src/core/baselines/index.js";
 import { learnBaseline } from "../../src/core/baselines/index.js";
 import { seriesId } from "../../src/core/evaluate.js";
@@ -58,23 +59,7 @@ const world = parseScenario(
 ).world;
 
 function episode(o: Partial<Episode>): Episode {
-  return {
-    incident: "i1",
-    rule: "kv-auth-denied",
-    firedAt: at(15),
-    resolvedAt: at(35),
-    severity: "SEV-1",
-    peakSeverity: "SEV-1",
-    hypothesis: "H2",
-    vault: "kv-a",
-    identity: "id-func-orders",
-    app: undefined,
-    added: [],
-    pages: 1,
-    escalations: 0,
-    notifications: 2,
-    ...o,
-  };
+  return anEpisode({ incident: "i1", firedAt: at(15), resolvedAt: at(35), vault: "kv-a", ...o });
 }
 
 /**
