@@ -9,6 +9,7 @@ import type { Runtime } from "../../app/runtime.js";
 import type { Incident } from "../../core/model/index.js";
 import { incidentRecord } from "../../core/model/incident-record.js";
 import { namedHypothesis } from "../../core/diagnosis/index.js";
+import { dedupKeyOf } from "../../core/notify/plan.js";
 import { callerName, vaultName } from "../../core/model/names.js";
 import { appFor } from "../../core/model/spec-lookup.js";
 import { appOf, callerOf, vaultOf } from "../../core/model/subject.js";
@@ -57,6 +58,8 @@ export function summarize(i: Incident, spec: MonitorSpec) {
     mutedBy: i.mutedBy ?? null,
     flapping: i.flapping,
     hypothesis: top ? { id: top.id, title: top.title } : null,
+    // Incidents told of on one thread share a cause (docs/adr/0022-notification-groups.md).
+    thread: i.notified.group?.key ?? dedupKeyOf(i),
     pendingNotices: i.outbox.length,
   };
 }

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { HttpRequest, InvocationContext } from "@azure/functions";
 import { TableClient } from "@azure/data-tables";
-import { createIncidentsHandlers } from "../../../src/functions/handlers/incidents.js";
+import { createIncidentsHandlers, summarize } from "../../../src/functions/handlers/incidents.js";
+import { EMPTY_SPEC } from "../../../src/core/spec/monitor-spec.js";
 import { SettingsError } from "../../../src/config/settings.js";
 import type { Runtime } from "../../../src/app/runtime.js";
 import type { StateStore } from "../../../src/core/ports/ports.js";
@@ -122,6 +123,7 @@ describe("GET /api/incidents", () => {
       mutedBy: null,
       flapping: false,
       hypothesis: { id: "H1", title: "The role assignment was removed" },
+      thread: `vaultwatch-${firing.id}-${firing.episode}`,
       pendingNotices: 0,
     });
     expect(body.incidents[1]).toMatchObject({
@@ -130,6 +132,15 @@ describe("GET /api/incidents", () => {
       subject: { identity: "principal aaaaaaaa-0000-0000-0000-000000000002" },
     });
     expect(body).toMatchObject({ unreadable: [], truncated: false });
+  });
+
+  it("shows the thread a grouped incident is told of on: the group's, shared with the incident that opened it", () => {
+    const joined: Incident = {
+      ...firing,
+      id: "joined",
+      notified: { ...firing.notified, group: { key: `vaultwatch-${firing.id}-${firing.episode}`, holder: false } },
+    };
+    expect(summarize(joined, EMPTY_SPEC).thread).toBe(summarize(firing, EMPTY_SPEC).thread);
   });
 
   it("lists resolved ones too with state=all, after the active ones, and honours limit", async () => {
