@@ -4,7 +4,7 @@ import type { Heartbeat } from "../core/model/index.js";
 import { orAbsent, safeJson } from "./json.js";
 import { QUERY_FAILURE_REASONS } from "../core/signals/query-failure.js";
 import { SIGNAL_ROWS, type WorkspaceMemo } from "../core/signals/signal-set.js";
-import { optionalIsoDate, Severity } from "./incident-entity.js";
+import { optionalIsoDate, Severity } from "./incident-row-schema.js";
 
 /** The monitor's heartbeat as one Tables row (`monitor`/`heartbeat`), nested parts as JSON. */
 

@@ -2,7 +2,8 @@ import { diagnose, summarize, type Diagnosis, type DiagnosisInput } from "./diag
 import type { CallerOnVault, DiagnosisSummary, Evaluation, Incident, Policy } from "./model/index.js";
 import { callerName } from "./model/names.js";
 import { appFor } from "./model/spec-lookup.js";
-import { attributeTokenless, isTokenlessSeries } from "./tokenless-attribution.js";
+import { attributeTokenless } from "./tokenless-attribution.js";
+import { isTokenless } from "./tokenless-bursts.js";
 import type { SignalName, SignalRow, SignalStatus } from "./signals/signal-set.js";
 
 /** The tick's evidence beyond the Key Vault requests, for diagnosis. */
@@ -60,7 +61,7 @@ export function diagnoseFinding(
     (caller.host?.type.toLowerCase() === "sites" ? caller.host.name : undefined);
   // Calls without a token name no caller: the app is the one its own telemetry of those minutes points at.
   const attribution =
-    app === undefined && isTokenlessSeries(ev.subject) && ev.counts.firstFailureAt && ev.counts.lastFailureAt
+    app === undefined && isTokenless(ev.subject) && ev.counts.firstFailureAt && ev.counts.lastFailureAt
       ? attributeTokenless(
           ev.subject.vaultResourceId,
           { from: ev.counts.firstFailureAt, to: ev.counts.lastFailureAt },

@@ -8,7 +8,8 @@ import type {
   SignalOutcome,
 } from "./model/index.js";
 import { isKnown, type SignalRow } from "./signals/signal-set.js";
-import { countWindow, evaluate, groupSeries, holdWhilePropagating, RULES, type SeriesContext } from "./evaluate.js";
+import { countWindow, evaluate, groupSeries, RULES, type SeriesContext } from "./evaluate.js";
+import { holdWhilePropagating } from "./propagation-hold.js";
 import { fingerprint, isActive } from "./model/incidents.js";
 import { transition } from "./lifecycle/transition.js";
 import { planGroups, settleThreads } from "./notify/group.js";
@@ -171,6 +172,8 @@ function evaluateVaults(
   const series = groupSeries(rows);
   const judge = baselines ? judgeWith(baselines) : undefined;
   const historyOf = baselines ? historyWith(baselines) : undefined;
+  // Looked up once per firing series: a fleet has thousands of series and incidents.
+  const open = new Map(incidents.map((i) => [i.id, i]));
   const evaluations: Evaluation[] = [];
   const seen = new Set<string>();
   for (const s of series) {
@@ -202,13 +205,7 @@ function evaluateVaults(
           ? // A first-ever grant still propagating is held, not paged (evaluate.ts).
             holdWhilePropagating({
               ...judged,
-              diagnosis: diagnoseFinding(
-                judged,
-                now,
-                policy,
-                evidence,
-                incidents.find((i) => i.id === judged.fingerprint),
-              ),
+              diagnosis: diagnoseFinding(judged, now, policy, evidence, open.get(judged.fingerprint)),
             })
           : judged,
       );
@@ -217,7 +214,7 @@ function evaluateVaults(
   }
   // An active incident whose caller made no requests at all in the window stays open: silence is
   // not recovery (reported as such by the health check), except for calls without a token, which
-  // can never succeed (see isTokenless in evaluate.ts).
+  // can never succeed (see tokenless-bursts.ts).
   for (const incident of incidents) {
     if (!RULES.includes(incident.rule as RequestRuleId) || incident.subject.kind !== "caller-on-vault") continue;
     if (!isActive(incident) || seen.has(incident.id)) continue;

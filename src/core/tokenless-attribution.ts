@@ -1,6 +1,7 @@
 import { MINUTE_MS } from "./common/duration.js";
+import { isTokenless } from "./tokenless-bursts.js";
 import { countWindow, type Series } from "./evaluate.js";
-import type { Policy, SeriesKey } from "./model/index.js";
+import type { Policy } from "./model/index.js";
 import { vaultName } from "./model/names.js";
 import { vaultOfHost } from "./model/spec-lookup.js";
 import type { SignalRow } from "./signals/signal-set.js";
@@ -102,11 +103,6 @@ export function attributeTokenless(
   };
 }
 
-/** A series of calls without a token: no object ID and no app ID logged (evaluate.ts's isTokenless). */
-export function isTokenlessSeries(key: Pick<SeriesKey, "callerObjectId" | "callerAppId">): boolean {
-  return !key.callerObjectId && !key.callerAppId;
-}
-
 /**
  * For a series of calls without a token, the configured app they are attributed to in the
  * evaluation window, whose criticality and fallback decide the severity (evaluate.ts); the most
@@ -118,7 +114,7 @@ export function tokenlessApp(
   policy: Pick<Policy, "spec" | "windowMinutes" | "binMinutes">,
   telemetry: AppTelemetry | undefined,
 ): AppSpec | undefined {
-  if (!telemetry || !isTokenlessSeries(series.key)) return undefined;
+  if (!telemetry || !isTokenless(series.key)) return undefined;
   const from = new Date(now.getTime() - policy.windowMinutes * MINUTE_MS);
   const counts = countWindow("kv-auth-denied", series.bins, from, now, policy.binMinutes);
   if (!counts.firstFailureAt || !counts.lastFailureAt) return undefined;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { evaluate, groupSeries, maxExcusedBins, TOKENLESS_MIN_FAILING_BINS } from "../../src/core/evaluate.js";
+import { evaluate, groupSeries } from "../../src/core/evaluate.js";
+import { maxExcusedBins, TOKENLESS_MIN_FAILING_BINS } from "../../src/core/tokenless-bursts.js";
 import type { SeriesHistory } from "../../src/core/baselines/index.js";
 import type { KvRequestBin } from "../../src/core/model/index.js";
 import { aBin, aPolicy, at } from "../fixtures/incidents.js";

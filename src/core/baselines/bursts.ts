@@ -30,7 +30,7 @@ export interface UsualBurst {
 /**
  * Failing bins at most this many empty bins apart are one burst. Two: any two failing bins a
  * 15-minute window holds (the rule's window, ALERT_WINDOW_MINUTES) are one burst, as the rule
- * counts them (evaluate.ts), so a burst learned here and a burst judged now are measured alike.
+ * counts them (tokenless-bursts.ts), so a burst learned here and a burst judged now are measured alike.
  */
 export const BURST_GAP_BINS = 2;
 

@@ -175,7 +175,7 @@ export type Evaluation<S extends Subject = Subject> =
       subject: S;
       fingerprint: string;
       counts: WindowCounts;
-      /** Held below the rule: a first-ever grant still propagating (evaluate.ts holdWhilePropagating). */
+      /** Held below the rule: a first-ever grant still propagating (propagation-hold.ts). */
       propagating?: { retestAt: Date; text: string } | undefined;
     }
   /** No failures for the whole confirmation period while calls kept succeeding. */

@@ -77,11 +77,11 @@ export function readIngestion(table: RawTable): IngestionReading | undefined {
   const get = (row: unknown[], column: string) => row[index.get(column) ?? -1];
   const tables: TableIngestion[] = [];
   let dailyCapAt: Date | undefined;
-  let any = false;
+  let answered = false;
   if (!Array.isArray(table.rows)) return undefined;
   for (const row of table.rows) {
     if (!Array.isArray(row) || get(row, "Signal") !== INGESTION_SIGNAL) continue;
-    any = true;
+    answered = true;
     const dims = get(row, "Dims") as Record<string, unknown> | null;
     const counts = get(row, "Counts") as Record<string, unknown> | null;
     const events = countOf(counts?.events);
@@ -99,5 +99,5 @@ export function readIngestion(table: RawTable): IngestionReading | undefined {
       delayP95Ms: countOf(counts?.delayP95Ms),
     });
   }
-  return any ? { tables, dailyCapAt } : undefined;
+  return answered ? { tables, dailyCapAt } : undefined;
 }

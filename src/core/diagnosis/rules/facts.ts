@@ -1,16 +1,11 @@
 import type { SignalName, SignalRow } from "../../signals/signal-set.js";
-import { CHANGE_BEFORE_ONSET_MINUTES, DEFAULT_PROPAGATION_MINUTES, ONSET_BIN_MINUTES } from "./thresholds.js";
+import { DEFAULT_PROPAGATION_MINUTES } from "./thresholds.js";
 import type { DiagnosisInput, KvCounts } from "./types.js";
-import {
-  addMinutes,
-  callerWords,
-  lastSegment,
-  normalizeId,
-  onsetWords,
-  roleAssignmentWords,
-  scopeWords,
-  unknownSignal,
-} from "./words.js";
+import { type Change, type ChangeFacts, changeFacts } from "./change-facts.js";
+import { type GroupFacts, groupFacts } from "./group-facts.js";
+
+export type { Change, ChangeFacts, GroupFacts };
+import { callerWords, lastSegment, onsetWords, unknownSignal } from "./words.js";
 import { isKnown as statusKnown } from "../../signals/signal-set.js";
 import {
   accessStanding,
@@ -75,34 +70,6 @@ export interface StartupFacts {
   authEvents: number;
   functions: string[];
   sample: string;
-}
-
-export interface Change {
-  at: Date;
-  by: string;
-  /** "kv-orders-prod", "resource group rg-orders-prod". */
-  scope: string;
-  /** "role assignment Key Vault Secrets User". */
-  role: string;
-}
-
-export interface ChangeFacts {
-  /** The earliest role assignment deleted for the caller on the vault or a parent scope shortly before onset. */
-  roleDeletedBeforeOnset: Change | undefined;
-  /** The latest role assignment written for the caller on the vault or a parent, from shortly before onset to now. */
-  latestRoleWrite: Change | undefined;
-  /** Whether that write came after the onset or after a deletion: a restore, not the cause. */
-  writeIsRestore: boolean;
-  /**
-   * Whether that write is the caller's first-ever grant: no access in the history the monitor read
-   * (DiagnosisInput.accessBefore) and no earlier assignment of it in the change log. Never a restore.
-   */
-  firstGrant: boolean;
-  identityChangedBeforeOnset: Change | undefined;
-  vaultWrittenBeforeOnset: Change | undefined;
-  accessPoliciesWrittenBeforeOnset: Change | undefined;
-  /** Any role assignment written or deleted for the caller on the vault or a parent, in the whole look-back. */
-  anyRoleChange: boolean;
 }
 
 /**
@@ -345,155 +312,4 @@ function startupFacts(rows: readonly SignalRow<"host-startup">[]): StartupFacts 
     functions: [...new Set(auth.map((r) => r.dims.functionName))],
     sample: auth[0]?.sample ?? "",
   };
-}
-
-function changeFacts(
-  input: DiagnosisInput,
-  vaultName: string,
-  apps: readonly string[],
-  onset: Date | undefined,
-): ChangeFacts {
-  const vault = normalizeId(input.vaultResourceId);
-  const principal = normalizeId(input.caller.objectId);
-  const callerResource = normalizeId(input.caller.resourceId);
-  const appSet = new Set(apps.map((a) => a.toLowerCase()));
-  const now = input.now;
-
-  const forCaller = (r: SignalRow<"changes">) => principal !== "" && normalizeId(r.dims.principalId) === principal;
-  const coversVault = (r: SignalRow<"changes">) => {
-    const s = normalizeId(r.dims.scope);
-    return s === "/" || s === vault || vault.startsWith(`${s}/`);
-  };
-  const onVault = (r: SignalRow<"changes">) => {
-    const s = normalizeId(r.dims.scope);
-    return s === vault || s.startsWith(`${vault}/`);
-  };
-  const onCallersApp = (r: SignalRow<"changes">) => {
-    const s = normalizeId(r.dims.scope);
-    return forCaller(r) || (callerResource !== "" && s === callerResource) || appSet.has(lastSegment(s));
-  };
-  // A deletion or a configuration change counts from its first event, a role write from its last:
-  // the propagation clock starts at the last write.
-  const change = (r: SignalRow<"changes">, at: Date): Change => ({
-    at,
-    by: r.dims.caller || "an unknown caller",
-    scope: scopeWords(r.dims.scope, input.vaultResourceId, vaultName),
-    role: roleAssignmentWords(r.dims.roleDefinitionId),
-  });
-  const inLookBack = (at: Date) =>
-    onset !== undefined && at.getTime() >= addMinutes(onset, -CHANGE_BEFORE_ONSET_MINUTES).getTime();
-  const beforeOnset = (at: Date) =>
-    onset !== undefined && inLookBack(at) && at.getTime() <= addMinutes(onset, ONSET_BIN_MINUTES).getTime();
-  const earliest = (kind: SignalRow<"changes">["dims"]["kind"], relevant: (r: SignalRow<"changes">) => boolean) =>
-    input.changes
-      .filter((r) => r.dims.kind === kind && relevant(r) && beforeOnset(r.firstAt))
-      .sort((a, b) => a.firstAt.getTime() - b.firstAt.getTime())
-      .map((r) => change(r, r.firstAt))[0];
-
-  const roleRows = input.changes.filter((r) => forCaller(r) && coversVault(r));
-  const deleted = earliest("role-assignment-delete", (r) => forCaller(r) && coversVault(r));
-  const write = roleRows
-    .filter(
-      (r) => r.dims.kind === "role-assignment-write" && inLookBack(r.lastAt) && r.lastAt.getTime() <= now.getTime(),
-    )
-    .sort((a, b) => b.lastAt.getTime() - a.lastAt.getTime())[0];
-  const latestRoleWrite = write ? change(write, write.lastAt) : undefined;
-  // Denials before a first grant are the caller waiting for it: the write ends them, whatever
-  // side of the rounded onset it falls on, and restores nothing.
-  const firstGrant =
-    write !== undefined &&
-    input.accessBefore === false &&
-    !roleRows.some(
-      (r) =>
-        r !== write &&
-        (r.dims.kind === "role-assignment-write" || r.dims.kind === "role-assignment-delete") &&
-        r.firstAt.getTime() < write.firstAt.getTime(),
-    );
-  const writeIsRestore =
-    !firstGrant &&
-    latestRoleWrite !== undefined &&
-    onset !== undefined &&
-    (latestRoleWrite.at.getTime() > onset.getTime() ||
-      (deleted !== undefined && latestRoleWrite.at.getTime() > deleted.at.getTime()));
-
-  return {
-    roleDeletedBeforeOnset: deleted,
-    latestRoleWrite,
-    writeIsRestore,
-    firstGrant,
-    identityChangedBeforeOnset: earliest("app-identity-change", onCallersApp),
-    vaultWrittenBeforeOnset: earliest("vault-write", onVault),
-    accessPoliciesWrittenBeforeOnset: earliest("vault-access-policy-write", onVault),
-    anyRoleChange: roleRows.some(
-      (r) => r.dims.kind === "role-assignment-write" || r.dims.kind === "role-assignment-delete",
-    ),
-  };
-}
-
-export interface GroupChange {
-  at: Date;
-  /** A user's UPN or an app's name, as Entra ID logged who made the change. */
-  by: string;
-  /** Lower case. */
-  groupObjectId: string;
-  groupName: string;
-}
-
-export interface GroupFacts {
-  /**
-   * The caller's removals from groups shortly before onset (the look-back the changes use) that
-   * were not undone before it, earliest first, each with the caller's return to the group, if any.
-   */
-  removedBeforeOnset: (GroupChange & { addedBack: GroupChange | undefined })[];
-}
-
-/** The caller's membership changes (AuditLogs, queries/signals/group-membership.ts) around the onset. */
-function groupFacts(input: DiagnosisInput, onsetAt: Date | undefined): GroupFacts {
-  const me = normalizeId(input.caller.objectId);
-  const mine = (input.groupMembership ?? []).filter(
-    (r) => me !== "" && normalizeId(r.dims.memberObjectId) === me && r.firstAt.getTime() <= input.now.getTime(),
-  );
-  const change = (r: SignalRow<"group-membership">, at: Date): GroupChange => ({
-    at,
-    by: r.dims.initiatedBy || "an unknown caller",
-    groupObjectId: normalizeId(r.dims.groupObjectId),
-    groupName: r.dims.groupName || r.dims.groupObjectId,
-  });
-  const byTime = (a: GroupChange, b: GroupChange) => a.at.getTime() - b.at.getTime();
-  const additions = mine
-    .filter((r) => r.dims.change === "added")
-    .map((r) => change(r, r.lastAt))
-    .sort(byTime);
-  const removedBeforeOnset = mine
-    .filter((r) => r.dims.change === "removed")
-    .map((r) => change(r, r.firstAt))
-    .filter(
-      (c) =>
-        onsetAt !== undefined &&
-        c.at.getTime() >= addMinutes(onsetAt, -CHANGE_BEFORE_ONSET_MINUTES).getTime() &&
-        c.at.getTime() <= addMinutes(onsetAt, ONSET_BIN_MINUTES).getTime(),
-    )
-    .sort(byTime)
-    .map((c) => ({
-      ...c,
-      addedBack: additions.find((a) => a.groupObjectId === c.groupObjectId && a.at.getTime() > c.at.getTime()),
-    }))
-    // Back in the group before the failures began: not what they are about.
-    .filter((c) => !c.addedBack || onsetAt === undefined || c.addedBack.at.getTime() > onsetAt.getTime());
-  return { removedBeforeOnset };
-}
-
-/**
- * The caller's removals from the groups the role comes through, when it was removed from every one
- * of them before the failures (since added back or not); undefined when the role does not come
- * through groups alone or one of them still had the caller.
- */
-export function removalsFromHolders(
-  groups: GroupFacts | undefined,
-  through: DiagnosisInput["roleThrough"],
-): GroupFacts["removedBeforeOnset"] | undefined {
-  if (!groups || !through || through.direct || through.groupObjectIds.length === 0) return undefined;
-  const holders = through.groupObjectIds.map(normalizeId);
-  const removals = groups.removedBeforeOnset.filter((r) => holders.includes(r.groupObjectId));
-  return holders.every((g) => removals.some((r) => r.groupObjectId === g)) ? removals : undefined;
 }

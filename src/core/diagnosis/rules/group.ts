@@ -1,4 +1,4 @@
-import { removalsFromHolders } from "./facts.js";
+import { removalsFromHolders } from "./group-facts.js";
 import { type Rule, UNKNOWN } from "./rule.js";
 import { utcTime } from "../../common/utc.js";
 import { beforeOnset, normalizeId } from "./words.js";

@@ -135,7 +135,7 @@ export const H3_RULES: Rule[] = [
  * inside the window is re-tested when the window closes. A first-ever grant (facts.ts firstGrant)
  * is "propagating" for as long as propagation explains its failures — inside the window, and after
  * it when they stopped inside it — so that they are held, not paged (evaluate.ts
- * holdWhilePropagating), until they leave the evaluation window. Denials that go on past the
+ * propagation-hold.ts), until they leave the evaluation window. Denials that go on past the
  * window get no re-test time: propagation no longer explains them.
  */
 export function propagationOf(f: Facts): Propagation | undefined {
