@@ -10,6 +10,7 @@ import {
   type LifecyclePolicy,
   type NotifyPolicy,
 } from "../core/model/notify-policy.js";
+import { jsonSyntaxProblem } from "./json-text.js";
 
 /**
  * NOTIFY_CONFIG: routing, repeats, acknowledgement timeouts, pending times, flap detection and
@@ -84,13 +85,9 @@ export type NotifyConfigResult =
 /** Parses NOTIFY_CONFIG (undefined: the defaults). Errors name the JSON path. */
 export function parseNotifyConfig(text: string | undefined, configured: readonly ChannelName[]): NotifyConfigResult {
   if (text === undefined) return { ok: true, lifecycle: DEFAULT_LIFECYCLE, notify: DEFAULT_NOTIFY };
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    return { ok: false, errors: [`is not valid JSON: ${(error as Error).message}`] };
-  }
-  const parsed = NotifyConfigJson.safeParse(json);
+  const syntax = jsonSyntaxProblem(text);
+  if (syntax !== undefined) return { ok: false, errors: [syntax] };
+  const parsed = NotifyConfigJson.safeParse(JSON.parse(text));
   if (!parsed.success)
     return {
       ok: false,

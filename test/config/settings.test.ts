@@ -60,12 +60,12 @@ describe("settings", () => {
     [
       "a window that is not a number",
       { ALERT_WINDOW_MINUTES: "fifteen" },
-      'ALERT_WINDOW_MINUTES: expected a whole number of minutes (got "fifteen")',
+      'ALERT_WINDOW_MINUTES: expected a whole number of minutes from 5 to 1440, in plain digits (got "fifteen")',
     ],
     [
       "a percentage over 100",
       { ALERT_MIN_FAILURE_PERCENT: "250" },
-      "ALERT_MIN_FAILURE_PERCENT: expected a percentage between 0 and 100",
+      "ALERT_MIN_FAILURE_PERCENT: expected at most 100 percent (0 to 100)",
     ],
     ["no state location", { STATE_TABLE_ENDPOINT: undefined }, "STATE_TABLE_ENDPOINT: expected STATE_TABLE_ENDPOINT"],
     [

@@ -76,9 +76,11 @@ function deployedEnv(): Record<string, string> {
 /** Setting names in the app's EnvSchema, read from the source the app validates with. */
 function schemaSettingNames(): string[] {
   const source = readRepoFile("src/config/settings.ts");
-  const block = /const EnvSchema = z\s*\.object\(\{([\s\S]*?)\n {2}\}\)/.exec(source)?.[1];
-  if (!block) throw new Error("EnvSchema not found in src/config/settings.ts");
-  return [...block.matchAll(/^ {4}([A-Z][A-Z0-9_]*):/gm)].map((m) => m[1] ?? "");
+  // The object's closing line and its keys are indented by 0 and 2, or 2 and 4 when a chain follows.
+  const block = /const EnvSchema = z\s*\.object\(\{([\s\S]*?)\n( {2})?\}\)/.exec(source);
+  if (!block?.[1]) throw new Error("EnvSchema not found in src/config/settings.ts");
+  const keyIndent = block[2] ? 4 : 2;
+  return [...block[1].matchAll(new RegExp(`^ {${keyIndent}}([A-Z][A-Z0-9_]*):`, "gm"))].map((m) => m[1] ?? "");
 }
 
 describe("the app settings main.bicep declares", () => {
