@@ -166,6 +166,9 @@ param tableRoleOnTablesOnly bool = false
 @description('Opt-in: create an Azure Communication Services email resource (Azure-managed domain) and let the monitor send through it.')
 param enableEmail bool = false
 
+@description('Client ID of the Entra ID app registration that signs people in to the incidents and silences API (docs/access.md). Empty: App Service Authentication stays off, and nobody can acknowledge, close or silence.')
+param apiClientId string = ''
+
 @description('Where Communication Services stores email data at rest, e.g. United States, Europe, UK.')
 param emailDataLocation string = 'United States'
 
@@ -193,6 +196,7 @@ var stateTableNames = [
   '${stateTablePrefix}Baselines'
   '${stateTablePrefix}ControlPlane'
   '${stateTablePrefix}Silences'
+  '${stateTablePrefix}Notices'
 ]
 
 // The audit workspace is either the one given or the one created below; its subscription and
@@ -500,6 +504,7 @@ module functionApp 'modules/app/function-app.bicep' = {
     identityResourceId: identity.outputs.resourceId
     deploymentContainerUrl: '${storage.outputs.blobEndpoint}${deploymentContainerName}'
     appSettings: appSettings
+    apiClientId: apiClientId
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
   }

@@ -11,7 +11,8 @@ const PARTITION = "silence";
 
 /**
  * Silences in Azure Tables: one row each (PartitionKey "silence", RowKey its ID), matchers as
- * JSON. Expired silences are kept as the record of who muted what; writes are ETag-conditional.
+ * JSON. Expired silences are kept as the record of who muted what and who ended it (rows from
+ * before sign-in have no object IDs and no `expiredBy`); writes are ETag-conditional.
  */
 export function createTableSilenceStore(table: TableClient): SilenceStore {
   const ready = ensureTables(table);
@@ -51,9 +52,12 @@ export function createTableSilenceStore(table: TableClient): SilenceStore {
         startsAt: silence.startsAt,
         endsAt: silence.endsAt,
         createdBy: silence.createdBy,
+        ...(silence.createdByObjectId ? { createdByObjectId: silence.createdByObjectId } : {}),
         comment: silence.comment,
         createdAt: silence.createdAt,
         ...(silence.expiredAt ? { expiredAt: silence.expiredAt } : {}),
+        ...(silence.expiredBy ? { expiredBy: silence.expiredBy } : {}),
+        ...(silence.expiredByObjectId ? { expiredByObjectId: silence.expiredByObjectId } : {}),
       };
       return conditionalWrite(table, entity, etag);
     },
@@ -75,9 +79,12 @@ const SilenceEntity = z.object({
   startsAt: z.date(),
   endsAt: z.date(),
   createdBy: z.string(),
+  createdByObjectId: orAbsent(z.string()),
   comment: z.string(),
   createdAt: z.date(),
   expiredAt: z.date().optional().nullable(),
+  expiredBy: orAbsent(z.string()),
+  expiredByObjectId: orAbsent(z.string()),
 });
 
 function fromEntity(e: TableEntityResult<Record<string, unknown>>): Silence | undefined {
@@ -85,15 +92,18 @@ function fromEntity(e: TableEntityResult<Record<string, unknown>>): Silence | un
   if (!p.success) return undefined;
   const m = SilenceMatchersJson.safeParse(safeJson(p.data.matchers));
   if (!m.success) return undefined;
-  const { rowKey, startsAt, endsAt, createdBy, comment, createdAt, expiredAt } = p.data;
+  const { rowKey, startsAt, endsAt, createdBy, createdByObjectId, comment, createdAt, expiredAt } = p.data;
   return {
     id: rowKey,
     matchers: m.data,
     startsAt,
     endsAt,
     createdBy,
+    createdByObjectId,
     comment,
     createdAt,
     expiredAt: expiredAt ?? undefined,
+    expiredBy: p.data.expiredBy,
+    expiredByObjectId: p.data.expiredByObjectId,
   };
 }

@@ -4,6 +4,8 @@ import { createHealthHandler } from "../../src/functions/handlers/health.js";
 import { createMonitorHandler } from "../../src/functions/handlers/monitor.js";
 import { monitorTimer } from "../../src/functions/monitor.js";
 import { healthHttp } from "../../src/functions/health.js";
+import { incidentsHttp } from "../../src/functions/incidents.js";
+import { principalHeaders } from "../../src/functions/http/principal.js";
 import { loadSettings } from "../../src/config/settings.js";
 import { createRuntime } from "../../src/composition.js";
 import { freshPrefix, startStack, type Stack } from "../harness/stack.js";
@@ -149,5 +151,39 @@ describe("the health handler", () => {
       reasons: [expect.stringContaining("the state store could not be read")],
     });
     expect(JSON.stringify(res.jsonBody)).not.toContain("AccountKey");
+  });
+});
+
+describe("the registered incidents API", () => {
+  // The deployed handlers decide from the platform's own variable whether sign-in headers are real.
+  const ack = (headers: Record<string, string>) =>
+    incidentsHttp.ack(
+      new HttpRequest({
+        method: "POST",
+        url: "http://localhost:7071/api/incidents/0123456789abcdef/ack",
+        params: { id: "0123456789abcdef" },
+        headers: { "content-type": "application/json", ...headers },
+        body: { string: "{}" },
+      }),
+      context("incident-ack").ctx,
+    );
+  const responder = principalHeaders({ name: "alice@contoso.com", objectId: undefined, roles: ["Responder"] });
+
+  it("believes principal headers only when the platform set WEBSITE_AUTH_ENABLED=True", async () => {
+    const saved = { ...process.env };
+    Object.assign(process.env, stack.env, { STATE_TABLE_PREFIX: freshPrefix() });
+    try {
+      delete process.env.WEBSITE_AUTH_ENABLED;
+      expect(await ack(responder)).toMatchObject({
+        status: 401,
+        jsonBody: { reason: expect.stringContaining("WEBSITE_AUTH_ENABLED is not True") },
+      });
+      process.env.WEBSITE_AUTH_ENABLED = "True";
+      // Authorized, so the request reaches the store: there is no such incident.
+      expect(await ack(responder)).toMatchObject({ status: 404 });
+      expect(await ack({})).toMatchObject({ status: 401 });
+    } finally {
+      process.env = saved;
+    }
   });
 });

@@ -15,6 +15,8 @@ import { startArmStandIn } from "../standin/arm.js";
 import { serveFunctions } from "./http-host.js";
 import { createIncidentsHandlers } from "../../src/functions/handlers/incidents.js";
 import { createSilencesHandlers } from "../../src/functions/handlers/silences.js";
+import type { PrincipalTrust } from "../../src/functions/handlers/access.js";
+import { principalHeaders } from "../../src/functions/http/principal.js";
 
 export interface LocalOptions {
   /** Simulated minutes per real second. */
@@ -23,8 +25,22 @@ export interface LocalOptions {
   port: number;
   /** Stop by itself once the incident has resolved (tests); otherwise run until stopped. */
   untilResolved: boolean;
+  /**
+   * Sign every API request in as DEV_PRINCIPAL, as App Service Authentication would sign in a
+   * person (on unless --no-dev-principal): there is no Entra ID locally. Off, nobody is signed in,
+   * and acknowledging, closing and silencing answer 401, as on an app without sign-in.
+   */
+  devPrincipal?: boolean;
   write: (line: string) => void;
 }
+
+/** The documented development principal (docs/access.md): every app role, and a name no tenant has. */
+export const DEV_PRINCIPAL = {
+  name: "local-dev",
+  objectId: "00000000-0000-0000-0000-00000000de70",
+  roles: ["Reader", "Responder", "Admin"] as ("Reader" | "Responder" | "Admin")[],
+  provider: "local-dev",
+};
 
 export interface LocalHandle {
   healthUrl: string;
@@ -125,8 +141,20 @@ export async function startLocal(o: LocalOptions): Promise<LocalHandle> {
       clock: () => simNow,
     });
 
-    const incidents = createIncidentsHandlers(() => rt);
-    const silences = createSilencesHandlers(() => rt);
+    // The local host plays the platform's part: it drops principal headers a client sends and,
+    // with the development principal on, sets its own; so the handlers may trust what arrives.
+    const devPrincipal = o.devPrincipal ?? true;
+    const trust: PrincipalTrust = devPrincipal
+      ? { trusted: true, by: "the local host's development principal" }
+      : { trusted: false, why: "the local host signs nobody in (--no-dev-principal)" };
+    const incidents = createIncidentsHandlers(
+      () => rt,
+      () => trust,
+    );
+    const silences = createSilencesHandlers(
+      () => rt,
+      () => trust,
+    );
     const host = await serveFunctions(
       [
         { name: "health", route: "health", methods: ["GET"], handler: createHealthHandler(() => rt) },
@@ -139,6 +167,7 @@ export async function startLocal(o: LocalOptions): Promise<LocalHandle> {
         { name: "silence-expire", route: "silences/{id}", methods: ["DELETE"], handler: silences.expire },
       ],
       o.port,
+      { signedIn: devPrincipal ? principalHeaders(DEV_PRINCIPAL) : undefined },
     ).catch((error: unknown) => {
       const code = (error as { code?: string }).code;
       throw new Error(
@@ -161,6 +190,9 @@ export async function startLocal(o: LocalOptions): Promise<LocalHandle> {
         `  state      Azurite Tables, in memory, at ${tables.endpoint}`,
         `  teams      stand-in Workflows webhook; each card it receives is printed below as text`,
         `  health     ${healthUrl}`,
+        devPrincipal
+          ? `  sign-in    every API request is signed in as "${DEV_PRINCIPAL.name}" (${DEV_PRINCIPAL.roles.join(", ")}), the development principal; --no-dev-principal signs nobody in`
+          : "  sign-in    nobody (--no-dev-principal): acknowledging, closing and silencing answer 401",
         `  clock      simulated, starting ${utcTime(simNow)}; one tick per simulated minute, every ${tickMs} ms`,
         "",
       ].join("\n"),
@@ -231,8 +263,8 @@ export async function startLocal(o: LocalOptions): Promise<LocalHandle> {
   }
 }
 
-function parseArgs(argv: string[]): Pick<LocalOptions, "speed" | "port" | "untilResolved"> {
-  const out = { speed: 2, port: 7071, untilResolved: false };
+function parseArgs(argv: string[]): Pick<LocalOptions, "speed" | "port" | "untilResolved" | "devPrincipal"> {
+  const out = { speed: 2, port: 7071, untilResolved: false, devPrincipal: true };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = () => {
@@ -243,9 +275,10 @@ function parseArgs(argv: string[]): Pick<LocalOptions, "speed" | "port" | "until
     if (arg === "--speed") out.speed = Math.max(0.1, value());
     else if (arg === "--port") out.port = value();
     else if (arg === "--until-resolved") out.untilResolved = true;
+    else if (arg === "--no-dev-principal") out.devPrincipal = false;
     else
       throw new Error(
-        `unknown option ${arg}; options: --speed <simulated minutes per second> --port <n> --until-resolved`,
+        `unknown option ${arg}; options: --speed <simulated minutes per second> --port <n> --until-resolved --no-dev-principal`,
       );
   }
   return out;

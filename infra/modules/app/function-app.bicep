@@ -19,6 +19,9 @@ param deploymentContainerUrl string
 @description('App settings as name/value pairs; built in main.bicep.')
 param appSettings object
 
+@description('Client ID of the app registration people sign in to the API with. Empty: no App Service Authentication.')
+param apiClientId string
+
 param maximumInstanceCount int
 param instanceMemoryMB int
 
@@ -85,6 +88,51 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         name: 'node'
         version: '22'
       }
+    }
+  }
+}
+
+// App Service Authentication (Easy Auth) with Entra ID: the platform validates each caller's token
+// and injects who it is (X-MS-CLIENT-PRINCIPAL) and sets WEBSITE_AUTH_ENABLED=True, which is what
+// the app trusts the headers on (docs/adr/0028-authenticated-responders.md). Bearer tokens only:
+// no login redirect, so no client secret and no token store. /api/health stays reachable with
+// its function key alone, for probes that cannot sign in; every other route also keeps its key.
+resource auth 'Microsoft.Web/sites/config@2024-04-01' = if (!empty(apiClientId)) {
+  parent: site
+  name: 'authsettingsV2'
+  properties: {
+    platform: {
+      enabled: true
+    }
+    globalValidation: {
+      requireAuthentication: true
+      unauthenticatedClientAction: 'Return401'
+      excludedPaths: [
+        '/api/health'
+      ]
+    }
+    identityProviders: {
+      azureActiveDirectory: {
+        enabled: true
+        registration: {
+          clientId: apiClientId
+          openIdIssuer: '${environment().authentication.loginEndpoint}${tenant().tenantId}/v2.0'
+        }
+        validation: {
+          allowedAudiences: [
+            'api://${apiClientId}'
+            apiClientId
+          ]
+        }
+      }
+    }
+    login: {
+      tokenStore: {
+        enabled: false
+      }
+    }
+    httpSettings: {
+      requireHttps: true
     }
   }
 }

@@ -1,4 +1,4 @@
-import { acknowledge } from "../../core/lifecycle/responder.js";
+import { type Actor, acknowledge } from "../../core/lifecycle/responder.js";
 import type { Incident } from "../../core/model/index.js";
 import { keep, refuse, write } from "../common/update-with-retry.js";
 import { type NotLanded, notLanded, type ResponderDeps, respondTo } from "./responder-action.js";
@@ -8,11 +8,11 @@ export type AcknowledgeResult =
   | { status: "acknowledged" | "already-acknowledged"; incident: Incident; conflicts: number }
   | NotLanded;
 
-/** Acknowledges incident `id` for `by`, as the core's responder lifecycle allows. */
+/** Acknowledges incident `id` for `by` (the signed-in person), as the core's responder lifecycle allows. */
 export async function acknowledgeIncident(
   deps: ResponderDeps,
   id: string,
-  ack: { by: string; note?: string | undefined },
+  ack: { by: Actor; note?: string | undefined },
 ): Promise<AcknowledgeResult> {
   const r = await respondTo(deps, id, (incident, now) => {
     const o = acknowledge(incident, ack.by, now, ack.note);

@@ -1,4 +1,4 @@
-import { closeByHand } from "../../core/lifecycle/responder.js";
+import { type Actor, closeByHand } from "../../core/lifecycle/responder.js";
 import type { Incident } from "../../core/model/index.js";
 import type { NotifyPolicy } from "../../core/model/notify-policy.js";
 import { refuse, write } from "../common/update-with-retry.js";
@@ -13,7 +13,7 @@ export type CloseResult = { status: "closed"; incident: Incident; conflicts: num
 export async function closeIncident(
   deps: ResponderDeps & { policy: NotifyPolicy },
   id: string,
-  close: { by: string; note: string },
+  close: { by: Actor; note: string },
 ): Promise<CloseResult> {
   const r = await respondTo(deps, id, (incident, now) => {
     const o = closeByHand(incident, close.by, now, close.note, deps.policy);

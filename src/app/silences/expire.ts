@@ -1,4 +1,4 @@
-import { silenceStatus, type Silence } from "../../core/notify/silence.js";
+import { type Person, silenceStatus, type Silence } from "../../core/notify/silence.js";
 import type { SilenceStore } from "../../core/ports/ports.js";
 import { keep, updateWithRetry, write } from "../common/update-with-retry.js";
 
@@ -11,19 +11,23 @@ export type ExpireSilenceResult =
   | { status: "missing" | "unreadable" | "conflict"; conflicts: number };
 
 /**
- * Ends silence `id` now. The record stays: it is the audit trail of who muted what, and when. A
- * write by someone else between the read and the write is kept, and the expiry applied to it.
+ * Ends silence `id` now, for `by`. The record stays: it is the audit trail of who muted what and
+ * when, and who ended it. A write by someone else between the read and the write is kept, and the
+ * expiry applied to it. An expired silence keeps who expired it first.
  */
 export async function expireSilence(
   deps: { silences: Pick<SilenceStore, "get" | "save">; clock: () => Date },
   id: string,
+  by: Person,
 ): Promise<ExpireSilenceResult> {
   let at: Date | undefined;
   const r = await updateWithRetry<Silence, never>(
     { load: () => deps.silences.get(id), save: (s, etag) => deps.silences.save(s, etag) },
     (current) => {
       at = deps.clock();
-      return silenceStatus(current, at) === "expired" ? keep : write({ ...current, expiredAt: at });
+      return silenceStatus(current, at) === "expired"
+        ? keep
+        : write({ ...current, expiredAt: at, expiredBy: by.name, expiredByObjectId: by.objectId });
     },
   );
   // `at` is set by the change, which ran for either of these ends.

@@ -30,6 +30,12 @@ export interface IssueFormat extends PathStyle {
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
 /**
+ * The most characters of one key a path repeats. Keys come from the input (an unknown field of a
+ * request body can be kilobytes long); 80 characters name any real field and keep a line short.
+ */
+export const KEY_CHARS = 80;
+
+/**
  * A zod path in JSONPath notation: `.name` for identifier keys, `["kv-requests"]` for other keys,
  * `[3]` for array indices, e.g. `$.timeline[3]["kv-requests"][0].counts.total`.
  */
@@ -39,7 +45,8 @@ export function issuePath(path: readonly PropertyKey[], style: PathStyle = {}): 
     if (typeof p === "number") out += `[${p}]`;
     else {
       const key = String(p);
-      out += IDENTIFIER.test(key) ? (out === "" ? key : `.${key}`) : `[${JSON.stringify(key)}]`;
+      if (key.length > KEY_CHARS) out += `[${JSON.stringify(`${key.slice(0, KEY_CHARS)}…`)}]`;
+      else out += IDENTIFIER.test(key) ? (out === "" ? key : `.${key}`) : `[${JSON.stringify(key)}]`;
     }
   }
   return out || (style.whole ?? "$");

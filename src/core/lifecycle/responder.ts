@@ -2,6 +2,10 @@ import type { Incident, Responder } from "../model/index.js";
 import { RESPONDER_LIFECYCLE, type ResponderEvent } from "./table.js";
 import { planNotices } from "../notify/plan.js";
 import type { NotifyPolicy } from "../model/notify-policy.js";
+import type { Person } from "../notify/silence.js";
+
+/** Who acts: the system by name, or a person as sign-in names them (with their object ID). */
+export type Actor = string | Person;
 
 export type ResponderResult =
   | { result: "changed" | "unchanged"; responder: Responder }
@@ -11,7 +15,7 @@ export type ResponderResult =
 export function respond(
   current: Responder,
   event: ResponderEvent,
-  by: string,
+  by: Actor,
   now: Date,
   note?: string,
 ): ResponderResult {
@@ -24,9 +28,17 @@ export function respond(
   // closing it is recorded instead, with their reason.
   if (move.to === "closed" && event !== "close")
     return { result: "changed", responder: { ...current, state: "closed" } };
+  const person = typeof by === "string" ? { name: by, objectId: undefined } : by;
   return {
     result: "changed",
-    responder: { state: move.to, by, at: now, note, ...(event === "close" ? { closedByHand: true } : {}) },
+    responder: {
+      state: move.to,
+      by: person.name,
+      ...(person.objectId ? { byObjectId: person.objectId } : {}),
+      at: now,
+      note,
+      ...(event === "close" ? { closedByHand: true } : {}),
+    },
   };
 }
 
@@ -36,7 +48,7 @@ export type AckOutcome =
   | { status: "rejected"; reason: string };
 
 /** An acknowledgement from the API. Pending incidents were never announced, so nobody can ack them. */
-export function acknowledge(incident: Incident, by: string, now: Date, note?: string): AckOutcome {
+export function acknowledge(incident: Incident, by: Actor, now: Date, note?: string): AckOutcome {
   if (incident.state === "pending")
     return { status: "rejected", reason: "the incident is pending: it has not fired yet" };
   const r = respond(incident.responder, "ack", by, now, note);
@@ -56,7 +68,7 @@ export type CloseOutcome = { status: "closed"; incident: Incident } | { status: 
  */
 export function closeByHand(
   incident: Incident,
-  by: string,
+  by: Actor,
   now: Date,
   note: string,
   policy: NotifyPolicy,

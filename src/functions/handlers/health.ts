@@ -2,8 +2,7 @@ import type { HttpRequest, HttpResponseInit, InvocationContext } from "@azure/fu
 import { checkHealth } from "../../app/check-health.js";
 import type { Runtime } from "../../app/runtime.js";
 import { SettingsError } from "../../config/settings.js";
-
-const NO_STORE = { "cache-control": "no-store" };
+import { NO_STORE } from "../http/headers.js";
 
 /** Builds the health handler around a runtime source. Any failure answers 503 with the reason, never 500. */
 export function createHealthHandler(getRuntime: () => Runtime) {

@@ -14,10 +14,10 @@ import { callerName, vaultName } from "../../core/model/names.js";
 import { appFor } from "../../core/model/spec-lookup.js";
 import { appOf, callerOf, vaultOf } from "../../core/model/subject.js";
 import type { MonitorSpec } from "../../core/spec/monitor-spec.js";
+import type { Person } from "../../core/notify/silence.js";
 import {
   AckBody,
   CloseBody,
-  endpoint,
   type HttpHandler,
   IncidentsQuery,
   incidentIdOf,
@@ -26,6 +26,14 @@ import {
   parseQuery,
   plain,
 } from "../http/requests.js";
+import {
+  authorizedEndpoint,
+  callerLabel,
+  type PersonCaller,
+  type PrincipalTrust,
+  personOf,
+  trustFromEnv,
+} from "./access.js";
 
 /** One incident as the list shows it: what on-call scans for, without the bookkeeping. */
 export function summarize(i: Incident, spec: MonitorSpec) {
@@ -51,6 +59,7 @@ export function summarize(i: Incident, spec: MonitorSpec) {
     responder: {
       state: i.responder.state,
       by: i.responder.by ?? null,
+      byObjectId: i.responder.byObjectId ?? null,
       at: i.responder.at?.toISOString() ?? null,
       note: i.responder.note ?? null,
       closedByHand: i.responder.closedByHand === true,
@@ -75,7 +84,14 @@ export function detail(i: Incident): unknown {
     lastFiringAt: i.lastFiringAt,
     mutedBy: i.mutedBy,
     diagnosis: i.diagnosis,
-    responder: { state: r.state, by: r.by, at: r.at, note: r.note, closedByHand: r.closedByHand === true },
+    responder: {
+      state: r.state,
+      by: r.by,
+      byObjectId: r.byObjectId,
+      at: r.at,
+      note: r.note,
+      closedByHand: r.closedByHand === true,
+    },
     notified: {
       state: n.state,
       severity: n.severity,
@@ -102,9 +118,16 @@ const unreadable = (id: string): HttpResponseInit => ({
   },
 });
 
-/** GET /api/incidents, GET /api/incidents/{id}, POST /api/incidents/{id}/ack, POST /api/incidents/{id}/close. */
-export function createIncidentsHandlers(getRuntime: () => Runtime) {
-  const list = endpoint("incidents", "GET", getRuntime, async (rt, request, context) => {
+/**
+ * GET /api/incidents, GET /api/incidents/{id} (Reader, or a function key alone), POST
+ * /api/incidents/{id}/ack and /close (a signed-in Responder). `getTrust` says whether the
+ * principal headers can be believed: from the platform when deployed, the local host on `npm start`.
+ */
+export function createIncidentsHandlers(
+  getRuntime: () => Runtime,
+  getTrust: () => PrincipalTrust = () => trustFromEnv(process.env),
+) {
+  const list = authorizedEndpoint("incidents", "GET", "read", getRuntime, getTrust, async (rt, request, context) => {
     const q = parseQuery(request, IncidentsQuery);
     if (!q.ok) return q.response;
     const { state, limit } = q.value;
@@ -117,7 +140,7 @@ export function createIncidentsHandlers(getRuntime: () => Runtime) {
     });
   });
 
-  const get = endpoint("incident", "GET", getRuntime, async (rt, request) => {
+  const get = authorizedEndpoint("incident", "GET", "read", getRuntime, getTrust, async (rt, request) => {
     const id = incidentIdOf(request);
     if (!id.ok) return id.response;
     const found = await getIncident({ store: rt.store }, id.value);
@@ -126,61 +149,70 @@ export function createIncidentsHandlers(getRuntime: () => Runtime) {
     return ok(detail(found.incident));
   });
 
-  const ack = responderAction(getRuntime, "incident-ack", "acknowledged", AckBody, (rt, id, body) =>
-    acknowledgeIncident({ store: rt.store, clock: rt.clock }, id, body),
+  const ack = responderAction(getRuntime, getTrust, "incident-ack", "acknowledged", AckBody, (rt, id, by, body) =>
+    acknowledgeIncident({ store: rt.store, clock: rt.clock }, id, { by, note: body.note }),
   );
-  const close = responderAction(getRuntime, "incident-close", "closed", CloseBody, (rt, id, body) =>
-    closeIncident({ store: rt.store, clock: rt.clock, policy: rt.policy.notify }, id, body),
+  const close = responderAction(getRuntime, getTrust, "incident-close", "closed", CloseBody, (rt, id, by, body) =>
+    closeIncident({ store: rt.store, clock: rt.clock, policy: rt.policy.notify }, id, { by, note: body.note }),
   );
 
   return { list, get, ack, close };
 }
 
 /**
- * POST /api/incidents/{id}/<action>: parses the request, runs the action's use case and answers
- * what it did: 200 with the incident ("acknowledged", "already-acknowledged", "closed"), 409 when
- * refused or when the incident kept changing, 404 and 503 when there is none to read.
+ * POST /api/incidents/{id}/<action>: authorizes the signed-in Responder, parses the request, runs
+ * the action's use case for that person and answers what it did: 200 with the incident
+ * ("acknowledged", "already-acknowledged", "closed"), 409 when refused or when the incident kept
+ * changing, 404 and 503 when there is none to read.
  */
-function responderAction<B extends { by: string }>(
+function responderAction<B>(
   getRuntime: () => Runtime,
+  getTrust: () => PrincipalTrust,
   name: string,
   participle: "acknowledged" | "closed",
   schema: z.ZodType<B>,
-  run: (rt: Runtime, id: string, body: B) => Promise<AcknowledgeResult | CloseResult>,
+  run: (rt: Runtime, id: string, by: Person, body: B) => Promise<AcknowledgeResult | CloseResult>,
 ): HttpHandler {
-  return endpoint(name, "POST", getRuntime, async (rt, request, context) => {
-    const id = incidentIdOf(request);
-    if (!id.ok) return id.response;
-    const body = await parseBody(request, schema);
-    if (!body.ok) return body.response;
-    const { by } = body.value;
-    const r = await run(rt, id.value, body.value);
-    for (let attempt = 1; attempt <= r.conflicts; attempt++)
-      context.warn(`${name} ${id.value}: the incident changed meanwhile (attempt ${attempt} of ${UPDATE_ATTEMPTS})`);
-    switch (r.status) {
-      case "missing":
-        return notFound(id.value);
-      case "unreadable":
-        return unreadable(id.value);
-      case "refused":
-        context.log(`${name} ${id.value}: refused for ${by}: ${r.reason}`);
-        return {
-          status: 409,
-          headers: NO_STORE,
-          jsonBody: { error: `incident ${id.value} cannot be ${participle}: ${r.reason}`, reason: r.reason },
-        };
-      case "conflict":
-        return {
-          status: 409,
-          headers: NO_STORE,
-          jsonBody: { error: `incident ${id.value} changed concurrently, try again` },
-        };
-      case "already-acknowledged":
-        context.log(`${name} ${id.value}: already ${participle} by ${r.incident.responder.by ?? "someone"}`);
-        break;
-      default:
-        context.log(`${name} ${id.value}: ${participle} by ${by}`);
-    }
-    return ok({ status: r.status, incident: summarize(r.incident, rt.policy.spec) });
-  });
+  return authorizedEndpoint<PersonCaller>(
+    name,
+    "POST",
+    "respond",
+    getRuntime,
+    getTrust,
+    async (rt, request, context, caller) => {
+      const id = incidentIdOf(request);
+      if (!id.ok) return id.response;
+      const body = await parseBody(request, schema);
+      if (!body.ok) return body.response;
+      const by = callerLabel(caller);
+      const r = await run(rt, id.value, personOf(caller.principal), body.value);
+      for (let attempt = 1; attempt <= r.conflicts; attempt++)
+        context.warn(`${name} ${id.value}: the incident changed meanwhile (attempt ${attempt} of ${UPDATE_ATTEMPTS})`);
+      switch (r.status) {
+        case "missing":
+          return notFound(id.value);
+        case "unreadable":
+          return unreadable(id.value);
+        case "refused":
+          context.log(`${name} ${id.value}: refused for ${by}: ${r.reason}`);
+          return {
+            status: 409,
+            headers: NO_STORE,
+            jsonBody: { error: `incident ${id.value} cannot be ${participle}: ${r.reason}`, reason: r.reason },
+          };
+        case "conflict":
+          return {
+            status: 409,
+            headers: NO_STORE,
+            jsonBody: { error: `incident ${id.value} changed concurrently, try again` },
+          };
+        case "already-acknowledged":
+          context.log(`${name} ${id.value}: already ${participle} by ${r.incident.responder.by ?? "someone"}`);
+          break;
+        default:
+          context.log(`${name} ${id.value}: ${participle} by ${by}`);
+      }
+      return ok({ status: r.status, incident: summarize(r.incident, rt.policy.spec) });
+    },
+  );
 }

@@ -2,13 +2,20 @@ import type { HttpRequest, HttpResponseInit, InvocationContext } from "@azure/fu
 import { z } from "zod";
 import { DAY_MS, durationMs } from "../../core/common/duration.js";
 import { formatIssues } from "../../core/common/zod-issues.js";
+import { declaredTooLarge, readJsonText } from "./body.js";
+import { isFreeOfControls } from "./control-characters.js";
+import { faultAnswer, oneLine } from "./faults.js";
+import { NO_STORE, withStandardHeaders } from "./headers.js";
+import { ECHO_CHARS, PROBLEM_CHARS } from "./limits.js";
+import { withSafeLogs } from "./log-line.js";
 import type { Runtime } from "../../app/runtime.js";
 import { SettingsError } from "../../config/settings.js";
-import type { SilenceMatchers } from "../../core/notify/silence.js";
+import { type SilenceMatchers, silenceRefusals } from "../../core/notify/silence.js";
 import type { RuleId, Severity } from "../../core/model/index.js";
 
-/** What every API response carries: answers are about live state, never to be cached. */
-export const NO_STORE = { "cache-control": "no-store" };
+export { NO_STORE } from "./headers.js";
+export { forLog } from "./log-line.js";
+export { oneLine } from "./faults.js";
 
 export type HttpHandler = (request: HttpRequest, context: InvocationContext) => Promise<HttpResponseInit>;
 
@@ -16,8 +23,10 @@ export type Parsed<T> = { ok: true; value: T } | { ok: false; response: HttpResp
 
 // ---- validation errors -------------------------------------------------------------------------
 
+/** 400 naming each problem; a line is cut at PROBLEM_CHARS, and callers list at most ten (formatIssues). */
 export function badRequest(problems: string[]): HttpResponseInit {
-  return { status: 400, headers: NO_STORE, jsonBody: { error: "invalid request", problems } };
+  const lines = problems.map((p) => (p.length > PROBLEM_CHARS ? `${p.slice(0, PROBLEM_CHARS)}…` : p));
+  return { status: 400, headers: NO_STORE, jsonBody: { error: "invalid request", problems: lines } };
 }
 
 /** A zod failure as a 400 naming each field and what was expected. */
@@ -30,17 +39,16 @@ function parseWith<T>(schema: z.ZodType<T>, input: unknown): Parsed<T> {
   return r.success ? { ok: true, value: r.data } : { ok: false, response: invalid(r.error) };
 }
 
-/** Reads the body as JSON and validates it. Not JSON (or empty) → 400 before any field is checked. */
+/**
+ * Reads the body as JSON and validates it: over 64 KiB → 413, not sent as application/json → 415,
+ * empty or not JSON → 400 before any field is checked (see body.ts).
+ */
 export async function parseBody<T>(request: HttpRequest, schema: z.ZodType<T>): Promise<Parsed<T>> {
-  const text = await request.text();
-  if (text.trim() === "")
-    return {
-      ok: false,
-      response: { status: 400, headers: NO_STORE, jsonBody: { error: "the body is empty; expected a JSON object" } },
-    };
+  const body = await readJsonText(request);
+  if (!body.ok) return body;
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = JSON.parse(body.text);
   } catch {
     return {
       ok: false,
@@ -59,45 +67,59 @@ export function parseQuery<T>(request: HttpRequest, schema: z.ZodType<T>): Parse
 
 // ---- path parameters ---------------------------------------------------------------------------
 
+/**
+ * Route values are matched against a pattern as they arrive and never decoded here. Azure's host
+ * hands them over percent-decoded except where it cannot decode: an invalid escape (`%ZZ`, a cut
+ * UTF-8 sequence) and `%2F` arrive as written, and a decoded `%0A` arrives as a line break. None
+ * of those match an ID pattern, so each answers 400, quoting at most ECHO_CHARS of the value.
+ */
+function idParam(request: HttpRequest, pattern: RegExp, expected: string): Parsed<string> {
+  const id = request.params.id ?? "";
+  if (pattern.test(id)) return { ok: true, value: id.toLowerCase() };
+  const shown = id.length > ECHO_CHARS ? `${JSON.stringify(id.slice(0, ECHO_CHARS))}…` : JSON.stringify(id);
+  return { ok: false, response: badRequest([`id: expected ${expected} (got ${shown})`]) };
+}
+
 /** Incident IDs are fingerprints: 16 hex digits. */
 export function incidentIdOf(request: HttpRequest): Parsed<string> {
-  const id = request.params.id ?? "";
-  if (/^[0-9a-f]{16}$/i.test(id)) return { ok: true, value: id.toLowerCase() };
-  return {
-    ok: false,
-    response: badRequest([`id: expected an incident ID of 16 hex digits (got ${JSON.stringify(id.slice(0, 40))})`]),
-  };
+  return idParam(request, /^[0-9a-f]{16}$/i, "an incident ID of 16 hex digits");
 }
 
 /** Silence IDs are UUIDs. */
 export function silenceIdOf(request: HttpRequest): Parsed<string> {
-  const id = request.params.id ?? "";
-  if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id))
-    return { ok: true, value: id.toLowerCase() };
-  return {
-    ok: false,
-    response: badRequest([`id: expected a silence ID (a UUID) (got ${JSON.stringify(id.slice(0, 40))})`]),
-  };
+  return idParam(request, /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, "a silence ID (a UUID)");
 }
 
 // ---- bodies and queries ------------------------------------------------------------------------
 
-const nameField = (what: string) =>
+// Names, notes, reasons, comments and matchers reach log lines, cards and pages: a control
+// character in one (a line break, a terminal escape, a bidi override) is refused, not cleaned up.
+const NO_CONTROLS = "without control characters (line breaks, tabs, escapes, bidirectional overrides)";
+
+/**
+ * Who acts is the signed-in person, from the platform's headers, never the body: a name given
+ * there is refused rather than ignored, so a client that still sends one learns it is not the
+ * record (docs/adr/0028-authenticated-responders.md).
+ */
+const fromSignIn = (field: string) =>
   z
-    .string({ error: `expected ${what} of 1-100 characters` })
-    .trim()
-    .min(1, `expected ${what} of 1-100 characters`)
-    .max(100, `expected ${what} of 1-100 characters`);
+    .unknown()
+    .refine(
+      (v) => v === undefined,
+      `not accepted: the ${field === "by" ? "responder" : "creator"} is the signed-in person (App Service Authentication); leave ${field} out`,
+    )
+    .optional();
 
 const text = (what: string, min: number, max: number) =>
   z
     .string({ error: `expected ${what} of ${min}-${max} characters` })
     .trim()
     .min(min, `expected ${what} of ${min}-${max} characters`)
-    .max(max, `expected ${what} of ${min}-${max} characters`);
+    .max(max, `expected ${what} of ${min}-${max} characters`)
+    .refine(isFreeOfControls, `expected ${what} ${NO_CONTROLS}`);
 
 export const AckBody = z.strictObject({
-  by: nameField("a name"),
+  by: fromSignIn("by"),
   note: text("a note", 0, 500)
     .optional()
     .transform((n) => (n ? n : undefined)),
@@ -106,7 +128,7 @@ export type AckBody = z.infer<typeof AckBody>;
 
 /** Closing by hand needs a reason: it resolves what the evaluations did not, and the record says why. */
 export const CloseBody = z.strictObject({
-  by: nameField("a name"),
+  by: fromSignIn("by"),
   note: text("a reason", 1, 500),
 });
 export type CloseBody = z.infer<typeof CloseBody>;
@@ -138,20 +160,9 @@ export const SilenceMatchersBody = z
       .optional(),
   })
   .superRefine((m, ctx) => {
-    const given = Object.values(m).filter((v) => v !== undefined);
-    if (given.length === 0) {
-      ctx.addIssue({
-        code: "custom",
-        message:
-          "needs at least one of rule, vault, identity, app, severities: a silence without matchers would mute every incident",
-      });
-    } else if (given.length === 1 && m.severities?.length === SEVERITIES.length) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["severities"],
-        message: "lists every severity, which alone would mute every incident; add rule, vault, identity or app",
-      });
-    }
+    // What no silence may mute: everything, every page, the monitor's own alerts (the core's guards).
+    for (const r of silenceRefusals(m))
+      ctx.addIssue({ code: "custom", ...(r.matcher ? { path: [r.matcher] } : {}), message: r.reason });
   });
 
 const isoDateTime = z.iso
@@ -164,7 +175,6 @@ export interface SilenceRequest {
   matchers: SilenceMatchers;
   startsAt: Date;
   endsAt: Date;
-  createdBy: string;
   comment: string;
 }
 
@@ -176,7 +186,7 @@ export function silenceBody(now: Date): z.ZodType<SilenceRequest> {
       startsAt: isoDateTime.optional(),
       endsAt: isoDateTime.optional(),
       duration: durationMs.optional(),
-      createdBy: nameField("a name"),
+      createdBy: fromSignIn("createdBy"),
       comment: text("a comment", 1, 500),
     })
     .transform((b, ctx) => {
@@ -209,7 +219,7 @@ export function silenceBody(now: Date): z.ZodType<SilenceRequest> {
         ...(app ? { app } : {}),
         ...(severities ? { severities } : {}),
       };
-      return { matchers, startsAt, endsAt, createdBy: b.createdBy, comment: b.comment };
+      return { matchers, startsAt, endsAt, comment: b.comment };
     });
 }
 
@@ -237,15 +247,13 @@ export type SilencesQuery = z.infer<typeof SilencesQuery>;
 
 // ---- the frame every handler runs in -----------------------------------------------------------
 
-/** A thrown error in one line, for a 503 body and the log (stack traces stay out of both). */
-export function oneLine(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
-  return (text.split("\n")[0] ?? "").slice(0, 300);
-}
-
 /**
- * Runs `body` for an allowed method with a runtime. Settings problems answer 503 "misconfigured";
- * anything the store throws answers 503 with a one-line reason: the API never answers 500.
+ * Runs `body` for an allowed method with a runtime, in the frame every answer shares:
+ * - a wrong method answers 405 and a declared body over 64 KiB 413, before anything else;
+ * - settings problems answer 503 "misconfigured"; a throw answers 503 or 500 by `faultAnswer`'s
+ *   rule (bad input always gets a 4xx, never a 5xx);
+ * - what the handler logs goes through `forLog` (no forged lines, no secret values);
+ * - every answer carries `x-content-type-options: nosniff` and, unless set, `no-store`.
  */
 export function endpoint(
   name: string,
@@ -253,30 +261,42 @@ export function endpoint(
   getRuntime: () => Runtime,
   body: (rt: Runtime, request: HttpRequest, context: InvocationContext) => Promise<HttpResponseInit>,
 ): HttpHandler {
-  return async (request, context) => {
-    if (request.method !== method) {
-      return {
-        status: 405,
-        headers: { ...NO_STORE, allow: method },
-        jsonBody: { error: `method ${request.method} is not allowed; use ${method}` },
-      };
-    }
-    let rt: Runtime;
+  return async (request, rawContext) => {
+    const context = withSafeLogs(rawContext);
     try {
-      rt = getRuntime();
+      return withStandardHeaders(await answer(name, method, getRuntime, body, request, context));
     } catch (error) {
-      const reasons = error instanceof SettingsError ? error.problems : [oneLine(error)];
-      context.error(`${name}: settings are invalid: ${reasons.join("; ")}`);
-      return { status: 503, headers: NO_STORE, jsonBody: { error: "misconfigured", reasons } };
-    }
-    try {
-      return await body(rt, request, context);
-    } catch (error) {
-      const reason = `the state store could not be read or written: ${oneLine(error)}`;
-      context.error(`${name}: ${reason}`);
-      return { status: 503, headers: NO_STORE, jsonBody: { error: "unavailable", reason } };
+      return withStandardHeaders(faultAnswer(name, error, context));
     }
   };
+}
+
+async function answer(
+  name: string,
+  method: string,
+  getRuntime: () => Runtime,
+  body: (rt: Runtime, request: HttpRequest, context: InvocationContext) => Promise<HttpResponseInit>,
+  request: HttpRequest,
+  context: InvocationContext,
+): Promise<HttpResponseInit> {
+  if (request.method !== method) {
+    return {
+      status: 405,
+      headers: { ...NO_STORE, allow: method },
+      jsonBody: { error: `method ${request.method.slice(0, ECHO_CHARS)} is not allowed; use ${method}` },
+    };
+  }
+  const oversized = declaredTooLarge(request);
+  if (oversized) return oversized;
+  let rt: Runtime;
+  try {
+    rt = getRuntime();
+  } catch (error) {
+    const reasons = error instanceof SettingsError ? error.problems : [oneLine(error)];
+    context.error(`${name}: settings are invalid: ${reasons.join("; ")}`);
+    return { status: 503, headers: NO_STORE, jsonBody: { error: "misconfigured", reasons } };
+  }
+  return await body(rt, request, context);
 }
 
 /** Plain JSON as the client receives it: dates as ISO strings, absent values as null. */

@@ -19,6 +19,8 @@ describe("naming where a problem is", () => {
     [["repeat", "SEV-2"], {}, 'repeat["SEV-2"]'],
     [[], { whole: "(body)" }, "(body)"],
     [[], { root: "$" }, "$"],
+    // A key from the input is cut at 80 characters: an unknown field can be kilobytes long.
+    [["matchers", "k".repeat(5_000)], {}, `matchers[${JSON.stringify(`${"k".repeat(80)}…`)}]`],
   ])("%j is %s", (path, style, expected) => {
     expect(issuePath(path, style)).toBe(expected);
   });

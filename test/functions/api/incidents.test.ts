@@ -11,6 +11,7 @@ import { fingerprint } from "../../../src/core/model/incidents.js";
 import { freshPrefix, startStack, type Stack } from "../../harness/stack.js";
 import { anIncident, at, KEY } from "../../fixtures/incidents.js";
 import { callerOnVault } from "../../../src/core/model/subject.js";
+import { ALICE, as, BOB, NO_SIGN_IN, PLATFORM } from "./principals.js";
 
 let stack: Stack;
 beforeAll(async () => {
@@ -31,13 +32,27 @@ function context() {
   return { ctx, logs };
 }
 
-const request = (method: string, path: string, o: { id?: string; body?: string } = {}) =>
+const request = (
+  method: string,
+  path: string,
+  o: { id?: string; body?: string; headers?: Record<string, string> } = {},
+) =>
   new HttpRequest({
     method,
     url: `${BASE}${path}`,
     ...(o.id !== undefined ? { params: { id: o.id } } : {}),
-    ...(o.body !== undefined ? { body: { string: o.body }, headers: { "content-type": "application/json" } } : {}),
+    headers: { ...(o.body !== undefined ? { "content-type": "application/json" } : {}), ...o.headers },
+    ...(o.body !== undefined ? { body: { string: o.body } } : {}),
   });
+
+/** The handlers of an app behind App Service Authentication (`trust`: NO_SIGN_IN for one without). */
+const handlers = (rt: Runtime, trust = PLATFORM) =>
+  createIncidentsHandlers(
+    () => rt,
+    () => trust,
+  );
+/** Alice is on call: a Responder. */
+const ALICE_RESPONDS = as(ALICE, "Responder");
 
 const prefixes = new WeakMap<Runtime, string>();
 
@@ -119,7 +134,7 @@ describe("GET /api/incidents", () => {
       subject: { vault: "kv-app", identity: "id-app (user-assigned identity)", app: null },
       openedAt: "2026-11-20T01:05:00.000Z",
       resolvedAt: null,
-      responder: { state: "new", by: null, at: null, note: null, closedByHand: false },
+      responder: { state: "new", by: null, byObjectId: null, at: null, note: null, closedByHand: false },
       mutedBy: null,
       flapping: false,
       hypothesis: { id: "H1", title: "The role assignment was removed" },
@@ -233,16 +248,17 @@ describe("GET /api/incidents/{id}", () => {
 });
 
 describe("POST /api/incidents/{id}/ack", () => {
-  const ack = (rt: Runtime, id: string, body: string) =>
-    createIncidentsHandlers(() => rt).ack(request("POST", `/${id}/ack`, { id, body }), context().ctx);
+  const ack = (rt: Runtime, id: string, body: string, headers = ALICE_RESPONDS) =>
+    handlers(rt).ack(request("POST", `/${id}/ack`, { id, body, headers }), context().ctx);
 
-  it("records who acknowledged it, when, and their note", async () => {
+  it("records the signed-in person as the acknowledger, by name and object ID, with when and their note", async () => {
     const rt = await runtimeWith(firing);
     const { ctx, logs } = context();
-    const res = await createIncidentsHandlers(() => rt).ack(
+    const res = await handlers(rt).ack(
       request("POST", `/${firing.id}/ack`, {
         id: firing.id,
-        body: JSON.stringify({ by: "  alice ", note: "rolling back the role change" }),
+        body: JSON.stringify({ note: "rolling back the role change" }),
+        headers: ALICE_RESPONDS,
       }),
       ctx,
     );
@@ -251,35 +267,63 @@ describe("POST /api/incidents/{id}/ack", () => {
       status: "acknowledged",
       incident: {
         id: firing.id,
-        responder: { state: "acknowledged", by: "alice", at: NOW.toISOString(), note: "rolling back the role change" },
+        responder: {
+          state: "acknowledged",
+          by: "alice@contoso.com",
+          byObjectId: ALICE.objectId,
+          at: NOW.toISOString(),
+          note: "rolling back the role change",
+        },
       },
     });
     const stored = await rt.store.get(firing.id);
     expect(stored.status === "found" && stored.stored.value.responder).toEqual({
       state: "acknowledged",
-      by: "alice",
+      by: "alice@contoso.com",
+      byObjectId: ALICE.objectId,
       at: NOW,
       note: "rolling back the role change",
     });
-    expect(logs).toEqual([["information", `incident-ack ${firing.id}: acknowledged by alice`]]);
+    // The record reads the same through the whole-record endpoint.
+    const detail = await handlers(rt).get(request("GET", `/${firing.id}`, { id: firing.id }), context().ctx);
+    expect(detail.jsonBody).toMatchObject({ responder: { by: "alice@contoso.com", byObjectId: ALICE.objectId } });
+    expect(logs).toEqual([
+      ["information", `incident-ack ${firing.id}: acknowledged by alice@contoso.com (${ALICE.objectId})`],
+    ]);
+  });
+
+  it("refuses a name in the body: the responder is whoever signed in, never who the request says", async () => {
+    const rt = await runtimeWith(firing);
+    const res = await ack(rt, firing.id, JSON.stringify({ by: "the-ciso", note: "closing this" }));
+    expect(res).toMatchObject({
+      status: 400,
+      jsonBody: {
+        error: "invalid request",
+        problems: [
+          "by: not accepted: the responder is the signed-in person (App Service Authentication); leave by out",
+        ],
+      },
+    });
+    const stored = await rt.store.get(firing.id);
+    expect(stored.status === "found" && stored.stored.value.responder.state).toBe("new");
   });
 
   it("keeps the first acknowledger when someone acknowledges again", async () => {
     const rt = await runtimeWith(firing);
-    await ack(rt, firing.id, JSON.stringify({ by: "alice" }));
-    const again = await ack(rt, firing.id, JSON.stringify({ by: "bob", note: "on it too" }));
+    await ack(rt, firing.id, "{}");
+    const again = await ack(rt, firing.id, JSON.stringify({ note: "on it too" }), as(BOB, "Responder"));
     expect(again.status).toBe(200);
     expect(again.jsonBody).toMatchObject({
       status: "already-acknowledged",
-      incident: { responder: { state: "acknowledged", by: "alice", note: null } },
+      incident: { responder: { state: "acknowledged", by: "alice@contoso.com", note: null } },
     });
     const stored = await rt.store.get(firing.id);
-    expect(stored.status === "found" && stored.stored.value.responder.by).toBe("alice");
+    expect(stored.status === "found" && stored.stored.value.responder.by).toBe("alice@contoso.com");
   });
 
   it("refuses a resolved or a pending incident with 409 and the reason", async () => {
     const rt = await runtimeWith(resolved, pending);
-    const r = await ack(rt, resolved.id, JSON.stringify({ by: "alice" }));
+    const r = await ack(rt, resolved.id, "{}");
     expect(r).toMatchObject({
       status: 409,
       jsonBody: {
@@ -287,7 +331,7 @@ describe("POST /api/incidents/{id}/ack", () => {
         reason: "the incident is already resolved",
       },
     });
-    const p = await ack(rt, pending.id, JSON.stringify({ by: "alice" }));
+    const p = await ack(rt, pending.id, "{}");
     expect(p).toMatchObject({ status: 409, jsonBody: { reason: "the incident is pending: it has not fired yet" } });
     const stored = await rt.store.get(pending.id);
     expect(stored.status === "found" && stored.stored.value.responder.state).toBe("new");
@@ -295,30 +339,22 @@ describe("POST /api/incidents/{id}/ack", () => {
 
   it("answers 404 for an unknown incident and 400 for a bad ID", async () => {
     const rt = await runtimeWith();
-    expect(await ack(rt, "0123456789abcdef", JSON.stringify({ by: "alice" }))).toMatchObject({
+    expect(await ack(rt, "0123456789abcdef", "{}")).toMatchObject({
       status: 404,
       jsonBody: { error: "no incident 0123456789abcdef" },
     });
-    expect((await ack(rt, "0123", JSON.stringify({ by: "alice" }))).status).toBe(400);
+    expect((await ack(rt, "0123", "{}")).status).toBe(400);
   });
 
-  it("refuses bodies that are not JSON, lack the name, or carry unknown fields, naming the field", async () => {
+  it("refuses bodies that are not JSON or carry unknown fields, naming the field", async () => {
     const rt = await runtimeWith(firing);
-    expect((await ack(rt, firing.id, "by=alice")).jsonBody).toEqual({ error: "the body is not valid JSON" });
+    expect((await ack(rt, firing.id, "note=x")).jsonBody).toEqual({ error: "the body is not valid JSON" });
     expect((await ack(rt, firing.id, "")).jsonBody).toEqual({ error: "the body is empty; expected a JSON object" });
-    expect((await ack(rt, firing.id, JSON.stringify({ note: "x" }))).jsonBody).toEqual({
-      error: "invalid request",
-      problems: ["by: missing; expected a name of 1-100 characters"],
-    });
-    expect((await ack(rt, firing.id, JSON.stringify({ by: "   " }))).jsonBody).toEqual({
-      error: "invalid request",
-      problems: ["by: expected a name of 1-100 characters"],
-    });
-    expect((await ack(rt, firing.id, JSON.stringify({ by: "alice", priority: "high" }))).jsonBody).toEqual({
+    expect((await ack(rt, firing.id, JSON.stringify({ priority: "high" }))).jsonBody).toEqual({
       error: "invalid request",
       problems: ["priority: unknown field"],
     });
-    expect((await ack(rt, firing.id, JSON.stringify({ by: "alice", note: "x".repeat(501) }))).jsonBody).toEqual({
+    expect((await ack(rt, firing.id, JSON.stringify({ note: "x".repeat(501) }))).jsonBody).toEqual({
       error: "invalid request",
       problems: ["note: expected a note of 0-500 characters"],
     });
@@ -348,14 +384,14 @@ describe("POST /api/incidents/{id}/ack", () => {
       },
     };
     const { ctx, logs } = context();
-    const res = await createIncidentsHandlers(() => ({ ...rt, store: racing })).ack(
-      request("POST", `/${firing.id}/ack`, { id: firing.id, body: JSON.stringify({ by: "alice" }) }),
+    const res = await handlers({ ...rt, store: racing }).ack(
+      request("POST", `/${firing.id}/ack`, { id: firing.id, body: "{}", headers: ALICE_RESPONDS }),
       ctx,
     );
     expect(res).toMatchObject({ status: 200, jsonBody: { status: "acknowledged" } });
     const stored = await rt.store.get(firing.id);
     expect(stored.status === "found" && [stored.stored.value.responder.by, stored.stored.value.peakFailures]).toEqual([
-      "alice",
+      "alice@contoso.com",
       140,
     ]);
     expect(logs.map(([level]) => level)).toEqual(["warning", "information"]);
@@ -364,8 +400,8 @@ describe("POST /api/incidents/{id}/ack", () => {
   it("gives up with 409 when the incident keeps changing", async () => {
     const rt = await runtimeWith(firing);
     const busy: StateStore = { ...rt.store, save: async () => ({ status: "conflict" }) };
-    const res = await createIncidentsHandlers(() => ({ ...rt, store: busy })).ack(
-      request("POST", `/${firing.id}/ack`, { id: firing.id, body: JSON.stringify({ by: "alice" }) }),
+    const res = await handlers({ ...rt, store: busy }).ack(
+      request("POST", `/${firing.id}/ack`, { id: firing.id, body: "{}", headers: ALICE_RESPONDS }),
       context().ctx,
     );
     expect(res).toMatchObject({
@@ -376,15 +412,15 @@ describe("POST /api/incidents/{id}/ack", () => {
 });
 
 describe("POST /api/incidents/{id}/close", () => {
-  const close = (rt: Runtime, id: string, body: string) =>
-    createIncidentsHandlers(() => rt).close(request("POST", `/${id}/close`, { id, body }), context().ctx);
+  const close = (rt: Runtime, id: string, body: string, headers = ALICE_RESPONDS) =>
+    handlers(rt).close(request("POST", `/${id}/close`, { id, body, headers }), context().ctx);
 
   it("resolves the incident, recording who closed it and why, with the resolution queued for the next tick to send", async () => {
     const rt = await runtimeWith(firing);
     const { ctx, logs } = context();
-    const body = JSON.stringify({ by: "sam", note: "orders-v1 was retired; its identity no longer calls kv-app" });
-    const res = await createIncidentsHandlers(() => rt).close(
-      request("POST", `/${firing.id}/close`, { id: firing.id, body }),
+    const body = JSON.stringify({ note: "orders-v1 was retired; its identity no longer calls kv-app" });
+    const res = await handlers(rt).close(
+      request("POST", `/${firing.id}/close`, { id: firing.id, body, headers: as(BOB, "Responder") }),
       ctx,
     );
     expect(res).toMatchObject({
@@ -395,7 +431,7 @@ describe("POST /api/incidents/{id}/close", () => {
           id: firing.id,
           state: "resolved",
           resolvedAt: NOW.toISOString(),
-          responder: { state: "closed", by: "sam", closedByHand: true },
+          responder: { state: "closed", by: "bob@contoso.com", byObjectId: BOB.objectId, closedByHand: true },
         },
       },
     });
@@ -405,7 +441,8 @@ describe("POST /api/incidents/{id}/close", () => {
       resolvedAt: NOW,
       responder: {
         state: "closed",
-        by: "sam",
+        by: "bob@contoso.com",
+        byObjectId: BOB.objectId,
         at: NOW,
         note: "orders-v1 was retired; its identity no longer calls kv-app",
         closedByHand: true,
@@ -414,37 +451,155 @@ describe("POST /api/incidents/{id}/close", () => {
     expect(stored.status === "found" && stored.stored.value.outbox.map((n) => `${n.kind}→${n.channel}`)).toEqual([
       "resolved→teams",
     ]);
-    expect(logs).toEqual([["information", `incident-close ${firing.id}: closed by sam`]]);
+    expect(logs).toEqual([["information", `incident-close ${firing.id}: closed by bob@contoso.com (${BOB.objectId})`]]);
   });
 
   it("refuses a resolved or a pending incident with 409 and the reason, and a second close of the same incident", async () => {
     const rt = await runtimeWith(firing, resolved, pending);
-    expect(await close(rt, resolved.id, JSON.stringify({ by: "sam", note: "done" }))).toMatchObject({
+    const done = JSON.stringify({ note: "done" });
+    expect(await close(rt, resolved.id, done)).toMatchObject({
       status: 409,
       jsonBody: { error: `incident ${resolved.id} cannot be closed: the incident is already resolved` },
     });
-    expect(await close(rt, pending.id, JSON.stringify({ by: "sam", note: "done" }))).toMatchObject({
+    expect(await close(rt, pending.id, done)).toMatchObject({
       status: 409,
       jsonBody: { reason: "the incident is pending: it has not fired yet" },
     });
-    expect((await close(rt, firing.id, JSON.stringify({ by: "sam", note: "done" }))).status).toBe(200);
-    expect((await close(rt, firing.id, JSON.stringify({ by: "kim", note: "done too" }))).status).toBe(409);
+    expect((await close(rt, firing.id, done)).status).toBe(200);
+    expect((await close(rt, firing.id, JSON.stringify({ note: "done too" }), as(BOB, "Admin"))).status).toBe(409);
     const stored = await rt.store.get(firing.id);
-    expect(stored.status === "found" && stored.stored.value.responder.by).toBe("sam");
+    expect(stored.status === "found" && stored.stored.value.responder.by).toBe("alice@contoso.com");
   });
 
   it("needs a reason: closing by hand resolves what the evaluations did not", async () => {
     const rt = await runtimeWith(firing);
-    expect((await close(rt, firing.id, JSON.stringify({ by: "sam" }))).jsonBody).toEqual({
+    expect((await close(rt, firing.id, "{}")).jsonBody).toEqual({
       error: "invalid request",
       problems: ["note: missing; expected a reason of 1-500 characters"],
     });
-    expect((await close(rt, firing.id, JSON.stringify({ by: "sam", note: "  " }))).jsonBody).toEqual({
+    expect((await close(rt, firing.id, JSON.stringify({ note: "  " }))).jsonBody).toEqual({
       error: "invalid request",
       problems: ["note: expected a reason of 1-500 characters"],
     });
     const stored = await rt.store.get(firing.id);
     expect(stored.status === "found" && stored.stored.value.state).toBe("firing");
+  });
+});
+
+describe("who may read, acknowledge and close", () => {
+  const ackAs = (rt: Runtime, headers: Record<string, string> | undefined, trust = PLATFORM) =>
+    handlers(rt, trust).ack(
+      request("POST", `/${firing.id}/ack`, { id: firing.id, body: "{}", ...(headers ? { headers } : {}) }),
+      context().ctx,
+    );
+  const responderState = async (rt: Runtime) => {
+    const stored = await rt.store.get(firing.id);
+    return stored.status === "found" ? stored.stored.value.responder : undefined;
+  };
+
+  it("lets a function key with nobody signed in read, as a machine does, but not acknowledge", async () => {
+    const rt = await runtimeWith(firing);
+    const list = await handlers(rt).list(request("GET", ""), context().ctx);
+    expect(list.status).toBe(200);
+    const { ctx, logs } = context();
+    const res = await handlers(rt).ack(request("POST", `/${firing.id}/ack`, { id: firing.id, body: "{}" }), ctx);
+    expect(res).toMatchObject({
+      status: 401,
+      headers: { "www-authenticate": 'Bearer realm="vaultwatch"' },
+      jsonBody: {
+        error: "unauthenticated",
+        reason:
+          "acknowledging or closing an incident needs a signed-in person with the Responder app role; a function key alone names no one",
+      },
+    });
+    expect(logs).toEqual([["warning", expect.stringMatching(/^incident-ack: refused \(401\): acknowledging/)]]);
+    expect((await responderState(rt))?.state).toBe("new");
+  });
+
+  it("trusts no principal header where App Service Authentication is off: a forged one is refused, not believed", async () => {
+    const rt = await runtimeWith(firing);
+    const forged = as({ name: "the-ciso@contoso.com", objectId: ALICE.objectId }, "Admin");
+    const res = await ackAs(rt, forged, NO_SIGN_IN);
+    expect(res).toMatchObject({
+      status: 401,
+      jsonBody: {
+        error: "unauthenticated",
+        reason: expect.stringMatching(
+          /^the request carries x-ms-client-principal headers, but they are not trusted: App Service Authentication is off on this app \(WEBSITE_AUTH_ENABLED is not True\)/,
+        ),
+      },
+    });
+    // Reading with one is refused too: the headers say someone is signed in, and nobody can be.
+    const list = await handlers(rt, NO_SIGN_IN).list(request("GET", "", { headers: forged }), context().ctx);
+    expect(list.status).toBe(401);
+    // Without sign-in nobody can act at all, and the answer says why.
+    expect(
+      await handlers(rt, NO_SIGN_IN).close(
+        request("POST", `/${firing.id}/close`, { id: firing.id, body: JSON.stringify({ note: "done" }) }),
+        context().ctx,
+      ),
+    ).toMatchObject({
+      status: 401,
+      jsonBody: { reason: expect.stringContaining("needs a signed-in person, and App Service Authentication is off") },
+    });
+    expect((await responderState(rt))?.state).toBe("new");
+  });
+
+  it("lets a Reader read but not acknowledge or close: 403 names the role needed", async () => {
+    const rt = await runtimeWith(firing);
+    const reader = as(BOB, "Reader");
+    expect((await handlers(rt).list(request("GET", "", { headers: reader }), context().ctx)).status).toBe(200);
+    const res = await ackAs(rt, reader);
+    expect(res).toMatchObject({
+      status: 403,
+      jsonBody: {
+        error: "forbidden",
+        reason:
+          "acknowledging or closing an incident needs the Responder app role (or a higher one); bob@contoso.com has Reader",
+        role: "Responder",
+      },
+    });
+    const closing = await handlers(rt).close(
+      request("POST", `/${firing.id}/close`, { id: firing.id, body: JSON.stringify({ note: "x" }), headers: reader }),
+      context().ctx,
+    );
+    expect(closing).toMatchObject({ status: 403, jsonBody: { role: "Responder" } });
+    expect((await responderState(rt))?.state).toBe("new");
+  });
+
+  it("refuses a signed-in person without any vaultwatch role even to read, naming Reader", async () => {
+    const rt = await runtimeWith(firing);
+    const res = await handlers(rt).list(request("GET", "", { headers: as(BOB) }), context().ctx);
+    expect(res).toMatchObject({
+      status: 403,
+      jsonBody: {
+        reason:
+          "reading incidents and silences needs the Reader app role (or a higher one); bob@contoso.com has no vaultwatch app role",
+        role: "Reader",
+      },
+    });
+  });
+
+  it("lets an Admin acknowledge: a higher role includes the lower ones", async () => {
+    const rt = await runtimeWith(firing);
+    expect((await ackAs(rt, as(BOB, "Admin"))).status).toBe(200);
+    expect((await responderState(rt))?.by).toBe("bob@contoso.com");
+  });
+
+  it("answers a principal header it cannot read with 401 and the reason, never 500", async () => {
+    const rt = await runtimeWith(firing);
+    const reasons = [];
+    for (const principal of ["not base64!", Buffer.from("{not json").toString("base64"), btoa('{"claims":5}')]) {
+      const res = await ackAs(rt, { "x-ms-client-principal": principal, "x-ms-client-principal-name": "bob" });
+      expect(res.status).toBe(401);
+      reasons.push((res.jsonBody as { reason: string }).reason);
+    }
+    expect(reasons).toEqual([
+      "x-ms-client-principal is not valid base64",
+      "x-ms-client-principal does not decode to JSON",
+      "x-ms-client-principal is not a client principal: auth_typ: expected auth_typ, a string",
+    ]);
+    expect((await responderState(rt))?.state).toBe("new");
   });
 });
 
@@ -483,8 +638,8 @@ describe("every incidents endpoint", () => {
       ...rt.store,
       get: () => Promise.reject(new Error("connect ECONNREFUSED 127.0.0.1:10002\n    at TCPConnectWrap.afterConnect")),
     };
-    const res = await createIncidentsHandlers(() => ({ ...rt, store: down })).ack(
-      request("POST", `/${firing.id}/ack`, { id: firing.id, body: JSON.stringify({ by: "alice" }) }),
+    const res = await handlers({ ...rt, store: down }).ack(
+      request("POST", `/${firing.id}/ack`, { id: firing.id, body: "{}", headers: ALICE_RESPONDS }),
       context().ctx,
     );
     expect(res).toMatchObject({

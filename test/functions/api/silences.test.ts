@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HttpRequest, InvocationContext } from "@azure/functions";
-import { createSilencesHandlers } from "../../../src/functions/handlers/silences.js";
+import { createSilencesHandlers as silencesHandlers } from "../../../src/functions/handlers/silences.js";
 import type { Runtime } from "../../../src/app/runtime.js";
 import type { SilenceStore } from "../../../src/core/ports/ports.js";
 import { freshPrefix, startStack, type Stack } from "../../harness/stack.js";
 import { at } from "../../fixtures/incidents.js";
+import { ALICE, as, BOB, NO_SIGN_IN, PLATFORM, REN } from "./principals.js";
 
 let stack: Stack;
 beforeAll(async () => {
@@ -26,18 +27,25 @@ function context() {
   return { ctx, logs };
 }
 
-const request = (method: string, path: string, o: { id?: string; body?: unknown } = {}) =>
+/** Alice runs the platform: an Admin. Requests are hers unless `headers` says otherwise. */
+const ALICE_ADMIN = as(ALICE, "Admin");
+
+const request = (
+  method: string,
+  path: string,
+  o: { id?: string; body?: unknown; headers?: Record<string, string> } = {},
+) =>
   new HttpRequest({
     method,
     url: `${BASE}${path}`,
     ...(o.id !== undefined ? { params: { id: o.id } } : {}),
-    ...(o.body !== undefined
-      ? {
-          body: { string: typeof o.body === "string" ? o.body : JSON.stringify(o.body) },
-          headers: { "content-type": "application/json" },
-        }
-      : {}),
+    headers: { ...(o.body !== undefined ? { "content-type": "application/json" } : {}), ...(o.headers ?? ALICE_ADMIN) },
+    ...(o.body !== undefined ? { body: { string: typeof o.body === "string" ? o.body : JSON.stringify(o.body) } } : {}),
   });
+
+/** The handlers of an app behind App Service Authentication (`trust`: NO_SIGN_IN for one without). */
+const createSilencesHandlers = (getRuntime: () => Runtime, trust = PLATFORM) =>
+  silencesHandlers(getRuntime, () => trust);
 
 /** A runtime on tables of its own whose clock the case moves. */
 function runtime(): { rt: Runtime; clock: { now: Date } } {
@@ -48,7 +56,6 @@ function runtime(): { rt: Runtime; clock: { now: Date } } {
 const deploy = {
   matchers: { vault: "kv-app", rule: "kv-auth-denied" },
   duration: "2h",
-  createdBy: "alice",
   comment: "rotating the app's role assignments",
 };
 
@@ -73,19 +80,22 @@ describe("POST /api/silences", () => {
       matchers: { vault: "kv-app", rule: "kv-auth-denied" },
       startsAt: NOW.toISOString(),
       endsAt: at(150).toISOString(),
-      createdBy: "alice",
+      createdBy: "alice@contoso.com",
+      createdByObjectId: ALICE.objectId,
       comment: "rotating the app's role assignments",
       createdAt: NOW.toISOString(),
       expiredAt: null,
+      expiredBy: null,
+      expiredByObjectId: null,
     });
     expect(res.headers).toMatchObject({ location: `/api/silences/${body.id}`, "cache-control": "no-store" });
     const stored = await rt.silences.get(body.id);
     expect(stored.status === "found" && stored.stored.value.endsAt).toEqual(at(150));
-    // Names and times only: the comment stays out of the log.
+    // Who, what and when; the comment stays out of the log.
     expect(logs).toEqual([
       [
         "information",
-        `silence-create ${body.id}: active from ${NOW.toISOString()} to ${at(150).toISOString()}, by alice`,
+        `silence-create ${body.id}: active from ${NOW.toISOString()} to ${at(150).toISOString()}, muting {"rule":"kv-auth-denied","vault":"kv-app"}, by alice@contoso.com (${ALICE.objectId})`,
       ],
     ]);
   });
@@ -98,7 +108,6 @@ describe("POST /api/silences", () => {
           matchers: { app: "orders", severities: ["SEV-3", "SEV-2"] },
           startsAt: "2026-11-20T22:00:00Z",
           endsAt: "2026-11-21T00:00:00+01:00",
-          createdBy: "bob",
           comment: "vault migration",
         },
       }),
@@ -183,6 +192,7 @@ describe("POST /api/silences", () => {
         body: {
           matchers: { rule: "kv-slow", severities: ["SEV-9"], vaults: "kv-app" },
           duration: "1h",
+          createdBy: "alice",
           comment: "",
           reason: "x",
         },
@@ -192,7 +202,7 @@ describe("POST /api/silences", () => {
     expect(res.status).toBe(400);
     expect((res.jsonBody as { problems: string[] }).problems.sort()).toEqual([
       "comment: expected a comment of 1-500 characters",
-      "createdBy: missing; expected a name of 1-100 characters",
+      "createdBy: not accepted: the creator is the signed-in person (App Service Authentication); leave createdBy out",
       "matchers.rule: expected one of kv-auth-denied, kv-throttled, control-plane, network, monitor",
       "matchers.severities[0]: expected one of SEV-1, SEV-2, SEV-3, SEV-4",
       "matchers.vaults: unknown field",
@@ -206,14 +216,139 @@ describe("POST /api/silences", () => {
 
   it("names the first ten problems of a body with many, and counts the rest, so the answer stays small", async () => {
     const { rt } = runtime();
-    const body = { ...deploy, matchers: { severities: Array.from({ length: 20_000 }, () => "SEV-9") } };
+    // 7,000 elements of `"SEV-9",` (8 bytes) stay under the 64 KiB body limit (src/functions/http/limits.ts).
+    const body = { ...deploy, matchers: { severities: Array.from({ length: 7_000 }, () => "SEV-9") } };
     const res = await createSilencesHandlers(() => rt).create(request("POST", "", { body }), context().ctx);
     expect(res.status).toBe(400);
     const problems = (res.jsonBody as { problems: string[] }).problems;
     expect(problems).toHaveLength(11);
     expect(problems[0]).toBe("matchers.severities[0]: expected one of SEV-1, SEV-2, SEV-3, SEV-4");
-    expect(problems[10]).toBe("… and 19990 more");
+    expect(problems[10]).toBe("… and 6990 more");
     expect(JSON.stringify(res.jsonBody).length).toBeLessThan(2_000);
+  });
+});
+
+describe("what no silence may mute", () => {
+  const create = async (matchers: unknown) => {
+    const { rt } = runtime();
+    const res = await createSilencesHandlers(() => rt).create(
+      request("POST", "", { body: { ...deploy, matchers } }),
+      context().ctx,
+    );
+    return { res, stored: (await rt.silences.list()).silences };
+  };
+
+  it("refuses a silence of the monitor's own alerts, with the reason, even from an Admin", async () => {
+    const { res, stored } = await create({ rule: "monitor" });
+    expect(res).toMatchObject({
+      status: 400,
+      jsonBody: {
+        error: "invalid request",
+        problems: [
+          "matchers.rule: the monitor's own alerts cannot be silenced: they say it cannot see, and every other alert may be missing; fix what it reports instead (GET /api/health)",
+        ],
+      },
+    });
+    expect(stored).toEqual([]);
+    // Narrowed further, it is the same mute of the same alerts.
+    expect((await create({ rule: "monitor", severities: ["SEV-3"] })).res.status).toBe(400);
+  });
+
+  it("refuses a silence of every paging severity at once, and allows what leaves a page standing", async () => {
+    const pages = await create({ severities: ["SEV-2", "SEV-1"] });
+    expect(pages.res).toMatchObject({
+      status: 400,
+      jsonBody: {
+        problems: [
+          "matchers.severities: lists every paging severity (SEV-1, SEV-2), which alone would mute every page; add rule, vault, identity or app",
+        ],
+      },
+    });
+    expect(pages.stored).toEqual([]);
+    expect((await create({ severities: ["SEV-1", "SEV-2", "SEV-3"] })).res.status).toBe(400);
+    // One paging severity across everything leaves SEV-1 paging; tickets alone page nobody;
+    // every page of one rule leaves the other rules paging.
+    expect((await create({ severities: ["SEV-2"] })).res.status).toBe(201);
+    expect((await create({ severities: ["SEV-3", "SEV-4"] })).res.status).toBe(201);
+    expect((await create({ rule: "kv-auth-denied", severities: ["SEV-1", "SEV-2"] })).res.status).toBe(201);
+  });
+});
+
+describe("who may silence", () => {
+  it("needs an Admin to create or expire one: a Responder gets 403 naming the role, a Reader may list", async () => {
+    const { rt } = runtime();
+    const h = createSilencesHandlers(() => rt);
+    const responder = as(BOB, "Responder");
+    const refused = await h.create(request("POST", "", { body: deploy, headers: responder }), context().ctx);
+    expect(refused).toMatchObject({
+      status: 403,
+      jsonBody: {
+        error: "forbidden",
+        reason:
+          "creating or expiring a silence needs the Admin app role (or a higher one); bob@contoso.com has Responder",
+        role: "Admin",
+      },
+    });
+    expect((await rt.silences.list()).silences).toEqual([]);
+
+    const created = (await h.create(request("POST", "", { body: deploy }), context().ctx)).jsonBody as SilenceView;
+    const expiring = await h.expire(
+      request("DELETE", `/${created.id}`, { id: created.id, headers: responder }),
+      context().ctx,
+    );
+    expect(expiring).toMatchObject({ status: 403, jsonBody: { role: "Admin" } });
+    const listed = await h.list(request("GET", "", { headers: as(REN, "Reader") }), context().ctx);
+    expect(listed).toMatchObject({ status: 200, jsonBody: { silences: [{ id: created.id, status: "active" }] } });
+  });
+
+  it("refuses a silence from a function key alone, and a forged principal where sign-in is off", async () => {
+    const { rt } = runtime();
+    const keyOnly = await createSilencesHandlers(() => rt).create(
+      request("POST", "", { body: deploy, headers: {} }),
+      context().ctx,
+    );
+    expect(keyOnly).toMatchObject({ status: 401, jsonBody: { error: "unauthenticated" } });
+    const forged = await createSilencesHandlers(() => rt, NO_SIGN_IN).create(
+      request("POST", "", { body: deploy }),
+      context().ctx,
+    );
+    expect(forged).toMatchObject({
+      status: 401,
+      jsonBody: { reason: expect.stringContaining("they are not trusted: App Service Authentication is off") },
+    });
+    expect((await rt.silences.list()).silences).toEqual([]);
+  });
+
+  it("keeps the audit trail in the API: who muted what and when, who ended it and when", async () => {
+    const { rt, clock } = runtime();
+    const h = createSilencesHandlers(() => rt);
+    const created = (await h.create(request("POST", "", { body: deploy }), context().ctx)).jsonBody as SilenceView;
+    clock.now = at(45);
+    const { ctx, logs } = context();
+    await h.expire(request("DELETE", `/${created.id}`, { id: created.id, headers: as(BOB, "Admin") }), ctx);
+    expect(logs).toEqual([
+      [
+        "information",
+        `silence-expire ${created.id}: expired at ${at(45).toISOString()} by bob@contoso.com (${BOB.objectId})`,
+      ],
+    ]);
+    const all = await h.list(request("GET", "?status=all", { headers: as(REN, "Reader") }), context().ctx);
+    expect((all.jsonBody as { silences: unknown[] }).silences).toEqual([
+      {
+        id: created.id,
+        status: "expired",
+        matchers: { rule: "kv-auth-denied", vault: "kv-app" },
+        startsAt: NOW.toISOString(),
+        endsAt: at(150).toISOString(),
+        createdBy: "alice@contoso.com",
+        createdByObjectId: ALICE.objectId,
+        comment: "rotating the app's role assignments",
+        createdAt: NOW.toISOString(),
+        expiredAt: at(45).toISOString(),
+        expiredBy: "bob@contoso.com",
+        expiredByObjectId: BOB.objectId,
+      },
+    ]);
   });
 });
 
@@ -260,7 +395,7 @@ describe("GET /api/silences and DELETE /api/silences/{id}", () => {
       status: "expired",
       expiredAt: NOW.toISOString(),
       endsAt: at(150).toISOString(),
-      createdBy: "alice",
+      createdBy: "alice@contoso.com",
     });
 
     const listed = await h.list(request("GET", ""), context().ctx);
