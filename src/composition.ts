@@ -6,7 +6,7 @@ import { loadSettings, type Settings } from "./config/settings.js";
 import type { Policy } from "./core/model/index.js";
 import { createCredential } from "./adapters/credential.js";
 import { createSignalSource } from "./adapters/log-analytics.js";
-import { createTableStateStore } from "./adapters/table-store.js";
+import { createTableStateStore, tableClientOptions } from "./adapters/table-store.js";
 import { createTeamsWebhook } from "./adapters/teams-webhook.js";
 import { createTableBaselineStore } from "./adapters/baseline-store.js";
 import type { Runtime } from "./app/runtime.js";
@@ -32,6 +32,8 @@ export interface RuntimeOverrides {
   delivery?: DeliveryOptions;
   /** How the ACS email channel waits between polls and for its deadline; tests pass one that records. */
   emailSleep?: Sleep;
+  /** A shorter fuse on each Table request try (adapters/table-store.ts), so a held request costs little real time. */
+  tablesTimeoutMs?: number;
 }
 
 /** The composition root: the one place settings become clients. */
@@ -60,7 +62,11 @@ export function createRuntime(
     criticalIdentities: settings.criticalIdentities,
     spec: settings.spec,
   };
-  const [incidents, monitor, baselines, snapshots, silences] = tableClients(settings, credential);
+  const [incidents, monitor, baselines, snapshots, silences, notices] = tableClients(
+    settings,
+    credential,
+    overrides.tablesTimeoutMs,
+  );
   return {
     policy,
     healthStaleAfterMinutes: settings.healthStaleAfterMinutes,
@@ -81,7 +87,7 @@ export function createRuntime(
       // The client retries throttling and 5xx itself (twice); leave room for one retry's wait.
       clientTimeoutMs: (settings.queryTimeoutSeconds + 15) * 1000,
     }),
-    store: createTableStateStore(incidents, monitor),
+    store: createTableStateStore(incidents, monitor, notices),
     baselines: createTableBaselineStore(baselines),
     controlPlane: settings.controlPlane
       ? {
@@ -118,25 +124,28 @@ export function createRuntime(
   };
 }
 
-/** The state tables: incidents, the monitor's heartbeat, learned baselines, vault snapshots, silences. */
+/** The state tables: incidents, the monitor's heartbeat, learned baselines, vault snapshots, silences, queued notices. */
 function tableClients(
   settings: Settings,
   credential: TokenCredential,
-): [TableClient, TableClient, TableClient, TableClient, TableClient] {
+  timeoutMs: number | undefined,
+): [TableClient, TableClient, TableClient, TableClient, TableClient, TableClient] {
   const state = settings.state;
-  const names = ["Incidents", "Monitor", "Baselines", "ControlPlane", "Silences"].map(
+  const names = ["Incidents", "Monitor", "Baselines", "ControlPlane", "Silences", "Notices"].map(
     (n) => `${state.tablePrefix}${n}`,
   );
+  // Every Table request has a fuse and bounded retries: a hung one must not hold the tick.
+  const options = tableClientOptions(timeoutMs);
   let open: (name: string) => TableClient;
   if (state.kind === "endpoint") {
-    open = (name) => new TableClient(state.tableEndpoint, name, credential);
+    open = (name) => new TableClient(state.tableEndpoint, name, credential, options);
   } else {
     const conn = state.connectionString.reveal();
     // Azurite speaks plain http on loopback; the SDK refuses http unless told.
     const insecure = /TableEndpoint=http:\/\//i.test(conn) || /UseDevelopmentStorage=true/i.test(conn);
-    open = (name) => TableClient.fromConnectionString(conn, name, { allowInsecureConnection: insecure });
+    open = (name) => TableClient.fromConnectionString(conn, name, { ...options, allowInsecureConnection: insecure });
   }
-  return names.map(open) as [TableClient, TableClient, TableClient, TableClient, TableClient];
+  return names.map(open) as [TableClient, TableClient, TableClient, TableClient, TableClient, TableClient];
 }
 
 let fromEnv: Runtime | undefined;

@@ -15,6 +15,8 @@ const HeartbeatEntity = z.object({
   seriesObserved: z.number(),
   openIncidents: z.number(),
   undelivered: z.number(),
+  incidentFailures: z.number().optional(),
+  incidentFailure: z.string().optional(),
   signals: z.string().default("{}"),
   slos: z.string().default("[]"),
   requests: z.number().default(0),

@@ -91,6 +91,7 @@ export const TriggerJson = z.discriminatedUnion("kind", [
     source: z.enum(MONITOR_BLINDNESS).optional(),
     cause: z.enum(QUERY_FAILURE_REASONS).optional(),
     stop: z.enum(INGESTION_STOP_CAUSES).optional(),
+    channel: z.enum(["teams", "email", "pagerduty"]).optional(),
   }),
 ]);
 
@@ -98,6 +99,7 @@ const optionalText = orAbsent(z.string());
 const ResponderJson = z.object({
   state: z.enum(["new", "acknowledged", "closed"]),
   by: optionalText,
+  byObjectId: optionalText.optional(),
   at: optionalIsoDate,
   note: optionalText,
   closedByHand: z.boolean().optional(),
@@ -130,7 +132,7 @@ export const DiagnosisJson = z
   .nullable()
   .transform((d) => d ?? undefined);
 
-const SnapshotJson = z.object({
+export const SnapshotJson = z.object({
   id: z.string(),
   rule: Rule,
   key: KeyJson,
@@ -149,7 +151,7 @@ const SnapshotJson = z.object({
 });
 
 /** A group notice's list of its incidents (absent on notices about one incident, and before groups). */
-const GroupListingJson = z.object({
+export const GroupListingJson = z.object({
   key: z.string(),
   openedAt: isoDate,
   members: z.array(
@@ -165,6 +167,7 @@ const GroupListingJson = z.object({
       total: z.number(),
       finding: optionalText,
       muted: z.boolean(),
+      closedBy: optionalText,
     }),
   ),
 });
@@ -177,12 +180,20 @@ export const OutboxJson = z.array(
     kind: z.enum(["opened", "escalated", "unacknowledged", "repeated", "acknowledged", "resolved", "updated"]),
     channel: z.enum(["teams", "email", "pagerduty"]).default("teams"),
     decidedAt: isoDate,
-    snapshot: SnapshotJson,
+    // Rows written before the notices table carry the snapshot here; rows written since keep it
+    // there, once per notice (notice-store.ts), and this entry is only the notice's index.
+    snapshot: SnapshotJson.optional(),
     attempts: z.number(),
     lastError: orAbsent(z.string()),
     claimedUntil: optionalIsoDate,
     nextAttemptAt: optionalIsoDate,
     group: GroupListingJson.optional(),
+    lastReason: z.enum(["throttled", "server", "client", "timeout", "network"]).optional(),
+    lastStatus: z.number().optional(),
+    failingSince: isoDate.optional(),
+    merged: z.number().optional(),
+    // Absent on notices queued before a severity rise named the severity it rose from.
+    raisedFrom: Severity.optional(),
   }),
 );
 

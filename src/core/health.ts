@@ -1,8 +1,11 @@
 import type { Evaluation, Heartbeat, Incident, SignalHealth } from "./model/index.js";
 import { callerName, vaultName } from "./model/names.js";
 import { callerOf, vaultOf } from "./model/subject.js";
-import { RULE_TITLE, subjectWords } from "./render/words.js";
+import { channelRejection, RULE_TITLE, subjectWords, titleOf } from "./render/words.js";
 import { monitorFix } from "./monitor-findings.js";
+import type { ChannelName } from "./model/index.js";
+import { mergedByChannel } from "./notify/outbox-bounds.js";
+import { CLIENT_TRIES, isParked, PARK_MS } from "./notify/backoff.js";
 
 export type HealthStatus = "healthy" | "unhealthy" | "degraded";
 
@@ -42,6 +45,9 @@ export interface HealthReport {
     problem: string | null;
     seriesObserved: number;
     undeliveredNotifications: number;
+    /** Incidents the last tick could not write or deliver (the others went on), and the first of them. */
+    incidentFailures: number;
+    incidentFailure: string | null;
     /** Query API round trips the last tick took. */
     requests: number;
     signals: Record<string, SignalHealth>;
@@ -85,7 +91,7 @@ export function assessHealth({ now, heartbeat, incidents, staleAfterMinutes, liv
   for (const i of open) {
     const fix = monitorFix(i);
     reasons.push(
-      `${i.severity} ${RULE_TITLE[i.rule]}: ${subjectWords(i)}${fix ? ` (${fix})` : ""}${i.responder.state === "acknowledged" ? ` (acknowledged by ${i.responder.by})` : ""}${i.mutedBy ? ` (muted: ${i.mutedBy})` : ""}`,
+      `${i.severity} ${titleOf(i)}${channelRejection(i) ? "" : `: ${subjectWords(i)}`}${fix ? ` (${fix})` : ""}${i.responder.state === "acknowledged" ? ` (acknowledged by ${i.responder.by})` : ""}${i.mutedBy ? ` (muted: ${i.mutedBy})` : ""}`,
     );
   }
   let degraded = false;
@@ -150,15 +156,32 @@ export function assessHealth({ now, heartbeat, incidents, staleAfterMinutes, liv
   }
   if (undelivered > 0) {
     degraded = true;
-    const byChannel = new Map<string, { count: number; lastError: string | undefined }>();
+    const byChannel = new Map<string, { count: number; lastError: string | undefined; parked: number }>();
     for (const n of incidents.flatMap((i) => i.outbox)) {
-      const c = byChannel.get(n.channel) ?? { count: 0, lastError: undefined };
-      byChannel.set(n.channel, { count: c.count + 1, lastError: n.lastError ?? c.lastError });
+      const c = byChannel.get(n.channel) ?? { count: 0, lastError: undefined, parked: 0 };
+      byChannel.set(n.channel, {
+        count: c.count + 1,
+        lastError: n.lastError ?? c.lastError,
+        parked: c.parked + (isParked(n) ? 1 : 0),
+      });
     }
-    for (const [channel, c] of byChannel)
+    const merged = mergedByChannel(incidents);
+    for (const [channel, c] of byChannel) {
+      const m = merged.get(channel as ChannelName) ?? 0;
+      const extra = [
+        m > 0 ? `${m} earlier notice(s) merged into them` : "",
+        c.parked > 0 ? `${c.parked} parked after ${CLIENT_TRIES} refusals, probed every ${PARK_MS / 3_600_000} h` : "",
+      ].filter(Boolean);
       reasons.push(
-        `${c.count} notification(s) not yet delivered to ${channel}${c.lastError ? ` (last error: ${c.lastError})` : ""}`,
+        `${c.count} notification(s) not yet delivered to ${channel}${extra.length ? ` (${extra.join("; ")})` : ""}${c.lastError ? ` (last error: ${c.lastError})` : ""}`,
       );
+    }
+  }
+  if ((heartbeat?.incidentFailures ?? 0) > 0) {
+    degraded = true;
+    reasons.push(
+      `the last tick could not write or deliver ${heartbeat?.incidentFailures} incident(s); the others went on${heartbeat?.incidentFailure ? ` (first: ${heartbeat.incidentFailure})` : ""}`,
+    );
   }
 
   const cp = heartbeat?.controlPlane;
@@ -204,6 +227,8 @@ export function assessHealth({ now, heartbeat, incidents, staleAfterMinutes, liv
       problem: heartbeat?.problem ?? null,
       seriesObserved: heartbeat?.seriesObserved ?? 0,
       undeliveredNotifications: undelivered,
+      incidentFailures: heartbeat?.incidentFailures ?? 0,
+      incidentFailure: heartbeat?.incidentFailure ?? null,
       requests: heartbeat?.requests ?? 0,
       signals: heartbeat?.signals ?? {},
       coverageGaps,

@@ -1,8 +1,21 @@
-import type { Evaluation, Incident, MonitorBlindness, MonitorSubject, SignalOutcome, Trigger } from "./model/index.js";
+import type {
+  ChannelName,
+  Evaluation,
+  Incident,
+  MonitorBlindness,
+  MonitorSubject,
+  PendingNotification,
+  SignalOutcome,
+  Trigger,
+} from "./model/index.js";
+import { REJECTING_AFTER } from "./notify/backoff.js";
+import { utcDateTime } from "./common/utc.js";
 import { digest64 } from "./common/hash.js";
 import { NO_COUNTS } from "./control-plane-findings.js";
 import type { SilentVault } from "./coverage/vault-silence.js";
 import type { IngestionStop } from "./signals/ingestion.js";
+import { CHANNEL_WORDS, rejectedChannelsOf } from "./notify/rejected-channels.js";
+import { channelFix } from "./runbook/channel-steps.js";
 
 const SELF: MonitorSubject = { kind: "monitor" };
 
@@ -118,6 +131,9 @@ export function evaluateMonitor(
  */
 export function monitorFix(incident: Pick<Incident, "rule" | "triggers">): string | undefined {
   if (incident.rule !== "monitor") return undefined;
+  const refused = incident.triggers.find((x) => x.kind === "monitor" && x.source === "channel");
+  if (refused?.kind === "monitor")
+    return `${refused.problem}: ${refused.channel ? channelFix(refused.channel) : "check that channel's settings"}; its notices are delivered once it accepts them`;
   const stopped = incident.triggers.find((x) => x.kind === "monitor" && x.source === "ingestion");
   if (stopped?.kind === "monitor" && stopped.stop === "daily-cap")
     return "the workspace reached its daily cap: raise or remove the cap (Log Analytics workspace > Usage and estimated costs > Daily cap), or wait for its daily reset";
@@ -134,4 +150,93 @@ export function monitorFix(incident: Pick<Incident, "rule" | "triggers">): strin
     default:
       return undefined;
   }
+}
+
+/** One incident per rejecting channel: each resolves on its own when its channel accepts again. */
+export function channelFingerprint(channel: ChannelName): string {
+  return digest64(`monitor|channel|${channel}`);
+}
+
+/** A channel that rejected a notice on `REJECTING_AFTER` tries or more, and since when. */
+export interface RejectingChannel {
+  channel: ChannelName;
+  /** The receiver's last HTTP status, when it answered one. */
+  status: number | undefined;
+  since: Date;
+  /** The last error recorded, for a refusal without an HTTP status (a notice vaultwatch could not render). */
+  lastError: string | undefined;
+  /** Notices still queued for it, and those merged away while it refused (outbox-bounds.ts). */
+  queued: number;
+  merged: number;
+}
+
+const rejects = (p: PendingNotification) => p.lastReason === "client" && p.attempts >= REJECTING_AFTER;
+
+/**
+ * The channels that reject notices, judged from the loaded outboxes: a notice refused with a
+ * client error (a 4xx that cannot succeed, such as a revoked Teams Workflows URL) on two tries
+ * half an hour apart. A channel that accepts again delivers its queue, and the notices that made
+ * it "rejecting" leave the outbox with it.
+ */
+export function rejectingChannels(incidents: readonly Pick<Incident, "outbox">[]): RejectingChannel[] {
+  const out = new Map<ChannelName, RejectingChannel>();
+  const all = incidents.flatMap((i) => i.outbox);
+  for (const p of all.filter(rejects)) {
+    const since = p.failingSince ?? p.decidedAt;
+    const seen = out.get(p.channel);
+    if (!seen || since.getTime() < seen.since.getTime())
+      out.set(p.channel, {
+        channel: p.channel,
+        status: p.lastStatus ?? seen?.status,
+        since,
+        lastError: p.lastError ?? seen?.lastError,
+        queued: 0,
+        merged: 0,
+      });
+  }
+  for (const r of out.values()) {
+    const mine = all.filter((p) => p.channel === r.channel);
+    r.queued = mine.length;
+    r.merged = mine.reduce((n, p) => n + (p.merged ?? 0), 0);
+  }
+  return [...out.values()].sort((a, b) => a.channel.localeCompare(b.channel));
+}
+
+/** "channel Teams rejects notices: HTTP 400 since 2026-11-20 03:05 UTC", and what waits meanwhile. */
+export function rejectionWords(r: RejectingChannel): string {
+  const why = r.status !== undefined ? `HTTP ${r.status}` : (r.lastError ?? "a client error").slice(0, 160);
+  const waiting = `${r.queued} notice(s) wait for it${r.merged > 0 ? `, ${r.merged} more merged into them` : ""}`;
+  return `channel ${CHANNEL_WORDS[r.channel]} rejects notices: ${why} since ${utcDateTime(r.since)} (${waiting})`;
+}
+
+/**
+ * The rejecting-channel findings: one `monitor` incident per channel that rejects notices, sent
+ * to every other configured channel (plan.ts, `rejectedChannelsOf`), and recovered once no
+ * notice of that channel is refused any more. A SEV-3 ticket: the pages themselves still reach
+ * the channels that accept them, and this says which one is deaf.
+ */
+export function evaluateChannels(incidents: readonly Incident[]): Evaluation[] {
+  const rejecting = rejectingChannels(incidents.filter((i) => !rejectedChannelsOf(i).length));
+  const firing: Evaluation[] = rejecting.map((r) => ({
+    kind: "firing",
+    rule: "monitor",
+    subject: SELF,
+    counts: NO_COUNTS,
+    severity: "SEV-3",
+    severityReason: `notices to ${CHANNEL_WORDS[r.channel]} are refused; the other channels still receive them`,
+    triggers: [{ kind: "monitor", problem: rejectionWords(r), source: "channel", channel: r.channel }],
+    fingerprint: channelFingerprint(r.channel),
+  }));
+  const still = new Set(firing.map((e) => e.fingerprint));
+  const recovered: Evaluation[] = incidents
+    .filter((i) => i.state !== "resolved" && rejectedChannelsOf(i).length > 0 && !still.has(i.id))
+    .map((i) => ({
+      kind: "recovered",
+      rule: "monitor",
+      subject: SELF,
+      counts: NO_COUNTS,
+      successesInConfirmation: 1,
+      fingerprint: i.id,
+    }));
+  return [...firing, ...recovered];
 }

@@ -17,7 +17,7 @@ import { groupKeysOf } from "./notify/group-keys.js";
 import { memberOf } from "./notify/group-listing.js";
 import { INHIBIT_RULES, inhibitionFor } from "./notify/inhibit.js";
 import { silenceFor, type Silence } from "./notify/silence.js";
-import { evaluateMonitor } from "./monitor-findings.js";
+import { evaluateChannels, evaluateMonitor } from "./monitor-findings.js";
 import type { IngestionStop } from "./signals/ingestion.js";
 import type { SilentVault } from "./coverage/vault-silence.js";
 import { evaluateNetwork } from "./network-findings.js";
@@ -90,6 +90,8 @@ export function decideTick(input: TickInput): TickDecision {
       },
       incidents,
     ),
+    // A channel that rejects every notice, told to the channels that still accept them.
+    ...evaluateChannels(incidents),
     // Control-plane findings do not depend on the workspace: they are decided even when it failed.
     ...evaluateControlPlane(input.controlPlane, incidents),
     ...(evidence && isKnown(evidence.status["dependency-calls"] ?? "unavailable")

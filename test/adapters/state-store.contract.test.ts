@@ -36,7 +36,7 @@ const implementations: { name: string; fresh: () => MemoryState }[] = [
       const table = (name: string) =>
         TableClient.fromConnectionString(conn, `${prefix}${name}`, { allowInsecureConnection: true });
       return {
-        store: createTableStateStore(table("Incidents"), table("Monitor")),
+        store: createTableStateStore(table("Incidents"), table("Monitor"), table("Notices")),
         silences: createTableSilenceStore(table("Silences")),
         baselines: createTableBaselineStore(table("Baselines")),
         snapshots: createVaultSnapshotStore(table("ControlPlane")),

@@ -16,6 +16,7 @@ beforeEach(() => {
   store = createTableStateStore(
     incidents,
     TableClient.fromConnectionString(conn, `${prefix}Monitor`, { allowInsecureConnection: true }),
+    TableClient.fromConnectionString(conn, `${prefix}Notices`, { allowInsecureConnection: true }),
   );
 });
 

@@ -12,6 +12,7 @@ import { createMemoryState, type MemoryState } from "../../tools/standin/memory-
 import { runTick } from "../../src/app/run-tick.js";
 import { checkHealth } from "../../src/app/check-health.js";
 import { createIncidentsHandlers } from "../../src/functions/handlers/incidents.js";
+import { as, PLATFORM } from "../functions/api/principals.js";
 import type { Runtime } from "../../src/app/runtime.js";
 import { freshPrefix, startStack, recordingLogger, type Stack } from "../harness/stack.js";
 import { headlines, manualClock, replay, type ManualClock } from "../harness/replay.js";
@@ -116,11 +117,11 @@ describe("the incident pipeline across Teams, email and PagerDuty", () => {
     await replay([rt], clock, t("01:10"), log);
     expect(headlines(stack.standIn.teamsPosts)).toEqual([
       "SEV-2: Key Vault access denied on kv-orders-prod",
-      "SEV-1 (escalated): Key Vault access denied on kv-orders-prod",
+      "SEV-2 → SEV-1 (severity raised): Key Vault access denied on kv-orders-prod",
     ]);
     expect(acs.sent.map((m) => m.subject)).toEqual([
       expect.stringMatching(/^\[SEV-2\]/),
-      expect.stringMatching(/^\[SEV-1\].*ESCALATED/i),
+      expect.stringMatching(/^\[SEV-1\] SEVERITY RAISED SEV-2 → SEV-1/),
     ]);
     expect(pdActions()).toEqual(["trigger", "trigger"]);
     const [dedupKey] = [...pd.alerts.keys()];
@@ -131,12 +132,20 @@ describe("the incident pipeline across Teams, email and PagerDuty", () => {
 
     const incidents = (await rt.store.list({ activeOnly: true, limit: 10 })).incidents;
     const id = incidents.find((i) => i.rule === "kv-auth-denied")!.id;
-    const ack = await createIncidentsHandlers(() => rt).ack(
+    const ack = await createIncidentsHandlers(
+      () => rt,
+      () => PLATFORM,
+    ).ack(
       new HttpRequest({
         method: "POST",
         url: `http://localhost/api/incidents/${id}/ack`,
         params: { id },
-        body: { string: JSON.stringify({ by: "alex@contoso.com", note: "restoring the role" }) },
+        // Alex signed in with Entra ID as a Responder: the platform's headers name the acknowledger.
+        headers: {
+          "content-type": "application/json",
+          ...as({ name: "alex@contoso.com", objectId: "2b4d6f80-1a3c-4e5f-9071-8a9b0c1d2e3f" }, "Responder"),
+        },
+        body: { string: JSON.stringify({ note: "restoring the role" }) },
       }),
       new InvocationContext({ functionName: "incident-ack" }),
     );
@@ -237,7 +246,7 @@ describe("the incident pipeline across Teams, email and PagerDuty", () => {
     await replay([rt2], clock, t("01:37"), log);
     expect(acs.sent.map((m) => m.subject.replace(/:.*/, ""))).toEqual([
       expect.stringMatching(/^\[SEV-2\]/),
-      expect.stringMatching(/^\[SEV-1\].*ESCALATED/i),
+      expect.stringMatching(/^\[SEV-1\] SEVERITY RAISED SEV-2 → SEV-1/),
       expect.stringMatching(/^\[SEV-1\]/),
       expect.stringMatching(/RESOLVED/i),
     ]);

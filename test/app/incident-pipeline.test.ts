@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from "v
 import { TableClient } from "@azure/data-tables";
 import { HttpRequest, InvocationContext } from "@azure/functions";
 import { createIncidentsHandlers } from "../../src/functions/handlers/incidents.js";
+import { as, PLATFORM } from "../functions/api/principals.js";
 import type { PendingNotification } from "../../src/core/model/index.js";
 import type { Runtime } from "../../src/app/runtime.js";
 import { createTableStateStore } from "../../src/adapters/table-store.js";
@@ -99,25 +100,38 @@ function timingOut(channel: NotificationChannel, times: number): NotificationCha
   };
 }
 
+/** The API behind App Service Authentication, `by` signed in as a Responder. */
+const respondingAs = (rt: Runtime) =>
+  createIncidentsHandlers(
+    () => rt,
+    () => PLATFORM,
+  );
+const signedIn = (by: string) => ({
+  "content-type": "application/json",
+  ...as({ name: by, objectId: "7c1e0a52-3b9d-4f6e-8a21-5d4c3b2a1f00" }, "Responder"),
+});
+
 function ack(rt: Runtime, id: string, by: string) {
-  return createIncidentsHandlers(() => rt).ack(
+  return respondingAs(rt).ack(
     new HttpRequest({
       method: "POST",
       url: `http://localhost/api/incidents/${id}/ack`,
       params: { id },
-      body: { string: JSON.stringify({ by }) },
+      headers: signedIn(by),
+      body: { string: "{}" },
     }),
     new InvocationContext({ functionName: "incident-ack" }),
   );
 }
 
 function closeByHand(rt: Runtime, id: string, by: string, note: string) {
-  return createIncidentsHandlers(() => rt).close(
+  return respondingAs(rt).close(
     new HttpRequest({
       method: "POST",
       url: `http://localhost/api/incidents/${id}/close`,
       params: { id },
-      body: { string: JSON.stringify({ by, note }) },
+      headers: signedIn(by),
+      body: { string: JSON.stringify({ note }) },
     }),
     new InvocationContext({ functionName: "incident-close" }),
   );
@@ -137,12 +151,12 @@ function tables(prefix: string) {
   const conn = inject("tableConnectionString");
   const open = (name: string) =>
     TableClient.fromConnectionString(conn, `${prefix}${name}`, { allowInsecureConnection: true });
-  return [open("Incidents"), open("Monitor")] as const;
+  return [open("Incidents"), open("Monitor"), open("Notices")] as const;
 }
 
 function createStoreFor(prefix: string) {
-  const [incidents, monitor] = tables(prefix);
-  return createTableStateStore(incidents, monitor);
+  const [incidents, monitor, notices] = tables(prefix);
+  return createTableStateStore(incidents, monitor, notices);
 }
 
 beforeEach(() => {
@@ -180,7 +194,7 @@ describe("the RBAC-removal incident, end to end", () => {
 
     expect(headlines(stack.standIn.teamsPosts)).toEqual([
       "SEV-2: Key Vault access denied on kv-orders-prod",
-      "SEV-1 (escalated): Key Vault access denied on kv-orders-prod",
+      "SEV-2 → SEV-1 (severity raised): Key Vault access denied on kv-orders-prod",
       "SEV-1 NOT ACKNOWLEDGED: Key Vault access denied on kv-orders-prod",
       "Resolved: Key Vault access denied on kv-orders-prod",
     ]);
@@ -219,9 +233,11 @@ describe("the RBAC-removal incident, end to end", () => {
       "01:35 resolved SEV-1",
     ]);
     const posted = headlines(stack.standIn.teamsPosts);
-    expect(posted).toContain("Closed by alice: Key Vault access denied on kv-orders-prod");
+    expect(posted).toContain("Closed by hand by alice: Key Vault access denied on kv-orders-prod");
     expect(
-      JSON.stringify(stack.standIn.teamsPosts.find((p) => JSON.stringify(p.body).includes("Closed by alice"))!.body),
+      JSON.stringify(
+        stack.standIn.teamsPosts.find((p) => JSON.stringify(p.body).includes("Closed by hand by alice"))!.body,
+      ),
     ).toContain("thought the rollback fixed it");
     expect(posted.at(-1)).toBe(RESOLVED);
   });
@@ -247,7 +263,7 @@ describe("the RBAC-removal incident, end to end", () => {
 
     expect(headlines(stack.standIn.teamsPosts)).toEqual([
       "SEV-2: Key Vault access denied on kv-orders-prod",
-      "SEV-1 (escalated): Key Vault access denied on kv-orders-prod",
+      "SEV-2 → SEV-1 (severity raised): Key Vault access denied on kv-orders-prod",
       "SEV-1 NOT ACKNOWLEDGED: Key Vault access denied on kv-orders-prod",
       "Resolved: Key Vault access denied on kv-orders-prod",
     ]);
@@ -262,8 +278,7 @@ describe("the RBAC-removal incident, end to end", () => {
     const sig = new URL(stack.standIn.teamsWebhookUrl).searchParams.get("sig")!;
     expect(log.lines.join("\n")).not.toContain(sig);
     expect(JSON.stringify(reports)).not.toContain(sig);
-    const [incidents, monitor] = tables(prefix);
-    for (const table of [incidents, monitor]) {
+    for (const table of tables(prefix)) {
       for await (const e of table.listEntities()) expect(JSON.stringify(e)).not.toContain(sig);
     }
   });

@@ -72,7 +72,7 @@ describe("the PagerDuty event", () => {
     const n = aNotice("escalated", { severity: "SEV-1" });
     const e = trigger(renderPagerDutyEvent(n, aContent(n)));
     expect(e.payload.summary).toMatch(
-      /^SEV-1 \(escalated\): Key Vault access denied on kv-app for id-app \(user-assigned identity\): 90 of 100 requests denied/,
+      /^SEV-1 \(severity raised\): Key Vault access denied on kv-app for id-app \(user-assigned identity\): 90 of 100 requests denied/,
     );
     expect(e.payload).toMatchObject({
       source: "kv-app",

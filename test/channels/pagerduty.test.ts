@@ -55,7 +55,7 @@ describe("the PagerDuty channel", () => {
     expect(pd.alerts.get(dedupKey)?.history).toEqual(["trigger", "acknowledge", "resolve"]);
   });
 
-  it("updates the open alert on a repeated or escalated trigger instead of opening another", async () => {
+  it("updates the open alert on a repeated or severity-raised trigger instead of opening another", async () => {
     await send("opened", { episode: "r" });
     await send("repeated", { episode: "r" });
     const n = aNotice("escalated", { severity: "SEV-1" });
@@ -68,7 +68,7 @@ describe("the PagerDuty channel", () => {
       severity: "critical",
       history: ["trigger", "trigger", "trigger"],
     });
-    expect(alert?.summary).toMatch(/^SEV-1 \(escalated\)/);
+    expect(alert?.summary).toMatch(/^SEV-1 \(severity raised\)/);
   });
 
   it("is refused for a routing key of the wrong length, with PagerDuty's reason and without the key", async () => {

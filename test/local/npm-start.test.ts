@@ -29,7 +29,7 @@ describe("npm start (the built local replay)", () => {
     while (!out.includes("Key Vault access denied  (open") && Date.now() < deadline)
       await new Promise((r) => setTimeout(r, 100));
     expect(out).toContain("== SEV-2 ALERT");
-    expect(out).toContain("== SEV-1 ESCALATED");
+    expect(out).toContain("== SEV-2 → SEV-1 SEVERITY RAISED");
     expect(out).toContain("identity   id-func-orders (user-assigned identity)");
     expect(out).toMatch(/\$ az keyvault show --name kv-orders-prod --resource-group rg-orders-prod/);
     expect(out).toContain("== SEV-2 ALERT 01:00 UTC  Control-plane drift");

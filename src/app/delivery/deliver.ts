@@ -36,6 +36,27 @@ export interface DeliveryDeps {
   clock: () => Date;
 }
 
+/** An incident whose delivery (or whose commit, run-tick.ts) threw: the tick went on without it. */
+export interface IncidentFailure {
+  incidentId: string;
+  step: "commit" | "deliver";
+  message: string;
+}
+
+/** What the delivery step did: the incidents as they now stand, what was sent, what failed. */
+export interface Delivered {
+  incidents: Stored<Incident>[];
+  delivered: PendingNotification[];
+  failed: DeliveryOutcome[];
+  incidentFailures: IncidentFailure[];
+}
+
+/**
+ * A recorded error is cut to this many characters (a receiver's excerpt is 300 to 500, behind the
+ * redacted URL). Only a channel's first notice is ever tried, so a row holds one per channel.
+ */
+const LAST_ERROR_CHARS = 1_000;
+
 export interface DeliveryOutcome {
   notificationId: string;
   incidentId: string;
@@ -76,23 +97,28 @@ export async function deliverOutbox(
   incidents: Stored<Incident>[],
   now: Date,
   log: Logger,
-): Promise<{ incidents: Stored<Incident>[]; delivered: PendingNotification[]; failed: DeliveryOutcome[] }> {
+): Promise<Delivered> {
   const delivered: PendingNotification[] = [];
   const failed: DeliveryOutcome[] = [];
-  const result: Stored<Incident>[] = [];
+  const incidentFailures: IncidentFailure[] = [];
   const { store, options, clock } = deps;
   const started = readMonotonic(options);
   const budgetLeft = () => options.budgetMs - (readMonotonic(options) - started);
   const channels = new Map(deps.channels.map((c) => [c.name, c]));
   let deferred = 0;
+  // Channels that accepted a notice this tick: the notices they refused before are tried again now.
+  const accepted = new Set<ChannelName>();
+  // Notices tried this tick, each at most once per tick whatever else happens.
+  const tried = new Set<string>();
 
-  for (let stored of incidents) {
+  const deliverIncident = async (from: Stored<Incident>): Promise<Stored<Incident>> => {
+    let stored = from;
     const blocked = new Set<ChannelName>();
     let reloads = 0;
     // Claims only ever sit on a channel's first notice; as loaded, none of them are this run's.
     for (const p of heads(stored.value.outbox)) if (isHeld(p, now)) logHeld(log, p);
     for (;;) {
-      const head = nextDue(stored.value.outbox, blocked, now);
+      const head = nextDue(stored.value.outbox, blocked, now, (p) => accepted.has(p.channel) && !tried.has(keyOf(p)));
       if (!head) break;
       blocked.add(head.channel); // one notice per channel per pass keeps the order within a channel
       const channel = channels.get(head.channel);
@@ -160,8 +186,10 @@ export async function deliverOutbox(
         continue;
       }
 
+      tried.add(keyOf(head));
       const { outcome, attempts } = await sendWithRetry(channel, head, () => deps.content(head), options, mayStart);
       if (outcome.ok) {
+        accepted.add(head.channel);
         delivered.push(head);
         const saved = await record(store, stored, head, (i) => ({
           ...i,
@@ -180,7 +208,9 @@ export async function deliverOutbox(
           );
         stored = saved.stored;
         blocked.delete(head.channel);
-        log.info(`delivered ${head.kind} notice ${head.id} to ${channel.description}`);
+        log.info(
+          `delivered ${head.kind} notice ${head.id} to ${channel.description}${head.merged ? ` (${head.merged} earlier notice(s) merged into it)` : ""}`,
+        );
         continue;
       }
       const total = head.attempts + attempts;
@@ -193,7 +223,10 @@ export async function deliverOutbox(
         replace(i, mine, {
           ...mine,
           attempts: total,
-          lastError: `${outcome.reason}: ${outcome.message}`,
+          lastError: `${outcome.reason}: ${outcome.message}`.slice(0, LAST_ERROR_CHARS),
+          lastReason: outcome.reason,
+          lastStatus: outcome.status,
+          failingSince: mine.failingSince ?? now,
           claimedUntil: undefined,
           nextAttemptAt,
         }),
@@ -205,13 +238,35 @@ export async function deliverOutbox(
           `the failure of notice ${head.id} could not be recorded (${kept.status}); it is tried again once its claim expires`,
         );
     }
-    result.push(stored);
+    return stored;
+  };
+
+  // One incident's failure (a write that throws, a row too large, a store gone) is logged with its
+  // ID and counted; the others are delivered all the same.
+  const attempt = async (from: Stored<Incident>): Promise<Stored<Incident>> => {
+    try {
+      return await deliverIncident(from);
+    } catch (error) {
+      const message = messageOf(error);
+      log.error(`delivery for incident ${from.value.id} failed: ${message}; its notices stay queued for the next tick`);
+      incidentFailures.push({ incidentId: from.value.id, step: "deliver", message });
+      return from;
+    }
+  };
+  const result: Stored<Incident>[] = [];
+  for (const stored of incidents) result.push(await attempt(stored));
+  // A channel that accepted again may have refused notices of incidents already passed: try them now.
+  for (let i = 0; i < result.length; i++) {
+    const waking = (result[i] as Stored<Incident>).value.outbox.some(
+      (p) => p.lastReason === "client" && accepted.has(p.channel) && !tried.has(keyOf(p)),
+    );
+    if (waking) result[i] = await attempt(result[i] as Stored<Incident>);
   }
   if (deferred > 0)
     log.warn(
       `${deferred} notice(s) were due but left for the next tick: the delivery step's time or their claim would not cover another send`,
     );
-  return { incidents: result, delivered, failed };
+  return { incidents: result, delivered, failed, incidentFailures };
 }
 
 /** "gone": the notice is no longer in the outbox; `stored` is the incident as it now stands. */
@@ -258,12 +313,17 @@ function nextDue(
   outbox: readonly PendingNotification[],
   blocked: Set<ChannelName>,
   now: Date,
+  woken: (p: PendingNotification) => boolean,
 ): PendingNotification | undefined {
   const seen = new Set<ChannelName>(blocked);
   for (const p of outbox) {
     if (seen.has(p.channel)) continue;
     seen.add(p.channel);
-    const waiting = p.nextAttemptAt !== undefined && p.nextAttemptAt.getTime() > now.getTime();
+    // A refused notice (parked, or waiting out the slow schedule) is due once its channel accepts again.
+    const waiting =
+      p.nextAttemptAt !== undefined &&
+      p.nextAttemptAt.getTime() > now.getTime() &&
+      !(p.lastReason === "client" && woken(p));
     if (isHeld(p, now) || waiting) continue;
     return p;
   }
@@ -322,4 +382,15 @@ function same(a: PendingNotification, b: PendingNotification): boolean {
 
 function replace(incident: Incident, old: PendingNotification, next: PendingNotification): Incident {
   return { ...incident, outbox: incident.outbox.map((p) => (same(p, old) ? next : p)) };
+}
+
+function keyOf(p: PendingNotification): string {
+  return `${p.id}|${p.channel}`;
+}
+
+function messageOf(error: unknown): string {
+  return (error instanceof Error ? `${error.name}: ${error.message.split("\n")[0] ?? ""}` : String(error)).slice(
+    0,
+    300,
+  );
 }

@@ -1,10 +1,11 @@
 import type { Incident } from "../../core/model/index.js";
 import type { Logger, Stored } from "../../core/ports/ports.js";
 import { saveSnapshots } from "../control-plane/record.js";
-import { saveIncident } from "../incidents/save-incident.js";
 import type { TickDeps } from "./deps.js";
 import type { TickState } from "./load.js";
 import type { TickPlan } from "./decide.js";
+import type { IncidentFailure } from "../delivery/deliver.js";
+import { messageOf, writeIncidents } from "./write-incidents.js";
 
 /**
  * Baseline writes in flight at once: well within a storage account's partition target of 2,000
@@ -16,8 +17,10 @@ const SAVE_CONCURRENCY = 8;
 export interface Committed {
   /** The incidents as they now stand in the store, with their ETags: delivery works from these. */
   incidents: Stored<Incident>[];
-  /** Incidents another run changed between our read and our write; re-evaluated next tick. */
+  /** Writes another writer beat between our read and our write; each was read and decided again (write-incidents.ts). */
   conflicts: number;
+  /** Incidents whose write threw (a row too large, a store that failed) or kept being beaten: decided again next tick. */
+  failures: IncidentFailure[];
   baselinesSaved: number;
   /** Vaults whose snapshot another run saved first; compared again next tick. */
   snapshotConflicts: string[];
@@ -31,19 +34,7 @@ export interface Committed {
  * after delivery, by the tick.
  */
 export async function commit(deps: TickDeps, state: TickState, plan: TickPlan, log: Logger): Promise<Committed> {
-  const current = new Map<string, Stored<Incident>>(state.incidents.map((s) => [s.value.id, s]));
-  let conflicts = 0;
-  for (const next of plan.decision.changed) {
-    const result = await saveIncident(deps.store, next, current.get(next.id)?.etag);
-    if (result.status === "conflict") {
-      // An overlapping run wrote this incident first; its outbox carries the notification.
-      conflicts++;
-      current.delete(next.id);
-      log.warn(`incident ${next.id} was changed by another run; it will be re-evaluated on the next tick`);
-      continue;
-    }
-    current.set(next.id, { value: next, etag: result.etag });
-  }
+  const { current, conflicts, failures } = await writeIncidents(deps, state.incidents, plan, log);
 
   let snapshotConflicts: string[] = [];
   if (deps.controlPlane && state.snapshots && plan.snapshots.length > 0) {
@@ -70,9 +61,5 @@ export async function commit(deps: TickDeps, state: TickState, plan: TickPlan, l
       log.error(`baselines not saved (the history is read again next tick): ${messageOf(error)}`);
     }
   }
-  return { incidents: [...current.values()], conflicts, baselinesSaved, snapshotConflicts };
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? (error.message.split("\n")[0] ?? "") : String(error);
+  return { incidents: [...current.values()], conflicts, failures, baselinesSaved, snapshotConflicts };
 }

@@ -5,7 +5,7 @@ import type { Policy, SignalOutcome } from "../../core/model/index.js";
 import { isKnown, type SignalName, type SignalStatus } from "../../core/signals/signal-set.js";
 import { kvOutcome } from "../../core/model/kv-outcome.js";
 import { silentVaults as findSilentVaults, type SilentVault } from "../../core/coverage/vault-silence.js";
-import { decideTick, type TickDecision } from "../../core/tick.js";
+import { decideTick, type TickDecision, type TickInput } from "../../core/tick.js";
 import { checkOf, factsOf } from "../control-plane/tick.js";
 import type { TickState } from "./load.js";
 import type { Observation } from "./observe.js";
@@ -18,6 +18,11 @@ export interface TickPlan {
   /** What the baselines learned from this tick's history; undefined when none was read or trusted. */
   learned: Absorbed | undefined;
   decision: TickDecision;
+  /**
+   * What the core decided from: the same observation decides again, over incidents as another
+   * writer left them, when a write of this tick's decision meets a newer record (commit.ts).
+   */
+  input: TickInput;
   /** The vaults' new snapshots, to save. */
   snapshots: VaultSnapshot[];
   /** Vaults that stopped sending AuditEvent; undefined when coverage could not be judged. */
@@ -57,7 +62,7 @@ export function decide(
   const silentVaults = isKnown(coverage.status)
     ? findSilentVaults(coverage.rows, set.signals.changes.rows, now)
     : undefined;
-  const decision = decideTick({
+  const input: TickInput = {
     now,
     signal,
     incidents,
@@ -86,6 +91,7 @@ export function decide(
           ? factsOf(cp.report, controlPlaneConfig, set.signals["group-membership"].rows)
           : undefined,
     },
-  });
-  return { signal, statuses, learned, decision, snapshots: cp?.report?.snapshots ?? [], silentVaults };
+  };
+  const decision = decideTick(input);
+  return { signal, statuses, learned, decision, input, snapshots: cp?.report?.snapshots ?? [], silentVaults };
 }

@@ -7,6 +7,7 @@ import type { SloReport } from "../../core/slo-report.js";
 import { controlPlaneHealth } from "../control-plane/tick.js";
 import type { TickPlan } from "./decide.js";
 import type { Observation } from "./observe.js";
+import type { IncidentFailure } from "../delivery/deliver.js";
 
 /** What the tick records for `/api/health`: its outcome, after delivery. */
 export function heartbeatOf(
@@ -14,6 +15,7 @@ export function heartbeatOf(
   seen: Observation,
   plan: TickPlan,
   incidents: readonly Stored<Incident>[],
+  failures: readonly IncidentFailure[] = [],
 ): Heartbeat {
   const { set } = seen;
   const gaps = appTelemetryGaps(set);
@@ -27,6 +29,11 @@ export function heartbeatOf(
     seriesObserved: plan.decision.seriesObserved,
     openIncidents: incidents.filter((s) => s.value.state === "firing").length,
     undelivered: incidents.reduce((n, s) => n + s.value.outbox.length, 0),
+    // Incidents this tick could not write or deliver: the first one says why.
+    incidentFailures: failures.length,
+    ...(failures[0]
+      ? { incidentFailure: `incident ${failures[0].incidentId} (${failures[0].step}): ${failures[0].message}` }
+      : {}),
     signals: Object.fromEntries(
       Object.entries(set.signals).map(([name, s]) => [
         name,

@@ -95,6 +95,8 @@ export type Trigger =
       cause?: QueryFailureReason | undefined;
       /** Why the workspace stopped receiving data (source "ingestion"): its daily cap, or not known. */
       stop?: (typeof INGESTION_STOP_CAUSES)[number] | undefined;
+      /** The channel that rejects notices (source "channel"): its own notices go to the others. */
+      channel?: "teams" | "email" | "pagerduty" | undefined;
     };
 
 /**
@@ -105,8 +107,10 @@ export type Trigger =
  * are real, so vault incidents stand, but quiet proves nothing.
  * "vault": one vault stopped sending AuditEvent after its diagnostic setting was deleted or
  * changed (core/coverage/vault-silence.ts): that vault's failures can no longer be seen.
+ * "channel": a notification channel rejects every notice (a revoked webhook): what the monitor
+ * finds no longer reaches that channel (docs/adr/0027-outbox-table.md).
  */
-export const MONITOR_BLINDNESS = ["workspace", "token", "answer", "vault", "ingestion"] as const;
+export const MONITOR_BLINDNESS = ["workspace", "token", "answer", "vault", "ingestion", "channel"] as const;
 export type MonitorBlindness = (typeof MONITOR_BLINDNESS)[number];
 
 /** Why the workspace stopped receiving data (source "ingestion"): its daily cap, or not known. */

@@ -93,6 +93,10 @@ export interface Heartbeat {
   seriesObserved: number;
   openIncidents: number;
   undelivered: number;
+  /** Incidents the tick could not write or deliver (each logged with its ID); the others went on. */
+  incidentFailures?: number | undefined;
+  /** The first of them: "incident <id> (commit|deliver): <error>". */
+  incidentFailure?: string | undefined;
   /**
    * Vaults that stopped sending AuditEvent, judged from the logs (core/coverage/vault-silence.ts);
    * undefined when the coverage signal could not be judged this tick.

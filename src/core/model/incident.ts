@@ -11,8 +11,10 @@ export type ResponderState = "new" | "acknowledged" | "closed";
 
 export interface Responder {
   state: ResponderState;
-  /** Who acknowledged or closed it, as they gave their name to the API. */
+  /** Who acknowledged or closed it, as the platform's sign-in names them. */
   by: string | undefined;
+  /** Their Entra object ID, when sign-in gave one (absent on records from before sign-in). */
+  byObjectId?: string | undefined;
   at: Date | undefined;
   note: string | undefined;
   /** A person closed it (`by`, `at`, `note` are theirs), rather than the system on recovery. */
@@ -76,6 +78,15 @@ export interface Notice {
   snapshot: IncidentSnapshot;
   /** What the notice's group affects, when it speaks for a group (docs/adr/0022-notification-groups.md). */
   group?: GroupListing | undefined;
+  /**
+   * The snapshot stored with it was missing when it was loaded (docs/adr/0027-outbox-table.md):
+   * `snapshot` is the incident as it stands now, and the message says so.
+   */
+  snapshotMissing?: boolean | undefined;
+  /** With `snapshotMissing`: when the incident `snapshot` shows was last written (its row's `updatedAt`). */
+  snapshotAt?: Date | undefined;
+  /** On an `escalated` notice: the severity receivers were told before it rose (absent on older notices). */
+  raisedFrom?: Severity | undefined;
 }
 
 /** Every incident of a group a notice speaks for, as it stood when the notice was decided. */
@@ -104,6 +115,8 @@ export interface GroupMember {
   finding: string | undefined;
   /** Its own notices would be held back (a silence or an inhibiting incident). */
   muted: boolean;
+  /** Who closed it by hand, when a person did rather than a recovery (absent on older listings). */
+  closedBy?: string | undefined;
 }
 
 /**
@@ -130,6 +143,17 @@ export interface PendingNotification extends Notice {
   claimedUntil: Date | undefined;
   /** After a failure: not before this time (exponential backoff, or the receiver's Retry-After). */
   nextAttemptAt: Date | undefined;
+  /** Why the last try failed, and the receiver's HTTP status when it answered one. */
+  lastReason?: FailureReason | undefined;
+  lastStatus?: number | undefined;
+  /** When the tries of this notice started failing (its first failure); cleared by nothing, it goes with the notice. */
+  failingSince?: Date | undefined;
+  /**
+   * Earlier notices to the same channel folded into this one: a repeat or a group update superseded
+   * by a newer one, or notices over the channel's queue cap (core/notify/outbox-bounds.ts). Counted,
+   * never silently dropped.
+   */
+  merged?: number | undefined;
 }
 
 /** What receivers have been told about the current episode: the notification log. */

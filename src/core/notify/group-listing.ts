@@ -28,6 +28,8 @@ export function memberOf(
     total: i.counts.total,
     finding: finding?.kind === "control-plane" ? finding.summary : undefined,
     muted,
+    // A person closing it is not a recovery: the group's list must not say it recovered.
+    ...(i.responder.closedByHand ? { closedBy: i.responder.by ?? "someone" } : {}),
   };
 }
 

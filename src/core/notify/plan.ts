@@ -12,6 +12,8 @@ import { moreSevere } from "../model/severity.js";
 import { snapshotOf } from "../model/incidents.js";
 import { isPage, type NotifyPolicy } from "../model/notify-policy.js";
 import { channelsFor } from "./route.js";
+import { queueOnto } from "./outbox-bounds.js";
+import { rejectedChannelsOf } from "./rejected-channels.js";
 import { MINUTE_MS } from "../common/duration.js";
 
 /** One notice decided: its kind, what makes its ID unique, and what it renders when not the incident itself. */
@@ -21,6 +23,8 @@ export interface Decided {
   detail: string;
   snapshot?: IncidentSnapshot | undefined;
   group?: GroupListing | undefined;
+  /** On `escalated`: the severity announced before the rise, so the notice can say "SEV-2 → SEV-1". */
+  raisedFrom?: Severity | undefined;
 }
 
 /** An incident's own thread: PagerDuty's dedup_key, a Teams card's incident, for one episode. */
@@ -88,7 +92,7 @@ export function firingNotices(
     return kinds;
   }
   if (n.severity === undefined || moreSevere(severity, n.severity)) {
-    kinds.push({ kind: "escalated", detail: `-${severity}` });
+    kinds.push({ kind: "escalated", detail: `-${severity}`, raisedFrom: n.severity });
     Object.assign(n, { severity, at: now, pagedAt: n.pagedAt ?? (clocked ? now : undefined) });
   }
   if (acked && !n.acknowledged) {
@@ -119,7 +123,8 @@ const FOLLOW_UPS: readonly NotificationKind[] = ["acknowledged", "resolved", "up
 /**
  * Appends the decided notices to `incident`'s outbox, one per channel, on `thread` (the
  * incident's own unless it holds a group's): the thread's dedup key, and notice IDs
- * `<thread>-<kind>[-detail]` where the thread's key is `vaultwatch-<thread>`.
+ * `<thread>-<kind>[-detail]` where the thread's key is `vaultwatch-<thread>`. The queue is bounded
+ * per channel (outbox-bounds.ts): a newer repeat or group update supersedes a queued one.
  */
 export function withNotices(
   incident: Incident,
@@ -133,16 +138,19 @@ export function withNotices(
   const own = snapshotOf(incident);
   const prefix = thread.replace(/^vaultwatch-/, "");
   const told = new Set<ChannelName>(notified.channels ?? []);
+  // A finding that a channel rejects notices goes to every other configured channel, never to it.
+  const rejected = rejectedChannelsOf(incident);
   const channelsOf = (kind: NotificationKind, severity: Severity): ChannelName[] => {
-    const routed = channelsFor(kind, severity, policy);
+    const routed =
+      rejected.length > 0 ? policy.channels.filter((c) => !rejected.includes(c)) : channelsFor(kind, severity, policy);
     if (!FOLLOW_UPS.includes(kind)) {
       for (const c of routed) told.add(c);
       return routed;
     }
     // Only channels still configured: one removed from the settings has nobody to deliver to.
-    return [...new Set([...routed, ...[...told].filter((c) => policy.channels.includes(c))])];
+    return [...new Set([...routed, ...[...told].filter((c) => policy.channels.includes(c) && !rejected.includes(c))])];
   };
-  const added: PendingNotification[] = kinds.flatMap(({ kind, detail, snapshot = own, group }) =>
+  const added: PendingNotification[] = kinds.flatMap(({ kind, detail, snapshot = own, group, raisedFrom }) =>
     channelsOf(kind, snapshot.severity).map((channel) => ({
       id: `${prefix}-${kind}${detail}`,
       dedupKey: thread,
@@ -150,6 +158,7 @@ export function withNotices(
       decidedAt: now,
       snapshot,
       ...(group ? { group } : {}),
+      ...(raisedFrom ? { raisedFrom } : {}),
       channel,
       attempts: 0,
       lastError: undefined,
@@ -157,5 +166,5 @@ export function withNotices(
       nextAttemptAt: undefined,
     })),
   );
-  return { ...incident, notified: { ...notified, channels: [...told] }, outbox: [...incident.outbox, ...added] };
+  return { ...incident, notified: { ...notified, channels: [...told] }, outbox: queueOnto(incident.outbox, added) };
 }

@@ -4,14 +4,22 @@ import { callerName, vaultName, type CallerName, type VaultName } from "../model
 import { RESPONSE } from "../model/severity.js";
 import { utcTime } from "../common/utc.js";
 import {
+  channelRejection,
   closedByHandSentence,
   failureSentence,
   listOf,
+  lostDetailsSentence,
   minutesBetween,
   percent,
-  RULE_TITLE,
+  recoverySentence,
+  responderWords,
+  severityRise,
+  threadOpenedAt,
+  titleOf,
   triggerSentence,
 } from "./words.js";
+import { CHANNEL_WORDS } from "../notify/rejected-channels.js";
+import { CHANNEL_SETTINGS } from "../runbook/channel-steps.js";
 import { toHtml, toText, type Banner, type Block } from "./email-blocks.js";
 import { forbiddenOf } from "../signals/request-counts.js";
 import { appOf, callerOf, vaultOf } from "../model/subject.js";
@@ -38,7 +46,7 @@ export function renderEmail(notice: Notice, content: NoticeContent): RenderedEma
   const vault = vaultName(vaultOf(s.subject));
   const caller = callerName(callerOf(s.subject));
   const banner: Banner = {
-    title: `${s.severity} ${RULE_TITLE[s.rule]}: ${aboutOf(s)}`,
+    title: `${s.severity} ${headlineOf(s)}`,
     subtitle: statusLine(notice),
     color: notice.kind === "resolved" ? RESOLVED_COLOR : COLOR[s.severity],
   };
@@ -51,17 +59,20 @@ export function emailSubject(notice: Notice): string {
   const s = notice.snapshot;
   const prefix: Record<Notice["kind"], string> = {
     opened: "",
-    escalated: `ESCALATED to ${s.severity}: `,
+    escalated: `SEVERITY RAISED ${severityRise(notice)}: `,
     unacknowledged: "NOT ACKNOWLEDGED: ",
     repeated: "REPEAT (still firing, unacknowledged): ",
     acknowledged: `ACKNOWLEDGED by ${s.responder.by ?? "someone"}: `,
-    resolved: s.responder.closedByHand ? `CLOSED by ${s.responder.by ?? "someone"}: ` : "RESOLVED: ",
+    resolved: s.responder.closedByHand ? `CLOSED BY HAND by ${s.responder.by ?? "someone"}: ` : "RESOLVED: ",
     updated: "UPDATED: ",
   };
   // One header line: a name typed into the acknowledge API must not add header lines.
-  return `[${s.severity}] ${prefix[notice.kind]}${RULE_TITLE[s.rule]}: ${aboutOf(s)}`
-    .replace(/[\u0000-\u001f\u007f]+/g, " ")
-    .slice(0, 250);
+  return `[${s.severity}] ${prefix[notice.kind]}${headlineOf(s)}`.replace(/[\u0000-\u001f\u007f]+/g, " ").slice(0, 250);
+}
+
+/** What and about whom: "Key Vault access denied: id-app on kv-app"; a rejecting channel names itself. */
+function headlineOf(s: IncidentSnapshot): string {
+  return channelRejection(s) ? titleOf(s) : `${titleOf(s)}: ${aboutOf(s)}`;
 }
 
 /** Who and where in a few words: "id-app on kv-app", "app orders", "the monitor itself". */
@@ -79,11 +90,11 @@ function statusLine(n: Notice): string {
     case "opened":
       return `Opened ${utcTime(s.openedAt)}. Expected response: ${RESPONSE[s.severity]}.`;
     case "escalated":
-      return `Escalated to ${s.severity} at ${utcTime(n.decidedAt)}: ${s.severityReason}.`;
+      return `Severity raised ${n.raisedFrom ? `from ${n.raisedFrom} ` : ""}to ${s.severity} at ${utcTime(n.decidedAt)}: ${s.severityReason}.${s.responder.state === "acknowledged" ? ` Still acknowledged by ${s.responder.by ?? "someone"}.` : ""}`;
     case "unacknowledged":
-      return `Nobody has acknowledged this ${s.severity} since ${utcTime(s.openedAt)}; sent to the escalation route.`;
+      return `Nobody has acknowledged this ${s.severity} since ${utcTime(threadOpenedAt(n))}; sent to the escalation route.`;
     case "repeated":
-      return `Still firing at ${utcTime(n.decidedAt)} and not acknowledged (open since ${utcTime(s.openedAt)}).`;
+      return `Still firing at ${utcTime(n.decidedAt)} and not acknowledged (open since ${utcTime(threadOpenedAt(n))}).`;
     case "acknowledged":
       return responderSentence(s.responder);
     case "resolved":
@@ -96,10 +107,11 @@ function statusLine(n: Notice): string {
   }
 }
 
+/** The responder record as a sentence: "Acknowledged by alex at 01:10 UTC: on it". */
 function responderSentence(r: Responder): string {
   if (r.state === "new") return "Not acknowledged yet.";
-  const verb = r.state === "acknowledged" ? "Acknowledged" : "Closed";
-  return `${verb} by ${r.by ?? "someone"}${r.at ? ` at ${utcTime(r.at)}` : ""}${r.note ? `: ${r.note}` : "."}`;
+  const words = responderWords(r);
+  return `${words.charAt(0).toUpperCase()}${words.slice(1)}${r.note ? "" : "."}`;
 }
 
 function body(n: Notice, content: NoticeContent, vault: VaultName, caller: CallerName): Block[] {
@@ -108,15 +120,13 @@ function body(n: Notice, content: NoticeContent, vault: VaultName, caller: Calle
   const requests = s.rule === "kv-auth-denied" || s.rule === "kv-throttled";
   const w = content.windowMinutes;
   const blocks: Block[] = [];
+  const lost = lostDetailsSentence(n);
+  if (lost) blocks.push({ kind: "paragraph", tone: "warning", text: lost });
 
   if (resolved) {
     const openFor = minutesBetween(s.openedAt, s.resolvedAt ?? n.decidedAt);
     const span = `It was open for ${openFor} minutes (${s.openedAt.toISOString()} to ${(s.resolvedAt ?? n.decidedAt).toISOString()}).`;
-    const recovery = requests
-      ? `${caller.label} has had no failures since ${utcTime(s.lastFailureAt)} and ${s.counts.succeeded} successful calls in the last ${w} minutes.`
-      : s.rule === "control-plane"
-        ? "The control-plane check no longer finds it."
-        : "The condition has cleared.";
+    const recovery = `${recoverySentence(s, w)}.`;
     const byHand = closedByHandSentence(n);
     blocks.push(
       { kind: "heading", text: byHand ? "Closed by hand" : "Recovery" },
@@ -155,6 +165,12 @@ function body(n: Notice, content: NoticeContent, vault: VaultName, caller: Calle
     );
   const app = appOf(s.subject);
   if (app) where.push(["App", app]);
+  const rejected = channelRejection(s);
+  if (rejected)
+    where.push(
+      ["Channel", CHANNEL_WORDS[rejected.channel]],
+      ["Settings", CHANNEL_SETTINGS[rejected.channel].join(", ")],
+    );
   if (caller.objectId || caller.appId || caller.resourceId) {
     where.push(
       ["Identity", caller.name ?? caller.label],

@@ -22,7 +22,9 @@ export function groupOf(n: Pick<Notice, "group">): GroupListing | undefined {
  */
 export function groupFacts(g: GroupListing, max = 8): [string, string][] {
   const active = g.members.filter((m) => m.state !== "resolved");
-  const resolved = g.members.filter((m) => m.state === "resolved");
+  // A member a person closed did not recover: it is listed apart, with who closed it.
+  const resolved = g.members.filter((m) => m.state === "resolved" && m.closedBy === undefined);
+  const closed = g.members.filter((m) => m.state === "resolved" && m.closedBy !== undefined);
   const requests = active.filter((m) => m.rule !== "control-plane");
   const findings = active.filter((m) => m.rule === "control-plane");
   const callers = tally(
@@ -34,7 +36,7 @@ export function groupFacts(g: GroupListing, max = 8): [string, string][] {
   const rows: [string, string][] = [
     [
       "Affected",
-      `${g.members.length} incidents, one cause: ${count(callers.length, "caller")}, ${count(vaults.length, "vault")}, ${count(apps.length, "app")} firing${findings.length ? `, ${count(findings.length, "control-plane finding")}` : ""}${resolved.length ? `; ${resolved.length} resolved` : ""}`,
+      `${g.members.length} incidents, one cause: ${count(callers.length, "caller")}, ${count(vaults.length, "vault")}, ${count(apps.length, "app")} firing${findings.length ? `, ${count(findings.length, "control-plane finding")}` : ""}${resolved.length ? `; ${resolved.length} resolved` : ""}${closed.length ? `; ${closed.length} closed by hand` : ""}`,
     ],
   ];
   if (callers.length)
@@ -71,20 +73,24 @@ export function groupFacts(g: GroupListing, max = 8): [string, string][] {
         max,
       ),
     ]);
-  if (resolved.length)
+  if (resolved.length) rows.push(["Resolved", listOf(resolved.map(memberWords), max)]);
+  if (closed.length)
     rows.push([
-      "Resolved",
+      "Closed by hand",
       listOf(
-        // A control-plane finding by what it found: its principal alone would read as the caller's denials.
-        resolved.map(
-          (m) =>
-            (m.finding ? `control plane: ${m.finding}` : undefined) ??
-            ([m.identity ?? m.app, m.vault].filter(Boolean).join(" on ") || m.id),
-        ),
+        closed.map((m) => `${memberWords(m)} (by ${m.closedBy})`),
         max,
       ),
     ]);
   return rows;
+}
+
+/** A member named by what it is about; a control-plane finding by what it found, since its principal alone would read as the caller's denials. */
+function memberWords(m: GroupMember): string {
+  return (
+    (m.finding ? `control plane: ${m.finding}` : undefined) ??
+    ([m.identity ?? m.app, m.vault].filter(Boolean).join(" on ") || m.id)
+  );
 }
 
 interface Tally {

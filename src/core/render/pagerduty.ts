@@ -3,7 +3,16 @@ import type { NoticeContent } from "./notice-content.js";
 import { callerName, vaultName } from "../model/names.js";
 import { RESPONSE } from "../model/severity.js";
 import { digest64 } from "../common/hash.js";
-import { cutText, failureSentence, RULE_TITLE, triggerSentence } from "./words.js";
+import {
+  channelRejection,
+  cutText,
+  failureSentence,
+  lostDetailsSentence,
+  severityRise,
+  titleOf,
+  triggerSentence,
+} from "./words.js";
+import { utcTime } from "../common/utc.js";
 import { forbiddenOf } from "../signals/request-counts.js";
 import { appOf, callerOf, vaultOf } from "../model/subject.js";
 import { groupFacts, groupOf } from "./group-words.js";
@@ -116,25 +125,46 @@ function dedupKey(key: string): string {
   return `${key.slice(0, PAGERDUTY_MAX_DEDUP_KEY_CHARS - digest.length - 1)}-${digest}`;
 }
 
-const KIND_NOTE: Partial<Record<NotificationKind, string>> = {
-  escalated: " (escalated)",
-  unacknowledged: " (not acknowledged)",
-  repeated: " (still firing)",
-  updated: " (updated)",
-};
+/**
+ * What the summary says changed. A severity rise is not "escalated": in PagerDuty an escalation
+ * is the escalation policy handing the incident to the next responder, which is what the
+ * `unacknowledged` notice's route does.
+ */
+function kindNote(n: Notice): string {
+  switch (n.kind) {
+    case "escalated":
+      return " (severity raised)";
+    case "unacknowledged":
+      return " (not acknowledged, sent to the escalation route)";
+    case "repeated":
+      return " (still firing)";
+    case "updated":
+      return " (updated)";
+    default:
+      return "";
+  }
+}
 
 function payload(notice: Notice, content: NoticeContent): PagerDutyPayload {
   const s = notice.snapshot;
   const vault = vaultName(vaultOf(s.subject));
-  // Network incidents are about an app's calls and may name no vault.
-  const source = vaultOf(s.subject) ? vault.name : (appOf(s.subject) ?? vault.name);
+  // Network incidents are about an app's calls and may name no vault; the monitor's own findings
+  // are about vaultwatch itself.
+  const source = vaultOf(s.subject) ? vault.name : (appOf(s.subject) ?? (s.rule === "monitor" ? CLIENT : vault.name));
   const what = failureSentence(s, content.windowMinutes);
   const identity = identityOf(notice);
   const who = identity && identity.name !== source ? ` for ${identity.label}` : "";
   const group = groupOf(notice);
   const more = group ? ` (+${group.members.length - 1} more with the same cause)` : "";
+  const about = s.rule === "monitor" ? "" : ` on ${source}${who}${more}`;
+  // "Channel Teams rejects notices: HTTP 400 since …": the title already says whose notices.
+  const said = channelRejection(s)?.detail ?? what;
+  // Before the words that may be cut: a notice whose details were lost must say so whole.
+  const lost = notice.snapshotMissing
+    ? ` (details lost in storage; shown as the incident stands${notice.snapshotAt ? ` at ${utcTime(notice.snapshotAt)}` : " now"})`
+    : "";
   const summary = cutText(
-    `${s.severity}${KIND_NOTE[notice.kind] ?? ""}: ${RULE_TITLE[s.rule]} on ${source}${who}${more}: ${what}`,
+    `${notice.kind === "escalated" ? severityRise(notice) : s.severity}${kindNote(notice)}${lost}: ${titleOf(s)}${about}: ${said}`,
     PAGERDUTY_MAX_SUMMARY_CHARS,
   );
   const p: PagerDutyPayload = {
@@ -171,9 +201,12 @@ function details(notice: Notice, content: NoticeContent, what: string): Record<s
   const vault = vaultName(vaultOf(s.subject));
   const caller = callerName(callerOf(s.subject));
   const identity = identityOf(notice);
+  const lost = lostDetailsSentence(notice);
   const d: Record<string, unknown> = {
     what,
+    ...(lost ? { details_lost: lost } : {}),
     notice: notice.kind,
+    ...(notice.raisedFrom ? { severity_raised_from: notice.raisedFrom } : {}),
     incident: s.id,
     severity: s.severity,
     severity_reason: s.severityReason,
@@ -229,6 +262,7 @@ function details(notice: Notice, content: NoticeContent, what: string): Record<s
         failures: m.failures,
         total: m.total,
         finding: m.finding,
+        closed_by_hand_by: m.closedBy,
       })),
     };
   d.why = s.triggers.map(triggerSentence);

@@ -5,15 +5,21 @@ import { callerName, vaultName } from "../model/names.js";
 import { RESPONSE } from "../model/severity.js";
 import { utcTime } from "../common/utc.js";
 import {
+  channelRejection,
   closedByHandSentence,
   failureSentence,
   lifecycleNote,
   listOf,
+  lostDetailsSentence,
   minutesBetween,
   percent,
+  recoverySentence,
+  responderWords,
   triggerSentence,
 } from "./words.js";
 import { escapeCode } from "./markdown.js";
+import { CHANNEL_WORDS } from "../notify/rejected-channels.js";
+import { CHANNEL_SETTINGS } from "../runbook/channel-steps.js";
 import { callerOf, vaultOf } from "../model/subject.js";
 import { ALL, adaptiveCard, Cuts, type Element, headline, type Limits, links } from "./teams-card-parts.js";
 import { groupFacts, groupOf } from "./group-words.js";
@@ -29,15 +35,12 @@ export function card(
 ): Element {
   const s = n.snapshot;
   const cuts = new Cuts(limits, maxBytes);
-  const vault = vaultName(vaultOf(s.subject));
   const caller = callerName(callerOf(s.subject));
   const resolved = n.kind === "resolved";
   const controlPlane = s.rule === "control-plane" || s.rule === "network" || s.rule === "monitor";
   const summary = resolved
     ? (closedByHandSentence(n) ??
-      (controlPlane
-        ? `It is no longer found. Open for ${minutesBetween(s.openedAt, s.resolvedAt ?? n.decidedAt)} minutes.`
-        : `${caller.label} has had no failures since ${utcTime(s.lastFailureAt)} and ${s.counts.succeeded} successful calls in the last ${windowMinutes} minutes. Open for ${minutesBetween(s.openedAt, s.resolvedAt ?? n.decidedAt)} minutes.`))
+      `${recoverySentence(s, windowMinutes)}. Open for ${minutesBetween(s.openedAt, s.resolvedAt ?? n.decidedAt)} minutes.`)
     : `${controlPlane ? "" : `${caller.label}: `}${failureSentence(s, windowMinutes)}.${lifecycleNote(n)}`;
 
   const facts: [string, string][] = [
@@ -49,11 +52,9 @@ export function card(
           : `${s.severity}: ${s.severityReason}. Expected response: ${RESPONSE[s.severity]}`,
       ),
     ],
-    ["Vault", cuts.text(vault.resourceGroup ? `${vault.name} (resource group ${vault.resourceGroup})` : vault.name)],
-    ["Identity", caller.objectId ? cuts.text(caller.label) : "-"],
-    ["Object ID", caller.objectId ? cuts.text(caller.objectId) : "-"],
+    ...whereFacts(n, cuts),
     ...((controlPlane
-      ? [["Finding", cuts.text(listOf(s.triggers.map((t) => (t.kind === "control-plane" ? t.finding : t.kind))))]]
+      ? [["Finding", cuts.text(listOf(s.triggers.map(findingOf)))]]
       : [
           ["App ID", caller.appId ? cuts.text(caller.appId) : "-"],
           [
@@ -65,7 +66,7 @@ export function card(
         ]) as [string, string][]),
     ["Opened", s.openedAt.toISOString()],
     ["Incident", cuts.text(s.id)],
-    ["Responder", cuts.text(responderText(s.responder))],
+    ["Responder", cuts.text(responderWords(s.responder))],
   ];
   if (resolved) facts.push(["Resolved", (s.resolvedAt ?? n.decidedAt).toISOString()]);
 
@@ -76,6 +77,8 @@ export function card(
       bleed: true,
       items: [{ type: "TextBlock", text: headline(n, cuts), weight: "Bolder", size: "Medium", wrap: true }],
     },
+    // Before the summary: what follows may not be what the notice was decided on.
+    ...lostDetails(n, cuts),
     { type: "TextBlock", text: cuts.text(summary), wrap: true },
     { type: "FactSet", facts: facts.map(([title, value]) => ({ title, value })) },
   ];
@@ -223,15 +226,45 @@ export function card(
   return adaptiveCard(body, actions);
 }
 
+/**
+ * The vault and identity facts; the monitor's own findings are about neither (a rejecting channel
+ * names its channel and settings instead).
+ */
+function whereFacts(n: Notice, cuts: Cuts): [string, string][] {
+  const s = n.snapshot;
+  const rejected = channelRejection(s);
+  if (rejected)
+    return [
+      ["Channel", CHANNEL_WORDS[rejected.channel]],
+      ["Settings", CHANNEL_SETTINGS[rejected.channel].join(", ")],
+    ];
+  if (s.rule === "monitor") return [];
+  const vault = vaultName(vaultOf(s.subject));
+  const caller = callerName(callerOf(s.subject));
+  return [
+    ["Vault", cuts.text(vault.resourceGroup ? `${vault.name} (resource group ${vault.resourceGroup})` : vault.name)],
+    ["Identity", caller.objectId ? cuts.text(caller.label) : "-"],
+    ["Object ID", caller.objectId ? cuts.text(caller.objectId) : "-"],
+  ];
+}
+
+/** What a finding is, by kind: a control-plane finding's own kind, what the monitor cannot reach. */
+function findingOf(t: Notice["snapshot"]["triggers"][number]): string {
+  if (t.kind === "control-plane") return t.finding;
+  if (t.kind === "monitor") return t.source ?? "workspace";
+  return t.kind;
+}
+
+/** The warning of a notice whose stored details were lost (words.ts, `lostDetailsSentence`). */
+export function lostDetails(n: Notice, cuts: Cuts): Element[] {
+  const lost = lostDetailsSentence(n);
+  return lost ? [{ type: "TextBlock", text: cuts.text(lost, ALL), wrap: true, color: "Warning" }] : [];
+}
+
 /** The code to show for a step, or undefined when there is none or it is too long to show whole. */
 function shownCode(code: string | undefined, max: number, leftOut: () => void): string | undefined {
   if (!code) return undefined;
   if (code.length <= max) return code;
   leftOut();
   return undefined;
-}
-
-function responderText(r: Notice["snapshot"]["responder"]): string {
-  if (r.state === "new") return "not acknowledged";
-  return `${r.state}${r.by ? ` by ${r.by}` : ""}${r.at ? ` at ${utcTime(r.at)}` : ""}${r.note ? `: ${r.note}` : ""}`;
 }

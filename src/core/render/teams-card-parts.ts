@@ -4,7 +4,7 @@
  */
 import type { Notice } from "../model/index.js";
 import { vaultName } from "../model/names.js";
-import { cutText, KIND_PREFIX, RULE_TITLE, subjectWords } from "./words.js";
+import { channelRejection, cutText, KIND_PREFIX, subjectWords, titleOf } from "./words.js";
 import { escapeMarkdown } from "./markdown.js";
 import { vaultOf } from "../model/subject.js";
 
@@ -104,12 +104,15 @@ export function headline(n: Notice, cuts: Cuts): string {
   const s = n.snapshot;
   // The acknowledger's name is typed into the API; a long one must not push the vault out of the headline.
   const by = s.responder.by === undefined ? undefined : cutText(s.responder.by, Math.min(cuts.limits.text, 80));
-  const prefix = KIND_PREFIX[n.kind]({ ...s, responder: { ...s.responder, by } });
+  const prefix = KIND_PREFIX[n.kind]({ ...n, snapshot: { ...s, responder: { ...s.responder, by } } });
   const vaultId = vaultOf(s.subject);
+  // "Channel Teams rejects notices" already says what it is about.
   const where = vaultId
     ? ` on ${cutText(vaultName(vaultId).name, Math.min(cuts.limits.text, 200))}`
-    : `: ${cutText(subjectWords(s), Math.min(cuts.limits.text, 200))}`;
-  return cuts.text(`${prefix}${RULE_TITLE[s.rule]}${where}`, ALL);
+    : channelRejection(s)
+      ? ""
+      : `: ${cutText(subjectWords(s), Math.min(cuts.limits.text, 200))}`;
+  return cuts.text(`${prefix}${titleOf(s)}${where}`, ALL);
 }
 
 export function links(s: Notice["snapshot"], evidenceLink: string | undefined, cuts: Cuts): Element[] {

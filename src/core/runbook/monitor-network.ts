@@ -3,6 +3,8 @@ import { queryOrNothing, type RunbookStep, shellQuote, timeFilter, type TimeRang
 import { kqlMinutes, kqlString } from "../queries/kql.js";
 import { BIN_MINUTES } from "../signals/bin.js";
 import { appOf } from "../model/subject.js";
+import { rejectedChannelsOf } from "../notify/rejected-channels.js";
+import { channelSteps } from "./channel-steps.js";
 
 /**
  * Steps for the two incidents that are not about one vault: the monitor's own blindness and an
@@ -10,6 +12,9 @@ import { appOf } from "../model/subject.js";
  * the operator has them in the Function App's configuration.
  */
 export function monitorSteps(incident: IncidentSnapshot): RunbookStep[] {
+  // A channel that rejects notices is fixed in its own settings, not in Log Analytics.
+  const [channel] = rejectedChannelsOf(incident);
+  if (channel) return channelSteps(channel);
   const cause = incident.triggers.find((t) => t.kind === "monitor" && t.source !== "token");
   return [
     ...(cause?.kind === "monitor" ? stepsForCause(cause.cause) : []),
