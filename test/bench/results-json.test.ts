@@ -7,6 +7,7 @@ import { scoreScenario, type DetectorRun, type Episode } from "../../tools/bench
 import type { TruthIncidentSpec } from "../../tools/scenario/format.js";
 import { anEpisode, coldSide, emulatorThroughput, MIN } from "./fixtures.js";
 import { growth } from "../../tools/bench/tick-cost.js";
+import { faultsResult } from "./faults-fixture.js";
 
 const coldStart: ColdStart = {
   main: "dist/src/functions/*.js",
@@ -134,6 +135,7 @@ function input(): ResultsJsonInput {
     coldStart,
     deployment,
     emulator: emulatorThroughput(),
+    faults: faultsResult(),
     benchWallSeconds: 86.44,
     node: "v22.23.3",
     cpuModel: "AMD EPYC",

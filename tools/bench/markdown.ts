@@ -6,6 +6,8 @@ import { duration, fixed, rate, ratio } from "./format.js";
 import { perClassSection } from "./markdown-classes.js";
 import { deploymentSection } from "./markdown-deployment.js";
 import { emulatorSection } from "./markdown-emulator.js";
+import { faultsSection } from "./markdown-faults.js";
+import type { FaultsResult } from "./faults.js";
 import { targetsSection } from "./markdown-targets.js";
 import { AMBA_AVAILABILITY, type DetectorSlug, severityOfAzure, STATIC_403 } from "./peers.js";
 import type { PreviousDetection } from "./previous-results.js";
@@ -62,6 +64,8 @@ export interface BenchResults {
   coldStart?: ColdStart | { error: string };
   deployment?: Deployment | { error: string };
   emulator?: EmulatorThroughput | { error: string };
+  /** The fault matrix; absent: not measured in this run (no section is written). */
+  faults?: FaultsResult | { error: string };
   /** What the previous results.json said, for the time-to-detect target; undefined: there was none. */
   previous?: PreviousDetection | undefined;
 }
@@ -124,6 +128,7 @@ export function renderMarkdown(r: BenchResults): string {
   }
 
   out.push(...emulatorSection(r.emulator));
+  if (r.faults) out.push(...faultsSection(r.faults));
   out.push(...deploymentSection(r.coldStart, r.deployment));
   out.push(...definitions());
   out.push(...resultsJsonSection());

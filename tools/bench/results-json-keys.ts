@@ -1,3 +1,5 @@
+import { FAULTS_KEYS } from "./faults-json.js";
+
 /**
  * The documented keys of results.json (results-json.ts): key → meaning → unit, rendered as the
  * README's "results.json" section. A test walks an emitted file and keeps this list and the builder
@@ -243,6 +245,7 @@ export const RESULTS_JSON_KEYS: readonly KeyRow[] = [
     "records (rows weighed by multiplicity) the warm first-tick answer read ÷ its seconds",
     "records/s",
   ],
+  ...FAULTS_KEYS,
 ];
 
 /** The README's "results.json" section. */

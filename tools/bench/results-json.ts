@@ -5,6 +5,8 @@ import type { EmulatorThroughput } from "./emulator-throughput.js";
 import type { DetectorSlug } from "./peers.js";
 import { NEVER, summarize, type Ratio, type ScenarioScore, type Spread, type TruthOutcome } from "./score.js";
 import type { CoreGrowth } from "./tick-cost.js";
+import type { FaultsResult } from "./faults.js";
+import { faultsJson, type JsonFaults } from "./faults-json.js";
 
 /**
  * bench/results/results.json: the headline figures in a shape a script can compare across commits
@@ -141,6 +143,7 @@ export interface ResultsJson {
   coldStart: JsonColdStart | null;
   deployment: JsonDeployment | null;
   emulator: JsonEmulator | null;
+  faults: JsonFaults | null;
 }
 
 /** What the figures need of a detector (markdown.ts's DetectorResults has this shape). */
@@ -157,6 +160,8 @@ export interface ResultsJsonInput {
   coldStart: ColdStart | { error: string };
   deployment: Deployment | { error: string };
   emulator: EmulatorThroughput | { error: string };
+  /** The fault matrix; absent or an error: `faults` is null. */
+  faults?: FaultsResult | { error: string } | undefined;
   benchWallSeconds: number;
   node: string;
   cpuModel: string;
@@ -204,6 +209,7 @@ export function buildResultsJson(r: ResultsJsonInput): ResultsJson {
             toolFilesInDist: r.deployment.toolFilesInDist,
           },
     emulator: "error" in r.emulator ? null : emulator(r.emulator),
+    faults: !r.faults || "error" in r.faults ? null : faultsJson(r.faults),
   };
 }
 

@@ -14,18 +14,20 @@ import { previousDetection } from "./previous-results.js";
 import { identityAliases, scoreScenario, vaultwatchRun } from "./score.js";
 import { buildResultsJson } from "./results-json.js";
 import { dataArrivals } from "./data-arrival.js";
+import { measureFaults, type FaultsResult } from "./faults.js";
 import { barsOf, peerLabel, renderTimeline, timelineOf, vaultwatchLabel } from "./svg.js";
 import { growth, measureCoreCost, requestCost, type CoreGrowth, type RequestCost } from "./tick-cost.js";
 
 /**
  * `npm run bench [scenario …]`: replays every test/scenarios/*.json (or the files or names given),
  * scores vaultwatch and the two peer rules against each scenario's truth, measures what a tick
- * costs and how fast the Log Analytics emulator answers the monitor's query, times the app's cold
- * start and sizes its deployment, writes bench/results/README.md, results.json and one SVG timeline
+ * costs and how fast the Log Analytics emulator answers the monitor's query, replays one incident
+ * under each fault of the fault matrix (faults.ts), times the app's cold start and sizes its
+ * deployment, writes bench/results/README.md, results.json and one SVG timeline
  * per scenario, and prints the Markdown. The README's Targets section compares the time to detect
  * with the results.json it replaces. Progress goes to stderr.
- * Exit code 0: all done; 1: a scenario did not parse or replay, or the tick-cost, emulator,
- * cold-start or deployment measurement failed (the rest is still written); 2: nothing to run.
+ * Exit code 0: all done; 1: a scenario did not parse or replay, or the tick-cost, emulator, fault
+ * matrix, cold-start or deployment measurement failed (the rest is still written); 2: nothing to run.
  */
 
 /** dist/tools/bench/run.js → the repository. */
@@ -173,6 +175,16 @@ async function main(): Promise<number> {
     progress(`  ${emulator.error}`);
   }
 
+  // The fault matrix: one replay of one incident per fault, with a host (Azurite, stand-ins) of its own.
+  let faults: FaultsResult | { error: string };
+  try {
+    progress("fault matrix: one replay per fault …");
+    faults = await measureFaults(SCENARIOS, progress);
+  } catch (error) {
+    faults = { error: problemOf(error) };
+    progress(`  ${faults.error}`);
+  }
+
   // After the replays and the core measurement, so the cold-start children have the machine to themselves.
   let coldStart: ColdStart | { error: string };
   try {
@@ -204,6 +216,7 @@ async function main(): Promise<number> {
     coldStart,
     deployment,
     emulator,
+    faults,
     previous,
   });
   await writeFile(join(RESULTS, "README.md"), markdown);
@@ -213,6 +226,7 @@ async function main(): Promise<number> {
     coldStart,
     deployment,
     emulator,
+    faults,
     benchWallSeconds: totalSeconds,
     node: process.version,
     cpuModel: cpus[0]?.model.trim() ?? "unknown CPU",
@@ -226,7 +240,7 @@ async function main(): Promise<number> {
   );
   if (failures.length > 0)
     progress(`bench: ${failures.length} scenario(s) failed: ${failures.map((f) => basename(f.source)).join(", ")}`);
-  const measurementFailed = !Array.isArray(core) || [emulator, coldStart, deployment].some((m) => "error" in m);
+  const measurementFailed = !Array.isArray(core) || [emulator, faults, coldStart, deployment].some((m) => "error" in m);
   return failures.length > 0 || measurementFailed ? 1 : 0;
 }
 

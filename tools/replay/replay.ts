@@ -69,7 +69,7 @@ export interface ReplayHost {
   close(): Promise<void>;
 }
 
-export async function startReplayHost(): Promise<ReplayHost> {
+export async function startReplayHost(o: { tokenLifetimeSeconds?: number } = {}): Promise<ReplayHost> {
   let current: { world: ScenarioWorld; workspace: Workspace; now: () => Date } | undefined;
   const tables = await startAzuriteTables();
   try {
@@ -84,7 +84,7 @@ export async function startReplayHost(): Promise<ReplayHost> {
       managedIdentityClientId: REPLAY_MONITOR_CLIENT_ID,
       tokenOutcome: (clientId, resource) =>
         current ? probeOutcome(current.world, current.now(), clientId, resource) : undefined,
-      tokenLifetimeSeconds: TOKEN_LIFETIME_SECONDS,
+      tokenLifetimeSeconds: o.tokenLifetimeSeconds ?? TOKEN_LIFETIME_SECONDS,
     });
     // The managed-identity credential reads these from the process, as on App Service.
     const saved = {
@@ -203,7 +203,7 @@ function withState(rt: Runtime, state: MemoryState): Runtime {
 }
 
 /** The app settings the monitor runs with: the stand-ins' endpoints, then the scenario's own. */
-function settingsFor(
+export function settingsFor(
   world: ScenarioWorld,
   s: { tables: LocalTables; teamsWebhookUrl: string; identityEndpoint: string },
 ): Record<string, string> {
