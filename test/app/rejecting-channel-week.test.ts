@@ -9,7 +9,7 @@ import { QUEUE_CAP } from "../../src/core/notify/outbox-bounds.js";
 import { createMemoryState } from "../../tools/standin/memory-state.js";
 import { startPagerDutyStandIn, type PagerDutyStandIn } from "../../tools/standin/pagerduty.js";
 import type { AuditEvent, TrafficModel } from "../../tools/standin/workspace.js";
-import { ORDERS, BILLING, VAULT_ID } from "../../tools/standin/scenarios/rbac-removal.js";
+import { ORDERS, BILLING, VAULT_ID, secretGets } from "../../tools/standin/scenarios/rbac-removal.js";
 import { recordingLogger, startStack, type Stack } from "../harness/stack.js";
 import { headlines, manualClock } from "../harness/replay.js";
 
@@ -27,16 +27,8 @@ const BILLING_DENIED = { from: START.getTime() + 3 * DAY, to: START.getTime() + 
 /** func-billing reads a vault of its own: its incident is not grouped with the orders one. */
 const BILLING_VAULT = VAULT_ID.replace("kv-orders-prod", "kv-billing-prod");
 
-const call = (minute: Date, who: typeof ORDERS, status: number, count: number): AuditEvent => ({
-  minute,
-  vaultResourceId: who === BILLING ? BILLING_VAULT : VAULT_ID,
-  callerObjectId: who.objectId,
-  callerAppId: who.appId,
-  callerResourceId: who.resourceId,
-  operation: "SecretGet",
-  status,
-  count,
-});
+const call = (minute: Date, who: typeof ORDERS, status: number, count: number): AuditEvent =>
+  secretGets(who, minute, status, count, who === BILLING ? BILLING_VAULT : VAULT_ID);
 
 const traffic: TrafficModel = {
   eventsForMinute(minute) {

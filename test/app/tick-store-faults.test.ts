@@ -8,7 +8,7 @@ import { TABLES_MAX_RETRIES } from "../../src/adapters/table-store.js";
 import type { StateStore } from "../../src/core/ports/ports.js";
 import { startTablesProxy, type TablesProxy } from "../../tools/standin/tables-proxy.js";
 import type { AuditEvent, TrafficModel } from "../../tools/standin/workspace.js";
-import { ORDERS, VAULT_ID } from "../../tools/standin/scenarios/rbac-removal.js";
+import { ORDERS, secretGets } from "../../tools/standin/scenarios/rbac-removal.js";
 import { recordingLogger, startStack, type Stack } from "../harness/stack.js";
 import { manualClock } from "../harness/replay.js";
 
@@ -24,16 +24,7 @@ const MINUTE = 60_000;
 const at = (hhmm: string) => new Date(`2026-11-20T${hhmm}:00Z`);
 const BLOCKED = { from: at("01:20").getTime(), to: at("01:25").getTime() };
 
-const call = (minute: Date, status: number, count: number): AuditEvent => ({
-  minute,
-  vaultResourceId: VAULT_ID,
-  callerObjectId: ORDERS.objectId,
-  callerAppId: ORDERS.appId,
-  callerResourceId: ORDERS.resourceId,
-  operation: "SecretGet",
-  status,
-  count,
-});
+const call = (minute: Date, status: number, count: number): AuditEvent => secretGets(ORDERS, minute, status, count);
 
 const traffic: TrafficModel = {
   eventsForMinute(minute) {

@@ -1,22 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { assessHealth } from "../../src/core/health.js";
-import type { Heartbeat } from "../../src/core/model/index.js";
 import { at } from "../fixtures/incidents.js";
-
-/** The heartbeat of a complete tick at 01:00 UTC, with what the case changes. */
-const beat = (o: Partial<Heartbeat> = {}): Heartbeat => ({
-  tickAt: at(0),
-  signalStatus: "complete",
-  problem: undefined,
-  seriesObserved: 3,
-  openIncidents: 0,
-  undelivered: 0,
-  signals: { "kv-requests": { status: "ok", problem: undefined } },
-  requests: 1,
-  slos: [],
-  controlPlane: undefined,
-  ...o,
-});
+import { aHeartbeat as beat } from "../fixtures/heartbeat.js";
 
 describe("incidents the last tick could not write or deliver, in /api/health", () => {
   it("are counted in the body, with the first of them, and make health degraded", () => {

@@ -1,22 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { assessHealth } from "../../src/core/health.js";
-import type { Evaluation, Heartbeat } from "../../src/core/model/index.js";
+import type { Evaluation, } from "../../src/core/model/index.js";
 import { aNotice } from "../fixtures/notices.js";
 import { anIncident, at, SUBJECT, someCounts } from "../fixtures/incidents.js";
-
-const beat = (o: Partial<Heartbeat> = {}): Heartbeat => ({
-  tickAt: at(0),
-  signalStatus: "complete",
-  problem: undefined,
-  seriesObserved: 3,
-  openIncidents: 0,
-  undelivered: 0,
-  signals: { "kv-requests": { status: "ok", problem: undefined } },
-  requests: 1,
-  slos: [],
-  controlPlane: undefined,
-  ...o,
-});
+import { aHeartbeat as beat } from "../fixtures/heartbeat.js";
 
 describe("health", () => {
   it("is healthy (200) only with a fresh, complete tick and nothing open", () => {

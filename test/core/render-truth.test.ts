@@ -1,8 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { renderText } from "../../src/core/render/text.js";
-import { renderTeamsMessage, type TeamsMessage } from "../../src/core/render/teams-card.js";
 import { renderEmail } from "../../src/core/render/email.js";
-import { renderPagerDutyEvent } from "../../src/core/render/pagerduty.js";
 import { acknowledge, closeByHand, respond } from "../../src/core/lifecycle/responder.js";
 import { planNotices } from "../../src/core/notify/plan.js";
 import { memberOf } from "../../src/core/notify/group-listing.js";
@@ -10,6 +8,7 @@ import { EMPTY_SPEC } from "../../src/core/spec/monitor-spec.js";
 import { DEFAULT_NOTIFY } from "../../src/core/model/notify-policy.js";
 import type { GroupMember, Incident, Notice, PendingNotification } from "../../src/core/model/index.js";
 import { aContent, aNotice } from "../fixtures/notices.js";
+import { channelHeadlines, channelTexts } from "../harness/notice-texts.js";
 import { anIncident, at } from "../fixtures/incidents.js";
 
 /**
@@ -18,70 +17,13 @@ import { anIncident, at } from "../fixtures/incidents.js";
  * one channel true and another false is still a false notice.
  */
 
-type Card = "full" | "minimal" | "bare";
-
-/** The card text, found by what each size says of itself (teams-card-small.ts). */
-function cardKind(m: TeamsMessage): Card {
-  const json = JSON.stringify(m);
-  if (json.includes("too large for a Teams message (")) return "minimal";
-  if (json.includes("too large for a Teams message and")) return "bare";
-  return "full";
-}
-
-/**
- * The Teams message at the largest size limit that forces `kind`: the limit is searched rather than
- * fixed, since how large a card is depends on the notice.
- */
-function teamsAs(n: Notice, kind: Card): string {
-  const content = aContent(n);
-  for (let maxBytes = 28 * 1024; maxBytes >= 200; maxBytes -= 50) {
-    const m = renderTeamsMessage(n, content.steps, content.windowMinutes, content.evidenceLink, maxBytes);
-    if (cardKind(m) === kind) return texts(m.attachments[0].content).join("\n");
-  }
-  throw new Error(`no size limit renders the ${kind} card`);
-}
-
-/** Every string a card shows, in order. */
-function texts(e: unknown): string[] {
-  if (typeof e === "string") return [e];
-  if (Array.isArray(e)) return e.flatMap(texts);
-  if (e && typeof e === "object") {
-    const o = e as Record<string, unknown>;
-    return [o.text, o.title, o.value, o.items, o.body, o.facts].flatMap((v) => (v === undefined ? [] : texts(v)));
-  }
-  return [];
-}
-
-/** What each channel shows of a notice, as text. PagerDuty reads no words from acknowledge or resolve events. */
-function channels(n: Notice): Record<string, string> {
-  const content = aContent(n);
-  const email = renderEmail(n, content);
-  const pd = renderPagerDutyEvent(n, content);
-  return {
-    console: renderText(n, content.steps, content.windowMinutes),
-    "Teams card": teamsAs(n, "full"),
-    "Teams minimal card": teamsAs(n, "minimal"),
-    "Teams bare card": teamsAs(n, "bare"),
-    "email subject": email.subject,
-    "email text": email.plainText,
-    ...(pd.event_action === "trigger" ? { "PagerDuty summary": pd.payload.summary } : {}),
-  };
-}
-
-/** The first line each channel leads with: what on-call reads before deciding to open it. */
+/** The line each channel leads with, and the email's status line under its heading. */
 function headlines(n: Notice): Record<string, string> {
-  const content = aContent(n);
-  const email = renderEmail(n, content);
-  const pd = renderPagerDutyEvent(n, content);
-  const lead = (kind: Card) => teamsAs(n, kind).split("\n")[0] as string;
+  // The email's first line is its heading, the subject's words again; its status line is what differs.
+  const { "email text": _heading, ...leads } = channelHeadlines(n);
   return {
-    console: renderText(n, content.steps, content.windowMinutes).split("\n")[0] as string,
-    "Teams card": lead("full"),
-    "Teams minimal card": lead("minimal"),
-    "Teams bare card": lead("bare"),
-    "email subject": email.subject,
-    "email status": email.plainText.split("\n")[1] as string,
-    ...(pd.event_action === "trigger" ? { "PagerDuty summary": pd.payload.summary } : {}),
+    ...leads,
+    "email status": renderEmail(n, aContent(n)).plainText.split("\n")[1] as string,
   };
 }
 
@@ -99,7 +41,7 @@ describe("a close by hand, while the failures go on", () => {
 
   it("is told as closed by hand, by whom, when and why on every channel, never as a recovery", () => {
     expect(notice?.kind).toBe("resolved");
-    for (const [channel, text] of Object.entries(channels(notice as Notice))) {
+    for (const [channel, text] of Object.entries(channelTexts(notice as Notice))) {
       expect(text, channel).toMatch(/closed by hand/i);
       expect(text, channel).toContain("sam");
       // What a recovery would claim: none of it is true of a close by hand.
@@ -137,21 +79,21 @@ describe("an automatic resolution of an acknowledged incident", () => {
   const n: Notice = { ...resolved, decidedAt: at(40) };
 
   it("never says the acknowledger closed it, on any channel", () => {
-    for (const [channel, text] of Object.entries(channels(n))) {
+    for (const [channel, text] of Object.entries(channelTexts(n))) {
       expect(text, channel).not.toMatch(/closed by/i);
     }
   });
 
   it("says what recovered: the caller and vault, since when, and the calls that succeed", () => {
     const recovered = "id-app (user-assigned identity) on kv-app: no failures since 01:22 UTC and 42 successful calls";
-    const all = channels(n);
+    const all = channelTexts(n);
     for (const channel of ["console", "Teams card", "Teams minimal card", "email text"])
       expect(all[channel], channel).toContain(recovered);
     expect(all["Teams bare card"]).toContain("Resolved: Key Vault access denied on kv-app");
   });
 
   it("still shows who was on it, as the acknowledgement it was", () => {
-    const all = channels(n);
+    const all = channelTexts(n);
     for (const channel of ["console", "Teams card", "email text"])
       expect(all[channel], channel).toMatch(
         /resolved by itself; acknowledged by alice at 01:15 UTC: restoring the role/i,
@@ -190,7 +132,7 @@ describe("a severity rise and the no-acknowledgement escalation", () => {
   });
 
   it("says it is still acknowledged, and by whom", () => {
-    const all = channels(rise as Notice);
+    const all = channelTexts(rise as Notice);
     expect(all.console).toContain("  responder  acknowledged by alice at 01:10 UTC");
     expect(all["Teams card"]).toContain(
       "Severity raised from SEV-2 to SEV-1. Still acknowledged by alice (since 01:10 UTC).",
@@ -212,7 +154,7 @@ describe("a severity rise and the no-acknowledgement escalation", () => {
       expect(line, channel).not.toMatch(/severity raised|→/i);
       if (channel !== "email status") expect(line, channel).toMatch(/NOT ACKNOWLEDGED|not acknowledged/);
     }
-    const all = channels(unacked as Notice);
+    const all = channelTexts(unacked as Notice);
     for (const channel of ["console", "Teams card", "email text", "PagerDuty summary"])
       expect(all[channel], channel).toContain("sent to the escalation route");
   });
@@ -227,7 +169,7 @@ describe("the no-acknowledgement escalation of a group's thread", () => {
       decidedAt: at(60),
       group: { key: base.dedupKey, openedAt: at(0), members: [] },
     };
-    const all = channels(n);
+    const all = channelTexts(n);
     expect(all.console).toContain("nobody acknowledged it in 60 minutes");
     expect(all["Teams card"]).toContain("Nobody has acknowledged it in 60 minutes");
     expect(all["email text"]).toContain("Nobody has acknowledged this SEV-2 since 01:00 UTC");
@@ -268,7 +210,7 @@ describe("a group's list", () => {
   };
 
   it("lists a member closed by hand apart from those that recovered, with who closed it", () => {
-    for (const [channel, text] of Object.entries(channels(update))) {
+    for (const [channel, text] of Object.entries(channelTexts(update))) {
       if (channel === "email subject" || channel === "PagerDuty summary" || channel.startsWith("Teams bare")) continue;
       expect(text, channel).toMatch(/1 resolved; 1 closed by hand/);
       if (channel !== "Teams minimal card")

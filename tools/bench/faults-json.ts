@@ -13,15 +13,7 @@ export interface JsonFaults {
   channelFuseMs: number;
   wallSeconds: number;
   cases: JsonFaultCase[];
-  totals: {
-    cases: number;
-    casesMet: number;
-    lost: PerChannel;
-    duplicated: PerChannel;
-    absorbed: PerChannel;
-    ticksFailed: number;
-    crashes: number;
-  };
+  totals: FaultsResult["totals"];
   targets: FaultsResult["targets"];
 }
 

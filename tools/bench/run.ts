@@ -14,7 +14,8 @@ import { previousDetection } from "./previous-results.js";
 import { identityAliases, scoreScenario, vaultwatchRun } from "./score.js";
 import { buildResultsJson } from "./results-json.js";
 import { dataArrivals } from "./data-arrival.js";
-import { measureFaults, type FaultsResult } from "./faults.js";
+import type { FaultsResult } from "./faults.js";
+import { measureFaultsInChild } from "./faults-child.js";
 import { barsOf, peerLabel, renderTimeline, timelineOf, vaultwatchLabel } from "./svg.js";
 import { growth, measureCoreCost, requestCost, type CoreGrowth, type RequestCost } from "./tick-cost.js";
 
@@ -175,11 +176,11 @@ async function main(): Promise<number> {
     progress(`  ${emulator.error}`);
   }
 
-  // The fault matrix: one replay of one incident per fault, with a host (Azurite, stand-ins) of its own.
+  // The fault matrix: one replay of one incident per fault, with a host (Azurite, stand-ins) and a process of its own.
   let faults: FaultsResult | { error: string };
   try {
     progress("fault matrix: one replay per fault …");
-    faults = await measureFaults(SCENARIOS, progress);
+    faults = await measureFaultsInChild(progress);
   } catch (error) {
     faults = { error: problemOf(error) };
     progress(`  ${faults.error}`);

@@ -25,6 +25,26 @@ export const BILLING = {
   resourceId: `/subscriptions/${SUBSCRIPTION}/resourcegroups/rg-billing-prod/providers/Microsoft.Web/sites/func-billing`,
 };
 
+/** `count` SecretGet calls by `who` in `minute` answered `status`, on kv-orders-prod unless `vault` says otherwise. */
+export function secretGets(
+  who: typeof ORDERS,
+  minute: Date,
+  status: number,
+  count: number,
+  vault: string = VAULT_ID,
+): AuditEvent {
+  return {
+    minute,
+    vaultResourceId: vault,
+    callerObjectId: who.objectId,
+    callerAppId: who.appId,
+    callerResourceId: who.resourceId,
+    operation: "SecretGet",
+    status,
+    count,
+  };
+}
+
 export interface ScenarioMoment {
   at: Date;
   text: string;
@@ -72,16 +92,7 @@ export function rbacRemovalScenario(day: Date): Scenario {
       const t = minute.getTime();
       const n = Math.floor(t / MINUTE);
       const events: AuditEvent[] = [];
-      const orders = (status: number, count: number): AuditEvent => ({
-        minute,
-        vaultResourceId: VAULT_ID,
-        callerObjectId: ORDERS.objectId,
-        callerAppId: ORDERS.appId,
-        callerResourceId: ORDERS.resourceId,
-        operation: "SecretGet",
-        status,
-        count,
-      });
+      const orders = (status: number, count: number): AuditEvent => secretGets(ORDERS, minute, status, count);
       const base = 20 + jitter(n, 5);
       if (t >= removed && t < restored) {
         // Denied calls are retried by the SDK, so the request rate rises while access is gone.
