@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { assessHealth } from "../../src/core/health.js";
-import type { Evaluation, } from "../../src/core/model/index.js";
+import type { Evaluation } from "../../src/core/model/index.js";
 import { aNotice } from "../fixtures/notices.js";
 import { anIncident, at, SUBJECT, someCounts } from "../fixtures/incidents.js";
 import { aHeartbeat as beat } from "../fixtures/heartbeat.js";
